@@ -1,0 +1,54 @@
+// The C++ definitions behind the opaque C handle types. Each wraps a core object; the C layer
+// adds nothing numerical.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "gaussian/gaussian_ot.hpp"
+#include "gmmot/gmm.h"
+#include "gmmot/options.h"
+#include "mixture/gmm.hpp"
+
+struct gmmot_gmm {
+  gmmot::Gmm impl;
+};
+
+namespace gmmot::capi {
+
+// The option table: key, type, bounds and default of every option (gmmot/options.h).
+struct OptionSpec {
+  int key;
+  int type;
+  double min, max, default_value;
+  const char *name;
+};
+constexpr std::array<OptionSpec, 3> kOptionSpecs = {{
+    {GMMOT_OPT_NUM_THREADS, GMMOT_OPTION_INT, 0, 1024, 0, "GMMOT_OPT_NUM_THREADS"},
+    {GMMOT_OPT_BARYCENTER_TOLERANCE, GMMOT_OPTION_DOUBLE, 0, 1, 1e-12,
+     "GMMOT_OPT_BARYCENTER_TOLERANCE"},
+    {GMMOT_OPT_BARYCENTER_MAX_ITERATIONS, GMMOT_OPTION_INT, 1, 1000000, 1000,
+     "GMMOT_OPT_BARYCENTER_MAX_ITERATIONS"},
+}};
+
+// Index of `key` in kOptionSpecs, or -1.
+int option_index(int key) noexcept;
+
+}  // namespace gmmot::capi
+
+struct gmmot_options {
+  gmmot_options() {
+    for (std::size_t i = 0; i < values.size(); ++i)
+      values[i] = gmmot::capi::kOptionSpecs[i].default_value;
+  }
+  // Every value fits a double exactly (integer options are bounded far below 2^53).
+  std::array<double, gmmot::capi::kOptionSpecs.size()> values;
+};
+
+namespace gmmot::capi {
+
+// Typed reads for the core, NULL meaning defaults.
+unsigned threads_of(const gmmot_options_t *opts) noexcept;
+BarycenterOptions barycenter_options_of(const gmmot_options_t *opts) noexcept;
+
+}  // namespace gmmot::capi

@@ -1,0 +1,107 @@
+/* libgmmot: the Gaussian mixture handle.
+ *
+ * A mixture mu = sum_k w_k N(m_k, S_k) on R^d with K components. Arrays are row-major
+ * (C order) doubles: weights K, means K x d, covariances K x d x d (each d x d block
+ * contiguous), points N x d.
+ *
+ * Validation at creation (all tolerances relative, eps = 2^-52):
+ *  - K >= 1 and d >= 1 (GMMOT_E_DIMENSION); K*d*d must fit in memory (GMMOT_E_TOO_LARGE);
+ *  - every entry finite (GMMOT_E_NONFINITE, naming array, component and entry);
+ *  - weights >= 0 (-0.0 allowed), not all zero, |sum - 1| <= 1e-8; the weights are then
+ *    divided by their sum so they sum to 1 to rounding (GMMOT_E_WEIGHTS otherwise). Zero-weight
+ *    components are valid and kept;
+ *  - covariances symmetric: with a = max|S_ij - S_ji| / max|S_ij|, a <= 100*eps is symmetrised
+ *    silently, a <= 1e-8 is symmetrised and the call returns the warning GMMOT_W_SYMMETRIZED,
+ *    larger a gives GMMOT_E_NOT_SYMMETRIC;
+ *  - covariances positive semi-definite: the smallest eigenvalue must be >= -64*d*eps times
+ *    the largest (rounding); slightly negative eigenvalues are then treated as 0
+ *    (GMMOT_E_NOT_PSD otherwise). Singular covariances, including the all-zero matrix (a Dirac
+ *    component), are valid.
+ * Each covariance is factored once at creation (Cholesky when well conditioned, otherwise a
+ * clamped eigen-factor) and the factor is reused by every later computation.
+ *
+ * Thread rule: a gmmot_gmm_t is immutable after creation; one handle may be used by any
+ * number of threads at once. Destroy it only when no call uses it. */
+#ifndef GMMOT_GMM_H
+#define GMMOT_GMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gmmot/export.h"
+#include "gmmot/options.h"
+
+GMMOT_BEGIN_DECLS
+
+typedef struct gmmot_gmm gmmot_gmm_t;
+
+/** Create a mixture from K components in dimension d. All arrays are copied; the caller keeps
+ *  ownership of them. weights: K; means: K*d; covs: K*d*d (validation rules above).
+ *  *out receives a new handle to free with gmmot_gmm_destroy.
+ *  Status: GMMOT_OK, GMMOT_W_SYMMETRIZED (handle created), GMMOT_E_INVALID_ARGUMENT (NULL
+ *  pointer), GMMOT_E_DIMENSION, GMMOT_E_TOO_LARGE, GMMOT_E_NONFINITE, GMMOT_E_WEIGHTS,
+ *  GMMOT_E_NOT_SYMMETRIC, GMMOT_E_NOT_PSD, GMMOT_E_OUT_OF_MEMORY. On error *out is untouched.
+ *  @since 0.1 */
+GMMOT_API int gmmot_gmm_create(size_t k, size_t d, const double *weights, const double *means,
+                               const double *covs, gmmot_gmm_t **out) GMMOT_NOEXCEPT;
+
+/** Destroy a mixture. NULL is a no-op. @since 0.1 */
+GMMOT_API void gmmot_gmm_destroy(gmmot_gmm_t *gmm) GMMOT_NOEXCEPT;
+
+/** Number of components K (0 for NULL). @since 0.1 */
+GMMOT_API size_t gmmot_gmm_ncomponents(const gmmot_gmm_t *gmm) GMMOT_NOEXCEPT;
+
+/** Dimension d (0 for NULL). @since 0.1 */
+GMMOT_API size_t gmmot_gmm_dim(const gmmot_gmm_t *gmm) GMMOT_NOEXCEPT;
+
+/** Copy the K normalised weights into out (capacity out_len >= K).
+ *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (NULL), GMMOT_E_BUFFER_TOO_SMALL. @since 0.1 */
+GMMOT_API int gmmot_gmm_copy_weights(const gmmot_gmm_t *gmm, double *out,
+                                     size_t out_len) GMMOT_NOEXCEPT;
+
+/** Copy the K x d means (row-major) into out (out_len >= K*d). Status as copy_weights.
+ *  @since 0.1 */
+GMMOT_API int gmmot_gmm_copy_means(const gmmot_gmm_t *gmm, double *out,
+                                   size_t out_len) GMMOT_NOEXCEPT;
+
+/** Copy the K x d x d covariances (as stored: symmetrised) into out (out_len >= K*d*d).
+ *  Status as copy_weights. @since 0.1 */
+GMMOT_API int gmmot_gmm_copy_covariances(const gmmot_gmm_t *gmm, double *out,
+                                         size_t out_len) GMMOT_NOEXCEPT;
+
+/** Log-density log mu(x) at n points (points: n x d row-major) into out (out_len >= n).
+ *  Computed as a log-sum-exp over components of log w_k + log N(x; m_k, S_k) with the
+ *  Cholesky factor, so it is accurate where the density itself under- or overflows (for
+ *  example d = 500 with covariances 0.01*I).
+ *  Degenerate components (covariance of rank r < d, including r = 0, a Dirac) are supported
+ *  the usual way (as scipy's allow_singular): on their support m_k + range(S_k) they contribute
+ *  the r-dimensional density -(r log 2pi + log pdet S_k + (x-m)^T S_k^+ (x-m)) / 2, where pdet is
+ *  the product of the nonzero eigenvalues; off the support (distance to it above 1e-9 times
+ *  (||x|| + ||m_k|| + sqrt(largest eigenvalue))) they contribute nothing. A point where no
+ *  component contributes gets -inf; the result is never NaN.
+ *  n = 0 is a valid no-op (points and out may then be NULL).
+ *  Options read: GMMOT_OPT_NUM_THREADS (results identical for any value).
+ *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT, GMMOT_E_BUFFER_TOO_SMALL, GMMOT_E_TOO_LARGE,
+ *  GMMOT_E_NONFINITE (names the point and coordinate). @since 0.1 */
+GMMOT_API int gmmot_gmm_log_density(const gmmot_gmm_t *gmm, size_t n, const double *points,
+                                    const gmmot_options_t *opts, double *out,
+                                    size_t out_len) GMMOT_NOEXCEPT;
+
+/** Draw n independent points from the mixture into out_points (n x d, points_len >= n*d) and,
+ *  if out_labels is not NULL, the index of the component each point came from into out_labels
+ *  (labels_len >= n). Point i is generated from its own random stream derived from
+ *  (seed, i), so the same seed gives the same points on every run, whatever the number of
+ *  threads, and the first m points of a draw of n >= m equal a draw of m. The generator is
+ *  libgmmot's own (splitmix64 seeding a xoshiro256** stream, Box-Muller normals), so it does not
+ *  depend on the C++ standard library. Components of weight 0 are never drawn.
+ *  Options read: GMMOT_OPT_NUM_THREADS. n = 0 is a valid no-op.
+ *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT, GMMOT_E_BUFFER_TOO_SMALL, GMMOT_E_TOO_LARGE.
+ *  @since 0.1 */
+GMMOT_API int gmmot_gmm_sample(const gmmot_gmm_t *gmm, size_t n, uint64_t seed,
+                               const gmmot_options_t *opts, double *out_points,
+                               size_t points_len, size_t *out_labels,
+                               size_t labels_len) GMMOT_NOEXCEPT;
+
+GMMOT_END_DECLS
+
+#endif /* GMMOT_GMM_H */

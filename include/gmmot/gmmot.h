@@ -1,0 +1,24 @@
+/* libgmmot: optimal transport between Gaussian mixture models. The umbrella header: the only
+ * one users need to include.
+ *
+ * Conventions shared by every function (details in each header):
+ *  - every fallible function returns an int status (gmmot/status.h): 0 ok, > 0 warning with
+ *    outputs written, < 0 error with no output written and no handle changed; the detail is in
+ *    gmmot_last_error_message() (thread-local, cleared by every call);
+ *  - handles are opaque, created by gmmot_*_create and freed by gmmot_*_destroy (NULL is a
+ *    no-op); inputs are borrowed for the duration of the call and copied if kept;
+ *  - arrays are caller-owned, contiguous, row-major doubles; every output comes with its
+ *    capacity in elements and a short buffer is GMMOT_E_BUFFER_TOO_SMALL;
+ *  - the library never prints, never aborts on bad input, installs no signal handler, has no
+ *    global state and needs no initialisation call. */
+#ifndef GMMOT_GMMOT_H
+#define GMMOT_GMMOT_H
+
+#include "gmmot/export.h"
+#include "gmmot/version.h"
+#include "gmmot/status.h"
+#include "gmmot/options.h"
+#include "gmmot/gmm.h"
+#include "gmmot/gaussian.h"
+
+#endif /* GMMOT_GMMOT_H */

@@ -1,0 +1,83 @@
+/* libgmmot: the options object.
+ *
+ * Options are set by enum key with typed setters, so adding an option never changes a struct
+ * layout or a signature. Every function that takes `const gmmot_options_t *opts` accepts NULL
+ * for "all defaults". A function reads the keys that concern it and ignores the others.
+ *
+ * Thread rule: an options object may be read by several threads at once (passed to concurrent
+ * calls) as long as no thread modifies it; setters need exclusive access. */
+#ifndef GMMOT_OPTIONS_H
+#define GMMOT_OPTIONS_H
+
+#include <stdint.h>
+
+#include "gmmot/export.h"
+
+GMMOT_BEGIN_DECLS
+
+typedef struct gmmot_options gmmot_options_t;
+
+/** Option keys. Values are pinned and spaced by area (100: execution, 200: Gaussian
+ *  barycenter); new keys are only ever added. */
+typedef enum gmmot_option {
+  /** int. Worker threads used by libgmmot's own parallel loops (cost matrices, densities,
+   *  sampling). 0 (default) = std::thread::hardware_concurrency(). Bounds [0, 1024].
+   *  Results are bit-for-bit identical whatever the value. It does not change the BLAS
+   *  library's own threads: set OPENBLAS_NUM_THREADS=1 when calling libgmmot from many
+   *  threads. */
+  GMMOT_OPT_NUM_THREADS = 100,
+  /** double. Gaussian barycenter: stop when the scale-free fixed-point residual
+   *  ||K - L^T L||_F / ||L^T L||_F (numerics in gmmot/gaussian.h) is at most this.
+   *  Default 1e-12. Bounds [0, 1] (0 runs to the iteration cap or to stagnation). */
+  GMMOT_OPT_BARYCENTER_TOLERANCE = 200,
+  /** int. Gaussian barycenter: maximum fixed-point iterations. Default 1000.
+   *  Bounds [1, 1000000]. */
+  GMMOT_OPT_BARYCENTER_MAX_ITERATIONS = 201
+} gmmot_option;
+
+/** The type of an option's value. */
+typedef enum gmmot_option_type {
+  GMMOT_OPTION_INT = 1,
+  GMMOT_OPTION_DOUBLE = 2
+} gmmot_option_type;
+
+/** Create an options object holding every default. *out receives the handle (caller frees
+ *  it with gmmot_options_destroy); on error *out is untouched.
+ *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (out NULL), GMMOT_E_OUT_OF_MEMORY. @since 0.1 */
+GMMOT_API int gmmot_options_create(gmmot_options_t **out) GMMOT_NOEXCEPT;
+
+/** Create a copy of `src` (same values). Status as gmmot_options_create. @since 0.1 */
+GMMOT_API int gmmot_options_clone(const gmmot_options_t *src,
+                                  gmmot_options_t **out) GMMOT_NOEXCEPT;
+
+/** Destroy an options object. NULL is a no-op. @since 0.1 */
+GMMOT_API void gmmot_options_destroy(gmmot_options_t *opts) GMMOT_NOEXCEPT;
+
+/** Set an int-typed option. Status: GMMOT_OK; GMMOT_E_INVALID_ARGUMENT for a NULL handle, an
+ *  unknown key, a key of double type, or a value outside the key's bounds (the message gives
+ *  the bounds). On error the object is unchanged. @since 0.1 */
+GMMOT_API int gmmot_options_set_int(gmmot_options_t *opts, int key, int64_t value) GMMOT_NOEXCEPT;
+
+/** Set a double-typed option. Same rules as gmmot_options_set_int; NaN is always rejected.
+ *  @since 0.1 */
+GMMOT_API int gmmot_options_set_double(gmmot_options_t *opts, int key,
+                                       double value) GMMOT_NOEXCEPT;
+
+/** Read an int-typed option into *out. Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (NULL
+ *  argument, unknown key, key of double type). @since 0.1 */
+GMMOT_API int gmmot_options_get_int(const gmmot_options_t *opts, int key,
+                                    int64_t *out) GMMOT_NOEXCEPT;
+
+/** Read a double-typed option into *out. Status as gmmot_options_get_int. @since 0.1 */
+GMMOT_API int gmmot_options_get_double(const gmmot_options_t *opts, int key,
+                                       double *out) GMMOT_NOEXCEPT;
+
+/** Bounds query: the type of `key` (a gmmot_option_type) and its inclusive range. Any output
+ *  pointer may be NULL. Works without an options object, so bindings can discover valid
+ *  ranges at run time. Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (unknown key). @since 0.1 */
+GMMOT_API int gmmot_option_bounds(int key, int *out_type, double *out_min,
+                                  double *out_max) GMMOT_NOEXCEPT;
+
+GMMOT_END_DECLS
+
+#endif /* GMMOT_OPTIONS_H */

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Install what libgmmot needs to build and run its tests on Debian 12 (bookworm):
+#   scripts/setup-debian.sh
+# Uses sudo when not run as root. Non-interactive. When every package is already installed it
+# does nothing (so it works offline); set GMMOT_SETUP_FORCE=1 to run apt-get anyway.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake make g++ pkg-config binutils
+  # dependencies: BLAS/LAPACK via OpenBLAS, and LAPACKE
+  libopenblas-dev liblapacke-dev
+  # tests: Catch2 v2 (C++), Debian's python3 with numpy/scipy/mpmath (ctypes test, reference data)
+  catch2 python3 python3-numpy python3-scipy python3-mpmath
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if [[ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)" != installed ]]; then
+    missing+=("$p")
+  fi
+done
+if [[ ${#missing[@]} -eq 0 && "${GMMOT_SETUP_FORCE:-0}" != 1 ]]; then
+  echo "setup-debian: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+if [[ $(id -u) -eq 0 ]]; then
+  SUDO=()
+elif command -v sudo >/dev/null 2>&1; then
+  SUDO=(sudo)
+else
+  echo "setup-debian: not root and sudo not found; install as root: ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "setup-debian: installing ${missing[*]:-${packages[*]}}"
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+  "${packages[@]}" </dev/null

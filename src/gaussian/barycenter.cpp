@@ -1,0 +1,177 @@
+// The W2 barycenter of Gaussians (Delon-Desolneux eq. 2.10; Agueh-Carlier 2011). Closed forms
+// for d = 1 and commuting covariances; otherwise the fixed point of Alvarez-Esteban, del Barrio,
+// Cuesta-Albertos and Matran (J. Math. Anal. Appl. 2016) in Cholesky/SVD form (numerics.md
+// B.2-B.3): with S = L L^T and W_j = F_j^T L = P_j Sigma_j Q_j^T,
+//   K = sum_j lambda_j Q_j Sigma_j Q_j^T = sum_j lambda_j (L^T S_j L)^1/2,
+//   S+ = L^-T K^2 L^-1 = X X^T with X = L^-T K,
+// and the scale-free residual r = ||K - L^T L||_F / ||L^T L||_F, which is 0 at the fixed point.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "gaussian/bures.hpp"
+#include "gaussian/gaussian_ot.hpp"
+#include "linalg/dense.hpp"
+#include "util/error.hpp"
+
+namespace gmmot {
+namespace {
+
+struct Input {
+  double lambda;
+  const CovFactor *f;
+  std::vector<double> s;         // covariance scaled by the common 4^-E (column-major = row-major)
+  std::vector<double> f_common;  // factor scaled by the common 2^-E
+};
+
+double frobenius(const std::vector<double> &x) {
+  double acc = 0.0;
+  for (double v : x) acc += v * v;
+  return std::sqrt(acc);
+}
+
+bool all_commute(const std::vector<Input> &in, int d) {
+  const std::size_t nn = static_cast<std::size_t>(d) * d;
+  std::vector<double> ab(nn), ba(nn);
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    for (std::size_t j = i + 1; j < in.size(); ++j) {
+      linalg::gemm(false, false, d, 1.0, in[i].s.data(), in[j].s.data(), 0.0, ab.data());
+      linalg::gemm(false, false, d, 1.0, in[j].s.data(), in[i].s.data(), 0.0, ba.data());
+      double diff = 0.0;
+      for (std::size_t k = 0; k < nn; ++k) diff += (ab[k] - ba[k]) * (ab[k] - ba[k]);
+      if (std::sqrt(diff) > 1e-12 * frobenius(in[i].s) * frobenius(in[j].s)) return false;
+    }
+  }
+  return true;
+}
+
+// (sum_j lambda_j S_j^1/2)^2, exact for commuting covariances (and for d = 1).
+std::vector<double> commuting_barycenter(const std::vector<Input> &in, int d) {
+  const std::size_t nn = static_cast<std::size_t>(d) * d;
+  std::vector<double> root_sum(nn, 0.0), v(nn), w(static_cast<std::size_t>(d)), out(nn);
+  for (const auto &x : in) {
+    v = x.s;
+    linalg::sym_eig(d, v.data(), w.data());
+    for (int c = 0; c < d; ++c) {
+      const double r = std::sqrt(std::max(w[c], 0.0));
+      for (int j = 0; j < d; ++j)
+        for (int i = 0; i < d; ++i)
+          root_sum[i + j * d] += x.lambda * r * v[i + c * d] * v[j + c * d];
+    }
+  }
+  linalg::gemm(false, false, d, 1.0, root_sum.data(), root_sum.data(), 0.0, out.data());
+  for (int j = 0; j < d; ++j)
+    for (int i = 0; i < j; ++i)
+      out[i + j * d] = out[j + i * d] = 0.5 * (out[i + j * d] + out[j + i * d]);
+  return out;
+}
+
+// One fixed-point step from S (destroyed: replaced by S+). Returns the residual of S, or a
+// negative value if S has no Cholesky factor.
+double fixed_point_step(std::vector<double> &s, const std::vector<Input> &in, int d,
+                        PairWorkspace &ws) {
+  const std::size_t nn = static_cast<std::size_t>(d) * d;
+  std::vector<double> l(s), k(nn, 0.0), g(nn);
+  if (!linalg::cholesky_lower(d, l.data())) return -1.0;
+  for (const auto &x : in) {
+    linalg::gemm(true, false, d, 1.0, x.f_common.data(), l.data(), 0.0, ws.w.data());
+    linalg::svd_full(d, ws.w.data(), ws.sv.data(), ws.p.data(), ws.qt.data(), ws.lapack);
+    for (int j = 0; j < d; ++j) {
+      for (int i = 0; i <= j; ++i) {
+        double acc = 0.0;
+        for (int r = 0; r < d; ++r) acc += ws.qt[r + i * d] * ws.sv[r] * ws.qt[r + j * d];
+        k[i + j * d] += x.lambda * acc;
+        if (i != j) k[j + i * d] += x.lambda * acc;
+      }
+    }
+  }
+  linalg::gemm(true, false, d, 1.0, l.data(), l.data(), 0.0, g.data());  // L^T L
+  double num = 0.0;
+  for (std::size_t i = 0; i < nn; ++i) num += (k[i] - g[i]) * (k[i] - g[i]);
+  const double residual =
+      std::sqrt(num) / std::max(frobenius(g), std::numeric_limits<double>::min());
+  linalg::trsm_lower(true, true, d, l.data(), k.data());  // X = L^-T K
+  linalg::aat(d, k.data(), s.data());                     // S+ = X X^T
+  return residual;
+}
+
+}  // namespace
+
+BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, const double *means,
+                                     const std::vector<CovFactor> &covs,
+                                     const BarycenterOptions &options) {
+  const std::size_t nn = static_cast<std::size_t>(d) * d;
+  BarycenterResult out;
+  out.gaussian.mean.assign(static_cast<std::size_t>(d), 0.0);
+  int e = std::numeric_limits<int>::min();
+  for (std::size_t j = 0; j < covs.size(); ++j) {
+    if (lambda[j] == 0.0) continue;
+    for (int i = 0; i < d; ++i) out.gaussian.mean[i] += lambda[j] * means[j * d + i];
+    if (covs[j].rank > 0) e = std::max(e, covs[j].scale_exp);
+  }
+  if (e == std::numeric_limits<int>::min()) {  // every input is a Dirac: so is the barycenter
+    out.gaussian.cov.assign(nn, 0.0);
+    out.converged = true;
+    return out;
+  }
+  std::vector<Input> in;
+  for (std::size_t j = 0; j < covs.size(); ++j) {
+    if (lambda[j] == 0.0 || covs[j].rank == 0) {
+      if (lambda[j] != 0.0)
+        in.push_back(
+            {lambda[j], &covs[j], std::vector<double>(nn, 0.0), std::vector<double>(nn, 0.0)});
+      continue;
+    }
+    Input x{lambda[j], &covs[j], covs[j].scaled, covs[j].f};
+    const int shift = covs[j].scale_exp - e;
+    for (auto &v : x.s) v = std::ldexp(v, 2 * shift);
+    for (auto &v : x.f_common) v = std::ldexp(v, shift);
+    in.push_back(std::move(x));
+  }
+
+  std::vector<double> s(nn, 0.0);
+  PairWorkspace ws(d);
+  if (d == 1 || all_commute(in, d)) {
+    s = commuting_barycenter(in, d);
+    out.converged = true;
+    std::vector<double> probe(s);
+    const double r = fixed_point_step(probe, in, d, ws);
+    out.residual = r < 0.0 ? 0.0 : r;
+  } else {
+    for (const auto &x : in)
+      for (std::size_t i = 0; i < nn; ++i) s[i] += x.lambda * x.s[i];
+    std::vector<double> best;
+    double best_r = std::numeric_limits<double>::infinity();
+    std::uint64_t since_best = 0;
+    for (std::uint64_t it = 1; it <= options.max_iterations; ++it) {
+      const double r = fixed_point_step(s, in, d, ws);
+      if (r < 0.0) {
+        fail(Errc::Singular,
+             "the barycenter iterate " + std::to_string(it - 1) +
+                 " is singular (no Cholesky factor): the inputs' covariances are all singular "
+                 "and the barycenter is not unique or not positive definite");
+      }
+      out.iterations = it;
+      if (r < best_r) {
+        best_r = r;
+        best = s;  // S+ of the best iterate: at least as good as the iterate r certifies
+        since_best = 0;
+      } else if (++since_best >= 20) {
+        break;  // rounding floor reached
+      }
+      if (r <= options.tolerance) break;
+    }
+    s = best;
+    out.residual = best_r;
+    out.converged = best_r <= options.tolerance;
+  }
+  out.gaussian.cov.resize(nn);
+  for (std::size_t i = 0; i < nn; ++i) {
+    out.gaussian.cov[i] = std::ldexp(s[i], 2 * e);
+    if (!std::isfinite(out.gaussian.cov[i]))
+      fail(Errc::Overflow, "the barycenter covariance exceeds the largest double");
+  }
+  return out;
+}
+
+}  // namespace gmmot

@@ -1,0 +1,184 @@
+#include "gaussian/bures.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace gmmot {
+namespace {
+
+// W = Fb^T Fa, d x d column-major.
+void factor_product(const CovFactor &a, const CovFactor &b, double *w) {
+  const int d = a.d;
+  if (d > 3) {
+    linalg::gemm(true, false, d, 1.0, b.f.data(), a.f.data(), 0.0, w);
+    return;
+  }
+  for (int j = 0; j < d; ++j) {
+    for (int i = 0; i < d; ++i) {
+      double acc = 0.0;
+      for (int k = 0; k < d; ++k) acc += b.f[k + i * d] * a.f[k + j * d];
+      w[i + j * d] = acc;
+    }
+  }
+}
+
+double sum_of_squares(const double *x, std::size_t n) {
+  double acc = 0.0;
+  for (std::size_t i = 0; i < n; ++i) acc += x[i] * x[i];
+  return acc;
+}
+
+// Bures term of two diagonal covariances: sum_i (sqrt(a_i) - sqrt(b_i))^2, no cancellation.
+double bures_diagonal(const CovFactor &a, const CovFactor &b) {
+  const int e = std::max(a.scale_exp, b.scale_exp);
+  double acc = 0.0;
+  for (int i = 0; i < a.d; ++i) {
+    const double x = std::ldexp(std::sqrt(a.eigval[i]), a.scale_exp - e) -
+                     std::ldexp(std::sqrt(b.eigval[i]), b.scale_exp - e);
+    acc += x * x;
+  }
+  return std::ldexp(acc, 2 * e);
+}
+
+// min_U ||Fa 2^ea - Fb 2^eb U||_F^2 (Procrustes form, numerics.md A.1.2).
+double bures_procrustes(const CovFactor &a, const CovFactor &b, PairWorkspace &ws) {
+  const int d = a.d;
+  product_polar(a, b, ws, ws.u.data(), ws.tmp.data());
+  // tmp = Fb U
+  linalg::gemm(false, false, d, 1.0, b.f.data(), ws.u.data(), 0.0, ws.tmp.data());
+  const int e = std::max(a.scale_exp, b.scale_exp);
+  double acc = 0.0;
+  for (std::size_t i = 0; i < a.f.size(); ++i) {
+    const double x = std::ldexp(a.f[i], a.scale_exp - e) - std::ldexp(ws.tmp[i], b.scale_exp - e);
+    acc += x * x;
+  }
+  return std::ldexp(acc, 2 * e);
+}
+
+template <int D>
+double nuclear_norm_fixed(const double *w, double abs_det) {
+  static_assert(D >= 1 && D <= 3, "closed forms exist for d <= 3 only");
+  if constexpr (D == 1) {
+    return std::fabs(w[0]);
+  } else {
+    const double a = sum_of_squares(w, D * D);
+    if (a == 0.0) return 0.0;
+    if constexpr (D == 2) {
+      return std::sqrt(a + 2.0 * abs_det);  // (s1 + s2)^2 = s1^2 + s2^2 + 2 s1 s2
+    } else {
+      // d = 3. With a = sum s_i^2, b = sum_{i<j} s_i^2 s_j^2 (squared 2x2 minors), c = s1 s2 s3,
+      // the nuclear norm s = s1 + s2 + s3 and p = s1 s2 + s1 s3 + s2 s3 satisfy s^2 = a + 2p and
+      // p^2 = b + 2cs, so s is the largest root of Q(s) = (s^2 - a)^2 - 4b - 8cs. Q is convex and
+      // increasing right of it, so Newton from an upper bound decreases monotonically to the root,
+      // and needs no square root per step. Rounding in Q costs about eps*s (Q' = 8(sp - c) there).
+      double b = 0.0;
+      const int rows[3][2] = {{1, 2}, {0, 2}, {0, 1}};
+      for (const auto &r : rows) {
+        for (const auto &c : rows) {
+          // Plain products suffice: W's own rounding (eps ||W|| per entry) already bounds the
+          // minors' error by eps ||W||^2, which moves s by about eps ||W||.
+          const double m =
+              w[r[0] + 3 * c[0]] * w[r[1] + 3 * c[1]] - w[r[0] + 3 * c[1]] * w[r[1] + 3 * c[0]];
+          b += m * m;
+        }
+      }
+      const double c = abs_det;
+      // g(s) = sqrt(a + 2 sqrt(b + 2cs)) is increasing with g(s*) = s*, so g(sqrt(3a)) is still an
+      // upper bound (sqrt(3a) >= s* by Cauchy-Schwarz), and a much closer one.
+      double s = std::sqrt(a + 2.0 * std::sqrt(b + 2.0 * c * std::sqrt(3.0 * a)));
+      for (int it = 0; it < 60; ++it) {
+        const double u = s * s - a;
+        const double q = u * u - 4.0 * b - 8.0 * c * s;
+        if (q <= 0.0) break;  // at the root to rounding
+        const double step = q / (4.0 * s * u - 8.0 * c);
+        if (!(step > 0x1p-53 * s)) break;  // converged (quadratically) to rounding
+        s -= step;
+      }
+      return s;
+    }
+  }
+}
+
+}  // namespace
+
+double nuclear_norm_small(int d, const double *w, double abs_det) {
+  return d == 3   ? nuclear_norm_fixed<3>(w, abs_det)
+         : d == 2 ? nuclear_norm_fixed<2>(w, abs_det)
+                  : nuclear_norm_fixed<1>(w, abs_det);
+}
+
+PairWorkspace::PairWorkspace(int dim) : d(dim), lapack(dim), small_svd(dim) {
+  const std::size_t nn = static_cast<std::size_t>(dim) * static_cast<std::size_t>(dim);
+  w.assign(nn, 0.0);
+  p.assign(nn, 0.0);
+  qt.assign(nn, 0.0);
+  u.assign(nn, 0.0);
+  tmp.assign(nn, 0.0);
+  sv.assign(static_cast<std::size_t>(dim), 0.0);
+}
+
+// The nuclear norm of Fb^T Fa for a compile-time dimension D <= 3 (fixed-size loops).
+template <int D>
+double small_product_nuclear_norm(const CovFactor &a, const CovFactor &b) {
+  double w[D * D];
+  const double *fa = a.f.data(), *fb = b.f.data();
+  for (int j = 0; j < D; ++j) {
+    for (int i = 0; i < D; ++i) {
+      double acc = 0.0;
+      for (int k = 0; k < D; ++k) acc += fb[k + i * D] * fa[k + j * D];
+      w[i + j * D] = acc;
+    }
+  }
+  return nuclear_norm_fixed<D>(w, a.abs_det_f * b.abs_det_f);
+}
+
+double bures_squared(const CovFactor &a, const CovFactor &b, PairWorkspace &ws) {
+  if (a.kind == FactorKind::Diagonal && b.kind == FactorKind::Diagonal) {
+    return bures_diagonal(a, b);
+  }
+  const int d = a.d;
+  double nuc = 0.0;
+  if (d <= 3) {
+    nuc = d == 3   ? small_product_nuclear_norm<3>(a, b)
+          : d == 2 ? small_product_nuclear_norm<2>(a, b)
+                   : small_product_nuclear_norm<1>(a, b);
+  } else {
+    factor_product(a, b, ws.w.data());
+    nuc = ws.small_svd.nuclear_norm(ws.w.data());
+    if (nuc < 0.0) return bures_procrustes(a, b, ws);  // LAPACK's SVD, which throws if it fails
+  }
+  const double tr = a.trace + b.trace;
+  const double bsq = tr - 2.0 * (nuc * a.scale) * b.scale;
+  if (bsq < 1e-6 * tr) return bures_procrustes(a, b, ws);
+  return bsq;
+}
+
+double w2_squared(const double *m0, const CovFactor &a, const double *m1, const CovFactor &b,
+                  PairWorkspace &ws) {
+  double mean_term = 0.0;
+  for (int i = 0; i < a.d; ++i) {
+    const double x = m0[i] - m1[i];
+    mean_term += x * x;
+  }
+  return mean_term + bures_squared(a, b, ws);
+}
+
+void product_polar(const CovFactor &a, const CovFactor &b, PairWorkspace &ws, double *u,
+                   double *k) {
+  const int d = a.d;
+  factor_product(a, b, ws.w.data());
+  linalg::svd_full(d, ws.w.data(), ws.sv.data(), ws.p.data(), ws.qt.data(), ws.lapack);
+  // u = P Q^T
+  linalg::gemm(false, false, d, 1.0, ws.p.data(), ws.qt.data(), 0.0, u);
+  // k = Q Sigma Q^T = (Q^T)^T Sigma Q^T
+  for (int j = 0; j < d; ++j) {
+    for (int i = 0; i <= j; ++i) {
+      double acc = 0.0;
+      for (int r = 0; r < d; ++r) acc += ws.qt[r + i * d] * ws.sv[r] * ws.qt[r + j * d];
+      k[i + j * d] = acc;
+      k[j + i * d] = acc;
+    }
+  }
+}
+
+}  // namespace gmmot

@@ -1,0 +1,40 @@
+// The Bures-Wasserstein distance between Gaussians, computed from covariance factors
+// (Delon-Desolneux eq. 2.7; numerics.md A.1, A.7):
+//   B^2(S0, S1) = tr S0 + tr S1 - 2 ||F1^T F0||_*   (nuclear norm = sum of singular values),
+// and, when B^2 is below 1e-6 (tr S0 + tr S1), the cancellation-free Procrustes form
+//   B^2 = min_U ||F0 - F1 U||_F^2 with U = P Q^T the polar factor of F1^T F0 = P Sigma Q^T.
+#pragma once
+
+#include <vector>
+
+#include "linalg/covariance_factor.hpp"
+#include "linalg/dense.hpp"
+#include "linalg/small_svd.hpp"
+
+namespace gmmot {
+
+// Scratch space for pairwise computations in dimension d; one per thread.
+struct PairWorkspace {
+  explicit PairWorkspace(int d);
+  int d;
+  linalg::Workspace lapack;
+  linalg::SmallSvd small_svd;
+  std::vector<double> w, p, qt, u, tmp, sv;
+};
+
+// Squared Bures distance between the covariances behind two factors (never negative).
+double bures_squared(const CovFactor &a, const CovFactor &b, PairWorkspace &ws);
+
+// ||m0 - m1||^2 + B^2: the squared 2-Wasserstein distance between N(m0, .) and N(m1, .).
+double w2_squared(const double *m0, const CovFactor &a, const double *m1, const CovFactor &b,
+                  PairWorkspace &ws);
+
+// Polar data of the factor product W = Fb^T Fa (scaled units, without 4^scale factors):
+// W = P Sigma Q^T, u = P Q^T (d x d), k = Q Sigma Q^T = (Fa^T Sb Fa)^1/2 (d x d), column-major.
+void product_polar(const CovFactor &a, const CovFactor &b, PairWorkspace &ws, double *u, double *k);
+
+// Sum of the singular values of a d x d matrix (d <= 3) from closed forms. w is column-major;
+// abs_det is |det w| computed accurately by the caller. Exposed for tests.
+double nuclear_norm_small(int d, const double *w, double abs_det);
+
+}  // namespace gmmot

@@ -1,0 +1,59 @@
+// Optimal transport between Gaussians N(m, S) given by their means and covariance factors
+// (Delon-Desolneux 2020, section 2.4; Chen-Georgiou-Tannenbaum 2019, eq. 8). Matrices in
+// results are row-major d x d (all of them are symmetric).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "linalg/covariance_factor.hpp"
+
+namespace gmmot {
+
+// Squared 2-Wasserstein distance (eq. 2.7); Errc::Overflow if it is not a finite double.
+double gaussian_w2_squared(const double *m0, const CovFactor &f0, const double *m1,
+                           const CovFactor &f1);
+
+// T(x) = A x + b, the Monge map of eq. 2.8, or its pseudo-inverse form for singular S0.
+struct AffineMap {
+  std::vector<double> a;  // d x d, symmetric positive semi-definite
+  std::vector<double> b;  // d
+  double residual = 0;    // ||A S0 A - S1||_F / ||S1||_F
+};
+// Errc::NoMap when S0 is singular and the pseudo-inverse map does not push S0 onto S1.
+AffineMap gaussian_monge_map(const double *m0, const CovFactor &f0, const double *m1,
+                             const CovFactor &f1);
+
+struct GaussianParams {
+  std::vector<double> mean;  // d
+  std::vector<double> cov;   // d x d
+};
+// The point at time t in [0, 1] of the displacement interpolation along the optimal coupling
+// (X, F1 U F0^-1 X) (see gmmot/gaussian.h); t = 0 and t = 1 return the endpoints exactly.
+GaussianParams gaussian_geodesic(const double *m0, const CovFactor &f0, const double *m1,
+                                 const CovFactor &f1, double t);
+
+struct BarycenterOptions {
+  double tolerance = 1e-12;
+  std::uint64_t max_iterations = 1000;
+};
+struct BarycenterResult {
+  GaussianParams gaussian;
+  std::uint64_t iterations = 0;
+  double residual = 0;
+  bool converged = false;
+};
+// W2 barycenter of J Gaussians with weights lambda (eq. 2.10), by closed forms (d = 1,
+// commuting covariances) or the Alvarez-Esteban fixed point in factor form (numerics.md B.3).
+// means: J x d. Weights must already be validated; zero weights drop their input.
+BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, const double *means,
+                                     const std::vector<CovFactor> &covs,
+                                     const BarycenterOptions &options);
+
+// C[k * K1 + l] = W2^2(N(m0_k, S0_k), N(m1_l, S1_l)); means are K x d row-major. Parallel over
+// pairs in fixed blocks: bit-identical for any thread count. Errc::Overflow names the pair.
+void w2_cost_matrix(int d, const double *means0, const std::vector<CovFactor> &covs0,
+                    const double *means1, const std::vector<CovFactor> &covs1, unsigned threads,
+                    double *out);
+
+}  // namespace gmmot

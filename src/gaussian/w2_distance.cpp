@@ -1,0 +1,17 @@
+#include <cmath>
+
+#include "gaussian/bures.hpp"
+#include "gaussian/gaussian_ot.hpp"
+#include "util/error.hpp"
+
+namespace gmmot {
+
+double gaussian_w2_squared(const double *m0, const CovFactor &f0, const double *m1,
+                           const CovFactor &f1) {
+  PairWorkspace ws(f0.d);
+  const double v = w2_squared(m0, f0, m1, f1, ws);
+  if (!std::isfinite(v)) fail(Errc::Overflow, "W2^2 exceeds the largest double");
+  return v;
+}
+
+}  // namespace gmmot

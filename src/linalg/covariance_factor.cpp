@@ -1,0 +1,193 @@
+#include "linalg/covariance_factor.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "linalg/dense.hpp"
+#include "util/error.hpp"
+
+namespace gmmot {
+namespace {
+
+constexpr double kEps = std::numeric_limits<double>::epsilon();
+
+std::size_t at(int i, int j, int d) {
+  return static_cast<std::size_t>(i) * static_cast<std::size_t>(d) + static_cast<std::size_t>(j);
+}
+
+// Relative tolerance below which an eigenvalue is rounding noise (numerics.md F.4: PSD test).
+double noise_tolerance(int d) { return 64.0 * d * kEps; }
+
+}  // namespace
+
+void require_finite(const double *x, std::size_t n, const std::string &what, std::size_t row) {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(x[i])) {
+      const std::string entry =
+          row == 0 ? "[" + std::to_string(i) + "]"
+                   : "[" + std::to_string(i / row) + "][" + std::to_string(i % row) + "]";
+      fail(Errc::NonFinite, what + entry + " is " + fmt(x[i]) + " (every entry must be finite)");
+    }
+  }
+}
+
+void validate_covariance(int d, const double *cov, const std::string &what, double *sym,
+                         std::string *warning) {
+  double maxabs = 0.0;
+  for (int i = 0; i < d; ++i) {
+    for (int j = 0; j < d; ++j) {
+      const double v = cov[at(i, j, d)];
+      if (!std::isfinite(v)) {
+        fail(Errc::NonFinite, what + " entry (" + std::to_string(i) + "," + std::to_string(j) +
+                                  ") is " + fmt(v) + " (every entry must be finite)");
+      }
+      maxabs = std::max(maxabs, std::fabs(v));
+    }
+  }
+  double worst = 0.0;
+  int wi = 0, wj = 0;
+  for (int i = 0; i < d; ++i) {
+    for (int j = i + 1; j < d; ++j) {
+      const double diff = std::fabs(cov[at(i, j, d)] - cov[at(j, i, d)]);
+      if (diff > worst) {
+        worst = diff;
+        wi = i;
+        wj = j;
+      }
+    }
+  }
+  const double rel = maxabs > 0.0 ? worst / maxabs : 0.0;
+  if (rel > 1e-8) {
+    fail(Errc::NotSymmetric, what + " is not symmetric: entries (" + std::to_string(wi) + "," +
+                                 std::to_string(wj) + ")=" + fmt(cov[at(wi, wj, d)]) + " and (" +
+                                 std::to_string(wj) + "," + std::to_string(wi) +
+                                 ")=" + fmt(cov[at(wj, wi, d)]) + " differ by " + fmt(rel) +
+                                 " relative to the largest entry (tolerance 1e-8)");
+  }
+  for (int i = 0; i < d; ++i) {
+    sym[at(i, i, d)] = cov[at(i, i, d)];
+    for (int j = i + 1; j < d; ++j) {
+      const double v = 0.5 * (cov[at(i, j, d)] + cov[at(j, i, d)]);
+      sym[at(i, j, d)] = v;
+      sym[at(j, i, d)] = v;
+    }
+  }
+  if (rel > 100.0 * kEps && warning != nullptr && warning->empty()) {
+    *warning = what + " was asymmetric beyond rounding (relative asymmetry " + fmt(rel) +
+               " between entries (" + std::to_string(wi) + "," + std::to_string(wj) + ") and (" +
+               std::to_string(wj) + "," + std::to_string(wi) + "), above 100*eps and at most " +
+               "1e-8) and was symmetrised";
+  }
+}
+
+CovFactor factor_covariance(int d, const double *sym, const std::string &what) {
+  CovFactor out;
+  out.d = d;
+  const std::size_t nn = static_cast<std::size_t>(d) * static_cast<std::size_t>(d);
+  out.f.assign(nn, 0.0);
+  out.scaled.assign(sym, sym + nn);
+  double maxabs = 0.0;
+  bool diagonal = true;
+  for (int i = 0; i < d; ++i) {
+    out.trace += sym[at(i, i, d)];
+    for (int j = 0; j < d; ++j) {
+      maxabs = std::max(maxabs, std::fabs(sym[at(i, j, d)]));
+      if (i != j && sym[at(i, j, d)] != 0.0) diagonal = false;
+    }
+  }
+  if (maxabs == 0.0) {  // a Dirac component
+    out.kind = FactorKind::Diagonal;
+    out.eigval.assign(static_cast<std::size_t>(d), 0.0);
+    out.rank = 0;
+    return out;
+  }
+  int ex = 0;
+  std::frexp(maxabs, &ex);
+  out.scale_exp = ex / 2;  // maxabs * 4^-scale_exp lies in [1/4, 2)
+  out.scale = std::ldexp(1.0, out.scale_exp);
+  for (auto &v : out.scaled) v = std::ldexp(v, -2 * out.scale_exp);
+  const double ln4 = 2.0 * std::log(2.0);
+  const double tol = noise_tolerance(d);
+
+  // `computed`: the eigenvalues come from an eigensolver, so values within the noise band
+  // (|lambda| <= 64 d eps lambda_max) are rounding errors of a zero eigenvalue and are set to 0.
+  // Keeping them would put sqrt(noise) ~ 1e-8 into the factor and into every cross term
+  // (numerics.md A.1.5). Diagonal entries are exact inputs and are kept as given.
+  auto finish_eigen = [&](std::vector<double> &lambda, bool computed) {
+    const double lmax = *std::max_element(lambda.begin(), lambda.end());
+    const double lmin = *std::min_element(lambda.begin(), lambda.end());
+    if (lmin < 0.0 && (lmax <= 0.0 || lmin < -tol * lmax)) {
+      fail(Errc::NotPsd, what + " is not positive semi-definite: smallest eigenvalue " +
+                             fmt(std::ldexp(lmin, 2 * out.scale_exp)) + ", largest " +
+                             fmt(std::ldexp(lmax, 2 * out.scale_exp)) +
+                             " (eigenvalues below -64*d*eps times the largest are rejected)");
+    }
+    out.rank_threshold = tol * lmax;
+    out.rank = 0;
+    out.log_pdet = 0.0;
+    for (auto &l : lambda) {
+      l = std::max(l, 0.0);
+      if (computed && l <= out.rank_threshold) l = 0.0;
+      if (l > out.rank_threshold) {
+        ++out.rank;
+        out.log_pdet += std::log(l) + ln4 * out.scale_exp;
+      }
+    }
+    out.sqrt_max_eig = std::ldexp(std::sqrt(lmax), out.scale_exp);
+    out.abs_det_f = 1.0;
+    for (const double l : lambda) out.abs_det_f *= std::sqrt(l);
+  };
+
+  if (diagonal) {
+    out.kind = FactorKind::Diagonal;
+    out.eigval.resize(static_cast<std::size_t>(d));
+    for (int i = 0; i < d; ++i) out.eigval[i] = out.scaled[at(i, i, d)];
+    finish_eigen(out.eigval, false);
+    for (int i = 0; i < d; ++i) out.f[at(i, i, d)] = std::sqrt(out.eigval[i]);
+    return out;
+  }
+
+  // Cholesky when it exists and is well conditioned (numerics.md A.7.1).
+  std::copy(out.scaled.begin(), out.scaled.end(), out.f.begin());
+  if (linalg::cholesky_lower(d, out.f.data())) {
+    const double anorm = linalg::sym_norm1(d, out.scaled.data());
+    if (linalg::cholesky_rcond(d, out.f.data(), anorm) >= d * kEps) {
+      out.kind = FactorKind::Cholesky;
+      out.rank = d;
+      out.log_pdet = 0.0;
+      out.abs_det_f = 1.0;
+      double maxdiag = 0.0;
+      for (int i = 0; i < d; ++i) {
+        const double lii = out.f[static_cast<std::size_t>(i) * (d + 1)];
+        out.log_pdet += 2.0 * std::log(lii) + ln4 * out.scale_exp;
+        out.abs_det_f *= lii;
+        maxdiag = std::max(maxdiag, out.scaled[at(i, i, d)]);
+      }
+      // Only a length scale (used for support tests), so the largest diagonal entry will do.
+      out.sqrt_max_eig = std::ldexp(std::sqrt(maxdiag), out.scale_exp);
+      return out;
+    }
+  }
+  // Singular or nearly so: clamped eigen-factor, rank-revealing.
+  out.kind = FactorKind::Eigen;
+  out.eigvec = out.scaled;
+  out.eigval.assign(static_cast<std::size_t>(d), 0.0);
+  linalg::sym_eig(d, out.eigvec.data(), out.eigval.data());
+  finish_eigen(out.eigval, true);
+  for (int j = 0; j < d; ++j) {
+    const double r = std::sqrt(out.eigval[j]);
+    for (int i = 0; i < d; ++i)
+      out.f[i + static_cast<std::size_t>(j) * d] =
+          out.eigvec[i + static_cast<std::size_t>(j) * d] * r;
+  }
+  return out;
+}
+
+CovFactor make_factor(int d, const double *cov, const std::string &what, std::string *warning) {
+  std::vector<double> sym(static_cast<std::size_t>(d) * static_cast<std::size_t>(d));
+  validate_covariance(d, cov, what, sym.data(), warning);
+  return factor_covariance(d, sym.data(), what);
+}
+
+}  // namespace gmmot

@@ -1,0 +1,67 @@
+// Thin wrappers over LAPACK (Fortran interface, no hidden allocation) and CBLAS. Every matrix
+// here is column-major and square n x n with leading dimension n. Callers validate inputs
+// (finite values) before calling: LAPACK's own checks miss Inf.
+#pragma once
+
+#include <vector>
+
+namespace gmmot::linalg {
+
+// Reusable LAPACK workspace for one thread and one size n (grows on demand).
+class Workspace {
+ public:
+  explicit Workspace(int n = 0) { reserve(n); }
+  void reserve(int n);
+  int n() const { return n_; }
+
+  std::vector<double> a, b, c, s, u, vt, work;
+  std::vector<int> iwork;
+
+ private:
+  int n_ = -1;
+  friend bool svd_values(int, double *, double *, Workspace &);
+  friend void svd_full(int, double *, double *, double *, double *, Workspace &);
+  int lwork_values_ = 0;
+  int lwork_full_ = 0;
+};
+
+// Singular values (descending) of the n x n matrix a, which is destroyed. Returns false if
+// LAPACK failed to converge with both dgesdd and dgesvd.
+bool svd_values(int n, double *a, double *s, Workspace &ws);
+
+// Full SVD a = u diag(s) vt of the n x n matrix a (destroyed). Throws Errc::Lapack on failure.
+void svd_full(int n, double *a, double *s, double *u, double *vt, Workspace &ws);
+
+// In-place lower Cholesky factor of the symmetric matrix a (upper triangle zeroed).
+// Returns false if a is not numerically positive definite.
+bool cholesky_lower(int n, double *a);
+
+// Reciprocal condition number estimate in the 1-norm from a Cholesky factor of a matrix whose
+// 1-norm is anorm.
+double cholesky_rcond(int n, const double *l, double anorm);
+
+// 1-norm of a symmetric matrix.
+double sym_norm1(int n, const double *a);
+
+// Eigen-decomposition of the symmetric matrix a: eigenvalues ascending into w, eigenvectors
+// (columns) overwrite a. Throws Errc::Lapack on failure.
+void sym_eig(int n, double *a, double *w);
+
+// c = alpha * op(a) * op(b) + beta * c.
+void gemm(bool trans_a, bool trans_b, int n, double alpha, const double *a, const double *b,
+          double beta, double *c);
+
+// b <- op(L)^-1 b (left) or b op(L)^-1 (right) for lower-triangular L.
+void trsm_lower(bool left, bool trans, int n, const double *l, double *b);
+
+// General column-major c (m x n) = alpha * op(a) * op(b) + beta * c with inner dimension k.
+void gemm_mnk(bool trans_a, bool trans_b, int m, int n, int k, double alpha, const double *a,
+              int lda, const double *b, int ldb, double beta, double *c, int ldc);
+
+// b (n x nrhs, leading dimension n) <- L^-1 b for lower-triangular L (n x n).
+void trsm_lower_multi(int n, int nrhs, const double *l, double *b);
+
+// c = a a^T (full symmetric result).
+void aat(int n, const double *a, double *c);
+
+}  // namespace gmmot::linalg

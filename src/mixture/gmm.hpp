@@ -1,0 +1,44 @@
+// The Gaussian mixture value type: validated once, immutable, with each covariance factored
+// once at construction (architecture.md, "factor once, reuse").
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "linalg/covariance_factor.hpp"
+
+namespace gmmot {
+
+class Gmm {
+ public:
+  // Validates and copies K components in dimension d (rules in gmmot/gmm.h). If a covariance
+  // was asymmetric beyond rounding and was symmetrised, *warning (when given) says which.
+  Gmm(std::size_t k, std::size_t d, const double *weights, const double *means, const double *covs,
+      std::string *warning);
+
+  std::size_t k() const { return weights_.size(); }
+  std::size_t d() const { return d_; }
+  const std::vector<double> &weights() const { return weights_; }
+  const std::vector<double> &means() const { return means_; }       // K x d
+  const std::vector<double> &covariances() const { return covs_; }  // K x d x d, symmetrised
+  const std::vector<CovFactor> &factors() const { return factors_; }
+
+  // log mu(x) for n points (n x d) into out (n); see gmmot/gmm.h for degenerate components.
+  void log_density(std::size_t n, const double *points, unsigned threads, double *out) const;
+
+  // n points (n x d) and optionally their component labels; point i depends only on (seed, i).
+  void sample(std::size_t n, std::uint64_t seed, unsigned threads, double *points,
+              std::size_t *labels) const;
+
+ private:
+  std::size_t d_;
+  std::vector<double> weights_, means_, covs_;
+  std::vector<CovFactor> factors_;
+};
+
+// Checks the shape (K >= 1, d >= 1, sizes representable); `what` names the mixture.
+void require_mixture_shape(std::size_t k, std::size_t d, const char *k_name);
+
+}  // namespace gmmot

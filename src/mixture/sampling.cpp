@@ -1,0 +1,46 @@
+// Sampling: point i draws its component and its normals from its own stream (seed, i), so a
+// draw is reproducible whatever the number of threads and prefixes of draws agree.
+#include <cmath>
+
+#include "mixture/gmm.hpp"
+#include "util/parallel.hpp"
+#include "util/rng.hpp"
+
+namespace gmmot {
+
+void Gmm::sample(std::size_t n, std::uint64_t seed, unsigned threads, double *points,
+                 std::size_t *labels) const {
+  const std::size_t d = d_, k = weights_.size();
+  std::vector<double> cumulative(k);
+  double total = 0.0;
+  for (std::size_t c = 0; c < k; ++c) cumulative[c] = (total += weights_[c]);
+  std::size_t last_positive = 0;
+  for (std::size_t c = 0; c < k; ++c)
+    if (weights_[c] > 0.0) last_positive = c;
+  parallel_blocks(n, 1024, threads, [&](std::size_t begin, std::size_t end, unsigned) {
+    std::vector<double> z(d + 1);
+    for (std::size_t i = begin; i < end; ++i) {
+      Xoshiro256 rng(seed, i);
+      const double u = rng.uniform() * total;
+      std::size_t c = last_positive;
+      for (std::size_t j = 0; j < k; ++j) {
+        if (weights_[j] > 0.0 && u < cumulative[j]) {
+          c = j;
+          break;
+        }
+      }
+      for (std::size_t j = 0; j < d; j += 2) rng.normal_pair(z[j], z[j + 1]);
+      const CovFactor &f = factors_[c];
+      const double *m = means_.data() + c * d;
+      double *x = points + i * d;
+      for (std::size_t r = 0; r < d; ++r) {
+        double acc = 0.0;
+        for (std::size_t j = 0; j < d; ++j) acc += f.f[r + j * d] * z[j];
+        x[r] = m[r] + std::ldexp(acc, f.scale_exp);
+      }
+      if (labels != nullptr) labels[i] = c;
+    }
+  });
+}
+
+}  // namespace gmmot

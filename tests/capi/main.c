@@ -1,0 +1,27 @@
+/* libgmmot C API tests in plain C99 against the shared library. Prints failures as they happen
+ * and, last, exactly one line "N passed, M failed"; exits non-zero if M > 0. */
+#include <gmmot/gmmot.h>
+#include <stdio.h>
+
+#include "harness.h"
+
+int main(void) {
+  /* The crash-isolated (forking) tests run first, before any thread has been started. */
+  test_gmm_too_large();
+  test_version_status();
+  test_messages();
+  test_options();
+  test_gmm_lifecycle();
+  test_gmm_validation();
+  test_gaussian_errors();
+  test_gaussian_w2();
+  test_gaussian_w2_hard();
+  test_gaussian_maps();
+  test_gaussian_barycenter();
+  test_cost_matrix();
+  test_log_density();
+  test_sampling();
+  test_threads();
+  printf("%ld passed, %ld failed\n", h_passed, h_failed);
+  return h_failed > 0 ? 1 : 0;
+}
