@@ -34,8 +34,10 @@ GMMOT_BEGIN_DECLS
 
 /** Squared 2-Wasserstein distance between N(m0, S0) and N(m1, S1) (Delon-Desolneux eq. 2.7):
  *  W2^2 = ||m0 - m1||^2 + tr(S0 + S1 - 2 (S0^1/2 S1 S0^1/2)^1/2), into *out_w2sq.
- *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT, GMMOT_E_DIMENSION (d = 0), GMMOT_E_NONFINITE,
- *  GMMOT_E_NOT_SYMMETRIC, GMMOT_E_NOT_PSD, GMMOT_E_OVERFLOW (W2^2 above DBL_MAX).
+ *  Status: GMMOT_OK; GMMOT_W_SYMMETRIZED (result written; the message names the covariance);
+ *  GMMOT_E_INVALID_ARGUMENT (NULL pointer); GMMOT_E_DIMENSION (d = 0); GMMOT_E_TOO_LARGE (d*d
+ *  not representable); GMMOT_E_NONFINITE, GMMOT_E_NOT_SYMMETRIC, GMMOT_E_NOT_PSD (naming m0,
+ *  s0, m1 or s1 and the entry); GMMOT_E_OVERFLOW (W2^2 above DBL_MAX); GMMOT_E_OUT_OF_MEMORY.
  *  @since 0.1 */
 GMMOT_API int gmmot_gaussian_w2sq(size_t d, const double *m0, const double *s0, const double *m1,
                                   const double *s1, double *out_w2sq) GMMOT_NOEXCEPT;
@@ -72,14 +74,17 @@ GMMOT_API int gmmot_gaussian_geodesic(size_t d, const double *m0, const double *
 
 /** The W2 barycenter N(m*, S*) of J Gaussians N(m_j, S_j) with weights lambda_j (eq. 2.10):
  *  m* = sum_j lambda_j m_j and S* the fixed point S = sum_j lambda_j (S^1/2 S_j S^1/2)^1/2.
- *  weights: J (rules of gmm.h: >= 0, sum 1 within 1e-8; zero weights ignore their input);
+ *  J >= 1 (GMMOT_E_DIMENSION otherwise). weights: J (rules of gmm.h: >= 0, sum 1 within 1e-8;
+ *  zero weights ignore their input); errors name weights[j], means[j][i] or covs[j];
  *  means: J x d; covs: J x d x d. Outputs: out_mean d (mean_len >= d), out_cov d x d
  *  (cov_len >= d*d); out_iterations and out_residual may be NULL.
  *  Method: closed forms when d = 1 (S* = (sum lambda_j sigma_j)^2) or when the covariances
  *  commute (S* = (sum lambda_j S_j^1/2)^2; 0 iterations reported). Otherwise the
  *  Alvarez-Esteban fixed point in factor form: with S = L L^T (Cholesky),
  *  K = sum_j lambda_j (L^T S_j L)^1/2 from the SVDs of F_j^T L, S <- L^-T K^2 L^-1, started from
- *  sum_j lambda_j S_j, stopped when the residual ||K - L^T L||_F / ||L^T L||_F is at most
+ *  sum_j lambda_j S_j and accelerated by Anderson mixing of the last 5 steps (Walker & Ni 2011;
+ *  an extrapolated point that is not positive definite or doubles the residual falls back to
+ *  the plain step), stopped when the residual ||K - L^T L||_F / ||L^T L||_F is at most
  *  GMMOT_OPT_BARYCENTER_TOLERANCE (default 1e-12), after
  *  GMMOT_OPT_BARYCENTER_MAX_ITERATIONS (default 1000), or when the residual has not decreased
  *  for 20 iterations (rounding floor).

@@ -45,7 +45,7 @@ GMMOT_API const char *gmmot_status_string(int status) GMMOT_NOEXCEPT;
 /** The detailed message of the last libgmmot call made on this thread: "" if that call
  *  returned GMMOT_OK, otherwise text naming the function, the argument and, where relevant,
  *  the component index and entry at fault, e.g.
- *  "gmmot_gmm_create: covariances[2] is not positive semi-definite: ...".
+ *  "gmmot_gmm_create: covs[2] is not positive semi-definite: ...".
  *  Every function that returns a status, and every handle function (destroy, getters),
  *  clears it on entry. The pure informational functions gmmot_status_string,
  *  gmmot_version_number, gmmot_version_string and gmmot_build_info leave it alone, so they can

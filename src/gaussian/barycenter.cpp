@@ -12,6 +12,7 @@
 #include "gaussian/bures.hpp"
 #include "gaussian/gaussian_ot.hpp"
 #include "linalg/dense.hpp"
+#include "util/anderson.hpp"
 #include "util/error.hpp"
 
 namespace gmmot {
@@ -140,26 +141,45 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
   } else {
     for (const auto &x : in)
       for (std::size_t i = 0; i < nn; ++i) s[i] += x.lambda * x.s[i];
+    // The plain iteration converges linearly (rate about 1/2 on typical inputs); Anderson
+    // acceleration over the last 5 steps needs several times fewer steps. Safeguards: an
+    // extrapolated point without a Cholesky factor, or one whose residual is more than twice the
+    // previous one, is replaced by the plain step from the previous point, and the history is
+    // reset, so the iteration never does worse than the plain fixed point.
+    Anderson accel(nn, 5);
+    std::vector<double> x = s, gx, plain;  // plain = g(previous x), always positive semi-definite
     std::vector<double> best;
-    double best_r = std::numeric_limits<double>::infinity();
+    double best_r = std::numeric_limits<double>::infinity(), prev_r = best_r;
     std::uint64_t since_best = 0;
+    bool extrapolated = false;
     for (std::uint64_t it = 1; it <= options.max_iterations; ++it) {
-      const double r = fixed_point_step(s, in, d, ws);
-      if (r < 0.0) {
-        fail(Errc::Singular,
-             "the barycenter iterate " + std::to_string(it - 1) +
-                 " is singular (no Cholesky factor): the inputs' covariances are all singular "
-                 "and the barycenter is not unique or not positive definite");
-      }
+      gx = x;
+      const double r = fixed_point_step(gx, in, d, ws);
       out.iterations = it;
+      if (r < 0.0 || (extrapolated && r > 2.0 * prev_r)) {
+        if (!extrapolated) {
+          fail(Errc::Singular,
+               "the barycenter iterate " + std::to_string(it - 1) +
+                   " is singular (no Cholesky factor): the inputs' covariances are all singular "
+                   "and the barycenter is not unique or not positive definite");
+        }
+        x = plain;  // back to the plain iteration from the last good point
+        accel.reset();
+        extrapolated = false;
+        continue;
+      }
+      prev_r = r;
       if (r < best_r) {
         best_r = r;
-        best = s;  // S+ of the best iterate: at least as good as the iterate r certifies
+        best = gx;  // g(x) of the best x: at least as good as the point r certifies
         since_best = 0;
       } else if (++since_best >= 20) {
         break;  // rounding floor reached
       }
       if (r <= options.tolerance) break;
+      plain = gx;
+      x = accel.next(x, gx);
+      extrapolated = true;
     }
     s = best;
     out.residual = best_r;

@@ -38,7 +38,7 @@ struct CovFactor {
 
 // Checks that the d x d row-major matrix `cov` is finite and symmetric (rules in gmmot/gmm.h)
 // and writes its symmetrised copy to `sym` (d*d). `what` names it in errors, e.g.
-// "covariances[2]". If the asymmetry was above rounding level (the call then ends with a
+// "covs[2]". If the asymmetry was above rounding level (the call then ends with a
 // warning) and *warning is empty, *warning receives a text naming `what` and the asymmetry.
 void validate_covariance(int d, const double *cov, const std::string &what, double *sym,
                          std::string *warning);

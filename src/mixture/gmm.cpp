@@ -29,7 +29,7 @@ Gmm::Gmm(std::size_t k, std::size_t d, const double *weights, const double *mean
   covs_.resize(k * dd);
   factors_.reserve(k);
   for (std::size_t c = 0; c < k; ++c) {
-    const std::string what = "covariances[" + std::to_string(c) + "]";
+    const std::string what = "covs[" + std::to_string(c) + "]";
     const int di = static_cast<int>(d);
     validate_covariance(di, covs + c * dd, what, covs_.data() + c * dd, warning);
     factors_.push_back(factor_covariance(di, covs_.data() + c * dd, what));

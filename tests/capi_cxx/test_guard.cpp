@@ -87,5 +87,5 @@ TEST_CASE("public entry points return statuses, never throw, from C++", "[guard]
   const double w = 1.0, m = 0.0, s = -1.0;
   CHECK(gmmot_gmm_create(1, 1, &w, &m, &s, &g) == GMMOT_E_NOT_PSD);
   CHECK(g == nullptr);
-  CHECK(std::string(gmmot_last_error_message()).rfind("gmmot_gmm_create: covariances[0]", 0) == 0);
+  CHECK(std::string(gmmot_last_error_message()).rfind("gmmot_gmm_create: covs[0]", 0) == 0);
 }

@@ -49,20 +49,20 @@ TEST_CASE("mixture validation names what is wrong", "[mixture]") {
   CHECK(error_of([&] { make(2, 2, w, {0, 0, 1, INFINITY}, s); }, &msg) == Errc::NonFinite);
   CHECK_THAT(msg, Catch::Contains("means[1][1]"));
   CHECK(error_of([&] { make(2, 2, w, m, {1, 0, 0, 1, 2, NAN, 0.5, 1}); }, &msg) == Errc::NonFinite);
-  CHECK_THAT(msg, Catch::Contains("covariances[1]") && Catch::Contains("(0,1)"));
+  CHECK_THAT(msg, Catch::Contains("covs[1]") && Catch::Contains("(0,1)"));
   CHECK(error_of(
             [&] {
               make(2, 2, w, m, {1, 0, 0, 1, 2, 0.5, 0.501, 1});
             },
             &msg) == Errc::NotSymmetric);
-  CHECK_THAT(msg, Catch::Contains("covariances[1]"));
+  CHECK_THAT(msg, Catch::Contains("covs[1]"));
   CHECK(error_of([&] { make(2, 2, w, m, {1, 0, 0, 1, 1, 2, 2, 1}); }, &msg) == Errc::NotPsd);
-  CHECK_THAT(msg, Catch::Contains("covariances[1]") && Catch::Contains("eigenvalue"));
+  CHECK_THAT(msg, Catch::Contains("covs[1]") && Catch::Contains("eigenvalue"));
   std::string warning;
   make(2, 2, w, m, {1, 0, 0, 1, 2, 0.5, 0.5 * (1 + 1e-15), 1}, &warning);
   CHECK(warning.empty());  // rounding-level asymmetry is fixed silently
   const Gmm g = make(2, 2, w, m, {1, 0, 0, 1, 2, 0.5, 0.5 + 1e-10, 1}, &warning);
-  CHECK_THAT(warning, Catch::Contains("covariances[1]"));  // symmetrised with a warning
+  CHECK_THAT(warning, Catch::Contains("covs[1]"));  // symmetrised with a warning
   CHECK(g.covariances()[5] == g.covariances()[6]);
   // A PSD matrix up to rounding (lambda_min = -1e-17 lambda_max) is accepted.
   CHECK_NOTHROW(make(1, 2, {1.0}, {0, 0}, {1.0, 1.0, 1.0, 1.0 - 1e-17}));

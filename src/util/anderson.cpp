@@ -1,0 +1,85 @@
+#include "util/anderson.hpp"
+
+#include <cmath>
+
+namespace gmmot {
+namespace {
+
+// Solves the small symmetric positive semi-definite system a x = b (m x m, row-major) by
+// Cholesky after a relative Tikhonov shift; returns false if it still fails.
+bool solve_spd(std::vector<double> a, std::vector<double> &b, std::size_t m) {
+  double maxdiag = 0.0;
+  for (std::size_t i = 0; i < m; ++i) maxdiag = std::fmax(maxdiag, a[i * m + i]);
+  if (!(maxdiag > 0.0)) return false;
+  for (std::size_t i = 0; i < m; ++i) a[i * m + i] += 1e-13 * maxdiag;
+  for (std::size_t j = 0; j < m; ++j) {
+    double djj = a[j * m + j];
+    for (std::size_t k = 0; k < j; ++k) djj -= a[j * m + k] * a[j * m + k];
+    if (!(djj > 0.0)) return false;
+    const double ljj = std::sqrt(djj);
+    a[j * m + j] = ljj;
+    for (std::size_t i = j + 1; i < m; ++i) {
+      double v = a[i * m + j];
+      for (std::size_t k = 0; k < j; ++k) v -= a[i * m + k] * a[j * m + k];
+      a[i * m + j] = v / ljj;
+    }
+  }
+  for (std::size_t i = 0; i < m; ++i) {  // L y = b
+    for (std::size_t k = 0; k < i; ++k) b[i] -= a[i * m + k] * b[k];
+    b[i] /= a[i * m + i];
+  }
+  for (std::size_t i = m; i-- > 0;) {  // L^T x = y
+    for (std::size_t k = i + 1; k < m; ++k) b[i] -= a[k * m + i] * b[k];
+    b[i] /= a[i * m + i];
+  }
+  return true;
+}
+
+}  // namespace
+
+void Anderson::reset() {
+  df_.clear();
+  dg_.clear();
+  prev_f_.clear();
+  prev_g_.clear();
+}
+
+std::vector<double> Anderson::next(const std::vector<double> &x, const std::vector<double> &gx) {
+  std::vector<double> f(n_);
+  for (std::size_t i = 0; i < n_; ++i) f[i] = gx[i] - x[i];
+  if (!prev_f_.empty()) {
+    std::vector<double> a(n_), b(n_);
+    for (std::size_t i = 0; i < n_; ++i) {
+      a[i] = f[i] - prev_f_[i];
+      b[i] = gx[i] - prev_g_[i];
+    }
+    df_.push_back(std::move(a));
+    dg_.push_back(std::move(b));
+    if (df_.size() > memory_) {
+      df_.pop_front();
+      dg_.pop_front();
+    }
+  }
+  prev_f_ = f;
+  prev_g_ = gx;
+  const std::size_t m = df_.size();
+  std::vector<double> out(gx);
+  if (m == 0) return out;
+  std::vector<double> gram(m * m), rhs(m);
+  for (std::size_t i = 0; i < m; ++i) {
+    for (std::size_t j = 0; j <= i; ++j) {
+      double acc = 0.0;
+      for (std::size_t k = 0; k < n_; ++k) acc += df_[i][k] * df_[j][k];
+      gram[i * m + j] = gram[j * m + i] = acc;
+    }
+    double acc = 0.0;
+    for (std::size_t k = 0; k < n_; ++k) acc += df_[i][k] * f[k];
+    rhs[i] = acc;
+  }
+  if (!solve_spd(gram, rhs, m)) return out;
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t k = 0; k < n_; ++k) out[k] -= rhs[i] * dg_[i][k];
+  return out;
+}
+
+}  // namespace gmmot
