@@ -56,6 +56,7 @@ BarycenterOptions barycenter_options_of(const gmmot_options_t *opts) noexcept {
   o.tolerance = value_of(opts, GMMOT_OPT_BARYCENTER_TOLERANCE);
   o.max_iterations =
       static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_BARYCENTER_MAX_ITERATIONS));
+  o.threads = threads_of(opts);
   return o;
 }
 

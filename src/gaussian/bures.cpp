@@ -55,47 +55,63 @@ double bures_procrustes(const CovFactor &a, const CovFactor &b, PairWorkspace &w
   return std::ldexp(acc, 2 * e);
 }
 
+// d = 3. With a = sum s_i^2, b = sum_{i<j} s_i^2 s_j^2 (squared 2x2 minors), c = s1 s2 s3, the
+// nuclear norm s = s1 + s2 + s3 and p = s1 s2 + s1 s3 + s2 s3 satisfy s^2 = a + 2p and
+// p^2 = b + 2cs, so s is the largest root of Q(s) = (s^2 - a)^2 - 4b - 8cs. Q is convex and
+// increasing right of it, so Newton from an upper bound decreases monotonically to the root and
+// needs no square root per step. Rounding in Q costs about eps*s (Q' = 8(sp - c) there).
+struct Quartic {
+  double a, b, c, s;  // coefficients and the current iterate
+  bool done;
+};
+
+Quartic quartic_start(const double *w, double abs_det) {
+  Quartic q{sum_of_squares(w, 9), 0.0, abs_det, 0.0, false};
+  const int rows[3][2] = {{1, 2}, {0, 2}, {0, 1}};
+  for (const auto &r : rows) {
+    for (const auto &c : rows) {
+      // Plain products suffice: W's own rounding (eps ||W|| per entry) already bounds the
+      // minors' error by eps ||W||^2, which moves s by about eps ||W||.
+      const double m =
+          w[r[0] + 3 * c[0]] * w[r[1] + 3 * c[1]] - w[r[0] + 3 * c[1]] * w[r[1] + 3 * c[0]];
+      q.b += m * m;
+    }
+  }
+  if (q.a == 0.0) {
+    q.done = true;
+    return q;
+  }
+  // g(s) = sqrt(a + 2 sqrt(b + 2cs)) is increasing with g(s*) = s*, so g(sqrt(3a)) is still an
+  // upper bound (sqrt(3a) >= s* by Cauchy-Schwarz), and a much closer one.
+  q.s = std::sqrt(q.a + 2.0 * std::sqrt(q.b + 2.0 * q.c * std::sqrt(3.0 * q.a)));
+  return q;
+}
+
+// One Newton step; returns false once converged to rounding (q.s is then final).
+bool quartic_step(Quartic &q) {
+  const double u = q.s * q.s - q.a;
+  const double val = u * u - 4.0 * q.b - 8.0 * q.c * q.s;
+  if (val <= 0.0) return false;  // at the root to rounding
+  const double step = val / (4.0 * q.s * u - 8.0 * q.c);
+  if (!(step > 0x1p-53 * q.s)) return false;  // converged (quadratically) to rounding
+  q.s -= step;
+  return true;
+}
+
+constexpr int kMaxNewton = 60;
+
 template <int D>
 double nuclear_norm_fixed(const double *w, double abs_det) {
   static_assert(D >= 1 && D <= 3, "closed forms exist for d <= 3 only");
   if constexpr (D == 1) {
     return std::fabs(w[0]);
+  } else if constexpr (D == 2) {
+    const double a = sum_of_squares(w, 4);
+    return a == 0.0 ? 0.0 : std::sqrt(a + 2.0 * abs_det);  // (s1 + s2)^2 = s1^2 + s2^2 + 2 s1 s2
   } else {
-    const double a = sum_of_squares(w, D * D);
-    if (a == 0.0) return 0.0;
-    if constexpr (D == 2) {
-      return std::sqrt(a + 2.0 * abs_det);  // (s1 + s2)^2 = s1^2 + s2^2 + 2 s1 s2
-    } else {
-      // d = 3. With a = sum s_i^2, b = sum_{i<j} s_i^2 s_j^2 (squared 2x2 minors), c = s1 s2 s3,
-      // the nuclear norm s = s1 + s2 + s3 and p = s1 s2 + s1 s3 + s2 s3 satisfy s^2 = a + 2p and
-      // p^2 = b + 2cs, so s is the largest root of Q(s) = (s^2 - a)^2 - 4b - 8cs. Q is convex and
-      // increasing right of it, so Newton from an upper bound decreases monotonically to the root,
-      // and needs no square root per step. Rounding in Q costs about eps*s (Q' = 8(sp - c) there).
-      double b = 0.0;
-      const int rows[3][2] = {{1, 2}, {0, 2}, {0, 1}};
-      for (const auto &r : rows) {
-        for (const auto &c : rows) {
-          // Plain products suffice: W's own rounding (eps ||W|| per entry) already bounds the
-          // minors' error by eps ||W||^2, which moves s by about eps ||W||.
-          const double m =
-              w[r[0] + 3 * c[0]] * w[r[1] + 3 * c[1]] - w[r[0] + 3 * c[1]] * w[r[1] + 3 * c[0]];
-          b += m * m;
-        }
-      }
-      const double c = abs_det;
-      // g(s) = sqrt(a + 2 sqrt(b + 2cs)) is increasing with g(s*) = s*, so g(sqrt(3a)) is still an
-      // upper bound (sqrt(3a) >= s* by Cauchy-Schwarz), and a much closer one.
-      double s = std::sqrt(a + 2.0 * std::sqrt(b + 2.0 * c * std::sqrt(3.0 * a)));
-      for (int it = 0; it < 60; ++it) {
-        const double u = s * s - a;
-        const double q = u * u - 4.0 * b - 8.0 * c * s;
-        if (q <= 0.0) break;  // at the root to rounding
-        const double step = q / (4.0 * s * u - 8.0 * c);
-        if (!(step > 0x1p-53 * s)) break;  // converged (quadratically) to rounding
-        s -= step;
-      }
-      return s;
-    }
+    Quartic q = quartic_start(w, abs_det);
+    for (int it = 0; it < kMaxNewton && !q.done; ++it) q.done = !quartic_step(q);
+    return q.s;
   }
 }
 
@@ -161,6 +177,61 @@ double w2_squared(const double *m0, const CovFactor &a, const double *m1, const 
     mean_term += x * x;
   }
   return mean_term + bures_squared(a, b, ws);
+}
+
+void w2_squared_small_batch(const double *const *m0, const CovFactor *const *a,
+                            const double *const *m1, const CovFactor *const *b, int count,
+                            PairWorkspace &ws, double *out) {
+  const int d = a[0]->d;
+  double nuc[kSmallBatch] = {};
+  Quartic q[kSmallBatch];
+  for (int l = 0; l < count; ++l) {
+    q[l].done = true;
+    if (a[l]->kind == FactorKind::Diagonal && b[l]->kind == FactorKind::Diagonal) continue;
+    double w[9];
+    const double *fa = a[l]->f.data(), *fb = b[l]->f.data();
+    for (int j = 0; j < d; ++j)
+      for (int i = 0; i < d; ++i) {
+        double acc = 0.0;
+        for (int r = 0; r < d; ++r) acc += fb[r + i * d] * fa[r + j * d];
+        w[i + j * d] = acc;
+      }
+    const double abs_det = a[l]->abs_det_f * b[l]->abs_det_f;
+    if (d == 3) {
+      q[l] = quartic_start(w, abs_det);
+    } else {
+      nuc[l] = d == 2 ? nuclear_norm_fixed<2>(w, abs_det) : nuclear_norm_fixed<1>(w, abs_det);
+    }
+  }
+  // The lanes' Newton iterations are independent chains of divisions: interleaved, they overlap
+  // in the CPU; each lane performs exactly the operations of nuclear_norm_fixed<3>.
+  for (int it = 0; it < kMaxNewton; ++it) {
+    bool any = false;
+    for (int l = 0; l < count; ++l) {
+      if (!q[l].done) {
+        q[l].done = !quartic_step(q[l]);
+        any = any || !q[l].done;
+      }
+    }
+    if (!any) break;
+  }
+  for (int l = 0; l < count; ++l) {
+    double mean_term = 0.0;
+    for (int i = 0; i < d; ++i) {
+      const double x = m0[l][i] - m1[l][i];
+      mean_term += x * x;
+    }
+    double bsq;
+    if (a[l]->kind == FactorKind::Diagonal && b[l]->kind == FactorKind::Diagonal) {
+      bsq = bures_diagonal(*a[l], *b[l]);
+    } else {
+      const double n = d == 3 ? q[l].s : nuc[l];
+      const double tr = a[l]->trace + b[l]->trace;
+      bsq = tr - 2.0 * (n * a[l]->scale) * b[l]->scale;
+      if (bsq < 1e-6 * tr) bsq = bures_procrustes(*a[l], *b[l], ws);
+    }
+    out[l] = mean_term + bsq;
+  }
 }
 
 void product_polar(const CovFactor &a, const CovFactor &b, PairWorkspace &ws, double *u,

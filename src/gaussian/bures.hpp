@@ -29,6 +29,13 @@ double bures_squared(const CovFactor &a, const CovFactor &b, PairWorkspace &ws);
 double w2_squared(const double *m0, const CovFactor &a, const double *m1, const CovFactor &b,
                   PairWorkspace &ws);
 
+// w2_squared for `count` <= kSmallBatch pairs (a[l], b[l]) in dimension d <= 3 at once, with
+// bit-identical results; the pairs' iterations are interleaved for throughput.
+constexpr int kSmallBatch = 4;
+void w2_squared_small_batch(const double *const *m0, const CovFactor *const *a,
+                            const double *const *m1, const CovFactor *const *b, int count,
+                            PairWorkspace &ws, double *out);
+
 // Polar data of the factor product W = Fb^T Fa (scaled units, without 4^scale factors):
 // W = P Sigma Q^T, u = P Q^T (d x d), k = Q Sigma Q^T = (Fa^T Sb Fa)^1/2 (d x d), column-major.
 void product_polar(const CovFactor &a, const CovFactor &b, PairWorkspace &ws, double *u, double *k);

@@ -24,9 +24,25 @@ void w2_cost_matrix(int d, const double *means0, const std::vector<CovFactor> &c
   spaces.reserve(useful);
   for (unsigned t = 0; t < useful; ++t) spaces.emplace_back(d);
   parallel_blocks(pairs, block, useful, [&](std::size_t begin, std::size_t end, unsigned w) {
-    for (std::size_t p = begin; p < end; ++p) {
-      const std::size_t k = p / k1, l = p % k1;
-      out[p] = w2_squared(means0 + k * d, covs0[k], means1 + l * d, covs1[l], spaces[w]);
+    if (d > 3) {
+      for (std::size_t p = begin; p < end; ++p) {
+        const std::size_t k = p / k1, l = p % k1;
+        out[p] = w2_squared(means0 + k * d, covs0[k], means1 + l * d, covs1[l], spaces[w]);
+      }
+      return;
+    }
+    for (std::size_t p = begin; p < end; p += kSmallBatch) {
+      const int count = static_cast<int>(std::min<std::size_t>(kSmallBatch, end - p));
+      const double *m0[kSmallBatch], *m1[kSmallBatch];
+      const CovFactor *f0[kSmallBatch], *f1[kSmallBatch];
+      for (int i = 0; i < count; ++i) {
+        const std::size_t k = (p + i) / k1, l = (p + i) % k1;
+        m0[i] = means0 + k * d;
+        m1[i] = means1 + l * d;
+        f0[i] = &covs0[k];
+        f1[i] = &covs1[l];
+      }
+      w2_squared_small_batch(m0, f0, m1, f1, count, spaces[w], out + p);
     }
   });
   for (std::size_t p = 0; p < pairs; ++p) {

@@ -36,6 +36,7 @@ GaussianParams gaussian_geodesic(const double *m0, const CovFactor &f0, const do
 struct BarycenterOptions {
   double tolerance = 1e-12;
   std::uint64_t max_iterations = 1000;
+  unsigned threads = 1;  // for the J square roots of each step; any value gives the same result
 };
 struct BarycenterResult {
   GaussianParams gaussian;

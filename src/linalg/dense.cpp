@@ -121,6 +121,13 @@ void trsm_lower_multi(int n, int nrhs, const double *l, double *b) {
               b, n);
 }
 
+void ata(int n, const double *a, double *c) {
+  cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, n, n, 1.0, a, n, 0.0, c, n);
+  for (int j = 0; j < n; ++j)
+    for (int i = 0; i < j; ++i)
+      c[i + static_cast<std::size_t>(j) * n] = c[j + static_cast<std::size_t>(i) * n];
+}
+
 void aat(int n, const double *a, double *c) {
   cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, n, n, 1.0, a, n, 0.0, c, n);
   for (int j = 0; j < n; ++j)

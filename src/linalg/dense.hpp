@@ -61,6 +61,9 @@ void gemm_mnk(bool trans_a, bool trans_b, int m, int n, int k, double alpha, con
 // b (n x nrhs, leading dimension n) <- L^-1 b for lower-triangular L (n x n).
 void trsm_lower_multi(int n, int nrhs, const double *l, double *b);
 
+// c = a^T a (full symmetric result).
+void ata(int n, const double *a, double *c);
+
 // c = a a^T (full symmetric result).
 void aat(int n, const double *a, double *c);
 
