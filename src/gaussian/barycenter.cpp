@@ -14,7 +14,7 @@
 #include "linalg/dense.hpp"
 #include "util/anderson.hpp"
 #include "util/error.hpp"
-#include "util/parallel.hpp"
+#include "util/team.hpp"
 
 namespace gmmot {
 namespace {
@@ -72,7 +72,7 @@ std::vector<double> commuting_barycenter(const std::vector<Input> &in, int d) {
 void whitened_root(const Input &x, const std::vector<double> &l, int d, PairWorkspace &ws,
                    double *root) {
   linalg::gemm(true, false, d, 1.0, x.f_common.data(), l.data(), 0.0, ws.w.data());
-  linalg::svd_full(d, ws.w.data(), ws.sv.data(), ws.p.data(), ws.qt.data(), ws.lapack);
+  linalg::svd_right(d, ws.w.data(), ws.sv.data(), ws.qt.data(), ws.lapack);
   // Q Sigma Q^T = B^T B with B = Sigma^1/2 Q^T (rows of Q^T scaled).
   for (int j = 0; j < d; ++j)
     for (int r = 0; r < d; ++r) ws.qt[r + j * d] *= std::sqrt(ws.sv[r]);
@@ -80,16 +80,15 @@ void whitened_root(const Input &x, const std::vector<double> &l, int d, PairWork
 }
 
 // One fixed-point step from S (destroyed: replaced by S+). Returns the residual of S, or a
-// negative value if S has no Cholesky factor. The J square roots run in parallel on up to
-// `threads` threads and are summed in input order, so the result does not depend on the
-// number of threads.
+// negative value if S has no Cholesky factor. The J square roots run on the team's threads and
+// are summed in input order, so the result does not depend on the number of threads.
 double fixed_point_step(std::vector<double> &s, const std::vector<Input> &in, int d,
-                        std::vector<PairWorkspace> &spaces, unsigned threads) {
+                        std::vector<PairWorkspace> &spaces, Team &team) {
   const std::size_t nn = static_cast<std::size_t>(d) * d;
   std::vector<double> l(s), k(nn, 0.0), g(nn), roots(in.size() * nn);
   if (!linalg::cholesky_lower(d, l.data())) return -1.0;
-  parallel_blocks(in.size(), 1, threads, [&](std::size_t begin, std::size_t end, unsigned w) {
-    for (std::size_t j = begin; j < end; ++j) whitened_root(in[j], l, d, spaces[w], &roots[j * nn]);
+  team.run(in.size(), [&](std::size_t j, unsigned w) {
+    whitened_root(in[j], l, d, spaces[w], &roots[j * nn]);
   });
   for (std::size_t j = 0; j < in.size(); ++j)
     for (std::size_t i = 0; i < nn; ++i) k[i] += in[j].lambda * roots[j * nn + i];
@@ -140,13 +139,14 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
   std::vector<double> s(nn, 0.0);
   const unsigned threads = static_cast<unsigned>(
       std::min<std::size_t>(d >= 8 ? options.threads : 1, std::max<std::size_t>(in.size(), 1)));
+  Team team(threads);
   std::vector<PairWorkspace> spaces;
-  for (unsigned t = 0; t < std::max(threads, 1u); ++t) spaces.emplace_back(d);
+  for (unsigned t = 0; t < team.size(); ++t) spaces.emplace_back(d);
   if (d == 1 || all_commute(in, d)) {
     s = commuting_barycenter(in, d);
     out.converged = true;
     std::vector<double> probe(s);
-    const double r = fixed_point_step(probe, in, d, spaces, threads);
+    const double r = fixed_point_step(probe, in, d, spaces, team);
     out.residual = r < 0.0 ? 0.0 : r;
   } else {
     for (const auto &x : in)
@@ -164,7 +164,7 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
     bool extrapolated = false;
     for (std::uint64_t it = 1; it <= options.max_iterations; ++it) {
       gx = x;
-      const double r = fixed_point_step(gx, in, d, spaces, threads);
+      const double r = fixed_point_step(gx, in, d, spaces, team);
       out.iterations = it;
       if (r < 0.0 || (extrapolated && r > 2.0 * prev_r)) {
         if (!extrapolated) {

@@ -29,6 +29,9 @@ void Workspace::reserve(int n) {
   LAPACK_dgesdd("A", &n, &n, a.data(), &nn_i, s.data(), u.data(), &nn_i, vt.data(), &nn_i, &q, &lw,
                 iwork.data(), &info);
   lwork_full_ = static_cast<int>(q) + 1;
+  LAPACK_dgesvd("N", "A", &n, &n, a.data(), &nn_i, s.data(), u.data(), &one, vt.data(), &nn_i, &q,
+                &lw, &info);
+  lwork_full_ = std::max(lwork_full_, static_cast<int>(q) + 1);
   // dgesvd fallback needs at most max(3n + n, 5n).
   const int lwork = std::max({lwork_values_, lwork_full_, 5 * n + 8});
   work.assign(static_cast<std::size_t>(lwork), 0.0);
@@ -60,6 +63,17 @@ void svd_full(int n, double *a, double *s, double *u, double *vt, Workspace &ws)
   if (info != 0)
     fail(Errc::Lapack,
          "SVD did not converge (dgesdd and dgesvd info " + std::to_string(info) + ")");
+}
+
+void svd_right(int n, double *a, double *s, double *vt, Workspace &ws) {
+  ws.reserve(n);
+  int info = 0, one = 1;
+  int lwork = static_cast<int>(ws.work.size());
+  std::copy(a, a + static_cast<std::size_t>(n) * n, ws.c.begin());
+  LAPACK_dgesvd("N", "A", &n, &n, a, &n, s, nullptr, &one, vt, &n, ws.work.data(), &lwork, &info);
+  if (info == 0) return;
+  std::copy(ws.c.begin(), ws.c.begin() + static_cast<std::ptrdiff_t>(n) * n, a);
+  svd_full(n, a, s, ws.u.data(), vt, ws);
 }
 
 bool cholesky_lower(int n, double *a) {

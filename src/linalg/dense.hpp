@@ -21,6 +21,7 @@ class Workspace {
   int n_ = -1;
   friend bool svd_values(int, double *, double *, Workspace &);
   friend void svd_full(int, double *, double *, double *, double *, Workspace &);
+  friend void svd_right(int, double *, double *, double *, Workspace &);
   int lwork_values_ = 0;
   int lwork_full_ = 0;
 };
@@ -31,6 +32,10 @@ bool svd_values(int n, double *a, double *s, Workspace &ws);
 
 // Full SVD a = u diag(s) vt of the n x n matrix a (destroyed). Throws Errc::Lapack on failure.
 void svd_full(int n, double *a, double *s, double *u, double *vt, Workspace &ws);
+
+// Singular values and right singular vectors only (a = u diag(s) vt, u not formed), by QR
+// iteration (dgesvd), which is cheaper than a full SVD when u is not needed; a is destroyed.
+void svd_right(int n, double *a, double *s, double *vt, Workspace &ws);
 
 // In-place lower Cholesky factor of the symmetric matrix a (upper triangle zeroed).
 // Returns false if a is not numerically positive definite.
