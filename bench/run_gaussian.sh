@@ -3,7 +3,8 @@
 # one ratio line per case and peer:
 #   case=<case> n=<params> ratio=<peer>/libgmmot:<peer seconds / libgmmot seconds>
 # (> 1: libgmmot is faster). Builds nothing.
-# Usage: bench/run_gaussian.sh [build-dir (default: build)] [bench_gaussian options, e.g. --threads 1]
+# Usage: bench/run_gaussian.sh [build-dir (default: build)] [bench_gaussian options]
+#   e.g. bench/run_gaussian.sh build --threads 1
 # BLAS stays single-threaded in both processes: libgmmot parallelises over pairs itself
 # (GMMOT_OPT_NUM_THREADS, all cores by default); the peer is single-threaded.
 set -euo pipefail
@@ -13,7 +14,8 @@ build="${1:-build}"
 if [[ $# -gt 0 ]]; then shift; fi
 bench="$build/bench/bench_gaussian"
 if [[ ! -x "$bench" ]]; then
-  echo "run_gaussian.sh: $bench not found; build it first (cmake --build $build --target bench_gaussian)" >&2
+  echo "run_gaussian.sh: $bench not found; build it first:" \
+    "cmake --build $build --target bench_gaussian" >&2
   exit 1
 fi
 
@@ -37,7 +39,10 @@ awk '
     c = field("case"); im = field("impl"); n = field("n"); s = field("seconds")
     key = c " " n
     if (im == "libgmmot") { lib[key] = s }
-    else { k = ++np; peer_key[k] = key; peer_impl[k] = im; peer_s[k] = s; peer_case[k] = c; peer_n[k] = n }
+    else {
+      k = ++np
+      peer_key[k] = key; peer_impl[k] = im; peer_s[k] = s; peer_case[k] = c; peer_n[k] = n
+    }
   }
   END {
     for (k = 1; k <= np; ++k) {
@@ -46,6 +51,7 @@ awk '
         printf "case=%s n=%s ratio=%s/libgmmot:NA\n", peer_case[k], peer_n[k], peer_impl[k]
         continue
       }
-      printf "case=%s n=%s ratio=%s/libgmmot:%.3g\n", peer_case[k], peer_n[k], peer_impl[k], peer_s[k] / lib[key]
+      printf "case=%s n=%s ratio=%s/libgmmot:%.3g\n", peer_case[k], peer_n[k], peer_impl[k],
+        peer_s[k] / lib[key]
     }
   }' "$out"

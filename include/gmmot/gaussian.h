@@ -15,9 +15,15 @@
  * eigen-factor when singular), scaled by a power of two; then
  *   tr (S0^1/2 S1 S0^1/2)^1/2 = sum of the singular values of F1^T F0,
  * with closed forms for d <= 3 and diagonal pairs, and, when the Bures term is below 1e-6 of
- * tr S0 + tr S1, the cancellation-free Procrustes form min_U ||F0 - F1 U||_F^2. The absolute
- * error is about 1e-15 (tr S0 + tr S1), also at condition numbers up to 1e12 and for singular
- * covariances given exactly; results are never negative and never NaN.
+ * tr S0 + tr S1, the cancellation-free Procrustes form min_U ||F0 - F1 U||_F^2. Results are
+ * never negative and never NaN. Accuracy (checked against 60-digit references): the absolute
+ * error of W2^2 is about 1e-15 (tr S0 + tr S1), also at condition numbers up to 1e12, for
+ * exactly singular covariances and for covariances scaled anywhere in 1e-300 .. 1e300, as long
+ * as the two covariances are comparably conditioned. When one is far more ill-conditioned than
+ * the other, W2^2 itself moves by up to about d eps (||S0|| ||A|| + ||S1|| ||A^-1||) (A the
+ * Monge map) under rounding-level changes of the inputs, and no double-precision method can do
+ * better; the error then stays within a small multiple of that. The Monge map is likewise
+ * accurate to its conditioning, which grows like cond(S0) (about 1e-5 relative at 1e12).
  *
  * Thread rule: all functions here are reentrant and may be called concurrently. */
 #ifndef GMMOT_GAUSSIAN_H

@@ -30,14 +30,12 @@ double sum_of_squares(const double *x, std::size_t n) {
 
 // Bures term of two diagonal covariances: sum_i (sqrt(a_i) - sqrt(b_i))^2, no cancellation.
 double bures_diagonal(const CovFactor &a, const CovFactor &b) {
-  const int e = std::max(a.scale_exp, b.scale_exp);
   double acc = 0.0;
   for (int i = 0; i < a.d; ++i) {
-    const double x = std::ldexp(std::sqrt(a.eigval[i]), a.scale_exp - e) -
-                     std::ldexp(std::sqrt(b.eigval[i]), b.scale_exp - e);
+    const double x = a.sd[i] - b.sd[i];
     acc += x * x;
   }
-  return std::ldexp(acc, 2 * e);
+  return acc;
 }
 
 // min_U ||Fa 2^ea - Fb 2^eb U||_F^2 (Procrustes form, numerics.md A.1.2).
@@ -66,17 +64,15 @@ struct Quartic {
 };
 
 Quartic quartic_start(const double *w, double abs_det) {
-  Quartic q{sum_of_squares(w, 9), 0.0, abs_det, 0.0, false};
-  const int rows[3][2] = {{1, 2}, {0, 2}, {0, 1}};
-  for (const auto &r : rows) {
-    for (const auto &c : rows) {
-      // Plain products suffice: W's own rounding (eps ||W|| per entry) already bounds the
-      // minors' error by eps ||W||^2, which moves s by about eps ||W||.
-      const double m =
-          w[r[0] + 3 * c[0]] * w[r[1] + 3 * c[1]] - w[r[0] + 3 * c[1]] * w[r[1] + 3 * c[0]];
-      q.b += m * m;
-    }
-  }
+  // Column-major 3 x 3: w[i + 3 j]. The nine 2x2 minors, written out. Plain products suffice:
+  // W's own rounding (eps ||W|| per entry) already bounds their error by eps ||W||^2, which
+  // moves s by about eps ||W||.
+  const double w00 = w[0], w10 = w[1], w20 = w[2], w01 = w[3], w11 = w[4], w21 = w[5], w02 = w[6],
+               w12 = w[7], w22 = w[8];
+  const double m[9] = {w11 * w22 - w12 * w21, w10 * w22 - w12 * w20, w10 * w21 - w11 * w20,
+                       w01 * w22 - w02 * w21, w00 * w22 - w02 * w20, w00 * w21 - w01 * w20,
+                       w01 * w12 - w02 * w11, w00 * w12 - w02 * w10, w00 * w11 - w01 * w10};
+  Quartic q{sum_of_squares(w, 9), sum_of_squares(m, 9), abs_det, 0.0, false};
   if (q.a == 0.0) {
     q.done = true;
     return q;
@@ -179,16 +175,18 @@ double w2_squared(const double *m0, const CovFactor &a, const double *m1, const 
   return mean_term + bures_squared(a, b, ws);
 }
 
-void w2_squared_small_batch(const double *const *m0, const CovFactor *const *a,
-                            const double *const *m1, const CovFactor *const *b, int count,
-                            PairWorkspace &ws, double *out) {
-  const int d = a[0]->d;
+namespace {
+
+template <int D>
+void small_batch_fixed(const double *const *m0, const CovFactor *const *a, const double *const *m1,
+                       const CovFactor *const *b, int count, PairWorkspace &ws, double *out) {
+  constexpr int d = D;
   double nuc[kSmallBatch] = {};
   Quartic q[kSmallBatch];
   for (int l = 0; l < count; ++l) {
     q[l].done = true;
     if (a[l]->kind == FactorKind::Diagonal && b[l]->kind == FactorKind::Diagonal) continue;
-    double w[9];
+    double w[D * D];
     const double *fa = a[l]->f.data(), *fb = b[l]->f.data();
     for (int j = 0; j < d; ++j)
       for (int i = 0; i < d; ++i) {
@@ -197,10 +195,10 @@ void w2_squared_small_batch(const double *const *m0, const CovFactor *const *a,
         w[i + j * d] = acc;
       }
     const double abs_det = a[l]->abs_det_f * b[l]->abs_det_f;
-    if (d == 3) {
+    if constexpr (D == 3) {
       q[l] = quartic_start(w, abs_det);
     } else {
-      nuc[l] = d == 2 ? nuclear_norm_fixed<2>(w, abs_det) : nuclear_norm_fixed<1>(w, abs_det);
+      nuc[l] = nuclear_norm_fixed<D>(w, abs_det);
     }
   }
   // The lanes' Newton iterations are independent chains of divisions: interleaved, they overlap
@@ -225,12 +223,27 @@ void w2_squared_small_batch(const double *const *m0, const CovFactor *const *a,
     if (a[l]->kind == FactorKind::Diagonal && b[l]->kind == FactorKind::Diagonal) {
       bsq = bures_diagonal(*a[l], *b[l]);
     } else {
-      const double n = d == 3 ? q[l].s : nuc[l];
+      const double n = D == 3 ? q[l].s : nuc[l];
       const double tr = a[l]->trace + b[l]->trace;
       bsq = tr - 2.0 * (n * a[l]->scale) * b[l]->scale;
       if (bsq < 1e-6 * tr) bsq = bures_procrustes(*a[l], *b[l], ws);
     }
     out[l] = mean_term + bsq;
+  }
+}
+
+}  // namespace
+
+void w2_squared_small_batch(const double *const *m0, const CovFactor *const *a,
+                            const double *const *m1, const CovFactor *const *b, int count,
+                            PairWorkspace &ws, double *out) {
+  switch (a[0]->d) {
+    case 1:
+      return small_batch_fixed<1>(m0, a, m1, b, count, ws, out);
+    case 2:
+      return small_batch_fixed<2>(m0, a, m1, b, count, ws, out);
+    default:
+      return small_batch_fixed<3>(m0, a, m1, b, count, ws, out);
   }
 }
 

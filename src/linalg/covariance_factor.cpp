@@ -99,6 +99,7 @@ CovFactor factor_covariance(int d, const double *sym, const std::string &what) {
   if (maxabs == 0.0) {  // a Dirac component
     out.kind = FactorKind::Diagonal;
     out.eigval.assign(static_cast<std::size_t>(d), 0.0);
+    out.sd.assign(static_cast<std::size_t>(d), 0.0);
     out.rank = 0;
     return out;
   }
@@ -144,7 +145,11 @@ CovFactor factor_covariance(int d, const double *sym, const std::string &what) {
     out.eigval.resize(static_cast<std::size_t>(d));
     for (int i = 0; i < d; ++i) out.eigval[i] = out.scaled[at(i, i, d)];
     finish_eigen(out.eigval, false);
-    for (int i = 0; i < d; ++i) out.f[at(i, i, d)] = std::sqrt(out.eigval[i]);
+    out.sd.resize(static_cast<std::size_t>(d));
+    for (int i = 0; i < d; ++i) {
+      out.f[at(i, i, d)] = std::sqrt(out.eigval[i]);
+      out.sd[i] = std::sqrt(std::max(sym[at(i, i, d)], 0.0));
+    }
     return out;
   }
 

@@ -27,6 +27,7 @@ struct CovFactor {
                                // (Diagonal: in coordinate order); empty for Cholesky
   int rank = 0;                // eigenvalues above the rank threshold (d for Cholesky)
   double rank_threshold = 0;   // scaled eigenvalues at or below this count as zero
+  std::vector<double> sd;      // Diagonal: square roots of the unscaled variances (clamped at 0)
   double trace = 0;            // trace of the unscaled covariance
   double log_pdet = 0;         // log of the product of the nonzero eigenvalues (unscaled)
   double sqrt_max_eig = 0;     // sqrt of the largest eigenvalue (unscaled), a length scale

@@ -140,7 +140,6 @@ def mp_eig_psd(s):
 
 
 def mp_fun(lam, q, f):
-    n = len(lam)
     d = mp.diag([f(x) for x in lam])
     return q * d * q.T
 
@@ -578,7 +577,8 @@ def main():
 
         # barycenters, J = 3
         def bary_inputs(d, maker):
-            return np.array([rng.standard_normal(d) for _ in range(3)]), [maker(d) for _ in range(3)]
+            means = np.array([rng.standard_normal(d) for _ in range(3)])
+            return means, [maker(d) for _ in range(3)]
 
         m, c = bary_inputs(2, lambda d: well_cov(rng, d))
         write_bary(out, "bary_well_d2", "well", np.array([0.25, 0.25, 0.5]), m, c, log)
