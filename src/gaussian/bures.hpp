@@ -29,8 +29,9 @@ double bures_squared(const CovFactor &a, const CovFactor &b, PairWorkspace &ws);
 double w2_squared(const double *m0, const CovFactor &a, const double *m1, const CovFactor &b,
                   PairWorkspace &ws);
 
-// w2_squared for `count` <= kSmallBatch pairs (a[l], b[l]) in dimension d <= 3 at once, with
-// bit-identical results; the pairs' iterations are interleaved for throughput.
+// w2_squared for `count` <= kSmallBatch pairs (a[l], b[l]) in dimension d <= 3 at once (the
+// closed forms run on all pairs in one vector register), with results identical to
+// w2_squared's, which uses the same kernel.
 constexpr int kSmallBatch = 4;
 void w2_squared_small_batch(const double *const *m0, const CovFactor *const *a,
                             const double *const *m1, const CovFactor *const *b, int count,

@@ -81,7 +81,9 @@ void validate_covariance(int d, const double *cov, const std::string &what, doub
   }
 }
 
-CovFactor factor_covariance(int d, const double *sym, const std::string &what) {
+namespace {
+
+CovFactor factor_without_transpose(int d, const double *sym, const std::string &what) {
   CovFactor out;
   out.d = d;
   const std::size_t nn = static_cast<std::size_t>(d) * static_cast<std::size_t>(d);
@@ -186,6 +188,17 @@ CovFactor factor_covariance(int d, const double *sym, const std::string &what) {
       out.f[i + static_cast<std::size_t>(j) * d] =
           out.eigvec[i + static_cast<std::size_t>(j) * d] * r;
   }
+  return out;
+}
+
+}  // namespace
+
+CovFactor factor_covariance(int d, const double *sym, const std::string &what) {
+  CovFactor out = factor_without_transpose(d, sym, what);
+  out.f_t.resize(out.f.size());
+  for (int j = 0; j < d; ++j)
+    for (int i = 0; i < d; ++i)  // both column-major: f_t(j, i) = f(i, j)
+      out.f_t[j + static_cast<std::size_t>(i) * d] = out.f[i + static_cast<std::size_t>(j) * d];
   return out;
 }
 

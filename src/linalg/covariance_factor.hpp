@@ -21,6 +21,7 @@ struct CovFactor {
   int scale_exp = 0;
   double scale = 1;            // 2^scale_exp, exact (|scale_exp| <= 540)
   std::vector<double> f;       // d x d factor of the scaled covariance
+  std::vector<double> f_t;     // its transpose (column-major), for vectorised factor products
   std::vector<double> scaled;  // the scaled symmetric covariance 4^-scale_exp S
   std::vector<double> eigvec;  // Eigen: eigenvectors (columns); empty otherwise
   std::vector<double> eigval;  // Eigen/Diagonal: clamped eigenvalues of the scaled covariance

@@ -86,12 +86,17 @@ double SmallSvd::nuclear_norm(double *w) {
   const int n = n_;
   const std::size_t nn = static_cast<std::size_t>(n) * n;
   double mx = 0.0;
-  for (std::size_t i = 0; i < nn; ++i) mx = std::fmax(mx, std::fabs(w[i]));
+  for (std::size_t i = 0; i < nn; ++i) {
+    const double v = std::fabs(w[i]);
+    mx = v > mx ? v : mx;
+  }
   if (mx == 0.0) return 0.0;
-  // Scale to O(1) by a power of two (exact) so no sum of squares under- or overflows.
+  // Scale to O(1) by a power of two (exact) so no sum of squares under- or overflows. Two
+  // factors, since 2^-ex alone may not be representable for extreme ex.
   int ex = 0;
   std::frexp(mx, &ex);
-  for (std::size_t i = 0; i < nn; ++i) w[i] = std::ldexp(w[i], -ex);
+  const double f1 = std::ldexp(1.0, -ex / 2), f2 = std::ldexp(1.0, -ex - (-ex / 2));
+  for (std::size_t i = 0; i < nn; ++i) w[i] = (w[i] * f1) * f2;
   bidiagonalize(n, w, d_.data(), e_.data(), v_.data(), s_.data());
   int info = 0, zero = 0, one = 1;
   LAPACK_dbdsqr("U", &n, &zero, &zero, &zero, d_.data(), e_.data(), nullptr, &one, nullptr, &one,
