@@ -15,7 +15,6 @@ void factor_product(const CovFactor &a, const CovFactor &b, double *w) {
                          a.kind == FactorKind::Cholesky && b.kind == FactorKind::Cholesky, w);
 }
 
-
 // Bures term of two diagonal covariances: sum_i (sqrt(a_i) - sqrt(b_i))^2, no cancellation.
 double bures_diagonal(const CovFactor &a, const CovFactor &b) {
   double acc = 0.0;

@@ -2,20 +2,10 @@
 
 #include <cmath>
 
+#include "util/simd.hpp"
+
 namespace gmmot {
 namespace {
-
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define GMMOT_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define GMMOT_CLONES
-#endif
-
-#if defined(__GNUC__)
-#define GMMOT_INLINE inline __attribute__((always_inline))
-#else
-#define GMMOT_INLINE inline
-#endif
 
 constexpr int kMaxNewton = 60;
 

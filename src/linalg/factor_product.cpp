@@ -2,12 +2,12 @@
 
 #include <cstddef>
 
+#include "util/simd.hpp"
+
 namespace gmmot::linalg {
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-__attribute__((target_clones("arch=x86-64-v3", "default")))
-#endif
-void factor_product(int d, const double *fa, const double *fb_t, bool both_lower, double *w) {
+GMMOT_CLONES void factor_product(int d, const double *fa, const double *fb_t, bool both_lower,
+                                 double *w) {
   const std::size_t n = static_cast<std::size_t>(d);
   for (std::size_t j = 0; j < n; ++j) {
     double *wj = w + j * n;

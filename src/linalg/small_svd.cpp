@@ -4,14 +4,10 @@
 
 #include <lapack.h>
 
+#include "util/simd.hpp"
+
 namespace gmmot::linalg {
 namespace {
-
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define GMMOT_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define GMMOT_CLONES
-#endif
 
 // Householder vector for x (length m, x[0] first): on return x[1..] holds v[1..] (v[0] = 1),
 // and the function returns beta with (I - tau v v^T) x = beta e1 (LAPACK dlarfg's convention).

@@ -7,14 +7,6 @@
 
 #include "harness.h"
 
-static double w2sq(size_t d, const double *m0, const double *s0, const double *m1,
-                   const double *s1) {
-  double out = H_SENTINEL;
-  h_check_status(gmmot_gaussian_w2sq(d, m0, s0, m1, s1, &out), GMMOT_OK, "gmmot_gaussian_w2sq",
-                 __FILE__, __LINE__);
-  return out;
-}
-
 /* Q = I - 0.5 * ones(4): orthogonal and symmetric with entries +-0.5, so Q diag(l) Q^T is exact
  * for small dyadic l. */
 static void householder4(const double *l, double *s) {
@@ -46,17 +38,17 @@ static void test_closed_forms(void) {
   /* 1-D: W2^2 = (m0 - m1)^2 + (s0 - s1)^2 with standard deviations s. */
   {
     double v0 = 4.0, v1 = 9.0, mm0 = 1.0, mm1 = -2.0;
-    CHECK_NEAR(w2sq(1, &mm0, &v0, &mm1, &v1), 10.0, 1e-12, 0.0);
+    CHECK_NEAR(W2SQ(1, &mm0, &v0, &mm1, &v1), 10.0, 1e-12, 0.0);
   }
   for (i = 0; i < 20; ++i) {
     double a = 3.0 * fabs(h_uniform(&st)) + 0.01, b = 3.0 * fabs(h_uniform(&st)) + 0.01;
     double ma = h_uniform(&st), mb = h_uniform(&st), va = a * a, vb = b * b;
     double expect = (ma - mb) * (ma - mb) + dsqrt2(va, vb);
-    CHECK_NEAR(w2sq(1, &ma, &va, &mb, &vb), expect, 1e-12, 1e-15 * (va + vb));
+    CHECK_NEAR(W2SQ(1, &ma, &va, &mb, &vb), expect, 1e-12, 1e-15 * (va + vb));
   }
   /* Diagonal: ||m0 - m1||^2 + sum (sqrt a_i - sqrt b_i)^2 = (9 + 0.25 + 1) + (1 + 1 + 1). */
-  CHECK_NEAR(w2sq(3, m0, d0, m1, d1), 13.25, 1e-12, 0.0);
-  CHECK_NEAR(w2sq(3, m1, d1, m0, d0), 13.25, 1e-12, 0.0);
+  CHECK_NEAR(W2SQ(3, m0, d0, m1, d1), 13.25, 1e-12, 0.0);
+  CHECK_NEAR(W2SQ(3, m1, d1, m0, d0), 13.25, 1e-12, 0.0);
 
   /* Commuting, not diagonal, d = 4 (no d <= 3 closed form): the same formula. */
   {
@@ -67,7 +59,7 @@ static void test_closed_forms(void) {
     householder4(l0, s0);
     householder4(l1, s1);
     for (k = 0; k < 4; ++k) expect += dsqrt2(l0[k], l1[k]);
-    CHECK_NEAR(w2sq(4, z, s0, z, s1), expect, 1e-12, 0.0);
+    CHECK_NEAR(W2SQ(4, z, s0, z, s1), expect, 1e-12, 0.0);
   }
 }
 
@@ -83,24 +75,24 @@ static void test_identity_and_invariance(void) {
     h_random_vec(d, &st, m1);
     tr = h_trace(d, s0);
     /* F.5 #21: W2(mu, mu) = 0 up to ~1e-15 tr, never negative. */
-    w = w2sq(d, m0, s0, m0, s0);
+    w = W2SQ(d, m0, s0, m0, s0);
     CHECKF(w >= 0.0 && w <= 1e-14 * 2.0 * tr, "d=%lu: W2^2(mu, mu) = %.3g (tr %.3g)",
            (unsigned long)d, w, tr);
     /* Equal covariances: W2^2 = ||m0 - m1||^2. */
     {
       double dm = 0.0;
       for (i = 0; i < d; ++i) dm += (m0[i] - m1[i]) * (m0[i] - m1[i]);
-      CHECK_NEAR(w2sq(d, m0, s0, m1, s0), dm, 1e-12, 1e-14 * 2.0 * tr);
+      CHECK_NEAR(W2SQ(d, m0, s0, m1, s0), dm, 1e-12, 1e-14 * 2.0 * tr);
     }
     /* Symmetric in its arguments; the Bures part is translation invariant. */
-    w = w2sq(d, m0, s0, m1, s1);
+    w = W2SQ(d, m0, s0, m1, s1);
     CHECK(w > 0.0);
-    CHECK_NEAR(w2sq(d, m1, s1, m0, s0), w, 1e-12, 0.0);
+    CHECK_NEAR(W2SQ(d, m1, s1, m0, s0), w, 1e-12, 0.0);
     for (i = 0; i < d; ++i) {
       sh0[i] = m0[i] + 3.0;
       sh1[i] = m1[i] + 3.0;
     }
-    CHECK_NEAR(w2sq(d, sh0, s0, sh1, s1), w, 1e-12, 0.0);
+    CHECK_NEAR(W2SQ(d, sh0, s0, sh1, s1), w, 1e-12, 0.0);
   }
 }
 
@@ -114,20 +106,20 @@ static void test_singular_and_rounding(void) {
   int rc;
 
   /* F.5 #16: Dirac vs N(m, S): ||m||^2 + tr S = 5 + 3. */
-  CHECK_NEAR(w2sq(2, z2, zero, m, s), 8.0, 1e-14, 0.0);
-  CHECK_NEAR(w2sq(2, m, s, z2, zero), 8.0, 1e-14, 0.0);
-  CHECK_NEAR(w2sq(2, m, zero, m, zero), 0.0, 0.0, 0.0);
+  CHECK_NEAR(W2SQ(2, z2, zero, m, s), 8.0, 1e-14, 0.0);
+  CHECK_NEAR(W2SQ(2, m, s, z2, zero), 8.0, 1e-14, 0.0);
+  CHECK_NEAR(W2SQ(2, m, zero, m, zero), 0.0, 0.0, 0.0);
   /* F.5 #13: exact rank-1 covariances. Orthogonal ranges: tr S0 + tr S1 = 4. Same range, scales
    * 2 and 8 along (1,1)/sqrt2: (sqrt2 - sqrt8)^2 = 2. Accuracy ~1e-15 tr. */
-  CHECK_NEAR(w2sq(2, z2, r1, z2, r1n), 4.0, 0.0, 1e-14 * 4.0);
-  CHECK_NEAR(w2sq(2, z2, r1, z2, r4), 2.0, 0.0, 1e-14 * 10.0);
+  CHECK_NEAR(W2SQ(2, z2, r1, z2, r1n), 4.0, 0.0, 1e-14 * 4.0);
+  CHECK_NEAR(W2SQ(2, z2, r1, z2, r4), 2.0, 0.0, 1e-14 * 10.0);
   /* F.5 #11: lambda_min = -1e-17 lambda_max is treated as 0. */
-  CHECK_NEAR(w2sq(2, z2, neg, z2, t), w2sq(2, z2, clamp, z2, t), 0.0, 1e-14 * 14.0);
-  CHECK_NEAR(w2sq(2, z2, clamp, z2, t), 10.0, 1e-14, 0.0);
+  CHECK_NEAR(W2SQ(2, z2, neg, z2, t), W2SQ(2, z2, clamp, z2, t), 0.0, 1e-14 * 14.0);
+  CHECK_NEAR(W2SQ(2, z2, clamp, z2, t), 10.0, 1e-14, 0.0);
   /* F.5 #9 for a single Gaussian: asymmetry 1e-10 is symmetrised. gaussian.h lists no warning
    * for w2sq, gmm.h's rules give GMMOT_W_SYMMETRIZED: accept either, message consistent. */
   rc = gmmot_gaussian_w2sq(2, z2, asym, m, t, &out);
-  CHECKF(rc == GMMOT_OK || rc == GMMOT_W_SYMMETRIZED, "w2sq(asym 1e-10) status %d", rc);
+  CHECKF(rc == GMMOT_OK || rc == GMMOT_W_SYMMETRIZED, "W2SQ(asym 1e-10) status %d", rc);
   if (rc == GMMOT_W_SYMMETRIZED) {
     CHECK_ERROR(rc, GMMOT_W_SYMMETRIZED, "gmmot_gaussian_w2sq", "s0");
   } else {
@@ -135,7 +127,7 @@ static void test_singular_and_rounding(void) {
   }
   asym[2] = 0.5 + 0.5e-10;
   asym[1] = asym[2];
-  CHECK_NEAR(out, w2sq(2, z2, asym, m, t), 1e-12, 0.0);
+  CHECK_NEAR(out, W2SQ(2, z2, asym, m, t), 1e-12, 0.0);
 }
 
 /* Scaling S by 2^e and m by 2^(e/2) scales W2^2 by 2^e (F.5 #17-#19: huge and subnormal). */
@@ -144,7 +136,7 @@ static void test_scaling(void) {
   static const double s1[9] = {3, 1, 1, 1, 1, 0, 1, 0, 2};
   static const double m0[3] = {1, 0, -1}, m1[3] = {0.5, 1, 0};
   static const int exps[4] = {600, 1000, -600, -1040};
-  double base = w2sq(3, m0, s0, m1, s1);
+  double base = W2SQ(3, m0, s0, m1, s1);
   int e;
   for (e = 0; e < 4; ++e) {
     double a0[9], a1[9], n0[3], n1[3], f = ldexp(1.0, exps[e]), g = ldexp(1.0, exps[e] / 2);
@@ -158,7 +150,7 @@ static void test_scaling(void) {
       n1[i] = m1[i] * g;
     }
     /* 1e-13 relative; the subnormal result (2^-1040) carries only ~2^-34 relative precision. */
-    CHECK_NEAR(w2sq(3, n0, a0, n1, a1), base * f, exps[e] < -1000 ? 1e-9 : 1e-13, 0.0);
+    CHECK_NEAR(W2SQ(3, n0, a0, n1, a1), base * f, exps[e] < -1000 ? 1e-9 : 1e-13, 0.0);
   }
 }
 
@@ -175,8 +167,8 @@ static void test_near_identical(void) {
   }
   householder4(l0, s0);
   householder4(l1, s1);
-  CHECK_NEAR(w2sq(4, z, s0, z, s1), expect, 1e-6, 0.0);
-  CHECK_NEAR(w2sq(4, z, s1, z, s0), expect, 1e-6, 0.0);
+  CHECK_NEAR(W2SQ(4, z, s0, z, s1), expect, 1e-6, 0.0);
+  CHECK_NEAR(W2SQ(4, z, s1, z, s0), expect, 1e-6, 0.0);
 }
 
 void test_gaussian_w2(void) {

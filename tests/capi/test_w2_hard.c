@@ -23,14 +23,6 @@ static long double bures2(sym2 s0, sym2 s1) {
   return (long double)s0.a + s0.c + s1.a + s1.c - 2.0L * bures_cross2(s0, s1);
 }
 
-static double w2sq(size_t d, const double *m0, const double *s0, const double *m1,
-                   const double *s1) {
-  double out = H_SENTINEL;
-  h_check_status(gmmot_gaussian_w2sq(d, m0, s0, m1, s1, &out), GMMOT_OK, "gmmot_gaussian_w2sq",
-                 __FILE__, __LINE__);
-  return out;
-}
-
 #define CHECK_W2_ABS(got, ref, scale)                                                         \
   h_check(fabs((double)((long double)(got) - (ref))) <= 1e-14 * (scale), __FILE__, __LINE__,  \
           "W2^2 = %.17g, reference %.17Lg, abs err %.3g, allowed 1e-14 * %.3g", (got), (ref), \
@@ -50,8 +42,8 @@ static void test_ill_conditioned(void) {
     double p0[4] = {a0.a, a0.b, a0.b, a0.c}, p1[4] = {a1.a, a1.b, a1.b, a1.c};
     ref = bures2(a0, a1);
     tr = a0.a + a0.c + a1.a + a1.c;
-    CHECK_W2_ABS(w2sq(2, z, p0, z, p1), ref, tr);
-    CHECK_W2_ABS(w2sq(2, z, p1, z, p0), ref, tr);
+    CHECK_W2_ABS(W2SQ(2, z, p0, z, p1), ref, tr);
+    CHECK_W2_ABS(W2SQ(2, z, p1, z, p0), ref, tr);
   }
   /* d = 3: block A plus an exact scalar pair (4 vs 1: (2 - 1)^2 = 1). */
   {
@@ -59,7 +51,7 @@ static void test_ill_conditioned(void) {
     double p1[9] = {a1.a, 0, a1.b, 0, 1, 0, a1.b, 0, a1.c};
     ref = bures2(a0, a1) + 1.0L;
     tr = a0.a + a0.c + a1.a + a1.c + 5.0;
-    CHECK_W2_ABS(w2sq(3, z, p0, z, p1), ref, tr);
+    CHECK_W2_ABS(W2SQ(3, z, p0, z, p1), ref, tr);
   }
   /* d = 4 (general path): blocks A on indices {0, 2} and B on {1, 3}, interleaved. */
   s0[0] = a0.a, s0[2] = s0[8] = a0.b, s0[10] = a0.c;
@@ -70,8 +62,8 @@ static void test_ill_conditioned(void) {
     static const double m0[4] = {1, 0, -1, 2}, m1[4] = {0.5, 0.25, 0, 2};
     ref = bures2(a0, a1) + bures2(b0, b1) + 0.25L + 0.0625L + 1.0L;
     tr = h_trace(4, s0) + h_trace(4, s1);
-    CHECK_W2_ABS(w2sq(4, m0, s0, m1, s1), ref, tr);
-    CHECK_W2_ABS(w2sq(4, m1, s1, m0, s0), ref, tr);
+    CHECK_W2_ABS(W2SQ(4, m0, s0, m1, s1), ref, tr);
+    CHECK_W2_ABS(W2SQ(4, m1, s1, m0, s0), ref, tr);
   }
 }
 
@@ -90,17 +82,17 @@ static void test_singular_exact(void) {
       q += (long double)v3[i] * t3[i * 3 + j] * v3[j];
     }
   }
-  CHECK_W2_ABS(w2sq(3, z, s0, z, t3), 9.0L + 9.0L - 2.0L * sqrtl(q), 18.0);
-  CHECK_W2_ABS(w2sq(3, z, t3, z, s0), 9.0L + 9.0L - 2.0L * sqrtl(q), 18.0);
+  CHECK_W2_ABS(W2SQ(3, z, s0, z, t3), 9.0L + 9.0L - 2.0L * sqrtl(q), 18.0);
+  CHECK_W2_ABS(W2SQ(3, z, t3, z, s0), 9.0L + 9.0L - 2.0L * sqrtl(q), 18.0);
   /* Two rank-1 covariances: |v|^2 + |u|^2 - 2 |v . u|. */
   for (i = 0; i < 3; ++i) {
     for (j = 0; j < 3; ++j) s1[i * 3 + j] = u3[i] * u3[j];
   }
-  CHECK_W2_ABS(w2sq(3, z, s0, z, s1), 14.0L, 14.0); /* v . u = 0 */
+  CHECK_W2_ABS(W2SQ(3, z, s0, z, s1), 14.0L, 14.0); /* v . u = 0 */
   for (i = 0; i < 3; ++i) {
     for (j = 0; j < 3; ++j) s1[i * 3 + j] = w3[i] * w3[j];
   }
-  CHECK_W2_ABS(w2sq(3, z, s0, z, s1), 5.0L, 11.0); /* 9 + 2 - 2 * 3 */
+  CHECK_W2_ABS(W2SQ(3, z, s0, z, s1), 5.0L, 11.0); /* 9 + 2 - 2 * 3 */
 
   /* d = 5 (general path): v = (1, 2, 2, 4, 0), S1 tridiagonal (4 on, 1 off the diagonal). */
   {
@@ -113,8 +105,8 @@ static void test_singular_exact(void) {
         q += (long double)v5[i] * s1[i * 5 + j] * v5[j];
       }
     }
-    CHECK_W2_ABS(w2sq(5, z, s0, z, s1), 25.0L + 20.0L - 2.0L * sqrtl(q), 45.0);
-    CHECK_W2_ABS(w2sq(5, z, s1, z, s0), 25.0L + 20.0L - 2.0L * sqrtl(q), 45.0);
+    CHECK_W2_ABS(W2SQ(5, z, s0, z, s1), 25.0L + 20.0L - 2.0L * sqrtl(q), 45.0);
+    CHECK_W2_ABS(W2SQ(5, z, s1, z, s0), 25.0L + 20.0L - 2.0L * sqrtl(q), 45.0);
   }
 }
 
