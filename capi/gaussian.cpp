@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <climits>
 #include <cmath>
 #include <string>
 
@@ -17,15 +16,6 @@ namespace {
 // GMMOT_OK, or the symmetrisation warning if validation produced one.
 int ok_or_warning(const std::string &warning) {
   return warning.empty() ? GMMOT_OK : warn(GMMOT_W_SYMMETRIZED, warning);
-}
-
-int dim_of(std::size_t d) {
-  if (d == 0) gmmot::fail(gmmot::Errc::Dimension, "d is 0 (the dimension must be at least 1)");
-  if (d > static_cast<std::size_t>(INT_MAX / 8)) {
-    gmmot::fail(gmmot::Errc::TooLarge, "d = " + std::to_string(d) + " is too large");
-  }
-  gmmot::checked_mul(d, d, "d*d");
-  return static_cast<int>(d);
 }
 
 // Validates and factors the Gaussian (m, s) named `m_name`/`s_name`.
@@ -73,7 +63,7 @@ GMMOT_API int gmmot_gaussian_w2sq(size_t d, const double *m0, const double *s0, 
                                   const double *s1, double *out_w2sq) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
     require_not_null(out_w2sq, "out_w2sq");
-    const int di = dim_of(d);
+    const int di = gmmot::checked_dim(d);
     std::string sym;
     const auto f0 = gaussian_input(di, m0, s0, "m0", "s0", &sym);
     const auto f1 = gaussian_input(di, m1, s1, "m1", "s1", &sym);
@@ -89,7 +79,7 @@ GMMOT_API int gmmot_gaussian_monge_map(size_t d, const double *m0, const double 
   return guarded(__func__, [&] {
     require_not_null(out_a, "out_a");
     require_not_null(out_b, "out_b");
-    const int di = dim_of(d);
+    const int di = gmmot::checked_dim(d);
     require_capacity(a_len, d * d, "a_len", "d*d");
     require_capacity(b_len, d, "b_len", "d");
     std::string sym;
@@ -113,7 +103,7 @@ GMMOT_API int gmmot_gaussian_geodesic(size_t d, const double *m0, const double *
     if (!(t >= 0.0 && t <= 1.0)) {
       reject(GMMOT_E_INVALID_ARGUMENT, "t is " + gmmot::fmt(t) + " (it must lie in [0, 1])");
     }
-    const int di = dim_of(d);
+    const int di = gmmot::checked_dim(d);
     require_capacity(mean_len, d, "mean_len", "d");
     require_capacity(cov_len, d * d, "cov_len", "d*d");
     std::string sym;
@@ -135,7 +125,7 @@ GMMOT_API int gmmot_gaussian_barycenter(size_t j, size_t d, const double *weight
   return guarded(__func__, [&] {
     require_not_null(out_mean, "out_mean");
     require_not_null(out_cov, "out_cov");
-    const int di = dim_of(d);
+    const int di = gmmot::checked_dim(d);
     require_capacity(mean_len, d, "mean_len", "d");
     require_capacity(cov_len, d * d, "cov_len", "d*d");
     const GaussianSet set = gaussian_set(j, di, weights, means, covs);
@@ -162,7 +152,7 @@ GMMOT_API int gmmot_gaussian_multimarginal_cost(size_t j, size_t d, const double
                                                 double *out_cost) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
     require_not_null(out_cost, "out_cost");
-    const int di = dim_of(d);
+    const int di = gmmot::checked_dim(d);
     const GaussianSet set = gaussian_set(j, di, weights, means, covs);
     const gmmot::BarycenterResult r =
         gmmot::gaussian_barycenter(di, set.lambda, means, set.covs, barycenter_options_of(opts));

@@ -98,9 +98,8 @@ GMMOT_API int gmmot_gmm_log_density(const gmmot_gmm_t *gmm, size_t n, const doub
  *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT, GMMOT_E_BUFFER_TOO_SMALL, GMMOT_E_TOO_LARGE.
  *  @since 0.1 */
 GMMOT_API int gmmot_gmm_sample(const gmmot_gmm_t *gmm, size_t n, uint64_t seed,
-                               const gmmot_options_t *opts, double *out_points,
-                               size_t points_len, size_t *out_labels,
-                               size_t labels_len) GMMOT_NOEXCEPT;
+                               const gmmot_options_t *opts, double *out_points, size_t points_len,
+                               size_t *out_labels, size_t labels_len) GMMOT_NOEXCEPT;
 
 GMMOT_END_DECLS
 

@@ -15,10 +15,10 @@
 #define GMMOT_GMMOT_H
 
 #include "gmmot/export.h"
-#include "gmmot/version.h"
-#include "gmmot/status.h"
-#include "gmmot/options.h"
-#include "gmmot/gmm.h"
 #include "gmmot/gaussian.h"
+#include "gmmot/gmm.h"
+#include "gmmot/options.h"
+#include "gmmot/status.h"
+#include "gmmot/version.h"
 
 #endif /* GMMOT_GMMOT_H */

@@ -36,10 +36,7 @@ typedef enum gmmot_option {
 } gmmot_option;
 
 /** The type of an option's value. */
-typedef enum gmmot_option_type {
-  GMMOT_OPTION_INT = 1,
-  GMMOT_OPTION_DOUBLE = 2
-} gmmot_option_type;
+typedef enum gmmot_option_type { GMMOT_OPTION_INT = 1, GMMOT_OPTION_DOUBLE = 2 } gmmot_option_type;
 
 /** Create an options object holding every default. *out receives the handle (caller frees
  *  it with gmmot_options_destroy); on error *out is untouched.
@@ -47,8 +44,7 @@ typedef enum gmmot_option_type {
 GMMOT_API int gmmot_options_create(gmmot_options_t **out) GMMOT_NOEXCEPT;
 
 /** Create a copy of `src` (same values). Status as gmmot_options_create. @since 0.1 */
-GMMOT_API int gmmot_options_clone(const gmmot_options_t *src,
-                                  gmmot_options_t **out) GMMOT_NOEXCEPT;
+GMMOT_API int gmmot_options_clone(const gmmot_options_t *src, gmmot_options_t **out) GMMOT_NOEXCEPT;
 
 /** Destroy an options object. NULL is a no-op. @since 0.1 */
 GMMOT_API void gmmot_options_destroy(gmmot_options_t *opts) GMMOT_NOEXCEPT;
@@ -60,8 +56,7 @@ GMMOT_API int gmmot_options_set_int(gmmot_options_t *opts, int key, int64_t valu
 
 /** Set a double-typed option. Same rules as gmmot_options_set_int; NaN is always rejected.
  *  @since 0.1 */
-GMMOT_API int gmmot_options_set_double(gmmot_options_t *opts, int key,
-                                       double value) GMMOT_NOEXCEPT;
+GMMOT_API int gmmot_options_set_double(gmmot_options_t *opts, int key, double value) GMMOT_NOEXCEPT;
 
 /** Read an int-typed option into *out. Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (NULL
  *  argument, unknown key, key of double type). @since 0.1 */

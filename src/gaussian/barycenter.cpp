@@ -137,6 +137,7 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
   }
 
   std::vector<double> s(nn, 0.0);
+  // Below d = 8 a square root takes a few microseconds, less than handing it to another thread.
   const unsigned threads = static_cast<unsigned>(
       std::min<std::size_t>(d >= 8 ? options.threads : 1, std::max<std::size_t>(in.size(), 1)));
   Team team(threads);

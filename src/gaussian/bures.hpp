@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "gaussian/small_nuclear_norm.hpp"
 #include "linalg/covariance_factor.hpp"
 #include "linalg/dense.hpp"
 #include "linalg/small_svd.hpp"
@@ -29,10 +30,9 @@ double bures_squared(const CovFactor &a, const CovFactor &b, PairWorkspace &ws);
 double w2_squared(const double *m0, const CovFactor &a, const double *m1, const CovFactor &b,
                   PairWorkspace &ws);
 
-// w2_squared for `count` <= kSmallBatch pairs (a[l], b[l]) in dimension d <= 3 at once (the
+// w2_squared for `count` <= kLanes pairs (a[l], b[l]) in dimension d <= 3 at once (the
 // closed forms run on all pairs in one vector register), with results identical to
 // w2_squared's, which uses the same kernel.
-constexpr int kSmallBatch = 4;
 void w2_squared_small_batch(const double *const *m0, const CovFactor *const *a,
                             const double *const *m1, const CovFactor *const *b, int count,
                             PairWorkspace &ws, double *out);

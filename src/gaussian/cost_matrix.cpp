@@ -31,10 +31,10 @@ void w2_cost_matrix(int d, const double *means0, const std::vector<CovFactor> &c
       }
       return;
     }
-    for (std::size_t p = begin; p < end; p += kSmallBatch) {
-      const int count = static_cast<int>(std::min<std::size_t>(kSmallBatch, end - p));
-      const double *m0[kSmallBatch], *m1[kSmallBatch];
-      const CovFactor *f0[kSmallBatch], *f1[kSmallBatch];
+    for (std::size_t p = begin; p < end; p += kLanes) {
+      const int count = static_cast<int>(std::min<std::size_t>(kLanes, end - p));
+      const double *m0[kLanes], *m1[kLanes];
+      const CovFactor *f0[kLanes], *f1[kLanes];
       for (int i = 0; i < count; ++i) {
         const std::size_t k = (p + i) / k1, l = (p + i) % k1;
         m0[i] = means0 + k * d;

@@ -14,7 +14,6 @@ void Workspace::reserve(int n) {
   n_ = n;
   const std::size_t nn = static_cast<std::size_t>(n) * static_cast<std::size_t>(n);
   a.assign(nn, 0.0);
-  b.assign(nn, 0.0);
   c.assign(nn, 0.0);
   u.assign(nn, 0.0);
   vt.assign(nn, 0.0);

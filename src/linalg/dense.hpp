@@ -14,7 +14,7 @@ class Workspace {
   void reserve(int n);
   int n() const { return n_; }
 
-  std::vector<double> a, b, c, s, u, vt, work;
+  std::vector<double> a, c, s, u, vt, work;
   std::vector<int> iwork;
 
  private:

@@ -1,6 +1,5 @@
 #include "mixture/gmm.hpp"
 
-#include <climits>
 
 #include "mixture/weights.hpp"
 #include "util/error.hpp"
@@ -11,10 +10,7 @@ namespace gmmot {
 void require_mixture_shape(std::size_t k, std::size_t d, const char *k_name) {
   if (k == 0)
     fail(Errc::Dimension, std::string(k_name) + " is 0 (a mixture needs at least one component)");
-  if (d == 0) fail(Errc::Dimension, "d is 0 (the dimension must be at least 1)");
-  if (d > static_cast<std::size_t>(INT_MAX / 8)) {
-    fail(Errc::TooLarge, "d = " + std::to_string(d) + " is too large");
-  }
+  checked_dim(d);
   checked_mul(checked_mul(k, d, "K*d"), d, "K*d*d");
 }
 

@@ -21,4 +21,15 @@ inline std::size_t checked_mul(std::size_t a, std::size_t b, const char *what) {
   return a * b;
 }
 
+// The dimension d as an int for LAPACK: Errc::Dimension for 0, Errc::TooLarge when d * d (and
+// LAPACK's workspaces, up to about 8 d) cannot be indexed.
+inline int checked_dim(std::size_t d) {
+  if (d == 0) fail(Errc::Dimension, "d is 0 (the dimension must be at least 1)");
+  if (d > static_cast<std::size_t>(std::numeric_limits<int>::max() / 8)) {
+    fail(Errc::TooLarge, "d = " + std::to_string(d) + " is too large");
+  }
+  checked_mul(d, d, "d*d");
+  return static_cast<int>(d);
+}
+
 }  // namespace gmmot
