@@ -68,9 +68,27 @@ std::vector<double> commuting_barycenter(const std::vector<Input> &in, int d) {
   return out;
 }
 
-// (L^T S_j L)^1/2 = Q Sigma Q^T from the SVD F_j^T L = P Sigma Q^T, into root (d x d).
+// (L^T S_j L)^1/2 = (W^T W)^1/2 with W = F_j^T L, into root (d x d). When W is well
+// conditioned (lambda_min(W^T W) >= 1e-8 lambda_max), from the eigenvectors v_i of W^T W with
+// sigma_i = ||W v_i|| (accurate to about eps sigma_1, unlike sqrt(lambda_i), whose error grows
+// like eps lambda_max / sigma_i); otherwise from the SVD W = P Sigma Q^T (right vectors only).
 void whitened_root(const Input &x, const std::vector<double> &l, int d, PairWorkspace &ws,
                    double *root) {
+  linalg::gemm(true, false, d, 1.0, x.f_common.data(), l.data(), 0.0, ws.w.data());
+  linalg::ata(d, ws.w.data(), ws.qt.data());  // W^T W
+  if (linalg::sym_eig_ws(d, ws.qt.data(), ws.sv.data(), ws.lapack) &&
+      ws.sv[0] >= 1e-8 * ws.sv[d - 1] && ws.sv[d - 1] > 0.0) {
+    // tmp = W V; column i's norm is sigma_i. Then root = B B^T with B = V diag(sqrt(sigma)).
+    linalg::gemm(false, false, d, 1.0, ws.w.data(), ws.qt.data(), 0.0, ws.tmp.data());
+    for (int i = 0; i < d; ++i) {
+      double n2 = 0.0;
+      for (int r = 0; r < d; ++r) n2 += ws.tmp[r + i * d] * ws.tmp[r + i * d];
+      const double f = std::sqrt(std::sqrt(n2));
+      for (int r = 0; r < d; ++r) ws.qt[r + i * d] *= f;
+    }
+    linalg::aat(d, ws.qt.data(), root);
+    return;
+  }
   linalg::gemm(true, false, d, 1.0, x.f_common.data(), l.data(), 0.0, ws.w.data());
   linalg::svd_right(d, ws.w.data(), ws.sv.data(), ws.qt.data(), ws.lapack);
   // Q Sigma Q^T = B^T B with B = Sigma^1/2 Q^T (rows of Q^T scaled).

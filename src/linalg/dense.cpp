@@ -31,9 +31,10 @@ void Workspace::reserve(int n) {
   LAPACK_dgesvd("N", "A", &n, &n, a.data(), &nn_i, s.data(), u.data(), &one, vt.data(), &nn_i, &q,
                 &lw, &info);
   lwork_full_ = std::max(lwork_full_, static_cast<int>(q) + 1);
-  // dgesvd fallback needs at most max(3n + n, 5n).
-  const int lwork = std::max({lwork_values_, lwork_full_, 5 * n + 8});
+  // dgesvd fallback needs at most max(3n + n, 5n); dsyevd with vectors 1 + 6n + 2n^2.
+  const int lwork = std::max({lwork_values_, lwork_full_, 5 * n + 8, 1 + 6 * n + 2 * n * n});
   work.assign(static_cast<std::size_t>(lwork), 0.0);
+  iwork.assign(std::max<std::size_t>(8 * static_cast<std::size_t>(std::max(n, 1)), 3 + 5 * n), 0);
 }
 
 bool svd_values(int n, double *a, double *s, Workspace &ws) {
@@ -73,6 +74,14 @@ void svd_right(int n, double *a, double *s, double *vt, Workspace &ws) {
   if (info == 0) return;
   std::copy(ws.c.begin(), ws.c.begin() + static_cast<std::ptrdiff_t>(n) * n, a);
   svd_full(n, a, s, ws.u.data(), vt, ws);
+}
+
+bool sym_eig_ws(int n, double *a, double *w, Workspace &ws) {
+  ws.reserve(n);
+  int info = 0;
+  int lwork = static_cast<int>(ws.work.size()), liwork = static_cast<int>(ws.iwork.size());
+  LAPACK_dsyevd("V", "L", &n, a, &n, w, ws.work.data(), &lwork, ws.iwork.data(), &liwork, &info);
+  return info == 0;
 }
 
 bool cholesky_lower(int n, double *a) {

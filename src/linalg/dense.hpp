@@ -22,6 +22,7 @@ class Workspace {
   friend bool svd_values(int, double *, double *, Workspace &);
   friend void svd_full(int, double *, double *, double *, double *, Workspace &);
   friend void svd_right(int, double *, double *, double *, Workspace &);
+  friend bool sym_eig_ws(int, double *, double *, Workspace &);
   int lwork_values_ = 0;
   int lwork_full_ = 0;
 };
@@ -47,6 +48,10 @@ double cholesky_rcond(int n, const double *l, double anorm);
 
 // 1-norm of a symmetric matrix.
 double sym_norm1(int n, const double *a);
+
+// sym_eig with the workspace's buffers (no allocation): eigenvalues ascending into w,
+// eigenvectors (columns) overwrite a. Returns false if dsyevd failed.
+bool sym_eig_ws(int n, double *a, double *w, Workspace &ws);
 
 // Eigen-decomposition of the symmetric matrix a: eigenvalues ascending into w, eigenvectors
 // (columns) overwrite a. Throws Errc::Lapack on failure.
