@@ -1,6 +1,5 @@
 #include "mixture/gmm.hpp"
 
-
 #include "mixture/weights.hpp"
 #include "util/error.hpp"
 #include "util/sizes.hpp"
