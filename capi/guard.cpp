@@ -58,8 +58,6 @@ void set_message(const char *function, const std::string &message) noexcept {
   }
 }
 
-int status_from_core(int core_code) noexcept { return status_of(static_cast<Errc>(core_code)); }
-
 int handle_current_exception(const char *function) noexcept {
   try {
     throw;

@@ -22,7 +22,6 @@ const char *last_message() noexcept;
 void set_current_function(const char *function) noexcept;
 const char *current_function() noexcept;
 void set_message(const char *function, const std::string &message) noexcept;
-int status_from_core(int core_code) noexcept;
 int handle_current_exception(const char *function) noexcept;
 
 template <class Body>

@@ -89,7 +89,6 @@ void whitened_root(const Input &x, const std::vector<double> &l, int d, PairWork
     linalg::aat(d, ws.qt.data(), root);
     return;
   }
-  linalg::gemm(true, false, d, 1.0, x.f_common.data(), l.data(), 0.0, ws.w.data());
   linalg::svd_right(d, ws.w.data(), ws.sv.data(), ws.qt.data(), ws.lapack);
   // Q Sigma Q^T = B^T B with B = Sigma^1/2 Q^T (rows of Q^T scaled).
   for (int j = 0; j < d; ++j)
