@@ -34,6 +34,10 @@ int status_of(Errc code) noexcept {
       return GMMOT_E_OVERFLOW;
     case Errc::Lapack:
       return GMMOT_E_LAPACK;
+    case Errc::IterationLimit:
+      return GMMOT_E_ITERATION_LIMIT;
+    case Errc::Cancelled:
+      return GMMOT_E_CANCELLED;
     case Errc::Internal:
       return GMMOT_E_INTERNAL;
   }

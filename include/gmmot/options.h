@@ -18,7 +18,7 @@ GMMOT_BEGIN_DECLS
 typedef struct gmmot_options gmmot_options_t;
 
 /** Option keys. Values are pinned and spaced by area (100: execution, 200: Gaussian
- *  barycenter); new keys are only ever added. */
+ *  barycenter, 300: discrete transport); new keys are only ever added. */
 typedef enum gmmot_option {
   /** int. Worker threads used by libgmmot's own parallel loops (cost matrices, densities,
    *  sampling). 0 (default) = std::thread::hardware_concurrency(). Bounds [0, 1024].
@@ -32,8 +32,31 @@ typedef enum gmmot_option {
   GMMOT_OPT_BARYCENTER_TOLERANCE = 200,
   /** int. Gaussian barycenter: maximum fixed-point iterations. Default 1000.
    *  Bounds [1, 1000000]. */
-  GMMOT_OPT_BARYCENTER_MAX_ITERATIONS = 201
+  GMMOT_OPT_BARYCENTER_MAX_ITERATIONS = 201,
+  /** int. Discrete transport (gmmot/transport.h, gmmot/mw2.h): GMMOT_TRANSPORT_EXACT (0,
+   *  default: the network simplex, an exact optimum) or GMMOT_TRANSPORT_ENTROPIC (1:
+   *  log-domain Sinkhorn, an approximation for large K). Bounds [0, 1]. */
+  GMMOT_OPT_TRANSPORT_METHOD = 300,
+  /** int. Exact transport: pivot cap. 0 (default) = max(1e6, 100 (K0 + K1)), enough for random
+   *  problems up to K0 = K1 = 5000. Reaching it is the error GMMOT_E_ITERATION_LIMIT (never a
+   *  partial plan). Bounds [0, 1e15]. */
+  GMMOT_OPT_EXACT_MAX_ITERATIONS = 301,
+  /** double. Entropic transport: regularisation epsilon relative to max |C_ij| (so the same
+   *  value works at any cost scale). Default 1e-3. Bounds [1e-8, 1e8]. */
+  GMMOT_OPT_ENTROPIC_EPSILON = 302,
+  /** double. Entropic transport: stop when the L1 marginal error, relative to the total mass,
+   *  is at most this. Default 1e-9. Bounds [0, 1]. */
+  GMMOT_OPT_ENTROPIC_TOLERANCE = 303,
+  /** int. Entropic transport: iteration cap; reaching it returns GMMOT_W_NOT_CONVERGED with
+   *  the last iterate and its marginal error. Default 100000. Bounds [1, 1e12]. */
+  GMMOT_OPT_ENTROPIC_MAX_ITERATIONS = 304
 } gmmot_option;
+
+/** Values of GMMOT_OPT_TRANSPORT_METHOD. */
+typedef enum gmmot_transport_method {
+  GMMOT_TRANSPORT_EXACT = 0,
+  GMMOT_TRANSPORT_ENTROPIC = 1
+} gmmot_transport_method;
 
 /** The type of an option's value. */
 typedef enum gmmot_option_type { GMMOT_OPTION_INT = 1, GMMOT_OPTION_DOUBLE = 2 } gmmot_option_type;

@@ -35,6 +35,7 @@ typedef enum gmmot_status {
   GMMOT_E_OVERFLOW = -12,     /**< the result is not representable as a finite double */
   GMMOT_E_LAPACK = -13,       /**< LAPACK reported a failure (should not happen) */
   GMMOT_E_CANCELLED = -14,    /**< a progress callback or an interrupt stopped the call */
+  GMMOT_E_ITERATION_LIMIT = -15, /**< an exact solver reached its iteration cap; no result */
   GMMOT_E_INTERNAL = -99      /**< a bug in libgmmot; please report the message */
 } gmmot_status;
 

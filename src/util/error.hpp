@@ -19,6 +19,8 @@ enum class Errc {
   NoMap,
   Overflow,
   Lapack,
+  IterationLimit,  // an exact solver hit its iteration cap: no result
+  Cancelled,
   Internal
 };
 

@@ -1,0 +1,107 @@
+/* libgmmot: the MW2 distance between Gaussian mixtures, its plan, coupling and geodesic.
+ *
+ * References: J. Delon, A. Desolneux, "A Wasserstein-type distance in the space of Gaussian
+ * Mixture Models", SIAM J. Imaging Sci. 2020, section 4 (eq. 4.4, Prop. 4, Cor. 2); Y. Chen,
+ * T. Georgiou, A. Tannenbaum, "Optimal transport for Gaussian mixture models", IEEE Access 2019,
+ * section III (eq. 11).
+ *
+ * For mu0 = sum_k pi0_k N(m0_k, S0_k) and mu1 = sum_l pi1_l N(m1_l, S1_l) in the same dimension,
+ *   MW2^2(mu0, mu1) = min over couplings w of (pi0, pi1) of sum_kl w_kl W2^2(mu0^k, mu1^l),
+ * a discrete transport problem on the K0 x K1 matrix of Gaussian W2^2 costs (gmmot/gaussian.h)
+ * solved exactly by the network simplex of gmmot/transport.h (or approximately by Sinkhorn when
+ * GMMOT_OPT_TRANSPORT_METHOD = GMMOT_TRANSPORT_ENTROPIC). An exact plan w* has at most
+ * K0 + K1 - 1 non-zeros; the coupling and the geodesic below have one component per non-zero.
+ * Zero-weight components and singular covariances (Dirac mixtures included) are valid.
+ *
+ * Thread rule: a gmmot_mw2_t is immutable after creation and may be read by any number of
+ * threads at once. It keeps its own copies of the two mixtures, which may be destroyed after
+ * gmmot_mw2_create returns. */
+#ifndef GMMOT_MW2_H
+#define GMMOT_MW2_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gmmot/export.h"
+#include "gmmot/gmm.h"
+#include "gmmot/options.h"
+
+GMMOT_BEGIN_DECLS
+
+typedef struct gmmot_mw2 gmmot_mw2_t;
+
+/** Compute the MW2 plan between g0 and g1. Options read: those of gmmot_transport_solve and
+ *  GMMOT_OPT_NUM_THREADS (cost matrix). *out receives a new object (free with
+ *  gmmot_mw2_destroy).
+ *  Status: GMMOT_OK; GMMOT_W_NOT_CONVERGED (entropic iteration cap); GMMOT_E_INVALID_ARGUMENT
+ *  (NULL); GMMOT_E_DIMENSION (the mixtures' dimensions differ); GMMOT_E_OVERFLOW (a W2^2 cost
+ *  is not finite); GMMOT_E_ITERATION_LIMIT; GMMOT_E_OUT_OF_MEMORY. @since 0.2 */
+GMMOT_API int gmmot_mw2_create(const gmmot_gmm_t *g0, const gmmot_gmm_t *g1,
+                               const gmmot_options_t *opts, gmmot_mw2_t **out) GMMOT_NOEXCEPT;
+
+/** Free the object; NULL is a no-op. @since 0.2 */
+GMMOT_API void gmmot_mw2_destroy(gmmot_mw2_t *p) GMMOT_NOEXCEPT;
+
+/** One call for the distance only: MW2^2 into *out_mw2sq. Same options and status as
+ *  gmmot_mw2_create. @since 0.2 */
+GMMOT_API int gmmot_mw2_squared(const gmmot_gmm_t *g0, const gmmot_gmm_t *g1,
+                                const gmmot_options_t *opts, double *out_mw2sq) GMMOT_NOEXCEPT;
+
+/** MW2^2 (eq. 4.4) and MW2 = sqrt(MW2^2); either pointer may be NULL (not both). @since 0.2 */
+GMMOT_API int gmmot_mw2_distance(const gmmot_mw2_t *p, double *out_mw2sq,
+                                 double *out_mw2) GMMOT_NOEXCEPT;
+
+/** K0, K1, the dimension d and the number of plan non-zeros (0 for NULL). @since 0.2 */
+GMMOT_API size_t gmmot_mw2_rows(const gmmot_mw2_t *p) GMMOT_NOEXCEPT;
+GMMOT_API size_t gmmot_mw2_cols(const gmmot_mw2_t *p) GMMOT_NOEXCEPT;
+GMMOT_API size_t gmmot_mw2_dim(const gmmot_mw2_t *p) GMMOT_NOEXCEPT;
+GMMOT_API size_t gmmot_mw2_nnz(const gmmot_mw2_t *p) GMMOT_NOEXCEPT;
+
+/** The K0 x K1 cost matrix C_kl = W2^2(mu0^k, mu1^l) (out_len >= K0*K1). @since 0.2 */
+GMMOT_API int gmmot_mw2_copy_cost_matrix(const gmmot_mw2_t *p, double *out,
+                                         size_t out_len) GMMOT_NOEXCEPT;
+
+/** The component plan w*, dense K0 x K1 row-major (out_len >= K0*K1). @since 0.2 */
+GMMOT_API int gmmot_mw2_copy_plan(const gmmot_mw2_t *p, double *out,
+                                  size_t out_len) GMMOT_NOEXCEPT;
+
+/** The component plan as nnz triplets sorted by (k, l); arrays of capacity >= nnz, any may be
+ *  NULL. The n-th triplet is the n-th component of the coupling and of the geodesic and the
+ *  n-th pair map. @since 0.2 */
+GMMOT_API int gmmot_mw2_copy_sparse_plan(const gmmot_mw2_t *p, size_t *rows, size_t *cols,
+                                         double *mass, size_t capacity) GMMOT_NOEXCEPT;
+
+/** The transport duals (u: K0, v: K1, centred) and solver info, as in gmmot/transport.h; any
+ *  pointer may be NULL. @since 0.2 */
+GMMOT_API int gmmot_mw2_copy_duals(const gmmot_mw2_t *p, double *u, size_t u_len, double *v,
+                                   size_t v_len) GMMOT_NOEXCEPT;
+GMMOT_API int gmmot_mw2_info(const gmmot_mw2_t *p, uint64_t *out_iterations,
+                             double *out_marginal_error) GMMOT_NOEXCEPT;
+
+/** The optimal coupling gamma* on R^{2d} (Prop. 4): the mixture sum_n w_n N((m0_k, m1_l),
+ *  [[S0_k, S0_k A_kl], [A_kl S0_k, S1_l]]) over the plan's non-zeros n = (k, l), where the
+ *  Gaussian pair (X, Y) = (m0 + F0 z, m1 + F1 U z) is the optimal coupling of its components
+ *  (see gmmot_gaussian_geodesic); components are degenerate (rank <= d). Its marginals are mu0
+ *  and mu1. *out receives a new mixture handle with nnz components in dimension 2d (free it
+ *  with gmmot_gmm_destroy). @since 0.2 */
+GMMOT_API int gmmot_mw2_coupling(const gmmot_mw2_t *p, gmmot_gmm_t **out) GMMOT_NOEXCEPT;
+
+/** The MW2 geodesic at time t in [0, 1] (Cor. 2; Chen et al. eq. 11):
+ *  mu_t = sum_n w_n N(m_t^kl, S_t^kl), the Gaussian geodesics of gmmot_gaussian_geodesic
+ *  between the paired components, with nnz components (t = 0 and t = 1 give mu0 and mu1,
+ *  with the components split along the plan). Constant speed: MW2(mu_s, mu_t) =
+ *  |t - s| MW2(mu0, mu1). GMMOT_E_INVALID_ARGUMENT for t outside [0, 1] or NaN. @since 0.2 */
+GMMOT_API int gmmot_mw2_geodesic(const gmmot_mw2_t *p, double t,
+                                 gmmot_gmm_t **out) GMMOT_NOEXCEPT;
+
+/** The Monge maps T_n(x) = A_n x + b_n between the paired components (k, l) of the plan's
+ *  non-zeros, in sparse-plan order (gmmot_gaussian_monge_map): out_a nnz x d x d
+ *  (a_len >= nnz*d*d), out_b nnz x d (b_len >= nnz*d). GMMOT_E_NO_MAP, naming the first pair
+ *  (k, l), when a source component is singular and no map exists for that pair; nothing is
+ *  written then. @since 0.2 */
+GMMOT_API int gmmot_mw2_copy_pair_maps(const gmmot_mw2_t *p, double *out_a, size_t a_len,
+                                       double *out_b, size_t b_len) GMMOT_NOEXCEPT;
+
+GMMOT_END_DECLS
+
+#endif /* GMMOT_MW2_H */

@@ -1,0 +1,71 @@
+// Discrete optimal transport between two weight vectors: min_P sum_ij C_ij P_ij subject to
+// P 1 = a, P^T 1 = b, P >= 0 (numerics.md section C). Two solvers share one result type:
+// the exact network simplex (transport_exact) and log-domain Sinkhorn (transport_entropic).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace gmmot {
+
+// One non-zero of a plan: mass P_ij at row i, column j.
+struct PlanEntry {
+  std::size_t i, j;
+  double mass;
+};
+
+struct TransportResult {
+  double cost = 0;              // sum_ij C_ij P_ij (compensated sum), in the caller's units
+  std::vector<PlanEntry> plan;  // sorted by (i, j); exact: at most K0 + K1 - 1 entries
+  std::vector<double> u, v;     // dual potentials (K0, K1), centred so that u.a = v.b
+  std::uint64_t iterations = 0; // simplex pivots, or Sinkhorn iterations
+  double marginal_error = 0;    // sum_i |P 1 - a|_i + sum_j |P^T 1 - b|_j
+  bool converged = true;        // entropic only: false when the iteration cap was reached
+};
+
+// Validated weights: a and b non-negative, finite, each with a positive sum, and the sums equal
+// within kMassTolerance relative; b is rescaled to a's total mass (so histograms of counts work).
+// Errc::NonFinite / Errc::Weights name the array and entry ("a[3] is negative: -0.1").
+constexpr double kMassTolerance = 1e-8;
+struct TransportWeights {
+  std::vector<double> a, b;
+  double mass = 0;  // sum of a
+};
+TransportWeights validated_transport_weights(std::size_t k0, std::size_t k1, const double *a,
+                                             const double *b);
+// Errc::NonFinite naming cost[i][j] when an entry is NaN or infinite.
+void require_finite_costs(std::size_t k0, std::size_t k1, const double *cost);
+
+struct ExactOptions {
+  // Pivot cap; 0 picks max(1e6, 100 (K0 + K1)). Reaching it raises Errc::IterationLimit.
+  std::uint64_t max_iterations = 0;
+  // Optional warm start: dual potentials from an earlier, similar problem (K0 and K1 entries).
+  const double *warm_u = nullptr;
+  const double *warm_v = nullptr;
+};
+
+// Exact transport by our primal network simplex on the dense bipartite graph (implicit arcs
+// C[i * K1 + j]): block-search pricing, Cunningham's strongly feasible trees against cycling,
+// a lexicographic big-M artificial start (so no cost scale can overflow it), zero-weight rows
+// and columns removed first and their duals set to the tightest feasible value afterwards.
+TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a, const double *b,
+                                const double *cost, const ExactOptions &options);
+
+struct EntropicOptions {
+  double epsilon = 1e-3;             // regularisation, relative to max |C_ij| (scale-free)
+  double tolerance = 1e-9;           // stop when marginal_error <= tolerance * total mass
+  std::uint64_t max_iterations = 100000;
+  unsigned threads = 1;              // any value gives the same result
+};
+
+// Entropic transport min <C,P> + eps sum P_ij (log P_ij - 1) by log-domain Sinkhorn iterations
+// (Peyre-Cuturi, "Computational Optimal Transport", 2019, section 4.4). The plan is dense (all
+// entries positive); entries below 1e-300 are dropped from `plan`. `u`, `v` are the scaled
+// dual potentials f, g (P_ij = exp((f_i + g_j - C_ij) / eps) a_i b_j), centred. Not converging
+// is not an error: converged = false and marginal_error tell the caller.
+TransportResult transport_entropic(std::size_t k0, std::size_t k1, const double *a,
+                                   const double *b, const double *cost,
+                                   const EntropicOptions &options);
+
+}  // namespace gmmot
