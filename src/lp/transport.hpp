@@ -16,12 +16,12 @@ struct PlanEntry {
 };
 
 struct TransportResult {
-  double cost = 0;              // sum_ij C_ij P_ij (compensated sum), in the caller's units
-  std::vector<PlanEntry> plan;  // sorted by (i, j); exact: at most K0 + K1 - 1 entries
-  std::vector<double> u, v;     // dual potentials (K0, K1), centred so that u.a = v.b
-  std::uint64_t iterations = 0; // simplex pivots, or Sinkhorn iterations
-  double marginal_error = 0;    // sum_i |P 1 - a|_i + sum_j |P^T 1 - b|_j
-  bool converged = true;        // entropic only: false when the iteration cap was reached
+  double cost = 0;               // sum_ij C_ij P_ij (compensated sum), in the caller's units
+  std::vector<PlanEntry> plan;   // sorted by (i, j); exact: at most K0 + K1 - 1 entries
+  std::vector<double> u, v;      // dual potentials (K0, K1), centred so that u.a = v.b
+  std::uint64_t iterations = 0;  // simplex pivots, or Sinkhorn iterations
+  double marginal_error = 0;     // sum_i |P 1 - a|_i + sum_j |P^T 1 - b|_j
+  bool converged = true;         // entropic only: false when the iteration cap was reached
 };
 
 // Validated weights: a and b non-negative, finite, each with a positive sum, and the sums equal
@@ -53,10 +53,10 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
                                 const double *cost, const ExactOptions &options);
 
 struct EntropicOptions {
-  double epsilon = 1e-3;             // regularisation, relative to max |C_ij| (scale-free)
-  double tolerance = 1e-9;           // stop when marginal_error <= tolerance * total mass
+  double epsilon = 1e-3;    // regularisation, relative to max |C_ij| (scale-free)
+  double tolerance = 1e-9;  // stop when marginal_error <= tolerance * total mass
   std::uint64_t max_iterations = 100000;
-  unsigned threads = 1;              // any value gives the same result
+  unsigned threads = 1;  // any value gives the same result
 };
 
 // Entropic transport min <C,P> + eps sum P_ij (log P_ij - 1) by log-domain Sinkhorn iterations
@@ -64,8 +64,7 @@ struct EntropicOptions {
 // entries positive); entries below 1e-300 are dropped from `plan`. `u`, `v` are the scaled
 // dual potentials f, g (P_ij = exp((f_i + g_j - C_ij) / eps) a_i b_j), centred. Not converging
 // is not an error: converged = false and marginal_error tell the caller.
-TransportResult transport_entropic(std::size_t k0, std::size_t k1, const double *a,
-                                   const double *b, const double *cost,
-                                   const EntropicOptions &options);
+TransportResult transport_entropic(std::size_t k0, std::size_t k1, const double *a, const double *b,
+                                   const double *cost, const EntropicOptions &options);
 
 }  // namespace gmmot

@@ -14,7 +14,8 @@ double checked_sum(std::size_t n, const double *w, const char *name) {
   double sum = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
     const std::string entry = std::string(name) + "[" + std::to_string(i) + "]";
-    if (!std::isfinite(w[i])) fail(Errc::NonFinite, entry + " is " + fmt(w[i]) + " (must be finite)");
+    if (!std::isfinite(w[i]))
+      fail(Errc::NonFinite, entry + " is " + fmt(w[i]) + " (must be finite)");
     if (w[i] < 0.0) fail(Errc::Weights, entry + " is " + fmt(w[i]) + " (weights must be >= 0)");
     sum += w[i];
   }

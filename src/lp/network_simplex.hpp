@@ -1,0 +1,32 @@
+// The primal network simplex on a dense bipartite transport problem whose supplies and demands
+// are all strictly positive (transport_exact.cpp removes zero weights and scales the costs).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "lp/transport.hpp"
+
+namespace gmmot {
+
+struct SimplexInput {
+  std::size_t n0 = 0, n1 = 0;
+  std::vector<const double *> rows;  // n0 rows of n1 contiguous costs
+  double scale = 1;                  // a power of two with max |cost * scale| <= 1
+  std::vector<double> supply;        // n0, > 0
+  std::vector<double> demand;        // n1, > 0, same total as supply to rounding
+  std::vector<double> warm_x;        // empty, or n0 + n1 start potentials (scaled): u, then -v
+  std::uint64_t max_iterations = 0;
+};
+
+struct SimplexOutput {
+  std::vector<PlanEntry> plan;  // reduced indices, sorted by (i, j), masses > 0
+  std::vector<double> u, v;     // duals in scaled cost units, u_i + v_j <= c_ij * scale
+  std::uint64_t iterations = 0;
+};
+
+// Errc::IterationLimit when max_iterations pivots did not reach optimality.
+SimplexOutput network_simplex(const SimplexInput &in);
+
+}  // namespace gmmot

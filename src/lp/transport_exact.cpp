@@ -1,0 +1,144 @@
+// transport_exact: the problem as the caller gave it, around the network simplex on the
+// strictly positive part (numerics.md C.4): zero-weight rows and columns removed first (they
+// carry no mass, and a zero supply would make the start tree degenerate), costs scaled by a
+// power of two (exact), duals of the removed rows and columns set afterwards, duals centred.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "lp/network_simplex.hpp"
+#include "lp/transport.hpp"
+#include "util/error.hpp"
+
+namespace gmmot {
+namespace {
+
+// Neumaier's compensated sum.
+class CompensatedSum {
+ public:
+  void add(double x) {
+    const double t = sum_ + x;
+    comp_ += std::fabs(sum_) >= std::fabs(x) ? (sum_ - t) + x : (x - t) + sum_;
+    sum_ = t;
+  }
+  double value() const { return sum_ + comp_; }
+
+ private:
+  double sum_ = 0, comp_ = 0;
+};
+
+void require_finite_vector(std::size_t n, const double *x, const char *name) {
+  for (std::size_t k = 0; k < n; ++k) {
+    if (!std::isfinite(x[k])) {
+      fail(Errc::NonFinite, std::string(name) + "[" + std::to_string(k) + "] is " + fmt(x[k]) +
+                                " (warm-start potentials must be finite)");
+    }
+  }
+}
+
+}  // namespace
+
+TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a, const double *b,
+                                const double *cost, const ExactOptions &options) {
+  const TransportWeights w = validated_transport_weights(k0, k1, a, b);
+  require_finite_costs(k0, k1, cost);
+  const bool warm = options.warm_u != nullptr && options.warm_v != nullptr;
+  if (warm) {
+    require_finite_vector(k0, options.warm_u, "u0");
+    require_finite_vector(k1, options.warm_v, "v0");
+  }
+
+  std::vector<std::size_t> rows, cols;
+  for (std::size_t i = 0; i < k0; ++i)
+    if (w.a[i] > 0) rows.push_back(i);
+  for (std::size_t j = 0; j < k1; ++j)
+    if (w.b[j] > 0) cols.push_back(j);
+
+  double max_abs = 0.0;
+  for (std::size_t i : rows)
+    for (std::size_t j : cols) max_abs = std::max(max_abs, std::fabs(cost[i * k1 + j]));
+  // A power of two puts max |c| in [1/2, 1): multiplying by it is exact (barring underflow of
+  // entries below 2^-1000 max |C|, irrelevant at any tolerance relative to max |C|).
+  const double scale = max_abs > 0 ? std::ldexp(1.0, -std::ilogb(max_abs) - 1) : 1.0;
+
+  SimplexInput in;
+  in.n0 = rows.size();
+  in.n1 = cols.size();
+  in.scale = scale;
+  std::vector<double> compact;
+  if (cols.size() == k1) {
+    for (std::size_t i : rows) in.rows.push_back(cost + i * k1);
+  } else {
+    compact.resize(rows.size() * cols.size());
+    for (std::size_t r = 0; r < rows.size(); ++r)
+      for (std::size_t c = 0; c < cols.size(); ++c)
+        compact[r * cols.size() + c] = cost[rows[r] * k1 + cols[c]];
+    for (std::size_t r = 0; r < rows.size(); ++r) in.rows.push_back(&compact[r * cols.size()]);
+  }
+  for (std::size_t i : rows) in.supply.push_back(w.a[i]);
+  for (std::size_t j : cols) in.demand.push_back(w.b[j]);
+  if (warm) {
+    in.warm_x.reserve(rows.size() + cols.size());
+    double largest = 0;
+    for (std::size_t i : rows) in.warm_x.push_back(options.warm_u[i] * scale);
+    for (std::size_t j : cols) in.warm_x.push_back(-options.warm_v[j] * scale);
+    for (double x : in.warm_x) largest = std::max(largest, std::fabs(x));
+    // Potentials far beyond the costs carry no information and would cost precision.
+    if (!(largest <= 1e6 * static_cast<double>(k0 + k1))) in.warm_x.clear();
+  }
+  in.max_iterations = options.max_iterations != 0
+                          ? options.max_iterations
+                          : std::max<std::uint64_t>(1000000, 100 * (std::uint64_t(k0) + k1));
+
+  const SimplexOutput out = network_simplex(in);
+
+  TransportResult res;
+  res.iterations = out.iterations;
+  res.plan.reserve(out.plan.size());
+  for (const PlanEntry &e : out.plan) res.plan.push_back({rows[e.i], cols[e.j], e.mass});
+
+  // Duals: back to the caller's units; removed rows and columns get the largest value that
+  // keeps u_i + v_j <= C_ij (the rule of POT's estimate_dual_null_weights), rows first.
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  res.u.assign(k0, kInf);
+  res.v.assign(k1, kInf);
+  for (std::size_t r = 0; r < rows.size(); ++r) res.u[rows[r]] = out.u[r] / scale;
+  for (std::size_t c = 0; c < cols.size(); ++c) res.v[cols[c]] = out.v[c] / scale;
+  for (std::size_t i = 0; i < k0; ++i) {
+    if (w.a[i] > 0) continue;
+    double m = kInf;
+    for (std::size_t j : cols) m = std::min(m, cost[i * k1 + j] - res.v[j]);
+    res.u[i] = m;
+  }
+  for (std::size_t j = 0; j < k1; ++j) {
+    if (w.b[j] > 0) continue;
+    double m = kInf;
+    for (std::size_t i = 0; i < k0; ++i) m = std::min(m, cost[i * k1 + j] - res.u[i]);
+    res.v[j] = m;
+  }
+  // Centre: u.a = v.b (both sides then carry half of the dual objective).
+  CompensatedSum ua, vb;
+  for (std::size_t i = 0; i < k0; ++i) ua.add(res.u[i] * w.a[i]);
+  for (std::size_t j = 0; j < k1; ++j) vb.add(res.v[j] * w.b[j]);
+  const double shift = (ua.value() - vb.value()) / (2.0 * w.mass);
+  for (auto &x : res.u) x -= shift;
+  for (auto &x : res.v) x += shift;
+
+  CompensatedSum total;
+  std::vector<double> row_sum(k0, 0.0), col_sum(k1, 0.0);
+  for (const PlanEntry &e : res.plan) {
+    total.add(cost[e.i * k1 + e.j] * e.mass);
+    row_sum[e.i] += e.mass;
+    col_sum[e.j] += e.mass;
+  }
+  res.cost = total.value();
+  double err = 0.0;
+  for (std::size_t i = 0; i < k0; ++i) err += std::fabs(row_sum[i] - w.a[i]);
+  for (std::size_t j = 0; j < k1; ++j) err += std::fabs(col_sum[j] - w.b[j]);
+  res.marginal_error = err;
+  res.converged = true;
+  return res;
+}
+
+}  // namespace gmmot
