@@ -60,6 +60,22 @@ BarycenterOptions barycenter_options_of(const gmmot_options_t *opts) noexcept {
   return o;
 }
 
+Mw2Options transport_options_of(const gmmot_options_t *opts) noexcept {
+  Mw2Options o;
+  o.method = value_of(opts, GMMOT_OPT_TRANSPORT_METHOD) == GMMOT_TRANSPORT_ENTROPIC
+                 ? TransportMethod::Entropic
+                 : TransportMethod::Exact;
+  o.exact.max_iterations =
+      static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_EXACT_MAX_ITERATIONS));
+  o.entropic.epsilon = value_of(opts, GMMOT_OPT_ENTROPIC_EPSILON);
+  o.entropic.tolerance = value_of(opts, GMMOT_OPT_ENTROPIC_TOLERANCE);
+  o.entropic.max_iterations =
+      static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_ENTROPIC_MAX_ITERATIONS));
+  o.threads = threads_of(opts);
+  o.entropic.threads = o.threads;
+  return o;
+}
+
 }  // namespace gmmot::capi
 
 using namespace gmmot::capi;

@@ -17,8 +17,10 @@
 #include "gmmot/export.h"
 #include "gmmot/gaussian.h"
 #include "gmmot/gmm.h"
+#include "gmmot/mw2.h"
 #include "gmmot/options.h"
 #include "gmmot/status.h"
+#include "gmmot/transport.h"
 #include "gmmot/version.h"
 
 #endif /* GMMOT_GMMOT_H */

@@ -30,14 +30,27 @@ namespace {
 constexpr int kNone = -1;
 // Pricing tolerance relative to the potentials' magnitude (costs are scaled to |c| <= 1): a few
 // hundred ulps, far below the 1e-12 certificate and far above the rounding of a path sum.
-constexpr double kPricingTolerance = 0x1p-46;
+// Rounding allowance of a reduced cost relative to |c| + |x_i| + |x_j| of the same arc: a few
+// ulps, so that costs far below max |C| are still priced to their own precision.
+constexpr double kPricingTolerance = 0x1p-49;
+// The same for the single-precision screen (three roundings of 2^-24, with margin).
+constexpr float kScreenTolerance = 0x1p-20f;
+// Below this many arcs the whole cost matrix sits in cache and screening does not pay; above the
+// upper bound the float copy (4 bytes an arc) would cost more memory than it is worth.
+constexpr double kScreenMinArcs = 65536;
+constexpr double kScreenMaxArcs = 0x1p26;
 
 class SpanningTree {
  public:
   explicit SpanningTree(const SimplexInput &in);
   bool price(std::size_t *enter_i, std::size_t *enter_j);
+  double exact_key(std::size_t i, std::size_t j) const;
+  template <class Segment>
+  bool block_search(Segment &&segment, std::size_t *enter_i, std::size_t *enter_j);
+  void start_screening();
   void pivot(std::size_t i, std::size_t jj);
   SimplexOutput result(std::uint64_t iterations) const;
+  bool drop_offsets();
 
  private:
   void unlink(int n);
@@ -53,9 +66,11 @@ class SpanningTree {
   std::vector<int> parent_, depth_, first_child_, next_sib_, prev_sib_;
   std::vector<unsigned char> up_;  // the tree arc points from the node to its parent
   std::vector<int> queue_;
-  std::vector<double> flow_, spcost_, x_, sl_;  // spcost: +c if up, -c if down
-  double max_abs_x_ = 0;
-  std::size_t since_refresh_ = 0;
+  std::vector<double> flow_, spcost_, x_, sl_;
+  bool screening_ = false;
+  std::vector<float> cf_, xf_,
+      sf_;                // single-precision copies for screening  // spcost: +c if up, -c if down
+  bool offsets_ = false;  // component tops carry warm-start potentials
   std::size_t components_ = 0;       // children of the root
   std::size_t plus_components_ = 0;  // those hanging by a supply node (sign +1)
   double big_ = 0;                   // L: the symbolic M in pricing keys
@@ -77,13 +92,9 @@ SpanningTree::SpanningTree(const SimplexInput &in)
   x_.assign(nodes, 0.0);
   sl_.assign(nodes, 0.0);
   double bound = static_cast<double>(nodes) + 1.0;
-  if (!in.warm_x.empty()) {
-    for (std::size_t n = 0; n + 1 < nodes; ++n) {
-      x_[n] = in.warm_x[n];
-      max_abs_x_ = std::max(max_abs_x_, std::fabs(x_[n]));
-    }
-    bound += max_abs_x_;
-  }
+  for (double x : in.warm_x)
+    bound = std::max(bound, static_cast<double>(nodes) + 1.0 + std::fabs(x));
+  offsets_ = !in.warm_x.empty();
   // |x| stays below `bound` (a path sum of at most `nodes` costs of size <= 1 from a start
   // value), so every real part of a key is below 3 bound in magnitude and L = 8 bound keeps the
   // three sign classes apart.
@@ -95,6 +106,7 @@ SpanningTree::SpanningTree(const SimplexInput &in)
   } else {
     build_start_forest();
   }
+  start_screening();
   const double arcs = static_cast<double>(n0_) * static_cast<double>(n1_);
   block_ = std::max<std::size_t>(static_cast<std::size_t>(std::ceil(2.0 * std::sqrt(arcs))), 10);
 }
@@ -199,33 +211,29 @@ void SpanningTree::build_start_forest() {
     if (!seen[n0_ + j]) hang(static_cast<int>(n0_ + j));
   for (std::size_t i = 0; i < n0_; ++i)
     if (!seen[i]) hang(static_cast<int>(i));
-  max_abs_x_ = 0;
-  for (std::size_t n = 0; n < n0_ + n1_; ++n) max_abs_x_ = std::max(max_abs_x_, std::fabs(x_[n]));
 }
 
-bool SpanningTree::price(std::size_t *enter_i, std::size_t *enter_j) {
+double SpanningTree::exact_key(std::size_t i, std::size_t j) const {
+  const double cs = in_.rows[i][j] * in_.scale, xi = x_[i], xj = x_[n0_ + j];
+  return (cs + xj - xi) + (sl_[n0_ + j] - sl_[i]) +
+         kPricingTolerance * (std::fabs(cs) + std::fabs(xj) + std::fabs(xi));
+}
+
+// Block search (numerics.md C.4): scan from where the last search stopped, block by block, and
+// stop at the end of the first block holding an improving arc; the best arc seen enters.
+// `segment(i, j, len)` prices arcs (i, j .. j + len - 1) and returns the index of a new best
+// among them, or len.
+template <class Segment>
+bool SpanningTree::block_search(Segment &&segment, std::size_t *enter_i, std::size_t *enter_j) {
   const std::size_t total = n0_ * n1_;
-  // The tolerance scale, refreshed once per n0 + n1 pivots (amortised O(1) per pivot).
-  if (++since_refresh_ >= n0_ + n1_) {
-    since_refresh_ = 0;
-    max_abs_x_ = 0;
-    for (std::size_t n = 0; n < n0_ + n1_; ++n) max_abs_x_ = std::max(max_abs_x_, std::fabs(x_[n]));
-  }
-  double bound = -kPricingTolerance * std::max(1.0, max_abs_x_);
-  const double *xd = x_.data() + n0_;
-  const double *sd = sl_.data() + n0_;
   bool found = false;
   std::size_t i = cursor_i_, j = cursor_j_, in_block = 0;
   for (std::size_t scanned = 0; scanned < total;) {
     const std::size_t len = std::min(n1_ - j, block_ - in_block);
-    const RowMin r =
-        one_sign()
-            ? row_min_key_one_sign(in_.rows[i] + j, xd + j, len, in_.scale, x_[i], bound)
-            : row_min_key(in_.rows[i] + j, xd + j, sd + j, len, in_.scale, x_[i], sl_[i], bound);
-    if (r.key < bound) {
-      bound = r.key;
+    const std::size_t k = segment(i, j, len);
+    if (k < len) {
       *enter_i = i;
-      *enter_j = j + r.index;
+      *enter_j = j + k;
       found = true;
     }
     j += len;
@@ -243,6 +251,52 @@ bool SpanningTree::price(std::size_t *enter_i, std::size_t *enter_j) {
   cursor_i_ = i;
   cursor_j_ = j;
   return found;
+}
+
+void SpanningTree::start_screening() {
+  const double arcs = static_cast<double>(n0_) * static_cast<double>(n1_);
+  if (arcs < kScreenMinArcs || arcs > kScreenMaxArcs) return;
+  screening_ = true;
+  cf_.resize(n0_ * n1_);
+  for (std::size_t i = 0; i < n0_; ++i)
+    for (std::size_t j = 0; j < n1_; ++j)
+      cf_[i * n1_ + j] = static_cast<float>(in_.rows[i][j] * in_.scale);
+  xf_.assign(x_.begin(), x_.end());
+  sf_.assign(sl_.begin(), sl_.end());
+}
+
+bool SpanningTree::price(std::size_t *enter_i, std::size_t *enter_j) {
+  const bool same_sign = one_sign();
+  if (screening_) {
+    // Single precision finds improving arcs while they are clearly improving; each is confirmed
+    // exactly. The last pivots, and the proof of optimality, use the exact scan below.
+    float bound = 0.0f;
+    const float *xd = xf_.data() + n0_, *sd = same_sign ? nullptr : sf_.data() + n0_;
+    const bool found = block_search(
+        [&](std::size_t i, std::size_t j, std::size_t len) {
+          const RowMin<float> r =
+              row_min_key_f(cf_.data() + i * n1_ + j, xd + j, sd != nullptr ? sd + j : nullptr, len,
+                            xf_[i], sf_[i], kScreenTolerance, bound);
+          if (r.key < bound) bound = r.key;
+          return r.index;
+        },
+        enter_i, enter_j);
+    if (found && exact_key(*enter_i, *enter_j) < 0.0) return true;
+    screening_ = false;
+    cf_.clear();
+    cf_.shrink_to_fit();
+  }
+  double bound = 0.0;
+  const double *xd = x_.data() + n0_, *sd = same_sign ? nullptr : sl_.data() + n0_;
+  return block_search(
+      [&](std::size_t i, std::size_t j, std::size_t len) {
+        const RowMin<double> r =
+            row_min_key(in_.rows[i] + j, xd + j, sd != nullptr ? sd + j : nullptr, len, in_.scale,
+                        x_[i], sl_[i], kPricingTolerance, bound);
+        if (r.key < bound) bound = r.key;
+        return r.index;
+      },
+      enter_i, enter_j);
 }
 
 void SpanningTree::unlink(int n) {
@@ -279,6 +333,10 @@ void SpanningTree::update_subtree(int top) {
   x[top] = x[p] + spc[top];
   depth[top] = depth[p] + 1;
   if (signs_change) sl_[top] = sign;
+  if (screening_) {
+    xf_[top] = static_cast<float>(x[top]);
+    if (signs_change) sf_[top] = static_cast<float>(sign);
+  }
   queue[0] = top;
   std::size_t head = 0, tail = 1;
   while (head < tail) {
@@ -290,6 +348,13 @@ void SpanningTree::update_subtree(int top) {
       depth[c] = dn;
       if (signs_change) sl_[c] = sign;
       queue[tail++] = c;
+    }
+  }
+  if (screening_) {
+    for (std::size_t q = 0; q < tail; ++q) {
+      const int n = queue[q];
+      xf_[n] = static_cast<float>(x[n]);
+      if (signs_change) sf_[n] = static_cast<float>(sign);
     }
   }
 }
@@ -428,22 +493,35 @@ SimplexOutput SpanningTree::result(std::uint64_t iterations) const {
   return out;
 }
 
+// After a warm start the component tops keep the start potentials, whose size costs the
+// final duals precision (their differences are what matters). Once optimal, set the tops to 0
+// and price again: with one component nothing changes but the rounding; otherwise the few
+// pivots needed to restore optimality follow.
+bool SpanningTree::drop_offsets() {
+  if (!offsets_) return false;
+  offsets_ = false;
+  for (int n = first_child_[root_]; n != kNone; n = next_sib_[n]) update_subtree(n);
+  return true;
+}
+
 }  // namespace
 
 SimplexOutput network_simplex(const SimplexInput &in) {
   SpanningTree tree(in);
   std::uint64_t iterations = 0;
   std::size_t i = 0, j = 0;
-  while (tree.price(&i, &j)) {
-    if (iterations == in.max_iterations) {
-      fail(Errc::IterationLimit, "the network simplex reached its cap of " +
-                                     std::to_string(in.max_iterations) +
-                                     " pivots before optimality; no plan is returned "
-                                     "(raise the iteration cap)");
+  do {
+    while (tree.price(&i, &j)) {
+      if (iterations == in.max_iterations) {
+        fail(Errc::IterationLimit, "the network simplex reached its cap of " +
+                                       std::to_string(in.max_iterations) +
+                                       " pivots before optimality; no plan is returned "
+                                       "(raise the iteration cap)");
+      }
+      tree.pivot(i, j);
+      ++iterations;
     }
-    tree.pivot(i, j);
-    ++iterations;
-  }
+  } while (tree.drop_offsets());
   return tree.result(iterations);
 }
 

@@ -1,0 +1,200 @@
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+#include "gmmot/mw2.h"
+#include "guard.hpp"
+#include "handles.hpp"
+#include "plan_copies.hpp"
+#include "util/sizes.hpp"
+
+using namespace gmmot::capi;
+
+namespace {
+
+std::unique_ptr<gmmot_mw2> make_plan(const gmmot_gmm_t *g0, const gmmot_gmm_t *g1,
+                                     const gmmot_options_t *opts) {
+  require_not_null(g0, "g0");
+  require_not_null(g1, "g1");
+  if (g0->impl.d() != g1->impl.d()) {
+    reject(GMMOT_E_DIMENSION, "g0 has dimension " + std::to_string(g0->impl.d()) +
+                                  " but g1 has dimension " + std::to_string(g1->impl.d()));
+  }
+  return std::make_unique<gmmot_mw2>(
+      gmmot_mw2{gmmot::Mw2Plan(g0->impl, g1->impl, transport_options_of(opts))});
+}
+
+int status_of(const gmmot_mw2 &p) {
+  const auto &t = p.impl.transport();
+  if (t.converged) return GMMOT_OK;
+  return warn(GMMOT_W_NOT_CONVERGED,
+              "the entropic solver stopped at its cap of " + std::to_string(t.iterations) +
+                  " iterations with marginal error " + gmmot::fmt(t.marginal_error));
+}
+
+int new_gmm(gmmot::Gmm &&g, gmmot_gmm_t **out) {
+  *out = std::make_unique<gmmot_gmm>(gmmot_gmm{std::move(g)}).release();
+  return GMMOT_OK;
+}
+
+}  // namespace
+
+extern "C" {
+
+GMMOT_API int gmmot_mw2_create(const gmmot_gmm_t *g0, const gmmot_gmm_t *g1,
+                               const gmmot_options_t *opts, gmmot_mw2_t **out) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(out, "out");
+    auto p = make_plan(g0, g1, opts);
+    const int status = status_of(*p);
+    *out = p.release();
+    return status;
+  });
+}
+
+GMMOT_API void gmmot_mw2_destroy(gmmot_mw2_t *p) GMMOT_NOEXCEPT {
+  clear_error();
+  delete p;
+}
+
+GMMOT_API int gmmot_mw2_squared(const gmmot_gmm_t *g0, const gmmot_gmm_t *g1,
+                                const gmmot_options_t *opts, double *out_mw2sq) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(out_mw2sq, "out_mw2sq");
+    auto p = make_plan(g0, g1, opts);
+    const int status = status_of(*p);
+    *out_mw2sq = p->impl.mw2_squared();
+    return status;
+  });
+}
+
+GMMOT_API int gmmot_mw2_distance(const gmmot_mw2_t *p, double *out_mw2sq,
+                                 double *out_mw2) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(p, "p");
+    if (out_mw2sq == nullptr && out_mw2 == nullptr) {
+      reject(GMMOT_E_INVALID_ARGUMENT, "out_mw2sq and out_mw2 are both NULL");
+    }
+    const double sq = p->impl.mw2_squared();
+    if (out_mw2sq != nullptr) *out_mw2sq = sq;
+    if (out_mw2 != nullptr) *out_mw2 = std::sqrt(std::max(sq, 0.0));
+    return GMMOT_OK;
+  });
+}
+
+GMMOT_API size_t gmmot_mw2_rows(const gmmot_mw2_t *p) GMMOT_NOEXCEPT {
+  clear_error();
+  return p != nullptr ? p->impl.source().k() : 0;
+}
+
+GMMOT_API size_t gmmot_mw2_cols(const gmmot_mw2_t *p) GMMOT_NOEXCEPT {
+  clear_error();
+  return p != nullptr ? p->impl.target().k() : 0;
+}
+
+GMMOT_API size_t gmmot_mw2_dim(const gmmot_mw2_t *p) GMMOT_NOEXCEPT {
+  clear_error();
+  return p != nullptr ? p->impl.dim() : 0;
+}
+
+GMMOT_API size_t gmmot_mw2_nnz(const gmmot_mw2_t *p) GMMOT_NOEXCEPT {
+  clear_error();
+  return p != nullptr ? p->impl.transport().plan.size() : 0;
+}
+
+GMMOT_API int gmmot_mw2_copy_cost_matrix(const gmmot_mw2_t *p, double *out,
+                                         size_t out_len) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(p, "p");
+    require_not_null(out, "out");
+    const auto &c = p->impl.cost_matrix();
+    require_capacity(out_len, c.size(), "out_len", "K0*K1");
+    std::copy(c.begin(), c.end(), out);
+    return GMMOT_OK;
+  });
+}
+
+GMMOT_API int gmmot_mw2_copy_plan(const gmmot_mw2_t *p, double *out,
+                                  size_t out_len) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(p, "p");
+    copy_dense_plan(p->impl.transport(), p->impl.source().k(), p->impl.target().k(), out, out_len);
+    return GMMOT_OK;
+  });
+}
+
+GMMOT_API int gmmot_mw2_copy_sparse_plan(const gmmot_mw2_t *p, size_t *rows, size_t *cols,
+                                         double *mass, size_t capacity) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(p, "p");
+    copy_sparse_plan(p->impl.transport(), rows, cols, mass, capacity);
+    return GMMOT_OK;
+  });
+}
+
+GMMOT_API int gmmot_mw2_copy_duals(const gmmot_mw2_t *p, double *u, size_t u_len, double *v,
+                                   size_t v_len) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(p, "p");
+    copy_duals(p->impl.transport(), u, u_len, v, v_len);
+    return GMMOT_OK;
+  });
+}
+
+GMMOT_API int gmmot_mw2_info(const gmmot_mw2_t *p, uint64_t *out_iterations,
+                             double *out_marginal_error) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(p, "p");
+    copy_info(p->impl.transport(), out_iterations, out_marginal_error);
+    return GMMOT_OK;
+  });
+}
+
+GMMOT_API int gmmot_mw2_coupling(const gmmot_mw2_t *p, gmmot_gmm_t **out) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(p, "p");
+    require_not_null(out, "out");
+    return new_gmm(p->impl.coupling(), out);
+  });
+}
+
+GMMOT_API int gmmot_mw2_geodesic(const gmmot_mw2_t *p, double t, gmmot_gmm_t **out) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(p, "p");
+    require_not_null(out, "out");
+    if (!(t >= 0.0 && t <= 1.0)) {
+      reject(GMMOT_E_INVALID_ARGUMENT, "t is " + gmmot::fmt(t) + " (must be in [0, 1])");
+    }
+    return new_gmm(p->impl.geodesic(t), out);
+  });
+}
+
+GMMOT_API int gmmot_mw2_copy_pair_maps(const gmmot_mw2_t *p, double *out_a, size_t a_len,
+                                       double *out_b, size_t b_len) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(p, "p");
+    require_not_null(out_a, "out_a");
+    require_not_null(out_b, "out_b");
+    const std::size_t nnz = p->impl.transport().plan.size(), d = p->impl.dim();
+    require_capacity(a_len, gmmot::checked_mul(nnz, d * d, "nnz*d*d"), "a_len", "nnz*d*d");
+    require_capacity(b_len, gmmot::checked_mul(nnz, d, "nnz*d"), "b_len", "nnz*d");
+    const std::vector<gmmot::PairMap> maps = p->impl.pair_maps();
+    for (std::size_t n = 0; n < maps.size(); ++n) {
+      if (!maps[n].exists) {
+        const auto &e = p->impl.transport().plan[n];
+        reject(GMMOT_E_NO_MAP, "no Monge map exists for the pair (k, l) = (" + std::to_string(e.i) +
+                                   ", " + std::to_string(e.j) + ") (plan entry " +
+                                   std::to_string(n) + "): source component " +
+                                   std::to_string(e.i) +
+                                   " is singular and its range does not contain the target's");
+      }
+    }
+    for (std::size_t n = 0; n < maps.size(); ++n) {
+      std::copy(maps[n].map.a.begin(), maps[n].map.a.end(), out_a + n * d * d);
+      std::copy(maps[n].map.b.begin(), maps[n].map.b.end(), out_b + n * d);
+    }
+    return GMMOT_OK;
+  });
+}
+
+}  // extern "C"
