@@ -12,6 +12,8 @@ packages=(
   libopenblas-dev liblapacke-dev
   # tests: Catch2 v2 (C++), Debian's python3 with numpy/scipy/mpmath (ctypes test, reference data)
   catch2 python3 python3-numpy python3-scipy python3-mpmath
+  # test-only oracle for the exact transport LP (tests/oracle/): GLPK
+  libglpk-dev
 )
 
 missing=()

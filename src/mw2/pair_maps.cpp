@@ -1,0 +1,27 @@
+// The affine Monge maps between the paired components of the plan, in plan-entry order
+// (Delon-Desolneux eq. 2.8 and Prop. 4: gamma* = sum_n w_n (Id, T_n)#mu0^k when every map
+// exists). A singular source component whose target is not supported on its range has no map:
+// that entry gets exists = false instead of an error.
+#include "mw2/mw2_plan.hpp"
+#include "util/error.hpp"
+
+namespace gmmot {
+
+std::vector<PairMap> Mw2Plan::pair_maps() const {
+  const std::size_t d = dim();
+  std::vector<PairMap> maps(transport_.plan.size());
+  for (std::size_t n = 0; n < maps.size(); ++n) {
+    const std::size_t k0 = transport_.plan[n].i, l1 = transport_.plan[n].j;
+    try {
+      maps[n].map = gaussian_monge_map(g0_.means().data() + k0 * d, g0_.factors()[k0],
+                                       g1_.means().data() + l1 * d, g1_.factors()[l1]);
+      maps[n].exists = true;
+    } catch (const Error &e) {
+      if (e.code() != Errc::NoMap) throw;
+      maps[n].exists = false;
+    }
+  }
+  return maps;
+}
+
+}  // namespace gmmot
