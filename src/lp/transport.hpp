@@ -63,7 +63,9 @@ struct EntropicOptions {
 // (Peyre-Cuturi, "Computational Optimal Transport", 2019, section 4.4). The plan is dense (all
 // entries positive); entries below 1e-300 are dropped from `plan`. `u`, `v` are the scaled
 // dual potentials f, g (P_ij = exp((f_i + g_j - C_ij) / eps) a_i b_j), centred. Not converging
-// is not an error: converged = false and marginal_error tell the caller.
+// is not an error: converged = false and marginal_error tell the caller. Errc::InvalidArgument
+// for epsilon <= 0, non-finite or so small that 2 / epsilon overflows, a negative or non-finite
+// tolerance, or max_iterations = 0.
 TransportResult transport_entropic(std::size_t k0, std::size_t k1, const double *a, const double *b,
                                    const double *cost, const EntropicOptions &options);
 
