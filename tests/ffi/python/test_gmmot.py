@@ -51,8 +51,19 @@ class _Options(C.Structure):
     """Opaque gmmot_options_t; never instantiated."""
 
 
+class _Transport(C.Structure):
+    """Opaque gmmot_transport_t; never instantiated."""
+
+
+class _Mw2(C.Structure):
+    """Opaque gmmot_mw2_t; never instantiated."""
+
+
 GmmP = C.POINTER(_Gmm)
 OptsP = C.POINTER(_Options)
+TransportP = C.POINTER(_Transport)
+Mw2P = C.POINTER(_Mw2)
+U64P = C.POINTER(C.c_uint64)
 DblP = C.POINTER(C.c_double)
 SizeP = C.POINTER(C.c_size_t)
 SZ = C.c_size_t
@@ -80,6 +91,26 @@ _PROTOTYPES = {
     "gmmot_gaussian_monge_map": (C.c_int, [SZ, DblP, DblP, DblP, DblP, DblP, SZ, DblP, SZ,
                                            DblP]),
     "gmmot_w2_cost_matrix": (C.c_int, [GmmP, GmmP, OptsP, DblP, SZ]),
+    "gmmot_options_set_double": (C.c_int, [OptsP, C.c_int, C.c_double]),
+    "gmmot_transport_solve": (C.c_int, [SZ, SZ, DblP, DblP, DblP, OptsP,
+                                        C.POINTER(TransportP)]),
+    "gmmot_transport_destroy": (None, [TransportP]),
+    "gmmot_transport_rows": (SZ, [TransportP]),
+    "gmmot_transport_cols": (SZ, [TransportP]),
+    "gmmot_transport_nnz": (SZ, [TransportP]),
+    "gmmot_transport_cost": (C.c_int, [TransportP, DblP]),
+    "gmmot_transport_copy_plan": (C.c_int, [TransportP, DblP, SZ]),
+    "gmmot_transport_copy_sparse_plan": (C.c_int, [TransportP, SizeP, SizeP, DblP, SZ]),
+    "gmmot_transport_copy_duals": (C.c_int, [TransportP, DblP, SZ, DblP, SZ]),
+    "gmmot_transport_info": (C.c_int, [TransportP, U64P, DblP]),
+    "gmmot_mw2_create": (C.c_int, [GmmP, GmmP, OptsP, C.POINTER(Mw2P)]),
+    "gmmot_mw2_destroy": (None, [Mw2P]),
+    "gmmot_mw2_squared": (C.c_int, [GmmP, GmmP, OptsP, DblP]),
+    "gmmot_mw2_distance": (C.c_int, [Mw2P, DblP, DblP]),
+    "gmmot_mw2_rows": (SZ, [Mw2P]),
+    "gmmot_mw2_cols": (SZ, [Mw2P]),
+    "gmmot_mw2_nnz": (SZ, [Mw2P]),
+    "gmmot_mw2_copy_sparse_plan": (C.c_int, [Mw2P, SizeP, SizeP, DblP, SZ]),
 }
 for _name, (_restype, _argtypes) in _PROTOTYPES.items():
     _f = getattr(lib, _name)
@@ -93,7 +124,13 @@ GMMOT_E_DIMENSION = -4
 GMMOT_E_NONFINITE = -6
 GMMOT_E_WEIGHTS = -7
 GMMOT_E_NOT_PSD = -9
+GMMOT_E_ITERATION_LIMIT = -15
+GMMOT_W_NOT_CONVERGED = 1
 GMMOT_OPT_NUM_THREADS = 100
+GMMOT_OPT_TRANSPORT_METHOD = 300
+GMMOT_OPT_EXACT_MAX_ITERATIONS = 301
+GMMOT_OPT_ENTROPIC_EPSILON = 302
+GMMOT_TRANSPORT_ENTROPIC = 1
 
 EXPECTED_VERSION = _expected_version()
 if lib.gmmot_version_number() != EXPECTED_VERSION:
@@ -213,6 +250,85 @@ def threads(n):
     return Options().set_int(GMMOT_OPT_NUM_THREADS, n)
 
 
+class Transport:
+    """gmmot_transport_solve and its getters (a: k0, b: k1, cost: k0 x k1)."""
+
+    def __init__(self, a, b, cost, opts=None):
+        a, b, c = as_c(a), as_c(b), as_c(cost)
+        k0, k1 = c.shape
+        if a.shape != (k0,) or b.shape != (k1,):
+            raise ValueError("shapes")
+        self.p = TransportP()
+        self.status = check(lib.gmmot_transport_solve(k0, k1, ptr(a), ptr(b), ptr(c),
+                                                      opts.p if opts else None,
+                                                      C.byref(self.p)))
+        self.k0, self.k1 = k0, k1
+
+    def __del__(self):
+        if getattr(self, "p", None):
+            lib.gmmot_transport_destroy(self.p)
+
+    def cost(self):
+        out = C.c_double(-1.0)
+        check(lib.gmmot_transport_cost(self.p, C.byref(out)))
+        return out.value
+
+    def plan(self):
+        out = np.empty((self.k0, self.k1))
+        check(lib.gmmot_transport_copy_plan(self.p, ptr(out), out.size))
+        return out
+
+    def sparse_plan(self):
+        n = lib.gmmot_transport_nnz(self.p)
+        rows, cols = np.empty(n, dtype=np.uintp), np.empty(n, dtype=np.uintp)
+        mass = np.empty(n)
+        check(lib.gmmot_transport_copy_sparse_plan(self.p, rows.ctypes.data_as(SizeP),
+                                                   cols.ctypes.data_as(SizeP), ptr(mass), n))
+        return rows.astype(np.int64), cols.astype(np.int64), mass
+
+    def duals(self):
+        u, v = np.empty(self.k0), np.empty(self.k1)
+        check(lib.gmmot_transport_copy_duals(self.p, ptr(u), u.size, ptr(v), v.size))
+        return u, v
+
+    def info(self):
+        it, err = C.c_uint64(0), C.c_double(-1.0)
+        check(lib.gmmot_transport_info(self.p, C.byref(it), C.byref(err)))
+        return it.value, err.value
+
+
+class Mw2:
+    """gmmot_mw2_create and a few getters."""
+
+    def __init__(self, g0, g1, opts=None):
+        self.p = Mw2P()
+        self.status = check(lib.gmmot_mw2_create(g0.p, g1.p, opts.p if opts else None,
+                                                 C.byref(self.p)))
+
+    def __del__(self):
+        if getattr(self, "p", None):
+            lib.gmmot_mw2_destroy(self.p)
+
+    def distance(self):
+        sq, d = C.c_double(-1.0), C.c_double(-1.0)
+        check(lib.gmmot_mw2_distance(self.p, C.byref(sq), C.byref(d)))
+        return sq.value, d.value
+
+    def sparse_plan(self):
+        n = lib.gmmot_mw2_nnz(self.p)
+        rows, cols = np.empty(n, dtype=np.uintp), np.empty(n, dtype=np.uintp)
+        mass = np.empty(n)
+        check(lib.gmmot_mw2_copy_sparse_plan(self.p, rows.ctypes.data_as(SizeP),
+                                             cols.ctypes.data_as(SizeP), ptr(mass), n))
+        return rows.astype(np.int64), cols.astype(np.int64), mass
+
+
+def mw2sq(g0, g1, opts=None):
+    out = C.c_double(-1.0)
+    check(lib.gmmot_mw2_squared(g0.p, g1.p, opts.p if opts else None, C.byref(out)))
+    return out.value
+
+
 def cost_matrix(g0, g1, opts=None):
     out = np.empty((g0.k, g1.k))
     check(lib.gmmot_w2_cost_matrix(g0.p, g1.p, opts.p if opts else None, ptr(out), out.size))
@@ -246,6 +362,42 @@ def log_density_ref(w, m, c, x):
     t = np.array(terms)
     top = t.max(axis=0)
     return top + np.log(np.sum(np.exp(t - top), axis=0))
+
+
+def transport_ref(a, b, cost):
+    """Optimal cost and plan of min <C, P>, P 1 = a, P^T 1 = b, P >= 0, without libgmmot:
+    scipy.optimize.linprog (HiGHS) when SciPy is there, otherwise the best basic feasible
+    solution over every set of K0 + K1 - 1 cells (tiny problems only)."""
+    k0, k1 = cost.shape
+    eq = np.zeros((k0 + k1, k0 * k1))
+    for i in range(k0):
+        eq[i, i * k1:(i + 1) * k1] = 1.0
+    for j in range(k1):
+        eq[k0 + j, j::k1] = 1.0
+    rhs = np.concatenate([a, b])
+    try:
+        from scipy.optimize import linprog
+    except ImportError:
+        linprog = None
+    if linprog is not None:
+        res = linprog(cost.ravel(), A_eq=eq, b_eq=rhs, bounds=(0, None), method="highs")
+        assert res.status == 0, res.message
+        return float(res.fun), res.x.reshape(k0, k1)
+    import itertools
+    if k0 * k1 > 16:
+        raise unittest.SkipTest("no SciPy and too large for the brute force")
+    best, best_x = np.inf, None
+    for cells in itertools.combinations(range(k0 * k1), k0 + k1 - 1):
+        sub = eq[:, cells]
+        x, _, rank, _ = np.linalg.lstsq(sub, rhs, rcond=None)
+        if rank < k0 + k1 - 1 or np.abs(sub @ x - rhs).max() > 1e-12 or x.min() < -1e-12:
+            continue
+        full = np.zeros(k0 * k1)
+        full[list(cells)] = x
+        val = float(cost.ravel() @ full)
+        if val < best:
+            best, best_x = val, full.reshape(k0, k1)
+    return best, best_x
 
 
 def random_spd(rng, d, floor=0.1):
@@ -408,6 +560,144 @@ class TestErrors(unittest.TestCase):
             cost_matrix(g2, g3)
         self.assertEqual(cm.exception.status, GMMOT_E_DIMENSION)
         self.assertIn("gmmot_w2_cost_matrix", cm.exception.message)
+
+
+class TestTransport(unittest.TestCase):
+    def setUp(self):
+        self.rng = np.random.default_rng(4)
+
+    def check_solution(self, t, a, b, c):
+        """nnz <= K0+K1-1, sorted triplets = dense plan, marginals, dual certificate."""
+        k0, k1 = c.shape
+        self.assertEqual((lib.gmmot_transport_rows(t.p), lib.gmmot_transport_cols(t.p)), (k0, k1))
+        plan = t.plan()
+        rows, cols, mass = t.sparse_plan()
+        self.assertLessEqual(len(mass), k0 + k1 - 1)
+        self.assertTrue(np.all(mass > 0))
+        keys = rows * k1 + cols
+        self.assertTrue(np.all(np.diff(keys) > 0), "triplets sorted by (row, col)")
+        dense = np.zeros((k0, k1))
+        dense[rows, cols] = mass
+        np.testing.assert_array_equal(dense, plan)
+        np.testing.assert_allclose(plan.sum(axis=1), a, rtol=0, atol=1e-14)
+        np.testing.assert_allclose(plan.sum(axis=0), b, rtol=0, atol=1e-14)
+        u, v = t.duals()
+        scale = np.abs(c).max()
+        self.assertLessEqual((u[:, None] + v[None, :] - c).max(), 1e-13 * scale)
+        np.testing.assert_allclose((u[:, None] + v[None, :])[plan > 0], c[plan > 0], rtol=0,
+                                   atol=1e-13 * scale)
+        self.assertAlmostEqual(u @ a, v @ b, delta=1e-13 * scale)
+        self.assertAlmostEqual(u @ a + v @ b, t.cost(), delta=1e-13 * scale)
+        it, err = t.info()
+        self.assertGreater(it, 0)
+        self.assertLessEqual(err, 1e-14)
+
+    def test_small_against_reference(self):
+        """A 3x4 problem (brute force possible without SciPy) and a 12x9 one vs linprog."""
+        for k0, k1 in ((3, 4), (12, 9)):
+            a = self.rng.uniform(0.5, 1.5, k0)
+            a /= a.sum()
+            b = self.rng.uniform(0.5, 1.5, k1)
+            b /= b.sum()
+            c = self.rng.uniform(-3.0, 10.0, (k0, k1))  # negative costs are fine
+            try:
+                ref_cost, ref_plan = transport_ref(a, b, c)
+            except unittest.SkipTest:
+                continue
+            t = Transport(a, b, c)
+            self.assertEqual(t.status, GMMOT_OK)
+            self.assertLessEqual(abs(t.cost() - ref_cost), 1e-10 * max(1.0, abs(ref_cost)))
+            # random costs: the optimum is unique, so the plans agree too
+            np.testing.assert_allclose(t.plan(), ref_plan, rtol=0, atol=1e-9)
+            self.check_solution(t, a, b, c)
+
+    def test_entropic_close_to_exact(self):
+        a = np.full(6, 1 / 6)
+        b = self.rng.uniform(0.5, 1.5, 5)
+        b /= b.sum()
+        c = self.rng.uniform(0.0, 4.0, (6, 5))
+        exact = Transport(a, b, c).cost()
+        opts = Options().set_int(GMMOT_OPT_TRANSPORT_METHOD, GMMOT_TRANSPORT_ENTROPIC)
+        check(lib.gmmot_options_set_double(opts.p, GMMOT_OPT_ENTROPIC_EPSILON, 1e-3))
+        t = Transport(a, b, c, opts)
+        self.assertEqual(t.status, GMMOT_OK)
+        eps_abs = 1e-3 * np.abs(c).max()
+        self.assertGreaterEqual(t.cost(), exact - 1e-8)
+        self.assertLessEqual(t.cost(), exact + eps_abs * np.log(30.0) + 1e-8)
+        _, err = t.info()
+        self.assertLessEqual(err, 1e-8)
+
+    def test_errors(self):
+        a, b = np.array([0.5, 0.5]), np.array([0.25, 0.75])
+        c = np.array([[1.0, 2.0], [np.nan, 0.0]])
+        with self.assertRaises(GmmotError) as cm:
+            Transport(a, b, c)
+        self.assertEqual(cm.exception.status, GMMOT_E_NONFINITE)
+        self.assertIn("gmmot_transport_solve", cm.exception.message)
+        self.assertIn("cost[1][0]", cm.exception.message)
+        with self.assertRaises(GmmotError) as cm:
+            Transport([0.5, -0.5, 1.0], b, np.ones((3, 2)))
+        self.assertEqual(cm.exception.status, GMMOT_E_WEIGHTS)
+        self.assertRegex(cm.exception.message, r"\ba\[1\]")
+        with self.assertRaises(GmmotError) as cm:
+            Transport(a, [0.5, 0.6], np.ones((2, 2)))
+        self.assertEqual(cm.exception.status, GMMOT_E_WEIGHTS)
+        # The pivot cap: an error and no object.
+        rng = np.random.default_rng(5)
+        k = 30
+        c = rng.uniform(0.0, 1.0, (k, k))
+        w = np.full(k, 1.0 / k)
+        with self.assertRaises(GmmotError) as cm:
+            Transport(w, w, c, Options().set_int(GMMOT_OPT_EXACT_MAX_ITERATIONS, 2))
+        self.assertEqual(cm.exception.status, GMMOT_E_ITERATION_LIMIT)
+        # Short buffer: nothing written.
+        t = Transport(a, b, np.array([[1.0, 2.0], [3.0, 0.0]]))
+        out = np.full(3, -7.0)
+        with self.assertRaises(GmmotError) as cm:
+            check(lib.gmmot_transport_copy_plan(t.p, ptr(out), out.size))
+        self.assertEqual(cm.exception.status, GMMOT_E_BUFFER_TOO_SMALL)
+        np.testing.assert_array_equal(out, [-7.0] * 3)
+        self.assertEqual(lib.gmmot_transport_nnz(None), 0)
+
+
+class TestMw2(unittest.TestCase):
+    def setUp(self):
+        self.rng = np.random.default_rng(6)
+
+    def test_against_linprog_on_numpy_costs(self):
+        """MW2^2 = the LP on the numpy W2^2 matrix; MW2 = sqrt; triplets: marginals, sorted."""
+        w0, m0, c0 = random_gmm_arrays(self.rng, 3, 2)
+        w1, m1, c1 = random_gmm_arrays(self.rng, 4, 2)
+        g0, g1 = Gmm(w0, m0, c0), Gmm(w1, m1, c1)
+        cost = np.array([[w2sq_ref(m0[k], c0[k], m1[l], c1[l]) for l in range(4)]
+                         for k in range(3)])
+        ref, ref_plan = transport_ref(w0, w1, cost)
+        p = Mw2(g0, g1)
+        self.assertEqual((lib.gmmot_mw2_rows(p.p), lib.gmmot_mw2_cols(p.p)), (3, 4))
+        sq, d = p.distance()
+        self.assertLessEqual(abs(sq - ref), 1e-9 * ref)
+        self.assertAlmostEqual(d, np.sqrt(sq), delta=1e-15 * d)
+        self.assertEqual(mw2sq(g0, g1), sq)
+        rows, cols, mass = p.sparse_plan()
+        self.assertLessEqual(len(mass), 3 + 4 - 1)
+        self.assertTrue(np.all(np.diff(rows * 4 + cols) > 0))
+        plan = np.zeros((3, 4))
+        plan[rows, cols] = mass
+        np.testing.assert_allclose(plan.sum(axis=1), w0, atol=1e-14)
+        np.testing.assert_allclose(plan.sum(axis=0), w1, atol=1e-14)
+        np.testing.assert_allclose(plan, ref_plan, atol=1e-9)
+        self.assertLessEqual(abs(float(np.sum(plan * cost)) - sq), 1e-9 * sq)
+        # Symmetric, and zero against itself.
+        self.assertLessEqual(abs(mw2sq(g1, g0) - sq), 1e-12 * sq)
+        self.assertLessEqual(mw2sq(g0, g0), 1e-13 * np.trace(c0, axis1=1, axis2=2).sum())
+
+    def test_dimension_mismatch(self):
+        g2 = Gmm([1.0], np.zeros((1, 2)), np.eye(2)[None])
+        g3 = Gmm([1.0], np.zeros((1, 3)), np.eye(3)[None])
+        with self.assertRaises(GmmotError) as cm:
+            Mw2(g2, g3)
+        self.assertEqual(cm.exception.status, GMMOT_E_DIMENSION)
+        self.assertIn("gmmot_mw2_create", cm.exception.message)
 
 
 class TestDensityAndSampling(unittest.TestCase):
