@@ -54,8 +54,8 @@ static double median(double *v, size_t n) {
 }
 
 static void die(const char *what, int status) {
-  fprintf(stderr, "bench_lp: %s failed: %d (%s): %s\n", what, status,
-          gmmot_status_string(status), gmmot_last_error_message());
+  fprintf(stderr, "bench_lp: %s failed: %d (%s): %s\n", what, status, gmmot_status_string(status),
+          gmmot_last_error_message());
   exit(1);
 }
 
@@ -280,8 +280,8 @@ int main(int argc, char **argv) {
   snprintf(manifest, sizeof manifest, "%s/manifest.txt", dir);
   mf = fopen(manifest, "r");
   if (mf == NULL) {
-    fprintf(stderr, "bench_lp: cannot open %s (run `peer_pot_lp.py generate %s` first)\n",
-            manifest, dir);
+    fprintf(stderr, "bench_lp: cannot open %s (run `peer_pot_lp.py generate %s` first)\n", manifest,
+            dir);
     return 1;
   }
   while (fgets(line, sizeof line, mf) != NULL) {

@@ -41,7 +41,8 @@ GMMOT_API const char *gmmot_status_string(int status) GMMOT_NOEXCEPT {
     case GMMOT_E_CANCELLED:
       return "GMMOT_E_CANCELLED: cancelled";
     case GMMOT_E_ITERATION_LIMIT:
-      return "GMMOT_E_ITERATION_LIMIT: iteration cap reached before an exact solution, nothing returned";
+      return "GMMOT_E_ITERATION_LIMIT: iteration cap reached before an exact solution, nothing "
+             "returned";
     case GMMOT_E_INTERNAL:
       return "GMMOT_E_INTERNAL: internal error";
     default:

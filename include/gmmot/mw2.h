@@ -62,8 +62,7 @@ GMMOT_API int gmmot_mw2_copy_cost_matrix(const gmmot_mw2_t *p, double *out,
                                          size_t out_len) GMMOT_NOEXCEPT;
 
 /** The component plan w*, dense K0 x K1 row-major (out_len >= K0*K1). @since 0.2 */
-GMMOT_API int gmmot_mw2_copy_plan(const gmmot_mw2_t *p, double *out,
-                                  size_t out_len) GMMOT_NOEXCEPT;
+GMMOT_API int gmmot_mw2_copy_plan(const gmmot_mw2_t *p, double *out, size_t out_len) GMMOT_NOEXCEPT;
 
 /** The component plan as nnz triplets sorted by (k, l); arrays of capacity >= nnz, any may be
  *  NULL. The n-th triplet is the n-th component of the coupling and of the geodesic and the
@@ -91,8 +90,7 @@ GMMOT_API int gmmot_mw2_coupling(const gmmot_mw2_t *p, gmmot_gmm_t **out) GMMOT_
  *  between the paired components, with nnz components (t = 0 and t = 1 give mu0 and mu1,
  *  with the components split along the plan). Constant speed: MW2(mu_s, mu_t) =
  *  |t - s| MW2(mu0, mu1). GMMOT_E_INVALID_ARGUMENT for t outside [0, 1] or NaN. @since 0.2 */
-GMMOT_API int gmmot_mw2_geodesic(const gmmot_mw2_t *p, double t,
-                                 gmmot_gmm_t **out) GMMOT_NOEXCEPT;
+GMMOT_API int gmmot_mw2_geodesic(const gmmot_mw2_t *p, double t, gmmot_gmm_t **out) GMMOT_NOEXCEPT;
 
 /** The Monge maps T_n(x) = A_n x + b_n between the paired components (k, l) of the plan's
  *  non-zeros, in sparse-plan order (gmmot_gaussian_monge_map): out_a nnz x d x d

@@ -24,19 +24,19 @@ typedef enum gmmot_status {
   GMMOT_E_INVALID_ARGUMENT = -1, /**< NULL pointer, bad option key or value, t outside [0,1] */
   GMMOT_E_BUFFER_TOO_SMALL = -2, /**< an output capacity is below the required length */
   GMMOT_E_OUT_OF_MEMORY = -3,
-  GMMOT_E_DIMENSION = -4,     /**< K = 0, d = 0, dimensions of two inputs differ */
-  GMMOT_E_TOO_LARGE = -5,     /**< sizes whose product overflows or exceeds what can be held */
-  GMMOT_E_NONFINITE = -6,     /**< NaN or +-Inf in an input */
-  GMMOT_E_WEIGHTS = -7,       /**< negative weight, all weights zero, or sum not 1 */
-  GMMOT_E_NOT_SYMMETRIC = -8, /**< covariance asymmetric beyond 1e-8 relative */
-  GMMOT_E_NOT_PSD = -9,       /**< covariance has a clearly negative eigenvalue */
-  GMMOT_E_SINGULAR = -10,     /**< a computation needs a non-singular covariance */
-  GMMOT_E_NO_MAP = -11,       /**< no deterministic transport map exists */
-  GMMOT_E_OVERFLOW = -12,     /**< the result is not representable as a finite double */
-  GMMOT_E_LAPACK = -13,       /**< LAPACK reported a failure (should not happen) */
-  GMMOT_E_CANCELLED = -14,    /**< a progress callback or an interrupt stopped the call */
+  GMMOT_E_DIMENSION = -4,        /**< K = 0, d = 0, dimensions of two inputs differ */
+  GMMOT_E_TOO_LARGE = -5,        /**< sizes whose product overflows or exceeds what can be held */
+  GMMOT_E_NONFINITE = -6,        /**< NaN or +-Inf in an input */
+  GMMOT_E_WEIGHTS = -7,          /**< negative weight, all weights zero, or sum not 1 */
+  GMMOT_E_NOT_SYMMETRIC = -8,    /**< covariance asymmetric beyond 1e-8 relative */
+  GMMOT_E_NOT_PSD = -9,          /**< covariance has a clearly negative eigenvalue */
+  GMMOT_E_SINGULAR = -10,        /**< a computation needs a non-singular covariance */
+  GMMOT_E_NO_MAP = -11,          /**< no deterministic transport map exists */
+  GMMOT_E_OVERFLOW = -12,        /**< the result is not representable as a finite double */
+  GMMOT_E_LAPACK = -13,          /**< LAPACK reported a failure (should not happen) */
+  GMMOT_E_CANCELLED = -14,       /**< a progress callback or an interrupt stopped the call */
   GMMOT_E_ITERATION_LIMIT = -15, /**< an exact solver reached its iteration cap; no result */
-  GMMOT_E_INTERNAL = -99      /**< a bug in libgmmot; please report the message */
+  GMMOT_E_INTERNAL = -99         /**< a bug in libgmmot; please report the message */
 } gmmot_status;
 
 /** Static text naming a status code ("GMMOT_E_WEIGHTS: invalid mixture weights"); unknown codes

@@ -38,9 +38,9 @@ class Mw2Plan {
   const Gmm &target() const { return g1_; }
   std::size_t dim() const { return g0_.d(); }
 
-  double mw2_squared() const { return transport_.cost; }   // eq. 4.4
+  double mw2_squared() const { return transport_.cost; }            // eq. 4.4
   const std::vector<double> &cost_matrix() const { return cost_; }  // K0 x K1 row-major
-  const TransportResult &transport() const { return transport_; }  // plan entries, duals, info
+  const TransportResult &transport() const { return transport_; }   // plan entries, duals, info
 
   // gamma* on R^{2d} (Prop. 4): one component per plan entry n = (k, l), weight w_n, mean
   // (m0_k, m1_l), covariance G G^T with G = [F0_k; F1_l U_kl] (2d x d), the optimal Gaussian

@@ -21,11 +21,10 @@ static int msg_contains(const char *needle) {
   return m != NULL && strstr(m, needle) != NULL;
 }
 
-static gmmot_gmm_t *make_gmm(size_t k, size_t d, const double *w, const double *m,
-                             const double *c, int line) {
+static gmmot_gmm_t *make_gmm(size_t k, size_t d, const double *w, const double *m, const double *c,
+                             int line) {
   gmmot_gmm_t *g = NULL;
-  h_check_status(gmmot_gmm_create(k, d, w, m, c, &g), GMMOT_OK, "gmmot_gmm_create", __FILE__,
-                 line);
+  h_check_status(gmmot_gmm_create(k, d, w, m, c, &g), GMMOT_OK, "gmmot_gmm_create", __FILE__, line);
   return g;
 }
 #define MAKE_GMM(k, d, w, m, c) make_gmm((k), (d), (w), (m), (c), __LINE__)
@@ -33,8 +32,7 @@ static gmmot_gmm_t *make_gmm(size_t k, size_t d, const double *w, const double *
 static double mw2sq_of(const gmmot_gmm_t *g0, const gmmot_gmm_t *g1, const gmmot_options_t *o,
                        int line) {
   double out = H_SENTINEL;
-  h_check_status(gmmot_mw2_squared(g0, g1, o, &out), GMMOT_OK, "gmmot_mw2_squared", __FILE__,
-                 line);
+  h_check_status(gmmot_mw2_squared(g0, g1, o, &out), GMMOT_OK, "gmmot_mw2_squared", __FILE__, line);
   return out;
 }
 #define MW2SQ(g0, g1) mw2sq_of((g0), (g1), NULL, __LINE__)
@@ -177,7 +175,8 @@ static void test_general(void) {
   /* Plan: marginals are the weights; sparse triplets sorted and equal to the dense plan;
    * <C, P> = MW2^2. */
   CHECK_OK(gmmot_mw2_copy_plan(p, plan, 6));
-  for (k = 0; k < 2; ++k) CHECK_NEAR(plan[k * 3] + plan[k * 3 + 1] + plan[k * 3 + 2], w0[k], 1e-14, 0);
+  for (k = 0; k < 2; ++k)
+    CHECK_NEAR(plan[k * 3] + plan[k * 3 + 1] + plan[k * 3 + 2], w0[k], 1e-14, 0);
   for (l = 0; l < 3; ++l) CHECK_NEAR(plan[l] + plan[3 + l], w1[l], 1e-14, 0.0);
   CHECK_OK(gmmot_mw2_copy_sparse_plan(p, rows, cols, mass, nnz));
   {
@@ -272,8 +271,7 @@ static void test_general(void) {
       double h[D * D], t1[D * D], want[D * D];
       CHECK_NEAR(gw[n], mass[n], 1e-14, 0.0);
       for (i = 0; i < D; ++i) {
-        CHECK_NEAR(gm[n * D + i], 0.5 * (m0[rows[n] * D + i] + m1[cols[n] * D + i]), 1e-14,
-                   1e-15);
+        CHECK_NEAR(gm[n * D + i], 0.5 * (m0[rows[n] * D + i] + m1[cols[n] * D + i]), 1e-14, 1e-15);
         for (j = 0; j < D; ++j) h[i * D + j] = 0.5 * ((i == j) + maps_a[n * D * D + i * D + j]);
       }
       h_matmul(D, h, s0 + rows[n] * D * D, t1);
@@ -442,8 +440,7 @@ static void test_dirac(void) {
   CHECK(gmmot_mw2_nnz(p) == 2);
   /* pair (0,0): 1 + (1 - sqrt 2)^2 * 2; pair (1,1): 1 + tr S1 = 3 */
   CHECK_OK(gmmot_mw2_distance(p, &sq, NULL));
-  CHECK_NEAR(sq, 0.5 * (1.0 + 2.0 * (sqrt(2.0) - 1.0) * (sqrt(2.0) - 1.0)) + 0.5 * 3.0, 1e-14,
-             0.0);
+  CHECK_NEAR(sq, 0.5 * (1.0 + 2.0 * (sqrt(2.0) - 1.0) * (sqrt(2.0) - 1.0)) + 0.5 * 3.0, 1e-14, 0.0);
   h_fill(A, 8);
   h_fill(b, 4);
   CHECK_ERROR(gmmot_mw2_copy_pair_maps(p, A, 8, b, 4), GMMOT_E_NO_MAP, "gmmot_mw2_copy_pair_maps",
@@ -540,10 +537,9 @@ static void test_errors(void) {
   CHECK_ERROR(gmmot_mw2_copy_duals(NULL, buf, 2, buf + 2, 3), GMMOT_E_INVALID_ARGUMENT,
               "gmmot_mw2_copy_duals", "p");
   CHECK_ERROR(gmmot_mw2_info(NULL, NULL, buf), GMMOT_E_INVALID_ARGUMENT, "gmmot_mw2_info", "p");
-  CHECK_ERROR(gmmot_mw2_coupling(NULL, &gout), GMMOT_E_INVALID_ARGUMENT, "gmmot_mw2_coupling",
+  CHECK_ERROR(gmmot_mw2_coupling(NULL, &gout), GMMOT_E_INVALID_ARGUMENT, "gmmot_mw2_coupling", "p");
+  CHECK_ERROR(gmmot_mw2_geodesic(NULL, 0.5, &gout), GMMOT_E_INVALID_ARGUMENT, "gmmot_mw2_geodesic",
               "p");
-  CHECK_ERROR(gmmot_mw2_geodesic(NULL, 0.5, &gout), GMMOT_E_INVALID_ARGUMENT,
-              "gmmot_mw2_geodesic", "p");
   CHECK_ERROR(gmmot_mw2_copy_pair_maps(NULL, buf, 32, buf + 32, 16), GMMOT_E_INVALID_ARGUMENT,
               "gmmot_mw2_copy_pair_maps", "p");
   CHECK_UNTOUCHED(buf, 64);

@@ -40,9 +40,8 @@ static int msg_contains(const char *needle) {
 /* Checks that hold for every exact solution: shape, nnz <= K0+K1-1, triplets sorted by (i, j)
  * with positive mass and equal to the dense plan, marginals, duals feasible to rounding, tight
  * on the support, centred (u.a = v.b) and with u.a + v.b = cost. `mass` is sum a. */
-static void check_exact_solution(const gmmot_transport_t *t, size_t k0, size_t k1,
-                                 const double *a, const double *b, const double *c, double mass,
-                                 const char *what) {
+static void check_exact_solution(const gmmot_transport_t *t, size_t k0, size_t k1, const double *a,
+                                 const double *b, const double *c, double mass, const char *what) {
   static double plan[64 * 64], u[64], v[64], smass[128];
   static size_t rows[128], cols[128];
   size_t nnz, n, i, j;
@@ -126,13 +125,13 @@ static void check_exact_solution(const gmmot_transport_t *t, size_t k0, size_t k
       if (plan[i * k1 + j] > 0.0 && fabs(slack) > worst_tight) worst_tight = fabs(slack);
     }
   }
-  CHECKF(worst_viol <= 1e-13 * cmax, "%s: dual infeasibility %.3g (max|C| %.3g)", what,
-         worst_viol, cmax);
+  CHECKF(worst_viol <= 1e-13 * cmax, "%s: dual infeasibility %.3g (max|C| %.3g)", what, worst_viol,
+         cmax);
   CHECKF(worst_tight <= 1e-13 * cmax, "%s: complementary slackness %.3g on the support", what,
          worst_tight);
   CHECKF(fabs(ua - vb) <= 1e-13 * cmax * mass, "%s: u.a = %.17g but v.b = %.17g", what, ua, vb);
-  CHECKF(fabs(ua + vb - cost) <= 1e-13 * cmax * mass, "%s: duality gap: u.a + v.b = %.17g, cost %.17g",
-         what, ua + vb, cost);
+  CHECKF(fabs(ua + vb - cost) <= 1e-13 * cmax * mass,
+         "%s: duality gap: u.a + v.b = %.17g, cost %.17g", what, ua + vb, cost);
 }
 
 /* The minimum of <C, P> over the basic feasible solutions, by enumerating every set of
@@ -512,8 +511,7 @@ static void test_entropic(void) {
         if (p > 1e-200 && rel > worst) worst = rel;
       }
     }
-    CHECKF(worst <= 1e-9, "P != a b exp((f + g - C) / eps): worst relative difference %.3g",
-           worst);
+    CHECKF(worst <= 1e-9, "P != a b exp((f + g - C) / eps): worst relative difference %.3g", worst);
     gmmot_transport_destroy(te);
     gmmot_transport_destroy(tx);
   }
@@ -532,8 +530,10 @@ static void test_entropic(void) {
       CHECK_NEAR(cz, 0.25, 0.0, 1e-3 * 9.0 * log(9.0));
       for (j = 0; j < 3; ++j) {
         CHECK(pz[3 + j] == 0.0 && pz[3 * j + 2] == 0.0);
-        CHECKF(isfinite(uz[j]) && isfinite(vz[j]), "entropic duals with zero weights: u[%lu] = %g, "
-               "v[%lu] = %g", (unsigned long)j, uz[j], (unsigned long)j, vz[j]);
+        CHECKF(isfinite(uz[j]) && isfinite(vz[j]),
+               "entropic duals with zero weights: u[%lu] = %g, "
+               "v[%lu] = %g",
+               (unsigned long)j, uz[j], (unsigned long)j, vz[j]);
       }
       gmmot_transport_destroy(tz);
     }
@@ -608,12 +608,12 @@ static void test_errors(void) {
     CHECK_ERROR_AT(gmmot_transport_solve(2, 2, a, bn, c, NULL, &out), GMMOT_E_NONFINITE, fn, "b",
                    0);
     u0[1] = NAN;
-    CHECK_ERROR_AT(gmmot_transport_solve_warm(2, 2, a, b, c, u0, v0, NULL, &out),
-                   GMMOT_E_NONFINITE, fw, "u0", 1);
+    CHECK_ERROR_AT(gmmot_transport_solve_warm(2, 2, a, b, c, u0, v0, NULL, &out), GMMOT_E_NONFINITE,
+                   fw, "u0", 1);
     u0[1] = 0;
     v0[0] = INFINITY;
-    CHECK_ERROR_AT(gmmot_transport_solve_warm(2, 2, a, b, c, u0, v0, NULL, &out),
-                   GMMOT_E_NONFINITE, fw, "v0", 0);
+    CHECK_ERROR_AT(gmmot_transport_solve_warm(2, 2, a, b, c, u0, v0, NULL, &out), GMMOT_E_NONFINITE,
+                   fw, "v0", 0);
     v0[0] = 0;
     /* The entropic method validates the same way. */
     {
@@ -645,8 +645,7 @@ static void test_errors(void) {
     CHECK_ERROR_AT(gmmot_transport_solve(3, 3, b3, neg, c9, NULL, &out), GMMOT_E_WEIGHTS, fn, "b",
                    1);
     CHECK_ERROR(gmmot_transport_solve(2, 2, a, more, c, NULL, &out), GMMOT_E_WEIGHTS, fn, "a|b");
-    CHECK_ERROR(gmmot_transport_solve(2, 2, zero, zero, c, NULL, &out), GMMOT_E_WEIGHTS, fn,
-                "a|b");
+    CHECK_ERROR(gmmot_transport_solve(2, 2, zero, zero, c, NULL, &out), GMMOT_E_WEIGHTS, fn, "a|b");
     /* 1e-9 relative is within the 1e-8 tolerance: accepted. */
     {
       double near1[2] = {0.3, 0.7 + 1e-9};
@@ -664,8 +663,8 @@ static void test_errors(void) {
   {
     double cost = H_SENTINEL, err = H_SENTINEL;
     uint64_t it = 77;
-    CHECK_ERROR(gmmot_transport_cost(NULL, &cost), GMMOT_E_INVALID_ARGUMENT,
-                "gmmot_transport_cost", "t");
+    CHECK_ERROR(gmmot_transport_cost(NULL, &cost), GMMOT_E_INVALID_ARGUMENT, "gmmot_transport_cost",
+                "t");
     CHECK_ERROR(gmmot_transport_cost(t, NULL), GMMOT_E_INVALID_ARGUMENT, "gmmot_transport_cost",
                 "out_cost");
     CHECK_ERROR(gmmot_transport_info(NULL, &it, &err), GMMOT_E_INVALID_ARGUMENT,
@@ -682,8 +681,8 @@ static void test_errors(void) {
   CHECK_UNTOUCHED(buf, 16);
   fill_sz(rows, 8);
   fill_sz(cols, 8);
-  CHECK_ERROR(gmmot_transport_copy_sparse_plan(NULL, rows, cols, buf, 3),
-              GMMOT_E_INVALID_ARGUMENT, "gmmot_transport_copy_sparse_plan", "t");
+  CHECK_ERROR(gmmot_transport_copy_sparse_plan(NULL, rows, cols, buf, 3), GMMOT_E_INVALID_ARGUMENT,
+              "gmmot_transport_copy_sparse_plan", "t");
   CHECK_ERROR(gmmot_transport_copy_sparse_plan(t, rows, cols, buf, 2), GMMOT_E_BUFFER_TOO_SMALL,
               "gmmot_transport_copy_sparse_plan", "capacity");
   CHECK_ERROR(gmmot_transport_copy_sparse_plan(t, NULL, NULL, buf, 2), GMMOT_E_BUFFER_TOO_SMALL,
@@ -764,19 +763,17 @@ static void test_transport_options(void) {
   CHECK_OK(gmmot_options_set_double(o, GMMOT_OPT_ENTROPIC_TOLERANCE, 1.0));
   CHECK_OK(gmmot_options_set_double(o, GMMOT_OPT_ENTROPIC_TOLERANCE, 1e-6));
   CHECK_OK(gmmot_options_set_int(o, GMMOT_OPT_ENTROPIC_MAX_ITERATIONS, 1));
-  CHECK_OK(gmmot_options_set_int(o, GMMOT_OPT_ENTROPIC_MAX_ITERATIONS,
-                                 INT64_C(1000000000000)));
+  CHECK_OK(gmmot_options_set_int(o, GMMOT_OPT_ENTROPIC_MAX_ITERATIONS, INT64_C(1000000000000)));
   CHECK_OK(gmmot_options_set_int(o, GMMOT_OPT_ENTROPIC_MAX_ITERATIONS, 500));
 
   /* Out of range: rejected, object unchanged. */
-  CHECK_ERROR(gmmot_options_set_int(o, GMMOT_OPT_TRANSPORT_METHOD, 2), GMMOT_E_INVALID_ARGUMENT,
-              si, NULL);
+  CHECK_ERROR(gmmot_options_set_int(o, GMMOT_OPT_TRANSPORT_METHOD, 2), GMMOT_E_INVALID_ARGUMENT, si,
+              NULL);
   CHECK_ERROR(gmmot_options_set_int(o, GMMOT_OPT_TRANSPORT_METHOD, -1), GMMOT_E_INVALID_ARGUMENT,
               si, NULL);
   CHECK_ERROR(gmmot_options_set_int(o, GMMOT_OPT_EXACT_MAX_ITERATIONS, -1),
               GMMOT_E_INVALID_ARGUMENT, si, NULL);
-  CHECK_ERROR(gmmot_options_set_int(o, GMMOT_OPT_EXACT_MAX_ITERATIONS,
-                                    INT64_C(1000000000000001)),
+  CHECK_ERROR(gmmot_options_set_int(o, GMMOT_OPT_EXACT_MAX_ITERATIONS, INT64_C(1000000000000001)),
               GMMOT_E_INVALID_ARGUMENT, si, NULL);
   CHECK_ERROR(gmmot_options_set_double(o, GMMOT_OPT_ENTROPIC_EPSILON, 0.0),
               GMMOT_E_INVALID_ARGUMENT, sd, NULL);
@@ -794,14 +791,13 @@ static void test_transport_options(void) {
               GMMOT_E_INVALID_ARGUMENT, sd, NULL);
   CHECK_ERROR(gmmot_options_set_int(o, GMMOT_OPT_ENTROPIC_MAX_ITERATIONS, 0),
               GMMOT_E_INVALID_ARGUMENT, si, NULL);
-  CHECK_ERROR(gmmot_options_set_int(o, GMMOT_OPT_ENTROPIC_MAX_ITERATIONS,
-                                    INT64_C(1000000000001)),
+  CHECK_ERROR(gmmot_options_set_int(o, GMMOT_OPT_ENTROPIC_MAX_ITERATIONS, INT64_C(1000000000001)),
               GMMOT_E_INVALID_ARGUMENT, si, NULL);
   /* Wrong types. */
   CHECK_ERROR(gmmot_options_set_double(o, GMMOT_OPT_TRANSPORT_METHOD, 1.0),
               GMMOT_E_INVALID_ARGUMENT, sd, "key");
-  CHECK_ERROR(gmmot_options_set_int(o, GMMOT_OPT_ENTROPIC_EPSILON, 1), GMMOT_E_INVALID_ARGUMENT,
-              si, "key");
+  CHECK_ERROR(gmmot_options_set_int(o, GMMOT_OPT_ENTROPIC_EPSILON, 1), GMMOT_E_INVALID_ARGUMENT, si,
+              "key");
   CHECK_OK(gmmot_options_get_int(o, GMMOT_OPT_TRANSPORT_METHOD, &iv));
   CHECK(iv == 0);
   CHECK_OK(gmmot_options_get_int(o, GMMOT_OPT_EXACT_MAX_ITERATIONS, &iv));

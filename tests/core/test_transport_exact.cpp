@@ -284,8 +284,7 @@ TEST_CASE("exact LP: brute force with huge entries (1e32, 1e300) and extreme ran
   }
 }
 
-TEST_CASE("exact LP: an avoidable huge entry does not hide small improvements (2 x 3)",
-          "[exact]") {
+TEST_CASE("exact LP: an avoidable huge entry does not hide small improvements (2 x 3)", "[exact]") {
   // Row 0 must avoid the huge cell: sending its unit to column 1 (cost 1) leaves row 1 the
   // costs 4 + 2 * 8 + 9, total 30; sending it to column 2 (cost 6) gives 6 + 4 + 3 * 8 = 34.
   for (double huge : {1e3, 1e14, 1e15, 1e32, 1e300}) {
