@@ -53,12 +53,18 @@ class SpanningTree {
   void start_screening();
   void pivot(std::size_t i, std::size_t jj);
   SimplexOutput result(std::uint64_t iterations) const;
-  bool drop_offsets();
+  bool finish();
+#ifdef GMMOT_NS_VALIDATE
+  void validate(const char *where) const;
+#endif
 
  private:
   void unlink(int n);
   void link(int n, int p);
   void update_subtree(int top);
+  void update_potentials(int top, double x_before);
+  void shift_tree(int top, int skip, double shift);
+  bool refresh();
   void build_start_forest();
   void build_artificial_start();
   bool one_sign() const { return plus_components_ == 0 || plus_components_ == components_; }
@@ -73,7 +79,10 @@ class SpanningTree {
     int parent, first_child, next_sib, prev_sib;
   };
   std::vector<Node> node_;
-  std::vector<int> depth_;
+  std::vector<int> size_;            // nodes in the subtree of each node
+  std::vector<unsigned> stamp_;      // join search marks
+  unsigned stamp_now_ = 0;
+  std::size_t since_refresh_ = 0;
   std::vector<unsigned char> up_;  // the tree arc points from the node to its parent
   std::vector<int> queue_;
   std::vector<double> x_, sl_;
@@ -91,7 +100,8 @@ SpanningTree::SpanningTree(const SimplexInput &in)
     : in_(in), n0_(in.n0), n1_(in.n1), root_(static_cast<int>(in.n0 + in.n1)) {
   const std::size_t nodes = n0_ + n1_ + 1;
   node_.assign(nodes, Node{0.0, 0.0, root_, kNone, kNone, kNone});
-  depth_.assign(nodes, 1);
+  size_.assign(nodes, 1);
+  stamp_.assign(nodes, 0);
   up_.assign(nodes, 0);
   queue_.assign(nodes, 0);
   x_.assign(nodes, 0.0);
@@ -105,7 +115,7 @@ SpanningTree::SpanningTree(const SimplexInput &in)
   // three sign classes apart.
   big_ = std::ldexp(1.0, std::ilogb(8.0 * bound) + 1);
   node_[root_].parent = kNone;
-  depth_[root_] = 0;
+  size_[root_] = static_cast<int>(nodes);
   if (in.warm_x.empty()) {
     build_artificial_start();
   } else {
@@ -126,7 +136,6 @@ void SpanningTree::build_artificial_start() {
     up_[n] = supply ? 1 : 0;
     node_[n].flow = supply ? in_.supply[n] : in_.demand[n - n0_];
     sl_[n] = supply ? big_ : -big_;
-    depth_[n] = 1;
   }
   components_ = n0_ + n1_;
   plus_components_ = n0_;
@@ -220,7 +229,6 @@ void SpanningTree::build_start_forest() {
     node_[top].spcost = 0;
     x_[top] = warm ? in_.warm_x[top] : 0.0;
     sl_[top] = supply_top ? big_ : -big_;
-    depth_[top] = 1;
     ++components_;
     if (supply_top) ++plus_components_;
     seen[top] = 1;
@@ -239,10 +247,10 @@ void SpanningTree::build_start_forest() {
         node_[m].flow = f;
         x_[m] = x_[n] + node_[m].spcost;
         sl_[m] = sl_[n];
-        depth_[m] = depth_[n] + 1;
         queue.push_back(m);
       }
     }
+    for (std::size_t q = queue.size(); q-- > 1;) size_[node_[queue[q]].parent] += size_[queue[q]];
   };
   for (std::size_t j = 0; j < n1_; ++j)
     if (!seen[n0_ + j]) hang(static_cast<int>(n0_ + j));
@@ -354,20 +362,18 @@ void SpanningTree::link(int n, int p) {
   node_[p].first_child = n;
 }
 
-// Potentials, signs and depths of the subtree hanging from `top`, each from its parent:
+// Potentials and signs of the subtree hanging from `top`, each from its parent:
 // a tree arc t -> h has c - pi_t + pi_h = 0, i.e. x_child = x_parent + signed cost.
 void SpanningTree::update_subtree(int top) {
   // Breadth first from a queue: the children lists of queued nodes are independent loads the
   // processor can overlap, where a depth-first walk is one long chain of dependent loads.
-  int *const depth = depth_.data();
   const Node *const node = node_.data();
   double *const x = x_.data();
   const int p = node[top].parent;
-  const double sign = sl_[p];
+  const double sign = p == root_ ? sl_[top] : sl_[p];  // a top keeps its own sign
   const bool signs_change = sl_[top] != sign;
   int *const queue = queue_.data();
   x[top] = x[p] + node[top].spcost;
-  depth[top] = depth[p] + 1;
   if (signs_change) sl_[top] = sign;
   if (screening_) {
     xf_[top] = static_cast<float>(x[top]);
@@ -378,10 +384,8 @@ void SpanningTree::update_subtree(int top) {
   while (head < tail) {
     const int n = queue[head++];
     const double xn = x[n];
-    const int dn = depth[n] + 1;
     for (int c = node[n].first_child; c != kNone; c = node[c].next_sib) {
       x[c] = xn + node[c].spcost;
-      depth[c] = dn;
       if (signs_change) sl_[c] = sign;
       queue[tail++] = c;
     }
@@ -395,23 +399,93 @@ void SpanningTree::update_subtree(int top) {
   }
 }
 
+// After a pivot the re-hung subtree's potentials move by one constant (its internal arcs are
+// unchanged). With one component only differences of potentials matter, so when that subtree
+// is the larger part the rest of the tree moves the other way instead. Shifts accumulate
+// rounding, so every so often, and before optimality is declared, all potentials are rebuilt
+// from the tree (refresh).
+void SpanningTree::update_potentials(int top, double x_before) {
+  const int p = node_[top].parent;
+  if (sl_[top] != sl_[p]) {  // the subtree joins a component of the other sign
+    update_subtree(top);
+    return;
+  }
+  const double shift = (x_[p] + node_[top].spcost) - x_before;
+  const std::size_t nodes = n0_ + n1_;
+  if (components_ == 1 && 2 * static_cast<std::size_t>(size_[top]) > nodes) {
+    shift_tree(node_[root_].first_child, top, -shift);
+  } else {
+    shift_tree(top, kNone, shift);
+  }
+  if (++since_refresh_ >= nodes) refresh();
+}
+
+// Adds `shift` to the potentials of the subtree of `top`, skipping the subtree of `skip`.
+void SpanningTree::shift_tree(int top, int skip, double shift) {
+  const Node *const node = node_.data();
+  double *const x = x_.data();
+  int *const queue = queue_.data();
+  queue[0] = top;
+  x[top] += shift;
+  std::size_t head = 0, tail = 1;
+  while (head < tail) {
+    const int n = queue[head++];
+    for (int c = node[n].first_child; c != kNone; c = node[c].next_sib) {
+      if (c == skip) continue;
+      x[c] += shift;
+      queue[tail++] = c;
+    }
+  }
+  if (screening_) {
+    for (std::size_t q = 0; q < tail; ++q) xf_[queue[q]] = static_cast<float>(x[queue[q]]);
+  }
+}
+
+// All potentials from the tree again (each a path sum from its component's top).
+bool SpanningTree::refresh() {
+  since_refresh_ = 0;
+  offsets_ = false;
+  for (int n = node_[root_].first_child; n != kNone; n = node_[n].next_sib) update_subtree(n);
+  return true;
+}
+
 void SpanningTree::pivot(std::size_t i_index, std::size_t jj) {
   const int i = static_cast<int>(i_index);
   const int j = static_cast<int>(n0_ + jj);
   const double c = in_.rows[i_index][jj] * in_.scale;
 
-  int u = i, w = j;
-  while (u != w) {
-    if (depth_[u] > depth_[w]) {
-      u = node_[u].parent;
-    } else if (depth_[w] > depth_[u]) {
-      w = node_[w].parent;
-    } else {
-      u = node_[u].parent;
-      w = node_[w].parent;
+  // The join: climb from both ends in turn, marking nodes, until one side meets the other's mark.
+  stamp_now_ += 2;
+  if (stamp_now_ < 2) {  // wrapped around: clear the marks
+    std::fill(stamp_.begin(), stamp_.end(), 0u);
+    stamp_now_ = 2;
+  }
+  const unsigned mark_i = stamp_now_, mark_j = stamp_now_ + 1;
+  int join = kNone;
+  {
+    int u = i, w = j;
+    stamp_[u] = mark_i;
+    stamp_[w] = mark_j;
+    if (stamp_[i] == mark_j) join = i;
+    while (join == kNone) {
+      if (u != root_) {
+        u = node_[u].parent;
+        if (stamp_[u] == mark_j) {
+          join = u;
+          break;
+        }
+        stamp_[u] = mark_i;
+      }
+      if (w != root_) {
+        w = node_[w].parent;
+        if (stamp_[w] == mark_i) {
+          join = w;
+          break;
+        }
+        stamp_[w] = mark_j;
+      }
     }
   }
-  const int join = u;
 
   // The cycle runs join -> ... -> i -> j -> ... -> join. Arcs against that direction lose flow.
   // Among ties the last one from the apex leaves (Cunningham): on i's side the one nearest to i
@@ -443,11 +517,19 @@ void SpanningTree::pivot(std::size_t i_index, std::size_t jj) {
   // Re-hang the subtree cut off by the leaving arc from the entering arc's endpoint inside it,
   // reversing the parent links on the path between the two.
   const int u_in = leave_on_i_side ? i : j;
-  int np = leave_on_i_side ? j : i;
+  const int v_in = leave_on_i_side ? j : i;
+  const int moved = size_[leave];
+  for (int a = node_[leave].parent; a != kNone; a = node_[a].parent) size_[a] -= moved;
+  const double x_before = x_[u_in];
+  int np = v_in;
+  int below_size = 0;  // old subtree size of the previous node on the reversed path
   double ncost = c, nflow = delta;
   bool nup = leave_on_i_side;  // the arc i -> j points from i to its new parent j
   for (int cur = u_in;;) {
     const int op = node_[cur].parent;
+    const int old_size = size_[cur];
+    size_[cur] = moved - below_size;
+    below_size = old_size;
     const double ocost = up_[cur] ? node_[cur].spcost : -node_[cur].spcost, oflow = node_[cur].flow;
     const bool oup = up_[cur] != 0;
     unlink(cur);
@@ -468,7 +550,8 @@ void SpanningTree::pivot(std::size_t i_index, std::size_t jj) {
     nflow = oflow;
     cur = op;
   }
-  update_subtree(u_in);
+  for (int a = v_in; a != kNone; a = node_[a].parent) size_[a] += moved;
+  update_potentials(u_in, x_before);
 }
 
 SimplexOutput SpanningTree::result(std::uint64_t iterations) const {
@@ -510,6 +593,7 @@ SimplexOutput SpanningTree::result(std::uint64_t iterations) const {
     net[p] += net[n];
     if (p == root_) {
       if (std::fabs(f) > 1e-9 * mass) {
+
         fail(Errc::Internal, "network simplex: flow " + fmt(f) + " left on an artificial arc");
       }
       continue;
@@ -530,16 +614,45 @@ SimplexOutput SpanningTree::result(std::uint64_t iterations) const {
   return out;
 }
 
-// After a warm start the component tops keep the start potentials, whose size costs the
-// final duals precision (their differences are what matters). Once optimal, set the tops to 0
-// and price again: with one component nothing changes but the rounding; otherwise the few
-// pivots needed to restore optimality follow.
-bool SpanningTree::drop_offsets() {
-  if (!offsets_) return false;
+// Before optimality is declared: potentials rebuilt from the tree (no accumulated shifts, and
+// after a warm start the component tops back at 0: the start potentials' size would cost the
+// duals precision, and only their differences matter), then priced again. Returns whether
+// anything changed, i.e. whether pricing must run again.
+bool SpanningTree::finish() {
+  if (since_refresh_ == 0 && !offsets_) return false;
   offsets_ = false;
-  for (int n = node_[root_].first_child; n != kNone; n = node_[n].next_sib) update_subtree(n);
-  return true;
+  return refresh();
 }
+
+#ifdef GMMOT_NS_VALIDATE
+void SpanningTree::validate(const char *where) const {
+  const std::size_t nodes = n0_ + n1_ + 1;
+  std::vector<int> sz(nodes, 1);
+  std::vector<int> order;
+  for (int n = node_[root_].first_child; n != kNone;) {
+    order.push_back(n);
+    if (node_[n].first_child != kNone) {
+      n = node_[n].first_child;
+      continue;
+    }
+    while (n != kNone && node_[n].next_sib == kNone) n = node_[n].parent == root_ ? kNone : node_[n].parent;
+    if (n != kNone) n = node_[n].next_sib;
+  }
+  if (order.size() + 1 != nodes) fail(Errc::Internal, std::string(where) + ": not spanning");
+  for (auto it = order.rbegin(); it != order.rend(); ++it) sz[node_[*it].parent] += sz[*it];
+  for (std::size_t n = 0; n + 1 < nodes; ++n) {
+    if (sz[n] != size_[n]) fail(Errc::Internal, std::string(where) + ": size of " + std::to_string(n) + " is " + std::to_string(size_[n]) + " not " + std::to_string(sz[n]));
+    const int p = node_[n].parent;
+    if (p == root_) continue;
+    if (sl_[n] != sl_[p]) fail(Errc::Internal, std::string(where) + ": sign of " + std::to_string(n));
+    const double d = x_[n] - x_[p] - node_[n].spcost;
+    if (std::fabs(d) > 1e-9) fail(Errc::Internal, std::string(where) + ": potential of " + std::to_string(n) + " off by " + fmt(d));
+    const bool supply = static_cast<std::size_t>(n) < n0_, psupply = static_cast<std::size_t>(p) < n0_;
+    if (supply == psupply) fail(Errc::Internal, std::string(where) + ": arc between same side");
+    if ((up_[n] != 0) != supply) fail(Errc::Internal, std::string(where) + ": direction of " + std::to_string(n));
+  }
+}
+#endif
 
 }  // namespace
 
@@ -557,8 +670,11 @@ SimplexOutput network_simplex(const SimplexInput &in) {
       }
       tree.pivot(i, j);
       ++iterations;
+#ifdef GMMOT_NS_VALIDATE
+      tree.validate(("pivot " + std::to_string(iterations)).c_str());
+#endif
     }
-  } while (tree.drop_offsets());
+  } while (tree.finish());
   return tree.result(iterations);
 }
 

@@ -25,7 +25,7 @@ GMMOT_INLINE T scalar_key(const T *c, const T *xd, const T *sd, std::size_t j, T
 // Two passes: a branch-free vector minimum (the common case finds nothing below the bound),
 // then a scalar search for the index only when the segment improves on it. c * scale is exact
 // (a power of two), so the vector and scalar forms round alike.
-template <class T, int kLanes, bool kSigns>
+template <class T, int kLanes, bool kSigns, bool kTol = true>
 GMMOT_INLINE RowMin<T> segment_min(const T *c, const T *xd, const T *sd, std::size_t n, T scale,
                                    T xi, T si, T tol, T bound) {
   typedef typename Vec<T, kLanes>::type V;
@@ -53,8 +53,11 @@ GMMOT_INLINE RowMin<T> segment_min(const T *c, const T *xd, const T *sd, std::si
         std::memcpy(&sv, sd + at, sizeof sv);
         k += sv - vsi;
       }
-      const V acs = cs < 0 ? -cs : cs, ax = xv < 0 ? -xv : xv;
-      *out = k + vtol * (acs + ax + vaxi);
+      if (kTol) {
+        const V acs = cs < 0 ? -cs : cs, ax = xv < 0 ? -xv : xv;
+        k += vtol * (acs + ax + vaxi);
+      }
+      *out = k;
     };
     for (; j + 2 * kLanes <= n; j += 2 * kLanes) {
       V k0, k1;
@@ -92,6 +95,11 @@ GMMOT_CLONES RowMin<double> row_min_key(const double *c, const double *xd, const
 GMMOT_CLONES RowMin<float> row_min_key_f(const float *c, const float *xd, const float *sd,
                                          std::size_t n, float xi, float si, float tol,
                                          float bound) {
+  if (tol == 0.0f) {
+    return sd != nullptr
+               ? segment_min<float, 8, true, false>(c, xd, sd, n, 1.0f, xi, si, tol, bound)
+               : segment_min<float, 8, false, false>(c, xd, sd, n, 1.0f, xi, si, tol, bound);
+  }
   return sd != nullptr ? segment_min<float, 8, true>(c, xd, sd, n, 1.0f, xi, si, tol, bound)
                        : segment_min<float, 8, false>(c, xd, sd, n, 1.0f, xi, si, tol, bound);
 }
