@@ -73,6 +73,7 @@ Mw2Options transport_options_of(const gmmot_options_t *opts) noexcept {
       static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_ENTROPIC_MAX_ITERATIONS));
   o.threads = threads_of(opts);
   o.entropic.threads = o.threads;
+  o.exact.threads = o.threads;
   return o;
 }
 

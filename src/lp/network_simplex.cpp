@@ -19,10 +19,12 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <string>
 
 #include "lp/pricing.hpp"
 #include "util/error.hpp"
+#include "util/spin_worker.hpp"
 
 namespace gmmot {
 namespace {
@@ -42,14 +44,24 @@ constexpr double kScreenMaxArcs = 0x1p26;
 // The start heuristic's least-cost phase (warm starts) considers this many cheapest arcs of each
 // row.
 constexpr std::size_t kStartCandidates = 8;
+// A second pricing thread starts at this many arcs, and halves are at least this long: below
+// that the handoff (a fraction of a microsecond) is not worth it.
+constexpr double kParallelMinArcs = 0x1p18;
+constexpr std::size_t kMinHalfBlock = 2048;
 
 class SpanningTree {
  public:
   explicit SpanningTree(const SimplexInput &in);
   bool price(std::size_t *enter_i, std::size_t *enter_j);
   double exact_key(std::size_t i, std::size_t j) const;
-  template <class Segment>
-  bool block_search(Segment &&segment, std::size_t *enter_i, std::size_t *enter_j);
+  struct Best {
+    double key = 0;
+    std::size_t i = 0, j = 0;
+    bool found = false;
+  };
+  Best scan_range(std::size_t pos, std::size_t count, bool screening, bool same_sign) const;
+  static void run_job(void *tree);
+  bool block_search(bool screening, std::size_t *enter_i, std::size_t *enter_j);
   void start_screening();
   void pivot(std::size_t i, std::size_t jj);
   SimplexOutput result(std::uint64_t iterations) const;
@@ -79,8 +91,8 @@ class SpanningTree {
     int parent, first_child, next_sib, prev_sib;
   };
   std::vector<Node> node_;
-  std::vector<int> size_;            // nodes in the subtree of each node
-  std::vector<unsigned> stamp_;      // join search marks
+  std::vector<int> size_;        // nodes in the subtree of each node
+  std::vector<unsigned> stamp_;  // join search marks
   unsigned stamp_now_ = 0;
   std::size_t since_refresh_ = 0;
   std::vector<unsigned char> up_;  // the tree arc points from the node to its parent
@@ -93,7 +105,13 @@ class SpanningTree {
   std::size_t components_ = 0;       // children of the root
   std::size_t plus_components_ = 0;  // those hanging by a supply node (sign +1)
   double big_ = 0;                   // L: the symbolic M in pricing keys
-  std::size_t block_ = 0, cursor_i_ = 0, cursor_j_ = 0;
+  std::size_t block_ = 0, cursor_ = 0;
+  std::unique_ptr<SpinWorker> worker_;  // the second pricing thread, for large problems
+  struct Job {
+    std::size_t pos, count;
+    bool screening, same_sign;
+    Best result;
+  } job_{};
 };
 
 SpanningTree::SpanningTree(const SimplexInput &in)
@@ -122,6 +140,8 @@ SpanningTree::SpanningTree(const SimplexInput &in)
     build_start_forest();
   }
   start_screening();
+  if (in.threads > 1 && static_cast<double>(n0_) * static_cast<double>(n1_) >= kParallelMinArcs)
+    worker_ = std::make_unique<SpinWorker>();
   const double arcs = static_cast<double>(n0_) * static_cast<double>(n1_);
   block_ = std::max<std::size_t>(static_cast<std::size_t>(std::ceil(4.0 * std::sqrt(arcs))), 10);
 }
@@ -264,38 +284,84 @@ double SpanningTree::exact_key(std::size_t i, std::size_t j) const {
          kPricingTolerance * (std::fabs(cs) + std::fabs(xj) + std::fabs(xi));
 }
 
-// Block search (numerics.md C.4): scan from where the last search stopped, block by block, and
-// stop at the end of the first block holding an improving arc; the best arc seen enters.
-// `segment(i, j, len)` prices arcs (i, j .. j + len - 1) and returns the index of a new best
-// among them, or len.
-template <class Segment>
-bool SpanningTree::block_search(Segment &&segment, std::size_t *enter_i, std::size_t *enter_j) {
-  const std::size_t total = n0_ * n1_;
-  bool found = false;
-  std::size_t i = cursor_i_, j = cursor_j_, in_block = 0;
-  for (std::size_t scanned = 0; scanned < total;) {
-    const std::size_t len = std::min(n1_ - j, block_ - in_block);
-    const std::size_t k = segment(i, j, len);
-    if (k < len) {
-      *enter_i = i;
-      *enter_j = j + k;
-      found = true;
+// Prices `count` arcs from linear position `pos` (arc (i, j) is at i * n1 + j, wrapping around),
+// in single precision when screening, and returns the first smallest key below 0.
+SpanningTree::Best SpanningTree::scan_range(std::size_t pos, std::size_t count, bool screening,
+                                            bool same_sign) const {
+  Best best;
+  std::size_t i = pos / n1_, j = pos % n1_;
+  if (screening) {
+    float bound = 0.0f;
+    const float *xd = xf_.data() + n0_, *sd = same_sign ? nullptr : sf_.data() + n0_;
+    while (count > 0) {
+      const std::size_t len = std::min(n1_ - j, count);
+      const RowMin<float> r =
+          row_min_key_f(cf_.data() + i * n1_ + j, xd + j, sd != nullptr ? sd + j : nullptr, len,
+                        xf_[i], sf_[i], kScreenTolerance, bound);
+      if (r.index < len) {
+        bound = r.key;
+        best = {static_cast<double>(r.key), i, j + r.index, true};
+      }
+      count -= len;
+      j += len;
+      if (j == n1_) j = 0, i = i + 1 == n0_ ? 0 : i + 1;
     }
-    j += len;
-    scanned += len;
-    in_block += len;
-    if (j == n1_) {
-      j = 0;
-      i = i + 1 == n0_ ? 0 : i + 1;
-    }
-    if (in_block == block_) {
-      if (found) break;
-      in_block = 0;
+  } else {
+    double bound = 0.0;
+    const double *xd = x_.data() + n0_, *sd = same_sign ? nullptr : sl_.data() + n0_;
+    while (count > 0) {
+      const std::size_t len = std::min(n1_ - j, count);
+      const RowMin<double> r =
+          row_min_key(in_.rows[i] + j, xd + j, sd != nullptr ? sd + j : nullptr, len, in_.scale,
+                      x_[i], sl_[i], kPricingTolerance, bound);
+      if (r.index < len) {
+        bound = r.key;
+        best = {r.key, i, j + r.index, true};
+      }
+      count -= len;
+      j += len;
+      if (j == n1_) j = 0, i = i + 1 == n0_ ? 0 : i + 1;
     }
   }
-  cursor_i_ = i;
-  cursor_j_ = j;
-  return found;
+  return best;
+}
+
+void SpanningTree::run_job(void *tree) {
+  auto *t = static_cast<SpanningTree *>(tree);
+  t->job_.result = t->scan_range(t->job_.pos, t->job_.count, t->job_.screening, t->job_.same_sign);
+}
+
+// Block search (numerics.md C.4): scan from where the last search stopped, block by block, and
+// stop at the end of the first block holding an improving arc; its best arc enters. With a
+// worker thread each block is split in two halves priced at once; ties go to the first half,
+// so the choice, and the whole solve, is the same for any number of threads.
+bool SpanningTree::block_search(bool screening, std::size_t *enter_i, std::size_t *enter_j) {
+  const std::size_t total = n0_ * n1_;
+  const bool same_sign = one_sign();
+  Best best;
+  std::size_t pos = cursor_;
+  for (std::size_t scanned = 0; scanned < total && !best.found;) {
+    const std::size_t count = std::min(block_, total - scanned);
+    if (worker_ && count >= 2 * kMinHalfBlock) {
+      const std::size_t half = count / 2;
+      job_ = {(pos + half) % total, count - half, screening, same_sign, Best{}};
+      worker_->post(&SpanningTree::run_job, this);
+      const Best first = scan_range(pos, half, screening, same_sign);
+      worker_->wait();
+      const Best &second = job_.result;
+      best = second.found && (!first.found || second.key < first.key) ? second : first;
+    } else {
+      best = scan_range(pos, count, screening, same_sign);
+    }
+    pos = (pos + count) % total;
+    scanned += count;
+  }
+  cursor_ = pos;
+  if (best.found) {
+    *enter_i = best.i;
+    *enter_j = best.j;
+  }
+  return best.found;
 }
 
 void SpanningTree::start_screening() {
@@ -311,37 +377,15 @@ void SpanningTree::start_screening() {
 }
 
 bool SpanningTree::price(std::size_t *enter_i, std::size_t *enter_j) {
-  const bool same_sign = one_sign();
   if (screening_) {
     // Single precision finds improving arcs while they are clearly improving; each is confirmed
     // exactly. The last pivots, and the proof of optimality, use the exact scan below.
-    float bound = 0.0f;
-    const float *xd = xf_.data() + n0_, *sd = same_sign ? nullptr : sf_.data() + n0_;
-    const bool found = block_search(
-        [&](std::size_t i, std::size_t j, std::size_t len) {
-          const RowMin<float> r =
-              row_min_key_f(cf_.data() + i * n1_ + j, xd + j, sd != nullptr ? sd + j : nullptr, len,
-                            xf_[i], sf_[i], kScreenTolerance, bound);
-          if (r.key < bound) bound = r.key;
-          return r.index;
-        },
-        enter_i, enter_j);
-    if (found && exact_key(*enter_i, *enter_j) < 0.0) return true;
+    if (block_search(true, enter_i, enter_j) && exact_key(*enter_i, *enter_j) < 0.0) return true;
     screening_ = false;
     cf_.clear();
     cf_.shrink_to_fit();
   }
-  double bound = 0.0;
-  const double *xd = x_.data() + n0_, *sd = same_sign ? nullptr : sl_.data() + n0_;
-  return block_search(
-      [&](std::size_t i, std::size_t j, std::size_t len) {
-        const RowMin<double> r =
-            row_min_key(in_.rows[i] + j, xd + j, sd != nullptr ? sd + j : nullptr, len, in_.scale,
-                        x_[i], sl_[i], kPricingTolerance, bound);
-        if (r.key < bound) bound = r.key;
-        return r.index;
-      },
-      enter_i, enter_j);
+  return block_search(false, enter_i, enter_j);
 }
 
 void SpanningTree::unlink(int n) {
@@ -593,7 +637,6 @@ SimplexOutput SpanningTree::result(std::uint64_t iterations) const {
     net[p] += net[n];
     if (p == root_) {
       if (std::fabs(f) > 1e-9 * mass) {
-
         fail(Errc::Internal, "network simplex: flow " + fmt(f) + " left on an artificial arc");
       }
       continue;
@@ -635,21 +678,29 @@ void SpanningTree::validate(const char *where) const {
       n = node_[n].first_child;
       continue;
     }
-    while (n != kNone && node_[n].next_sib == kNone) n = node_[n].parent == root_ ? kNone : node_[n].parent;
+    while (n != kNone && node_[n].next_sib == kNone)
+      n = node_[n].parent == root_ ? kNone : node_[n].parent;
     if (n != kNone) n = node_[n].next_sib;
   }
   if (order.size() + 1 != nodes) fail(Errc::Internal, std::string(where) + ": not spanning");
   for (auto it = order.rbegin(); it != order.rend(); ++it) sz[node_[*it].parent] += sz[*it];
   for (std::size_t n = 0; n + 1 < nodes; ++n) {
-    if (sz[n] != size_[n]) fail(Errc::Internal, std::string(where) + ": size of " + std::to_string(n) + " is " + std::to_string(size_[n]) + " not " + std::to_string(sz[n]));
+    if (sz[n] != size_[n])
+      fail(Errc::Internal, std::string(where) + ": size of " + std::to_string(n) + " is " +
+                               std::to_string(size_[n]) + " not " + std::to_string(sz[n]));
     const int p = node_[n].parent;
     if (p == root_) continue;
-    if (sl_[n] != sl_[p]) fail(Errc::Internal, std::string(where) + ": sign of " + std::to_string(n));
+    if (sl_[n] != sl_[p])
+      fail(Errc::Internal, std::string(where) + ": sign of " + std::to_string(n));
     const double d = x_[n] - x_[p] - node_[n].spcost;
-    if (std::fabs(d) > 1e-9) fail(Errc::Internal, std::string(where) + ": potential of " + std::to_string(n) + " off by " + fmt(d));
-    const bool supply = static_cast<std::size_t>(n) < n0_, psupply = static_cast<std::size_t>(p) < n0_;
+    if (std::fabs(d) > 1e-9)
+      fail(Errc::Internal,
+           std::string(where) + ": potential of " + std::to_string(n) + " off by " + fmt(d));
+    const bool supply = static_cast<std::size_t>(n) < n0_,
+               psupply = static_cast<std::size_t>(p) < n0_;
     if (supply == psupply) fail(Errc::Internal, std::string(where) + ": arc between same side");
-    if ((up_[n] != 0) != supply) fail(Errc::Internal, std::string(where) + ": direction of " + std::to_string(n));
+    if ((up_[n] != 0) != supply)
+      fail(Errc::Internal, std::string(where) + ": direction of " + std::to_string(n));
   }
 }
 #endif

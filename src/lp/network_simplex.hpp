@@ -18,6 +18,7 @@ struct SimplexInput {
   std::vector<double> demand;        // n1, > 0, same total as supply to rounding
   std::vector<double> warm_x;        // empty, or n0 + n1 start potentials (scaled): u, then -v
   std::uint64_t max_iterations = 0;
+  unsigned threads = 1;  // 2 or more: a second pricing thread on large problems
 };
 
 struct SimplexOutput {

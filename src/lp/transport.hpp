@@ -43,6 +43,9 @@ struct ExactOptions {
   // Optional warm start: dual potentials from an earlier, similar problem (K0 and K1 entries).
   const double *warm_u = nullptr;
   const double *warm_v = nullptr;
+  // 2 or more: block search prices two halves of each block at once on large problems (K0 K1
+  // >= 2^18); the result is identical for any value.
+  unsigned threads = 1;
 };
 
 // Exact transport by our primal network simplex on the dense bipartite graph (implicit arcs

@@ -33,7 +33,9 @@ Mw2Plan::Mw2Plan(const Gmm &g0, const Gmm &g1, const Mw2Options &options)
                  g1_.factors(), threads, cost_.data());
   const double *a = g0_.weights().data(), *b = g1_.weights().data();
   if (options.method == TransportMethod::Exact) {
-    transport_ = transport_exact(k0, k1, a, b, cost_.data(), options.exact);
+    ExactOptions exact = options.exact;
+    exact.threads = threads;
+    transport_ = transport_exact(k0, k1, a, b, cost_.data(), exact);
   } else {
     EntropicOptions entropic = options.entropic;
     entropic.threads = threads;  // Mw2Options::threads drives both stages

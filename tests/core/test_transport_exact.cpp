@@ -326,8 +326,10 @@ TEST_CASE("exact LP: optimality certificates on 1000 x 1000 and rectangular prob
     CHECK(r.iterations < default_cap(k0, k1));
     // Random continuous data: the optimal basis is non-degenerate, K0 + K1 - 1 non-zeros.
     CHECK(r.plan.size() == k0 + k1 - 1);
-    if (seed == 11) {  // deterministic: the same input gives the same bits
-      const TransportResult again = solve_exact(p);
+    if (seed == 11) {  // deterministic: the same bits again, and with a second pricing thread
+      ExactOptions two_threads;
+      two_threads.threads = 2;
+      const TransportResult again = solve_exact(p, two_threads);
       CHECK(again.cost == r.cost);
       CHECK(again.iterations == r.iterations);
       CHECK(again.u == r.u);
