@@ -44,7 +44,7 @@ struct ExactOptions {
   const double *warm_u = nullptr;
   const double *warm_v = nullptr;
   // 2 or more: block search prices two halves of each block at once on large problems (K0 K1
-  // >= 2^18); the result is identical for any value.
+  // >= 2^23); the result is identical for any value.
   unsigned threads = 1;
 };
 
