@@ -36,7 +36,7 @@ constexpr int kNone = -1;
 // ulps, so that costs far below max |C| are still priced to their own precision.
 constexpr double kPricingTolerance = 0x1p-49;
 // The same for the single-precision screen (three roundings of 2^-24, with margin).
-constexpr float kScreenTolerance = 0x1p-20f;
+constexpr double kScreenTolerance = 0x1p-20;
 // Below this many arcs the whole cost matrix sits in cache and screening does not pay; above the
 // upper bound the float copy (4 bytes an arc) would cost more memory than it is worth.
 constexpr double kScreenMinArcs = 65536;
@@ -63,6 +63,13 @@ class SpanningTree {
   static void run_job(void *tree);
   bool block_search(bool screening, std::size_t *enter_i, std::size_t *enter_j);
   void start_screening();
+  // The screen's float values carry their rounding allowance, so that the key
+  // cf[j] + xf[j] - xf[i] errs towards "not improving": costs and demand potentials are moved
+  // up and supply potentials down by kScreenTolerance of their size.
+  static float screened(double v, double direction) {
+    return static_cast<float>(v + direction * kScreenTolerance * std::fabs(v));
+  }
+  void screen_x(int n) { xf_[n] = screened(x_[n], static_cast<std::size_t>(n) < n0_ ? -1.0 : 1.0); }
   void pivot(std::size_t i, std::size_t jj);
   SimplexOutput result(std::uint64_t iterations) const;
   bool finish();
@@ -299,7 +306,7 @@ SpanningTree::Best SpanningTree::scan_range(std::size_t pos, std::size_t count, 
       const std::size_t len = std::min(n1_ - j, count);
       const RowMin<float> r =
           row_min_key_f(cf_.data() + i * n1_ + j, xd + j, sd != nullptr ? sd + j : nullptr, len,
-                        xf_[i], sf_[i], kScreenTolerance, bound);
+                        xf_[i], sf_[i], 0.0f, bound);
       if (r.index < len) {
         bound = r.key;
         best = {static_cast<double>(r.key), i, j + r.index, true};
@@ -373,8 +380,9 @@ void SpanningTree::start_screening() {
   cf_.resize(n0_ * n1_);
   for (std::size_t i = 0; i < n0_; ++i)
     for (std::size_t j = 0; j < n1_; ++j)
-      cf_[i * n1_ + j] = static_cast<float>(in_.rows[i][j] * in_.scale);
-  xf_.assign(x_.begin(), x_.end());
+      cf_[i * n1_ + j] = screened(in_.rows[i][j] * in_.scale, 1.0);
+  xf_.resize(x_.size());
+  for (std::size_t n = 0; n < x_.size(); ++n) screen_x(static_cast<int>(n));
   sf_.assign(sl_.begin(), sl_.end());
 }
 
@@ -422,7 +430,7 @@ void SpanningTree::update_subtree(int top) {
   x[top] = x[p] + node[top].spcost;
   if (signs_change) sl_[top] = sign;
   if (screening_) {
-    xf_[top] = static_cast<float>(x[top]);
+    screen_x(top);
     if (signs_change) sf_[top] = static_cast<float>(sign);
   }
   queue[0] = top;
@@ -439,7 +447,7 @@ void SpanningTree::update_subtree(int top) {
   if (screening_) {
     for (std::size_t q = 0; q < tail; ++q) {
       const int n = queue[q];
-      xf_[n] = static_cast<float>(x[n]);
+      screen_x(n);
       if (signs_change) sf_[n] = static_cast<float>(sign);
     }
   }
@@ -483,7 +491,7 @@ void SpanningTree::shift_tree(int top, int skip, double shift) {
     }
   }
   if (screening_) {
-    for (std::size_t q = 0; q < tail; ++q) xf_[queue[q]] = static_cast<float>(x[queue[q]]);
+    for (std::size_t q = 0; q < tail; ++q) screen_x(queue[q]);
   }
 }
 
