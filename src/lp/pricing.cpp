@@ -1,6 +1,7 @@
 #include "lp/pricing.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 #include "util/simd.hpp"
@@ -25,60 +26,70 @@ GMMOT_INLINE T scalar_key(const T *c, const T *xd, const T *sd, std::size_t j, T
 // Two passes: a branch-free vector minimum (the common case finds nothing below the bound),
 // then a scalar search for the index only when the segment improves on it. c * scale is exact
 // (a power of two), so the vector and scalar forms round alike.
+template <class T>
+struct IndexOf;
+template <>
+struct IndexOf<double> {
+  typedef std::int64_t type;
+};
+template <>
+struct IndexOf<float> {
+  typedef std::int32_t type;
+};
+
+// One pass: per lane the running minimum and the position where it was first reached (strict
+// '<'), then the smallest key over the lanes, ties to the lowest position, so the result is the
+// first smallest key exactly as a scalar loop would give it.
 template <class T, int kLanes, bool kSigns, bool kTol = true>
 GMMOT_INLINE RowMin<T> segment_min(const T *c, const T *xd, const T *sd, std::size_t n, T scale,
                                    T xi, T si, T tol, T bound) {
   typedef typename Vec<T, kLanes>::type V;
-  T m = bound;
+  typedef typename IndexOf<T>::type I;
+  typedef I VI __attribute__((vector_size(kLanes * sizeof(I))));
+  RowMin<T> best{bound, n};
   std::size_t j = 0;
-  if (n >= 2 * kLanes) {
-    V vscale, vxi, vsi, vtol, vaxi, m0;
+  if (n >= kLanes) {
+    V vscale, vxi, vsi, vtol, vaxi, m;
+    VI at, where;
     for (int l = 0; l < kLanes; ++l) {
       vscale[l] = scale;
       vxi[l] = xi;
       vsi[l] = si;
       vtol[l] = tol;
       vaxi[l] = std::fabs(xi);
-      m0[l] = bound;
+      m[l] = bound;
+      at[l] = static_cast<I>(l);
+      where[l] = static_cast<I>(n);
     }
-    V m1 = m0;
-    auto key = [&](std::size_t at, V *out) {
+    for (; j + kLanes <= n; j += kLanes) {
       V cv, xv;  // unaligned loads
-      std::memcpy(&cv, c + at, sizeof cv);
-      std::memcpy(&xv, xd + at, sizeof xv);
+      std::memcpy(&cv, c + j, sizeof cv);
+      std::memcpy(&xv, xd + j, sizeof xv);
       const V cs = cv * vscale;
       V k = cs + xv - vxi;
       if (kSigns) {
         V sv;
-        std::memcpy(&sv, sd + at, sizeof sv);
+        std::memcpy(&sv, sd + j, sizeof sv);
         k += sv - vsi;
       }
       if (kTol) {
         const V acs = cs < 0 ? -cs : cs, ax = xv < 0 ? -xv : xv;
         k += vtol * (acs + ax + vaxi);
       }
-      *out = k;
-    };
-    for (; j + 2 * kLanes <= n; j += 2 * kLanes) {
-      V k0, k1;
-      key(j, &k0);
-      key(j + kLanes, &k1);
-      m0 = k0 < m0 ? k0 : m0;
-      m1 = k1 < m1 ? k1 : m1;
+      const auto lower = k < m;
+      m = lower ? k : m;
+      where = lower ? at : where;
+      at += static_cast<I>(kLanes);
     }
-    m0 = m1 < m0 ? m1 : m0;
-    for (int l = 0; l < kLanes; ++l) m = m0[l] < m ? m0[l] : m;
+    for (int l = 0; l < kLanes; ++l) {
+      const std::size_t w = static_cast<std::size_t>(where[l]);
+      if (m[l] < best.key || (m[l] == best.key && w < best.index)) best = {m[l], w};
+    }
   }
   const T *s = kSigns ? sd : nullptr;
   for (; j < n; ++j) {
     const T k = scalar_key(c, xd, s, j, scale, xi, si, tol);
-    if (k < m) m = k;
-  }
-  RowMin<T> best{bound, n};
-  if (!(m < bound)) return best;
-  for (std::size_t i = 0; i < n; ++i) {
-    const T k = scalar_key(c, xd, s, i, scale, xi, si, tol);
-    if (k < best.key) best = {k, i};
+    if (k < best.key) best = {k, j};
   }
   return best;
 }
