@@ -476,20 +476,20 @@ void SpanningTree::update_potentials(int top, double x_before) {
 
 // Adds `shift` to the potentials of the subtree of `top`, skipping the subtree of `skip`.
 void SpanningTree::shift_tree(int top, int skip, double shift) {
+  // First the nodes (a walk of dependent loads), then the shift (independent updates the
+  // processor overlaps).
   const Node *const node = node_.data();
-  double *const x = x_.data();
   int *const queue = queue_.data();
   queue[0] = top;
-  x[top] += shift;
   std::size_t head = 0, tail = 1;
   while (head < tail) {
     const int n = queue[head++];
     for (int c = node[n].first_child; c != kNone; c = node[c].next_sib) {
-      if (c == skip) continue;
-      x[c] += shift;
-      queue[tail++] = c;
+      if (c != skip) queue[tail++] = c;
     }
   }
+  double *const x = x_.data();
+  for (std::size_t q = 0; q < tail; ++q) x[queue[q]] += shift;
   if (screening_) {
     for (std::size_t q = 0; q < tail; ++q) screen_x(queue[q]);
   }
