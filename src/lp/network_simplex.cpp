@@ -10,8 +10,9 @@
 //    agree, and "minus infinity" / "plus infinity" otherwise. Pricing folds M into a power of
 //    two L far above any real part, which leaves same-sign keys exact. No cost scale can
 //    overflow the artificial costs (POT #229) and the duals keep full relative precision.
-//  - Potentials are recomputed from the parent along the moved subtree after every pivot, so
-//    rounding never accumulates over pivots: each x is a path sum from its component's top.
+//  - After a pivot the potentials of the smaller side of the tree move by one constant. Shifts
+//    accumulate rounding, so every n0 + n1 pivots, and always before optimality is declared,
+//    all potentials are rebuilt as path sums from their component's top.
 //  - Flows live on tree arcs only (all arcs are uncapacitated, non-tree flows are 0) and are
 //    recomputed from the supplies at the end, so the returned plan is as accurate as the data.
 #include "lp/network_simplex.hpp"
@@ -30,8 +31,6 @@ namespace gmmot {
 namespace {
 
 constexpr int kNone = -1;
-// Pricing tolerance relative to the potentials' magnitude (costs are scaled to |c| <= 1): a few
-// hundred ulps, far below the 1e-12 certificate and far above the rounding of a path sum.
 // Rounding allowance of a reduced cost relative to |c| + |x_i| + |x_j| of the same arc: a few
 // ulps, so that costs far below max |C| are still priced to their own precision.
 constexpr double kPricingTolerance = 0x1p-49;
@@ -73,7 +72,7 @@ class SpanningTree {
   void pivot(std::size_t i, std::size_t jj);
   SimplexOutput result(std::uint64_t iterations) const;
   bool finish();
-#ifdef GMMOT_NS_VALIDATE
+#ifdef GMMOT_NS_VALIDATE  // debugging aid: -DGMMOT_NS_VALIDATE checks the tree after each pivot
   void validate(const char *where) const;
 #endif
 
@@ -106,9 +105,8 @@ class SpanningTree {
   std::vector<int> queue_;
   std::vector<double> x_, sl_;
   bool screening_ = false;
-  std::vector<float> cf_, xf_,
-      sf_;                // single-precision copies for screening  // spcost: +c if up, -c if down
-  bool offsets_ = false;  // component tops carry warm-start potentials
+  std::vector<float> cf_, xf_, sf_;  // single-precision copies for screening
+  bool offsets_ = false;             // component tops carry warm-start potentials
   std::size_t components_ = 0;       // children of the root
   std::size_t plus_components_ = 0;  // those hanging by a supply node (sign +1)
   double big_ = 0;                   // L: the symbolic M in pricing keys
