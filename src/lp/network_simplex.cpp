@@ -150,9 +150,10 @@ SpanningTree::SpanningTree(const SimplexInput &in)
   const double arcs = static_cast<double>(n0_) * static_cast<double>(n1_);
   // Blocks of f sqrt(arcs): bigger blocks mean fewer, better pivots but more arcs priced per
   // pivot. Measured (K = 100 .. 3000): while the screened matrix stays in cache (up to 2^22 arcs,
-  // 16 MB of floats) pivots cost more than pricing and f = 12 is best; beyond that, and for the
-  // small unscreened problems, pricing streams from memory and f = 4 is best. LEMON uses f = 1.
-  const double f = arcs >= kScreenMinArcs && arcs <= 0x1p22 ? 12.0 : 4.0;
+  // 16 MB of floats) pivots cost more than pricing and f = 12 is best; beyond that pricing
+  // streams from memory and f = 8 balances the two; small unscreened problems like f = 4.
+  // LEMON uses f = 1.
+  const double f = arcs < kScreenMinArcs ? 4.0 : arcs <= 0x1p22 ? 12.0 : 8.0;
   block_ = std::max<std::size_t>(static_cast<std::size_t>(std::ceil(f * std::sqrt(arcs))), 10);
 }
 
