@@ -3,14 +3,17 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 
 #include "gaussian/gaussian_ot.hpp"
+#include "gmmot/em.h"
 #include "gmmot/gmm.h"
 #include "gmmot/mw2.h"
 #include "gmmot/options.h"
 #include "gmmot/transport.h"
 #include "lp/transport.hpp"
+#include "mixture/em.hpp"
 #include "mixture/gmm.hpp"
 #include "mw2/mw2_plan.hpp"
 
@@ -27,6 +30,18 @@ struct gmmot_mw2 {
   gmmot::Mw2Plan impl;
 };
 
+struct gmmot_em {
+  gmmot::EmOptions options;  // copied at creation; progress and interrupt are set per fit
+  gmmot_progress_fn progress = nullptr;
+  void *user_data = nullptr;
+  std::atomic<bool> interrupt{false};
+  std::atomic<bool> busy{false};  // a fit is running
+  bool has_fit = false;           // the last successful fit's summary:
+  double mean_log_likelihood = 0;
+  std::uint64_t iterations = 0;
+  bool converged = false;
+};
+
 namespace gmmot::capi {
 
 // The option table: key, type, bounds and default of every option (gmmot/options.h).
@@ -36,7 +51,7 @@ struct OptionSpec {
   double min, max, default_value;
   const char *name;
 };
-constexpr std::array<OptionSpec, 8> kOptionSpecs = {{
+constexpr std::array<OptionSpec, 14> kOptionSpecs = {{
     {GMMOT_OPT_NUM_THREADS, GMMOT_OPTION_INT, 0, 1024, 0, "GMMOT_OPT_NUM_THREADS"},
     {GMMOT_OPT_BARYCENTER_TOLERANCE, GMMOT_OPTION_DOUBLE, 0, 1, 1e-12,
      "GMMOT_OPT_BARYCENTER_TOLERANCE"},
@@ -51,6 +66,12 @@ constexpr std::array<OptionSpec, 8> kOptionSpecs = {{
     {GMMOT_OPT_ENTROPIC_TOLERANCE, GMMOT_OPTION_DOUBLE, 0, 1, 1e-9, "GMMOT_OPT_ENTROPIC_TOLERANCE"},
     {GMMOT_OPT_ENTROPIC_MAX_ITERATIONS, GMMOT_OPTION_INT, 1, 1e12, 100000,
      "GMMOT_OPT_ENTROPIC_MAX_ITERATIONS"},
+    {GMMOT_OPT_EM_COMPONENTS, GMMOT_OPTION_INT, 1, 1000000, 10, "GMMOT_OPT_EM_COMPONENTS"},
+    {GMMOT_OPT_EM_TOLERANCE, GMMOT_OPTION_DOUBLE, 0, 1, 1e-6, "GMMOT_OPT_EM_TOLERANCE"},
+    {GMMOT_OPT_EM_MAX_ITERATIONS, GMMOT_OPTION_INT, 1, 1e9, 300, "GMMOT_OPT_EM_MAX_ITERATIONS"},
+    {GMMOT_OPT_EM_REGULARIZATION, GMMOT_OPTION_DOUBLE, 0, 1, 1e-6, "GMMOT_OPT_EM_REGULARIZATION"},
+    {GMMOT_OPT_EM_INITIALIZATIONS, GMMOT_OPTION_INT, 1, 1000, 1, "GMMOT_OPT_EM_INITIALIZATIONS"},
+    {GMMOT_OPT_EM_SEED, GMMOT_OPTION_INT, 0, 9007199254740992.0, 0, "GMMOT_OPT_EM_SEED"},
 }};
 
 // Index of `key` in kOptionSpecs, or -1.
@@ -73,5 +94,7 @@ namespace gmmot::capi {
 unsigned threads_of(const gmmot_options_t *opts) noexcept;
 BarycenterOptions barycenter_options_of(const gmmot_options_t *opts) noexcept;
 Mw2Options transport_options_of(const gmmot_options_t *opts) noexcept;
+// EM options (without progress callback or interrupt flag).
+EmOptions em_options_of(const gmmot_options_t *opts) noexcept;
 
 }  // namespace gmmot::capi

@@ -77,6 +77,18 @@ Mw2Options transport_options_of(const gmmot_options_t *opts) noexcept {
   return o;
 }
 
+EmOptions em_options_of(const gmmot_options_t *opts) noexcept {
+  EmOptions o;
+  o.components = static_cast<std::size_t>(value_of(opts, GMMOT_OPT_EM_COMPONENTS));
+  o.tolerance = value_of(opts, GMMOT_OPT_EM_TOLERANCE);
+  o.max_iterations = static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_EM_MAX_ITERATIONS));
+  o.regularization = value_of(opts, GMMOT_OPT_EM_REGULARIZATION);
+  o.initializations = static_cast<unsigned>(value_of(opts, GMMOT_OPT_EM_INITIALIZATIONS));
+  o.seed = static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_EM_SEED));
+  o.threads = threads_of(opts);
+  return o;
+}
+
 }  // namespace gmmot::capi
 
 using namespace gmmot::capi;

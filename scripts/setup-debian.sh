@@ -14,6 +14,8 @@ packages=(
   catch2 python3 python3-numpy python3-scipy python3-mpmath
   # test-only oracle for the exact transport LP (tests/oracle/): GLPK
   libglpk-dev
+  # the colour-transfer demo (examples/): PNG/JPEG reading and writing
+  libstb-dev
 )
 
 missing=()

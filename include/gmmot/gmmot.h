@@ -14,9 +14,11 @@
 #ifndef GMMOT_GMMOT_H
 #define GMMOT_GMMOT_H
 
+#include "gmmot/em.h"
 #include "gmmot/export.h"
 #include "gmmot/gaussian.h"
 #include "gmmot/gmm.h"
+#include "gmmot/maps.h"
 #include "gmmot/mw2.h"
 #include "gmmot/options.h"
 #include "gmmot/status.h"

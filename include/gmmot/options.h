@@ -18,10 +18,10 @@ GMMOT_BEGIN_DECLS
 typedef struct gmmot_options gmmot_options_t;
 
 /** Option keys. Values are pinned and spaced by area (100: execution, 200: Gaussian
- *  barycenter, 300: discrete transport); new keys are only ever added. */
+ *  barycenter, 300: discrete transport, 400: EM fitting); new keys are only ever added. */
 typedef enum gmmot_option {
   /** int. Worker threads used by libgmmot's own parallel loops (cost matrices, densities,
-   *  sampling). 0 (default) = std::thread::hardware_concurrency(). Bounds [0, 1024].
+   *  sampling, EM fitting). 0 (default) = std::thread::hardware_concurrency(). Bounds [0, 1024].
    *  Results are bit-for-bit identical whatever the value. It does not change the BLAS
    *  library's own threads: set OPENBLAS_NUM_THREADS=1 when calling libgmmot from many
    *  threads. */
@@ -49,7 +49,27 @@ typedef enum gmmot_option {
   GMMOT_OPT_ENTROPIC_TOLERANCE = 303,
   /** int. Entropic transport: iteration cap; reaching it returns GMMOT_W_NOT_CONVERGED with
    *  the last iterate and its marginal error. Default 100000. Bounds [1, 1e12]. */
-  GMMOT_OPT_ENTROPIC_MAX_ITERATIONS = 304
+  GMMOT_OPT_ENTROPIC_MAX_ITERATIONS = 304,
+  /** int. EM fitting (gmmot/em.h): the number of components K. Default 10.
+   *  Bounds [1, 1000000]. */
+  GMMOT_OPT_EM_COMPONENTS = 400,
+  /** double. EM fitting: stop when the mean log-likelihood changes by at most this times
+   *  max(1, |l|) between two iterations. Default 1e-6. Bounds [0, 1] (0 runs to the iteration
+   *  cap unless l stops changing exactly). */
+  GMMOT_OPT_EM_TOLERANCE = 401,
+  /** int. EM fitting: maximum number of M-steps per initialisation; reaching it returns
+   *  GMMOT_W_NOT_CONVERGED with the best mixture seen. Default 300. Bounds [1, 1e9]. */
+  GMMOT_OPT_EM_MAX_ITERATIONS = 402,
+  /** double. EM fitting: added to every covariance diagonal times the mean per-dimension
+   *  variance of the data (so the same value works at any scale). Default 1e-6. Bounds [0, 1]
+   *  (0 still raises the diagonal of a covariance that is not safely positive definite). */
+  GMMOT_OPT_EM_REGULARIZATION = 403,
+  /** int. EM fitting: independent k-means++ starts; the fit with the highest final
+   *  log-likelihood is returned. Default 1. Bounds [1, 1000]. */
+  GMMOT_OPT_EM_INITIALIZATIONS = 404,
+  /** int. EM fitting: seed of the k-means++ random draws; a given seed gives the same fit
+   *  whatever GMMOT_OPT_NUM_THREADS. Default 0. Bounds [0, 2^53]. */
+  GMMOT_OPT_EM_SEED = 405
 } gmmot_option;
 
 /** Values of GMMOT_OPT_TRANSPORT_METHOD. */

@@ -10,7 +10,6 @@
 // one term equals 1.
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,60 +18,22 @@
 #include "util/error.hpp"
 #include "util/parallel.hpp"
 #include "util/simd.hpp"
+#include "util/vexp.hpp"
 
-// The two hot kernels, written with GCC/Clang vector extensions (4 doubles) so that they
-// vectorise at -O2 and in each GMMOT_CLONES clone; glibc's exp is scalar. Named namespace, not
-// anonymous: target_clones needs an ifunc resolver, which is simplest with external linkage.
+// The two hot kernels, written with GCC/Clang vector extensions (4 doubles, util/vexp.hpp) so
+// that they vectorise at -O2 and in each GMMOT_CLONES clone; glibc's exp is scalar. Named
+// namespace, not anonymous: target_clones needs an ifunc resolver, which is simplest with
+// external linkage.
 namespace gmmot::sinkhorn_kernels {
 
-// GCC notes that passing 32-byte vectors by value has an ABI that depends on -mavx; the
-// helpers below are always inlined, so no call ever crosses such an ABI boundary. (Not popped:
-// GCC emits this warning at the end of the translation unit.)
-#if defined(__GNUC__)
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
+using vexp::exp4;
+using vexp::load;
+using vexp::splat;
+using vexp::store;
+using vexp::v4d;
 
 constexpr std::size_t kLanes = 8;   // two vectors per step; rows are padded to a multiple of 8
 constexpr double kPadLog = -1e300;  // log-scaling of padding entries: exp gives exactly 0
-
-typedef double v4d __attribute__((vector_size(32)));
-typedef unsigned long long v4u __attribute__((vector_size(32)));
-
-GMMOT_INLINE v4d splat(double x) { return v4d{x, x, x, x}; }
-
-GMMOT_INLINE v4d load(const double *p) {
-  v4d v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-GMMOT_INLINE void store(double *p, const v4d &v) { std::memcpy(p, &v, sizeof v); }
-
-// exp(x) within 2 ulp (1.8 measured) for x in [-708, 709], and 0 below -708, where
-// exp(x) < 3.4e-308: such a term is negligible in a log-sum-exp that contains a 1, and below the
-// plan's 1e-300 cut. Cody-Waite reduction x = n ln2 + r with |r| <= ln2 / 2 (ln2 split in
-// 32 + 53 bits so that n ln2_hi is exact), the Taylor polynomial of degree 13 (truncation
-// < 5e-18 relative), and 2^n built in the exponent field: t = x log2(e) + 1.5 2^52 + 1023 holds
-// n + 1023 in its low bits.
-GMMOT_INLINE v4d exp4(const v4d &x) {
-  const v4d lo = splat(-708.0), hi = splat(709.0), shift = splat(0x1.8p52 + 1023);
-  v4d xc = x > lo ? x : lo;  // written as max(x, lo) and min(xc, hi): one instruction each
-  xc = xc < hi ? xc : hi;
-  const v4d t = xc * 1.4426950408889634 + shift;
-  const v4d n = t - shift;
-  const v4d r = (xc - n * 6.93147180369123816490e-01) - n * 1.90821492927058770002e-10;
-  // sum_k r^k / k! for k <= 13 by Estrin's scheme: a dependency chain of depth 5 instead of
-  // Horner's 13, so that successive vectors overlap in the pipeline.
-  const v4d r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
-  const v4d q0 = r + 1.0, q1 = r * (1.0 / 6) + 0.5, q2 = r * (1.0 / 120) + 1.0 / 24;
-  const v4d q3 = r * (1.0 / 5040) + 1.0 / 720, q4 = r * (1.0 / 362880) + 1.0 / 40320;
-  const v4d q5 = r * (1.0 / 39916800) + 1.0 / 3628800;
-  const v4d q6 = r * (1.0 / 6227020800) + 1.0 / 479001600;
-  const v4d s0 = q1 * r2 + q0, s1 = q3 * r2 + q2, s2 = q5 * r2 + q4;
-  const v4d p = (q6 * r4 + s2) * r8 + (s1 * r4 + s0);
-  const v4d two_n = reinterpret_cast<v4d>(reinterpret_cast<v4u>(t) << 52);
-  return x < lo ? splat(0.0) : p * two_n;
-}
 
 // LSE_j(h_j - c_j) = m + log sum_j exp(h_j - c_j - m) with m = max_j (h_j - c_j):
 // every argument is <= 0 and one is 0, so the sum lies in [1, n]. n is a multiple of kLanes.

@@ -9,11 +9,19 @@
 void test_transport_too_large(void);
 void test_transport(void);
 void test_mw2(void);
+/* Group of maps.h (MW2 transport maps on points). */
+void test_mw2_maps_too_large(void);
+void test_mw2_maps(void);
+/* Group of em.h (EM fitting). */
+void test_em_too_large(void);
+void test_em(void);
 
 int main(void) {
   /* The crash-isolated (forking) tests run first, before any thread has been started. */
   test_gmm_too_large();
   test_transport_too_large();
+  test_mw2_maps_too_large();
+  test_em_too_large();
   test_version_status();
   test_messages();
   test_options();
@@ -29,6 +37,8 @@ int main(void) {
   test_sampling();
   test_transport();
   test_mw2();
+  test_mw2_maps();
+  test_em();
   test_threads();
   printf("%ld passed, %ld failed\n", h_passed, h_failed);
   return h_failed > 0 ? 1 : 0;

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# EM fitting, the T_mean map and the whole colour transfer: libgmmot against scikit-learn /
+# NumPy / POT, on the same photographs, in one invocation; then one ratio line per case:
+#   case=<case> n=<params> ratio=<peer>/libgmmot:<peer seconds / libgmmot seconds>
+# (> 1: libgmmot is faster), for em_fit also per_iter_ratio (seconds per EM iteration) and the
+# difference of the final mean log-likelihoods (> 0: the peer's fit is better).
+# Usage: bench/run_maps_em.sh [build-dir (default: build)]
+# Needs build-dir/bench/bench_em_maps and build-dir/examples/gmmot-color-transfer (libstb-dev),
+# and Debian's python3-sklearn, python3-pot, python3-numpy, python3-scipy.
+# Data (bench_em_maps prepare; see its header), from PHOTOS (default /work/shared/data/photos;
+# examples/data lacks rocket.jpg and astronaut.png): rocket.jpg 640x427 upscaled by nearest
+# neighbour to 1024x768 (786432 pixels: em_fit d3, tmean, the colour-transfer source),
+# coffee.png 600x400 upscaled the same way (the colour-transfer and tmean target), 65536 3x3
+# patches of astronaut.png 512x512 (em_fit d27).
+# Runs: libgmmot median of 5 everywhere. Peers (slow): median of PEER_RUNS_EM (default 3) for
+# em_fit and tmean, PEER_RUNS_CT100K (default 3) for the colour transfer with 100000 fit points,
+# PEER_RUNS_CTALL (default 1, a single run: one takes minutes) with all pixels.
+# About 6-8 minutes on a quiet 2-core machine.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+build="${1:-build}"
+bench="$build/bench/bench_em_maps"
+ct="$build/examples/gmmot-color-transfer"
+photos="${PHOTOS:-/work/shared/data/photos}"
+for exe in "$bench" "$ct"; do
+  if [[ ! -x "$exe" ]]; then
+    echo "run_maps_em.sh: $exe not found; build it first:" \
+      "cmake --build $build --target bench_em_maps gmmot-color-transfer" >&2
+    exit 1
+  fi
+done
+runs_em="${PEER_RUNS_EM:-3}"
+runs_100k="${PEER_RUNS_CT100K:-3}"
+runs_all="${PEER_RUNS_CTALL:-1}"
+
+export OPENBLAS_NUM_THREADS=1
+export OMP_NUM_THREADS=1
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+out="$work/out.txt"
+lib_out="$work/libgmmot.txt"
+
+echo "# bench/run_maps_em.sh: libgmmot GMMOT_OPT_NUM_THREADS=2 (--threads 2 for" \
+  "gmmot-color-transfer), OPENBLAS_NUM_THREADS=1; peers single-threaded (OPENBLAS_NUM_THREADS=1)." \
+  "libgmmot: median of 5; peers: median of $runs_em (em_fit, tmean), $runs_100k" \
+  "(colour_transfer fit-100000), $runs_all (fit-all). EM: K=10, max_iter 100, libgmmot tol 1e-4" \
+  "relative, sklearn tol 1e-4*max(1,|l_libgmmot|) absolute, reg 1e-6 absolute on both."
+
+"$bench" prepare --photos "$photos" --out "$work"
+"$bench" run --data "$work" --threads 2 --runs 5 | tee "$lib_out"
+/usr/bin/python3 "$here/peer_sklearn_em_maps.py" em_tmean "$work" --libgmmot-output "$lib_out" \
+  --runs "$runs_em" | tee -a "$out"
+
+# The colour-transfer program prints its own line; keep the one of the median run of 5.
+for fit in all 100000; do
+  if [[ "$fit" == all ]]; then fitarg=(--fit-all); else fitarg=(--fit-points "$fit"); fi
+  : > "$work/ct_$fit.txt"
+  for _ in 1 2 3 4 5; do
+    "$ct" "$work/ct_src.png" "$work/ct_tgt.png" "$work/ct_out_$fit.png" "${fitarg[@]}" \
+      --threads 2 >> "$work/ct_$fit.txt"
+  done
+  sed -n 's/.* seconds=\([^ ]*\) .*/\1 &/p' "$work/ct_$fit.txt" | sort -g | sed -n '3p' \
+    | cut -d' ' -f2- | tee -a "$lib_out"
+  echo "# colour_transfer fit-$fit libgmmot seconds of the 5 runs:" \
+    $(sed -n 's/.* seconds=\([^ ]*\) .*/\1/p' "$work/ct_$fit.txt")
+done
+/usr/bin/python3 "$here/peer_sklearn_em_maps.py" colour "$work" --libgmmot-output "$lib_out" \
+  --fit 100000 --runs "$runs_100k" | tee -a "$out"
+/usr/bin/python3 "$here/peer_sklearn_em_maps.py" colour "$work" --libgmmot-output "$lib_out" \
+  --fit all --runs "$runs_all" | tee -a "$out"
+
+cat "$lib_out" >> "$out"
+/usr/bin/python3 "$here/peer_sklearn_em_maps.py" ratios "$out"

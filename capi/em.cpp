@@ -1,0 +1,125 @@
+#include <memory>
+#include <string>
+
+#include "gmmot/em.h"
+#include "guard.hpp"
+#include "handles.hpp"
+#include "mixture/em.hpp"
+#include "util/error.hpp"
+
+using namespace gmmot::capi;
+
+namespace {
+
+// Marks the handle busy for the duration of a fit; a second concurrent fit is refused.
+class BusyGuard {
+ public:
+  explicit BusyGuard(gmmot_em &em) : em_(em) {
+    bool expected = false;
+    if (!em.busy.compare_exchange_strong(expected, true)) {
+      reject(GMMOT_E_INVALID_ARGUMENT, "a fit is already running on em");
+    }
+  }
+  ~BusyGuard() { em_.busy.store(false); }
+  BusyGuard(const BusyGuard &) = delete;
+  BusyGuard &operator=(const BusyGuard &) = delete;
+
+ private:
+  gmmot_em &em_;
+};
+
+}  // namespace
+
+extern "C" {
+
+GMMOT_API int gmmot_em_create(const gmmot_options_t *opts, gmmot_em_t **out) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(out, "out");
+    auto em = std::make_unique<gmmot_em>();
+    em->options = em_options_of(opts);
+    *out = em.release();
+    return GMMOT_OK;
+  });
+}
+
+GMMOT_API void gmmot_em_destroy(gmmot_em_t *em) GMMOT_NOEXCEPT {
+  clear_error();
+  delete em;
+}
+
+GMMOT_API int gmmot_em_set_progress(gmmot_em_t *em, gmmot_progress_fn fn,
+                                    void *user_data) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(em, "em");
+    if (em->busy.load()) reject(GMMOT_E_INVALID_ARGUMENT, "a fit is running on em");
+    em->progress = fn;
+    em->user_data = fn != nullptr ? user_data : nullptr;
+    return GMMOT_OK;
+  });
+}
+
+GMMOT_API int gmmot_em_interrupt(gmmot_em_t *em) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(em, "em");
+    em->interrupt.store(true);
+    return GMMOT_OK;
+  });
+}
+
+GMMOT_API int gmmot_em_fit(gmmot_em_t *em, size_t n, size_t d, const double *points,
+                           const double *weights, gmmot_gmm_t **out) GMMOT_NOEXCEPT {
+  static const char *const function = __func__;
+  return guarded(function, [&] {
+    require_not_null(em, "em");
+    require_not_null(out, "out");
+    if (n > 0 && d > 0) require_not_null(points, "points");
+    BusyGuard busy(*em);
+    gmmot::EmOptions o = em->options;
+    o.interrupt = &em->interrupt;
+    if (em->progress != nullptr) {
+      const gmmot_progress_fn fn = em->progress;
+      void *const user_data = em->user_data;
+      o.progress = [fn, user_data](std::uint64_t iteration, double value) {
+        return fn(user_data, iteration, value) != 0;
+      };
+    }
+    gmmot::EmResult r;
+    try {
+      r = gmmot::fit_gmm_em(n, d, points, weights, o);
+    } catch (const gmmot::Error &e) {
+      if (e.code() == gmmot::Errc::Cancelled) em->interrupt.store(false);
+      throw;
+    }
+    auto g = std::make_unique<gmmot_gmm>(gmmot_gmm{std::move(*r.gmm)});
+    *out = g.release();
+    em->has_fit = true;
+    em->mean_log_likelihood = r.mean_log_likelihood;
+    em->iterations = r.iterations;
+    em->converged = r.converged;
+    // The progress callback may have called other libgmmot functions on this thread, which
+    // leave their own message and function name: restore both.
+    set_current_function(function);
+    clear_error();
+    if (r.converged) return GMMOT_OK;
+    set_message(function, "EM stopped at its cap of " + std::to_string(r.iterations) +
+                              " iterations (GMMOT_OPT_EM_MAX_ITERATIONS) before the mean "
+                              "log-likelihood settled; the best mixture seen is returned "
+                              "(mean log-likelihood " +
+                              gmmot::fmt(r.mean_log_likelihood) + ")");
+    return GMMOT_W_NOT_CONVERGED;
+  });
+}
+
+GMMOT_API int gmmot_em_info(const gmmot_em_t *em, double *out_mean_log_likelihood,
+                            uint64_t *out_iterations, int *out_converged) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(em, "em");
+    if (!em->has_fit) reject(GMMOT_E_INVALID_ARGUMENT, "no fit has succeeded on em yet");
+    if (out_mean_log_likelihood != nullptr) *out_mean_log_likelihood = em->mean_log_likelihood;
+    if (out_iterations != nullptr) *out_iterations = em->iterations;
+    if (out_converged != nullptr) *out_converged = em->converged ? 1 : 0;
+    return GMMOT_OK;
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,268 @@
+/* gmmot-color-transfer: colour transfer between two photographs with the MW2 transport map
+ * (Delon & Desolneux 2020, sections 6.1, 6.3 and 7.1), using only the public C API:
+ *   1. fit a K-component Gaussian mixture to the RGB pixels of each image (EM),
+ *   2. compute the MW2 plan between the two mixtures,
+ *   3. move every source pixel with T_mean (or T_rand), clip to [0, 1] and write a PNG.
+ *
+ * Usage: gmmot-color-transfer SOURCE TARGET OUTPUT [--k K] [--fit-points N | --fit-all]
+ *                             [--map mean|rand] [--seed S] [--threads T] [--shrink F]
+ * SOURCE and TARGET are PNG or JPEG files with RGB(A) pixels; OUTPUT is written as PNG.
+ * --shrink F first averages F x F pixel boxes (for quick runs). The program prints one summary
+ * line in the benchmark format of bench/. */
+#define _POSIX_C_SOURCE 199309L
+
+#include <gmmot/gmmot.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "image_io.h"
+
+typedef struct {
+  const char *source, *target, *output;
+  size_t k;
+  size_t fit_points; /* 0: all pixels */
+  int map_rand;
+  uint64_t seed;
+  int threads;
+  int shrink;
+} arguments;
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int usage(const char *message) {
+  if (message != NULL) fprintf(stderr, "gmmot-color-transfer: %s\n", message);
+  fprintf(stderr,
+          "usage: gmmot-color-transfer SOURCE TARGET OUTPUT [--k K] [--fit-points N | --fit-all]\n"
+          "                            [--map mean|rand] [--seed S] [--threads T] [--shrink F]\n");
+  return 2;
+}
+
+/* A positive integer option value, or 0 when it is not one. */
+static unsigned long long parse_count(const char *text) {
+  char *end = NULL;
+  unsigned long long v;
+  if (text == NULL || *text == '\0' || *text == '-') return 0;
+  v = strtoull(text, &end, 10);
+  return *end == '\0' ? v : 0;
+}
+
+static int parse(int argc, char **argv, arguments *a) {
+  int i, positional = 0;
+  memset(a, 0, sizeof *a);
+  a->k = 10;
+  a->fit_points = 100000;
+  a->threads = 0;
+  a->shrink = 1;
+  for (i = 1; i < argc; ++i) {
+    const char *arg = argv[i];
+    const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+      usage(NULL);
+      exit(0);
+    } else if (strcmp(arg, "--fit-all") == 0) {
+      a->fit_points = 0;
+    } else if (strcmp(arg, "--k") == 0 || strcmp(arg, "--fit-points") == 0 ||
+               strcmp(arg, "--seed") == 0 || strcmp(arg, "--threads") == 0 ||
+               strcmp(arg, "--shrink") == 0 || strcmp(arg, "--map") == 0) {
+      unsigned long long v;
+      if (value == NULL) return usage("an option is missing its value");
+      ++i;
+      if (strcmp(arg, "--map") == 0) {
+        if (strcmp(value, "mean") == 0) {
+          a->map_rand = 0;
+        } else if (strcmp(value, "rand") == 0) {
+          a->map_rand = 1;
+        } else {
+          return usage("--map must be mean or rand");
+        }
+        continue;
+      }
+      v = parse_count(value);
+      if (strcmp(arg, "--seed") == 0) {
+        if (v == 0 && strcmp(value, "0") != 0) return usage("--seed needs a non-negative integer");
+        a->seed = v;
+      } else if (strcmp(arg, "--threads") == 0) {
+        if (v == 0 && strcmp(value, "0") != 0) return usage("--threads needs an integer >= 0");
+        if (v > 1024) return usage("--threads must be at most 1024");
+        a->threads = (int)v;
+      } else if (v == 0) {
+        return usage("--k, --fit-points and --shrink need a positive integer");
+      } else if (strcmp(arg, "--k") == 0) {
+        a->k = (size_t)v;
+      } else if (strcmp(arg, "--fit-points") == 0) {
+        a->fit_points = (size_t)v;
+      } else {
+        if (v > 64) return usage("--shrink must be at most 64");
+        a->shrink = (int)v;
+      }
+    } else if (arg[0] == '-' && arg[1] == '-') {
+      fprintf(stderr, "gmmot-color-transfer: unknown option %s\n", arg);
+      return usage(NULL);
+    } else if (positional == 0) {
+      a->source = arg, ++positional;
+    } else if (positional == 1) {
+      a->target = arg, ++positional;
+    } else if (positional == 2) {
+      a->output = arg, ++positional;
+    } else {
+      return usage("too many file arguments");
+    }
+  }
+  return positional == 3 ? 0 : usage("SOURCE, TARGET and OUTPUT are required");
+}
+
+/* Reports a failed libgmmot call; returns 1. */
+static int fail(const char *what, int status) {
+  fprintf(stderr, "gmmot-color-transfer: %s failed: %s: %s\n", what, gmmot_status_string(status),
+          gmmot_last_error_message());
+  return 1;
+}
+
+/* Up to `count` pixels of `img` chosen by a seeded shuffle (all of them when count is 0 or
+ * larger than the image), as an n x 3 array. */
+static double *fit_sample(const rgb_image *img, size_t count, uint64_t seed, size_t *n_out) {
+  const size_t n = img->width * img->height;
+  size_t m = count == 0 || count >= n ? n : count, i;
+  double *out = (double *)malloc(m * 3 * sizeof(double));
+  if (out == NULL) return NULL;
+  if (m == n) {
+    memcpy(out, img->rgb, n * 3 * sizeof(double));
+  } else {
+    /* Floyd's algorithm would avoid the index array; a partial Fisher-Yates on indices is
+     * simpler and costs 8 bytes a pixel. */
+    size_t *idx = (size_t *)malloc(n * sizeof(size_t));
+    uint64_t s = seed * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull;
+    if (idx == NULL) {
+      free(out);
+      return NULL;
+    }
+    for (i = 0; i < n; ++i) idx[i] = i;
+    for (i = 0; i < m; ++i) {
+      size_t j, t;
+      s ^= s << 13, s ^= s >> 7, s ^= s << 17; /* xorshift64 */
+      j = i + (size_t)(s % (uint64_t)(n - i));
+      t = idx[i], idx[i] = idx[j], idx[j] = t;
+      memcpy(out + 3 * i, img->rgb + 3 * idx[i], 3 * sizeof(double));
+    }
+    free(idx);
+  }
+  *n_out = m;
+  return out;
+}
+
+static int fit(const arguments *a, const gmmot_options_t *opts, const rgb_image *img,
+               gmmot_gmm_t **out, uint64_t *iterations) {
+  gmmot_em_t *em = NULL;
+  size_t n = 0;
+  int status;
+  double *points = fit_sample(img, a->fit_points, a->seed, &n);
+  if (points == NULL) {
+    fprintf(stderr, "gmmot-color-transfer: out of memory\n");
+    return 1;
+  }
+  status = gmmot_em_create(opts, &em);
+  if (status < 0) {
+    free(points);
+    return fail("gmmot_em_create", status);
+  }
+  status = gmmot_em_fit(em, n, 3, points, NULL, out);
+  free(points);
+  if (status < 0) {
+    gmmot_em_destroy(em);
+    return fail("gmmot_em_fit", status);
+  }
+  gmmot_em_info(em, NULL, iterations, NULL);
+  gmmot_em_destroy(em);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  arguments a;
+  rgb_image src = {0, 0, NULL}, tgt = {0, 0, NULL};
+  gmmot_options_t *opts = NULL;
+  gmmot_gmm_t *g0 = NULL, *g1 = NULL;
+  gmmot_mw2_t *plan = NULL;
+  double *mapped = NULL;
+  double t0, t_fit0, t_fit1, t_mw2, t_map, mw2sq = 0.0;
+  uint64_t it0 = 0, it1 = 0;
+  size_t n, i;
+  int status, rc = 1;
+  char fit_text[32];
+
+  if (parse(argc, argv, &a) != 0) return 2;
+  t0 = now();
+  if (load_rgb(a.source, a.shrink, &src) != 0 || load_rgb(a.target, a.shrink, &tgt) != 0) goto done;
+
+  if ((status = gmmot_options_create(&opts)) < 0) {
+    rc = fail("gmmot_options_create", status);
+    goto done;
+  }
+  if ((status = gmmot_options_set_int(opts, GMMOT_OPT_EM_COMPONENTS, (int64_t)a.k)) < 0 ||
+      (status = gmmot_options_set_int(opts, GMMOT_OPT_EM_SEED, (int64_t)a.seed)) < 0 ||
+      (status = gmmot_options_set_int(opts, GMMOT_OPT_NUM_THREADS, a.threads)) < 0) {
+    rc = fail("gmmot_options_set_int", status);
+    goto done;
+  }
+
+  t_fit0 = now();
+  if (fit(&a, opts, &src, &g0, &it0) != 0) goto done;
+  t_fit1 = now();
+  if (fit(&a, opts, &tgt, &g1, &it1) != 0) goto done;
+  t_mw2 = now();
+  if ((status = gmmot_mw2_create(g0, g1, opts, &plan)) < 0) {
+    rc = fail("gmmot_mw2_create", status);
+    goto done;
+  }
+  gmmot_mw2_distance(plan, &mw2sq, NULL);
+  t_map = now();
+
+  n = src.width * src.height;
+  mapped = (double *)malloc(n * 3 * sizeof(double));
+  if (mapped == NULL) {
+    fprintf(stderr, "gmmot-color-transfer: out of memory\n");
+    goto done;
+  }
+  status = a.map_rand ? gmmot_mw2_map_rand(plan, n, src.rgb, a.seed, mapped, n * 3, opts)
+                      : gmmot_mw2_map_mean(plan, n, src.rgb, mapped, n * 3, opts);
+  if (status < 0) {
+    rc = fail(a.map_rand ? "gmmot_mw2_map_rand" : "gmmot_mw2_map_mean", status);
+    goto done;
+  }
+  for (i = 0; i < n * 3; ++i) mapped[i] = mapped[i] < 0.0 ? 0.0 : mapped[i] > 1.0 ? 1.0 : mapped[i];
+  {
+    const double t_write = now();
+    if (save_rgb_png(a.output, src.width, src.height, mapped) != 0) goto done;
+    if (a.fit_points == 0) {
+      strcpy(fit_text, "all");
+    } else {
+      snprintf(fit_text, sizeof fit_text, "%lu", (unsigned long)a.fit_points);
+    }
+    printf(
+        "case=colour_transfer impl=libgmmot n=src%lux%lu_tgt%lux%lu_d3_K%lu_fit-%s "
+        "seconds=%.6e extra=fit_src_s:%.4g;fit_tgt_s:%.4g;mw2_s:%.4g;map_s:%.4g;"
+        "mw2sq:%.17g;em_iters:%llu+%llu;map:%s;output:%s\n",
+        (unsigned long)src.width, (unsigned long)src.height, (unsigned long)tgt.width,
+        (unsigned long)tgt.height, (unsigned long)a.k, fit_text, now() - t0, t_fit1 - t_fit0,
+        t_mw2 - t_fit1, t_map - t_mw2, t_write - t_map, mw2sq, (unsigned long long)it0,
+        (unsigned long long)it1, a.map_rand ? "rand" : "mean", a.output);
+  }
+  rc = 0;
+
+done:
+  free(mapped);
+  gmmot_mw2_destroy(plan);
+  gmmot_gmm_destroy(g0);
+  gmmot_gmm_destroy(g1);
+  gmmot_options_destroy(opts);
+  free_rgb(&src);
+  free_rgb(&tgt);
+  return rc;
+}

@@ -1,0 +1,22 @@
+/* Image files for the colour-transfer example: PNG or JPEG in (stb_image), PNG out
+ * (stb_image_write), pixels as doubles in [0, 1]. */
+#ifndef GMMOT_EXAMPLES_IMAGE_IO_H
+#define GMMOT_EXAMPLES_IMAGE_IO_H
+
+#include <stddef.h>
+
+typedef struct {
+  size_t width, height;
+  double *rgb; /* width * height * 3, row-major, channels R, G, B in [0, 1] */
+} rgb_image;
+
+/* Loads an RGB or RGBA file (alpha ignored), averaging shrink x shrink boxes when shrink > 1.
+ * On failure prints a message naming the file and the reason and returns non-zero. */
+int load_rgb(const char *path, int shrink, rgb_image *out);
+
+/* Writes 8-bit RGB PNG; values are clipped to [0, 1] and rounded. Prints a message on failure. */
+int save_rgb_png(const char *path, size_t width, size_t height, const double *rgb);
+
+void free_rgb(rgb_image *img);
+
+#endif

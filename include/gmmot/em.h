@@ -1,0 +1,123 @@
+/* libgmmot: fitting a Gaussian mixture to points by expectation-maximisation (EM).
+ *
+ * A gmmot_em_t holds the fitting options (copied at creation), an optional progress callback,
+ * an interrupt flag and the summary of its last successful fit. gmmot_em_fit fits K components
+ * with full covariances to n weighted points in dimension d and returns a new mixture handle
+ * (gmmot/gmm.h).
+ *
+ * Method (scikit-learn's GaussianMixture, made scale-free, fused and blocked):
+ *  - initialisation by greedy k-means++ (2 + floor(ln K) candidates per centre, weighted by the
+ *    point weights) followed by up to 10 weighted Lloyd iterations, in double precision, with
+ *    libgmmot's own random generator seeded by GMMOT_OPT_EM_SEED; GMMOT_OPT_EM_INITIALIZATIONS
+ *    independent starts, the one with the highest final log-likelihood wins;
+ *  - covariances in Cholesky form, log-responsibilities by a max-shifted log-sum-exp (never a
+ *    density, so nothing under- or overflows); the E and M steps are fused over blocks of points
+ *    (no n x K matrix is kept) and the scatter matrices are accumulated around the current
+ *    means (no E[xx^T] - mu mu^T cancellation; for d > 4 the scatter skips responsibilities
+ *    below 2^-60, which are below rounding);
+ *  - the data are first centred and scaled by powers of two, so the fit does not depend on the
+ *    units; GMMOT_OPT_EM_REGULARIZATION r adds r s to every covariance diagonal, s the mean
+ *    per-dimension variance of the data (scale-free, unlike scikit-learn's absolute reg_covar);
+ *  - iteration t evaluates the mean log-likelihood l_t = sum_i w_i log p(x_i) / sum_i w_i of the
+ *    current mixture and stops when |l_t - l_{t-1}| <= GMMOT_OPT_EM_TOLERANCE * max(1, |l_t|)
+ *    (converged), or after GMMOT_OPT_EM_MAX_ITERATIONS M-steps (not converged; the mixture with
+ *    the highest l_t seen is returned with status GMMOT_W_NOT_CONVERGED). l_t never decreases
+ *    beyond rounding (a generalised-EM guard keeps a component's previous covariance when the
+ *    regularised update would lower the EM objective), except right after a re-seed (below).
+ * Degenerate data never crash or give NaN:
+ *  - a component whose weight falls below min(d + 1, m / (2K)) points of average weight (m the
+ *    points of positive weight) is dead: after an M-step the smallest dead component is
+ *    re-seeded at the point of lowest log-density, with the covariance of the heaviest
+ *    component, the two sharing their weights equally; at most K re-seeds per initialisation;
+ *    a dead component not re-seeded stays as a small regularised component (weight possibly 0);
+ *  - duplicate points and fewer distinct points than K give components that share a location
+ *    with covariance r s I; a covariance that is not safely positive definite (for instance
+ *    with r = 0 on such data) has its diagonal raised to at least 2^-40 s, then by factors of
+ *    100, until it is; identical points give components on that point with covariance about
+ *    r min((2^-50 max_j |x_j|)^2, 2^1000) I (r I at the origin).
+ * The fitted covariances are then validated like any gmmot_gmm_create input.
+ *
+ * Results are bit-identical for a given seed whatever GMMOT_OPT_NUM_THREADS (points are split
+ * into fixed blocks whose statistics are added in a fixed order); they may differ in the last
+ * bits between CPUs (vectorised kernels per instruction set).
+ *
+ * Thread rule: gmmot_em_interrupt may be called from any thread at any time. The other
+ * functions on one gmmot_em_t need exclusive access: do not call them from several threads at
+ * once (a second gmmot_em_fit while one runs on the same handle is refused with
+ * GMMOT_E_INVALID_ARGUMENT). Different handles are independent. */
+#ifndef GMMOT_EM_H
+#define GMMOT_EM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gmmot/export.h"
+#include "gmmot/gmm.h"
+#include "gmmot/options.h"
+
+GMMOT_BEGIN_DECLS
+
+/** Progress callback: called by gmmot_em_fit on the calling thread after every iteration with
+ *  the iteration number (the M-steps done so far in the current initialisation: 0 for the
+ *  k-means start, restarting at 0 for each initialisation) and the mean log-likelihood l of the
+ *  mixture of that iteration. Return 0 to continue, non-zero to cancel the fit
+ *  (GMMOT_E_CANCELLED). It must not call gmmot_em_fit on the same handle. */
+typedef int (*gmmot_progress_fn)(void *user_data, uint64_t iteration, double value);
+
+typedef struct gmmot_em gmmot_em_t;
+
+/** Create an EM object. Options read and copied now (later changes to opts have no effect):
+ *  GMMOT_OPT_EM_COMPONENTS (K), GMMOT_OPT_EM_TOLERANCE, GMMOT_OPT_EM_MAX_ITERATIONS,
+ *  GMMOT_OPT_EM_REGULARIZATION, GMMOT_OPT_EM_INITIALIZATIONS, GMMOT_OPT_EM_SEED and
+ *  GMMOT_OPT_NUM_THREADS (NULL: all defaults). *out receives the handle (free it with
+ *  gmmot_em_destroy).
+ *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (out NULL), GMMOT_E_OUT_OF_MEMORY. On error *out
+ *  is untouched. @since 0.2 */
+GMMOT_API int gmmot_em_create(const gmmot_options_t *opts, gmmot_em_t **out) GMMOT_NOEXCEPT;
+
+/** Destroy an EM object; NULL is a no-op. Not while a fit runs on it. @since 0.2 */
+GMMOT_API void gmmot_em_destroy(gmmot_em_t *em) GMMOT_NOEXCEPT;
+
+/** Set (fn non-NULL) or remove (fn NULL) the progress callback; user_data is passed to it
+ *  unchanged and is borrowed (it must stay valid while a fit may call fn).
+ *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (em NULL, or a fit is running on em).
+ *  @since 0.2 */
+GMMOT_API int gmmot_em_set_progress(gmmot_em_t *em, gmmot_progress_fn fn,
+                                    void *user_data) GMMOT_NOEXCEPT;
+
+/** Ask the running fit on em, or the next one if none runs, to stop: sets an atomic flag that
+ *  the fit checks at least once per block of points and returns GMMOT_E_CANCELLED; the flag is
+ *  cleared when a fit returns GMMOT_E_CANCELLED. Safe from any thread, and from the progress
+ *  callback.
+ *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (em NULL). @since 0.2 */
+GMMOT_API int gmmot_em_interrupt(gmmot_em_t *em) GMMOT_NOEXCEPT;
+
+/** Fit a K-component mixture to n points in dimension d (method above).
+ *  points: n x d row-major, finite. weights: n finite values >= 0, not all 0, any scale (only
+ *  their ratios matter), or NULL for all 1. Both are borrowed for the call.
+ *  *out receives a new mixture handle (free it with gmmot_gmm_destroy) with K components (some
+ *  may have weight 0, see degenerate data above).
+ *  Status: GMMOT_OK (converged); GMMOT_W_NOT_CONVERGED (GMMOT_OPT_EM_MAX_ITERATIONS reached;
+ *  *out is written); GMMOT_E_INVALID_ARGUMENT (em, points or out NULL; a fit already running
+ *  on em); GMMOT_E_DIMENSION (n = 0 or d = 0); GMMOT_E_TOO_LARGE (n*d or K*d*d overflows);
+ *  GMMOT_E_NONFINITE (NaN or infinity; the message names points[i][j] or weights[i]);
+ *  GMMOT_E_WEIGHTS (a negative weight, naming weights[i], or all weights 0);
+ *  GMMOT_E_CANCELLED (progress callback or gmmot_em_interrupt); GMMOT_E_OVERFLOW (the data
+ *  spread over more than about 1e154, so the covariances are not representable);
+ *  GMMOT_E_OUT_OF_MEMORY. On error *out is untouched and gmmot_em_info keeps describing the
+ *  previous successful fit. @since 0.2 */
+GMMOT_API int gmmot_em_fit(gmmot_em_t *em, size_t n, size_t d, const double *points,
+                           const double *weights, gmmot_gmm_t **out) GMMOT_NOEXCEPT;
+
+/** Summary of the last successful gmmot_em_fit (status GMMOT_OK or GMMOT_W_NOT_CONVERGED) on
+ *  em: the mean log-likelihood l of the returned mixture (as above, per unit weight), the number
+ *  of M-steps of the winning initialisation, and 1 if it converged, else 0. Any output pointer
+ *  may be NULL.
+ *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (em NULL, or no fit has succeeded on em yet).
+ *  @since 0.2 */
+GMMOT_API int gmmot_em_info(const gmmot_em_t *em, double *out_mean_log_likelihood,
+                            uint64_t *out_iterations, int *out_converged) GMMOT_NOEXCEPT;
+
+GMMOT_END_DECLS
+
+#endif /* GMMOT_EM_H */

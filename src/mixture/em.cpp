@@ -1,0 +1,419 @@
+// EM for Gaussian mixtures with full covariances (numerics.md D.4). The structure follows
+// scikit-learn's GaussianMixture (Cholesky parametrisation, log-determinant from the diagonal,
+// max-shifted log-sum-exp), with the E and M steps fused and blocked (em_kernel.cpp) and a
+// k-means++ initialisation (kmeans_init.cpp).
+//
+// Everything runs on a normalised copy of the data (em_detail.hpp): centred, and scaled by
+// powers of two to a mean per-dimension variance s in [1, 4). The fitted mixture is mapped back
+// exactly (means 2^a (c + 2^b mu), covariances 4^(a+b) S) and the log-likelihood is shifted by the
+// Jacobian, so the fit does not depend on the units of the data, and data of any magnitude
+// neither overflows nor underflows.
+//
+// One iteration t = 0, 1, ...: a pass over the data with the parameters theta_t gives the mean
+// log-likelihood l_t = sum_i w_i log p(x_i) / sum_i w_i and the sufficient statistics; the run
+// stops when |l_t - l_{t-1}| <= tol max(1, |l_t|) (converged, theta_t returned) or when t reaches
+// max_iterations (theta_t returned, not converged); otherwise the M-step gives theta_{t+1}:
+//  - weights pi_k = n_k / sum n, means mu_k + s1_k / n_k;
+//  - covariance candidate S_k + r s I, S_k the weighted scatter around the new mean and r the
+//    regularization option. If S_k + r s I is not safely positive definite (Cholesky fails or a
+//    squared pivot is below 2^-44 times the largest diagonal entry), the added diagonal is raised
+//    to at least 2^-40 max(s, max diag S_k) and multiplied by 100 until it is;
+//  - a generalised-EM guard keeps the previous covariance when it gives the component a higher
+//    expected complete log-likelihood, log det C + tr(C^-1 S_k) lower, than the candidate. With
+//    r = 0 the candidate is the exact maximiser and the guard never fires; with r > 0 it makes
+//    every step increase the objective of EM, so the log-likelihood never decreases (to rounding)
+//    except at the iterations that re-seed a component (below), which are reported.
+//
+// Degenerate data. A component is dead when its weight n_k, counted in points of average weight,
+// is below c_min = min(d + 1, m / (2K)) (m the points of positive weight): it explains too few
+// points to estimate a covariance. After each M-step, if a component is dead, the one with the
+// smallest n_k (lowest index on ties) is re-seeded: its mean moves to the point of lowest
+// log-density under theta_t (lowest index on ties), it takes the covariance of the heaviest
+// component, and the two share equally the sum of their weights. At most K re-seeds happen per
+// initialisation, and the convergence test skips the iteration after a re-seed. A dead component
+// that is not re-seeded stays as a regularised tiny component (its M-step as above; with n_k = 0
+// it keeps its parameters and gets weight 0). So:
+//  - duplicate points and fewer distinct points than K give components that share a location
+//    with covariance r s I (the raised diagonal above when r = 0);
+//  - all points identical: the data scale s is then taken as (2^-50 max|x_j|)^2, at most 2^1000
+//    (1 at the origin), and every component sits on the point with covariance r s I;
+//  - a component that collapses onto a few points keeps covariance S_k + r s I, never singular.
+// Nothing in the fit produces NaN: every covariance that is used has a Cholesky factor.
+#include "mixture/em.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "linalg/covariance_factor.hpp"
+#include "linalg/dense.hpp"
+#include "mixture/em_detail.hpp"
+#include "util/parallel.hpp"
+#include "util/sizes.hpp"
+#include "util/team.hpp"
+
+namespace gmmot {
+namespace {
+
+using em::Data;
+using em::Params;
+using em::Stats;
+
+constexpr double kLn2 = 0.69314718055994530942;
+
+void check_options(const EmOptions &o) {
+  if (o.components == 0) fail(Errc::Dimension, "K is 0 (at least one component)");
+  if (o.components > (std::size_t{1} << 31))
+    fail(Errc::TooLarge, "K = " + std::to_string(o.components) + " is too large");
+  if (!(o.tolerance >= 0) || !std::isfinite(o.tolerance))
+    fail(Errc::InvalidArgument, "tolerance is " + fmt(o.tolerance) + " (must be finite and >= 0)");
+  if (o.max_iterations == 0) fail(Errc::InvalidArgument, "max_iterations is 0 (at least 1)");
+  if (!(o.regularization >= 0) || !std::isfinite(o.regularization)) {
+    fail(Errc::InvalidArgument,
+         "regularization is " + fmt(o.regularization) + " (must be finite and >= 0)");
+  }
+  if (o.initializations == 0) fail(Errc::InvalidArgument, "initializations is 0 (at least 1)");
+}
+
+// Sub-block size: 256 points, fewer for large K so the K x block scratch stays near 128 KiB.
+std::size_t block_size(std::size_t k) {
+  if (k <= 64) return 256;
+  return std::max<std::size_t>(16, (16384 / k) & ~std::size_t{7});
+}
+
+// x 2^e, exact unless the result is subnormal (two factors, so 2^e itself never overflows).
+struct Pow2 {
+  double a, b;
+  explicit Pow2(int e) : a(std::ldexp(1.0, e / 2)), b(std::ldexp(1.0, e - e / 2)) {}
+  double operator()(double x) const { return x * a * b; }
+};
+
+Data prepare(std::size_t n, std::size_t d, const double *points, const double *weights,
+             std::size_t k) {
+  if (n == 0) fail(Errc::Dimension, "n is 0 (at least one point)");
+  checked_dim(d);
+  checked_mul(n, d, "n*d");
+  checked_mul(checked_mul(k, d, "K*d"), d, "K*d*d");
+  require_finite(points, n * d, "points", d);
+  double wmax = 0;
+  if (weights != nullptr) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string entry = "weights[" + std::to_string(i) + "]";
+      if (!std::isfinite(weights[i]))
+        fail(Errc::NonFinite, entry + " is " + fmt(weights[i]) + " (must be finite)");
+      if (weights[i] < 0)
+        fail(Errc::Weights, entry + " is " + fmt(weights[i]) + " (weights must be >= 0)");
+      wmax = std::max(wmax, weights[i]);
+    }
+    if (wmax == 0) fail(Errc::Weights, "weights are all zero (at least one must be positive)");
+  }
+  Data data;
+  data.n = n;
+  data.d = d;
+  data.soa = d <= em::kSmallDim;
+  data.block = block_size(k);
+  data.nblocks = (n + data.block - 1) / data.block;
+  data.chunk_blocks = std::max<std::size_t>(1, 4096 / data.block);
+  data.nchunks = (data.nblocks + data.chunk_blocks - 1) / data.chunk_blocks;
+  const std::size_t np = data.padded();
+  data.w.assign(np, 0.0);
+  const Pow2 down_w(weights != nullptr ? -std::ilogb(wmax) : 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    data.w[i] = weights != nullptr ? down_w(weights[i]) : 1.0;
+    if (data.w[i] > 0) {
+      ++data.positive;
+      data.total_weight += data.w[i];
+    }
+  }
+  // Scale by 2^-exp_a to |x| < 1, centre, then scale to mean variance in [1, 4).
+  // (Points of weight 0 take no part in the fit, nor in its scaling.)
+  double amax = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    if (data.w[i] > 0)
+      for (std::size_t j = 0; j < d; ++j) amax = std::max(amax, std::fabs(points[i * d + j]));
+  data.exp_a = amax > 0 ? std::ilogb(amax) + 1 : 0;
+  const Pow2 down_a(-data.exp_a);
+  std::vector<double> c(d, 0.0);
+  for (std::size_t i = 0; i < n; ++i)
+    if (data.w[i] > 0)
+      for (std::size_t j = 0; j < d; ++j) c[j] += data.w[i] * down_a(points[i * d + j]);
+  for (auto &v : c) v /= data.total_weight;
+  double var = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!(data.w[i] > 0)) continue;
+    double s = 0;
+    for (std::size_t j = 0; j < d; ++j) {
+      const double t = down_a(points[i * d + j]) - c[j];
+      s += t * t;
+    }
+    var += data.w[i] * s;
+  }
+  var /= data.total_weight * static_cast<double>(d);
+  double cmax = 0;
+  for (double v : c) cmax = std::max(cmax, std::fabs(v));
+  // A spread below 2^-50 max|c_j| is rounding noise (identical points): the scale is then
+  // 2^-50 max|c_j|, at most 2^500 in the data's units so that covariances stay representable.
+  double sd = std::sqrt(var);
+  const double noise_sd = std::ldexp(cmax, -50);
+  if (!(sd > noise_sd)) {
+    // Centre on a point of the data, so identical points become exactly 0.
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!(data.w[i] > 0)) continue;
+      for (std::size_t j = 0; j < d; ++j) c[j] = down_a(points[i * d + j]);
+      break;
+    }
+    sd = noise_sd > 0 ? noise_sd : 1.0;
+    if (std::ilogb(sd) + data.exp_a > 500) sd = std::ldexp(1.0, 500 - data.exp_a);
+  }
+  data.exp_s = std::ilogb(sd);
+  data.scale2 = std::ldexp(sd * sd, -2 * data.exp_s);
+  data.centre = c;
+  data.x.assign(np * d, 0.0);
+  const Pow2 down_s(-data.exp_s);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!(data.w[i] > 0)) continue;  // stays at the origin, like the padding
+    const std::size_t b = i / data.block, p = i % data.block;
+    for (std::size_t j = 0; j < d; ++j) {
+      const double v = down_s(down_a(points[i * d + j]) - c[j]);
+      if (data.soa)
+        data.x[(b * d + j) * data.block + p] = v;
+      else
+        data.x[(b * data.block + p) * d + j] = v;
+    }
+  }
+  return data;
+}
+
+// f(L, S) = log det(L L^T) + tr((L L^T)^-1 S): the M-step objective of one component's covariance
+// (to be minimised), S symmetric column-major.
+double cov_objective(int d, const double *l, const double *s, std::vector<double> &tmp) {
+  const std::size_t dd = static_cast<std::size_t>(d) * d;
+  tmp.assign(s, s + dd);
+  linalg::trsm_lower(true, false, d, l, tmp.data());  // L^-1 S
+  linalg::trsm_lower(false, true, d, l, tmp.data());  // L^-1 S L^-T
+  double f = 0;
+  for (int j = 0; j < d; ++j) f += 2 * std::log(l[j * d + j]) + tmp[j * d + j];
+  return f;
+}
+
+// Lower Cholesky factor of S + reg I into l (column-major), raising reg as documented above.
+void regularised_cholesky(int d, const double *s, double reg, double scale2, double *l) {
+  const std::size_t dd = static_cast<std::size_t>(d) * d;
+  double smax = 0;
+  for (int j = 0; j < d; ++j) smax = std::max(smax, s[j * d + j]);
+  const double floor_reg = std::ldexp(std::max(scale2, smax), -40);
+  for (int attempt = 0;; ++attempt) {
+    std::copy(s, s + dd, l);
+    double dmax = 0;
+    for (int j = 0; j < d; ++j) {
+      l[j * d + j] += reg;
+      dmax = std::max(dmax, l[j * d + j]);
+    }
+    bool ok = linalg::cholesky_lower(d, l);
+    for (int j = 0; ok && j < d; ++j) {
+      const double p = l[j * d + j];
+      ok = std::isfinite(p) && p * p >= std::ldexp(dmax, -44);
+    }
+    if (ok) return;
+    if (attempt > 200) fail(Errc::Internal, "no positive definite regularised covariance");
+    reg = std::max(100 * reg, floor_reg);
+  }
+}
+
+class Fit {
+ public:
+  Fit(const Data &data, const EmOptions &o, Team &team)
+      : data_(data),
+        o_(o),
+        team_(team),
+        k_(o.components),
+        d_(data.d),
+        reg_(o.regularization * data.scale2),
+        kernel_(data, o.components) {
+    const double c_min = std::min(static_cast<double>(d_ + 1), static_cast<double>(data.positive) /
+                                                                   (2.0 * static_cast<double>(k_)));
+    n_min_ = c_min * data.total_weight / static_cast<double>(data.positive);
+    ll_shift_ = -static_cast<double>(d_) * (data.exp_a + data.exp_s) * kLn2;
+  }
+
+  struct Outcome {
+    Params params;
+    double ll = 0;       // mean log-likelihood in the data's units
+    double ll_norm = 0;  // the same for the normalised data (compared exactly across scalings)
+    std::uint64_t iterations = 0;
+    bool converged = false;
+    std::size_t reseeded = 0;
+  };
+
+  Outcome run(std::uint64_t stream) {
+    Outcome out;
+    std::vector<double> centres;
+    Stats st;
+    em::kmeans_init(data_, k_, o_.seed, stream, team_, o_.interrupt, centres, st);
+    Params p;
+    p.k = k_;
+    p.d = d_;
+    p.weight.assign(k_, 0.0);
+    p.mean = centres;
+    p.chol.assign(k_ * d_ * d_, 0.0);
+    for (std::size_t c = 0; c < k_; ++c)  // for clusters left empty: the data scale
+      for (std::size_t j = 0; j < d_; ++j)
+        p.chol[c * d_ * d_ + j * d_ + j] = std::sqrt(data_.scale2);
+    m_step(st, p, false, nullptr);
+
+    std::size_t budget = k_;
+    bool reseeded_last = true;
+    double prev = 0;
+    bool have_best = false;
+    for (std::uint64_t t = 0;; ++t) {
+      em::check_interrupt(o_.interrupt);
+      const bool last = t >= o_.max_iterations;
+      kernel_.pass(p, !last, team_, o_.interrupt, st);
+      const double ll_norm = st.ll() / data_.total_weight, ll = ll_norm + ll_shift_;
+      if (o_.progress && o_.progress(t, ll)) {
+        fail(Errc::Cancelled,
+             "cancelled by the progress callback at iteration " + std::to_string(t));
+      }
+      if (!have_best || ll_norm >= out.ll_norm) {  // ties: the later, more settled iterate
+        have_best = true;
+        out.params = p;
+        out.ll = ll;
+        out.ll_norm = ll_norm;
+      }
+      out.iterations = t;
+      if (t > 0 && !reseeded_last &&
+          std::fabs(ll_norm - prev) <= o_.tolerance * std::max(1.0, std::fabs(ll))) {
+        out.converged = true;
+        break;
+      }
+      if (last) break;
+      std::size_t reseed = 0;
+      reseeded_last = m_step(st, p, true, budget > 0 ? &reseed : nullptr);
+      if (reseeded_last) {
+        --budget;
+        ++out.reseeded;
+      }
+      prev = ll_norm;
+    }
+    return out;
+  }
+
+ private:
+  // theta <- M-step(st) (guard: the generalised-EM covariance guard; reseed: allowed to re-seed
+  // one dead component). Returns whether it re-seeded.
+  bool m_step(const Stats &st, Params &p, bool guard, std::size_t *reseed) {
+    const std::size_t k = k_, d = d_, dd = d * d;
+    const int di = static_cast<int>(d);
+    double total = 0;
+    for (std::size_t c = 0; c < k; ++c) total += st.n[c];
+    std::vector<double> s(dd), cand(dd), tmp;
+    for (std::size_t c = 0; c < k; ++c) {
+      const double nk = st.n[c];
+      double *mu = p.mean.data() + c * d, *l = p.chol.data() + c * dd;
+      if (!(nk > 0) || !(total > 0)) {
+        p.weight[c] = 0;
+        continue;
+      }
+      std::vector<double> delta(d);
+      bool finite = true;
+      for (std::size_t j = 0; j < d; ++j) {
+        delta[j] = st.s1[c * d + j] / nk;
+        finite = finite && std::isfinite(delta[j]);
+      }
+      for (std::size_t j = 0; j < d; ++j)
+        for (std::size_t i = j; i < d; ++i) {
+          const double v = st.s2[c * dd + i + j * d] / nk - delta[i] * delta[j];
+          s[i + j * d] = v;
+          s[j + i * d] = v;
+          finite = finite && std::isfinite(v);
+        }
+      p.weight[c] = nk / total;
+      if (!finite) continue;  // cannot happen with finite data; keep the old mean and factor
+      for (std::size_t j = 0; j < d; ++j) mu[j] += delta[j];
+      regularised_cholesky(di, s.data(), reg_, data_.scale2, cand.data());
+      if (guard &&
+          cov_objective(di, l, s.data(), tmp) < cov_objective(di, cand.data(), s.data(), tmp))
+        continue;  // the previous covariance is better for this component: keep it
+      std::copy(cand.begin(), cand.end(), l);
+    }
+    if (reseed == nullptr || st.worst_index == SIZE_MAX) return false;
+    std::size_t dead = SIZE_MAX, heavy = 0;
+    for (std::size_t c = 0; c < k; ++c) {
+      if (st.n[c] < n_min_ && (dead == SIZE_MAX || st.n[c] < st.n[dead])) dead = c;
+      if (p.weight[c] > p.weight[heavy]) heavy = c;
+    }
+    if (dead == SIZE_MAX || dead == heavy) return false;
+    for (std::size_t j = 0; j < d; ++j) p.mean[dead * d + j] = data_.coord(st.worst_index, j);
+    std::copy(p.chol.begin() + heavy * dd, p.chol.begin() + (heavy + 1) * dd,
+              p.chol.begin() + dead * dd);
+    const double share = 0.5 * (p.weight[heavy] + p.weight[dead]);
+    p.weight[heavy] = share;
+    p.weight[dead] = share;
+    *reseed = dead;
+    return true;
+  }
+
+  const Data &data_;
+  const EmOptions &o_;
+  Team &team_;
+  std::size_t k_, d_;
+  double reg_;
+  em::Kernel kernel_;
+  double n_min_ = 0, ll_shift_ = 0;
+};
+
+}  // namespace
+
+EmResult fit_gmm_em(std::size_t n, std::size_t d, const double *points, const double *weights,
+                    const EmOptions &options) {
+  check_options(options);
+  const Data data = prepare(n, d, points, weights, options.components);
+  Team team(resolve_threads(options.threads));
+  Fit fit(data, options, team);
+  Fit::Outcome best;
+  bool have = false;
+  for (unsigned init = 0; init < options.initializations; ++init) {
+    Fit::Outcome o = fit.run(init);
+    if (!have || o.ll_norm > best.ll_norm) {
+      best = std::move(o);
+      have = true;
+    }
+  }
+  // Back to the units of the data.
+  const std::size_t k = options.components, dd = d * d;
+  const int e = data.exp_a + data.exp_s;
+  std::vector<double> means(k * d), covs(k * dd);
+  for (std::size_t c = 0; c < k; ++c) {
+    const double *l = best.params.chol.data() + c * dd;
+    for (std::size_t j = 0; j < d; ++j) {
+      means[c * d + j] = std::ldexp(
+          data.centre[j] + std::ldexp(best.params.mean[c * d + j], data.exp_s), data.exp_a);
+      for (std::size_t i = j; i < d; ++i) {
+        double v = 0;
+        for (std::size_t m = 0; m <= j; ++m) v += l[i + m * d] * l[j + m * d];
+        v = std::ldexp(v, 2 * e);
+        covs[c * dd + i * d + j] = v;
+        covs[c * dd + j * d + i] = v;
+      }
+    }
+  }
+  for (std::size_t i = 0; i < covs.size(); ++i) {
+    if (!std::isfinite(covs[i]) || (i < means.size() && !std::isfinite(means[i]))) {
+      fail(Errc::Overflow,
+           "the fitted covariances are not representable in double precision "
+           "(the data spread over more than about 1e154)");
+    }
+  }
+  EmResult r;
+  std::string warning;
+  r.gmm.emplace(k, d, best.params.weight.data(), means.data(), covs.data(), &warning);
+  r.mean_log_likelihood = best.ll;
+  r.iterations = best.iterations;
+  r.converged = best.converged;
+  r.reseeded = best.reseeded;
+  return r;
+}
+
+}  // namespace gmmot

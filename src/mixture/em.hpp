@@ -1,0 +1,51 @@
+// Fitting a Gaussian mixture to weighted points by expectation-maximisation (numerics.md D.4):
+// k-means++ initialisation, fused and blocked E and M steps (no N x K matrix is kept), parallel
+// over fixed blocks of points with per-block statistics reduced in a fixed order, so a given
+// seed gives bit-identical results for any number of threads.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+#include "mixture/gmm.hpp"
+
+namespace gmmot {
+
+struct EmOptions {
+  std::size_t components = 10;  // K
+  double tolerance = 1e-6;      // stop when |l_t - l_{t-1}| <= tolerance * max(1, |l_t|),
+                                // l the mean (weighted) log-likelihood per point
+  std::uint64_t max_iterations = 300;
+  double regularization = 1e-6;  // added to covariance diagonals, times the mean variance
+                                 // of the data per dimension (scale-free)
+  unsigned initializations = 1;  // independent k-means++ starts; the best final l wins
+  std::uint64_t seed = 0;
+  unsigned threads = 1;
+  // Called after every iteration on the calling thread; returning true cancels (Errc::Cancelled).
+  std::function<bool(std::uint64_t iteration, double mean_log_likelihood)> progress;
+  // Set from any thread to cancel (Errc::Cancelled) at the next check (at least once per block).
+  const std::atomic<bool> *interrupt = nullptr;
+};
+
+struct EmResult {
+  std::optional<Gmm> gmm;          // always set on return
+  double mean_log_likelihood = 0;  // of the returned mixture, sum_i w_i log p(x_i) / sum_i w_i
+  std::uint64_t iterations = 0;
+  bool converged = false;    // false: max_iterations reached (the best iterate returned)
+  std::size_t reseeded = 0;  // components that collapsed or emptied and were re-seeded
+};
+
+// points: n x d row-major; weights: n non-negative finite (nullptr = all 1), not all zero.
+// Errors: Errc::Dimension (n = 0, d = 0, K = 0), Errc::TooLarge (n*d or K*d*d overflows),
+// Errc::NonFinite naming points[i][j] or weights[i], Errc::Weights, Errc::InvalidArgument for bad
+// options, Errc::Cancelled, Errc::Overflow (data spread so wide that the covariances are not
+// representable).
+// Fewer distinct points than K, duplicates and collapsing components never give NaN: see
+// em.cpp for the re-seeding and regularisation rules.
+EmResult fit_gmm_em(std::size_t n, std::size_t d, const double *points, const double *weights,
+                    const EmOptions &options);
+
+}  // namespace gmmot

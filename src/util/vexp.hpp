@@ -1,0 +1,59 @@
+// A vectorised exp on 4 doubles (GCC/Clang vector extensions), for the hot loops that take many
+// exponentials: Sinkhorn's log-sum-exps, the posteriors of the transport maps. glibc's exp is
+// scalar. Every helper is always inlined, so it is compiled for the instruction set of the
+// GMMOT_CLONES clone that calls it (util/simd.hpp).
+#pragma once
+
+#include <cstring>
+
+#include "util/simd.hpp"
+
+// GCC notes that passing 32-byte vectors by value has an ABI that depends on -mavx; the
+// helpers below are always inlined, so no call ever crosses such an ABI boundary. (Not popped:
+// GCC emits this warning at the end of the translation unit.)
+#if defined(__GNUC__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+
+namespace gmmot::vexp {
+
+typedef double v4d __attribute__((vector_size(32)));
+typedef unsigned long long v4u __attribute__((vector_size(32)));
+
+GMMOT_INLINE v4d splat(double x) { return v4d{x, x, x, x}; }
+
+GMMOT_INLINE v4d load(const double *p) {
+  v4d v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+GMMOT_INLINE void store(double *p, const v4d &v) { std::memcpy(p, &v, sizeof v); }
+
+// exp(x) within 2 ulp (1.8 measured) for x in [-708, 709], and 0 below -708 (including -inf),
+// where exp(x) < 3.4e-308: such a term is negligible in a log-sum-exp that contains a 1.
+// Cody-Waite reduction x = n ln2 + r with |r| <= ln2 / 2 (ln2 split in 32 + 53 bits so that
+// n ln2_hi is exact), the Taylor polynomial of degree 13 (truncation < 5e-18 relative), and 2^n
+// built in the exponent field: t = x log2(e) + 1.5 2^52 + 1023 holds n + 1023 in its low bits.
+// A NaN lane gives exp(-708), not NaN: callers keep NaN out of their arguments.
+GMMOT_INLINE v4d exp4(const v4d &x) {
+  const v4d lo = splat(-708.0), hi = splat(709.0), shift = splat(0x1.8p52 + 1023);
+  v4d xc = x > lo ? x : lo;  // written as max(x, lo) and min(xc, hi): one instruction each
+  xc = xc < hi ? xc : hi;
+  const v4d t = xc * 1.4426950408889634 + shift;
+  const v4d n = t - shift;
+  const v4d r = (xc - n * 6.93147180369123816490e-01) - n * 1.90821492927058770002e-10;
+  // sum_k r^k / k! for k <= 13 by Estrin's scheme: a dependency chain of depth 5 instead of
+  // Horner's 13, so that successive vectors overlap in the pipeline.
+  const v4d r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+  const v4d q0 = r + 1.0, q1 = r * (1.0 / 6) + 0.5, q2 = r * (1.0 / 120) + 1.0 / 24;
+  const v4d q3 = r * (1.0 / 5040) + 1.0 / 720, q4 = r * (1.0 / 362880) + 1.0 / 40320;
+  const v4d q5 = r * (1.0 / 39916800) + 1.0 / 3628800;
+  const v4d q6 = r * (1.0 / 6227020800) + 1.0 / 479001600;
+  const v4d s0 = q1 * r2 + q0, s1 = q3 * r2 + q2, s2 = q5 * r2 + q4;
+  const v4d p = (q6 * r4 + s2) * r8 + (s1 * r4 + s0);
+  const v4d two_n = reinterpret_cast<v4d>(reinterpret_cast<v4u>(t) << 52);
+  return x < lo ? splat(0.0) : p * two_n;
+}
+
+}  // namespace gmmot::vexp
