@@ -71,6 +71,7 @@ class SpanningTree {
   void screen_x(int n) { xf_[n] = screened(x_[n], static_cast<std::size_t>(n) < n0_ ? -1.0 : 1.0); }
   void pivot(std::size_t i, std::size_t jj);
   SimplexOutput result(std::uint64_t iterations) const;
+  std::vector<int> preorder() const;
   bool finish();
 #ifdef GMMOT_NS_VALIDATE  // debugging aid: -DGMMOT_NS_VALIDATE checks the tree after each pivot
   void validate(const char *where) const;
@@ -308,7 +309,7 @@ SpanningTree::Best SpanningTree::scan_range(std::size_t pos, std::size_t count, 
       const std::size_t len = std::min(n1_ - j, count);
       const RowMin<float> r =
           row_min_key_f(cf_.data() + i * n1_ + j, xd + j, sd != nullptr ? sd + j : nullptr, len,
-                        xf_[i], sf_[i], 0.0f, bound);
+                        xf_[i], sf_[i], bound);
       if (r.index < len) {
         bound = r.key;
         best = {static_cast<double>(r.key), i, j + r.index, true};
@@ -610,6 +611,23 @@ void SpanningTree::pivot(std::size_t i_index, std::size_t jj) {
   update_potentials(u_in, x_before);
 }
 
+// The nodes below the root, parents before children.
+std::vector<int> SpanningTree::preorder() const {
+  std::vector<int> order;
+  order.reserve(n0_ + n1_);
+  for (int n = node_[root_].first_child; n != kNone;) {
+    order.push_back(n);
+    if (node_[n].first_child != kNone) {
+      n = node_[n].first_child;
+      continue;
+    }
+    while (n != kNone && node_[n].next_sib == kNone)
+      n = node_[n].parent == root_ ? kNone : node_[n].parent;
+    if (n != kNone) n = node_[n].next_sib;
+  }
+  return order;
+}
+
 SimplexOutput SpanningTree::result(std::uint64_t iterations) const {
   SimplexOutput out;
   out.iterations = iterations;
@@ -623,18 +641,7 @@ SimplexOutput SpanningTree::result(std::uint64_t iterations) const {
   // Tree flows from the supplies, leaves first: the flow on the arc above a node is the net
   // supply of its subtree.
   const std::size_t nodes = n0_ + n1_ + 1;
-  std::vector<int> order;
-  order.reserve(nodes);
-  for (int n = node_[root_].first_child; n != kNone;) {
-    order.push_back(n);
-    if (node_[n].first_child != kNone) {
-      n = node_[n].first_child;
-      continue;
-    }
-    while (n != kNone && node_[n].next_sib == kNone)
-      n = node_[n].parent == root_ ? kNone : node_[n].parent;
-    if (n != kNone) n = node_[n].next_sib;
-  }
+  const std::vector<int> order = preorder();
   if (order.size() + 1 != nodes) fail(Errc::Internal, "network simplex: the tree is not spanning");
   std::vector<double> net(nodes, 0.0);
   double mass = 0.0;
@@ -683,17 +690,7 @@ bool SpanningTree::finish() {
 void SpanningTree::validate(const char *where) const {
   const std::size_t nodes = n0_ + n1_ + 1;
   std::vector<int> sz(nodes, 1);
-  std::vector<int> order;
-  for (int n = node_[root_].first_child; n != kNone;) {
-    order.push_back(n);
-    if (node_[n].first_child != kNone) {
-      n = node_[n].first_child;
-      continue;
-    }
-    while (n != kNone && node_[n].next_sib == kNone)
-      n = node_[n].parent == root_ ? kNone : node_[n].parent;
-    if (n != kNone) n = node_[n].next_sib;
-  }
+  const std::vector<int> order = preorder();
   if (order.size() + 1 != nodes) fail(Errc::Internal, std::string(where) + ": not spanning");
   for (auto it = order.rbegin(); it != order.rend(); ++it) sz[node_[*it].parent] += sz[*it];
   for (std::size_t n = 0; n + 1 < nodes; ++n) {

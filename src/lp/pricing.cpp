@@ -104,15 +104,10 @@ GMMOT_CLONES RowMin<double> row_min_key(const double *c, const double *xd, const
 }
 
 GMMOT_CLONES RowMin<float> row_min_key_f(const float *c, const float *xd, const float *sd,
-                                         std::size_t n, float xi, float si, float tol,
-                                         float bound) {
-  if (tol == 0.0f) {
-    return sd != nullptr
-               ? segment_min<float, 8, true, false>(c, xd, sd, n, 1.0f, xi, si, tol, bound)
-               : segment_min<float, 8, false, false>(c, xd, sd, n, 1.0f, xi, si, tol, bound);
-  }
-  return sd != nullptr ? segment_min<float, 8, true>(c, xd, sd, n, 1.0f, xi, si, tol, bound)
-                       : segment_min<float, 8, false>(c, xd, sd, n, 1.0f, xi, si, tol, bound);
+                                         std::size_t n, float xi, float si, float bound) {
+  return sd != nullptr
+             ? segment_min<float, 8, true, false>(c, xd, sd, n, 1.0f, xi, si, 0.0f, bound)
+             : segment_min<float, 8, false, false>(c, xd, sd, n, 1.0f, xi, si, 0.0f, bound);
 }
 
 }  // namespace gmmot

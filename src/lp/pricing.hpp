@@ -22,10 +22,11 @@ struct RowMin {
 RowMin<double> row_min_key(const double *c, const double *xd, const double *sd, std::size_t n,
                            double scale, double xi, double si, double tol, double bound);
 
-// The same in single precision over a float copy of the scaled costs (scale 1) and potentials:
-// half the memory traffic and twice the lanes. Only a screen: the caller confirms the chosen arc
-// with the double-precision key.
+// The same in single precision over a float copy of the scaled costs (scale 1) and potentials,
+// without the tol term: the caller folds the rounding allowance into the copies. Half the memory
+// traffic and twice the lanes. Only a screen: the caller confirms the chosen arc with the
+// double-precision key.
 RowMin<float> row_min_key_f(const float *c, const float *xd, const float *sd, std::size_t n,
-                            float xi, float si, float tol, float bound);
+                            float xi, float si, float bound);
 
 }  // namespace gmmot
