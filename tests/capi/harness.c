@@ -78,6 +78,18 @@ static int names_one(const char *msg, const char *word, size_t n, long index) {
   return 0;
 }
 
+int h_msg_contains(const char *needle) {
+  const char *m = gmmot_last_error_message();
+  return m != NULL && strstr(m, needle) != NULL;
+}
+
+gmmot_gmm_t *h_make_gmm(size_t k, size_t d, const double *w, const double *m, const double *c,
+                        int line) {
+  gmmot_gmm_t *g = NULL;
+  h_check_status(gmmot_gmm_create(k, d, w, m, c, &g), GMMOT_OK, "gmmot_gmm_create", __FILE__, line);
+  return g;
+}
+
 int h_msg_names(const char *msg, const char *args, long index) {
   const char *p = args;
   while (*p) {

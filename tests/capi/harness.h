@@ -59,6 +59,11 @@ void h_fill(double *buf, size_t n);
 int h_untouched(const double *buf, size_t n);
 int h_msg_empty(void);
 int h_msg_names(const char *msg, const char *args, long index);
+int h_msg_contains(const char *needle); /* the thread's last message contains needle */
+/* A mixture that must be created without error (a failed check otherwise; NULL then). */
+gmmot_gmm_t *h_make_gmm(size_t k, size_t d, const double *w, const double *m, const double *c,
+                        int line);
+#define H_MAKE_GMM(k, d, w, m, c) h_make_gmm((k), (d), (w), (m), (c), __LINE__)
 /* Runs fn in a forked child (for calls that could crash the whole suite if the library read
  * past a buffer); counts one check: passed iff fn returned non-zero and the child exited. */
 void h_run_isolated(int (*fn)(void), const char *name);

@@ -16,19 +16,6 @@ void test_mw2(void);
 #define H_SENTINEL_MW2 ((gmmot_mw2_t *)(void *)&h_sentinel_target)
 #define D 2
 
-static int msg_contains(const char *needle) {
-  const char *m = gmmot_last_error_message();
-  return m != NULL && strstr(m, needle) != NULL;
-}
-
-static gmmot_gmm_t *make_gmm(size_t k, size_t d, const double *w, const double *m, const double *c,
-                             int line) {
-  gmmot_gmm_t *g = NULL;
-  h_check_status(gmmot_gmm_create(k, d, w, m, c, &g), GMMOT_OK, "gmmot_gmm_create", __FILE__, line);
-  return g;
-}
-#define MAKE_GMM(k, d, w, m, c) make_gmm((k), (d), (w), (m), (c), __LINE__)
-
 static double mw2sq_of(const gmmot_gmm_t *g0, const gmmot_gmm_t *g1, const gmmot_options_t *o,
                        int line) {
   double out = H_SENTINEL;
@@ -91,7 +78,7 @@ static void test_hand(void) {
   static const double w[2] = {0.5, 0.5};
   static const double ma[4] = {0, 0, 10, 0}, sa[8] = {1, 0, 0, 4, 9, 0, 0, 1};
   static const double mb[4] = {0, 1, 10, 1}, sb[8] = {4, 0, 0, 1, 4, 0, 0, 1};
-  gmmot_gmm_t *g0 = MAKE_GMM(2, 2, w, ma, sa), *g1 = MAKE_GMM(2, 2, w, mb, sb);
+  gmmot_gmm_t *g0 = H_MAKE_GMM(2, 2, w, ma, sa), *g1 = H_MAKE_GMM(2, 2, w, mb, sb);
   gmmot_mw2_t *p = NULL;
   double sq = H_SENTINEL, d = H_SENTINEL, plan[4], mass[4], cm[4];
   size_t rows[4], cols[4];
@@ -129,7 +116,7 @@ static void transpose(size_t n, const double *a, double *out) {
 }
 
 static void test_general(void) {
-  gmmot_gmm_t *g0 = MAKE_GMM(2, D, w0, m0, s0), *g1 = MAKE_GMM(3, D, w1, m1, s1);
+  gmmot_gmm_t *g0 = H_MAKE_GMM(2, D, w0, m0, s0), *g1 = H_MAKE_GMM(3, D, w1, m1, s1);
   gmmot_gmm_t *cpl = NULL, *geo = NULL;
   gmmot_mw2_t *p = NULL;
   double sq = H_SENTINEL, dist = H_SENTINEL, cm[6], ref_cm[6], plan[6], mass[4], u[2], v[3];
@@ -357,7 +344,7 @@ static void test_general(void) {
     CHECK_OK(gmmot_options_set_int(o, GMMOT_OPT_ENTROPIC_MAX_ITERATIONS, 1));
     q = NULL;
     CHECK_STATUS(gmmot_mw2_create(g0, g1, o, &q), GMMOT_W_NOT_CONVERGED);
-    CHECKF(msg_contains("gmmot_mw2_create"), "warning names the function: \"%s\"",
+    CHECKF(h_msg_contains("gmmot_mw2_create"), "warning names the function: \"%s\"",
            gmmot_last_error_message());
     CHECK(q != NULL);
     gmmot_mw2_destroy(q);
@@ -382,8 +369,8 @@ static void test_degenerate(void) {
   h_random_spd(3, &st, sa);
   h_random_vec(3, &st, mb);
   h_random_spd(3, &st, sb);
-  ga = MAKE_GMM(1, 3, one, ma, sa);
-  gb = MAKE_GMM(1, 3, one, mb, sb);
+  ga = H_MAKE_GMM(1, 3, one, ma, sa);
+  gb = H_MAKE_GMM(1, 3, one, mb, sb);
   if (ga && gb) {
     double sq, plan[1] = {H_SENTINEL};
     CHECK_OK(gmmot_gaussian_w2sq(3, ma, sa, mb, sb, &w2));
@@ -410,7 +397,7 @@ static void test_degenerate(void) {
       h_random_spd(3, &st, c + 9 * k);
       tr += h_trace(3, c + 9 * k);
     }
-    g = MAKE_GMM(3, 3, w, m, c);
+    g = H_MAKE_GMM(3, 3, w, m, c);
     if (g == NULL) return;
     sq = MW2SQ(g, g);
     CHECKF(sq >= 0.0 && sq <= 1e-14 * tr, "MW2^2(mu, mu) = %.3g", sq);
@@ -431,7 +418,7 @@ static void test_dirac(void) {
   static const double w[2] = {0.5, 0.5};
   static const double ma[4] = {0, 0, 10, 0}, sa[8] = {1, 0, 0, 1, 0, 0, 0, 0};
   static const double mb[4] = {0, 1, 10, 1}, sb[8] = {2, 0, 0, 2, 1, 0, 0, 1};
-  gmmot_gmm_t *g0 = MAKE_GMM(2, 2, w, ma, sa), *g1 = MAKE_GMM(2, 2, w, mb, sb), *out = NULL;
+  gmmot_gmm_t *g0 = H_MAKE_GMM(2, 2, w, ma, sa), *g1 = H_MAKE_GMM(2, 2, w, mb, sb), *out = NULL;
   gmmot_mw2_t *p = NULL;
   double A[8], b[4], sq = H_SENTINEL;
   if (!g0 || !g1) return;
@@ -445,7 +432,7 @@ static void test_dirac(void) {
   h_fill(b, 4);
   CHECK_ERROR(gmmot_mw2_copy_pair_maps(p, A, 8, b, 4), GMMOT_E_NO_MAP, "gmmot_mw2_copy_pair_maps",
               NULL);
-  CHECKF(msg_contains("(1, 1)"), "NO_MAP names the pair (1, 1): \"%s\"",
+  CHECKF(h_msg_contains("(1, 1)"), "NO_MAP names the pair (1, 1): \"%s\"",
          gmmot_last_error_message());
   CHECK_UNTOUCHED(A, 8);
   CHECK_UNTOUCHED(b, 4);
@@ -463,8 +450,8 @@ static void test_dirac(void) {
 
 static void test_errors(void) {
   static const double w3[1] = {1.0}, m3[3] = {0, 0, 0}, s3[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
-  gmmot_gmm_t *g0 = MAKE_GMM(2, D, w0, m0, s0), *g1 = MAKE_GMM(3, D, w1, m1, s1);
-  gmmot_gmm_t *g3 = MAKE_GMM(1, 3, w3, m3, s3), *gout = H_SENTINEL_GMM;
+  gmmot_gmm_t *g0 = H_MAKE_GMM(2, D, w0, m0, s0), *g1 = H_MAKE_GMM(3, D, w1, m1, s1);
+  gmmot_gmm_t *g3 = H_MAKE_GMM(1, 3, w3, m3, s3), *gout = H_SENTINEL_GMM;
   gmmot_mw2_t *p = NULL, *out = H_SENTINEL_MW2;
   double buf[64], sq = H_SENTINEL;
   size_t rows[8], cols[8];
@@ -497,12 +484,12 @@ static void test_errors(void) {
       h_random_vec(D, &st, mbig + k * D);
       h_random_spd(D, &st, cbig + k * D * D);
     }
-    ga = MAKE_GMM(KB, D, wb, mbig, cbig);
+    ga = H_MAKE_GMM(KB, D, wb, mbig, cbig);
     for (k = 0; k < KB; ++k) {
       h_random_vec(D, &st, mbig + k * D);
       h_random_spd(D, &st, cbig + k * D * D);
     }
-    gb = MAKE_GMM(KB, D, wb, mbig, cbig);
+    gb = H_MAKE_GMM(KB, D, wb, mbig, cbig);
     CHECK_OK(gmmot_options_create(&o));
     CHECK_OK(gmmot_options_set_int(o, GMMOT_OPT_EXACT_MAX_ITERATIONS, 2));
     CHECK_ERROR(gmmot_mw2_create(ga, gb, o, &out), GMMOT_E_ITERATION_LIMIT, fc,

@@ -20,19 +20,6 @@ void test_mw2_maps_too_large(void);
 
 #define D 2
 
-static int msg_contains(const char *needle) {
-  const char *m = gmmot_last_error_message();
-  return m != NULL && strstr(m, needle) != NULL;
-}
-
-static gmmot_gmm_t *make_gmm(size_t k, size_t d, const double *w, const double *m, const double *c,
-                             int line) {
-  gmmot_gmm_t *g = NULL;
-  h_check_status(gmmot_gmm_create(k, d, w, m, c, &g), GMMOT_OK, "gmmot_gmm_create", __FILE__, line);
-  return g;
-}
-#define MAKE_GMM(k, d, w, m, c) make_gmm((k), (d), (w), (m), (c), __LINE__)
-
 static gmmot_mw2_t *make_plan(const gmmot_gmm_t *g0, const gmmot_gmm_t *g1, int line) {
   gmmot_mw2_t *p = NULL;
   h_check_status(gmmot_mw2_create(g0, g1, NULL, &p), GMMOT_OK, "gmmot_mw2_create", __FILE__, line);
@@ -64,7 +51,7 @@ static void points(double *x) {
 static void test_one_component(void) {
   static const double w[1] = {1.0}, ma[2] = {1, -2}, sa[4] = {2, 0.7, 0.7, 1};
   static const double mb[2] = {-3, 4}, sb[4] = {0.5, -0.1, -0.1, 3};
-  gmmot_gmm_t *g0 = MAKE_GMM(1, D, w, ma, sa), *g1 = MAKE_GMM(1, D, w, mb, sb);
+  gmmot_gmm_t *g0 = H_MAKE_GMM(1, D, w, ma, sa), *g1 = H_MAKE_GMM(1, D, w, mb, sb);
   gmmot_mw2_t *p = MAKE_PLAN(g0, g1);
   double a[4], b[2], x[NPTS * D], mean[NPTS * D], rnd[NPTS * D], want[2];
   size_t i;
@@ -95,8 +82,8 @@ static void test_translation(void) {
   gmmot_mw2_t *p;
   size_t i;
   for (i = 0; i < 2 * D; ++i) mt[i] = m0[i] + t[i % D];
-  g0 = MAKE_GMM(2, D, w0, m0, s0);
-  g1 = MAKE_GMM(2, D, w0, mt, s0);
+  g0 = H_MAKE_GMM(2, D, w0, m0, s0);
+  g1 = H_MAKE_GMM(2, D, w0, mt, s0);
   p = MAKE_PLAN(g0, g1);
   points(x);
   CHECK_OK(gmmot_mw2_map_mean(p, NPTS, x, mean, NPTS * D, NULL));
@@ -118,7 +105,7 @@ static void test_translation(void) {
  * the pair maps and the log-densities of single-component mixtures; T_rand(x) is one of the
  * A_n x + b_n; both reproducible across thread counts. */
 static void test_formula_and_draws(void) {
-  gmmot_gmm_t *g0 = MAKE_GMM(2, D, w0, m0, s0), *g1 = MAKE_GMM(3, D, w1, m1, s1), *c[2];
+  gmmot_gmm_t *g0 = H_MAKE_GMM(2, D, w0, m0, s0), *g1 = H_MAKE_GMM(3, D, w1, m1, s1), *c[2];
   gmmot_mw2_t *p = MAKE_PLAN(g0, g1);
   gmmot_options_t *o1 = NULL, *o3 = NULL;
   size_t nnz = gmmot_mw2_nnz(p), rows[4], cols[4], i, n, k;
@@ -131,7 +118,7 @@ static void test_formula_and_draws(void) {
   CHECK_OK(gmmot_mw2_copy_pair_maps(p, a, sizeof a / sizeof a[0], b, sizeof b / sizeof b[0]));
   points(x);
   for (k = 0; k < 2; ++k) {
-    c[k] = MAKE_GMM(1, D, one, m0 + k * D, s0 + k * D * D);
+    c[k] = H_MAKE_GMM(1, D, one, m0 + k * D, s0 + k * D * D);
     CHECK_OK(gmmot_gmm_log_density(c[k], NPTS, x, NULL, lp[k], NPTS));
   }
   CHECK_OK(gmmot_options_create(&o1));
@@ -177,7 +164,7 @@ static void test_formula_and_draws(void) {
 }
 
 static void test_far_points_and_empty(void) {
-  gmmot_gmm_t *g0 = MAKE_GMM(2, D, w0, m0, s0), *g1 = MAKE_GMM(3, D, w1, m1, s1);
+  gmmot_gmm_t *g0 = H_MAKE_GMM(2, D, w0, m0, s0), *g1 = H_MAKE_GMM(3, D, w1, m1, s1);
   gmmot_mw2_t *p = MAKE_PLAN(g0, g1);
   static const double x[8] = {1e6, -1e6, -1e12, 3e11, 1e150, 1e150, -1e200, 0};
   double out[8];
@@ -197,7 +184,7 @@ static void test_far_points_and_empty(void) {
 }
 
 static void test_errors(void) {
-  gmmot_gmm_t *g0 = MAKE_GMM(2, D, w0, m0, s0), *g1 = MAKE_GMM(3, D, w1, m1, s1);
+  gmmot_gmm_t *g0 = H_MAKE_GMM(2, D, w0, m0, s0), *g1 = H_MAKE_GMM(3, D, w1, m1, s1);
   gmmot_mw2_t *p = MAKE_PLAN(g0, g1);
   double x[6] = {0, 0, 1, 1, 2, 2}, out[8];
   const char *fm = "gmmot_mw2_map_mean", *fr = "gmmot_mw2_map_rand";
@@ -225,11 +212,11 @@ static void test_errors(void) {
   /* Non-finite entries are named x[i][j]; nothing is written. */
   x[3] = NAN;
   CHECK_ERROR_AT(gmmot_mw2_map_mean(p, 3, x, out, 8, NULL), GMMOT_E_NONFINITE, fm, "x", 1);
-  CHECK(msg_contains("x[1][1]"));
+  CHECK(h_msg_contains("x[1][1]"));
   x[3] = 1.0;
   x[4] = -INFINITY;
   CHECK_ERROR_AT(gmmot_mw2_map_rand(p, 3, x, 1, out, 8, NULL), GMMOT_E_NONFINITE, fr, "x", 2);
-  CHECK(msg_contains("x[2][0]"));
+  CHECK(h_msg_contains("x[2][0]"));
   /* Coordinates so large that a mapped point might overflow. */
   x[4] = 1.5e308;
   CHECK_STATUS(gmmot_mw2_map_mean(p, 3, x, out, 8, NULL), GMMOT_E_OVERFLOW);
@@ -246,12 +233,12 @@ static void test_errors(void) {
                         sa[8] = {1, 0, 0, 1, 1, 0, 0, 0};
     static const double mb[4] = {0, 1, 10, 11}, sb[8] = {1, 0, 0, 1, 1, 0, 0, 1};
     static const double y[4] = {0, 0, 10, 10};
-    gmmot_gmm_t *ga = MAKE_GMM(2, D, wa, ma, sa), *gb = MAKE_GMM(2, D, wa, mb, sb);
+    gmmot_gmm_t *ga = H_MAKE_GMM(2, D, wa, ma, sa), *gb = H_MAKE_GMM(2, D, wa, mb, sb);
     gmmot_mw2_t *q = MAKE_PLAN(ga, gb);
     CHECK_ERROR(gmmot_mw2_map_mean(q, 2, y, out, 8, NULL), GMMOT_E_NO_MAP, fm, "pair");
-    CHECK(msg_contains("(k, l) = (1, 1)"));
+    CHECK(h_msg_contains("(k, l) = (1, 1)"));
     CHECK_ERROR(gmmot_mw2_map_rand(q, 2, y, 1, out, 8, NULL), GMMOT_E_NO_MAP, fr, "pair");
-    CHECK(msg_contains("(k, l) = (1, 1)"));
+    CHECK(h_msg_contains("(k, l) = (1, 1)"));
     CHECK_UNTOUCHED(out, 8);
     gmmot_mw2_destroy(q);
     gmmot_gmm_destroy(ga);

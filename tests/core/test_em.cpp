@@ -18,24 +18,15 @@
 #include <thread>
 #include <vector>
 
+#include "error_support.hpp"
 #include "mixture/em.hpp"
 #include "mixture/gmm.hpp"
 #include "util/error.hpp"
 
 using namespace gmmot;
+using namespace gmmot::test;
 
 namespace {
-
-Errc error_of(const std::function<void()> &f, std::string *message = nullptr) {
-  try {
-    f();
-  } catch (const Error &e) {
-    if (message != nullptr) *message = e.what();
-    return e.code();
-  }
-  FAIL("no error was raised");
-  return Errc::Internal;
-}
 
 bool all_finite(const std::vector<double> &v) {
   return std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); });

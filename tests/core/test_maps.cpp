@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "error_support.hpp"
 #include "maps/transport_maps.hpp"
 #include "mixture/gmm.hpp"
 #include "mw2/mw2_plan.hpp"
@@ -31,22 +32,6 @@ using namespace gmmot;
 using namespace gmmot::test;
 
 namespace {
-
-Errc error_of(const std::function<void()> &f, std::string *message = nullptr) {
-  try {
-    f();
-  } catch (const Error &e) {
-    if (message != nullptr) *message = e.what();
-    return e.code();
-  }
-  FAIL("no error was raised");
-  return Errc::Internal;
-}
-
-Gmm make(std::size_t d, const std::vector<double> &w, const std::vector<double> &m,
-         const std::vector<double> &s) {
-  return Gmm(w.size(), d, w.data(), m.data(), s.data(), nullptr);
-}
 
 Mw2Plan plan_of(const Gmm &g0, const Gmm &g1, unsigned threads = 1) {
   Mw2Options o;
@@ -67,7 +52,7 @@ Gmm random_gmm(std::size_t k, int d, std::mt19937_64 &rng, double spread,
     const double f = us(rng);
     for (double v : random_cov(d, 20.0, rng)) s.push_back(f * v);
   }
-  return make(static_cast<std::size_t>(d), w, m, s);
+  return make_gmm(static_cast<std::size_t>(d), w, m, s);
 }
 
 double norm(const double *v, std::size_t d) {
@@ -192,7 +177,7 @@ TEST_CASE("T_mean with diagonal and singular source components", "[maps]") {
           s[k * dd * dd + i * dd + i] =
               0.3 + 0.4 * static_cast<double>(i) + 0.1 * static_cast<double>(k);
       }
-      const Gmm g0 = make(dd, {0.3, 0.3, 0.4}, m, s);
+      const Gmm g0 = make_gmm(dd, {0.3, 0.3, 0.4}, m, s);
       const Gmm g1 = random_gmm(3, d, rng, 1.5);
       const Mw2Plan plan = plan_of(g0, g1);
       const std::size_t n = 300;
@@ -206,8 +191,8 @@ TEST_CASE("T_mean with diagonal and singular source components", "[maps]") {
     // Component 1 of mu0 lives on the line (3, 3) + R (1, 1) with variance 2 along it, and is
     // paired with a rank-1 target on a parallel line (the pseudo-inverse map A = [[1,1],[1,1]]).
     const double kLog2Pi = std::log(2.0 * M_PI);
-    const Gmm g0 = make(2, {0.5, 0.5}, {-3, 0, 3, 3}, {1, 0, 0, 1, 1, 1, 1, 1});
-    const Gmm g1 = make(2, {0.5, 0.5}, {-3, 1, 4, 4}, {2, 0, 0, 2, 4, 4, 4, 4});
+    const Gmm g0 = make_gmm(2, {0.5, 0.5}, {-3, 0, 3, 3}, {1, 0, 0, 1, 1, 1, 1, 1});
+    const Gmm g1 = make_gmm(2, {0.5, 0.5}, {-3, 1, 4, 4}, {2, 0, 0, 2, 4, 4, 4, 4});
     const Mw2Plan plan = plan_of(g0, g1);
     REQUIRE(plan.transport().plan.size() == 2);
     const auto maps = plan.pair_maps();
@@ -280,7 +265,7 @@ TEST_CASE("onto a translated copy both maps are the translation", "[maps]") {
     std::vector<double> m1 = g0.means();
     for (std::size_t k = 0; k < 4; ++k)
       for (std::size_t i = 0; i < dd; ++i) m1[k * dd + i] += shift[i];
-    const Gmm g1 = make(dd, g0.weights(), m1, g0.covariances());
+    const Gmm g1 = make_gmm(dd, g0.weights(), m1, g0.covariances());
     const Mw2Plan plan = plan_of(g0, g1);
     // The identity pairing is the unique optimum; the exact solver's arithmetic may leave
     // rounding-level masses (~1e-17) off the diagonal, which the maps must tolerate.
@@ -310,7 +295,7 @@ TEST_CASE("T_rand pushes samples of mu0 onto mu1; T_mean preserves the mean", "[
       for (double v : random_cov(d, 5.0, rng)) s1.push_back(v);
     }
     const std::vector<double> w1{0.1, 0.25, 0.3, 0.35};
-    const Gmm g1 = make(dd, w1, m1, s1);
+    const Gmm g1 = make_gmm(dd, w1, m1, s1);
     const Mw2Plan plan = plan_of(g0, g1);
     const std::size_t n = 100000;
     const std::vector<double> x = sample(g0, n, 5);
@@ -388,7 +373,7 @@ TEST_CASE("points far from every component map to finite values", "[maps]") {
       m0.insert(m0.end(), mk.begin(), mk.end());
       for (double v : random_cov(d, 20.0, rng)) s0.push_back(0.01 * v);
     }
-    const Gmm g0 = make(dd, {0.2, 0.3, 0.5}, m0, s0);
+    const Gmm g0 = make_gmm(dd, {0.2, 0.3, 0.5}, m0, s0);
     const Gmm g1 = random_gmm(2, d, rng, 2.0);
     const Mw2Plan plan = plan_of(g0, g1);
     std::vector<double> x;
@@ -458,7 +443,7 @@ TEST_CASE("zero-weight components get posterior 0 and are never drawn", "[maps]"
         s.insert(s.end(), g.covariances().begin() + k * dd * dd,
                  g.covariances().begin() + (k + 1) * dd * dd);
       }
-      return make(dd, w, m, s);
+      return make_gmm(dd, w, m, s);
     };
     const Gmm g0r = drop(g0, 1), g1r = drop(g1, 2);
     const Mw2Plan plan = plan_of(g0, g1), reduced = plan_of(g0r, g1r);
@@ -473,8 +458,8 @@ TEST_CASE("zero-weight components get posterior 0 and are never drawn", "[maps]"
     check_close(n, dd, x.data(), r_got.data(), r_want.data(), 1e-12);
   }
   SECTION("a singular zero-weight source component whose maps do not exist is ignored") {
-    const Gmm g0 = make(2, {1.0, 0.0}, {0, 0, 5, 5}, {1, 0.2, 0.2, 1, 1, 0, 0, 0});
-    const Gmm g1 = make(2, {0.5, 0.5}, {1, 1, 2, 2}, {1, 0, 0, 1, 2, 0, 0, 2});
+    const Gmm g0 = make_gmm(2, {1.0, 0.0}, {0, 0, 5, 5}, {1, 0.2, 0.2, 1, 1, 0, 0, 0});
+    const Gmm g1 = make_gmm(2, {0.5, 0.5}, {1, 1, 2, 2}, {1, 0, 0, 1, 2, 0, 0, 2});
     const Mw2Plan plan = plan_of(g0, g1);
     const std::vector<double> x{0.5, -0.5, 5, 5};
     const auto got = t_mean(plan, x, 1);
@@ -486,8 +471,8 @@ TEST_CASE("zero-weight components get posterior 0 and are never drawn", "[maps]"
 TEST_CASE("points off the support of every degenerate source component", "[maps]") {
   // Two Diracs mapped onto two Diracs (maps A = 0, b = m1): a point at or near a source Dirac
   // goes to its partner; a point equidistant from both to the mass-weighted average.
-  const Gmm g0 = make(2, {0.25, 0.75}, {0, 0, 10, 0}, std::vector<double>(8, 0.0));
-  const Gmm g1 = make(2, {0.25, 0.75}, {-1, 3, 20, 7}, std::vector<double>(8, 0.0));
+  const Gmm g0 = make_gmm(2, {0.25, 0.75}, {0, 0, 10, 0}, std::vector<double>(8, 0.0));
+  const Gmm g1 = make_gmm(2, {0.25, 0.75}, {-1, 3, 20, 7}, std::vector<double>(8, 0.0));
   const Mw2Plan plan = plan_of(g0, g1);
   const std::vector<double> x{0, 0, 0.001, 0, 10, 1e-3, 5, 0, 5, 3};
   const auto got = t_mean(plan, x, 1);
@@ -509,8 +494,8 @@ TEST_CASE("maps: errors", "[maps]") {
   SECTION("NoMap names the pair (k, l)") {
     // Source component 1 is singular (a line); the target component it is paired with is not
     // supported on that line.
-    const Gmm g0 = make(2, {0.5, 0.5}, {0, 0, 10, 10}, {1, 0, 0, 1, 1, 0, 0, 0});
-    const Gmm g1 = make(2, {0.5, 0.5}, {0, 1, 10, 11}, {1, 0, 0, 1, 1, 0, 0, 1});
+    const Gmm g0 = make_gmm(2, {0.5, 0.5}, {0, 0, 10, 10}, {1, 0, 0, 1, 1, 0, 0, 0});
+    const Gmm g1 = make_gmm(2, {0.5, 0.5}, {0, 1, 10, 11}, {1, 0, 0, 1, 1, 0, 0, 1});
     const Mw2Plan plan = plan_of(g0, g1);
     std::string msg;
     CHECK(error_of([&] { TransportMaps maps(plan); }, &msg) == Errc::NoMap);

@@ -22,6 +22,7 @@
 #include <string>
 #include <utility>
 
+#include "error_support.hpp"
 #include "mixture/gmm.hpp"
 #include "mw2/mw2_plan.hpp"
 #include "support.hpp"
@@ -33,22 +34,6 @@ using namespace gmmot::test;
 namespace {
 
 constexpr double kEps = std::numeric_limits<double>::epsilon();
-
-Errc error_of(const std::function<void()> &f, std::string *message = nullptr) {
-  try {
-    f();
-  } catch (const Error &e) {
-    if (message != nullptr) *message = e.what();
-    return e.code();
-  }
-  FAIL("no error was raised");
-  return Errc::Internal;
-}
-
-Gmm make(std::size_t d, const std::vector<double> &w, const std::vector<double> &m,
-         const std::vector<double> &s) {
-  return Gmm(w.size(), d, w.data(), m.data(), s.data(), nullptr);
-}
 
 enum class CovKind { Full, Singular, Dirac, Mixed };
 
@@ -79,14 +64,14 @@ Gmm random_gmm(std::size_t k, int d, std::mt19937_64 &rng, CovKind kind = CovKin
     for (auto &x : cov) x *= f;
     s.insert(s.end(), cov.begin(), cov.end());
   }
-  return make(static_cast<std::size_t>(d), w, m, s);
+  return make_gmm(static_cast<std::size_t>(d), w, m, s);
 }
 
 // The same mixture with every mean moved by delta.
 Gmm translated(const Gmm &g, const std::vector<double> &delta) {
   std::vector<double> m(g.means());
   for (std::size_t i = 0; i < m.size(); ++i) m[i] += delta[i % g.d()];
-  return make(g.d(), g.weights(), m, g.covariances());
+  return make_gmm(g.d(), g.weights(), m, g.covariances());
 }
 
 // sum_k pi_k (|m_k|^2 + tr S_k): the scale of every W2^2 involving the mixture.
@@ -138,7 +123,7 @@ Gmm marginal(const Gmm &coupling, int side) {
     const Mat b = block(coupling, n, off, off);
     s.insert(s.end(), b.begin(), b.end());
   }
-  return make(d, coupling.weights(), m, s);
+  return make_gmm(d, coupling.weights(), m, s);
 }
 
 // max |log mu(x) - log nu(x)| over n points drawn from mu (both mixtures in dimension d).
@@ -223,8 +208,8 @@ TEST_CASE("MW2: the paper's 1-D example (section 4.3)", "[mw2]") {
   // + 0.1609) = 0.14881 - 0.0802 x, minimal at x = 0.3: w* = [[0.3, 0], [0.3, 0.4]], three
   // components as in the paper's Figure 1, and
   //   MW2^2 = 0.3*0.1609 + 0.3*0.0404 + 0.4*0.1609 = 0.04827 + 0.01212 + 0.06436 = 0.12475.
-  const Gmm g0 = make(1, {0.3, 0.7}, {0.2, 0.4}, {0.03 * 0.03, 0.04 * 0.04});
-  const Gmm g1 = make(1, {0.6, 0.4}, {0.6, 0.8}, {0.06 * 0.06, 0.07 * 0.07});
+  const Gmm g0 = make_gmm(1, {0.3, 0.7}, {0.2, 0.4}, {0.03 * 0.03, 0.04 * 0.04});
+  const Gmm g1 = make_gmm(1, {0.6, 0.4}, {0.6, 0.8}, {0.06 * 0.06, 0.07 * 0.07});
   const Mw2Plan p(g0, g1, {});
   CHECK(p.mw2_squared() == Approx(0.12475).epsilon(1e-14));
   const std::vector<double> c{0.1609, 0.3616, 0.0404, 0.1609};
@@ -414,7 +399,7 @@ TEST_CASE("MW2: Lemma 4.1, a Gaussian mixture against a Dirac mixture", "[mw2]")
       const Gmm g0 = random_gmm(2 + rep, d, rng, rep == 3 ? CovKind::Mixed : CovKind::Full);
       const Gmm g1 = random_gmm(4 - rep / 2, d, rng, CovKind::Dirac);
       const Gmm means_only =
-          make(d, g0.weights(), g0.means(), std::vector<double>(g0.k() * d * d, 0.0));
+          make_gmm(d, g0.weights(), g0.means(), std::vector<double>(g0.k() * d * d, 0.0));
       double tr = 0.0;
       for (std::size_t k = 0; k < g0.k(); ++k) tr += g0.weights()[k] * g0.factors()[k].trace;
       INFO("d = " << d << " rep = " << rep);
@@ -511,7 +496,7 @@ TEST_CASE("MW2: Prop. 6 for affine images, where W2 = MW2 is known", "[mw2]") {
         s1.insert(s1.end(), as.begin(), as.end());
         w2sq_exact += g0.weights()[k] * (dev + trace(d, matmul(d, matmul(d, ia, s), ia)));
       }
-      const Gmm g1 = make(d, g0.weights(), m1, s1);
+      const Gmm g1 = make_gmm(d, g0.weights(), m1, s1);
       INFO("d = " << d << " rep = " << rep);
       const double mw2 = mw2sq(g0, g1);
       CHECK(mw2 == Approx(w2sq_exact).margin(tol_sq(g0, g1)));
@@ -658,8 +643,8 @@ TEST_CASE("MW2: coupling with covariances at far-apart scales", "[mw2]") {
   // its own power (4^e0, 2^(e0+e1), 4^e1), so nothing under- or overflows at 1e-150 vs 1e150.
   // In 1-D the cross covariance of the optimal pair is sqrt(s0 s1) (comonotone coupling).
   const double s0 = 3e-150, s1 = 5e150;
-  const Gmm g0 = make(1, {0.5, 0.5}, {0.0, 1.0}, {s0, 2 * s0});
-  const Gmm g1 = make(1, {0.25, 0.75}, {0.0, 1.0}, {s1, 3 * s1});
+  const Gmm g0 = make_gmm(1, {0.5, 0.5}, {0.0, 1.0}, {s0, 2 * s0});
+  const Gmm g1 = make_gmm(1, {0.25, 0.75}, {0.0, 1.0}, {s1, 3 * s1});
   const Mw2Plan p(g0, g1, {});
   const Gmm cpl = p.coupling();
   for (std::size_t n = 0; n < cpl.k(); ++n) {
@@ -682,7 +667,7 @@ TEST_CASE("MW2: coupling with covariances at far-apart scales", "[mw2]") {
     a.insert(a.end(), x.begin(), x.end());
     b.insert(b.end(), y.begin(), y.end());
   }
-  const Gmm h0 = make(3, w, m, a), h1 = make(3, w, m, b);
+  const Gmm h0 = make_gmm(3, w, m, a), h1 = make_gmm(3, w, m, b);
   const Gmm cpl3 = Mw2Plan(h0, h1, {}).coupling();
   const Mw2Plan p3(h0, h1, {});
   for (std::size_t n = 0; n < cpl3.k(); ++n) {
@@ -800,7 +785,7 @@ TEST_CASE("MW2: zero-weight components change nothing", "[mw2]") {
       w.insert(w.begin() + at, 0.0);
       m.insert(m.begin() + at * d, far.begin(), far.end());
       s.insert(s.begin() + at * d * d, big.begin(), big.end());
-      return make(d, w, m, s);
+      return make_gmm(d, w, m, s);
     };
     const Gmm z0 = with_zero(g0, 1), z1 = with_zero(g1, 0);
     INFO("d = " << d);
@@ -838,7 +823,7 @@ TEST_CASE("MW2: singular covariances", "[mw2]") {
                                    : random_cov(d, 1e6, rng);
         s.insert(s.end(), cov.begin(), cov.end());
       }
-      return make(d, w, m, s);
+      return make_gmm(d, w, m, s);
     };
     const Gmm a = singular_gmm(3), b = singular_gmm(4), c = singular_gmm(2);
     INFO("d = " << d);
@@ -888,8 +873,8 @@ TEST_CASE("MW2: pair maps", "[mw2]") {
     }
   }
   SECTION("a Dirac source paired with a non-Dirac target has no map") {
-    const Gmm g0 = make(2, {0.4, 0.6}, {0, 0, 5, 5}, {0, 0, 0, 0, 1, 0.2, 0.2, 1});
-    const Gmm g1 = make(2, {0.4, 0.6}, {0, 1, 5, 6}, {2, 1, 1, 2, 1, 0, 0, 3});
+    const Gmm g0 = make_gmm(2, {0.4, 0.6}, {0, 0, 5, 5}, {0, 0, 0, 0, 1, 0.2, 0.2, 1});
+    const Gmm g1 = make_gmm(2, {0.4, 0.6}, {0, 1, 5, 6}, {2, 1, 1, 2, 1, 0, 0, 3});
     const Mw2Plan p(g0, g1, {});
     const auto &plan = p.transport().plan;
     REQUIRE(plan.size() == 2);  // far apart: (0, 0) and (1, 1)
