@@ -5,6 +5,7 @@
 
 #include <limits>
 
+#include "error_support.hpp"
 #include "mixture/gmm.hpp"
 #include "support.hpp"
 #include "util/error.hpp"
@@ -16,17 +17,6 @@ namespace {
 
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 constexpr double kLog2Pi = 1.8378770664093454836;
-
-Errc error_of(const std::function<void()> &f, std::string *message = nullptr) {
-  try {
-    f();
-  } catch (const Error &e) {
-    if (message != nullptr) *message = e.what();
-    return e.code();
-  }
-  FAIL("no error was raised");
-  return Errc::Internal;
-}
 
 Gmm make(std::size_t k, std::size_t d, const std::vector<double> &w, const std::vector<double> &m,
          const std::vector<double> &s, std::string *warning = nullptr) {
