@@ -207,7 +207,7 @@ static void bench_gauss_bary(const gmmot_options_t *base) {
 int main(int argc, char **argv) {
   static const size_t dims[] = {1, 3, 27, 64};
   static const size_t ks[] = {10, 100};
-  long threads = 0, shown;
+  long threads = 0, shown, only_d = 0;
   gmmot_options_t *opts = NULL;
   size_t a, b;
   int i, st;
@@ -219,8 +219,18 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench_gaussian: bad --threads value '%s'\n", argv[i]);
         return 2;
       }
+    } else if (strcmp(argv[i], "--d") == 0 && i + 1 < argc) {
+      char *end = NULL;
+      only_d = strtol(argv[++i], &end, 10);
+      if (end == argv[i] || *end != '\0' || only_d <= 0) {
+        fprintf(stderr, "bench_gaussian: bad --d value '%s'\n", argv[i]);
+        return 2;
+      }
     } else {
-      fprintf(stderr, "usage: %s [--threads N]   (N = 0: all cores)\n", argv[0]);
+      fprintf(stderr,
+              "usage: %s [--threads N] [--d D]   (N = 0: all cores; --d: only the w2cost cases"
+              " of dimension D, for profiling)\n",
+              argv[0]);
       return 2;
     }
   }
@@ -231,8 +241,9 @@ int main(int argc, char **argv) {
   shown = threads;
   if (shown == 0) shown = sysconf(_SC_NPROCESSORS_ONLN); /* what 0 means: all cores */
   for (a = 0; a < sizeof dims / sizeof dims[0]; ++a)
-    for (b = 0; b < sizeof ks / sizeof ks[0]; ++b) bench_w2cost(dims[a], ks[b], opts, shown);
-  bench_gauss_bary(opts);
+    for (b = 0; b < sizeof ks / sizeof ks[0]; ++b)
+      if (only_d == 0 || (size_t)only_d == dims[a]) bench_w2cost(dims[a], ks[b], opts, shown);
+  if (only_d == 0) bench_gauss_bary(opts);
   gmmot_options_destroy(opts);
   return 0;
 }
