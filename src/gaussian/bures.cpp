@@ -85,25 +85,56 @@ PairWorkspace::PairWorkspace(int dim) : d(dim), lapack(dim), small_svd(dim) {
   u.assign(nn, 0.0);
   tmp.assign(nn, 0.0);
   sv.assign(static_cast<std::size_t>(dim), 0.0);
+  if (dim > 3) w_lanes.assign(nn * kLanes, 0.0);
 }
 
+namespace {
+
+// Bures terms of `count` <= kLanes pairs in dimension d > 3: the factor products' singular
+// values are found together (linalg::SmallSvd::nuclear_norms), each lane exactly as alone.
+void bures_svd_batch(const CovFactor *const *a, const CovFactor *const *b, int count,
+                     PairWorkspace &ws, double *out) {
+  const std::size_t nn = ws.w.size();
+  double *mats[kLanes];
+  double nuc[kLanes];
+  int lane_of[kLanes], k = 0;
+  for (int l = 0; l < count; ++l) {
+    if (a[l]->kind == FactorKind::Diagonal && b[l]->kind == FactorKind::Diagonal) {
+      out[l] = bures_diagonal(*a[l], *b[l]);
+      continue;
+    }
+    mats[k] = ws.w_lanes.data() + static_cast<std::size_t>(k) * nn;
+    factor_product(*a[l], *b[l], mats[k]);
+    lane_of[k++] = l;
+  }
+  if (k == 0) return;
+  ws.small_svd.nuclear_norms(k, mats, nuc);
+  for (int j = 0; j < k; ++j) {
+    const int l = lane_of[j];
+    // A failed LAPACK fallback goes to the full SVD, which throws if it fails too.
+    if (nuc[j] < 0.0) {
+      out[l] = bures_procrustes(*a[l], *b[l], ws);
+      continue;
+    }
+    const double tr = a[l]->trace + b[l]->trace;
+    const double bsq = tr - 2.0 * (nuc[j] * a[l]->scale) * b[l]->scale;
+    out[l] = bsq < 1e-6 * tr ? bures_procrustes(*a[l], *b[l], ws) : bsq;
+  }
+}
+
+void bures_batch(const CovFactor *const *a, const CovFactor *const *b, int count, PairWorkspace &ws,
+                 double *out) {
+  if (a[0]->d <= 3) return bures_small(a, b, count, ws, out);
+  bures_svd_batch(a, b, count, ws, out);
+}
+
+}  // namespace
+
 double bures_squared(const CovFactor &a, const CovFactor &b, PairWorkspace &ws) {
-  if (a.kind == FactorKind::Diagonal && b.kind == FactorKind::Diagonal) {
-    return bures_diagonal(a, b);
-  }
-  if (a.d <= 3) {
-    const CovFactor *pa = &a, *pb = &b;
-    double out = 0.0;
-    bures_small(&pa, &pb, 1, ws, &out);
-    return out;
-  }
-  factor_product(a, b, ws.w.data());
-  const double nuc = ws.small_svd.nuclear_norm(ws.w.data());
-  if (nuc < 0.0) return bures_procrustes(a, b, ws);  // LAPACK's SVD, which throws if it fails
-  const double tr = a.trace + b.trace;
-  const double bsq = tr - 2.0 * (nuc * a.scale) * b.scale;
-  if (bsq < 1e-6 * tr) return bures_procrustes(a, b, ws);
-  return bsq;
+  const CovFactor *pa = &a, *pb = &b;
+  double out = 0.0;
+  bures_batch(&pa, &pb, 1, ws, &out);
+  return out;
 }
 
 double w2_squared(const double *m0, const CovFactor &a, const double *m1, const CovFactor &b,
@@ -116,10 +147,9 @@ double w2_squared(const double *m0, const CovFactor &a, const double *m1, const 
   return mean_term + bures_squared(a, b, ws);
 }
 
-void w2_squared_small_batch(const double *const *m0, const CovFactor *const *a,
-                            const double *const *m1, const CovFactor *const *b, int count,
-                            PairWorkspace &ws, double *out) {
-  bures_small(a, b, count, ws, out);
+void w2_squared_batch(const double *const *m0, const CovFactor *const *a, const double *const *m1,
+                      const CovFactor *const *b, int count, PairWorkspace &ws, double *out) {
+  bures_batch(a, b, count, ws, out);
   for (int l = 0; l < count; ++l) {
     double mean_term = 0.0;
     for (int i = 0; i < a[l]->d; ++i) {

@@ -21,6 +21,7 @@ struct PairWorkspace {
   linalg::Workspace lapack;
   linalg::SmallSvd small_svd;
   std::vector<double> w, p, qt, u, tmp, sv;
+  std::vector<double> w_lanes;  // kLanes factor products for the batched SVD (d > 3)
 };
 
 // Squared Bures distance between the covariances behind two factors (never negative).
@@ -30,12 +31,11 @@ double bures_squared(const CovFactor &a, const CovFactor &b, PairWorkspace &ws);
 double w2_squared(const double *m0, const CovFactor &a, const double *m1, const CovFactor &b,
                   PairWorkspace &ws);
 
-// w2_squared for `count` <= kLanes pairs (a[l], b[l]) in dimension d <= 3 at once (the
-// closed forms run on all pairs in one vector register), with results identical to
-// w2_squared's, which uses the same kernel.
-void w2_squared_small_batch(const double *const *m0, const CovFactor *const *a,
-                            const double *const *m1, const CovFactor *const *b, int count,
-                            PairWorkspace &ws, double *out);
+// w2_squared for `count` <= kLanes pairs (a[l], b[l]) at once: for d <= 3 the closed forms run
+// on all pairs in one vector register, above the factor products' singular values are found in
+// lockstep (linalg/dqds_lanes.hpp). Results are identical to w2_squared's pair by pair.
+void w2_squared_batch(const double *const *m0, const CovFactor *const *a, const double *const *m1,
+                      const CovFactor *const *b, int count, PairWorkspace &ws, double *out);
 
 // Polar data of the factor product W = Fb^T Fa (scaled units, without 4^scale factors):
 // W = P Sigma Q^T, u = P Q^T (d x d), k = Q Sigma Q^T = (Fa^T Sb Fa)^1/2 (d x d), column-major.

@@ -5,6 +5,7 @@
 
 #include <lapack.h>
 
+#include "linalg/dqds_lanes.hpp"
 #include "util/simd.hpp"
 
 namespace gmmot::linalg {
@@ -147,31 +148,61 @@ GMMOT_CLONES void scale_by(double *w, std::size_t n, double f1, double f2) {
 
 SmallSvd::SmallSvd(int n)
     : n_(n),
-      d_(static_cast<std::size_t>(n)),
-      e_(static_cast<std::size_t>(n)),
+      d_(static_cast<std::size_t>(kDqdsLanes) * static_cast<std::size_t>(n)),
+      e_(static_cast<std::size_t>(kDqdsLanes) * static_cast<std::size_t>(n)),
       v_(static_cast<std::size_t>(n)),
       s_(static_cast<std::size_t>(n)),
-      work_(4 * static_cast<std::size_t>(n) + 4) {}
+      work_(6 * static_cast<std::size_t>(kDqdsLanes) * static_cast<std::size_t>(n) + 4) {}
 
 double SmallSvd::nuclear_norm(double *w) {
+  double out = 0.0;
+  nuclear_norms(1, &w, &out);
+  return out;
+}
+
+void SmallSvd::nuclear_norms(int count, double *const *w, double *out) {
   const int n = n_;
   const std::size_t nn = static_cast<std::size_t>(n) * n;
-  const double mx = max_abs(w, nn);
-  if (mx == 0.0) return 0.0;
-  // Scale to O(1) by a power of two (exact) so no sum of squares under- or overflows. Two
-  // factors, since 2^-ex alone may not be representable for extreme ex.
-  int ex = 0;
-  std::frexp(mx, &ex);
-  const double f1 = std::ldexp(1.0, -ex / 2), f2 = std::ldexp(1.0, -ex - (-ex / 2));
-  scale_by(w, nn, f1, f2);
-  bidiagonalize(n, w, d_.data(), e_.data(), v_.data(), s_.data());
-  int info = 0, zero = 0, one = 1;
-  LAPACK_dbdsqr("U", &n, &zero, &zero, &zero, d_.data(), e_.data(), nullptr, &one, nullptr, &one,
-                nullptr, &one, work_.data(), &info);
-  if (info != 0) return -1.0;
-  double sum = 0.0;
-  for (int i = 0; i < n; ++i) sum += std::fabs(d_[i]);
-  return std::ldexp(sum, ex);
+  int ex[kDqdsLanes] = {};
+  const double *diag[kDqdsLanes], *super[kDqdsLanes];
+  double sums[kDqdsLanes];
+  int solve[kDqdsLanes], lanes = 0;  // lanes with a non-zero matrix, packed
+  for (int l = 0; l < count; ++l) {
+    out[l] = 0.0;
+    const double mx = max_abs(w[l], nn);
+    if (mx == 0.0) continue;
+    // Scale to O(1) by a power of two (exact) so no sum of squares under- or overflows. Two
+    // factors, since 2^-ex alone may not be representable for extreme ex.
+    std::frexp(mx, &ex[l]);
+    const double f1 = std::ldexp(1.0, -ex[l] / 2), f2 = std::ldexp(1.0, -ex[l] - (-ex[l] / 2));
+    scale_by(w[l], nn, f1, f2);
+    double *d = d_.data() + static_cast<std::size_t>(lanes) * n;
+    double *e = e_.data() + static_cast<std::size_t>(lanes) * n;
+    bidiagonalize(n, w[l], d, e, v_.data(), s_.data());
+    diag[lanes] = d;
+    super[lanes] = e;
+    solve[lanes++] = l;
+  }
+  if (lanes == 0) return;
+  bidiagonal_singular_sums(n, lanes, diag, super, work_.data(), sums);
+  for (int k = 0; k < lanes; ++k) {
+    const int l = solve[k];
+    if (sums[k] < 0.0) {
+      // Our dqds declined (zero or tiny entries, slow convergence): LAPACK's, which splits.
+      double *d = d_.data() + static_cast<std::size_t>(k) * n;
+      double *e = e_.data() + static_cast<std::size_t>(k) * n;
+      int info = 0, zero = 0, one = 1;
+      LAPACK_dbdsqr("U", &n, &zero, &zero, &zero, d, e, nullptr, &one, nullptr, &one, nullptr, &one,
+                    work_.data(), &info);
+      if (info != 0) {
+        out[l] = -1.0;
+        continue;
+      }
+      sums[k] = 0.0;
+      for (int i = 0; i < n; ++i) sums[k] += std::fabs(d[i]);
+    }
+    out[l] = std::ldexp(sums[k], ex[l]);
+  }
 }
 
 }  // namespace gmmot::linalg

@@ -1,9 +1,9 @@
 // Singular values of small dense matrices (d up to a few hundred) without LAPACK's per-call
 // overhead: Householder bidiagonalisation in straight loops (the algorithm of LAPACK's dgebd2,
 // Golub & Van Loan, "Matrix Computations", 4th ed., Alg. 5.4.2), then the bidiagonal's singular
-// values by LAPACK's dbdsqr, which uses the dqds algorithm (Fernando & Parlett 1994) and is
-// accurate to high relative precision. Backward stable like dgesdd: each singular value is
-// exact for a matrix within ~n*eps*||W|| of the input.
+// values by our lockstep dqds (dqds_lanes.hpp; Fernando & Parlett 1994), with LAPACK's dbdsqr
+// as the fallback for the cases it declines; both are accurate to high relative precision. Backward
+// stable like dgesdd: each singular value is exact for a matrix within ~n*eps*||W|| of the input.
 #pragma once
 
 #include <vector>
@@ -16,6 +16,10 @@ class SmallSvd {
   // Sum of the singular values (nuclear norm) of the n x n column-major matrix w, which is
   // destroyed. Returns a negative value if dbdsqr failed to converge.
   double nuclear_norm(double *w);
+  // The same for count <= kDqdsLanes matrices at once (their singular values are found together,
+  // see dqds_lanes.hpp); out[l] < 0 where LAPACK failed. Each result is the one nuclear_norm
+  // gives for that matrix alone.
+  void nuclear_norms(int count, double *const *w, double *out);
 
  private:
   int n_;

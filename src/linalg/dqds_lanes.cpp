@@ -1,0 +1,336 @@
+#include "linalg/dqds_lanes.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+
+#include "util/simd.hpp"
+
+// GCC notes that 32-byte vectors passed by value have an ABI that depends on -mavx; the helpers
+// below are always inlined, so no call crosses such a boundary (as in util/vexp.hpp).
+#if defined(__GNUC__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+
+namespace gmmot::linalg {
+namespace {
+
+constexpr int L = kDqdsLanes;
+constexpr double kEps = 0x1p-52;                           // LAPACK's dlamch('P')
+constexpr double kTol2 = (100.0 * kEps) * (100.0 * kEps);  // LAWN 155's deflation threshold
+constexpr double kSmallestEntry = 0x1p-900;                // smaller squared entries: LAPACK
+constexpr double kFlushE = 0x1p-1000;                      // keeps e out of subnormals
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+typedef double v4 __attribute__((vector_size(L * sizeof(double))));
+typedef long long v4i __attribute__((vector_size(L * sizeof(long long))));
+
+GMMOT_INLINE v4 load(const double *p) {
+  v4 x;
+  __builtin_memcpy(&x, p, sizeof x);
+  return x;
+}
+GMMOT_INLINE void store(double *p, v4 x) { __builtin_memcpy(p, &x, sizeof x); }
+
+// What one lockstep sweep reports per lane.
+struct SweepResult {
+  double dn[L], dn1[L], dn2[L], dmin1[L], dmin2[L];
+  long long bad_interior[L];
+};
+
+// One dqds transform with shift tau[l] in every lane (LAWN 155, Alg. dqds; the qd arrays are
+// lane-interleaved: q[i * L + l]). Lane l is active for steps i < nm1[l] = n0 - 1 (inactive
+// lanes have nm1 = -1); its d's are frozen after its last step and the entries it does not own
+// are written as 1 so that stale lanes never produce subnormals. The chain
+// d -> d + e -> q / (d + e) -> d t - tau is the latency the four lanes share.
+GMMOT_CLONES void sweep(int steps, const double *q, const double *e, double *qh, double *eh,
+                        const double *tau, const double *nm1, const double *nm2, SweepResult &res) {
+  const v4 vtau = load(tau), vnm1 = load(nm1), vnm2 = load(nm2);
+  const v4 one = {1.0, 1.0, 1.0, 1.0}, zero = {0.0, 0.0, 0.0, 0.0};
+  const v4 flush = {kFlushE, kFlushE, kFlushE, kFlushE};
+  const v4 inf = {kInf, kInf, kInf, kInf};
+  v4 d = load(q) - vtau;
+  v4 dmin1 = inf, dmin2 = inf, dprev = d, dprev2 = d;
+  v4i bad = (vnm1 > zero) & ~(d >= zero);
+  v4 vi = zero;
+  for (int i = 0; i < steps; ++i, vi += one) {
+    const v4 ve = load(e + static_cast<std::size_t>(i) * L);
+    const v4 vq = load(q + static_cast<std::size_t>(i + 1) * L);
+    const v4i act = vi < vnm1, inner = vi < vnm2;
+    const v4 qhat = d + ve;
+    const v4 t = vq / qhat;
+    v4 ehat = ve * t;
+    const v4 dnext = d * t - vtau;
+    ehat = ehat < flush ? zero : ehat;
+    store(qh + static_cast<std::size_t>(i) * L, act ? qhat : one);
+    store(eh + static_cast<std::size_t>(i) * L, act ? ehat : one);
+    bad |= act & (~(qhat > zero) | (inner & ~(dnext >= zero)));
+    dmin1 = act & (d < dmin1) ? d : dmin1;
+    dmin2 = inner & (d < dmin2) ? d : dmin2;
+    dprev2 = act ? dprev : dprev2;
+    dprev = act ? d : dprev;
+    d = act ? dnext : d;
+  }
+  for (int l = 0; l < L; ++l) {
+    res.dn[l] = d[l];
+    res.dn1[l] = dprev[l];
+    res.dn2[l] = dprev2[l];
+    res.dmin1[l] = dmin1[l];
+    res.dmin2[l] = dmin2[l];
+    res.bad_interior[l] = bad[l];
+  }
+}
+
+struct Lane {
+  int n0 = 0;          // size of the unreduced part; 0 once solved
+  double sigma = 0.0;  // accumulated shift
+  double sum = 0.0;    // square roots of the eigenvalues deflated so far
+  double tau = 0.0;    // shift for the next sweep
+  double g = 0.25;     // LAWN 155 case 6 fraction, raised while case 6 repeats
+  int fails = 0;       // consecutive failed transforms
+  int sweeps = 0;
+  bool last_case6 = false;
+  bool hidden = false;  // the last transform converged behind a negative dn
+  bool live = false;    // still iterating
+  bool bad = false;     // handed back to the caller
+};
+
+// Accessors of lane l in interleaved arrays.
+struct View {
+  double *q, *e;
+  int l;
+  double &Q(int i) const { return q[static_cast<std::size_t>(i) * L + l]; }
+  double &E(int i) const { return e[static_cast<std::size_t>(i) * L + l]; }
+};
+
+// Eigenvalues of the 2 x 2 qd array (q0, e0, q1): the roots of x^2 - (q0 + e0 + q1) x + q0 q1,
+// the larger from a discriminant written as a sum of non-negative terms, the smaller from the
+// product, both to high relative accuracy.
+void two_by_two(double q0, double e0, double q1, double sigma, double &sum) {
+  const double a = q0 + e0 - q1;
+  const double big = 0.5 * ((q0 + e0 + q1) + std::sqrt(a * a + 4.0 * e0 * q1));
+  const double small = big > 0.0 ? (q0 * q1) / big : 0.0;
+  sum += std::sqrt(big + sigma) + std::sqrt(small + sigma);
+}
+
+void reverse(const View &v, int n0) {
+  for (int i = 0, j = n0 - 1; i < j; ++i, --j) std::swap(v.Q(i), v.Q(j));
+  for (int i = 0, j = n0 - 2; i < j; ++i, --j) std::swap(v.E(i), v.E(j));
+}
+
+// Removes converged eigenvalues from the bottom (LAWN 155 / dlasq3's tests). Returns how many.
+int deflate(Lane &ln, const View &v) {
+  int removed = 0;
+  while (ln.n0 > 0) {
+    const int m = ln.n0;
+    if (m == 1) {
+      ln.sum += std::sqrt(v.Q(0) + ln.sigma);
+      ln.n0 = 0;
+      return removed + 1;
+    }
+    if (m == 2) {
+      two_by_two(v.Q(0), v.E(0), v.Q(1), ln.sigma, ln.sum);
+      ln.n0 = 0;
+      return removed + 2;
+    }
+    if (v.E(m - 2) <= kTol2 * (ln.sigma + v.Q(m - 1))) {
+      ln.sum += std::sqrt(v.Q(m - 1) + ln.sigma);
+      ln.n0 = m - 1;
+      removed += 1;
+      continue;
+    }
+    if (v.E(m - 3) <= kTol2 * ln.sigma) {
+      two_by_two(v.Q(m - 2), v.E(m - 2), v.Q(m - 1), ln.sigma, ln.sum);
+      ln.n0 = m - 2;
+      removed += 2;
+      continue;
+    }
+    break;
+  }
+  return removed;
+}
+
+// Sum of the walk of ratios e_j / q_j upwards from the bottom (the approximate squared norm of
+// the tail of the eigenvector, LAWN 155 §6.3). Returns false when a ratio exceeds one (no
+// estimate).
+bool ratio_walk(const View &v, int start, double b, double &sum_out, bool stop_on_max) {
+  double a = b, prev = b;
+  for (int j = start; j >= 0; --j) {
+    if (b == 0.0) break;
+    if (v.E(j) > v.Q(j)) return false;
+    prev = b;
+    b *= v.E(j) / v.Q(j);
+    a += b;
+    if (100.0 * std::max(b, prev) < a || (stop_on_max && a > 0.563)) break;
+  }
+  sum_out = a;
+  return true;
+}
+
+// The next shift from the last sweep's d's (LAWN 155 §6, dlasq4's cases 2-4, 6-9 and 11-12).
+double next_shift(Lane &ln, const View &v, const SweepResult &r, int l, int deflated) {
+  const int n = ln.n0;
+  const double dn = r.dn[l], dn1 = r.dn1[l], dn2 = r.dn2[l];
+  const double dmin1 = r.dmin1[l], dmin2 = r.dmin2[l], dmin = std::min(dmin1, dn);
+  const bool was_case6 = ln.last_case6;
+  ln.last_case6 = false;
+  if (deflated == 0) {
+    if (dmin == dn && dmin1 == dn1) {  // cases 2 and 3
+      const double b1 = std::sqrt(v.Q(n - 1)) * std::sqrt(v.E(n - 2));
+      const double b2 = std::sqrt(v.Q(n - 2)) * std::sqrt(v.E(n - 3));
+      const double a2 = v.Q(n - 2) + v.E(n - 2);
+      const double gap2 = dmin2 - a2 - 0.25 * dmin2;
+      const double gap1 =
+          gap2 > 0.0 && gap2 > b2 ? a2 - dn - (b2 / gap2) * b2 : a2 - dn - (b1 + b2);
+      if (gap1 > 0.0 && gap1 > b1) return std::max(dn - (b1 / gap1) * b1, 0.5 * dmin);
+      double s = dn > b1 ? dn - b1 : 0.0;
+      if (a2 > b1 + b2) s = std::min(s, a2 - (b1 + b2));
+      return std::max(s, dmin / 3.0);
+    }
+    if (dmin == dn) {  // case 4, Rayleigh quotient residual bound
+      if (v.E(n - 2) > v.Q(n - 2)) return 0.25 * dmin;
+      double a2 = 0.0;
+      if (!ratio_walk(v, n - 3, v.E(n - 2) / v.Q(n - 2), a2, true)) return 0.25 * dmin;
+      a2 *= 1.05;
+      return a2 < 0.563 ? dn * (1.0 - std::sqrt(a2)) / (1.0 + a2) : 0.25 * dmin;
+    }
+    // Case 6: no information; the fraction grows while this repeats.
+    ln.g = was_case6 ? ln.g + (1.0 - ln.g) / 3.0 : 0.25;
+    ln.last_case6 = true;
+    return ln.g * dmin;
+  }
+  if (deflated == 1) {
+    if (dmin1 == dn1 && dmin2 == dn2) {  // cases 7 and 8
+      double s = dmin1 / 3.0;
+      if (v.E(n - 2) > v.Q(n - 2)) return s;
+      double b2 = 0.0;
+      if (!ratio_walk(v, n - 3, v.E(n - 2) / v.Q(n - 2), b2, false)) return s;
+      b2 = std::sqrt(1.05 * b2);
+      const double a2 = dmin1 / (1.0 + b2 * b2);
+      const double gap2 = 0.5 * dmin2 - a2;
+      if (gap2 > 0.0 && gap2 > b2 * a2)
+        return std::max(s, a2 * (1.0 - 1.01 * a2 * (b2 / gap2) * b2));
+      return std::max(s, a2 * (1.0 - 1.01 * b2));
+    }
+    return dmin1 == dn1 ? 0.5 * dmin1 : 0.25 * dmin1;  // case 9
+  }
+  if (deflated == 2) return 0.25 * dmin2;  // case 11
+  return 0.0;                              // case 12
+}
+
+}  // namespace
+
+void bidiagonal_singular_sums(int n, int count, const double *const *diag,
+                              const double *const *super, double *work, double *out) {
+  const std::size_t stride = static_cast<std::size_t>(L) * static_cast<std::size_t>(n);
+  double *q = work, *e = work + stride, *qh = work + 2 * stride, *eh = work + 3 * stride;
+  Lane lanes[L];
+  for (int l = 0; l < L; ++l) {
+    for (int i = 0; i < n; ++i) {
+      q[static_cast<std::size_t>(i) * L + l] = 1.0;
+      e[static_cast<std::size_t>(i) * L + l] = 1.0;
+    }
+    if (l >= count) continue;
+    out[l] = -1.0;
+    Lane &ln = lanes[l];
+    ln.live = true;
+    ln.n0 = n;
+    const View v{q, e, l};
+    for (int i = 0; i < n; ++i) {
+      const double x = diag[l][i] * diag[l][i];
+      const double y = i + 1 < n ? super[l][i] * super[l][i] : 1.0;
+      // Tiny or zero entries need dlasq2's splitting and zero handling: LAPACK's job.
+      if (!(x >= kSmallestEntry && x < kInf && y >= kSmallestEntry && y < kInf)) ln.bad = true;
+      v.Q(i) = x;
+      if (i + 1 < n) v.E(i) = y;
+    }
+    if (ln.bad) {
+      ln.live = false;
+      continue;
+    }
+    if (n <= 2) {
+      deflate(ln, v);
+      out[l] = ln.sum;
+      ln.live = false;
+      continue;
+    }
+    if (1.5 * v.Q(0) < v.Q(n - 1)) reverse(v, n);  // the smaller end at the bottom
+  }
+  const int max_sweeps = 30 * n + 100;
+  double tau[L], nm1[L], nm2[L];
+  SweepResult res;
+  for (;;) {
+    int steps = 0;
+    for (int l = 0; l < L; ++l) {
+      const Lane &ln = lanes[l];
+      tau[l] = ln.live ? ln.tau : 0.0;
+      nm1[l] = ln.live ? ln.n0 - 1 : -1.0;
+      nm2[l] = ln.live ? ln.n0 - 2 : -1.0;
+      if (ln.live) steps = std::max(steps, ln.n0 - 1);
+    }
+    if (steps == 0) break;
+    sweep(steps, q, e, qh, eh, tau, nm1, nm2, res);
+    for (int l = 0; l < L; ++l) {
+      Lane &ln = lanes[l];
+      if (!ln.live) continue;
+      const View now{qh, eh, l}, before{q, e, l};
+      const int m = ln.n0;
+      now.Q(m - 1) = res.dn[l];
+      ++ln.sweeps;
+      bool ok = res.bad_interior[l] == 0 && res.dn[l] >= 0.0;
+      if (!ok && res.bad_interior[l] == 0 && res.dmin1[l] > 0.0 &&
+          now.E(m - 2) < 100.0 * kEps * (ln.sigma + res.dn1[l]) &&
+          std::fabs(res.dn[l]) < 100.0 * kEps * ln.sigma) {
+        // Convergence hidden by a negative dn (dlasq3): the shift met the eigenvalue to
+        // rounding. Accept with q = 0; the zero shift that follows deflates it.
+        now.Q(m - 1) = 0.0;
+        ok = true;
+        ln.hidden = true;
+      }
+      if (!ok) {
+        // Too large a shift: keep the old arrays and retry with a smaller one (dlasq3).
+        for (int i = 0; i < m; ++i) now.Q(i) = before.Q(i);
+        for (int i = 0; i + 1 < m; ++i) now.E(i) = before.E(i);
+        ++ln.fails;
+        if (ln.tau == 0.0 || ln.fails > 8 || ln.sweeps > max_sweeps) {
+          ln.bad = true;
+          ln.live = false;
+        } else if (res.bad_interior[l] == 0 && res.dmin1[l] > 0.0 && std::isfinite(res.dn[l])) {
+          ln.tau = (ln.tau + res.dn[l]) * (1.0 - 2.0 * kEps);  // late failure: a sharp shift
+        } else {
+          ln.tau = ln.fails >= 3 ? 0.0 : 0.25 * ln.tau;
+        }
+        continue;
+      }
+      ln.fails = 0;
+      ln.sigma += ln.tau;
+      const int deflated = deflate(ln, now);
+      if (ln.n0 == 0) {
+        out[l] = std::isfinite(ln.sum) ? ln.sum : -1.0;
+        ln.live = false;
+        continue;
+      }
+      if (ln.sweeps > max_sweeps) {
+        ln.bad = true;
+        ln.live = false;
+        continue;
+      }
+      if (deflated > 0 && 1.5 * now.Q(0) < now.Q(ln.n0 - 1)) {
+        reverse(now, ln.n0);  // dlasq3's flip; the d's no longer describe the array
+        ln.tau = 0.0;
+        continue;
+      }
+      if (ln.hidden) {
+        ln.hidden = false;
+        ln.tau = 0.0;
+        continue;
+      }
+      ln.tau = std::max(0.0, next_shift(ln, now, res, l, deflated));
+    }
+    std::swap(q, qh);
+    std::swap(e, eh);
+  }
+}
+
+}  // namespace gmmot::linalg

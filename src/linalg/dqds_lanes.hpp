@@ -1,0 +1,24 @@
+// Sums of the singular values of up to four upper bidiagonal matrices at once, by the dqds
+// algorithm (Fernando & Parlett, Numer. Math. 67, 1994; shifts and deflation after Parlett &
+// Marques, "An implementation of the dqds algorithm (positive case)", LAPACK Working Note 155).
+//
+// Why our own: one dqds sweep is a chain of dependent divisions, so LAPACK's dlasq1 on one small
+// bidiagonal is bound by the divider's latency (~2/3 of a d = 27 Bures cost). Here four
+// independent problems advance in the lanes of one vector register, each with its own shift,
+// deflation and failure handling (lanes never mix, so a lane's result does not depend on its
+// neighbours). Unusual inputs (zero or tiny entries, slow convergence) are not handled: the
+// lane reports failure and the caller falls back to LAPACK.
+#pragma once
+
+namespace gmmot::linalg {
+
+constexpr int kDqdsLanes = 4;
+
+// For lane l < count: diag[l] (n entries) and super[l] (n - 1 entries) are the bidiagonal B_l
+// with entries scaled to about 1 (no squares may under- or overflow). On return out[l] is the
+// sum of the singular values of B_l, or -1 if this lane was not solved (use LAPACK instead).
+// work must hold 6 * kDqdsLanes * n doubles.
+void bidiagonal_singular_sums(int n, int count, const double *const *diag,
+                              const double *const *super, double *work, double *out);
+
+}  // namespace gmmot::linalg
