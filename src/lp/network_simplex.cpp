@@ -113,6 +113,7 @@ class SpanningTree {
   double big_ = 0;                   // L: the symbolic M in pricing keys
   std::size_t block_ = 0, cursor_ = 0;
   std::unique_ptr<SpinWorker> worker_;  // the second pricing thread, for large problems
+  std::uint64_t posts_ = 0;             // tasks given to worker_
   struct Job {
     std::size_t pos, count;
     bool screening, same_sign;
@@ -362,6 +363,9 @@ bool SpanningTree::block_search(bool screening, std::size_t *enter_i, std::size_
       worker_->wait();
       const Best &second = job_.result;
       best = second.found && (!first.found || second.key < first.key) ? second : first;
+      // If this thread keeps doing the worker's half itself, the worker rarely gets a core
+      // (a loaded machine): stop it, so that it no longer competes for one.
+      if (++posts_ % 1024 == 0 && worker_->stolen() > posts_ / 2) worker_.reset();
     } else {
       best = scan_range(pos, count, screening, same_sign);
     }

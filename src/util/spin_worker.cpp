@@ -41,6 +41,13 @@ void SpinWorker::post(void (*fn)(void *), void *ctx) {
 
 void SpinWorker::wait() {
   const std::uint64_t target = posted_.load(std::memory_order_relaxed);
+  std::uint64_t expected = target - 1;
+  if (claimed_.compare_exchange_strong(expected, target, std::memory_order_acq_rel)) {
+    fn_(ctx_);  // the worker has not started it: do it here rather than wait for it
+    ++stolen_;
+    done_.store(target, std::memory_order_release);
+    return;
+  }
   spin_until([&] { return done_.load(std::memory_order_acquire) == target; });
 }
 
@@ -53,6 +60,8 @@ void SpinWorker::loop() {
     });
     if (posted_.load(std::memory_order_acquire) == seen) return;  // stopped, nothing pending
     seen = posted_.load(std::memory_order_acquire);
+    std::uint64_t expected = seen - 1;
+    if (!claimed_.compare_exchange_strong(expected, seen, std::memory_order_acq_rel)) continue;
     fn_(ctx_);
     done_.store(seen, std::memory_order_release);
   }
