@@ -40,14 +40,15 @@
  * (default 5), median. Run with OPENBLAS_NUM_THREADS=1 (bench/run_maps_em.sh does);
  * --threads sets GMMOT_OPT_NUM_THREADS (default 2, 0 = all cores). */
 #define _POSIX_C_SOURCE 200809L
+#define BENCH_PROGRAM "bench_em_maps"
 
 #include <gmmot/gmmot.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench_common.h"
 #include "image_io.h"
 
 #define MAX_RUNS 64
@@ -58,40 +59,6 @@
 #define OUT_W 1024
 #define OUT_H 768
 
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  const double x = *(const double *)a;
-  const double y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static double median(const double *v0, size_t n) {
-  double v[MAX_RUNS];
-  memcpy(v, v0, n * sizeof *v);
-  qsort(v, n, sizeof *v, cmp_double);
-  return (n % 2) ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-static void die(const char *what, int status) {
-  fprintf(stderr, "bench_em_maps: %s failed: %d (%s): %s\n", what, status,
-          gmmot_status_string(status), gmmot_last_error_message());
-  exit(1);
-}
-
-static void *xmalloc(size_t n) {
-  void *p = malloc(n ? n : 1);
-  if (p == NULL) {
-    fprintf(stderr, "bench_em_maps: out of memory\n");
-    exit(1);
-  }
-  return p;
-}
-
 static char *join(const char *dir, const char *name) {
   char *p = xmalloc(strlen(dir) + strlen(name) + 2);
   sprintf(p, "%s/%s", dir, name);
@@ -101,18 +68,12 @@ static char *join(const char *dir, const char *name) {
 /* ------------------------------------------------------------------ files */
 static FILE *xfopen(const char *path, const char *mode) {
   FILE *f = fopen(path, mode);
-  if (f == NULL) {
-    fprintf(stderr, "bench_em_maps: cannot open %s\n", path);
-    exit(1);
-  }
+  if (f == NULL) fail("cannot open %s", path);
   return f;
 }
 
 static void xwrite(FILE *f, const void *p, size_t size, size_t n) {
-  if (fwrite(p, size, n, f) != n) {
-    fprintf(stderr, "bench_em_maps: write failed\n");
-    exit(1);
-  }
+  if (fwrite(p, size, n, f) != n) fail("write failed");
 }
 
 static void write_u64s(FILE *f, const uint64_t *v, size_t n) { xwrite(f, v, sizeof *v, n); }
@@ -127,10 +88,7 @@ static void write_points(const char *dir, const char *name, size_t n, size_t d, 
   xwrite(f, "GMMOTPT1", 1, 8);
   write_u64s(f, dims, 2);
   write_doubles(f, x, n * d);
-  if (fclose(f) != 0) {
-    fprintf(stderr, "bench_em_maps: cannot write %s\n", path);
-    exit(1);
-  }
+  if (fclose(f) != 0) fail("cannot write %s", path);
   free(path);
 }
 
@@ -141,15 +99,11 @@ static double *read_points(const char *dir, const char *name, size_t *n, size_t 
   uint64_t dims[2];
   double *x;
   if (fread(magic, 1, 8, f) != 8 || memcmp(magic, "GMMOTPT1", 8) != 0 ||
-      fread(dims, sizeof *dims, 2, f) != 2) {
-    fprintf(stderr, "bench_em_maps: %s is not a points file\n", path);
-    exit(1);
-  }
+      fread(dims, sizeof *dims, 2, f) != 2)
+    fail("%s is not a points file", path);
   x = xmalloc((size_t)(dims[0] * dims[1]) * sizeof *x);
-  if (fread(x, sizeof *x, (size_t)(dims[0] * dims[1]), f) != (size_t)(dims[0] * dims[1])) {
-    fprintf(stderr, "bench_em_maps: %s is truncated\n", path);
-    exit(1);
-  }
+  if (fread(x, sizeof *x, (size_t)(dims[0] * dims[1]), f) != (size_t)(dims[0] * dims[1]))
+    fail("%s is truncated", path);
   fclose(f);
   free(path);
   *n = (size_t)dims[0];
@@ -176,33 +130,32 @@ static void load_or_die(const char *dir, const char *name, rgb_image *img) {
   free(path);
 }
 
+/* One photograph upscaled to OUT_W x OUT_H, written as points (for the fits) and as a PNG (for
+ * gmmot-color-transfer); px holds the pixels on return. */
+static void prepare_photo(const char *photos, const char *name, const char *out, const char *bin,
+                          const char *png, double *px) {
+  rgb_image img = {0, 0, NULL};
+  char *path = join(out, png);
+  load_or_die(photos, name, &img);
+  upscale_nearest(&img, px);
+  free_rgb(&img);
+  write_points(out, bin, (size_t)OUT_W * OUT_H, 3, px);
+  if (save_rgb_png(path, OUT_W, OUT_H, px) != 0) exit(1);
+  free(path);
+}
+
 static int prepare(const char *photos, const char *out) {
-  rgb_image rocket = {0, 0, NULL}, coffee = {0, 0, NULL}, astro = {0, 0, NULL};
+  rgb_image astro = {0, 0, NULL};
   const size_t n = (size_t)OUT_W * OUT_H, grid = 256, d27 = 27;
   double *px = xmalloc(n * 3 * sizeof *px);
   double *patches = xmalloc(grid * grid * d27 * sizeof *patches);
   size_t i, j, r, c, ch;
-  char *path;
 
-  load_or_die(photos, "rocket.jpg", &rocket);
-  upscale_nearest(&rocket, px);
-  write_points(out, "em_d3.bin", n, 3, px);
-  path = join(out, "ct_src.png");
-  if (save_rgb_png(path, OUT_W, OUT_H, px) != 0) exit(1);
-  free(path);
-
-  load_or_die(photos, "coffee.png", &coffee);
-  upscale_nearest(&coffee, px);
-  write_points(out, "ct_tgt.bin", n, 3, px);
-  path = join(out, "ct_tgt.png");
-  if (save_rgb_png(path, OUT_W, OUT_H, px) != 0) exit(1);
-  free(path);
+  prepare_photo(photos, "rocket.jpg", out, "em_d3.bin", "ct_src.png", px);
+  prepare_photo(photos, "coffee.png", out, "ct_tgt.bin", "ct_tgt.png", px);
 
   load_or_die(photos, "astronaut.png", &astro);
-  if (astro.width < 3 || astro.height < 3) {
-    fprintf(stderr, "bench_em_maps: astronaut.png is too small\n");
-    return 1;
-  }
+  if (astro.width < 3 || astro.height < 3) fail("astronaut.png is too small");
   for (i = 0; i < grid; ++i) {
     const size_t y0 = i * (astro.height - 3) / (grid - 1);
     for (j = 0; j < grid; ++j) {
@@ -218,8 +171,6 @@ static int prepare(const char *photos, const char *out) {
 
   free(px);
   free(patches);
-  free_rgb(&rocket);
-  free_rgb(&coffee);
   free_rgb(&astro);
   return 0;
 }
@@ -372,10 +323,7 @@ static void export_tmean(const char *dir, const gmmot_gmm_t *g0, const gmmot_gmm
   write_doubles(f, a, nnz * d * d);
   write_doubles(f, b, nnz * d);
   write_doubles(f, out, n * d);
-  if (fclose(f) != 0) {
-    fprintf(stderr, "bench_em_maps: cannot write %s\n", path);
-    exit(1);
-  }
+  if (fclose(f) != 0) fail("cannot write %s", path);
   free(path);
   free(rows);
   free(cols);
@@ -411,9 +359,7 @@ static int run(const char *dir, int threads, int runs) {
   l_tgt = res.loglik;
   gmmot_options_destroy(o);
   free(xt);
-  if ((st = gmmot_options_create(&o)) < 0) die("gmmot_options_create", st);
-  if ((st = gmmot_options_set_int(o, GMMOT_OPT_NUM_THREADS, threads)) < 0)
-    die("gmmot_options_set_int", st);
+  o = threads_options(threads, NULL);
   if ((st = gmmot_mw2_create(g0, g1, o, &p)) < 0) die("gmmot_mw2_create", st);
   if ((st = gmmot_mw2_distance(p, &mw2sq, NULL)) < 0) die("gmmot_mw2_distance", st);
   out = xmalloc(n3 * d3 * sizeof *out);

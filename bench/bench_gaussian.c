@@ -14,6 +14,7 @@
  * Run with OPENBLAS_NUM_THREADS=1 (bench/run_gaussian.sh does): libgmmot parallelises over
  * pairs itself. */
 #define _POSIX_C_SOURCE 200809L
+#define BENCH_PROGRAM "bench_gaussian"
 
 #include <gmmot/gmmot.h>
 #include <math.h>
@@ -21,11 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#define NRUNS 5
-#define MIN_RUN_SECONDS 0.02
+#include "bench_common.h"
 
 /* ------------------------------------------------------------------ random numbers */
 typedef struct {
@@ -75,39 +73,6 @@ static void random_cov(rng_t *r, size_t d, double *cov, double *g) {
   }
 }
 
-/* ------------------------------------------------------------------ helpers */
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  const double x = *(const double *)a;
-  const double y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static double median(double *v, size_t n) {
-  qsort(v, n, sizeof *v, cmp_double);
-  return (n % 2) ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-static void die(const char *what, int status) {
-  fprintf(stderr, "bench_gaussian: %s failed: %d (%s): %s\n", what, status,
-          gmmot_status_string(status), gmmot_last_error_message());
-  exit(1);
-}
-
-static void *xmalloc(size_t n) {
-  void *p = malloc(n ? n : 1);
-  if (p == NULL) {
-    fprintf(stderr, "bench_gaussian: out of memory\n");
-    exit(1);
-  }
-  return p;
-}
-
 static gmmot_gmm_t *random_mixture(rng_t *r, size_t k, size_t d) {
   double *w = xmalloc(k * sizeof *w);
   double *m = xmalloc(k * d * sizeof *m);
@@ -115,12 +80,10 @@ static gmmot_gmm_t *random_mixture(rng_t *r, size_t k, size_t d) {
   double *g = xmalloc(d * d * sizeof *g);
   gmmot_gmm_t *gmm = NULL;
   size_t i;
-  int st;
   for (i = 0; i < k; ++i) w[i] = 1.0 / (double)k;
   for (i = 0; i < k * d; ++i) m[i] = 3.0 * rng_normal(r);
   for (i = 0; i < k; ++i) random_cov(r, d, c + i * d * d, g);
-  st = gmmot_gmm_create(k, d, w, m, c, &gmm);
-  if (st != GMMOT_OK) die("gmmot_gmm_create", st);
+  check(gmmot_gmm_create(k, d, w, m, c, &gmm), "gmmot_gmm_create");
   free(w);
   free(m);
   free(c);
@@ -129,38 +92,41 @@ static gmmot_gmm_t *random_mixture(rng_t *r, size_t k, size_t d) {
 }
 
 /* ------------------------------------------------------------------ cases */
+typedef struct {
+  const gmmot_gmm_t *g0, *g1;
+  const gmmot_options_t *opts;
+  double *out;
+  size_t k;
+} w2cost_ctx;
+
+static void w2cost_call(void *p) {
+  w2cost_ctx *c = p;
+  check(gmmot_w2_cost_matrix(c->g0, c->g1, c->opts, c->out, c->k * c->k), "gmmot_w2_cost_matrix");
+}
+
 static void bench_w2cost(size_t d, size_t k, const gmmot_options_t *opts, long threads_shown) {
   rng_t r = {0};
   gmmot_gmm_t *g0, *g1;
-  double *out = xmalloc(k * k * sizeof *out);
-  double times[NRUNS], checksum = 0.0, t0, t;
-  size_t reps = 1, i, run;
-  int st;
+  w2cost_ctx c;
+  double checksum = 0.0, sec;
+  size_t i;
   r.s = 0x5eed0000ull + 1000u * d + k;
   g0 = random_mixture(&r, k, d);
   g1 = random_mixture(&r, k, d);
-  /* warm-up call (thread pool, page faults) that also calibrates the repetitions */
-  t0 = now_seconds();
-  st = gmmot_w2_cost_matrix(g0, g1, opts, out, k * k);
-  t = now_seconds() - t0;
-  if (st != GMMOT_OK) die("gmmot_w2_cost_matrix", st);
-  if (t < MIN_RUN_SECONDS) reps = (size_t)(MIN_RUN_SECONDS / (t > 1e-7 ? t : 1e-7)) + 1;
-  for (run = 0; run < NRUNS; ++run) {
-    t0 = now_seconds();
-    for (i = 0; i < reps; ++i) {
-      st = gmmot_w2_cost_matrix(g0, g1, opts, out, k * k);
-      if (st != GMMOT_OK) die("gmmot_w2_cost_matrix", st);
-    }
-    times[run] = (now_seconds() - t0) / (double)reps;
-  }
-  for (i = 0; i < k * k; ++i) checksum += out[i];
+  c.g0 = g0;
+  c.g1 = g1;
+  c.opts = opts;
+  c.out = xmalloc(k * k * sizeof *c.out);
+  c.k = k;
+  sec = time_median(w2cost_call, &c, HUGE_VAL);
+  for (i = 0; i < k * k; ++i) checksum += c.out[i];
   printf(
       "case=w2cost impl=libgmmot n=d%zu_K%zux%zu seconds=%.6e extra=threads:%ld;checksum:%.12e\n",
-      d, k, k, median(times, NRUNS), threads_shown, checksum);
+      d, k, k, sec, threads_shown, checksum);
   fflush(stdout);
   gmmot_gmm_destroy(g0);
   gmmot_gmm_destroy(g1);
-  free(out);
+  free(c.out);
 }
 
 static void bench_gauss_bary(const gmmot_options_t *base) {
@@ -180,16 +146,15 @@ static void bench_gauss_bary(const gmmot_options_t *base) {
   r.s = 0xba7ull;
   for (i = 0; i < j * d; ++i) means[i] = 3.0 * rng_normal(&r);
   for (i = 0; i < j; ++i) random_cov(&r, d, covs + i * d * d, g);
-  st = gmmot_options_clone(base, &opts);
-  if (st != GMMOT_OK) die("gmmot_options_clone", st);
-  st = gmmot_options_set_double(opts, GMMOT_OPT_BARYCENTER_TOLERANCE, 1e-10);
-  if (st != GMMOT_OK) die("gmmot_options_set_double", st);
+  check(gmmot_options_clone(base, &opts), "gmmot_options_clone");
+  check(gmmot_options_set_double(opts, GMMOT_OPT_BARYCENTER_TOLERANCE, 1e-10),
+        "gmmot_options_set_double");
   for (run = 0; run < NRUNS + 1; ++run) { /* run 0 is a warm-up */
     t0 = now_seconds();
     st = gmmot_gaussian_barycenter(j, d, w, means, covs, opts, mean, d, cov, d * d, &iterations,
                                    &residual);
     if (run > 0) times[run - 1] = now_seconds() - t0;
-    if (st != GMMOT_OK) die("gmmot_gaussian_barycenter", st);
+    check(st, "gmmot_gaussian_barycenter");
   }
   printf(
       "case=gauss_bary impl=libgmmot n=d27_J4_tol1e-10 seconds=%.6e "
@@ -208,21 +173,17 @@ int main(int argc, char **argv) {
   static const size_t dims[] = {1, 3, 27, 64};
   static const size_t ks[] = {10, 100};
   long threads = 0, shown, only_d = 0;
-  gmmot_options_t *opts = NULL;
+  gmmot_options_t *opts;
   size_t a, b;
-  int i, st;
+  int i;
   for (i = 1; i < argc; ++i) {
     if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
-      char *end = NULL;
-      threads = strtol(argv[++i], &end, 10);
-      if (end == argv[i] || *end != '\0' || threads < 0) {
+      if (!parse_long(argv[++i], 0, &threads)) {
         fprintf(stderr, "bench_gaussian: bad --threads value '%s'\n", argv[i]);
         return 2;
       }
     } else if (strcmp(argv[i], "--d") == 0 && i + 1 < argc) {
-      char *end = NULL;
-      only_d = strtol(argv[++i], &end, 10);
-      if (end == argv[i] || *end != '\0' || only_d <= 0) {
+      if (!parse_long(argv[++i], 1, &only_d)) {
         fprintf(stderr, "bench_gaussian: bad --d value '%s'\n", argv[i]);
         return 2;
       }
@@ -234,12 +195,7 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
-  st = gmmot_options_create(&opts);
-  if (st != GMMOT_OK) die("gmmot_options_create", st);
-  st = gmmot_options_set_int(opts, GMMOT_OPT_NUM_THREADS, threads);
-  if (st != GMMOT_OK) die("gmmot_options_set_int(GMMOT_OPT_NUM_THREADS)", st);
-  shown = threads;
-  if (shown == 0) shown = sysconf(_SC_NPROCESSORS_ONLN); /* what 0 means: all cores */
+  opts = threads_options(threads, &shown);
   for (a = 0; a < sizeof dims / sizeof dims[0]; ++a)
     for (b = 0; b < sizeof ks / sizeof ks[0]; ++b)
       if (only_d == 0 || (size_t)only_d == dims[a]) bench_w2cost(dims[a], ks[b], opts, shown);

@@ -21,109 +21,44 @@
  * Usage: bench_lp --data DIR [--threads N]   (N: GMMOT_OPT_NUM_THREADS, default 2, 0 = all
  *        cores). Run with OPENBLAS_NUM_THREADS=1 (bench/run_lp.sh does). */
 #define _POSIX_C_SOURCE 200809L
+#define BENCH_PROGRAM "bench_lp"
 
 #include <gmmot/gmmot.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#define NRUNS 5
-#define MIN_RUN_SECONDS 0.02
+#include "bench_common.h"
+
 #define NO_WARMUP_SECONDS 1.0
 #define MAX_PIVOTS 100000000 /* as POT's numItermax in peer_pot_lp.py */
-
-/* ------------------------------------------------------------------ helpers */
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  const double x = *(const double *)a;
-  const double y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static double median(double *v, size_t n) {
-  qsort(v, n, sizeof *v, cmp_double);
-  return (n % 2) ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-static void die(const char *what, int status) {
-  fprintf(stderr, "bench_lp: %s failed: %d (%s): %s\n", what, status, gmmot_status_string(status),
-          gmmot_last_error_message());
-  exit(1);
-}
-
-static void *xmalloc(size_t n) {
-  void *p = malloc(n ? n : 1);
-  if (p == NULL) {
-    fprintf(stderr, "bench_lp: out of memory\n");
-    exit(1);
-  }
-  return p;
-}
 
 /* ------------------------------------------------------------------ data files */
 /* Native little-endian: an 8-byte magic, uint64 sizes, float64 arrays (peer_pot_lp.py). */
 static FILE *open_data(const char *path, const char *magic) {
   char got[8];
   FILE *f = fopen(path, "rb");
-  if (f == NULL) {
-    fprintf(stderr, "bench_lp: cannot open %s\n", path);
-    exit(1);
-  }
-  if (fread(got, 1, 8, f) != 8 || memcmp(got, magic, 8) != 0) {
-    fprintf(stderr, "bench_lp: %s is not a %.8s file\n", path, magic);
-    exit(1);
-  }
+  if (f == NULL) fail("cannot open %s", path);
+  if (fread(got, 1, 8, f) != 8 || memcmp(got, magic, 8) != 0)
+    fail("%s is not a %.8s file", path, magic);
   return f;
 }
 
 static void read_u64(FILE *f, const char *path, uint64_t *v, size_t n) {
-  if (fread(v, sizeof *v, n, f) != n) {
-    fprintf(stderr, "bench_lp: %s is truncated\n", path);
-    exit(1);
-  }
+  if (fread(v, sizeof *v, n, f) != n) fail("%s is truncated", path);
 }
 
 static double *read_doubles(FILE *f, const char *path, size_t n) {
   double *v = xmalloc(n * sizeof *v);
-  if (fread(v, sizeof *v, n, f) != n) {
-    fprintf(stderr, "bench_lp: %s is truncated\n", path);
-    exit(1);
-  }
+  if (fread(v, sizeof *v, n, f) != n) fail("%s is truncated", path);
   return v;
-}
-
-/* ------------------------------------------------------------------ timing */
-typedef void (*call_fn)(void *ctx);
-
-/* Median over NRUNS runs of the per-call time (see the header comment). */
-static double time_median(call_fn fn, void *ctx) {
-  double times[NRUNS], t0, t;
-  size_t reps = 1, i, run = 0;
-  t0 = now_seconds();
-  fn(ctx); /* warm-up and calibration */
-  t = now_seconds() - t0;
-  if (t >= NO_WARMUP_SECONDS) times[run++] = t;
-  if (t < MIN_RUN_SECONDS) reps = (size_t)(MIN_RUN_SECONDS / (t > 1e-7 ? t : 1e-7)) + 1;
-  for (; run < NRUNS; ++run) {
-    t0 = now_seconds();
-    for (i = 0; i < reps; ++i) fn(ctx);
-    times[run] = (now_seconds() - t0) / (double)reps;
-  }
-  return median(times, NRUNS);
 }
 
 /* ------------------------------------------------------------------ case lp_emd */
 typedef struct {
   size_t k0, k1;
-  const double *a, *b, *cost;
+  double *a, *b, *cost;
   const gmmot_options_t *opts;
   double value;
   size_t nnz;
@@ -133,46 +68,42 @@ typedef struct {
 static void lp_call(void *p) {
   lp_ctx *c = p;
   gmmot_transport_t *t = NULL;
-  int st = gmmot_transport_solve(c->k0, c->k1, c->a, c->b, c->cost, c->opts, &t);
-  if (st != GMMOT_OK) die("gmmot_transport_solve", st);
-  st = gmmot_transport_cost(t, &c->value);
-  if (st != GMMOT_OK) die("gmmot_transport_cost", st);
+  check(gmmot_transport_solve(c->k0, c->k1, c->a, c->b, c->cost, c->opts, &t),
+        "gmmot_transport_solve");
+  check(gmmot_transport_cost(t, &c->value), "gmmot_transport_cost");
   c->nnz = gmmot_transport_nnz(t);
-  st = gmmot_transport_info(t, &c->iterations, NULL);
-  if (st != GMMOT_OK) die("gmmot_transport_info", st);
+  check(gmmot_transport_info(t, &c->iterations, NULL), "gmmot_transport_info");
   gmmot_transport_destroy(t);
 }
 
 static void bench_lp_case(const char *n, const char *path, const gmmot_options_t *opts) {
   FILE *f = open_data(path, "GMMOTLP1");
   uint64_t dims[2];
-  double *a, *b, *cost, sec;
+  double sec;
   lp_ctx c;
-  read_u64(f, path, dims, 2);
-  a = read_doubles(f, path, dims[0]);
-  b = read_doubles(f, path, dims[1]);
-  cost = read_doubles(f, path, dims[0] * dims[1]);
-  fclose(f);
   memset(&c, 0, sizeof c);
+  read_u64(f, path, dims, 2);
   c.k0 = dims[0];
   c.k1 = dims[1];
-  c.a = a;
-  c.b = b;
-  c.cost = cost;
+  c.a = read_doubles(f, path, c.k0);
+  c.b = read_doubles(f, path, c.k1);
+  c.cost = read_doubles(f, path, c.k0 * c.k1);
+  fclose(f);
   c.opts = opts;
-  sec = time_median(lp_call, &c);
+  sec = time_median(lp_call, &c, NO_WARMUP_SECONDS);
   printf("case=lp_emd impl=libgmmot n=%s seconds=%.6e extra=cost:%.17g;nnz:%zu;iterations:%llu\n",
          n, sec, c.value, c.nnz, (unsigned long long)c.iterations);
   fflush(stdout);
-  free(a);
-  free(b);
-  free(cost);
+  free(c.a);
+  free(c.b);
+  free(c.cost);
 }
 
 /* ------------------------------------------------------------------ case mw2 */
+/* Index s = 0, 1: the source and the target mixture. */
 typedef struct {
-  size_t d, k0, k1;
-  const double *w0, *m0, *c0, *w1, *m1, *c1;
+  size_t d, k[2];
+  double *w[2], *m[2], *c[2];
   const gmmot_options_t *opts;
   double value;
   size_t nnz;
@@ -181,76 +112,61 @@ typedef struct {
 
 static void mw2_call(void *p) {
   mw2_ctx *c = p;
-  gmmot_gmm_t *g0 = NULL, *g1 = NULL;
+  gmmot_gmm_t *g[2] = {NULL, NULL};
   gmmot_mw2_t *m = NULL;
-  int st = gmmot_gmm_create(c->k0, c->d, c->w0, c->m0, c->c0, &g0);
-  if (st != GMMOT_OK) die("gmmot_gmm_create", st);
-  st = gmmot_gmm_create(c->k1, c->d, c->w1, c->m1, c->c1, &g1);
-  if (st != GMMOT_OK) die("gmmot_gmm_create", st);
-  st = gmmot_mw2_create(g0, g1, c->opts, &m);
-  if (st != GMMOT_OK) die("gmmot_mw2_create", st);
-  st = gmmot_mw2_distance(m, &c->value, NULL);
-  if (st != GMMOT_OK) die("gmmot_mw2_distance", st);
+  int s;
+  for (s = 0; s < 2; ++s)
+    check(gmmot_gmm_create(c->k[s], c->d, c->w[s], c->m[s], c->c[s], &g[s]), "gmmot_gmm_create");
+  check(gmmot_mw2_create(g[0], g[1], c->opts, &m), "gmmot_mw2_create");
+  check(gmmot_mw2_distance(m, &c->value, NULL), "gmmot_mw2_distance");
   c->nnz = gmmot_mw2_nnz(m);
-  st = gmmot_mw2_info(m, &c->iterations, NULL);
-  if (st != GMMOT_OK) die("gmmot_mw2_info", st);
+  check(gmmot_mw2_info(m, &c->iterations, NULL), "gmmot_mw2_info");
   gmmot_mw2_destroy(m);
-  gmmot_gmm_destroy(g0);
-  gmmot_gmm_destroy(g1);
+  for (s = 0; s < 2; ++s) gmmot_gmm_destroy(g[s]);
 }
 
 static void bench_mw2_case(const char *n, const char *path, const gmmot_options_t *opts,
                            long threads_shown) {
   FILE *f = open_data(path, "GMMOTMW1");
   uint64_t dims[3];
-  double *w0, *m0, *c0, *w1, *m1, *c1, sec;
+  double sec;
   mw2_ctx c;
-  read_u64(f, path, dims, 3);
-  w0 = read_doubles(f, path, dims[1]);
-  m0 = read_doubles(f, path, dims[1] * dims[0]);
-  c0 = read_doubles(f, path, dims[1] * dims[0] * dims[0]);
-  w1 = read_doubles(f, path, dims[2]);
-  m1 = read_doubles(f, path, dims[2] * dims[0]);
-  c1 = read_doubles(f, path, dims[2] * dims[0] * dims[0]);
-  fclose(f);
+  int s;
   memset(&c, 0, sizeof c);
+  read_u64(f, path, dims, 3);
   c.d = dims[0];
-  c.k0 = dims[1];
-  c.k1 = dims[2];
-  c.w0 = w0;
-  c.m0 = m0;
-  c.c0 = c0;
-  c.w1 = w1;
-  c.m1 = m1;
-  c.c1 = c1;
+  for (s = 0; s < 2; ++s) {
+    c.k[s] = dims[1 + s];
+    c.w[s] = read_doubles(f, path, c.k[s]);
+    c.m[s] = read_doubles(f, path, c.k[s] * c.d);
+    c.c[s] = read_doubles(f, path, c.k[s] * c.d * c.d);
+  }
+  fclose(f);
   c.opts = opts;
-  sec = time_median(mw2_call, &c);
+  sec = time_median(mw2_call, &c, NO_WARMUP_SECONDS);
   printf(
       "case=mw2 impl=libgmmot n=%s seconds=%.6e "
       "extra=threads:%ld;mw2sq:%.17g;nnz:%zu;iterations:%llu\n",
       n, sec, threads_shown, c.value, c.nnz, (unsigned long long)c.iterations);
   fflush(stdout);
-  free(w0);
-  free(m0);
-  free(c0);
-  free(w1);
-  free(m1);
-  free(c1);
+  for (s = 0; s < 2; ++s) {
+    free(c.w[s]);
+    free(c.m[s]);
+    free(c.c[s]);
+  }
 }
 
 /* ------------------------------------------------------------------ main */
 int main(int argc, char **argv) {
   const char *dir = NULL;
   long threads = 2, shown;
-  gmmot_options_t *opts = NULL;
+  gmmot_options_t *opts;
   char line[1024], path[4096], manifest[4096];
   FILE *mf;
-  int i, st;
+  int i;
   for (i = 1; i < argc; ++i) {
     if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
-      char *end = NULL;
-      threads = strtol(argv[++i], &end, 10);
-      if (end == argv[i] || *end != '\0' || threads < 0) {
+      if (!parse_long(argv[++i], 0, &threads)) {
         fprintf(stderr, "bench_lp: bad --threads value '%s'\n", argv[i]);
         return 2;
       }
@@ -268,22 +184,13 @@ int main(int argc, char **argv) {
             argv[0]);
     return 2;
   }
-  st = gmmot_options_create(&opts);
-  if (st != GMMOT_OK) die("gmmot_options_create", st);
-  st = gmmot_options_set_int(opts, GMMOT_OPT_NUM_THREADS, threads);
-  if (st != GMMOT_OK) die("gmmot_options_set_int(GMMOT_OPT_NUM_THREADS)", st);
-  st = gmmot_options_set_int(opts, GMMOT_OPT_EXACT_MAX_ITERATIONS, MAX_PIVOTS);
-  if (st != GMMOT_OK) die("gmmot_options_set_int(GMMOT_OPT_EXACT_MAX_ITERATIONS)", st);
-  shown = threads;
-  if (shown == 0) shown = sysconf(_SC_NPROCESSORS_ONLN); /* what 0 means: all cores */
+  opts = threads_options(threads, &shown);
+  check(gmmot_options_set_int(opts, GMMOT_OPT_EXACT_MAX_ITERATIONS, MAX_PIVOTS),
+        "gmmot_options_set_int(GMMOT_OPT_EXACT_MAX_ITERATIONS)");
 
   snprintf(manifest, sizeof manifest, "%s/manifest.txt", dir);
   mf = fopen(manifest, "r");
-  if (mf == NULL) {
-    fprintf(stderr, "bench_lp: cannot open %s (run `peer_pot_lp.py generate %s` first)\n", manifest,
-            dir);
-    return 1;
-  }
+  if (mf == NULL) fail("cannot open %s (run `peer_pot_lp.py generate %s` first)", manifest, dir);
   while (fgets(line, sizeof line, mf) != NULL) {
     char kase[64], n[64], file[512];
     if (sscanf(line, "%63s %63s %511s", kase, n, file) != 3) continue;
@@ -293,8 +200,7 @@ int main(int argc, char **argv) {
     } else if (strcmp(kase, "mw2") == 0) {
       bench_mw2_case(n, path, opts, shown);
     } else {
-      fprintf(stderr, "bench_lp: unknown case '%s' in %s\n", kase, manifest);
-      return 1;
+      fail("unknown case '%s' in %s", kase, manifest);
     }
   }
   fclose(mf);

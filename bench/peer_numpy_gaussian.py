@@ -34,8 +34,9 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 import scipy.linalg  # noqa: E402
 
-NRUNS = 5
-MIN_RUN_SECONDS = 0.02
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_common import MIN_RUN_SECONDS, NRUNS, time_median  # noqa: E402
+
 SCIPY_BUDGET_SECONDS = 3.0
 
 
@@ -111,21 +112,6 @@ def time_scipy(m0, c0, m1, c1):
                 break
         times.append((t_setup + t_pairs * total / npairs) / reps)
     return float(np.median(times)), out, npairs
-
-
-def time_median(fun):
-    """Median over NRUNS runs of the per-call time; a run repeats fun until MIN_RUN_SECONDS."""
-    t0 = time.perf_counter()
-    result = fun()  # warm-up and calibration
-    t = time.perf_counter() - t0
-    reps = 1 if t >= MIN_RUN_SECONDS else int(MIN_RUN_SECONDS / max(t, 1e-7)) + 1
-    times = []
-    for _ in range(NRUNS):
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            result = fun()
-        times.append((time.perf_counter() - t0) / reps)
-    return float(np.median(times)), result
 
 
 def bench_w2cost(d, k):

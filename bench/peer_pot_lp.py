@@ -44,17 +44,15 @@ os.environ["OMP_NUM_THREADS"] = "1"
 os.environ["MKL_NUM_THREADS"] = "1"
 
 import sys  # noqa: E402
-import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 import ot  # noqa: E402
 import scipy.spatial.distance  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_common import libgmmot_results, time_median  # noqa: E402
 from peer_numpy_gaussian import w2cost_numpy_eigh  # noqa: E402
 
-NRUNS = 5
-MIN_RUN_SECONDS = 0.02
 NO_WARMUP_SECONDS = 1.0
 NUM_ITER_MAX = 100_000_000
 AGREE_RTOL = 1e-9
@@ -177,25 +175,7 @@ def generate(outdir):
         f.write("\n".join(lines) + "\n")
 
 
-# ------------------------------------------------------------------ timing
-def time_median(fun):
-    """Median over NRUNS runs of the per-call time; a run repeats fun until MIN_RUN_SECONDS.
-    A first call taking >= NO_WARMUP_SECONDS counts as the first run."""
-    t0 = time.perf_counter()
-    result = fun()  # warm-up and calibration
-    t = time.perf_counter() - t0
-    times = []
-    if t >= NO_WARMUP_SECONDS:
-        times.append(t)
-    reps = 1 if t >= MIN_RUN_SECONDS else int(MIN_RUN_SECONDS / max(t, 1e-7)) + 1
-    while len(times) < NRUNS:
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            result = fun()
-        times.append((time.perf_counter() - t0) / reps)
-    return float(np.median(times)), result
-
-
+# ------------------------------------------------------------------ POT calls
 def pot_emd(a, b, cost):
     return ot.emd(a, b, cost, numItermax=NUM_ITER_MAX, log=True)
 
@@ -213,23 +193,6 @@ def check_optimal(log, n):
 
 
 # ------------------------------------------------------------------ comparison
-def libgmmot_results(path):
-    """{(case, n): {key: value}} from bench_lp's output lines."""
-    out = {}
-    if path is None:
-        return out
-    with open(path) as f:
-        for line in f:
-            if not line.startswith("case="):
-                continue
-            fields = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
-            if fields.get("impl") != "libgmmot":
-                continue
-            extra = dict(kv.split(":", 1) for kv in fields.get("extra", "").split(";") if kv)
-            out[(fields["case"], fields["n"])] = extra
-    return out
-
-
 def rel_diff(lib, key, value):
     if lib is None or key not in lib:
         return None
@@ -248,7 +211,7 @@ def run(datadir, lib_output):
         path = os.path.join(datadir, name)
         if case == "lp_emd":
             a, b, cost = read_lp(path)
-            sec, (plan, log) = time_median(lambda: pot_emd(a, b, cost))
+            sec, (plan, log) = time_median(lambda: pot_emd(a, b, cost), NO_WARMUP_SECONDS)
             check_optimal(log, n)
             value = float(log["cost"])
             rd = rel_diff(lib.get((case, n)), "cost", value)
@@ -261,7 +224,8 @@ def run(datadir, lib_output):
                   % (n, sec, value, int(np.count_nonzero(plan > 0)), tail), flush=True)
         elif case == "mw2":
             w0, m0, c0, w1, m1, c1 = read_mw2(path)
-            sec, (plan, log) = time_median(lambda: mw2_numpy_pot(w0, m0, c0, w1, m1, c1))
+            sec, (plan, log) = time_median(lambda: mw2_numpy_pot(w0, m0, c0, w1, m1, c1),
+                                          NO_WARMUP_SECONDS)
             check_optimal(log, n)
             value = float(log["cost"])
             rd = rel_diff(lib.get((case, n)), "mw2sq", value)

@@ -57,6 +57,7 @@ import scipy.special  # noqa: E402
 from sklearn.mixture import GaussianMixture  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_common import case_lines, libgmmot_results  # noqa: E402
 from peer_numpy_gaussian import sqrtm_eigh_batched, w2cost_numpy_eigh  # noqa: E402
 
 K = 10
@@ -99,22 +100,6 @@ def read_tmean(path):
     out["rows"] = out["rows"].astype(np.int64)
     out["cols"] = out["cols"].astype(np.int64)
     out["k0"] = k0
-    return out
-
-
-def libgmmot_results(path):
-    """{(case, n): {key: value}} from libgmmot's output lines."""
-    out = {}
-    with open(path) as f:
-        for line in f:
-            if not line.startswith("case="):
-                continue
-            fields = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
-            if fields.get("impl") != "libgmmot":
-                continue
-            extra = dict(kv.split(":", 1) for kv in fields.get("extra", "").split(";") if kv)
-            extra["seconds"] = fields["seconds"]
-            out[(fields["case"], fields["n"])] = extra
     return out
 
 
@@ -261,17 +246,12 @@ def colour_case(work, lib, fit, runs):
 # ------------------------------------------------------------------ ratios
 def ratios(path):
     lib, peers = {}, []
-    with open(path) as f:
-        for line in f:
-            if not line.startswith("case="):
-                continue
-            fields = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
-            extra = dict(kv.split(":", 1) for kv in fields.get("extra", "").split(";") if kv)
-            key = (fields["case"], fields["n"])
-            if fields["impl"] == "libgmmot":
-                lib[key] = (float(fields["seconds"]), extra)
-            else:
-                peers.append((key, fields["impl"], float(fields["seconds"]), extra))
+    for fields, extra in case_lines(path):
+        key = (fields["case"], fields["n"])
+        if fields["impl"] == "libgmmot":
+            lib[key] = (float(fields["seconds"]), extra)
+        else:
+            peers.append((key, fields["impl"], float(fields["seconds"]), extra))
     for key, impl, sec, extra in peers:
         if key not in lib:
             print("case=%s n=%s ratio=%s/libgmmot:NA" % (key[0], key[1], impl))

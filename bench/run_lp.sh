@@ -14,22 +14,13 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=SCRIPTDIR/common.sh
+source "$here/common.sh"
 build="${1:-build}"
 if [[ $# -gt 0 ]]; then shift; fi
 bench="$build/bench/bench_lp"
-if [[ ! -x "$bench" ]]; then
-  echo "run_lp.sh: $bench not found; build it first:" \
-    "cmake --build $build --target bench_lp" >&2
-  exit 1
-fi
-
-export OPENBLAS_NUM_THREADS=1
-export OMP_NUM_THREADS=1
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-out="$work/out.txt"
-lib_out="$work/libgmmot.txt"
+bench_require "$build" "$bench"
+bench_setup
 
 echo "# bench/run_lp.sh: libgmmot GMMOT_OPT_NUM_THREADS=2 (unless --threads is given;" \
   "lp_emd's network simplex is serial), OPENBLAS_NUM_THREADS=1; peers single-threaded" \
@@ -41,32 +32,4 @@ cat "$lib_out" >> "$out"
 /usr/bin/python3 "$here/peer_pot_lp.py" run "$work/data" --libgmmot-output "$lib_out" \
   | tee -a "$out"
 
-awk '
-  function field(key,   i, kv) {
-    for (i = 1; i <= NF; ++i) {
-      if (index($i, key "=") == 1) return substr($i, length(key) + 2)
-    }
-    return ""
-  }
-  /^case=/ {
-    c = field("case"); im = field("impl"); n = field("n"); s = field("seconds")
-    key = c " " n
-    if (im == "libgmmot") { lib[key] = s }
-    else {
-      k = ++np
-      peer_key[k] = key; peer_impl[k] = im; peer_s[k] = s; peer_case[k] = c; peer_n[k] = n
-      if (index(field("extra"), "agree:no") > 0) bad = bad " " c ":" n
-    }
-  }
-  END {
-    for (k = 1; k <= np; ++k) {
-      key = peer_key[k]
-      if (!(key in lib) || lib[key] + 0 <= 0) {
-        printf "case=%s n=%s ratio=%s/libgmmot:NA\n", peer_case[k], peer_n[k], peer_impl[k]
-        continue
-      }
-      printf "case=%s n=%s ratio=%s/libgmmot:%.3g\n", peer_case[k], peer_n[k], peer_impl[k],
-        peer_s[k] / lib[key]
-    }
-    if (bad != "") printf "# MISMATCH (relative difference > 1e-9):%s\n", bad
-  }' "$out"
+bench_ratios --agree "$out"

@@ -19,28 +19,17 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=SCRIPTDIR/common.sh
+source "$here/common.sh"
 build="${1:-build}"
 bench="$build/bench/bench_em_maps"
 ct="$build/examples/gmmot-color-transfer"
 photos="${PHOTOS:-/work/shared/data/photos}"
-for exe in "$bench" "$ct"; do
-  if [[ ! -x "$exe" ]]; then
-    echo "run_maps_em.sh: $exe not found; build it first:" \
-      "cmake --build $build --target bench_em_maps gmmot-color-transfer" >&2
-    exit 1
-  fi
-done
+bench_require "$build" "$bench" "$ct"
 runs_em="${PEER_RUNS_EM:-3}"
 runs_100k="${PEER_RUNS_CT100K:-3}"
 runs_all="${PEER_RUNS_CTALL:-1}"
-
-export OPENBLAS_NUM_THREADS=1
-export OMP_NUM_THREADS=1
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-out="$work/out.txt"
-lib_out="$work/libgmmot.txt"
+bench_setup
 
 echo "# bench/run_maps_em.sh: libgmmot GMMOT_OPT_NUM_THREADS=2 (--threads 2 for" \
   "gmmot-color-transfer), OPENBLAS_NUM_THREADS=1; peers single-threaded (OPENBLAS_NUM_THREADS=1)." \
@@ -63,6 +52,7 @@ for fit in all 100000; do
   done
   sed -n 's/.* seconds=\([^ ]*\) .*/\1 &/p' "$work/ct_$fit.txt" | sort -g | sed -n '3p' \
     | cut -d' ' -f2- | tee -a "$lib_out"
+  # shellcheck disable=SC2046 # split on purpose: the five times on one line
   echo "# colour_transfer fit-$fit libgmmot seconds of the 5 runs:" \
     $(sed -n 's/.* seconds=\([^ ]*\) .*/\1/p' "$work/ct_$fit.txt")
 done
