@@ -5,7 +5,7 @@
  * with full covariances to n weighted points in dimension d and returns a new mixture handle
  * (gmmot/gmm.h).
  *
- * Method (scikit-learn's GaussianMixture, made scale-free, fused and blocked):
+ * Method (scikit-learn's GaussianMixture, made scale-free, fused, blocked and over-relaxed):
  *  - initialisation by greedy k-means++ (2 + floor(ln K) candidates per centre, weighted by the
  *    point weights) followed by up to 10 weighted Lloyd iterations, in double precision, with
  *    libgmmot's own random generator seeded by GMMOT_OPT_EM_SEED; GMMOT_OPT_EM_INITIALIZATIONS
@@ -19,11 +19,20 @@
  *    units; GMMOT_OPT_EM_REGULARIZATION r adds r s to every covariance diagonal, s the mean
  *    per-dimension variance of the data (scale-free, unlike scikit-learn's absolute reg_covar);
  *  - iteration t evaluates the mean log-likelihood l_t = sum_i w_i log p(x_i) / sum_i w_i of the
- *    current mixture and stops when |l_t - l_{t-1}| <= GMMOT_OPT_EM_TOLERANCE * max(1, |l_t|)
- *    (converged), or after GMMOT_OPT_EM_MAX_ITERATIONS M-steps (not converged; the mixture with
- *    the highest l_t seen is returned with status GMMOT_W_NOT_CONVERGED). l_t never decreases
- *    beyond rounding (a generalised-EM guard keeps a component's previous covariance when the
- *    regularised update would lower the EM objective), except right after a re-seed (below).
+ *    current mixture theta_t; the next one is the over-relaxed EM step
+ *    theta_t + eta (M(theta_t) - theta_t), M the EM update (adaptive over-relaxed EM,
+ *    Salakhutdinov & Roweis, ICML 2003: eta grows by 1.3 after every accepted step; a step with
+ *    eta > 1 that would lower l is discarded, not counted as an iteration nor reported, and
+ *    replaced by the plain EM step, eta restarting at 1; at most one pass over the data in three
+ *    is discarded). It typically reaches a given log-likelihood in far fewer iterations than
+ *    plain EM;
+ *  - the fit has converged when a plain EM step changes l by at most
+ *    GMMOT_OPT_EM_TOLERANCE * max(1, |l_t|); it then returns the EM update of that last iterate
+ *    (one more iteration; scikit-learn's GaussianMixture returns the same iterate). After
+ *    GMMOT_OPT_EM_MAX_ITERATIONS iterations it stops unconverged and returns the mixture with the
+ *    highest l_t seen, with status GMMOT_W_NOT_CONVERGED. l_t never decreases beyond rounding (a
+ *    generalised-EM guard keeps a component's previous covariance when the regularised update
+ *    would lower the EM objective), except right after a re-seed (below).
  * Degenerate data never crash or give NaN:
  *  - a component whose weight falls below min(d + 1, m / (2K)) points of average weight (m the
  *    points of positive weight) is dead: after an M-step the smallest dead component is
@@ -58,9 +67,10 @@
 GMMOT_BEGIN_DECLS
 
 /** Progress callback: called by gmmot_em_fit on the calling thread after every iteration with
- *  the iteration number (the M-steps done so far in the current initialisation: 0 for the
- *  k-means start, restarting at 0 for each initialisation) and the mean log-likelihood l of the
- *  mixture of that iteration. Return 0 to continue, non-zero to cancel the fit
+ *  the iteration number (the iterations done so far in the current initialisation: 0 for the
+ *  k-means start, restarting at 0 for each initialisation; discarded over-relaxed steps are not
+ *  iterations and are not reported) and the mean log-likelihood l of the mixture of that
+ *  iteration. Return 0 to continue, non-zero to cancel the fit
  *  (GMMOT_E_CANCELLED). It must not call gmmot_em_fit on the same handle. */
 typedef int (*gmmot_progress_fn)(void *user_data, uint64_t iteration, double value);
 
@@ -111,7 +121,8 @@ GMMOT_API int gmmot_em_fit(gmmot_em_t *em, size_t n, size_t d, const double *poi
 
 /** Summary of the last successful gmmot_em_fit (status GMMOT_OK or GMMOT_W_NOT_CONVERGED) on
  *  em: the mean log-likelihood l of the returned mixture (as above, per unit weight), the number
- *  of M-steps of the winning initialisation, and 1 if it converged, else 0. Any output pointer
+ *  of iterations of the winning initialisation (as numbered by the progress callback: the last
+ *  one reported), and 1 if it converged, else 0. Any output pointer
  *  may be NULL.
  *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (em NULL, or no fit has succeeded on em yet).
  *  @since 0.2 */

@@ -22,6 +22,8 @@ struct EmOptions {
   double regularization = 1e-6;  // added to covariance diagonals, times the mean variance
                                  // of the data per dimension (scale-free)
   unsigned initializations = 1;  // independent k-means++ starts; the best final l wins
+  // Adaptive over-relaxation of the EM steps (em.cpp). false: plain EM (for comparisons).
+  bool over_relaxation = true;
   std::uint64_t seed = 0;
   unsigned threads = 1;
   // Called after every iteration on the calling thread; returning true cancels (Errc::Cancelled).
@@ -33,9 +35,11 @@ struct EmOptions {
 struct EmResult {
   std::optional<Gmm> gmm;          // always set on return
   double mean_log_likelihood = 0;  // of the returned mixture, sum_i w_i log p(x_i) / sum_i w_i
-  std::uint64_t iterations = 0;
-  bool converged = false;    // false: max_iterations reached (the best iterate returned)
-  std::size_t reseeded = 0;  // components that collapsed or emptied and were re-seeded
+  std::uint64_t iterations = 0;    // accepted iterates after the start (M-steps) of the winner
+  std::uint64_t passes = 0;        // E-step passes over the data, all initialisations: each
+                                   // start, iteration and discarded over-relaxed step
+  bool converged = false;          // false: max_iterations reached (the best iterate returned)
+  std::size_t reseeded = 0;        // components that collapsed or emptied and were re-seeded
 };
 
 // points: n x d row-major; weights: n non-negative finite (nullptr = all 1), not all zero.

@@ -1,7 +1,8 @@
 // EM fitting (mixture/em.hpp): recovery of a known mixture from 1e5 of its samples (small-d
 // and BLAS paths), the reported log-likelihood against Gmm::log_density, a non-decreasing
-// log-likelihood, bit-identical results for 1, 2 and 3 threads, exact scale invariance under
-// powers of two, zero weights, degenerate data (duplicates, fewer distinct points than K,
+// log-likelihood, over-relaxation against plain EM on a slowly converging mixture, the iterate
+// returned at convergence, bit-identical results for 1, 2 and 3 threads, exact scale invariance
+// under powers of two, zero weights, degenerate data (duplicates, fewer distinct points than K,
 // identical points, a collapsing component, no regularisation), cancellation, iteration cap
 // and invalid input.
 #include <catch2/catch.hpp>
@@ -176,6 +177,7 @@ TEST_CASE("EM: the reported log-likelihood is that of the returned mixture, d = 
 }
 
 TEST_CASE("EM: the log-likelihood never decreases", "[em]") {
+  bool discarded = false;
   for (std::size_t d : {2u, 5u}) {
     CAPTURE(d);
     // Overlapping components and more fitted components than true ones: many iterations.
@@ -212,8 +214,98 @@ TEST_CASE("EM: the log-likelihood never decreases", "[em]") {
           CHECK(ll[t] >= ll[t - 1] - 1e-12 * std::max(1.0, std::fabs(ll[t])));
         }
         CHECK(r.mean_log_likelihood == *std::max_element(ll.begin(), ll.end()));
+        // Every iteration is reported once; the passes that evaluated a discarded over-relaxed
+        // step are not, and are at most one in three.
+        CHECK(r.iterations + 1 == ll.size());
+        CHECK(2 * r.passes <= 3 * ll.size() + 2);
+        if (r.passes > ll.size()) discarded = true;
       }
     }
+  }
+  CHECK(discarded);  // the discarded steps above were exercised
+}
+
+namespace {
+
+// Two overlapping Gaussians in d = 2 (means 1 apart, unit scale): EM converges slowly there
+// (the rate of EM is the fraction of missing information, close to 1).
+std::vector<double> overlapping(std::size_t n) {
+  std::mt19937_64 rng(7);
+  std::normal_distribution<double> nd;
+  std::vector<double> x(2 * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool second = i % 10 >= 6;
+    x[2 * i] = nd(rng) + (second ? 1.0 : 0.0);
+    x[2 * i + 1] = nd(rng) * (second ? 0.7 : 1.0) + 0.3 * x[2 * i];
+  }
+  return x;
+}
+
+}  // namespace
+
+TEST_CASE("EM: over-relaxation reaches plain EM's log-likelihood in far fewer passes", "[em]") {
+  const std::size_t n = 20000, d = 2;
+  const std::vector<double> x = overlapping(n);
+  for (std::uint64_t seed : {0u, 1u, 2u}) {
+    CAPTURE(seed);
+    auto run = [&](bool over_relaxation, double tol, std::uint64_t max_iterations) {
+      return fit(x, d, 2, 1, nullptr, [&](EmOptions &o) {
+        o.seed = seed;
+        o.over_relaxation = over_relaxation;
+        o.tolerance = tol;
+        o.max_iterations = max_iterations;
+      });
+    };
+    // The local maximum, run to a standstill (plain EM needs several thousand iterations).
+    const EmResult opt = run(true, 0.0, 5000);
+    const EmResult plain = run(false, 1e-6, 10000), fast = run(true, 1e-6, 10000);
+    CHECK(opt.converged);
+    CHECK(plain.converged);
+    CHECK(fast.converged);
+    CAPTURE(opt.mean_log_likelihood, plain.mean_log_likelihood, fast.mean_log_likelihood,
+            plain.passes, fast.passes);
+    CHECK(opt.iterations < 2000);
+    // At the same tolerance: at least as close to the maximum, in at most half the passes.
+    CHECK(fast.mean_log_likelihood >= plain.mean_log_likelihood);
+    CHECK(fast.mean_log_likelihood <= opt.mean_log_likelihood);
+    CHECK(2 * fast.passes <= plain.passes);
+    CHECK(2 * fast.passes <= 3 * (fast.iterations + 1) + 2);
+  }
+}
+
+TEST_CASE("EM: a converged fit returns the EM update of its last iterate", "[em]") {
+  // As scikit-learn's GaussianMixture: convergence is judged on l_t - l_{t-1}, theta_t having
+  // been obtained by a plain EM step, and the fit returns theta_{t+1} = M(theta_t).
+  const std::size_t n = 20000, d = 2;
+  const std::vector<double> x = overlapping(n);
+  std::vector<double> ll;
+  const EmResult r = fit(x, d, 3, 2, nullptr, [&](EmOptions &o) {
+    o.tolerance = 1;  // |l_1 - l_0| <= max(1, |l_1|): converged at t = 1
+    o.progress = [&](std::uint64_t, double v) {
+      ll.push_back(v);
+      return false;
+    };
+  });
+  check_valid(r, 3, d);
+  CHECK(r.converged);
+  CHECK(r.iterations == 2);
+  REQUIRE(ll.size() == 3);
+  CHECK(ll[1] >= ll[0]);
+  CHECK(ll[2] >= ll[1] - 1e-12 * std::fabs(ll[1]));
+  CHECK(r.mean_log_likelihood == *std::max_element(ll.begin(), ll.end()));
+  // The same mixture as two plain EM steps from the same start.
+  const EmResult two = fit(x, d, 3, 2, nullptr, [&](EmOptions &o) {
+    o.tolerance = 0;
+    o.max_iterations = 2;
+    o.over_relaxation = false;
+  });
+  CHECK_FALSE(two.converged);
+  CHECK(two.iterations == 2);
+  if (ll[2] >= ll[1]) {
+    CHECK(two.gmm->weights() == r.gmm->weights());
+    CHECK(two.gmm->means() == r.gmm->means());
+    CHECK(two.gmm->covariances() == r.gmm->covariances());
+    CHECK(two.mean_log_likelihood == r.mean_log_likelihood);
   }
 }
 
