@@ -27,6 +27,10 @@
  *         iterations, init = the time until the progress callback reports iteration 0, i.e. the
  *         k-means++ start and its first log-likelihood), init_s, iterations, mean_loglik (the l
  *         of the returned mixture, gmmot_em_info), converged, threads.
+ *       case=em_seeds n=<the em_fit label>_seeds5: the same fit once for each seed 0 .. 4;
+ *         seconds = the median fit time; extra: mean_loglik, min_loglik, max_loglik over the
+ *         seeds, mean_iterations (one start's final l is a draw between local maxima: the
+ *         mean over seeds compares the quality of the fits).
  *       case=tmean n=N786432_d3_K10x10: the fitted d = 3 mixture of em_d3.bin and one fitted the
  *         same way to ct_tgt.bin, their MW2 plan (gmmot_mw2_create), then the timed call:
  *         gmmot_mw2_map_mean on the 786432 pixels of em_d3.bin. Writes WORK/tmean.bin (layout
@@ -43,6 +47,7 @@
 #define BENCH_PROGRAM "bench_em_maps"
 
 #include <gmmot/gmmot.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +57,7 @@
 #include "image_io.h"
 
 #define MAX_RUNS 64
+#define EM_SEEDS 5 /* em_seeds: one fit per seed 0 .. EM_SEEDS - 1 */
 #define EM_K 10
 #define EM_TOL 1e-4
 #define EM_MAX_ITER 100
@@ -201,7 +207,8 @@ static double mean_variance(size_t n, size_t d, const double *x) {
   return total / (double)d;
 }
 
-static gmmot_options_t *em_options(size_t n, size_t d, const double *x, int threads) {
+static gmmot_options_t *em_options_seed(size_t n, size_t d, const double *x, int threads,
+                                        int seed) {
   gmmot_options_t *o = NULL;
   double r = SKLEARN_REG_COVAR / mean_variance(n, d, x);
   int st = gmmot_options_create(&o);
@@ -210,13 +217,17 @@ static gmmot_options_t *em_options(size_t n, size_t d, const double *x, int thre
   if ((st = gmmot_options_set_int(o, GMMOT_OPT_EM_COMPONENTS, EM_K)) < 0 ||
       (st = gmmot_options_set_int(o, GMMOT_OPT_EM_MAX_ITERATIONS, EM_MAX_ITER)) < 0 ||
       (st = gmmot_options_set_int(o, GMMOT_OPT_EM_INITIALIZATIONS, 1)) < 0 ||
-      (st = gmmot_options_set_int(o, GMMOT_OPT_EM_SEED, 0)) < 0 ||
+      (st = gmmot_options_set_int(o, GMMOT_OPT_EM_SEED, seed)) < 0 ||
       (st = gmmot_options_set_int(o, GMMOT_OPT_NUM_THREADS, threads)) < 0)
     die("gmmot_options_set_int", st);
   if ((st = gmmot_options_set_double(o, GMMOT_OPT_EM_TOLERANCE, EM_TOL)) < 0 ||
       (st = gmmot_options_set_double(o, GMMOT_OPT_EM_REGULARIZATION, r)) < 0)
     die("gmmot_options_set_double", st);
   return o;
+}
+
+static gmmot_options_t *em_options(size_t n, size_t d, const double *x, int threads) {
+  return em_options_seed(n, d, x, threads, 0);
 }
 
 typedef struct {
@@ -273,6 +284,31 @@ static gmmot_gmm_t *bench_em(const char *label, size_t n, size_t d, const double
   gmmot_options_destroy(o);
   *loglik = res.loglik;
   return g;
+}
+
+/* One fit per seed 0 .. seeds - 1: which local maximum one start reaches is a draw, so the
+ * quality of a fit is compared by the mean over seeds (the peer does the same with
+ * random_state 0 .. seeds - 1). */
+static void bench_em_seeds(const char *label, size_t n, size_t d, const double *x, int threads,
+                           int seeds) {
+  double totals[MAX_RUNS], sum = 0.0, lo = HUGE_VAL, hi = -HUGE_VAL, iters = 0.0;
+  em_result res;
+  int s;
+  for (s = 0; s < seeds; ++s) {
+    gmmot_options_t *o = em_options_seed(n, d, x, threads, s);
+    gmmot_gmm_destroy(em_fit_once(o, n, d, x, &res));
+    gmmot_options_destroy(o);
+    totals[s] = res.total;
+    sum += res.loglik;
+    lo = res.loglik < lo ? res.loglik : lo;
+    hi = res.loglik > hi ? res.loglik : hi;
+    iters += (double)res.iterations;
+  }
+  printf(
+      "case=em_seeds impl=libgmmot n=%s_seeds%d seconds=%.6e extra=mean_loglik:%.10g;"
+      "min_loglik:%.10g;max_loglik:%.10g;mean_iterations:%.4g;threads:%d\n",
+      label, seeds, median(totals, (size_t)seeds), sum / seeds, lo, hi, iters / seeds, threads);
+  fflush(stdout);
 }
 
 /* ------------------------------------------------------------------ tmean export */
@@ -351,6 +387,10 @@ static int run(const char *dir, int threads, int runs) {
   snprintf(label, sizeof label, "N%lu_d%lu_K%d", (unsigned long)n27, (unsigned long)d27, EM_K);
   g27 = bench_em(label, n27, d27, x27, threads, runs, &l27);
   gmmot_gmm_destroy(g27);
+  snprintf(label, sizeof label, "N%lu_d%lu_K%d", (unsigned long)n3, (unsigned long)d3, EM_K);
+  bench_em_seeds(label, n3, d3, x3, threads, EM_SEEDS);
+  snprintf(label, sizeof label, "N%lu_d%lu_K%d", (unsigned long)n27, (unsigned long)d27, EM_K);
+  bench_em_seeds(label, n27, d27, x27, threads, EM_SEEDS);
   free(x27);
 
   /* tmean: the target mixture (untimed), the plan, then the timed map. */

@@ -21,6 +21,9 @@ case=em_fit (impl=sklearn): sklearn.mixture.GaussianMixture(n_components=10,
     / n_iter_, init = the time of GaussianMixture._initialize_parameters (sklearn's KMeans with
     n_init=1 plus the first parameter estimate), iterations (n_iter_), mean_loglik (gm.score(X),
     computed after the timing: the mean log-likelihood of the returned mixture), converged.
+case=em_seeds (impl=sklearn): the em_fit setting once for each random_state 0 .. 4; mean, min
+    and max of the final mean log-likelihoods (one start's result is a draw between local maxima,
+    so fits are compared by the mean over seeds).
 case=tmean (impl=numpy): T_mean with the plan and pair maps of tmean.bin (exported by libgmmot,
     so both sides use identical maps): r_k the plan's row sums, Abar_k = sum_l (w_kl / r_k) A_kl,
     bbar_k likewise, log-posteriors log r_k + log N(x; m0_k, S0_k) (Cholesky, scipy
@@ -144,9 +147,9 @@ def monge_maps_numpy(c0, c1, rows, cols, m0, m1):
 
 
 # ------------------------------------------------------------------ sklearn EM
-def sklearn_fit(x, tol, max_iter, reg_covar):
+def sklearn_fit(x, tol, max_iter, reg_covar, seed=0):
     gm = GaussianMixture(n_components=K, covariance_type="full", init_params="kmeans", n_init=1,
-                         max_iter=max_iter, tol=tol, reg_covar=reg_covar, random_state=0)
+                         max_iter=max_iter, tol=tol, reg_covar=reg_covar, random_state=seed)
     orig = gm._initialize_parameters
     timing = {}
 
@@ -181,6 +184,25 @@ def em_case(path, lib, runs):
           "loglik_minus_libgmmot:%.3e;threads:1"
           % (label, np.median(totals), np.median(per_iter), np.median(inits), gm.n_iter_, score,
              int(gm.converged_), tol, EM_MAX_ITER, score - l_lib), flush=True)
+
+
+def em_seeds_case(path, lib, seeds=5):
+    """One fit per random_state 0 .. seeds - 1, as bench_em_maps's em_seeds."""
+    x = read_points(path)
+    n, d = x.shape
+    label = "N%d_d%d_K%d" % (n, d, K)
+    l_lib = float(lib[("em_fit", label)]["mean_loglik"])
+    tol = EM_TOL_REL * max(1.0, abs(l_lib))
+    totals, scores, iters = [], [], []
+    for seed in range(seeds):
+        gm, total, _ = sklearn_fit(x, tol, EM_MAX_ITER, REG_COVAR, seed)
+        totals.append(total)
+        scores.append(gm.score(x))
+        iters.append(gm.n_iter_)
+    print("case=em_seeds impl=sklearn n=%s_seeds%d seconds=%.6e extra=mean_loglik:%.10g;"
+          "min_loglik:%.10g;max_loglik:%.10g;mean_iterations:%.4g;threads:1"
+          % (label, seeds, np.median(totals), np.mean(scores), min(scores), max(scores),
+             np.mean(iters)), flush=True)
 
 
 def tmean_case(work, lib, runs):
@@ -258,6 +280,9 @@ def ratios(path):
             continue
         lsec, lextra = lib[key]
         line = "case=%s n=%s ratio=%s/libgmmot:%.3g" % (key[0], key[1], impl, sec / lsec)
+        if key[0] == "em_seeds":
+            line += " mean_loglik_diff=%s-libgmmot:%.3e" % (
+                impl, float(extra["mean_loglik"]) - float(lextra["mean_loglik"]))
         if key[0] == "em_fit":
             line += " per_iter_ratio=%s/libgmmot:%.3g loglik_diff=%s-libgmmot:%.3e" % (
                 impl, float(extra["s_per_iter"]) / float(lextra["s_per_iter"]), impl,
@@ -289,6 +314,8 @@ def main(argv):
     if pos[0] == "em_tmean":
         em_case(os.path.join(work, "em_d3.bin"), lib, runs)
         em_case(os.path.join(work, "em_d27.bin"), lib, runs)
+        em_seeds_case(os.path.join(work, "em_d3.bin"), lib)
+        em_seeds_case(os.path.join(work, "em_d27.bin"), lib)
         tmean_case(work, lib, runs)
         return 0
     if pos[0] == "colour" and "--fit" in opts:

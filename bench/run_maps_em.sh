@@ -3,7 +3,8 @@
 # NumPy / POT, on the same photographs, in one invocation; then one ratio line per case:
 #   case=<case> n=<params> ratio=<peer>/libgmmot:<peer seconds / libgmmot seconds>
 # (> 1: libgmmot is faster), for em_fit also per_iter_ratio (seconds per EM iteration) and the
-# difference of the final mean log-likelihoods (> 0: the peer's fit is better).
+# difference of the final mean log-likelihoods (> 0: the peer's fit is better), for em_seeds
+# (one fit per seed 0..4 on each side) the difference of the mean final log-likelihoods.
 # Usage: bench/run_maps_em.sh [build-dir (default: build)]
 # Needs build-dir/bench/bench_em_maps and build-dir/examples/gmmot-color-transfer (libstb-dev),
 # and Debian's python3-sklearn, python3-pot, python3-numpy, python3-scipy.
