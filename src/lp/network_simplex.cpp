@@ -114,6 +114,7 @@ class SpanningTree {
   std::size_t block_ = 0, cursor_ = 0;
   std::unique_ptr<SpinWorker> worker_;  // the second pricing thread, for large problems
   std::uint64_t posts_ = 0;             // tasks given to worker_
+  std::uint64_t stolen_before_ = 0;     // worker_->stolen() at the start of the current window
   struct Job {
     std::size_t pos, count;
     bool screening, same_sign;
@@ -363,9 +364,15 @@ bool SpanningTree::block_search(bool screening, std::size_t *enter_i, std::size_
       worker_->wait();
       const Best &second = job_.result;
       best = second.found && (!first.found || second.key < first.key) ? second : first;
-      // If this thread keeps doing the worker's half itself, the worker rarely gets a core
-      // (a loaded machine): stop it, so that it no longer competes for one.
-      if (++posts_ % 1024 == 0 && worker_->stolen() > posts_ / 2) worker_.reset();
+      // If this thread did the worker's half itself for most of the last 4096 blocks, the
+      // worker rarely gets a core (a loaded machine, not a passing hiccup): stop it, so that it
+      // no longer competes for one.
+      if (++posts_ % 4096 == 0) {
+        if (worker_->stolen() - stolen_before_ > 3072)
+          worker_.reset();
+        else
+          stolen_before_ = worker_->stolen();
+      }
     } else {
       best = scan_range(pos, count, screening, same_sign);
     }
