@@ -166,12 +166,18 @@ def sklearn_fit(x, tol, max_iter, reg_covar, seed=0):
     return gm, total, timing.get("init", 0.0)
 
 
-def em_case(path, lib, runs):
+def em_data(path, lib):
+    """The points, the case label and scikit-learn's absolute tolerance matching libgmmot's."""
     x = read_points(path)
     n, d = x.shape
     label = "N%d_d%d_K%d" % (n, d, K)
     l_lib = float(lib[("em_fit", label)]["mean_loglik"])
     tol = EM_TOL_REL * max(1.0, abs(l_lib))
+    return x, label, l_lib, tol
+
+
+def em_case(path, lib, runs):
+    x, label, l_lib, tol = em_data(path, lib)
     totals, inits, per_iter = [], [], []
     for _ in range(runs):
         gm, total, init = sklearn_fit(x, tol, EM_MAX_ITER, REG_COVAR)
@@ -188,11 +194,7 @@ def em_case(path, lib, runs):
 
 def em_seeds_case(path, lib, seeds=5):
     """One fit per random_state 0 .. seeds - 1, as bench_em_maps's em_seeds."""
-    x = read_points(path)
-    n, d = x.shape
-    label = "N%d_d%d_K%d" % (n, d, K)
-    l_lib = float(lib[("em_fit", label)]["mean_loglik"])
-    tol = EM_TOL_REL * max(1.0, abs(l_lib))
+    x, label, _, tol = em_data(path, lib)
     totals, scores, iters = [], [], []
     for seed in range(seeds):
         gm, total, _ = sklearn_fit(x, tol, EM_MAX_ITER, REG_COVAR, seed)
