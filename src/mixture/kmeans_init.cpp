@@ -257,6 +257,21 @@ void kmeans_init(const Data &data, std::size_t k, std::uint64_t seed, std::uint6
   std::vector<double> cnt(k), sx(k * d);
   std::vector<std::vector<std::uint32_t>> near(team.size(), std::vector<std::uint32_t>(b));
   std::vector<std::vector<double>> near_d(team.size(), std::vector<double>(b));
+  // f(i, x_i, w_i, nearest centre, its squared distance) for every point of positive weight in
+  // the chunk, block by block (interruptible between blocks).
+  auto for_each_assigned = [&](std::size_t chunk, unsigned worker, auto &&f) {
+    std::uint32_t *nr = near[worker].data();
+    double *nd = near_d[worker].data();
+    for (std::size_t blk = data.chunk_begin(chunk); blk < data.chunk_end(chunk); ++blk) {
+      check_interrupt(interrupt);
+      nearest_block(blk, scratch[worker].data(), nr, nd);
+      const double *x = data.block_x(blk);
+      for (std::size_t p = 0; p < b; ++p) {
+        const std::size_t i = blk * b + p;
+        if (data.w[i] > 0) f(i, x + p * lay.ps, data.w[i], nr[p], nd[p]);
+      }
+    }
+  };
   for (int it = 0; it < kLloydIterations; ++it) {
     team.run(nch, [&](std::size_t chunk, unsigned worker) {
       double *q = part.data() + chunk * per_chunk;
@@ -264,29 +279,20 @@ void kmeans_init(const Data &data, std::size_t k, std::uint64_t seed, std::uint6
       double *qn = q, *qx = q + k, &changes = q[k + k * d], &far = q[k + k * d + 1],
              &far_i = q[k + k * d + 2];
       far = -1;
-      std::uint32_t *nr = near[worker].data();
-      double *nd = near_d[worker].data();
-      for (std::size_t blk = data.chunk_begin(chunk); blk < data.chunk_end(chunk); ++blk) {
-        check_interrupt(interrupt);
-        nearest_block(blk, scratch[worker].data(), nr, nd);
-        const double *x = data.block_x(blk);
-        for (std::size_t p = 0; p < b; ++p) {
-          const std::size_t i = blk * b + p;
-          const double wi = data.w[i];
-          if (!(wi > 0)) continue;
-          const std::uint32_t c = nr[p];
-          if (label[i] != c) {
-            label[i] = c;
-            changes += 1;
-          }
-          qn[c] += wi;
-          for (std::size_t j = 0; j < d; ++j) qx[c * d + j] += wi * x[p * lay.ps + j * lay.cs];
-          if (nd[p] > far) {
-            far = nd[p];
-            far_i = static_cast<double>(i);
-          }
-        }
-      }
+      for_each_assigned(
+          chunk, worker,
+          [&](std::size_t i, const double *xp, double wi, std::uint32_t c, double dist) {
+            if (label[i] != c) {
+              label[i] = c;
+              changes += 1;
+            }
+            qn[c] += wi;
+            for (std::size_t j = 0; j < d; ++j) qx[c * d + j] += wi * xp[j * lay.cs];
+            if (dist > far) {
+              far = dist;
+              far_i = static_cast<double>(i);
+            }
+          });
     });
     std::fill(cnt.begin(), cnt.end(), 0.0);
     std::fill(sx.begin(), sx.end(), 0.0);
@@ -325,27 +331,18 @@ void kmeans_init(const Data &data, std::size_t k, std::uint64_t seed, std::uint6
         Stats &st = slot_stats[slot];
         st.reset(k, d);
         std::vector<double> dx(d);
-        std::uint32_t *nr = near[worker].data();
-        double *nd = near_d[worker].data();
-        for (std::size_t blk = data.chunk_begin(chunk); blk < data.chunk_end(chunk); ++blk) {
-          check_interrupt(interrupt);
-          nearest_block(blk, scratch[worker].data(), nr, nd);
-          const double *x = data.block_x(blk);
-          for (std::size_t p = 0; p < b; ++p) {
-            const double wi = data.w[blk * b + p];
-            if (!(wi > 0)) continue;
-            const std::size_t c = nr[p];
-            for (std::size_t j = 0; j < d; ++j)
-              dx[j] = x[p * lay.ps + j * lay.cs] - centres[c * d + j];
-            st.n[c] += wi;
-            double *s1 = st.s1.data() + c * d, *s2 = st.s2.data() + c * d * d;
-            for (std::size_t l = 0; l < d; ++l) {
-              const double t = wi * dx[l];
-              s1[l] += t;
-              for (std::size_t j = l; j < d; ++j) s2[j + l * d] += t * dx[j];
-            }
-          }
-        }
+        for_each_assigned(chunk, worker,
+                          [&](std::size_t, const double *xp, double wi, std::uint32_t c, double) {
+                            for (std::size_t j = 0; j < d; ++j)
+                              dx[j] = xp[j * lay.cs] - centres[c * d + j];
+                            st.n[c] += wi;
+                            double *s1 = st.s1.data() + c * d, *s2 = st.s2.data() + c * d * d;
+                            for (std::size_t l = 0; l < d; ++l) {
+                              const double t = wi * dx[l];
+                              s1[l] += t;
+                              for (std::size_t j = l; j < d; ++j) s2[j + l * d] += t * dx[j];
+                            }
+                          });
       },
       [&](std::size_t, std::size_t slot) { hard.add(slot_stats[slot]); });
 }
