@@ -139,12 +139,10 @@ double bures_squared(const CovFactor &a, const CovFactor &b, PairWorkspace &ws) 
 
 double w2_squared(const double *m0, const CovFactor &a, const double *m1, const CovFactor &b,
                   PairWorkspace &ws) {
-  double mean_term = 0.0;
-  for (int i = 0; i < a.d; ++i) {
-    const double x = m0[i] - m1[i];
-    mean_term += x * x;
-  }
-  return mean_term + bures_squared(a, b, ws);
+  const CovFactor *pa = &a, *pb = &b;
+  double out = 0.0;
+  w2_squared_batch(&m0, &pa, &m1, &pb, 1, ws, &out);
+  return out;
 }
 
 void w2_squared_batch(const double *const *m0, const CovFactor *const *a, const double *const *m1,

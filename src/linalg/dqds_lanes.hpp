@@ -10,14 +10,22 @@
 // lane reports failure and the caller falls back to LAPACK.
 #pragma once
 
+#include <cstddef>
+
 namespace gmmot::linalg {
 
 constexpr int kDqdsLanes = 4;
 
+// Scratch size of bidiagonal_singular_sums: two lane-interleaved qd arrays (q, e) and their
+// transforms.
+constexpr std::size_t dqds_work_doubles(int n) {
+  return 4 * static_cast<std::size_t>(kDqdsLanes) * static_cast<std::size_t>(n);
+}
+
 // For lane l < count: diag[l] (n entries) and super[l] (n - 1 entries) are the bidiagonal B_l
 // with entries scaled to about 1 (no squares may under- or overflow). On return out[l] is the
 // sum of the singular values of B_l, or -1 if this lane was not solved (use LAPACK instead).
-// work must hold 6 * kDqdsLanes * n doubles.
+// work must hold dqds_work_doubles(n) doubles.
 void bidiagonal_singular_sums(int n, int count, const double *const *diag,
                               const double *const *super, double *work, double *out);
 

@@ -152,7 +152,7 @@ SmallSvd::SmallSvd(int n)
       e_(static_cast<std::size_t>(kDqdsLanes) * static_cast<std::size_t>(n)),
       v_(static_cast<std::size_t>(n)),
       s_(static_cast<std::size_t>(n)),
-      work_(6 * static_cast<std::size_t>(kDqdsLanes) * static_cast<std::size_t>(n) + 4) {}
+      work_(dqds_work_doubles(n) + 4) {}  // also dbdsqr's 4n for the fallback
 
 double SmallSvd::nuclear_norm(double *w) {
   double out = 0.0;
