@@ -18,20 +18,27 @@
  *       Prints, one line per case:
  *         case=<case> impl=libgmmot n=<params> seconds=<median of R runs> extra=<k:v;...>
  *       case=em_fit n=N786432_d3_K10 (em_d3.bin) and n=N65536_d27_K10 (em_d27.bin):
- *         gmmot_em_create + gmmot_em_fit + gmmot_em_info + destroys, with K = 10,
- *         GMMOT_OPT_EM_TOLERANCE = 1e-4 (relative: stop when |dl| <= 1e-4 max(1, |l|)),
- *         GMMOT_OPT_EM_MAX_ITERATIONS = 100, one initialisation, seed 0, and
+ *         gmmot_em_create + gmmot_em_fit + gmmot_em_info + gmmot_em_work + destroys, with
+ *         K = 10, GMMOT_OPT_EM_TOLERANCE = 1e-4 (relative: stop when |dl| <= 1e-4 max(1, |l|)),
+ *         GMMOT_OPT_EM_MAX_ITERATIONS = 100, one initialisation, seed 0,
+ *         GMMOT_OPT_EM_SPLIT_MERGE = 5 (split-and-merge, gmmot/em.h), and
  *         GMMOT_OPT_EM_REGULARIZATION = 1e-6 / s (s the mean per-dimension variance of the data)
  *         so that the absolute diagonal loading is 1e-6, scikit-learn's default reg_covar.
  *         seconds = the total; extra: s_per_iter (median over the runs of (total - init) /
- *         iterations, init = the time until the progress callback reports iteration 0, i.e. the
- *         k-means++ start and its first log-likelihood), init_s, iterations, mean_loglik (the l
- *         of the returned mixture, gmmot_em_info), converged, threads.
- *       case=em_seeds n=<the em_fit label>_seeds5: the same fit once for each seed 0 .. 4;
+ *         (passes - 1): one iteration is one pass over the data with its E and M steps, like
+ *         one scikit-learn iteration; passes (gmmot_em_work) counts them all, discarded
+ *         over-relaxed steps, split-and-merge ranking passes and the EM runs of rejected moves
+ *         included; init = the time until the progress callback first reports iteration 0, i.e.
+ *         the k-means++ start and its first pass), init_s, iterations (of the final EM run),
+ *         passes, split_merge, moves (accepted), mean_loglik (the l of the returned mixture,
+ *         gmmot_em_info), converged, threads.
+ *       case=em_fit_plain: the same with GMMOT_OPT_EM_SPLIT_MERGE = 0 (the default: plain EM).
+ *       case=em_seeds n=<the em_fit label>_seeds5: the em_fit fit once for each seed 0 .. 4;
  *         seconds = the median fit time; extra: mean_loglik, min_loglik, max_loglik over the
- *         seeds, mean_iterations (one start's final l is a draw between local maxima: the
- *         mean over seeds compares the quality of the fits).
- *       case=tmean n=N786432_d3_K10x10: the fitted d = 3 mixture of em_d3.bin and one fitted the
+ *         seeds, mean_iterations, mean_passes (one start's final l is a draw between local
+ *         maxima: the mean over seeds compares the quality of the fits).
+ *       case=em_seeds_plain: the same with GMMOT_OPT_EM_SPLIT_MERGE = 0.
+ *       case=tmean n=N786432_d3_K10x10: the em_fit_plain mixture of em_d3.bin and one fitted the
  *         same way to ct_tgt.bin, their MW2 plan (gmmot_mw2_create), then the timed call:
  *         gmmot_mw2_map_mean on the 786432 pixels of em_d3.bin. Writes WORK/tmean.bin (layout
  *         below) with both mixtures, the sparse plan, the pair maps and the mapped points, so
@@ -57,7 +64,8 @@
 #include "image_io.h"
 
 #define MAX_RUNS 64
-#define EM_SEEDS 5 /* em_seeds: one fit per seed 0 .. EM_SEEDS - 1 */
+#define EM_SEEDS 5       /* em_seeds: one fit per seed 0 .. EM_SEEDS - 1 */
+#define EM_SPLIT_MERGE 5 /* em_fit, em_seeds: GMMOT_OPT_EM_SPLIT_MERGE (Ueda et al.'s choice) */
 #define EM_K 10
 #define EM_TOL 1e-4
 #define EM_MAX_ITER 100
@@ -207,8 +215,8 @@ static double mean_variance(size_t n, size_t d, const double *x) {
   return total / (double)d;
 }
 
-static gmmot_options_t *em_options_seed(size_t n, size_t d, const double *x, int threads,
-                                        int seed) {
+static gmmot_options_t *em_options_seed(size_t n, size_t d, const double *x, int threads, int seed,
+                                        int split_merge) {
   gmmot_options_t *o = NULL;
   double r = SKLEARN_REG_COVAR / mean_variance(n, d, x);
   int st = gmmot_options_create(&o);
@@ -218,6 +226,7 @@ static gmmot_options_t *em_options_seed(size_t n, size_t d, const double *x, int
       (st = gmmot_options_set_int(o, GMMOT_OPT_EM_MAX_ITERATIONS, EM_MAX_ITER)) < 0 ||
       (st = gmmot_options_set_int(o, GMMOT_OPT_EM_INITIALIZATIONS, 1)) < 0 ||
       (st = gmmot_options_set_int(o, GMMOT_OPT_EM_SEED, seed)) < 0 ||
+      (st = gmmot_options_set_int(o, GMMOT_OPT_EM_SPLIT_MERGE, split_merge)) < 0 ||
       (st = gmmot_options_set_int(o, GMMOT_OPT_NUM_THREADS, threads)) < 0)
     die("gmmot_options_set_int", st);
   if ((st = gmmot_options_set_double(o, GMMOT_OPT_EM_TOLERANCE, EM_TOL)) < 0 ||
@@ -226,13 +235,9 @@ static gmmot_options_t *em_options_seed(size_t n, size_t d, const double *x, int
   return o;
 }
 
-static gmmot_options_t *em_options(size_t n, size_t d, const double *x, int threads) {
-  return em_options_seed(n, d, x, threads, 0);
-}
-
 typedef struct {
   double total, init, loglik;
-  uint64_t iterations;
+  uint64_t iterations, passes, moves;
   int converged;
 } em_result;
 
@@ -252,6 +257,8 @@ static gmmot_gmm_t *em_fit_once(const gmmot_options_t *o, size_t n, size_t d, co
   if (st < 0) die("gmmot_em_fit", st);
   st = gmmot_em_info(em, &res->loglik, &res->iterations, &res->converged);
   if (st < 0) die("gmmot_em_info", st);
+  st = gmmot_em_work(em, &res->passes, &res->moves);
+  if (st < 0) die("gmmot_em_work", st);
   gmmot_em_destroy(em);
   res->total = now_seconds() - ps.t0;
   res->init = ps.t_init < 0 ? 0.0 : ps.t_init;
@@ -259,9 +266,9 @@ static gmmot_gmm_t *em_fit_once(const gmmot_options_t *o, size_t n, size_t d, co
 }
 
 /* Times R fits; returns the mixture of the last one. */
-static gmmot_gmm_t *bench_em(const char *label, size_t n, size_t d, const double *x, int threads,
-                             int runs, double *loglik) {
-  gmmot_options_t *o = em_options(n, d, x, threads);
+static gmmot_gmm_t *bench_em(const char *name, int split_merge, const char *label, size_t n,
+                             size_t d, const double *x, int threads, int runs, double *loglik) {
+  gmmot_options_t *o = em_options_seed(n, d, x, threads, 0, split_merge);
   double totals[MAX_RUNS], inits[MAX_RUNS], per_iter[MAX_RUNS];
   gmmot_gmm_t *g = NULL;
   em_result res;
@@ -272,14 +279,16 @@ static gmmot_gmm_t *bench_em(const char *label, size_t n, size_t d, const double
     g = em_fit_once(o, n, d, x, &res);
     totals[r] = res.total;
     inits[r] = res.init;
-    per_iter[r] = (res.total - res.init) / (double)(res.iterations ? res.iterations : 1);
+    per_iter[r] = (res.total - res.init) / (double)(res.passes > 1 ? res.passes - 1 : 1);
   }
   printf(
-      "case=em_fit impl=libgmmot n=%s seconds=%.6e extra=s_per_iter:%.6e;init_s:%.4g;"
-      "iterations:%llu;mean_loglik:%.10g;converged:%d;tol_rel:%g;max_iter:%d;threads:%d\n",
-      label, median(totals, (size_t)runs), median(per_iter, (size_t)runs),
-      median(inits, (size_t)runs), (unsigned long long)res.iterations, res.loglik, res.converged,
-      EM_TOL, EM_MAX_ITER, threads);
+      "case=%s impl=libgmmot n=%s seconds=%.6e extra=s_per_iter:%.6e;init_s:%.4g;"
+      "iterations:%llu;passes:%llu;split_merge:%d;moves:%llu;mean_loglik:%.10g;converged:%d;"
+      "tol_rel:%g;max_iter:%d;threads:%d\n",
+      name, label, median(totals, (size_t)runs), median(per_iter, (size_t)runs),
+      median(inits, (size_t)runs), (unsigned long long)res.iterations,
+      (unsigned long long)res.passes, split_merge, (unsigned long long)res.moves, res.loglik,
+      res.converged, EM_TOL, EM_MAX_ITER, threads);
   fflush(stdout);
   gmmot_options_destroy(o);
   *loglik = res.loglik;
@@ -289,13 +298,13 @@ static gmmot_gmm_t *bench_em(const char *label, size_t n, size_t d, const double
 /* One fit per seed 0 .. seeds - 1: which local maximum one start reaches is a draw, so the
  * quality of a fit is compared by the mean over seeds (the peer does the same with
  * random_state 0 .. seeds - 1). */
-static void bench_em_seeds(const char *label, size_t n, size_t d, const double *x, int threads,
-                           int seeds) {
-  double totals[MAX_RUNS], sum = 0.0, lo = HUGE_VAL, hi = -HUGE_VAL, iters = 0.0;
+static void bench_em_seeds(const char *name, int split_merge, const char *label, size_t n, size_t d,
+                           const double *x, int threads, int seeds) {
+  double totals[MAX_RUNS], sum = 0.0, lo = HUGE_VAL, hi = -HUGE_VAL, iters = 0.0, passes = 0.0;
   em_result res;
   int s;
   for (s = 0; s < seeds; ++s) {
-    gmmot_options_t *o = em_options_seed(n, d, x, threads, s);
+    gmmot_options_t *o = em_options_seed(n, d, x, threads, s, split_merge);
     gmmot_gmm_destroy(em_fit_once(o, n, d, x, &res));
     gmmot_options_destroy(o);
     totals[s] = res.total;
@@ -303,11 +312,14 @@ static void bench_em_seeds(const char *label, size_t n, size_t d, const double *
     lo = res.loglik < lo ? res.loglik : lo;
     hi = res.loglik > hi ? res.loglik : hi;
     iters += (double)res.iterations;
+    passes += (double)res.passes;
   }
   printf(
-      "case=em_seeds impl=libgmmot n=%s_seeds%d seconds=%.6e extra=mean_loglik:%.10g;"
-      "min_loglik:%.10g;max_loglik:%.10g;mean_iterations:%.4g;threads:%d\n",
-      label, seeds, median(totals, (size_t)seeds), sum / seeds, lo, hi, iters / seeds, threads);
+      "case=%s impl=libgmmot n=%s_seeds%d seconds=%.6e extra=mean_loglik:%.10g;"
+      "min_loglik:%.10g;max_loglik:%.10g;mean_iterations:%.4g;mean_passes:%.4g;"
+      "split_merge:%d;threads:%d\n",
+      name, label, seeds, median(totals, (size_t)seeds), sum / seeds, lo, hi, iters / seeds,
+      passes / seeds, split_merge, threads);
   fflush(stdout);
 }
 
@@ -382,19 +394,24 @@ static int run(const char *dir, int threads, int runs) {
   em_result res;
   int r, st;
 
+  /* em_fit and em_seeds with split-and-merge, em_fit_plain and em_seeds_plain without. */
   snprintf(label, sizeof label, "N%lu_d%lu_K%d", (unsigned long)n3, (unsigned long)d3, EM_K);
-  g0 = bench_em(label, n3, d3, x3, threads, runs, &l_src);
+  gmmot_gmm_destroy(bench_em("em_fit", EM_SPLIT_MERGE, label, n3, d3, x3, threads, runs, &l_src));
+  g0 = bench_em("em_fit_plain", 0, label, n3, d3, x3, threads, runs, &l_src);
   snprintf(label, sizeof label, "N%lu_d%lu_K%d", (unsigned long)n27, (unsigned long)d27, EM_K);
-  g27 = bench_em(label, n27, d27, x27, threads, runs, &l27);
+  gmmot_gmm_destroy(bench_em("em_fit", EM_SPLIT_MERGE, label, n27, d27, x27, threads, runs, &l27));
+  g27 = bench_em("em_fit_plain", 0, label, n27, d27, x27, threads, runs, &l27);
   gmmot_gmm_destroy(g27);
   snprintf(label, sizeof label, "N%lu_d%lu_K%d", (unsigned long)n3, (unsigned long)d3, EM_K);
-  bench_em_seeds(label, n3, d3, x3, threads, EM_SEEDS);
+  bench_em_seeds("em_seeds", EM_SPLIT_MERGE, label, n3, d3, x3, threads, EM_SEEDS);
+  bench_em_seeds("em_seeds_plain", 0, label, n3, d3, x3, threads, EM_SEEDS);
   snprintf(label, sizeof label, "N%lu_d%lu_K%d", (unsigned long)n27, (unsigned long)d27, EM_K);
-  bench_em_seeds(label, n27, d27, x27, threads, EM_SEEDS);
+  bench_em_seeds("em_seeds", EM_SPLIT_MERGE, label, n27, d27, x27, threads, EM_SEEDS);
+  bench_em_seeds("em_seeds_plain", 0, label, n27, d27, x27, threads, EM_SEEDS);
   free(x27);
 
-  /* tmean: the target mixture (untimed), the plan, then the timed map. */
-  o = em_options(nt, dt, xt, threads);
+  /* tmean: the target mixture (untimed), the plan, then the timed map; both mixtures plain EM. */
+  o = em_options_seed(nt, dt, xt, threads, 0, 0);
   g1 = em_fit_once(o, nt, dt, xt, &res);
   l_tgt = res.loglik;
   gmmot_options_destroy(o);

@@ -24,6 +24,9 @@ case=em_fit (impl=sklearn): sklearn.mixture.GaussianMixture(n_components=10,
 case=em_seeds (impl=sklearn): the em_fit setting once for each random_state 0 .. 4; mean, min
     and max of the final mean log-likelihoods (one start's result is a draw between local maxima,
     so fits are compared by the mean over seeds).
+The ratios compare these em_fit and em_seeds lines with both of libgmmot's settings: em_fit /
+    em_seeds (split-and-merge on) and em_fit_plain / em_seeds_plain (plain EM). l_lib above is
+    that of libgmmot's em_fit line.
 case=tmean (impl=numpy): T_mean with the plan and pair maps of tmean.bin (exported by libgmmot,
     so both sides use identical maps): r_k the plan's row sums, Abar_k = sum_l (w_kl / r_k) A_kl,
     bbar_k likewise, log-posteriors log r_k + log N(x; m0_k, S0_k) (Cholesky, scipy
@@ -280,16 +283,21 @@ def ratios(path):
         if key not in lib:
             print("case=%s n=%s ratio=%s/libgmmot:NA" % (key[0], key[1], impl))
             continue
-        lsec, lextra = lib[key]
-        line = "case=%s n=%s ratio=%s/libgmmot:%.3g" % (key[0], key[1], impl, sec / lsec)
-        if key[0] == "em_seeds":
-            line += " mean_loglik_diff=%s-libgmmot:%.3e" % (
-                impl, float(extra["mean_loglik"]) - float(lextra["mean_loglik"]))
-        if key[0] == "em_fit":
-            line += " per_iter_ratio=%s/libgmmot:%.3g loglik_diff=%s-libgmmot:%.3e" % (
-                impl, float(extra["s_per_iter"]) / float(lextra["s_per_iter"]), impl,
-                float(extra["mean_loglik"]) - float(lextra["mean_loglik"]))
-        print(line)
+        # The EM cases are compared with both libgmmot settings: split-and-merge (em_fit,
+        # em_seeds) and plain EM (em_fit_plain, em_seeds_plain).
+        for case in [key[0]] + ([key[0] + "_plain"] if key[0] in ("em_fit", "em_seeds") else []):
+            if (case, key[1]) not in lib:
+                continue
+            lsec, lextra = lib[(case, key[1])]
+            line = "case=%s n=%s ratio=%s/libgmmot:%.3g" % (case, key[1], impl, sec / lsec)
+            if key[0] == "em_seeds":
+                line += " mean_loglik_diff=%s-libgmmot:%.3e" % (
+                    impl, float(extra["mean_loglik"]) - float(lextra["mean_loglik"]))
+            if key[0] == "em_fit":
+                line += " per_iter_ratio=%s/libgmmot:%.3g loglik_diff=%s-libgmmot:%.3e" % (
+                    impl, float(extra["s_per_iter"]) / float(lextra["s_per_iter"]), impl,
+                    float(extra["mean_loglik"]) - float(lextra["mean_loglik"]))
+            print(line)
 
 
 def main(argv):

@@ -2,9 +2,12 @@
 # EM fitting, the T_mean map and the whole colour transfer: libgmmot against scikit-learn /
 # NumPy / POT, on the same photographs, in one invocation; then one ratio line per case:
 #   case=<case> n=<params> ratio=<peer>/libgmmot:<peer seconds / libgmmot seconds>
-# (> 1: libgmmot is faster), for em_fit also per_iter_ratio (seconds per EM iteration) and the
-# difference of the final mean log-likelihoods (> 0: the peer's fit is better), for em_seeds
-# (one fit per seed 0..4 on each side) the difference of the mean final log-likelihoods.
+# (> 1: libgmmot is faster), for em_fit also per_iter_ratio (seconds per EM iteration, i.e. per
+# pass over the data) and the difference of the final mean log-likelihoods (> 0: the peer's fit
+# is better), for em_seeds (one fit per seed 0..4 on each side) the difference of the mean final
+# log-likelihoods. libgmmot's EM runs twice: with split-and-merge (em_fit, em_seeds;
+# GMMOT_OPT_EM_SPLIT_MERGE = 5) and plain (em_fit_plain, em_seeds_plain, the default); both are
+# compared with the same scikit-learn lines.
 # Usage: bench/run_maps_em.sh [build-dir (default: build)]
 # Needs build-dir/bench/bench_em_maps and build-dir/examples/gmmot-color-transfer (libstb-dev),
 # and Debian's python3-sklearn, python3-pot, python3-numpy, python3-scipy.
@@ -16,7 +19,7 @@
 # Runs: libgmmot median of 5 everywhere. Peers (slow): median of PEER_RUNS_EM (default 3) for
 # em_fit and tmean, PEER_RUNS_CT100K (default 3) for the colour transfer with 100000 fit points,
 # PEER_RUNS_CTALL (default 1, a single run: one takes minutes) with all pixels.
-# About 6-8 minutes on a quiet 2-core machine.
+# About 8-10 minutes on a quiet 2-core machine.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -96,6 +96,8 @@ GMMOT_API int gmmot_em_fit(gmmot_em_t *em, size_t n, size_t d, const double *poi
     em->mean_log_likelihood = r.mean_log_likelihood;
     em->iterations = r.iterations;
     em->converged = r.converged;
+    em->passes = r.passes;
+    em->moves = r.moves;
     // The progress callback may have called other libgmmot functions on this thread, which
     // leave their own message and function name: restore both.
     set_current_function(function);
@@ -118,6 +120,17 @@ GMMOT_API int gmmot_em_info(const gmmot_em_t *em, double *out_mean_log_likelihoo
     if (out_mean_log_likelihood != nullptr) *out_mean_log_likelihood = em->mean_log_likelihood;
     if (out_iterations != nullptr) *out_iterations = em->iterations;
     if (out_converged != nullptr) *out_converged = em->converged ? 1 : 0;
+    return GMMOT_OK;
+  });
+}
+
+GMMOT_API int gmmot_em_work(const gmmot_em_t *em, uint64_t *out_passes,
+                            uint64_t *out_moves) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(em, "em");
+    if (!em->has_fit) reject(GMMOT_E_INVALID_ARGUMENT, "no fit has succeeded on em yet");
+    if (out_passes != nullptr) *out_passes = em->passes;
+    if (out_moves != nullptr) *out_moves = em->moves;
     return GMMOT_OK;
   });
 }

@@ -40,6 +40,7 @@ struct gmmot_em {
   double mean_log_likelihood = 0;
   std::uint64_t iterations = 0;
   bool converged = false;
+  std::uint64_t passes = 0, moves = 0;
 };
 
 namespace gmmot::capi {
@@ -51,7 +52,7 @@ struct OptionSpec {
   double min, max, default_value;
   const char *name;
 };
-constexpr std::array<OptionSpec, 14> kOptionSpecs = {{
+constexpr std::array<OptionSpec, 15> kOptionSpecs = {{
     {GMMOT_OPT_NUM_THREADS, GMMOT_OPTION_INT, 0, 1024, 0, "GMMOT_OPT_NUM_THREADS"},
     {GMMOT_OPT_BARYCENTER_TOLERANCE, GMMOT_OPTION_DOUBLE, 0, 1, 1e-12,
      "GMMOT_OPT_BARYCENTER_TOLERANCE"},
@@ -72,6 +73,7 @@ constexpr std::array<OptionSpec, 14> kOptionSpecs = {{
     {GMMOT_OPT_EM_REGULARIZATION, GMMOT_OPTION_DOUBLE, 0, 1, 1e-6, "GMMOT_OPT_EM_REGULARIZATION"},
     {GMMOT_OPT_EM_INITIALIZATIONS, GMMOT_OPTION_INT, 1, 1000, 1, "GMMOT_OPT_EM_INITIALIZATIONS"},
     {GMMOT_OPT_EM_SEED, GMMOT_OPTION_INT, 0, 9007199254740992.0, 0, "GMMOT_OPT_EM_SEED"},
+    {GMMOT_OPT_EM_SPLIT_MERGE, GMMOT_OPTION_INT, 0, 1000, 0, "GMMOT_OPT_EM_SPLIT_MERGE"},
 }};
 
 // Index of `key` in kOptionSpecs, or -1.

@@ -85,6 +85,7 @@ EmOptions em_options_of(const gmmot_options_t *opts) noexcept {
   o.regularization = value_of(opts, GMMOT_OPT_EM_REGULARIZATION);
   o.initializations = static_cast<unsigned>(value_of(opts, GMMOT_OPT_EM_INITIALIZATIONS));
   o.seed = static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_EM_SEED));
+  o.split_merge = static_cast<unsigned>(value_of(opts, GMMOT_OPT_EM_SPLIT_MERGE));
   o.threads = threads_of(opts);
   return o;
 }

@@ -32,7 +32,17 @@
  *    GMMOT_OPT_EM_MAX_ITERATIONS iterations it stops unconverged and returns the mixture with the
  *    highest l_t seen, with status GMMOT_W_NOT_CONVERGED. l_t never decreases beyond rounding (a
  *    generalised-EM guard keeps a component's previous covariance when the regularised update
- *    would lower the EM objective), except right after a re-seed (below).
+ *    would lower the EM objective), except right after a re-seed (below);
+ *  - split-and-merge (GMMOT_OPT_EM_SPLIT_MERGE = C > 0, for 3 <= K <= 128; Ueda, Nakano,
+ *    Ghahramani and Hinton, "SMEM algorithm for mixture models", Neural Computation 2000): EM
+ *    stops at a local maximum, and which one depends on the start. Once the best initialisation
+ *    has converged, one pass ranks moves that merge the two components whose posteriors overlap
+ *    most and split the component that fits its points worst (local Kullback-Leibler
+ *    divergence); the first C moves are tried in turn, each followed by EM to convergence, and
+ *    the first one that raises l by more than the tolerance is kept and a new round starts (at
+ *    most K rounds). The returned l is never lower than without it. On image data (d = 3 pixels,
+ *    d = 27 patches, K = 10) C = 5 raised l by 0.01 to 0.4 over plain EM for 5 to 10 times the
+ *    passes over the data.
  * Degenerate data never crash or give NaN:
  *  - a component whose weight falls below min(d + 1, m / (2K)) points of average weight (m the
  *    points of positive weight) is dead: after an M-step the smallest dead component is
@@ -67,9 +77,10 @@
 GMMOT_BEGIN_DECLS
 
 /** Progress callback: called by gmmot_em_fit on the calling thread after every iteration with
- *  the iteration number (the iterations done so far in the current initialisation: 0 for the
- *  k-means start, restarting at 0 for each initialisation; discarded over-relaxed steps are not
- *  iterations and are not reported) and the mean log-likelihood l of the mixture of that
+ *  the iteration number (the iterations done so far in the current EM run: 0 for the k-means
+ *  start, restarting at 0 for each initialisation and for each split-and-merge move tried, whose
+ *  l starts lower; discarded over-relaxed steps are not iterations and are not reported) and
+ *  the mean log-likelihood l of the mixture of that
  *  iteration. Return 0 to continue, non-zero to cancel the fit
  *  (GMMOT_E_CANCELLED). It must not call gmmot_em_fit on the same handle. */
 typedef int (*gmmot_progress_fn)(void *user_data, uint64_t iteration, double value);
@@ -78,11 +89,10 @@ typedef struct gmmot_em gmmot_em_t;
 
 /** Create an EM object. Options read and copied now (later changes to opts have no effect):
  *  GMMOT_OPT_EM_COMPONENTS (K), GMMOT_OPT_EM_TOLERANCE, GMMOT_OPT_EM_MAX_ITERATIONS,
- *  GMMOT_OPT_EM_REGULARIZATION, GMMOT_OPT_EM_INITIALIZATIONS, GMMOT_OPT_EM_SEED and
- *  GMMOT_OPT_NUM_THREADS (NULL: all defaults). *out receives the handle (free it with
- *  gmmot_em_destroy).
- *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (out NULL), GMMOT_E_OUT_OF_MEMORY. On error *out
- *  is untouched. @since 0.2 */
+ *  GMMOT_OPT_EM_REGULARIZATION, GMMOT_OPT_EM_INITIALIZATIONS, GMMOT_OPT_EM_SEED,
+ *  GMMOT_OPT_EM_SPLIT_MERGE and GMMOT_OPT_NUM_THREADS (NULL: all defaults). *out receives the
+ * handle (free it with gmmot_em_destroy). Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (out NULL),
+ * GMMOT_E_OUT_OF_MEMORY. On error *out is untouched. @since 0.2 */
 GMMOT_API int gmmot_em_create(const gmmot_options_t *opts, gmmot_em_t **out) GMMOT_NOEXCEPT;
 
 /** Destroy an EM object; NULL is a no-op. Not while a fit runs on it. @since 0.2 */
@@ -121,13 +131,23 @@ GMMOT_API int gmmot_em_fit(gmmot_em_t *em, size_t n, size_t d, const double *poi
 
 /** Summary of the last successful gmmot_em_fit (status GMMOT_OK or GMMOT_W_NOT_CONVERGED) on
  *  em: the mean log-likelihood l of the returned mixture (as above, per unit weight), the number
- *  of iterations of the winning initialisation (as numbered by the progress callback: the last
- *  one reported), and 1 if it converged, else 0. Any output pointer
+ *  of iterations of the EM run that produced it (the winning initialisation, or the last
+ *  accepted split-and-merge move; as numbered by the progress callback), and 1 if that run
+ *  converged, else 0 (gmmot_em_work counts all the work). Any output pointer
  *  may be NULL.
  *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (em NULL, or no fit has succeeded on em yet).
  *  @since 0.2 */
 GMMOT_API int gmmot_em_info(const gmmot_em_t *em, double *out_mean_log_likelihood,
                             uint64_t *out_iterations, int *out_converged) GMMOT_NOEXCEPT;
+
+/** The work of the last successful gmmot_em_fit on em: the passes over the data (every E-step
+ *  of every initialisation and split-and-merge attempt, discarded over-relaxed steps and the
+ *  split-and-merge criteria passes included; each costs about one EM iteration) and the number
+ *  of accepted split-and-merge moves. Any output pointer may be NULL.
+ *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (em NULL, or no fit has succeeded on em yet).
+ *  @since 0.2 */
+GMMOT_API int gmmot_em_work(const gmmot_em_t *em, uint64_t *out_passes,
+                            uint64_t *out_moves) GMMOT_NOEXCEPT;
 
 GMMOT_END_DECLS
 

@@ -1,7 +1,8 @@
 // EM for Gaussian mixtures with full covariances (numerics.md D.4). The structure follows
 // scikit-learn's GaussianMixture (Cholesky parametrisation, log-determinant from the diagonal,
-// max-shifted log-sum-exp), with the E and M steps fused and blocked (em_kernel.cpp) and a
-// k-means++ initialisation (kmeans_init.cpp).
+// max-shifted log-sum-exp), with the E and M steps fused and blocked (em_kernel.cpp), a
+// k-means++ initialisation (kmeans_init.cpp) and, optionally, split-and-merge moves once the
+// best initialisation has converged (em_split_merge.cpp).
 //
 // Everything runs on a normalised copy of the data (em_detail.hpp): centred, and scaled by
 // powers of two to a mean per-dimension variance s in [1, 4). The fitted mixture is mapped back
@@ -76,16 +77,14 @@
 #include "linalg/covariance_factor.hpp"
 #include "linalg/dense.hpp"
 #include "mixture/em_detail.hpp"
+#include "mixture/em_fit.hpp"
+#include "mixture/em_split_merge.hpp"
 #include "util/parallel.hpp"
 #include "util/sizes.hpp"
 #include "util/team.hpp"
 
-namespace gmmot {
+namespace gmmot::em {
 namespace {
-
-using em::Data;
-using em::Params;
-using em::Stats;
 
 constexpr double kLn2 = 0.69314718055994530942;
 // Over-relaxation: the factor eta of the next step grows by this after every accepted step.
@@ -117,6 +116,20 @@ struct Pow2 {
   explicit Pow2(int e) : a(std::ldexp(1.0, e / 2)), b(std::ldexp(1.0, e - e / 2)) {}
   double operator()(double x) const { return x * a * b; }
 };
+
+// f(L, S) = log det(L L^T) + tr((L L^T)^-1 S): the M-step objective of one component's covariance
+// (to be minimised), S symmetric column-major.
+double cov_objective(int d, const double *l, const double *s, std::vector<double> &tmp) {
+  const std::size_t dd = static_cast<std::size_t>(d) * d;
+  tmp.assign(s, s + dd);
+  linalg::trsm_lower(true, false, d, l, tmp.data());  // L^-1 S
+  linalg::trsm_lower(false, true, d, l, tmp.data());  // L^-1 S L^-T
+  double f = 0;
+  for (int j = 0; j < d; ++j) f += 2 * std::log(l[j * d + j]) + tmp[j * d + j];
+  return f;
+}
+
+}  // namespace
 
 Data prepare(std::size_t n, std::size_t d, const double *points, const double *weights,
              std::size_t k) {
@@ -214,18 +227,6 @@ Data prepare(std::size_t n, std::size_t d, const double *points, const double *w
   return data;
 }
 
-// f(L, S) = log det(L L^T) + tr((L L^T)^-1 S): the M-step objective of one component's covariance
-// (to be minimised), S symmetric column-major.
-double cov_objective(int d, const double *l, const double *s, std::vector<double> &tmp) {
-  const std::size_t dd = static_cast<std::size_t>(d) * d;
-  tmp.assign(s, s + dd);
-  linalg::trsm_lower(true, false, d, l, tmp.data());  // L^-1 S
-  linalg::trsm_lower(false, true, d, l, tmp.data());  // L^-1 S L^-T
-  double f = 0;
-  for (int j = 0; j < d; ++j) f += 2 * std::log(l[j * d + j]) + tmp[j * d + j];
-  return f;
-}
-
 // Lower Cholesky factor of S + reg I into l (column-major), raising reg as documented above.
 void regularised_cholesky(int d, const double *s, double reg, double scale2, double *l) {
   const std::size_t dd = static_cast<std::size_t>(d) * d;
@@ -250,261 +251,256 @@ void regularised_cholesky(int d, const double *s, double reg, double scale2, dou
   }
 }
 
-class Fit {
- public:
-  Fit(const Data &data, const EmOptions &o, Team &team)
-      : data_(data),
-        o_(o),
-        team_(team),
-        k_(o.components),
-        d_(data.d),
-        reg_(o.regularization * data.scale2),
-        kernel_(data, o.components) {
-    const double c_min = std::min(static_cast<double>(d_ + 1), static_cast<double>(data.positive) /
-                                                                   (2.0 * static_cast<double>(k_)));
-    n_min_ = c_min * data.total_weight / static_cast<double>(data.positive);
-    ll_shift_ = -static_cast<double>(d_) * (data.exp_a + data.exp_s) * kLn2;
-  }
+Fit::Fit(const Data &data, const EmOptions &o, Team &team)
+    : data_(data),
+      o_(o),
+      team_(team),
+      k_(o.components),
+      d_(data.d),
+      reg_(o.regularization * data.scale2),
+      kernel_(data, o.components) {
+  const double c_min = std::min(static_cast<double>(d_ + 1), static_cast<double>(data.positive) /
+                                                                 (2.0 * static_cast<double>(k_)));
+  n_min_ = c_min * data.total_weight / static_cast<double>(data.positive);
+  ll_shift_ = -static_cast<double>(d_) * (data.exp_a + data.exp_s) * kLn2;
+}
 
-  struct Outcome {
-    Params params;
-    double ll = 0;       // mean log-likelihood in the data's units
-    double ll_norm = 0;  // the same for the normalised data (compared exactly across scalings)
-    std::uint64_t iterations = 0;
-    std::uint64_t passes = 0;
-    bool converged = false;
-    std::size_t reseeded = 0;
-  };
+Fit::Outcome Fit::run(std::uint64_t stream) {
+  std::vector<double> centres;
+  Stats st;
+  kmeans_init(data_, k_, o_.seed, stream, team_, o_.interrupt, centres, st);
+  Params p;
+  p.k = k_;
+  p.d = d_;
+  p.weight.assign(k_, 0.0);
+  p.mean = centres;
+  p.chol.assign(k_ * d_ * d_, 0.0);
+  for (std::size_t c = 0; c < k_; ++c)  // for clusters left empty: the data scale
+    for (std::size_t j = 0; j < d_; ++j) p.chol[c * d_ * d_ + j * d_ + j] = std::sqrt(data_.scale2);
+  m_step(st, p, false, nullptr);
+  return iterate(std::move(p));
+}
 
-  Outcome run(std::uint64_t stream) {
-    Outcome out;
-    std::vector<double> centres;
-    Stats st;
-    em::kmeans_init(data_, k_, o_.seed, stream, team_, o_.interrupt, centres, st);
-    Params p;
-    p.k = k_;
-    p.d = d_;
-    p.weight.assign(k_, 0.0);
-    p.mean = centres;
-    p.chol.assign(k_ * d_ * d_, 0.0);
-    for (std::size_t c = 0; c < k_; ++c)  // for clusters left empty: the data scale
-      for (std::size_t j = 0; j < d_; ++j)
-        p.chol[c * d_ * d_ + j * d_ + j] = std::sqrt(data_.scale2);
-    m_step(st, p, false, nullptr);
-
-    std::size_t budget = k_;
-    bool reseeded_last = true;  // no convergence test at t = 0 nor right after a re-seed
-    bool have_best = false;
-    double base = 0;         // l (normalised data) of the last accepted iterate
-    double eta = 1;          // over-relaxation factor of the next M-step
-    bool trial = false;      // p is an over-relaxed step, accepted only if l does not decrease
-    bool finishing = false;  // p is the M-step of the converged iterate: evaluate it and stop
-    Params p_em, p_prev;
-    for (std::uint64_t t = 0;;) {
-      em::check_interrupt(o_.interrupt);
-      const bool last = finishing || t >= o_.max_iterations;
-      kernel_.pass(p, !last, team_, o_.interrupt, st);
-      ++out.passes;
-      const double ll_norm = st.ll() / data_.total_weight, ll = ll_norm + ll_shift_;
-      if (trial && ll_norm < base) {  // rejected: evaluate the plain EM step instead
-        trial = false;
-        eta = 1;
-        p = p_em;
-        continue;
-      }
-      if (o_.progress && o_.progress(t, ll)) {
-        fail(Errc::Cancelled,
-             "cancelled by the progress callback at iteration " + std::to_string(t));
-      }
-      if (!have_best || ll_norm >= out.ll_norm) {  // ties: the later, more settled iterate
-        have_best = true;
-        out.params = p;
-        out.ll = ll;
-        out.ll_norm = ll_norm;
-      }
-      out.iterations = t;
-      if (finishing) {
+Fit::Outcome Fit::iterate(Params p) {
+  Outcome out;
+  Stats st;
+  std::size_t budget = k_;
+  bool reseeded_last = true;  // no convergence test at t = 0 nor right after a re-seed
+  bool have_best = false;
+  double base = 0;         // l (normalised data) of the last accepted iterate
+  double eta = 1;          // over-relaxation factor of the next M-step
+  bool trial = false;      // p is an over-relaxed step, accepted only if l does not decrease
+  bool finishing = false;  // p is the M-step of the converged iterate: evaluate it and stop
+  Params p_em, p_prev;
+  for (std::uint64_t t = 0;;) {
+    em::check_interrupt(o_.interrupt);
+    const bool last = finishing || t >= o_.max_iterations;
+    kernel_.pass(p, !last, team_, o_.interrupt, st);
+    ++out.passes;
+    const double ll_norm = st.ll() / data_.total_weight, ll = ll_norm + ll_shift_;
+    if (trial && ll_norm < base) {  // rejected: evaluate the plain EM step instead
+      trial = false;
+      eta = 1;
+      p = p_em;
+      continue;
+    }
+    if (o_.progress && o_.progress(t, ll)) {
+      fail(Errc::Cancelled, "cancelled by the progress callback at iteration " + std::to_string(t));
+    }
+    if (!have_best || ll_norm >= out.ll_norm) {  // ties: the later, more settled iterate
+      have_best = true;
+      out.params = p;
+      out.ll = ll;
+      out.ll_norm = ll_norm;
+    }
+    out.iterations = t;
+    if (finishing) {
+      out.converged = true;
+      break;
+    }
+    const bool small = t > 0 && !reseeded_last &&
+                       std::fabs(ll_norm - base) <= o_.tolerance * std::max(1.0, std::fabs(ll));
+    if (small && !trial) {  // converged
+      if (last) {
         out.converged = true;
         break;
       }
-      const bool small = t > 0 && !reseeded_last &&
-                         std::fabs(ll_norm - base) <= o_.tolerance * std::max(1.0, std::fabs(ll));
-      if (small && !trial) {  // converged
-        if (last) {
-          out.converged = true;
-          break;
-        }
-        m_step(st, p, true, nullptr);  // one more M-step on the statistics at hand
-        finishing = true;
-        ++t;
-        continue;
-      }
-      if (last) break;
-      if (small) eta = 1;  // a small gain of an over-relaxed step proves nothing: plain step next
-      if (o_.over_relaxation) p_prev = p;
-      std::size_t reseed = 0;
-      reseeded_last = m_step(st, p, true, budget > 0 ? &reseed : nullptr);
-      trial = false;
-      if (reseeded_last) {
-        --budget;
-        ++out.reseeded;
-        eta = 1;
-      } else if (o_.over_relaxation) {
-        if (eta > 1) {
-          p_em = p;
-          trial = over_relax(p_prev, p_em, eta, p);
-          if (!trial) eta = 1;  // a weight would not stay positive: p stays the plain step
-        }
-        eta *= kOverRelaxGrowth;
-      }
-      base = ll_norm;
+      m_step(st, p, true, nullptr);  // one more M-step on the statistics at hand
+      finishing = true;
       ++t;
+      continue;
     }
-    return out;
+    if (last) break;
+    if (small) eta = 1;  // a small gain of an over-relaxed step proves nothing: plain step next
+    if (o_.over_relaxation) p_prev = p;
+    std::size_t reseed = 0;
+    reseeded_last = m_step(st, p, true, budget > 0 ? &reseed : nullptr);
+    trial = false;
+    if (reseeded_last) {
+      --budget;
+      ++out.reseeded;
+      eta = 1;
+    } else if (o_.over_relaxation) {
+      if (eta > 1) {
+        p_em = p;
+        trial = over_relax(p_prev, p_em, eta, p);
+        if (!trial) eta = 1;  // a weight would not stay positive: p stays the plain step
+      }
+      eta *= kOverRelaxGrowth;
+    }
+    base = ll_norm;
+    ++t;
   }
+  return out;
+}
 
- private:
-  // out = base + eta (em - base) for the weights (renormalised), the means and the Cholesky
-  // factors; a component whose extrapolated covariance fails covariance_ok keeps its EM value.
-  // Returns false, out untouched, if a weight would not stay positive.
-  bool over_relax(const Params &base, const Params &em, double eta, Params &out) {
-    const std::size_t k = k_, d = d_, dd = d * d;
-    const int di = static_cast<int>(d);
-    double total = 0;
-    for (std::size_t c = 0; c < k; ++c) {
-      if (!(em.weight[c] > 0)) continue;
-      const double w = base.weight[c] + eta * (em.weight[c] - base.weight[c]);
-      if (!(w > 0)) return false;
-      total += w;
-    }
-    out = em;
-    for (std::size_t c = 0; c < k; ++c)
-      if (em.weight[c] > 0)
-        out.weight[c] = (base.weight[c] + eta * (em.weight[c] - base.weight[c])) / total;
-    for (std::size_t c = 0; c < k; ++c) {
-      if (!(em.weight[c] > 0)) continue;
-      for (std::size_t j = 0; j < d; ++j)
-        out.mean[c * d + j] =
-            base.mean[c * d + j] + eta * (em.mean[c * d + j] - base.mean[c * d + j]);
-      double *l = out.chol.data() + c * dd;
-      const double *lb = base.chol.data() + c * dd, *le = em.chol.data() + c * dd;
-      for (std::size_t j = 0; j < d; ++j)
-        for (std::size_t i = j; i < d; ++i)
-          l[i + j * d] = lb[i + j * d] + eta * (le[i + j * d] - lb[i + j * d]);
-      if (!covariance_ok(di, l)) std::copy(le, le + dd, l);
-    }
-    return true;
+void Fit::observe(const Params &p, BlockObserver &observer) {
+  Stats st;
+  kernel_.pass(p, false, team_, o_.interrupt, st, &observer);
+}
+
+double Fit::tolerance_at(double ll_norm) const {
+  return o_.tolerance * std::max(1.0, std::fabs(ll_norm + ll_shift_));
+}
+
+// out = base + eta (em - base) for the weights (renormalised), the means and the Cholesky
+// factors; a component whose extrapolated covariance fails covariance_ok keeps its EM value.
+// Returns false, out untouched, if a weight would not stay positive.
+bool Fit::over_relax(const Params &base, const Params &em, double eta, Params &out) {
+  const std::size_t k = k_, d = d_, dd = d * d;
+  const int di = static_cast<int>(d);
+  double total = 0;
+  for (std::size_t c = 0; c < k; ++c) {
+    if (!(em.weight[c] > 0)) continue;
+    const double w = base.weight[c] + eta * (em.weight[c] - base.weight[c]);
+    if (!(w > 0)) return false;
+    total += w;
   }
+  out = em;
+  for (std::size_t c = 0; c < k; ++c)
+    if (em.weight[c] > 0)
+      out.weight[c] = (base.weight[c] + eta * (em.weight[c] - base.weight[c])) / total;
+  for (std::size_t c = 0; c < k; ++c) {
+    if (!(em.weight[c] > 0)) continue;
+    for (std::size_t j = 0; j < d; ++j)
+      out.mean[c * d + j] =
+          base.mean[c * d + j] + eta * (em.mean[c * d + j] - base.mean[c * d + j]);
+    double *l = out.chol.data() + c * dd;
+    const double *lb = base.chol.data() + c * dd, *le = em.chol.data() + c * dd;
+    for (std::size_t j = 0; j < d; ++j)
+      for (std::size_t i = j; i < d; ++i)
+        l[i + j * d] = lb[i + j * d] + eta * (le[i + j * d] - lb[i + j * d]);
+    if (!covariance_ok(di, l)) std::copy(le, le + dd, l);
+  }
+  return true;
+}
 
-  // Whether L L^T (L lower, column-major) is safely positive definite (squared pivots at least
-  // 2^-44 times the largest diagonal entry, as in regularised_cholesky) and L L^T - reg I is
-  // positive definite, i.e. the covariance is no smaller than an M-step can make it.
-  bool covariance_ok(int d, const double *l) {
-    double dmax = 0;
-    for (int j = 0; j < d; ++j) {
+// Whether L L^T (L lower, column-major) is safely positive definite (squared pivots at least
+// 2^-44 times the largest diagonal entry, as in regularised_cholesky) and L L^T - reg I is
+// positive definite, i.e. the covariance is no smaller than an M-step can make it.
+bool Fit::covariance_ok(int d, const double *l) {
+  double dmax = 0;
+  for (int j = 0; j < d; ++j) {
+    double v = 0;
+    for (int m = 0; m <= j; ++m) v += l[j + m * d] * l[j + m * d];
+    dmax = std::max(dmax, v);
+  }
+  for (int j = 0; j < d; ++j) {
+    const double p = l[j * d + j];
+    if (!(p > 0) || !std::isfinite(p) || p * p < std::ldexp(dmax, -44)) return false;
+  }
+  if (reg_ == 0) return true;
+  const std::size_t dd = static_cast<std::size_t>(d) * d;
+  work_.assign(dd, 0.0);
+  for (int j = 0; j < d; ++j)
+    for (int i = j; i < d; ++i) {
       double v = 0;
-      for (int m = 0; m <= j; ++m) v += l[j + m * d] * l[j + m * d];
-      dmax = std::max(dmax, v);
+      for (int m = 0; m <= j; ++m) v += l[i + m * d] * l[j + m * d];
+      work_[i + j * d] = v - (i == j ? reg_ : 0.0);
     }
-    for (int j = 0; j < d; ++j) {
-      const double p = l[j * d + j];
-      if (!(p > 0) || !std::isfinite(p) || p * p < std::ldexp(dmax, -44)) return false;
+  return linalg::cholesky_lower(d, work_.data());
+}
+
+// theta <- M-step(st) (guard: the generalised-EM covariance guard; reseed: allowed to re-seed
+// one dead component). Returns whether it re-seeded.
+bool Fit::m_step(const Stats &st, Params &p, bool guard, std::size_t *reseed) {
+  const std::size_t k = k_, d = d_, dd = d * d;
+  const int di = static_cast<int>(d);
+  double total = 0;
+  for (std::size_t c = 0; c < k; ++c) total += st.n[c];
+  std::vector<double> s(dd), cand(dd), tmp;
+  for (std::size_t c = 0; c < k; ++c) {
+    const double nk = st.n[c];
+    double *mu = p.mean.data() + c * d, *l = p.chol.data() + c * dd;
+    if (!(nk > 0) || !(total > 0)) {
+      p.weight[c] = 0;
+      continue;
     }
-    if (reg_ == 0) return true;
-    const std::size_t dd = static_cast<std::size_t>(d) * d;
-    work_.assign(dd, 0.0);
-    for (int j = 0; j < d; ++j)
-      for (int i = j; i < d; ++i) {
-        double v = 0;
-        for (int m = 0; m <= j; ++m) v += l[i + m * d] * l[j + m * d];
-        work_[i + j * d] = v - (i == j ? reg_ : 0.0);
+    std::vector<double> delta(d);
+    bool finite = true;
+    for (std::size_t j = 0; j < d; ++j) {
+      delta[j] = st.s1[c * d + j] / nk;
+      finite = finite && std::isfinite(delta[j]);
+    }
+    for (std::size_t j = 0; j < d; ++j)
+      for (std::size_t i = j; i < d; ++i) {
+        const double v = st.s2[c * dd + i + j * d] / nk - delta[i] * delta[j];
+        s[i + j * d] = v;
+        s[j + i * d] = v;
+        finite = finite && std::isfinite(v);
       }
-    return linalg::cholesky_lower(d, work_.data());
+    p.weight[c] = nk / total;
+    if (!finite) continue;  // cannot happen with finite data; keep the old mean and factor
+    for (std::size_t j = 0; j < d; ++j) mu[j] += delta[j];
+    regularised_cholesky(di, s.data(), reg_, data_.scale2, cand.data());
+    if (guard &&
+        cov_objective(di, l, s.data(), tmp) < cov_objective(di, cand.data(), s.data(), tmp))
+      continue;  // the previous covariance is better for this component: keep it
+    std::copy(cand.begin(), cand.end(), l);
   }
-
-  // theta <- M-step(st) (guard: the generalised-EM covariance guard; reseed: allowed to re-seed
-  // one dead component). Returns whether it re-seeded.
-  bool m_step(const Stats &st, Params &p, bool guard, std::size_t *reseed) {
-    const std::size_t k = k_, d = d_, dd = d * d;
-    const int di = static_cast<int>(d);
-    double total = 0;
-    for (std::size_t c = 0; c < k; ++c) total += st.n[c];
-    std::vector<double> s(dd), cand(dd), tmp;
-    for (std::size_t c = 0; c < k; ++c) {
-      const double nk = st.n[c];
-      double *mu = p.mean.data() + c * d, *l = p.chol.data() + c * dd;
-      if (!(nk > 0) || !(total > 0)) {
-        p.weight[c] = 0;
-        continue;
-      }
-      std::vector<double> delta(d);
-      bool finite = true;
-      for (std::size_t j = 0; j < d; ++j) {
-        delta[j] = st.s1[c * d + j] / nk;
-        finite = finite && std::isfinite(delta[j]);
-      }
-      for (std::size_t j = 0; j < d; ++j)
-        for (std::size_t i = j; i < d; ++i) {
-          const double v = st.s2[c * dd + i + j * d] / nk - delta[i] * delta[j];
-          s[i + j * d] = v;
-          s[j + i * d] = v;
-          finite = finite && std::isfinite(v);
-        }
-      p.weight[c] = nk / total;
-      if (!finite) continue;  // cannot happen with finite data; keep the old mean and factor
-      for (std::size_t j = 0; j < d; ++j) mu[j] += delta[j];
-      regularised_cholesky(di, s.data(), reg_, data_.scale2, cand.data());
-      if (guard &&
-          cov_objective(di, l, s.data(), tmp) < cov_objective(di, cand.data(), s.data(), tmp))
-        continue;  // the previous covariance is better for this component: keep it
-      std::copy(cand.begin(), cand.end(), l);
-    }
-    if (reseed == nullptr || st.worst_index == SIZE_MAX) return false;
-    std::size_t dead = SIZE_MAX, heavy = 0;
-    for (std::size_t c = 0; c < k; ++c) {
-      if (st.n[c] < n_min_ && (dead == SIZE_MAX || st.n[c] < st.n[dead])) dead = c;
-      if (p.weight[c] > p.weight[heavy]) heavy = c;
-    }
-    if (dead == SIZE_MAX || dead == heavy) return false;
-    for (std::size_t j = 0; j < d; ++j) p.mean[dead * d + j] = data_.coord(st.worst_index, j);
-    std::copy(p.chol.begin() + heavy * dd, p.chol.begin() + (heavy + 1) * dd,
-              p.chol.begin() + dead * dd);
-    const double share = 0.5 * (p.weight[heavy] + p.weight[dead]);
-    p.weight[heavy] = share;
-    p.weight[dead] = share;
-    *reseed = dead;
-    return true;
+  if (reseed == nullptr || st.worst_index == SIZE_MAX) return false;
+  std::size_t dead = SIZE_MAX, heavy = 0;
+  for (std::size_t c = 0; c < k; ++c) {
+    if (st.n[c] < n_min_ && (dead == SIZE_MAX || st.n[c] < st.n[dead])) dead = c;
+    if (p.weight[c] > p.weight[heavy]) heavy = c;
   }
+  if (dead == SIZE_MAX || dead == heavy) return false;
+  for (std::size_t j = 0; j < d; ++j) p.mean[dead * d + j] = data_.coord(st.worst_index, j);
+  std::copy(p.chol.begin() + heavy * dd, p.chol.begin() + (heavy + 1) * dd,
+            p.chol.begin() + dead * dd);
+  const double share = 0.5 * (p.weight[heavy] + p.weight[dead]);
+  p.weight[heavy] = share;
+  p.weight[dead] = share;
+  *reseed = dead;
+  return true;
+}
 
-  const Data &data_;
-  const EmOptions &o_;
-  Team &team_;
-  std::size_t k_, d_;
-  double reg_;
-  em::Kernel kernel_;
-  double n_min_ = 0, ll_shift_ = 0;
-  std::vector<double> work_;
-};
+}  // namespace gmmot::em
 
-}  // namespace
+namespace gmmot {
 
 EmResult fit_gmm_em(std::size_t n, std::size_t d, const double *points, const double *weights,
                     const EmOptions &options) {
-  check_options(options);
-  const Data data = prepare(n, d, points, weights, options.components);
+  em::check_options(options);
+  const em::Data data = em::prepare(n, d, points, weights, options.components);
   Team team(resolve_threads(options.threads));
-  Fit fit(data, options, team);
-  Fit::Outcome best;
+  em::Fit fit(data, options, team);
+  em::Fit::Outcome best;
   bool have = false;
   std::uint64_t passes = 0;
   for (unsigned init = 0; init < options.initializations; ++init) {
-    Fit::Outcome o = fit.run(init);
+    em::Fit::Outcome o = fit.run(init);
     passes += o.passes;
     if (!have || o.ll_norm > best.ll_norm) {
       best = std::move(o);
       have = true;
     }
   }
+  // Split-and-merge improves the winner only: a start's k-means++ draw matters less once
+  // split-and-merge moves have moved components between clusters.
+  const std::uint64_t before = best.passes;
+  em::split_merge(fit, options.split_merge, best);
+  passes += best.passes - before;
   // Back to the units of the data.
   const std::size_t k = options.components, dd = d * d;
   const int e = data.exp_a + data.exp_s;
@@ -538,6 +534,7 @@ EmResult fit_gmm_em(std::size_t n, std::size_t d, const double *points, const do
   r.passes = passes;
   r.converged = best.converged;
   r.reseeded = best.reseeded;
+  r.moves = best.moves;
   return r;
 }
 

@@ -24,6 +24,9 @@ struct EmOptions {
   unsigned initializations = 1;  // independent k-means++ starts; the best final l wins
   // Adaptive over-relaxation of the EM steps (em.cpp). false: plain EM (for comparisons).
   bool over_relaxation = true;
+  // Split-and-merge moves tried per round after EM converges (em_split_merge.cpp); 0: none.
+  // Applied to the best initialisation, for 3 <= K <= 128.
+  unsigned split_merge = 0;
   std::uint64_t seed = 0;
   unsigned threads = 1;
   // Called after every iteration on the calling thread; returning true cancels (Errc::Cancelled).
@@ -40,6 +43,7 @@ struct EmResult {
                                    // start, iteration and discarded over-relaxed step
   bool converged = false;          // false: max_iterations reached (the best iterate returned)
   std::size_t reseeded = 0;        // components that collapsed or emptied and were re-seeded
+  std::size_t moves = 0;           // accepted split-and-merge moves
 };
 
 // points: n x d row-major; weights: n non-negative finite (nullptr = all 1), not all zero.

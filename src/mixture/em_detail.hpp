@@ -135,13 +135,32 @@ inline void for_chunks(Team &team, std::size_t nchunks, std::size_t slots,
   }
 }
 
+// Sees the responsibilities of every sub-block during a pass (Kernel::pass), for statistics
+// that the M-step does not need (em_split_merge.cpp). block() runs on the worker thread of the
+// chunk and accumulates into the state of `slot`; reduce(slot) runs on the calling thread, once
+// per chunk in chunk order, after the wave (the same order as the Stats, so the sums are
+// bit-identical for any thread count). reduce must also clear the slot's state for its next
+// chunk.
+class BlockObserver {
+ public:
+  virtual ~BlockObserver() = default;
+  // e: K x b (row c = component c), e_c(x_i) = exp(lp_c(x_i) - m_i); m_i the max-shift; inv_s_i
+  // = 1 / sum_c e_c(x_i) (so r_ic = e_c inv_s_i); w: the block's point weights (0 for padding).
+  virtual void block(std::size_t slot, std::size_t b, const double *e, const double *m,
+                     const double *inv_s, const double *w) = 0;
+  virtual void reduce(std::size_t slot) = 0;
+};
+
 // One pass over the data with the parameters p: the mean log-likelihood terms, the lowest
-// point, and (if want_stats) the sufficient statistics, into total (reset here). em_kernel.cpp.
+// point, and (if want_stats) the sufficient statistics, into total (reset here); observer (if
+// not null) sees every sub-block's responsibilities. em_kernel.cpp.
 class Kernel {
  public:
   Kernel(const Data &data, std::size_t k);
   void pass(const Params &p, bool want_stats, Team &team, const std::atomic<bool> *interrupt,
-            Stats &total);
+            Stats &total, BlockObserver *observer = nullptr);
+  // Chunks in flight at once: observer slots are 0 .. slots() - 1.
+  std::size_t slots() const { return slots_; }
 
  private:
   const Data &data_;

@@ -281,7 +281,7 @@ Kernel::Kernel(const Data &data, std::size_t k) : data_(data), k_(k) {
 }
 
 void Kernel::pass(const Params &p, bool want_stats, Team &team, const std::atomic<bool> *interrupt,
-                  Stats &total) {
+                  Stats &total, BlockObserver *observer) {
   const std::size_t k = k_, d = data_.d, b = data_.block;
   for (std::size_t c = 0; c < k; ++c) {
     const double *l = p.chol.data() + c * d * d;
@@ -379,6 +379,7 @@ void Kernel::pass(const Params &p, bool want_stats, Team &team, const std::atomi
         st.note_point(lpi, blk * b + i);
       }
       st.add_ll(ll);
+      if (observer != nullptr) observer->block(slot, b, sc.lp, sc.m, sc.inv_s, w);
       if (!want_stats) continue;
       // Step 3.
       if (data_.soa) {
@@ -419,7 +420,10 @@ void Kernel::pass(const Params &p, bool want_stats, Team &team, const std::atomi
       }
     }
   };
-  auto reduce = [&](std::size_t, std::size_t slot) { total.add(slot_stats_[slot]); };
+  auto reduce = [&](std::size_t, std::size_t slot) {
+    total.add(slot_stats_[slot]);
+    if (observer != nullptr) observer->reduce(slot);
+  };
   for_chunks(team, data_.nchunks, slots_, body, reduce);
 }
 

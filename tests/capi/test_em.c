@@ -88,7 +88,7 @@ static void test_fit_and_info(const gmmot_gmm_t *ref) {
   gmmot_em_t *em = NULL;
   gmmot_gmm_t *g = NULL, *g2 = NULL;
   double w[3], m[6], ll = H_SENTINEL, ll2 = H_SENTINEL;
-  uint64_t it = 0;
+  uint64_t it = 0, passes = 77, moves = 77;
   int conv = -1;
   size_t c, r;
   (void)ref;
@@ -99,6 +99,10 @@ static void test_fit_and_info(const gmmot_gmm_t *ref) {
   CHECK_OK(gmmot_options_set_int(o, GMMOT_OPT_EM_COMPONENTS, 5));
   CHECK_ERROR(gmmot_em_info(em, &ll, &it, &conv), GMMOT_E_INVALID_ARGUMENT, "gmmot_em_info", "em");
   CHECK(ll == H_SENTINEL);
+  CHECK_ERROR(gmmot_em_work(em, &passes, &moves), GMMOT_E_INVALID_ARGUMENT, "gmmot_em_work", "em");
+  CHECK(passes == 77 && moves == 77);
+  CHECK_ERROR(gmmot_em_work(NULL, &passes, &moves), GMMOT_E_INVALID_ARGUMENT, "gmmot_em_work",
+              "em");
 
   CHECK_OK(gmmot_em_fit(em, N, 2, pts, NULL, &g));
   if (g == NULL) return;
@@ -123,6 +127,29 @@ static void test_fit_and_info(const gmmot_gmm_t *ref) {
   CHECK_OK(gmmot_em_info(em, NULL, NULL, NULL));
   CHECK_OK(gmmot_em_info(em, &ll2, NULL, NULL));
   CHECK(ll2 == ll);
+  /* Plain EM (the default): one pass per iteration, plus discarded over-relaxed steps. */
+  CHECK_OK(gmmot_em_work(em, &passes, &moves));
+  CHECK(moves == 0 && passes >= it + 1 && passes <= 2 * (it + 1));
+  CHECK_OK(gmmot_em_work(em, NULL, NULL));
+
+  /* Split-and-merge: never a lower log-likelihood, more passes. */
+  {
+    gmmot_em_t *em_sm = NULL;
+    gmmot_gmm_t *g_sm = NULL;
+    double ll_sm = H_SENTINEL;
+    uint64_t passes_sm = 0, moves_sm = 77;
+    CHECK_OK(gmmot_options_set_int(o, GMMOT_OPT_EM_COMPONENTS, 3));
+    CHECK_OK(gmmot_options_set_int(o, GMMOT_OPT_EM_SPLIT_MERGE, 5));
+    CHECK_OK(gmmot_em_create(o, &em_sm));
+    if (em_sm != NULL) {
+      CHECK_OK(gmmot_em_fit(em_sm, N, 2, pts, NULL, &g_sm));
+      CHECK_OK(gmmot_em_info(em_sm, &ll_sm, NULL, NULL));
+      CHECK_OK(gmmot_em_work(em_sm, &passes_sm, &moves_sm));
+      CHECK(ll_sm >= ll && passes_sm > passes && moves_sm < 3);
+      gmmot_gmm_destroy(g_sm);
+      gmmot_em_destroy(em_sm);
+    }
+  }
 
   /* NULL weights and all-one weights: the same fit, bit for bit; other weights, another fit. */
   {
@@ -383,22 +410,24 @@ static void test_em_options(void) {
   static const struct {
     int key, type;
     double lo, hi, def;
-  } spec[6] = {
+  } spec[7] = {
       {GMMOT_OPT_EM_COMPONENTS, GMMOT_OPTION_INT, 1, 1000000, 10},
       {GMMOT_OPT_EM_TOLERANCE, GMMOT_OPTION_DOUBLE, 0, 1, 1e-6},
       {GMMOT_OPT_EM_MAX_ITERATIONS, GMMOT_OPTION_INT, 1, 1e9, 300},
       {GMMOT_OPT_EM_REGULARIZATION, GMMOT_OPTION_DOUBLE, 0, 1, 1e-6},
       {GMMOT_OPT_EM_INITIALIZATIONS, GMMOT_OPTION_INT, 1, 1000, 1},
       {GMMOT_OPT_EM_SEED, GMMOT_OPTION_INT, 0, 9007199254740992.0, 0},
+      {GMMOT_OPT_EM_SPLIT_MERGE, GMMOT_OPTION_INT, 0, 1000, 0},
   };
   gmmot_options_t *o = NULL;
   int i, type = -1;
   double lo = 0, hi = 0, dv = 0;
   int64_t iv = 0;
-  CHECK(GMMOT_OPT_EM_COMPONENTS == 400 && GMMOT_OPT_EM_SEED == 405);
+  CHECK(GMMOT_OPT_EM_COMPONENTS == 400 && GMMOT_OPT_EM_SEED == 405 &&
+        GMMOT_OPT_EM_SPLIT_MERGE == 406);
   CHECK_OK(gmmot_options_create(&o));
   if (o == NULL) return;
-  for (i = 0; i < 6; ++i) {
+  for (i = 0; i < 7; ++i) {
     CHECK_OK(gmmot_option_bounds(spec[i].key, &type, &lo, &hi));
     CHECKF(type == spec[i].type && lo == spec[i].lo && hi == spec[i].hi, "bounds of key %d",
            spec[i].key);

@@ -1,0 +1,68 @@
+// One EM fit on the normalised data (em.cpp): the iteration from a start to convergence, the
+// M-step and the over-relaxed steps. em.cpp drives it from k-means++ starts; em_split_merge.cpp
+// restarts it from split-and-merge moves.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "mixture/em.hpp"
+#include "mixture/em_detail.hpp"
+#include "util/team.hpp"
+
+namespace gmmot::em {
+
+// The normalised, blocked copy of the data for K components (em.cpp; the checks and errors of
+// fit_gmm_em).
+Data prepare(std::size_t n, std::size_t d, const double *points, const double *weights,
+             std::size_t k);
+
+// Lower Cholesky factor of S + reg I into l (both d x d column-major), the diagonal raised as
+// documented in em.cpp if that is not safely positive definite.
+void regularised_cholesky(int d, const double *s, double reg, double scale2, double *l);
+
+class Fit {
+ public:
+  Fit(const Data &data, const EmOptions &o, Team &team);
+
+  struct Outcome {
+    Params params;
+    double ll = 0;       // mean log-likelihood in the data's units
+    double ll_norm = 0;  // the same for the normalised data (compared exactly across scalings)
+    std::uint64_t iterations = 0;
+    std::uint64_t passes = 0;  // passes over the data, every attempt included
+    bool converged = false;
+    std::size_t reseeded = 0;
+    std::size_t moves = 0;  // accepted split-and-merge moves (em_split_merge.cpp)
+  };
+
+  // k-means++ start number `stream`, then iterate().
+  Outcome run(std::uint64_t stream);
+  // EM from p to convergence or the iteration cap (em.cpp documents the steps).
+  Outcome iterate(Params p);
+  // One evaluation pass (no statistics) with an observer.
+  void observe(const Params &p, BlockObserver &observer);
+  // The smallest change of l (normalised data) that is not below the tolerance at l.
+  double tolerance_at(double ll) const;
+
+  const Data &data() const { return data_; }
+  const EmOptions &options() const { return o_; }
+  std::size_t slots() const { return kernel_.slots(); }
+
+ private:
+  bool over_relax(const Params &base, const Params &em, double eta, Params &out);
+  bool covariance_ok(int d, const double *l);
+  bool m_step(const Stats &st, Params &p, bool guard, std::size_t *reseed);
+
+  const Data &data_;
+  const EmOptions &o_;
+  Team &team_;
+  std::size_t k_, d_;
+  double reg_;
+  Kernel kernel_;
+  double n_min_ = 0, ll_shift_ = 0;
+  std::vector<double> work_;
+};
+
+}  // namespace gmmot::em
