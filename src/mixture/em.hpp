@@ -38,9 +38,12 @@ struct EmOptions {
 struct EmResult {
   std::optional<Gmm> gmm;          // always set on return
   double mean_log_likelihood = 0;  // of the returned mixture, sum_i w_i log p(x_i) / sum_i w_i
-  std::uint64_t iterations = 0;    // accepted iterates after the start (M-steps) of the winner
-  std::uint64_t passes = 0;        // E-step passes over the data, all initialisations: each
-                                   // start, iteration and discarded over-relaxed step
+  std::uint64_t iterations = 0;    // accepted iterates after the start (M-steps) of the EM run
+                                   // that produced gmm (the winning initialisation or the last
+                                   // accepted split-and-merge move)
+  std::uint64_t passes = 0;        // E-step passes over the data: each start, iteration and
+                                   // discarded over-relaxed step of every initialisation, and the
+                                   // ranking passes and EM runs of split-and-merge
   bool converged = false;          // false: max_iterations reached (the best iterate returned)
   std::size_t reseeded = 0;        // components that collapsed or emptied and were re-seeded
   std::size_t moves = 0;           // accepted split-and-merge moves
