@@ -136,15 +136,7 @@ std::vector<Move> rank_moves(const Params &p, const Criteria &cr, std::size_t co
 
 // s = L L^T (full, column-major) for component c.
 void covariance(const Params &p, std::size_t c, double *s) {
-  const std::size_t d = p.d;
-  const double *l = p.chol.data() + c * d * d;
-  for (std::size_t j = 0; j < d; ++j)
-    for (std::size_t i = j; i < d; ++i) {
-      double v = 0;
-      for (std::size_t m = 0; m <= j; ++m) v += l[i + m * d] * l[j + m * d];
-      s[i + j * d] = v;
-      s[j + i * d] = v;
-    }
+  linalg::aat(static_cast<int>(p.d), p.chol.data() + c * p.d * p.d, s);
 }
 
 }  // namespace
