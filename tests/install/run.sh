@@ -57,6 +57,16 @@ SONAME=$(readelf -d "$LIB_REAL" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 echo "installed: ${LIB_REAL#"$PREFIX"/} (SONAME $SONAME), ${PC_FILE#"$PREFIX"/}," \
   "${CONFIG_FILE#"$PREFIX"/}"
 
+# The colour-transfer program is installed (when it was built) and runs from the prefix: its
+# rpath ($ORIGIN/../lib...) finds the installed libgmmot without LD_LIBRARY_PATH.
+if [[ -x "$BUILD_DIR/examples/gmmot-color-transfer" ]]; then
+  [[ -x "$PREFIX/bin/gmmot-color-transfer" ]] || die "bin/gmmot-color-transfer not installed"
+  env -u LD_LIBRARY_PATH "$PREFIX/bin/gmmot-color-transfer" --help >"$TMP/help.txt" ||
+    die "installed gmmot-color-transfer --help failed"
+  grep -q -- '--fit-points' "$TMP/help.txt" || die "installed --help does not list --fit-points"
+  echo "installed: bin/gmmot-color-transfer (--help runs from the prefix)"
+fi
+
 # NEEDED of a consumer: libgmmot, and not the libraries libgmmot uses privately.
 check_needed() {
   local bin=$1 needed

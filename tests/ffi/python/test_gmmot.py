@@ -35,7 +35,7 @@ def _expected_version():
                  for p in ("MAJOR", "MINOR", "PATCH")]
         return parts[0] * 10000 + parts[1] * 100 + parts[2]
     except (OSError, AttributeError):
-        return 100  # 0.1.0
+        return 200  # 0.2.0
 
 
 if "GMMOT_LIBRARY" not in os.environ:
