@@ -15,8 +15,8 @@
 #include <cmath>
 #include <limits>
 
+#include "em/em_detail.hpp"
 #include "linalg/dense.hpp"
-#include "mixture/em_detail.hpp"
 #include "util/simd.hpp"
 #include "util/vexp.hpp"
 
