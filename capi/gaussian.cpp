@@ -6,8 +6,8 @@
 #include "guard.hpp"
 #include "handles.hpp"
 #include "linalg/covariance_factor.hpp"
-#include "mixture/weights.hpp"
 #include "util/sizes.hpp"
+#include "util/weights.hpp"
 
 using namespace gmmot::capi;
 
