@@ -23,6 +23,10 @@ include_guard(GLOBAL)
 
 set(GMMOT_MODULE_ROOT "${PROJECT_SOURCE_DIR}/src")
 
+# Compile options for every module at once (e.g. sanitizer or coverage flags): add them to this
+# INTERFACE target. gmmot_core has no sources of its own, so options set on it compile nothing.
+add_library(gmmot_module_options INTERFACE)
+
 function(gmmot_add_module name)
   cmake_parse_arguments(PARSE_ARGV 1 ARG "" "" "DEPENDS;LIBRARIES")
   if(ARG_UNPARSED_ARGUMENTS)
@@ -66,7 +70,7 @@ function(gmmot_add_module name)
   add_library(${target} OBJECT ${sources} ${headers})
   target_include_directories(${target} PRIVATE "${view}")
   target_compile_features(${target} PRIVATE cxx_std_17)
-  target_link_libraries(${target} PRIVATE Threads::Threads ${ARG_LIBRARIES})
+  target_link_libraries(${target} PRIVATE gmmot_module_options Threads::Threads ${ARG_LIBRARIES})
   set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON CXX_EXTENSIONS OFF
     CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON GMMOT_INCLUDE_VIEW "${view}")
   gmmot_set_warnings(${target})
