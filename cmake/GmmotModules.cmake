@@ -94,6 +94,14 @@ function(gmmot_add_core target)
                           "DEPENDS ...) to CMakeLists.txt (architecture.md gives its arrows)")
     endif()
   endforeach()
+  # Views of modules that no longer exist go too.
+  file(GLOB views LIST_DIRECTORIES true RELATIVE "${PROJECT_BINARY_DIR}/layers"
+       "${PROJECT_BINARY_DIR}/layers/*")
+  foreach(view IN LISTS views)
+    if(NOT view IN_LIST modules)
+      file(REMOVE_RECURSE "${PROJECT_BINARY_DIR}/layers/${view}")
+    endif()
+  endforeach()
   add_library(${target} STATIC)
   # Objects, not target_link_libraries: linking object libraries would also hand them to every
   # consumer of the static library.
