@@ -1,10 +1,10 @@
 #include <memory>
 #include <string>
 
+#include "em/em.hpp"
 #include "gmmot/em.h"
 #include "guard.hpp"
 #include "handles.hpp"
-#include "mixture/em.hpp"
 #include "util/error.hpp"
 
 using namespace gmmot::capi;

@@ -2,11 +2,10 @@
 #include <cmath>
 #include <string>
 
+#include "gaussian/gaussian_set.hpp"
 #include "gmmot/gaussian.h"
 #include "guard.hpp"
 #include "handles.hpp"
-#include "linalg/covariance_factor.hpp"
-#include "mixture/weights.hpp"
 #include "util/sizes.hpp"
 
 using namespace gmmot::capi;
@@ -18,41 +17,26 @@ int ok_or_warning(const std::string &warning) {
   return warning.empty() ? GMMOT_OK : warn(GMMOT_W_SYMMETRIZED, warning);
 }
 
-// Validates and factors the Gaussian (m, s) named `m_name`/`s_name`.
+// Checks the pointers of the Gaussian (m, s) named `m_name`/`s_name`, then validates and
+// factors it in the core.
 gmmot::CovFactor gaussian_input(int d, const double *m, const double *s, const char *m_name,
                                 const char *s_name, std::string *warning) {
   require_not_null(m, m_name);
   require_not_null(s, s_name);
-  gmmot::require_finite(m, static_cast<std::size_t>(d), m_name);
-  return gmmot::make_factor(d, s, s_name, warning);
+  return gmmot::make_gaussian(d, m, s, m_name, s_name, warning);
 }
 
 void copy(const std::vector<double> &v, double *out) { std::copy(v.begin(), v.end(), out); }
 
-// Validated J Gaussians for barycenter-type calls.
-struct GaussianSet {
-  std::vector<double> lambda;
-  std::vector<gmmot::CovFactor> covs;
-  std::string warning;
-};
-
-GaussianSet gaussian_set(std::size_t j, int d, const double *weights, const double *means,
-                         const double *covs) {
-  if (j == 0) gmmot::fail(gmmot::Errc::Dimension, "j is 0 (at least one Gaussian is needed)");
-  require_not_null(weights, "weights");
-  require_not_null(means, "means");
-  require_not_null(covs, "covs");
-  const std::size_t dd = static_cast<std::size_t>(d) * d;
-  gmmot::checked_mul(j, dd, "J*d*d");
-  GaussianSet set;
-  set.lambda = gmmot::normalized_weights(weights, j, "weights");
-  gmmot::require_finite(means, j * d, "means", static_cast<std::size_t>(d));
-  set.covs.reserve(j);
-  for (std::size_t i = 0; i < j; ++i) {
-    set.covs.push_back(
-        gmmot::make_factor(d, covs + i * dd, "covs[" + std::to_string(i) + "]", &set.warning));
+// Checks the pointers of J Gaussians for barycenter-type calls, then validates them in the core.
+gmmot::GaussianSet gaussian_set(std::size_t j, int d, const double *weights, const double *means,
+                                const double *covs) {
+  if (j != 0) {  // J = 0 is reported by the core whatever the pointers
+    require_not_null(weights, "weights");
+    require_not_null(means, "means");
+    require_not_null(covs, "covs");
   }
-  return set;
+  return gmmot::make_gaussian_set(j, d, weights, means, covs);
 }
 
 }  // namespace
@@ -128,7 +112,7 @@ GMMOT_API int gmmot_gaussian_barycenter(size_t j, size_t d, const double *weight
     const int di = gmmot::checked_dim(d);
     require_capacity(mean_len, d, "mean_len", "d");
     require_capacity(cov_len, d * d, "cov_len", "d*d");
-    const GaussianSet set = gaussian_set(j, di, weights, means, covs);
+    const gmmot::GaussianSet set = gaussian_set(j, di, weights, means, covs);
     const gmmot::BarycenterResult r =
         gmmot::gaussian_barycenter(di, set.lambda, means, set.covs, barycenter_options_of(opts));
     copy(r.gaussian.mean, out_mean);
@@ -153,17 +137,11 @@ GMMOT_API int gmmot_gaussian_multimarginal_cost(size_t j, size_t d, const double
   return guarded(__func__, [&] {
     require_not_null(out_cost, "out_cost");
     const int di = gmmot::checked_dim(d);
-    const GaussianSet set = gaussian_set(j, di, weights, means, covs);
-    const gmmot::BarycenterResult r =
-        gmmot::gaussian_barycenter(di, set.lambda, means, set.covs, barycenter_options_of(opts));
-    const gmmot::CovFactor fb = gmmot::factor_covariance(di, r.gaussian.cov.data(), "barycenter");
-    double cost = 0.0;
-    for (std::size_t i = 0; i < j; ++i) {
-      if (set.lambda[i] == 0.0) continue;
-      cost += set.lambda[i] *
-              gmmot::gaussian_w2_squared(means + i * d, set.covs[i], r.gaussian.mean.data(), fb);
-    }
-    *out_cost = cost;
+    const gmmot::GaussianSet set = gaussian_set(j, di, weights, means, covs);
+    const gmmot::MultimarginalCost mm =
+        gmmot::gaussian_multimarginal_cost(di, set, means, barycenter_options_of(opts));
+    const gmmot::BarycenterResult &r = mm.barycenter;
+    *out_cost = mm.cost;
     if (!r.converged) {
       return warn(GMMOT_W_NOT_CONVERGED, "the barycenter fixed point stopped after " +
                                              std::to_string(r.iterations) +

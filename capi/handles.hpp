@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "em/em.hpp"
 #include "gaussian/gaussian_ot.hpp"
 #include "gmmot/em.h"
 #include "gmmot/gmm.h"
@@ -13,7 +14,6 @@
 #include "gmmot/options.h"
 #include "gmmot/transport.h"
 #include "lp/transport.hpp"
-#include "mixture/em.hpp"
 #include "mixture/gmm.hpp"
 #include "mw2/mw2_plan.hpp"
 

@@ -1,6 +1,7 @@
 #include "gmmot/version.h"
 
 #include "guard.hpp"
+#include "linalg/blas_info.hpp"
 #include "util/build_info.hpp"
 
 extern "C" {
@@ -11,7 +12,8 @@ GMMOT_API const char *gmmot_version_string(void) GMMOT_NOEXCEPT { return GMMOT_V
 
 GMMOT_API const char *gmmot_build_info(void) GMMOT_NOEXCEPT {
   try {
-    static const std::string info = gmmot::build_description(GMMOT_VERSION_STRING);
+    static const std::string info =
+        gmmot::build_description(GMMOT_VERSION_STRING, gmmot::linalg::blas_description());
     return info.c_str();
   } catch (...) {
     return "libgmmot " GMMOT_VERSION_STRING;

@@ -138,6 +138,10 @@ void gemm_mnk(bool trans_a, bool trans_b, int m, int n, int k, double alpha, con
               trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
+void syrk_lower_add(int n, int k, const double *a, int lda, double *c, int ldc) {
+  cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, n, k, 1.0, a, lda, 1.0, c, ldc);
+}
+
 void trsm_lower_multi(int n, int nrhs, const double *l, double *b) {
   cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, n, nrhs, 1.0, l, n,
               b, n);

@@ -68,6 +68,10 @@ void trsm_lower(bool left, bool trans, int n, const double *l, double *b);
 void gemm_mnk(bool trans_a, bool trans_b, int m, int n, int k, double alpha, const double *a,
               int lda, const double *b, int ldb, double beta, double *c, int ldc);
 
+// Lower triangle of the column-major c (n x n) += a a^T for a column-major n x k (the upper
+// triangle is not referenced).
+void syrk_lower_add(int n, int k, const double *a, int lda, double *c, int ldc);
+
 // b (n x nrhs, leading dimension n) <- L^-1 b for lower-triangular L (n x n).
 void trsm_lower_multi(int n, int nrhs, const double *l, double *b);
 

@@ -1,8 +1,8 @@
 #include "mixture/gmm.hpp"
 
-#include "mixture/weights.hpp"
 #include "util/error.hpp"
 #include "util/sizes.hpp"
+#include "util/weights.hpp"
 
 namespace gmmot {
 

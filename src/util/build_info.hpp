@@ -5,6 +5,8 @@
 
 namespace gmmot {
 
-std::string build_description(const char *version);
+// "libgmmot <version>; compiler ...; build type ...; C++ ...; <blas>". util sits below linalg,
+// so the BLAS part comes from the caller (linalg::blas_description()).
+std::string build_description(const char *version, const std::string &blas);
 
 }  // namespace gmmot

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "gaussian/gaussian_set.hpp"
 #include "support.hpp"
 
 using namespace gmmot;
@@ -134,6 +135,14 @@ TEST_CASE("barycenter of two Gaussians is the geodesic point; multi-marginal cos
     const double cost = (1.0 - t) * w2sq(d, m0, s0, r.gaussian.mean, r.gaussian.cov) +
                         t * w2sq(d, m1, s1, r.gaussian.mean, r.gaussian.cov);
     CHECK(cost == Approx((1.0 - t) * t * w2sq(d, m0, s0, m1, s1)).epsilon(1e-9));
+    // The same through the core's validated set and multi-marginal cost (the C call's route).
+    const std::vector<double> w = {1.0 - t, t};
+    std::vector<double> covs(s0);
+    covs.insert(covs.end(), s1.begin(), s1.end());
+    const GaussianSet set = make_gaussian_set(2, d, w.data(), means.data(), covs.data());
+    const MultimarginalCost mm = gaussian_multimarginal_cost(d, set, means.data(), {});
+    CHECK(mm.barycenter.converged);
+    CHECK(mm.cost == Approx((1.0 - t) * t * w2sq(d, m0, s0, m1, s1)).epsilon(1e-9));
   }
 }
 

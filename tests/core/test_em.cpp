@@ -1,4 +1,4 @@
-// EM fitting (mixture/em.hpp): recovery of a known mixture from 1e5 of its samples (small-d
+// EM fitting (em/em.hpp): recovery of a known mixture from 1e5 of its samples (small-d
 // and BLAS paths), the reported log-likelihood against Gmm::log_density, a non-decreasing
 // log-likelihood, over-relaxation against plain EM on a slowly converging mixture, the iterate
 // returned at convergence, bit-identical results for 1, 2 and 3 threads, exact scale invariance
@@ -19,8 +19,8 @@
 #include <thread>
 #include <vector>
 
+#include "em/em.hpp"
 #include "error_support.hpp"
-#include "mixture/em.hpp"
 #include "mixture/gmm.hpp"
 #include "util/error.hpp"
 

@@ -1,4 +1,4 @@
-// Split-and-merge EM (src/mixture/em_split_merge.cpp): the criteria pick the right move out of
+// Split-and-merge EM (src/em/em_split_merge.cpp): the criteria pick the right move out of
 // a known bad local maximum, the move keeps the moments it should, split-and-merge reaches the
 // global maximum from there, never lowers the log-likelihood, and stays bit-identical for any
 // number of threads.
@@ -9,9 +9,9 @@
 #include <random>
 #include <vector>
 
-#include "mixture/em.hpp"
-#include "mixture/em_fit.hpp"
-#include "mixture/em_split_merge.hpp"
+#include "em/em.hpp"
+#include "em/em_fit.hpp"
+#include "em/em_split_merge.hpp"
 #include "util/team.hpp"
 
 using namespace gmmot;

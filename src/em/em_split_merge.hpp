@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "mixture/em_fit.hpp"
+#include "em/em_fit.hpp"
 
 namespace gmmot::em {
 

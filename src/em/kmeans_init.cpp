@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <limits>
 
-#include "mixture/em_detail.hpp"
+#include "em/em_detail.hpp"
 #include "util/rng.hpp"
 
 #include "util/simd.hpp"

@@ -66,7 +66,7 @@
 //    (1 at the origin), and every component sits on the point with covariance r s I;
 //  - a component that collapses onto a few points keeps covariance S_k + r s I, never singular.
 // Nothing in the fit produces NaN: every covariance that is used has a Cholesky factor.
-#include "mixture/em.hpp"
+#include "em/em.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -74,11 +74,11 @@
 #include <string>
 #include <vector>
 
+#include "em/em_detail.hpp"
+#include "em/em_fit.hpp"
+#include "em/em_split_merge.hpp"
 #include "linalg/covariance_factor.hpp"
 #include "linalg/dense.hpp"
-#include "mixture/em_detail.hpp"
-#include "mixture/em_fit.hpp"
-#include "mixture/em_split_merge.hpp"
 #include "util/parallel.hpp"
 #include "util/sizes.hpp"
 #include "util/team.hpp"

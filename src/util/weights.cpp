@@ -1,4 +1,4 @@
-#include "mixture/weights.hpp"
+#include "util/weights.hpp"
 
 #include <cmath>
 

@@ -10,13 +10,12 @@
 // uses BLAS on the row-major sub-block: a triangular solve for step 1 and a rank-k update (dsyrk
 // on rows scaled by sqrt(w r)) for step 3, over the points whose responsibility for the
 // component is at least 2^-60 (smaller ones are below rounding in every statistic).
-#include <cblas.h>
 
 #include <cmath>
 #include <limits>
 
+#include "em/em_detail.hpp"
 #include "linalg/dense.hpp"
-#include "mixture/em_detail.hpp"
 #include "util/simd.hpp"
 #include "util/vexp.hpp"
 
@@ -356,9 +355,8 @@ void Kernel::pass(const Params &p, bool want_stats, Team &team, const std::atomi
           ng[g] = r1 - rows_[g];
           const int m = static_cast<int>(k * ng[g]);
           double *out = sc.y + k * rows_[g] * b;
-          cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, m, static_cast<int>(b),
-                      static_cast<int>(r1), 1.0, ustack_[g].data(), m, x, static_cast<int>(d), 0.0,
-                      out, m);
+          linalg::gemm_mnk(false, false, m, static_cast<int>(b), static_cast<int>(r1), 1.0,
+                           ustack_[g].data(), m, x, static_cast<int>(d), 0.0, out, m);
           yg[g] = out;
           vg[g] = umean_[g].data();
         }
@@ -415,8 +413,7 @@ void Kernel::pass(const Params &p, bool want_stats, Team &team, const std::atomi
         if (cnt == 0) continue;
         st.n[c] += nsum;
         for (std::size_t j = 0; j < d; ++j) s1[j] += a1[j];
-        cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, di, static_cast<int>(cnt), 1.0, sc.z,
-                    di, 1.0, st.s2.data() + c * d * d, di);
+        linalg::syrk_lower_add(di, static_cast<int>(cnt), sc.z, di, st.s2.data() + c * d * d, di);
       }
     }
   };

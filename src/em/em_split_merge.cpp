@@ -24,7 +24,7 @@
 //     convergence tolerance replaces theta*, and a new round starts; if none does, the fit ends.
 // At most K rounds are made. The log-likelihood of the returned fit is never lower than that of
 // the fit EM converged to first: every accepted move raised it.
-#include "mixture/em_split_merge.hpp"
+#include "em/em_split_merge.hpp"
 
 #include <algorithm>
 #include <cmath>

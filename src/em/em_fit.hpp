@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "mixture/em.hpp"
-#include "mixture/em_detail.hpp"
+#include "em/em.hpp"
+#include "em/em_detail.hpp"
 #include "util/team.hpp"
 
 namespace gmmot::em {
