@@ -9,24 +9,11 @@
 
 #include "lp/network_simplex.hpp"
 #include "lp/transport.hpp"
+#include "util/compensated_sum.hpp"
 #include "util/error.hpp"
 
 namespace gmmot {
 namespace {
-
-// Neumaier's compensated sum.
-class CompensatedSum {
- public:
-  void add(double x) {
-    const double t = sum_ + x;
-    comp_ += std::fabs(sum_) >= std::fabs(x) ? (sum_ - t) + x : (x - t) + sum_;
-    sum_ = t;
-  }
-  double value() const { return sum_ + comp_; }
-
- private:
-  double sum_ = 0, comp_ = 0;
-};
 
 void require_finite_vector(std::size_t n, const double *x, const char *name) {
   for (std::size_t k = 0; k < n; ++k) {
@@ -139,6 +126,7 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
   for (std::size_t j = 0; j < k1; ++j) err += std::fabs(col_sum[j] - w.b[j]);
   res.marginal_error = err;
   res.converged = true;
+  require_finite_result(res);
   return res;
 }
 

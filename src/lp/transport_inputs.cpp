@@ -56,4 +56,21 @@ void require_finite_costs(std::size_t k0, std::size_t k1, const double *cost) {
   }
 }
 
+void require_finite_result(const TransportResult &r) {
+  if (!std::isfinite(r.cost)) {
+    fail(Errc::Overflow,
+         "the total cost sum_ij C_ij P_ij is " + fmt(r.cost) + " (it exceeds the largest double)");
+  }
+  for (std::size_t i = 0; i < r.u.size(); ++i) {
+    if (!std::isfinite(r.u[i]))
+      fail(Errc::Overflow, "the dual potential u[" + std::to_string(i) + "] is " + fmt(r.u[i]) +
+                               " (it exceeds the largest double)");
+  }
+  for (std::size_t j = 0; j < r.v.size(); ++j) {
+    if (!std::isfinite(r.v[j]))
+      fail(Errc::Overflow, "the dual potential v[" + std::to_string(j) + "] is " + fmt(r.v[j]) +
+                               " (it exceeds the largest double)");
+  }
+}
+
 }  // namespace gmmot
