@@ -57,7 +57,10 @@ GMMOT_API int gmmot_gaussian_w2sq(size_t d, const double *m0, const double *s0, 
  *  (e.g. S0 = diag(1,0), S1 = diag(0,1), or a Dirac source and a non-Dirac target) and
  *  GMMOT_E_NO_MAP is returned: the distance and the geodesic still exist.
  *  out_residual (may be NULL) receives ||A S0 A - S1||_F / max(||S1||_F, tiny).
- *  Status: as gmmot_gaussian_w2sq, plus GMMOT_E_BUFFER_TOO_SMALL and GMMOT_E_NO_MAP. @since 0.1 */
+ *  Status: as gmmot_gaussian_w2sq, plus GMMOT_E_BUFFER_TOO_SMALL and GMMOT_E_NO_MAP;
+ *  GMMOT_E_OVERFLOW when an entry of A or of b is not a finite double (the message names A or
+ *  b[i]; e.g. m0 = (1e10, 0), S0 = 1e-300 I, S1 = 1e300 I gives A = 1e300 I and A m0 beyond
+ *  DBL_MAX). @since 0.1 */
 GMMOT_API int gmmot_gaussian_monge_map(size_t d, const double *m0, const double *s0,
                                        const double *m1, const double *s1, double *out_a,
                                        size_t a_len, double *out_b, size_t b_len,

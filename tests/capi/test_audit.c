@@ -47,6 +47,52 @@ static void finding1_total_overflow(void) {
   }
 }
 
+/* Finding 2: the Gaussian Monge map returned GMMOT_OK with b = -Inf (only A was checked):
+ * m0 = (1e10, 0), S0 = 1e-300 I, S1 = 1e300 I gives A = 1e300 I and A m0 = 1e310. The same pair
+ * inside an MW2 plan: the distance exists, the pair maps and the point maps overflow. */
+static void finding2_offset_overflow(void) {
+  const double m0[2] = {1e10, 0.0}, s0[4] = {1e-300, 0.0, 0.0, 1e-300};
+  const double m1[2] = {0.0, 0.0}, s1[4] = {1e300, 0.0, 0.0, 1e300};
+  double a[4], b[2], res = H_SENTINEL;
+  const double w[1] = {1.0};
+  gmmot_gmm_t *g0, *g1;
+  gmmot_mw2_t *p = NULL;
+  h_fill(a, 4);
+  h_fill(b, 2);
+  CHECK_ERROR(gmmot_gaussian_monge_map(2, m0, s0, m1, s1, a, 4, b, 2, &res), GMMOT_E_OVERFLOW,
+              "gmmot_gaussian_monge_map", "b");
+  CHECK(h_msg_contains("b[0]"));
+  CHECK_UNTOUCHED(a, 4);
+  CHECK_UNTOUCHED(b, 2);
+  CHECK(res == H_SENTINEL);
+
+  g0 = H_MAKE_GMM(1, 2, w, m0, s0);
+  g1 = H_MAKE_GMM(1, 2, w, m1, s1);
+  if (g0 == NULL || g1 == NULL) return;
+  CHECK_OK(gmmot_mw2_create(g0, g1, NULL, &p));
+  if (p != NULL) {
+    double x[2] = {1e10, 0.0}, out[2];
+    h_fill(a, 4);
+    h_fill(b, 2);
+    CHECK_ERROR(gmmot_mw2_copy_pair_maps(p, a, 4, b, 2), GMMOT_E_OVERFLOW,
+                "gmmot_mw2_copy_pair_maps", "b");
+    CHECK(h_msg_contains("(0, 0)"));
+    CHECK_UNTOUCHED(a, 4);
+    CHECK_UNTOUCHED(b, 2);
+    h_fill(out, 2);
+    CHECK_ERROR(gmmot_mw2_map_mean(p, 1, x, out, 2, NULL), GMMOT_E_OVERFLOW, "gmmot_mw2_map_mean",
+                "b");
+    CHECK_UNTOUCHED(out, 2);
+    CHECK_ERROR(gmmot_mw2_map_rand(p, 1, x, 7, out, 2, NULL), GMMOT_E_OVERFLOW,
+                "gmmot_mw2_map_rand", "b");
+    CHECK_UNTOUCHED(out, 2);
+    gmmot_mw2_destroy(p);
+  }
+  gmmot_gmm_destroy(g0);
+  gmmot_gmm_destroy(g1);
+}
+
 void test_audit_findings(void) {
   finding1_total_overflow();
+  finding2_offset_overflow();
 }
