@@ -92,7 +92,73 @@ static void finding2_offset_overflow(void) {
   gmmot_gmm_destroy(g1);
 }
 
+/* Finding 3: the exact solver broke on subnormal costs (max |C| < 2^-1022 made the cost scale
+ * +Inf): GMMOT_E_INTERNAL, or OK with NaN duals on 1 x 1 problems. Reached from MW2 with a
+ * covariance of 2.3e-310 against point masses. */
+static void check_subnormal_solution(const gmmot_transport_t *t, size_t k0, size_t k1,
+                                     const double *c, double expected_cost, const char *what) {
+  double cost = H_SENTINEL, u[2], v[2];
+  size_t i, j;
+  CHECK_OK(gmmot_transport_cost(t, &cost));
+  CHECKF(cost >= 0.99 * expected_cost && cost <= 1.01 * expected_cost, "%s: cost %.17g, not %.17g",
+         what, cost, expected_cost);
+  CHECK_OK(gmmot_transport_copy_duals(t, u, k0, v, k1));
+  for (i = 0; i < k0; ++i)
+    for (j = 0; j < k1; ++j) {
+      CHECKF(isfinite(u[i]) && isfinite(v[j]), "%s: duals finite", what);
+      CHECKF(u[i] + v[j] <= c[i * k1 + j] + 1e-3 * expected_cost, "%s: dual feasible at (%lu, %lu)",
+             what, (unsigned long)i, (unsigned long)j);
+    }
+}
+
+static void finding3_subnormal_costs(void) {
+  const double a1[1] = {1.0}, c1[1] = {1e-310};
+  const double a2[2] = {0.5, 0.5}, c2[4] = {3e-320, 1e-320, 1e-320, 3e-320};
+  const double c0[4] = {0.0, 4.9e-324, 4.9e-324, 0.0};
+  double plan[4];
+  gmmot_transport_t *t = NULL;
+  CHECK_OK(gmmot_transport_solve(1, 1, a1, a1, c1, NULL, &t));
+  if (t != NULL) check_subnormal_solution(t, 1, 1, c1, 1e-310, "1x1");
+  gmmot_transport_destroy(t);
+  t = NULL;
+  CHECK_OK(gmmot_transport_solve(2, 2, a2, a2, c2, NULL, &t));
+  if (t != NULL) {
+    check_subnormal_solution(t, 2, 2, c2, 1e-320, "2x2");
+    CHECK_OK(gmmot_transport_copy_plan(t, plan, 4));
+    CHECK(plan[0] == 0.0 && plan[3] == 0.0 && plan[1] == 0.5 && plan[2] == 0.5);
+  }
+  gmmot_transport_destroy(t);
+  t = NULL;
+  /* The smallest subnormal: the diagonal (cost 0) is optimal. */
+  CHECK_OK(gmmot_transport_solve(2, 2, a2, a2, c0, NULL, &t));
+  if (t != NULL) {
+    CHECK_OK(gmmot_transport_copy_plan(t, plan, 4));
+    CHECK(plan[0] == 0.5 && plan[3] == 0.5 && plan[1] == 0.0 && plan[2] == 0.0);
+  }
+  gmmot_transport_destroy(t);
+  {
+    /* MW2: N(0, 2.3e-310) against one and two point masses at 0: every cost is subnormal. */
+    const double w1[1] = {1.0}, w2[2] = {0.5, 0.5}, m[2] = {0.0, 0.0}, s[1] = {2.3e-310};
+    const double z[2] = {0.0, 0.0};
+    gmmot_gmm_t *g0 = H_MAKE_GMM(1, 1, w1, m, s);
+    gmmot_gmm_t *d1 = H_MAKE_GMM(1, 1, w1, m, z);
+    gmmot_gmm_t *d2 = H_MAKE_GMM(2, 1, w2, m, z);
+    double sq = H_SENTINEL;
+    if (g0 != NULL && d1 != NULL && d2 != NULL) {
+      CHECK_OK(gmmot_mw2_squared(g0, d1, NULL, &sq));
+      CHECKF(sq >= 0.99 * 2.3e-310 && sq <= 1.01 * 2.3e-310, "MW2^2 1x1 = %.17g", sq);
+      sq = H_SENTINEL;
+      CHECK_OK(gmmot_mw2_squared(g0, d2, NULL, &sq));
+      CHECKF(sq >= 0.99 * 2.3e-310 && sq <= 1.01 * 2.3e-310, "MW2^2 1x2 = %.17g", sq);
+    }
+    gmmot_gmm_destroy(g0);
+    gmmot_gmm_destroy(d1);
+    gmmot_gmm_destroy(d2);
+  }
+}
+
 void test_audit_findings(void) {
   finding1_total_overflow();
   finding2_offset_overflow();
+  finding3_subnormal_costs();
 }
