@@ -141,11 +141,15 @@ Data prepare(std::size_t n, std::size_t d, const double *points, const double *w
   double wmax = 0;
   if (weights != nullptr) {
     for (std::size_t i = 0; i < n; ++i) {
-      const std::string entry = "weights[" + std::to_string(i) + "]";
-      if (!std::isfinite(weights[i]))
-        fail(Errc::NonFinite, entry + " is " + fmt(weights[i]) + " (must be finite)");
-      if (weights[i] < 0)
-        fail(Errc::Weights, entry + " is " + fmt(weights[i]) + " (weights must be >= 0)");
+      // The entry's name is built only on failure (one string per point is slow at large n).
+      if (!std::isfinite(weights[i])) {
+        fail(Errc::NonFinite,
+             "weights[" + std::to_string(i) + "] is " + fmt(weights[i]) + " (must be finite)");
+      }
+      if (weights[i] < 0) {
+        fail(Errc::Weights, "weights[" + std::to_string(i) + "] is " + fmt(weights[i]) +
+                                " (weights must be >= 0)");
+      }
       wmax = std::max(wmax, weights[i]);
     }
     if (wmax == 0) fail(Errc::Weights, "weights are all zero (at least one must be positive)");
