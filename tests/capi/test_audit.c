@@ -205,9 +205,51 @@ static void finding5_lazy_messages(void) {
   free(pts);
 }
 
+/* Finding 4: EM memory grew with K d^2, not with the data (10 points, K = 1e5, d = 30 took
+ * 5.9 GiB). K beyond the number of points of positive weight is now refused up front when
+ * K*d*d > 2^22 (small problems keep the documented K > n behaviour). */
+static gmmot_em_t *make_em(size_t k) {
+  gmmot_options_t *opts = NULL;
+  gmmot_em_t *em = NULL;
+  CHECK_OK(gmmot_options_create(&opts));
+  CHECK_OK(gmmot_options_set_int(opts, GMMOT_OPT_EM_COMPONENTS, (int64_t)k));
+  CHECK_OK(gmmot_em_create(opts, &em));
+  gmmot_options_destroy(opts);
+  return em;
+}
+
+static void finding4_em_components_beyond_points(void) {
+  static double x[10 * 30];
+  const double w[6] = {1.0, 2.0, 0.0, 1.0, 1.0, 1.0};
+  size_t i;
+  gmmot_gmm_t *g = H_SENTINEL_GMM;
+  gmmot_em_t *em = make_em(100000), *em_spare = make_em(50), *em_over = make_em(4662);
+  for (i = 0; i < 10 * 30; ++i) x[i] = sin(1.0 + (double)i);
+  CHECK_ERROR(gmmot_em_fit(em, 10, 30, x, NULL, &g), GMMOT_E_INVALID_ARGUMENT, "gmmot_em_fit", "K");
+  CHECK(h_msg_contains("n = 10"));
+  CHECK(g == H_SENTINEL_GMM);
+  /* 4662 * 30 * 30 > 2^22 >= 4661 * 30 * 30; with weights, 5 of the 6 points count */
+  CHECK_ERROR(gmmot_em_fit(em_over, 6, 30, x, w, &g), GMMOT_E_INVALID_ARGUMENT, "gmmot_em_fit",
+              "K");
+  CHECK(h_msg_contains("n = 5"));
+  CHECK(g == H_SENTINEL_GMM);
+  gmmot_em_destroy(em);
+  gmmot_em_destroy(em_over);
+  /* K > n below the bound: the documented degenerate case (components share the points) */
+  g = NULL;
+  {
+    const int st = gmmot_em_fit(em_spare, 10, 30, x, NULL, &g);
+    CHECKF(st >= 0, "K = 50 on 10 points in d = 30: status %d", st);
+    CHECK(g != NULL && gmmot_gmm_ncomponents(g) == 50);
+    gmmot_gmm_destroy(g);
+  }
+  gmmot_em_destroy(em_spare);
+}
+
 void test_audit_findings(void) {
   finding1_total_overflow();
   finding2_offset_overflow();
   finding3_subnormal_costs();
+  finding4_em_components_beyond_points();
   finding5_lazy_messages();
 }
