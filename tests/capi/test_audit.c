@@ -246,10 +246,50 @@ static void finding4_em_components_beyond_points(void) {
   gmmot_em_destroy(em_spare);
 }
 
+/* Finding 6: the cost matrix and the log-density staged their whole output in a second buffer.
+ * They now write in place, so every error must be detected before the first entry is written:
+ * an overflowing pair next to finite ones leaves out untouched; pairs whose bound is near
+ * DBL_MAX but whose W2^2 is finite are written. */
+static void finding6_in_place_outputs(void) {
+  const double w2[2] = {0.5, 0.5}, w1[1] = {1.0};
+  const double ma[2] = {1e154, 0.0}, mb[2] = {-1e154, 1.0}, same[1] = {1e154};
+  const double ca[2] = {1.0, 2.0}, cb[2] = {3.0, 1e300}, one[1] = {1.0};
+  gmmot_gmm_t *a = H_MAKE_GMM(2, 1, w2, ma, ca), *b = H_MAKE_GMM(2, 1, w2, mb, cb);
+  gmmot_gmm_t *s = H_MAKE_GMM(1, 1, w1, same, one);
+  double out[5], pts[3] = {0.0, 1.0, NAN};
+  if (a == NULL || b == NULL || s == NULL) return;
+  h_fill(out, 5);
+  CHECK_ERROR(gmmot_w2_cost_matrix(a, b, NULL, out, 4), GMMOT_E_OVERFLOW, "gmmot_w2_cost_matrix",
+              "component");
+  CHECK(h_msg_contains("component 0 of the first mixture and component 0 of the second"));
+  CHECK_UNTOUCHED(out, 5);
+  /* means 1e154 against themselves: the bound overflows, W2^2 = 0 does not */
+  CHECK_OK(gmmot_w2_cost_matrix(s, s, NULL, out, 1));
+  CHECK(out[0] == 0.0);
+  CHECK_UNTOUCHED(out + 1, 4);
+  /* one huge variance: finite, written */
+  h_fill(out, 5);
+  CHECK_OK(gmmot_w2_cost_matrix(b, b, NULL, out, 4));
+  CHECK(out[0] == 0.0 && out[3] == 0.0 && isfinite(out[1]) && out[1] > 1e299);
+  CHECK_UNTOUCHED(out + 4, 1);
+  /* log-density: a NaN at the last point leaves every entry untouched */
+  h_fill(out, 5);
+  CHECK_ERROR_AT(gmmot_gmm_log_density(a, 3, pts, NULL, out, 3), GMMOT_E_NONFINITE,
+                 "gmmot_gmm_log_density", "points", 2);
+  CHECK_UNTOUCHED(out, 5);
+  CHECK_OK(gmmot_gmm_log_density(a, 2, pts, NULL, out, 2));
+  CHECK(isfinite(out[0]) && isfinite(out[1]));
+  CHECK_UNTOUCHED(out + 2, 3);
+  gmmot_gmm_destroy(a);
+  gmmot_gmm_destroy(b);
+  gmmot_gmm_destroy(s);
+}
+
 void test_audit_findings(void) {
   finding1_total_overflow();
   finding2_offset_overflow();
   finding3_subnormal_costs();
   finding4_em_components_beyond_points();
   finding5_lazy_messages();
+  finding6_in_place_outputs();
 }
