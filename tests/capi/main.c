@@ -17,6 +17,7 @@ void test_em_too_large(void);
 void test_em(void);
 /* Regression tests of the fuzzing audit (issue 10) and the table of bad inputs. */
 void test_audit_findings(void);
+void test_bad_inputs(void);
 
 int main(void) {
   /* The crash-isolated (forking) tests run first, before any thread has been started. */
@@ -43,6 +44,7 @@ int main(void) {
   test_em();
   test_threads();
   test_audit_findings();
+  test_bad_inputs();
   printf("%ld passed, %ld failed\n", h_passed, h_failed);
   return h_failed > 0 ? 1 : 0;
 }
