@@ -99,7 +99,8 @@ GMMOT_API int gmmot_gmm_log_density(const gmmot_gmm_t *gmm, size_t n, const doub
  *  threads, and the first m points of a draw of n >= m equal a draw of m. The generator is
  *  libgmmot's own (splitmix64 seeding a xoshiro256** stream, Box-Muller normals), so it does not
  *  depend on the C++ standard library. Components of weight 0 are never drawn.
- *  Options read: GMMOT_OPT_NUM_THREADS. n = 0 is a valid no-op.
+ *  Options read: GMMOT_OPT_NUM_THREADS. n = 0 is a valid no-op. The outputs are written in
+ *  place (no staging copy); every check comes first, so on error nothing is written.
  *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT, GMMOT_E_BUFFER_TOO_SMALL, GMMOT_E_TOO_LARGE.
  *  @since 0.1 */
 GMMOT_API int gmmot_gmm_sample(const gmmot_gmm_t *gmm, size_t n, uint64_t seed,
