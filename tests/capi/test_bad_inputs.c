@@ -1,5 +1,6 @@
-/* A table of bad (and borderline) inputs over every public function of include/gmmot/ (every header)
- * (issue 10, part 5), gmmot_em_set_progress and gmmot_em_interrupt excepted (being removed).
+/* A table of bad (and borderline) inputs over every public function of include/gmmot/ (every
+ * header) (issue 10, part 5), gmmot_em_set_progress and gmmot_em_interrupt excepted (being
+ * removed).
  *
  * Each row names a case, a function that makes exactly one library call on prepared inputs,
  * the status the header documents, the argument the message must name (a '|'-separated list of
@@ -384,6 +385,8 @@ CASE(c_rand_overflow, return gmmot_mw2_map_rand(g_mw2, SIZE_MAX / 2, X, 1, o->d,
 CASE(c_rand_short, return gmmot_mw2_map_rand(g_mw2, 2, X, 1, o->d, 3, NULL);)
 CASE(c_rand_inf, double x[4] = {0.0, 1.0, 2.0, -INFINITY};
      return gmmot_mw2_map_rand(g_mw2, 2, x, 1, o->d, 4, NULL);)
+CASE(c_mean_huge_x, double x[4] = {0.0, 1.0, 4.6e307, 0.0};
+     return gmmot_mw2_map_mean(g_mw2, 2, x, o->d, 4, NULL);)
 CASE(c_rand_overlap, return gmmot_mw2_map_rand(g_mw2, 2, o->d, 1, o->d + 3, 4, NULL);)
 
 /* ---- em.h ---- */
@@ -717,6 +720,8 @@ static const Case kCases[] = {
      "overlap"},
     OK_ROW("map_mean(n = 0, NULL)", c_mean_n0, "gmmot_mw2_map_mean"),
     OK_ROW("map_mean(subnormal, -0, 1e-300, 1e30)", c_mean_extreme, "gmmot_mw2_map_mean"),
+    {"map_mean(|x| beyond DBL_MAX / 4)", c_mean_huge_x, GMMOT_E_OVERFLOW, "gmmot_mw2_map_mean", "x",
+     -1, NULL},
     {"map_rand(NULL p)", c_rand_null, E_INV, "gmmot_mw2_map_rand", "p", -1, NULL},
     {"map_rand(NULL x)", c_rand_null_x, E_INV, "gmmot_mw2_map_rand", "x", -1, NULL},
     {"map_rand(n*d overflows)", c_rand_overflow, GMMOT_E_TOO_LARGE, "gmmot_mw2_map_rand", "n", -1,
