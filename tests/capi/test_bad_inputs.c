@@ -83,6 +83,7 @@ static gmmot_transport_t *g_tr; /* 2 x 3 */
 static gmmot_mw2_t *g_mw2;      /* g_gmm against itself */
 static size_t g_nnz;            /* of g_mw2 */
 static gmmot_em_t *g_em;        /* K = 2, no fit yet */
+static gmmot_em_t *g_em_big;    /* K = 5000: K*d*d above 2^22 for d = 30 */
 static gmmot_options_t *g_opts;
 
 #define CASE(name, ...)      \
@@ -406,6 +407,8 @@ CASE(c_em_fit_inf_w, double w[20]; size_t i; for (i = 0; i < 20; ++i) w[i] = 1.0
      return gmmot_em_fit(g_em, 20, 2, X, w, &o->gmm);)
 CASE(c_em_fit_zero_w, double w[20]; size_t i; for (i = 0; i < 20; ++i) w[i] = (i % 2) ? 0.0 : -0.0;
      return gmmot_em_fit(g_em, 20, 2, X, w, &o->gmm);)
+CASE(c_em_fit_k_beyond_n, static double x[20 * 30]; memset(x, 0, sizeof x); x[5] = 1.0;
+     return gmmot_em_fit(g_em_big, 20, 30, x, NULL, &o->gmm);)
 CASE(c_em_info_null, return gmmot_em_info(NULL, &o->scalar, &o->u64, &o->i);)
 CASE(c_em_info_nofit, return gmmot_em_info(g_em, &o->scalar, &o->u64, &o->i);)
 CASE(c_em_work_null, return gmmot_em_work(NULL, &o->u64, &o->u64);)
@@ -746,6 +749,7 @@ static const Case kCases[] = {
     {"em_fit(Inf weight)", c_em_fit_inf_w, GMMOT_E_NONFINITE, "gmmot_em_fit", "weights", 3, NULL},
     {"em_fit(weights all +-0)", c_em_fit_zero_w, GMMOT_E_WEIGHTS, "gmmot_em_fit", "weights", -1,
      "zero"},
+    {"em_fit(K > n, K*d*d > 2^22)", c_em_fit_k_beyond_n, E_INV, "gmmot_em_fit", "K", -1, "n = 20"},
     {"em_info(NULL em)", c_em_info_null, E_INV, "gmmot_em_info", "em", -1, NULL},
     {"em_info(no fit yet)", c_em_info_nofit, E_INV, "gmmot_em_info", "em", -1, "no fit"},
     {"em_work(NULL em)", c_em_work_null, E_INV, "gmmot_em_work", "em", -1, NULL},
@@ -793,12 +797,17 @@ void test_bad_inputs(void) {
   CHECK_OK(gmmot_options_create(&em_opts));
   CHECK_OK(gmmot_options_set_int(em_opts, GMMOT_OPT_EM_COMPONENTS, 2));
   CHECK_OK(gmmot_em_create(em_opts, &g_em));
+  CHECK_OK(gmmot_options_set_int(em_opts, GMMOT_OPT_EM_COMPONENTS, 5000));
+  CHECK_OK(gmmot_em_create(em_opts, &g_em_big));
   gmmot_options_destroy(em_opts);
-  if (g_gmm == NULL || g_gmm3 == NULL || g_tr == NULL || g_mw2 == NULL || g_em == NULL) return;
+  if (g_gmm == NULL || g_gmm3 == NULL || g_tr == NULL || g_mw2 == NULL || g_em == NULL ||
+      g_em_big == NULL)
+    return;
   g_nnz = gmmot_mw2_nnz(g_mw2);
   CHECK(g_nnz >= 1 && g_nnz <= 3 && gmmot_transport_nnz(g_tr) >= 1);
   for (i = 0; i < sizeof kCases / sizeof kCases[0]; ++i) run_case(&kCases[i]);
   gmmot_em_destroy(g_em);
+  gmmot_em_destroy(g_em_big);
   gmmot_options_destroy(g_opts);
   gmmot_mw2_destroy(g_mw2);
   gmmot_transport_destroy(g_tr);
