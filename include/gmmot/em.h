@@ -124,7 +124,8 @@ GMMOT_API int gmmot_em_interrupt(gmmot_em_t *em) GMMOT_NOEXCEPT;
  *  take 5.9 GiB). K <= n+ is always accepted (fewer distinct points than K included).
  *  Status: GMMOT_OK (converged); GMMOT_W_NOT_CONVERGED (GMMOT_OPT_EM_MAX_ITERATIONS reached;
  *  *out is written); GMMOT_E_INVALID_ARGUMENT (em, points or out NULL; a fit already running
- *  on em; K > n+ with K*d*d > 2^22, the message names K and n); GMMOT_E_DIMENSION (n = 0 or d = 0); GMMOT_E_TOO_LARGE (n*d or K*d*d overflows);
+ *  on em; K > n+ with K*d*d > 2^22, the message names K and n); GMMOT_E_DIMENSION (n = 0
+ *  or d = 0); GMMOT_E_TOO_LARGE (n*d or K*d*d overflows);
  *  GMMOT_E_NONFINITE (NaN or infinity; the message names points[i][j] or weights[i]);
  *  GMMOT_E_WEIGHTS (a negative weight, naming weights[i], or all weights 0);
  *  GMMOT_E_CANCELLED (progress callback or gmmot_em_interrupt); GMMOT_E_OVERFLOW (the data
