@@ -81,9 +81,9 @@ GMMOT_API int gmmot_gmm_log_density(const gmmot_gmm_t *gmm, size_t n, const doub
     require_not_null(out, "out");
     gmmot::checked_mul(n, gmm->impl.d(), "n*d");
     require_capacity(out_len, n, "out_len", "n");
-    std::vector<double> result(n);
-    gmm->impl.log_density(n, points, threads_of(opts), result.data());
-    std::copy(result.begin(), result.end(), out);
+    // Written in place: the core validates every point first and allocates its scratch before
+    // the first entry is written, so nothing can fail afterwards (no n-double staging copy).
+    gmm->impl.log_density(n, points, threads_of(opts), out);
     return GMMOT_OK;
   });
 }
@@ -98,12 +98,9 @@ GMMOT_API int gmmot_gmm_sample(const gmmot_gmm_t *gmm, size_t n, uint64_t seed,
     const std::size_t need = gmmot::checked_mul(n, gmm->impl.d(), "n*d");
     require_capacity(points_len, need, "points_len", "n*d");
     if (out_labels != nullptr) require_capacity(labels_len, n, "labels_len", "n");
-    std::vector<double> points(need);
-    std::vector<std::size_t> labels(out_labels != nullptr ? n : 0);
-    gmm->impl.sample(n, seed, threads_of(opts), points.data(),
-                     out_labels != nullptr ? labels.data() : nullptr);
-    std::copy(points.begin(), points.end(), out_points);
-    std::copy(labels.begin(), labels.end(), out_labels != nullptr ? out_labels : labels.data());
+    // Written in place: once the sizes are checked nothing can fail (the core allocates its
+    // scratch before the first point), so no n*d staging copy.
+    gmm->impl.sample(n, seed, threads_of(opts), out_points, out_labels);
     return GMMOT_OK;
   });
 }

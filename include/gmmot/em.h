@@ -117,9 +117,15 @@ GMMOT_API int gmmot_em_interrupt(gmmot_em_t *em) GMMOT_NOEXCEPT;
  *  their ratios matter), or NULL for all 1. Both are borrowed for the call.
  *  *out receives a new mixture handle (free it with gmmot_gmm_destroy) with K components (some
  *  may have weight 0, see degenerate data above).
+ *  K may exceed the number n+ of points with positive weight (n when weights is NULL; the
+ *  components then share locations, see degenerate data above) only while K*d*d <= 2^22
+ *  (4194304): the fit's memory grows with K d^2, and this bound, checked before anything is
+ *  allocated, keeps it from growing far beyond the data (10 points with K = 1e5, d = 30 would
+ *  take 5.9 GiB). K <= n+ is always accepted (fewer distinct points than K included).
  *  Status: GMMOT_OK (converged); GMMOT_W_NOT_CONVERGED (GMMOT_OPT_EM_MAX_ITERATIONS reached;
  *  *out is written); GMMOT_E_INVALID_ARGUMENT (em, points or out NULL; a fit already running
- *  on em); GMMOT_E_DIMENSION (n = 0 or d = 0); GMMOT_E_TOO_LARGE (n*d or K*d*d overflows);
+ *  on em; K > n+ with K*d*d > 2^22, the message names K and n); GMMOT_E_DIMENSION (n = 0
+ *  or d = 0); GMMOT_E_TOO_LARGE (n*d or K*d*d overflows);
  *  GMMOT_E_NONFINITE (NaN or infinity; the message names points[i][j] or weights[i]);
  *  GMMOT_E_WEIGHTS (a negative weight, naming weights[i], or all weights 0);
  *  GMMOT_E_CANCELLED (progress callback or gmmot_em_interrupt); GMMOT_E_OVERFLOW (the data

@@ -57,7 +57,10 @@ GMMOT_API int gmmot_gaussian_w2sq(size_t d, const double *m0, const double *s0, 
  *  (e.g. S0 = diag(1,0), S1 = diag(0,1), or a Dirac source and a non-Dirac target) and
  *  GMMOT_E_NO_MAP is returned: the distance and the geodesic still exist.
  *  out_residual (may be NULL) receives ||A S0 A - S1||_F / max(||S1||_F, tiny).
- *  Status: as gmmot_gaussian_w2sq, plus GMMOT_E_BUFFER_TOO_SMALL and GMMOT_E_NO_MAP. @since 0.1 */
+ *  Status: as gmmot_gaussian_w2sq, plus GMMOT_E_BUFFER_TOO_SMALL and GMMOT_E_NO_MAP;
+ *  GMMOT_E_OVERFLOW when an entry of A or of b is not a finite double (the message names A or
+ *  b[i]; e.g. m0 = (1e10, 0), S0 = 1e-300 I, S1 = 1e300 I gives A = 1e300 I and A m0 beyond
+ *  DBL_MAX). @since 0.1 */
 GMMOT_API int gmmot_gaussian_monge_map(size_t d, const double *m0, const double *s0,
                                        const double *m1, const double *s1, double *out_a,
                                        size_t a_len, double *out_b, size_t b_len,
@@ -119,8 +122,16 @@ GMMOT_API int gmmot_gaussian_multimarginal_cost(size_t j, size_t d, const double
  *  singular values (closed forms for d <= 3 and diagonal pairs) remain. Parallel over pairs
  *  (GMMOT_OPT_NUM_THREADS); every entry is computed the same way whatever the number of
  *  threads, so the matrix is bit-for-bit identical. Accuracy as gmmot_gaussian_w2sq.
+ *  out is written in place, with no staging copy of the K0*K1 result: every check, overflow
+ *  included, is made before the first entry is written (0 <= W2^2 <= (|m0| + |m1|)^2 +
+ *  tr S0 + tr S1 rules it out for all but the pairs near DBL_MAX, which are computed first), so
+ *  on every error out is untouched. The one exception will be cancellation (GMMOT_E_CANCELLED,
+ *  progress callback or interrupt): the entries finished before it may have been written and
+ *  the others are unchanged, since keeping out untouched then would need a second K0*K1 buffer
+ *  (2 x 512 MB at K0 = K1 = 8000).
  *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT, GMMOT_E_DIMENSION (d0 != d1),
- *  GMMOT_E_BUFFER_TOO_SMALL, GMMOT_E_TOO_LARGE, GMMOT_E_OVERFLOW. @since 0.1 */
+ *  GMMOT_E_BUFFER_TOO_SMALL, GMMOT_E_TOO_LARGE, GMMOT_E_OVERFLOW (naming the pair),
+ *  GMMOT_E_OUT_OF_MEMORY. @since 0.1 */
 GMMOT_API int gmmot_w2_cost_matrix(const gmmot_gmm_t *gmm0, const gmmot_gmm_t *gmm1,
                                    const gmmot_options_t *opts, double *out,
                                    size_t out_len) GMMOT_NOEXCEPT;

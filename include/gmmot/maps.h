@@ -40,9 +40,10 @@
  * x[i][j]); GMMOT_E_NO_MAP (a pair (k, l) of the plan has no Monge map: source component k is
  * singular and its range does not contain the target's; the message names (k, l). Pairs whose
  * mass is at rounding level, at most 64 * 2^-52 (1.4e-14) times the total, are dropped instead);
- * GMMOT_E_OVERFLOW (coordinates of x so large, beyond about 4e307 / (K0 ||A_kl||), that a
- * mapped point might not be representable); GMMOT_E_OUT_OF_MEMORY. On any error nothing is
- * written to out. */
+ * GMMOT_E_OVERFLOW (coordinates of x so large that x - m0_k or a mapped point might not be
+ * representable: |x| + |m0_k| beyond about 4e307 = DBL_MAX / 4 whatever the maps, or beyond
+ * about 4e307 / (K0 ||A_kl||); also an A_kl or b_kl of the plan not representable, see
+ * gmmot_mw2_copy_pair_maps); GMMOT_E_OUT_OF_MEMORY. On any error nothing is written to out. */
 #ifndef GMMOT_MAPS_H
 #define GMMOT_MAPS_H
 

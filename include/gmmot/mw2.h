@@ -95,8 +95,9 @@ GMMOT_API int gmmot_mw2_geodesic(const gmmot_mw2_t *p, double t, gmmot_gmm_t **o
 /** The Monge maps T_n(x) = A_n x + b_n between the paired components (k, l) of the plan's
  *  non-zeros, in sparse-plan order (gmmot_gaussian_monge_map): out_a nnz x d x d
  *  (a_len >= nnz*d*d), out_b nnz x d (b_len >= nnz*d). GMMOT_E_NO_MAP, naming the first pair
- *  (k, l), when a source component is singular and no map exists for that pair; nothing is
- *  written then. @since 0.2 */
+ *  (k, l), when a source component is singular and no map exists for that pair;
+ *  GMMOT_E_OVERFLOW, naming the pair and A or b[i], when a map is not representable in
+ *  doubles (as gmmot_gaussian_monge_map); nothing is written then. @since 0.2 */
 GMMOT_API int gmmot_mw2_copy_pair_maps(const gmmot_mw2_t *p, double *out_a, size_t a_len,
                                        double *out_b, size_t b_len) GMMOT_NOEXCEPT;
 

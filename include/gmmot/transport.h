@@ -48,6 +48,8 @@ typedef struct gmmot_transport gmmot_transport_t;
  *  GMMOT_E_INVALID_ARGUMENT (NULL pointer); GMMOT_E_DIMENSION (k0 or k1 is 0);
  *  GMMOT_E_TOO_LARGE (k0*k1 not representable); GMMOT_E_NONFINITE; GMMOT_E_WEIGHTS;
  *  GMMOT_E_ITERATION_LIMIT (exact: pivot cap reached, nothing returned);
+ *  GMMOT_E_OVERFLOW (finite inputs whose optimal cost sum_ij C_ij P_ij, or a dual potential,
+ *  exceeds the largest double, e.g. a = b = {2}, C = {1e308}; never a NaN or infinite cost);
  *  GMMOT_E_OUT_OF_MEMORY. @since 0.2 */
 GMMOT_API int gmmot_transport_solve(size_t k0, size_t k1, const double *a, const double *b,
                                     const double *cost, const gmmot_options_t *opts,

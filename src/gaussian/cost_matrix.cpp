@@ -3,6 +3,9 @@
 // pairs at a time (closed forms in vector lanes for d <= 3, lockstep dqds above).
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
 
 #include "gaussian/bures.hpp"
 #include "gaussian/gaussian_ot.hpp"
@@ -10,6 +13,15 @@
 #include "util/parallel.hpp"
 
 namespace gmmot {
+namespace {
+
+double squared_norm(const double *x, int d) {
+  double s = 0.0;
+  for (int i = 0; i < d; ++i) s += x[i] * x[i];
+  return s;
+}
+
+}  // namespace
 
 void w2_cost_matrix(int d, const double *means0, const std::vector<CovFactor> &covs0,
                     const double *means1, const std::vector<CovFactor> &covs1, unsigned threads,
@@ -26,26 +38,58 @@ void w2_cost_matrix(int d, const double *means0, const std::vector<CovFactor> &c
   std::vector<PairWorkspace> spaces;
   spaces.reserve(useful);
   for (unsigned t = 0; t < useful; ++t) spaces.emplace_back(d);
+  // Pairs [p, p + count) of the matrix into dst (count <= kLanes, any grouping gives the same
+  // values: a batch's lanes never affect each other's results).
+  auto batch = [&](std::size_t p, int count, PairWorkspace &ws, double *dst) {
+    const double *m0[kLanes], *m1[kLanes];
+    const CovFactor *f0[kLanes], *f1[kLanes];
+    for (int i = 0; i < count; ++i) {
+      const std::size_t k = (p + i) / k1, l = (p + i) % k1;
+      m0[i] = means0 + k * d;
+      m1[i] = means1 + l * d;
+      f0[i] = &covs0[k];
+      f1[i] = &covs1[l];
+    }
+    w2_squared_batch(m0, f0, m1, f1, count, ws, dst);
+  };
+  // Overflow is ruled out before out is written (the caller's buffer is written in place and
+  // must stay untouched on error): 0 <= W2^2 <= |m0 - m1|^2 + tr S0 + tr S1 <= B_kl =
+  // (|m0_k| + |m1_l|)^2 + tr S0_k + tr S1_l. Pairs with B_kl above DBL_MAX / 4 (a margin for
+  // rounding) are rare (means or variances near 1e154) and are computed once here first.
+  std::vector<double> norm0(k0), norm1(k1);
+  for (std::size_t k = 0; k < k0; ++k) norm0[k] = std::sqrt(squared_norm(means0 + k * d, d));
+  for (std::size_t l = 0; l < k1; ++l) norm1[l] = std::sqrt(squared_norm(means1 + l * d, d));
+  const double safe = std::numeric_limits<double>::max() / 4;
+  const double max0 = k0 > 0 ? *std::max_element(norm0.begin(), norm0.end()) : 0.0;
+  const double max1 = k1 > 0 ? *std::max_element(norm1.begin(), norm1.end()) : 0.0;
+  double tmax0 = 0.0, tmax1 = 0.0;
+  for (const CovFactor &f : covs0) tmax0 = std::max(tmax0, f.trace);
+  for (const CovFactor &f : covs1) tmax1 = std::max(tmax1, f.trace);
+  if (!((max0 + max1) * (max0 + max1) + tmax0 + tmax1 <= safe)) {
+    for (std::size_t p = 0; p < pairs; ++p) {
+      const std::size_t k = p / k1, l = p % k1;
+      const double bound =
+          (norm0[k] + norm1[l]) * (norm0[k] + norm1[l]) + covs0[k].trace + covs1[l].trace;
+      if (bound <= safe) continue;
+      double value = 0.0;
+      batch(p, 1, spaces[0], &value);
+      if (!std::isfinite(value)) {
+        fail(Errc::Overflow, "W2^2 between component " + std::to_string(k) +
+                                 " of the first mixture and component " + std::to_string(l) +
+                                 " of the second exceeds the largest double");
+      }
+    }
+  }
   parallel_blocks(pairs, block, useful, [&](std::size_t begin, std::size_t end, unsigned w) {
     for (std::size_t p = begin; p < end; p += kLanes) {
-      const int count = static_cast<int>(std::min<std::size_t>(kLanes, end - p));
-      const double *m0[kLanes], *m1[kLanes];
-      const CovFactor *f0[kLanes], *f1[kLanes];
-      for (int i = 0; i < count; ++i) {
-        const std::size_t k = (p + i) / k1, l = (p + i) % k1;
-        m0[i] = means0 + k * d;
-        m1[i] = means1 + l * d;
-        f0[i] = &covs0[k];
-        f1[i] = &covs1[l];
-      }
-      w2_squared_batch(m0, f0, m1, f1, count, spaces[w], out + p);
+      batch(p, static_cast<int>(std::min<std::size_t>(kLanes, end - p)), spaces[w], out + p);
     }
   });
   for (std::size_t p = 0; p < pairs; ++p) {
     if (!std::isfinite(out[p])) {
-      fail(Errc::Overflow, "W2^2 between component " + std::to_string(p / k1) +
-                               " of the first mixture and component " + std::to_string(p % k1) +
-                               " of the second exceeds the largest double");
+      fail(Errc::Internal, "W2^2 of the pair (" + std::to_string(p / k1) + ", " +
+                               std::to_string(p % k1) + ") is " + fmt(out[p]) +
+                               " although its bound ruled overflow out");
     }
   }
 }

@@ -76,6 +76,14 @@ AffineMap gaussian_monge_map(const double *m0, const CovFactor &f0, const double
   for (double v : out.a) {
     if (!std::isfinite(v)) fail(Errc::Overflow, "the map matrix A exceeds the largest double");
   }
+  // A finite A can still give an infinite b (m0 = (1e10, 0), S0 = 1e-300 I, S1 = 1e300 I:
+  // A = 1e300 I, A m0 = 1e310).
+  for (int i = 0; i < d; ++i) {
+    if (!std::isfinite(out.b[i])) {
+      fail(Errc::Overflow, "the map offset b = m1 - A m0 exceeds the largest double (b[" +
+                               std::to_string(i) + "] is " + fmt(out.b[i]) + ")");
+    }
+  }
   return out;
 }
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "lp/transport.hpp"
+#include "util/compensated_sum.hpp"
 #include "util/error.hpp"
 #include "util/parallel.hpp"
 #include "util/simd.hpp"
@@ -75,17 +76,6 @@ using sinkhorn_kernels::log_sum_exp;
 
 constexpr std::size_t kBlockRows = 8;   // fixed, so blocks never depend on the thread count
 constexpr std::uint64_t kRecheck = 10;  // iterations between two measurements that failed
-
-// Neumaier's compensated sum: the sum and the running error, added in a fixed order.
-struct CompensatedSum {
-  double sum = 0, err = 0;
-  void add(double x) {
-    const double t = sum + x;
-    err += std::fabs(sum) >= std::fabs(x) ? (sum - t) + x : (x - t) + sum;
-    sum = t;
-  }
-  double value() const { return sum + err; }
-};
 
 std::vector<std::size_t> positive_entries(const std::vector<double> &w) {
   std::vector<std::size_t> idx;
@@ -338,6 +328,7 @@ TransportResult transport_entropic(std::size_t k0, std::size_t k1, const double 
   out.v.resize(k1);
   for (std::size_t i = 0; i < k0; ++i) out.u[i] = scale.eps_abs * (phi[i] - shift);
   for (std::size_t j = 0; j < k1; ++j) out.v[j] = scale.eps_abs * (psi[j] + shift);
+  require_finite_result(out);
   return out;
 }
 

@@ -9,24 +9,11 @@
 
 #include "lp/network_simplex.hpp"
 #include "lp/transport.hpp"
+#include "util/compensated_sum.hpp"
 #include "util/error.hpp"
 
 namespace gmmot {
 namespace {
-
-// Neumaier's compensated sum.
-class CompensatedSum {
- public:
-  void add(double x) {
-    const double t = sum_ + x;
-    comp_ += std::fabs(sum_) >= std::fabs(x) ? (sum_ - t) + x : (x - t) + sum_;
-    sum_ = t;
-  }
-  double value() const { return sum_ + comp_; }
-
- private:
-  double sum_ = 0, comp_ = 0;
-};
 
 void require_finite_vector(std::size_t n, const double *x, const char *name) {
   for (std::size_t k = 0; k < n; ++k) {
@@ -58,22 +45,28 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
   double max_abs = 0.0;
   for (std::size_t i : rows)
     for (std::size_t j : cols) max_abs = std::max(max_abs, std::fabs(cost[i * k1 + j]));
-  // A power of two puts max |c| in [1/2, 1): multiplying by it is exact (barring underflow of
-  // entries below 2^-1000 max |C|, irrelevant at any tolerance relative to max |C|).
-  const double scale = max_abs > 0 ? std::ldexp(1.0, -std::ilogb(max_abs) - 1) : 1.0;
+  // A power of two 2^exp2 puts max |c| in [1/2, 1): multiplying by it is exact (barring underflow
+  // of entries below 2^-1000 max |C|, irrelevant at any tolerance relative to max |C|). When
+  // max |C| is subnormal, 2^exp2 itself overflows (exp2 > 1023): the costs are then scaled into a
+  // copy by ldexp (exact: a subnormal times a power of two that keeps it below 1 is a normal
+  // double) and the simplex gets scale 1.
+  const int exp2 = max_abs > 0 ? -std::ilogb(max_abs) - 1 : 0;
+  const bool prescale = exp2 > std::numeric_limits<double>::max_exponent - 1;
 
   SimplexInput in;
   in.n0 = rows.size();
   in.n1 = cols.size();
-  in.scale = scale;
+  in.scale = prescale ? 1.0 : std::ldexp(1.0, exp2);
   std::vector<double> compact;
-  if (cols.size() == k1) {
+  if (cols.size() == k1 && !prescale) {
     for (std::size_t i : rows) in.rows.push_back(cost + i * k1);
   } else {
     compact.resize(rows.size() * cols.size());
     for (std::size_t r = 0; r < rows.size(); ++r)
-      for (std::size_t c = 0; c < cols.size(); ++c)
-        compact[r * cols.size() + c] = cost[rows[r] * k1 + cols[c]];
+      for (std::size_t c = 0; c < cols.size(); ++c) {
+        const double v = cost[rows[r] * k1 + cols[c]];
+        compact[r * cols.size() + c] = prescale ? std::ldexp(v, exp2) : v;
+      }
     for (std::size_t r = 0; r < rows.size(); ++r) in.rows.push_back(&compact[r * cols.size()]);
   }
   for (std::size_t i : rows) in.supply.push_back(w.a[i]);
@@ -81,8 +74,8 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
   if (warm) {
     in.warm_x.reserve(rows.size() + cols.size());
     double largest = 0;
-    for (std::size_t i : rows) in.warm_x.push_back(options.warm_u[i] * scale);
-    for (std::size_t j : cols) in.warm_x.push_back(-options.warm_v[j] * scale);
+    for (std::size_t i : rows) in.warm_x.push_back(std::ldexp(options.warm_u[i], exp2));
+    for (std::size_t j : cols) in.warm_x.push_back(-std::ldexp(options.warm_v[j], exp2));
     for (double x : in.warm_x) largest = std::max(largest, std::fabs(x));
     // Potentials far beyond the costs carry no information and would cost precision.
     if (!(largest <= 1e6 * static_cast<double>(k0 + k1))) in.warm_x.clear();
@@ -104,8 +97,8 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
   constexpr double kInf = std::numeric_limits<double>::infinity();
   res.u.assign(k0, kInf);
   res.v.assign(k1, kInf);
-  for (std::size_t r = 0; r < rows.size(); ++r) res.u[rows[r]] = out.u[r] / scale;
-  for (std::size_t c = 0; c < cols.size(); ++c) res.v[cols[c]] = out.v[c] / scale;
+  for (std::size_t r = 0; r < rows.size(); ++r) res.u[rows[r]] = std::ldexp(out.u[r], -exp2);
+  for (std::size_t c = 0; c < cols.size(); ++c) res.v[cols[c]] = std::ldexp(out.v[c], -exp2);
   for (std::size_t i = 0; i < k0; ++i) {
     if (w.a[i] > 0) continue;
     double m = kInf;
@@ -139,6 +132,7 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
   for (std::size_t j = 0; j < k1; ++j) err += std::fabs(col_sum[j] - w.b[j]);
   res.marginal_error = err;
   res.converged = true;
+  require_finite_result(res);
   return res;
 }
 

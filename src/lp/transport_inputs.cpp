@@ -13,10 +13,15 @@ double checked_sum(std::size_t n, const double *w, const char *name) {
   if (n == 0) fail(Errc::Dimension, std::string(name) + " has 0 entries (at least 1 is needed)");
   double sum = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
-    const std::string entry = std::string(name) + "[" + std::to_string(i) + "]";
-    if (!std::isfinite(w[i]))
-      fail(Errc::NonFinite, entry + " is " + fmt(w[i]) + " (must be finite)");
-    if (w[i] < 0.0) fail(Errc::Weights, entry + " is " + fmt(w[i]) + " (weights must be >= 0)");
+    // The entry's name is built only on failure (a string per entry is slow at 2^28 entries).
+    if (!std::isfinite(w[i])) {
+      fail(Errc::NonFinite,
+           std::string(name) + "[" + std::to_string(i) + "] is " + fmt(w[i]) + " (must be finite)");
+    }
+    if (w[i] < 0.0) {
+      fail(Errc::Weights, std::string(name) + "[" + std::to_string(i) + "] is " + fmt(w[i]) +
+                              " (weights must be >= 0)");
+    }
     sum += w[i];
   }
   if (sum == 0.0) fail(Errc::Weights, std::string(name) + " is all zero (its mass must be > 0)");
@@ -53,6 +58,23 @@ void require_finite_costs(std::size_t k0, std::size_t k1, const double *cost) {
                                   fmt(c) + " (costs must be finite)");
       }
     }
+  }
+}
+
+void require_finite_result(const TransportResult &r) {
+  if (!std::isfinite(r.cost)) {
+    fail(Errc::Overflow,
+         "the total cost sum_ij C_ij P_ij is " + fmt(r.cost) + " (it exceeds the largest double)");
+  }
+  for (std::size_t i = 0; i < r.u.size(); ++i) {
+    if (!std::isfinite(r.u[i]))
+      fail(Errc::Overflow, "the dual potential u[" + std::to_string(i) + "] is " + fmt(r.u[i]) +
+                               " (it exceeds the largest double)");
+  }
+  for (std::size_t j = 0; j < r.v.size(); ++j) {
+    if (!std::isfinite(r.v[j]))
+      fail(Errc::Overflow, "the dual potential v[" + std::to_string(j) + "] is " + fmt(r.v[j]) +
+                               " (it exceeds the largest double)");
   }
 }
 

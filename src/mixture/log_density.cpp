@@ -25,22 +25,38 @@ void Gmm::log_density(std::size_t n, const double *points, unsigned threads, dou
   kernels.reserve(k);
   for (std::size_t c = 0; c < k; ++c) kernels.emplace_back(means_.data() + c * d, factors_[c]);
   constexpr std::size_t kBlock = 128;
-  parallel_blocks(n, kBlock, threads, [&](std::size_t begin, std::size_t end, unsigned) {
-    const std::size_t nb = end - begin;
+  // Every worker's scratch is allocated before the first entry of out is written, so that once
+  // the points are validated nothing can fail (not even running out of memory) and the caller's
+  // buffer is written directly, without staging n doubles (gmmot/gmm.h: untouched on error).
+  struct Scratch {
     PointBlock block;
+    std::vector<double> lp, term;
+  };
+  const std::size_t nblocks = (n + kBlock - 1) / kBlock;
+  std::vector<Scratch> scratch(std::min<std::size_t>(std::max(1u, threads), nblocks));
+  for (Scratch &s : scratch) {
+    s.block.soa.reserve(d * kBlock);  // PointBlock::assign and the kernels resize within these
+    s.block.y.reserve(d * kBlock);
+    s.block.coords.reserve(d * kBlock);
+    s.lp.resize(kBlock * k);
+    s.term.resize(kBlock);
+  }
+  parallel_blocks(n, kBlock, threads, [&](std::size_t begin, std::size_t end, unsigned w) {
+    const std::size_t nb = end - begin;
+    PointBlock &block = scratch[w].block;
     block.assign(d, nb, points + begin * d);
-    std::vector<double> lp(nb * k), term(std::max(nb, block.stride));
+    double *lp = scratch[w].lp.data(), *term = scratch[w].term.data();
     for (std::size_t c = 0; c < k; ++c) {
       if (weights_[c] == 0.0) {
         for (std::size_t p = 0; p < nb; ++p) lp[p * k + c] = kNegInf;
         continue;
       }
-      kernels[c].log_density(block, term.data());
+      kernels[c].log_density(block, term);
       const double lw = std::log(weights_[c]);
       for (std::size_t p = 0; p < nb; ++p) lp[p * k + c] = lw + term[p];
     }
     for (std::size_t p = 0; p < nb; ++p) {
-      const double *row = lp.data() + p * k;
+      const double *row = lp + p * k;
       const double mx = *std::max_element(row, row + k);
       if (mx == kNegInf) {
         out[begin + p] = kNegInf;

@@ -1,6 +1,8 @@
 // Sampling: point i draws its component and its normals from its own stream (seed, i), so a
 // draw is reproducible whatever the number of threads and prefixes of draws agree.
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "mixture/gmm.hpp"
 #include "util/parallel.hpp"
@@ -17,8 +19,14 @@ void Gmm::sample(std::size_t n, std::uint64_t seed, unsigned threads, double *po
   std::size_t last_positive = 0;
   for (std::size_t c = 0; c < k; ++c)
     if (weights_[c] > 0.0) last_positive = c;
-  parallel_blocks(n, 1024, threads, [&](std::size_t begin, std::size_t end, unsigned) {
-    std::vector<double> z(d + 1);
+  // Each worker's scratch is allocated before the first point is written: nothing can fail
+  // afterwards, so the caller's buffers are written in place (gmmot/gmm.h: untouched on error).
+  constexpr std::size_t kBlock = 1024;
+  const std::size_t workers =
+      std::min<std::size_t>(std::max(1u, threads), (n + kBlock - 1) / kBlock);
+  std::vector<std::vector<double>> scratch(workers, std::vector<double>(d + 1));
+  parallel_blocks(n, kBlock, threads, [&](std::size_t begin, std::size_t end, unsigned w) {
+    std::vector<double> &z = scratch[w];
     for (std::size_t i = begin; i < end; ++i) {
       Xoshiro256 rng(seed, i);
       const double u = rng.uniform() * total;

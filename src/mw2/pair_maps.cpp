@@ -2,6 +2,8 @@
 // (Delon-Desolneux eq. 2.8 and Prop. 4: gamma* = sum_n w_n (Id, T_n)#mu0^k when every map
 // exists). A singular source component whose target is not supported on its range has no map:
 // that entry gets exists = false instead of an error.
+#include <string>
+
 #include "mw2/mw2_plan.hpp"
 #include "util/error.hpp"
 
@@ -17,6 +19,11 @@ std::vector<PairMap> Mw2Plan::pair_maps() const {
                                        g1_.means().data() + l1 * d, g1_.factors()[l1]);
       maps[n].exists = true;
     } catch (const Error &e) {
+      if (e.code() == Errc::Overflow) {
+        fail(Errc::Overflow, "the Monge map of the pair (k, l) = (" + std::to_string(k0) + ", " +
+                                 std::to_string(l1) + ") (plan entry " + std::to_string(n) +
+                                 "): " + e.what());
+      }
       if (e.code() != Errc::NoMap) throw;
       maps[n].exists = false;
     }

@@ -15,6 +15,9 @@ void test_mw2_maps(void);
 /* Group of em.h (EM fitting). */
 void test_em_too_large(void);
 void test_em(void);
+/* Regression tests of the fuzzing audit (issue 10) and the table of bad inputs. */
+void test_audit_findings(void);
+void test_bad_inputs(void);
 
 int main(void) {
   /* The crash-isolated (forking) tests run first, before any thread has been started. */
@@ -40,6 +43,8 @@ int main(void) {
   test_mw2_maps();
   test_em();
   test_threads();
+  test_audit_findings();
+  test_bad_inputs();
   printf("%ld passed, %ld failed\n", h_passed, h_failed);
   return h_failed > 0 ? 1 : 0;
 }
