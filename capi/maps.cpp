@@ -1,4 +1,6 @@
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 
 #include "gmmot/maps.h"
@@ -30,14 +32,19 @@ bool check_map_arguments(const gmmot_mw2_t *p, std::size_t n, const double *x, c
 
 }  // namespace
 
+const gmmot::TransportMaps &gmmot_mw2::maps() const {
+  std::call_once(maps_once_,
+                 [this] { maps_ = std::make_unique<const gmmot::TransportMaps>(impl); });
+  return *maps_;
+}
+
 extern "C" {
 
 GMMOT_API int gmmot_mw2_map_mean(const gmmot_mw2_t *p, size_t n, const double *x, double *out,
                                  size_t out_len, const gmmot_options_t *opts) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
     if (!check_map_arguments(p, n, x, out, out_len)) return GMMOT_OK;
-    const gmmot::TransportMaps maps(p->impl);
-    maps.apply_mean(n, x, threads_of(opts), out);
+    p->maps().apply_mean(n, x, threads_of(opts), out);
     return GMMOT_OK;
   });
 }
@@ -47,8 +54,7 @@ GMMOT_API int gmmot_mw2_map_rand(const gmmot_mw2_t *p, size_t n, const double *x
                                  const gmmot_options_t *opts) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
     if (!check_map_arguments(p, n, x, out, out_len)) return GMMOT_OK;
-    const gmmot::TransportMaps maps(p->impl);
-    maps.apply_rand(n, x, seed, threads_of(opts), out);
+    p->maps().apply_rand(n, x, seed, threads_of(opts), out);
     return GMMOT_OK;
   });
 }

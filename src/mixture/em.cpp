@@ -71,6 +71,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -528,7 +529,8 @@ EmResult fit_gmm_em(std::size_t n, std::size_t d, const double *points, const do
   }
   EmResult r;
   std::string warning;
-  r.gmm.emplace(k, d, best.params.weight.data(), means.data(), covs.data(), &warning);
+  r.gmm = std::make_shared<const Gmm>(k, d, best.params.weight.data(), means.data(), covs.data(),
+                                      &warning);
   r.mean_log_likelihood = best.ll;
   r.iterations = best.iterations;
   r.passes = passes;

@@ -2,19 +2,29 @@
 // (Delon-Desolneux eq. 2.8 and Prop. 4: gamma* = sum_n w_n (Id, T_n)#mu0^k when every map
 // exists). A singular source component whose target is not supported on its range has no map:
 // that entry gets exists = false instead of an error.
+#include <mutex>
+
 #include "mw2/mw2_plan.hpp"
 #include "util/error.hpp"
 
 namespace gmmot {
 
-std::vector<PairMap> Mw2Plan::pair_maps() const {
+const std::vector<PairMap> &Mw2Plan::pair_maps() const {
+  // call_once: concurrent first calls wait for one computation; an exception leaves the flag
+  // unset (and maps empty: it is assigned only at the end), so a later call retries.
+  std::call_once(pair_maps_->once, [this] { pair_maps_->maps = compute_pair_maps(); });
+  return pair_maps_->maps;
+}
+
+std::vector<PairMap> Mw2Plan::compute_pair_maps() const {
   const std::size_t d = dim();
+  const Gmm &g0 = *g0_, &g1 = *g1_;
   std::vector<PairMap> maps(transport_.plan.size());
   for (std::size_t n = 0; n < maps.size(); ++n) {
     const std::size_t k0 = transport_.plan[n].i, l1 = transport_.plan[n].j;
     try {
-      maps[n].map = gaussian_monge_map(g0_.means().data() + k0 * d, g0_.factors()[k0],
-                                       g1_.means().data() + l1 * d, g1_.factors()[l1]);
+      maps[n].map = gaussian_monge_map(g0.means().data() + k0 * d, g0.factors()[k0],
+                                       g1.means().data() + l1 * d, g1.factors()[l1]);
       maps[n].exists = true;
     } catch (const Error &e) {
       if (e.code() != Errc::NoMap) throw;
