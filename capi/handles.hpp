@@ -6,7 +6,6 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <utility>
 
 #include "gaussian/gaussian_ot.hpp"
@@ -20,6 +19,7 @@
 #include "mixture/em.hpp"
 #include "mixture/gmm.hpp"
 #include "mw2/mw2_plan.hpp"
+#include "util/lazy.hpp"
 
 // A mixture handle holds one immutable mixture shared with the plans made from it (and with any
 // other holder): gmmot_mw2_create copies nothing, and a plan may outlive the handles it came from.
@@ -38,8 +38,9 @@ struct gmmot_transport {
 };
 
 // The plan is shared read-only across threads (gmmot/mw2.h), so what it computes lazily is built
-// once under std::call_once: its pair maps (Mw2Plan::pair_maps) and, here, the T_mean / T_rand
-// precomputation. That lives in the handle rather than in the plan because maps/ sits above mw2/.
+// once, thread-safely (util/lazy.hpp): its pair maps (Mw2Plan::pair_maps) and, here, the
+// T_mean / T_rand precomputation, which lives in the handle rather than in the plan because
+// maps/ sits above mw2/.
 struct gmmot_mw2 {
   explicit gmmot_mw2(gmmot::Mw2Plan plan) : impl(std::move(plan)) {}
   gmmot_mw2(const gmmot_mw2 &) = delete;
@@ -52,8 +53,7 @@ struct gmmot_mw2 {
   const gmmot::Mw2Plan impl;
 
  private:
-  mutable std::once_flag maps_once_;
-  mutable std::unique_ptr<const gmmot::TransportMaps> maps_;  // borrows impl
+  gmmot::Lazy<gmmot::TransportMaps> maps_;  // borrows impl
 };
 
 struct gmmot_em {

@@ -1,6 +1,4 @@
 #include <cstdint>
-#include <memory>
-#include <mutex>
 #include <string>
 
 #include "gmmot/maps.h"
@@ -33,9 +31,7 @@ bool check_map_arguments(const gmmot_mw2_t *p, std::size_t n, const double *x, c
 }  // namespace
 
 const gmmot::TransportMaps &gmmot_mw2::maps() const {
-  std::call_once(maps_once_,
-                 [this] { maps_ = std::make_unique<const gmmot::TransportMaps>(impl); });
-  return *maps_;
+  return maps_.get([this] { return gmmot::TransportMaps(impl); });
 }
 
 extern "C" {

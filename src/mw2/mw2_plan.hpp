@@ -5,12 +5,12 @@
 
 #include <cstddef>
 #include <memory>
-#include <mutex>
 #include <vector>
 
 #include "gaussian/gaussian_ot.hpp"
 #include "lp/transport.hpp"
 #include "mixture/gmm.hpp"
+#include "util/lazy.hpp"
 
 namespace gmmot {
 
@@ -63,17 +63,13 @@ class Mw2Plan {
  private:
   std::vector<PairMap> compute_pair_maps() const;
 
-  struct PairMapCache {
-    std::once_flag once;
-    std::vector<PairMap> maps;
-  };
-
   std::shared_ptr<const Gmm> g0_, g1_;
   std::vector<double> cost_;
   TransportResult transport_;
-  // Behind a pointer so that the plan stays movable (std::once_flag is not); copies of a plan
-  // share it, which is right since the plan is immutable.
-  std::shared_ptr<PairMapCache> pair_maps_ = std::make_shared<PairMapCache>();
+  // Behind a pointer so that the plan stays movable (Lazy is not); copies of a plan share it,
+  // which is right since the plan is immutable.
+  std::shared_ptr<Lazy<std::vector<PairMap>>> pair_maps_ =
+      std::make_shared<Lazy<std::vector<PairMap>>>();
 };
 
 }  // namespace gmmot

@@ -2,18 +2,15 @@
 // (Delon-Desolneux eq. 2.8 and Prop. 4: gamma* = sum_n w_n (Id, T_n)#mu0^k when every map
 // exists). A singular source component whose target is not supported on its range has no map:
 // that entry gets exists = false instead of an error.
-#include <mutex>
-
 #include "mw2/mw2_plan.hpp"
 #include "util/error.hpp"
 
 namespace gmmot {
 
 const std::vector<PairMap> &Mw2Plan::pair_maps() const {
-  // call_once: concurrent first calls wait for one computation; an exception leaves the flag
-  // unset (and maps empty: it is assigned only at the end), so a later call retries.
-  std::call_once(pair_maps_->once, [this] { pair_maps_->maps = compute_pair_maps(); });
-  return pair_maps_->maps;
+  // Concurrent first calls wait for one computation; an error leaves nothing stored, so a later
+  // call retries (util/lazy.hpp).
+  return pair_maps_->get([this] { return compute_pair_maps(); });
 }
 
 std::vector<PairMap> Mw2Plan::compute_pair_maps() const {

@@ -2,7 +2,8 @@
 // factor_from_cholesky against a fresh factor_covariance, EM's mixture carrying its own Cholesky
 // factors (equal to a fresh factorisation of its covariances to rounding, and the same mixture
 // the validating constructor builds from the same arrays), an MW2 plan sharing its mixtures,
-// and its pair maps computed once (same object on every call, from several threads at once).
+// and its pair maps computed once (same object on every call, from several threads at once);
+// util/lazy.hpp's once-only computation, whose errors are not stored.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <cmath>
 #include <memory>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,6 +23,8 @@
 #include "mixture/gmm.hpp"
 #include "mw2/mw2_plan.hpp"
 #include "support.hpp"
+#include "util/error.hpp"
+#include "util/lazy.hpp"
 
 using namespace gmmot;
 using namespace gmmot::test;
@@ -270,4 +274,43 @@ TEST_CASE("an MW2 plan computes its pair maps once", "[mw2][shared]") {
       CHECK(got[n].map.b == want[n].map.b);
     }
   }
+}
+
+TEST_CASE("Lazy: computed once, errors not stored", "[shared]") {
+  Lazy<std::vector<int>> lazy;
+  CHECK(lazy.peek() == nullptr);
+  int calls = 0;
+  // A throwing computation stores nothing and leaves the object usable (no stuck flag).
+  for (int i = 0; i < 2; ++i) {
+    CHECK(error_of([&] {
+            lazy.get([&]() -> std::vector<int> {
+              ++calls;
+              fail(Errc::NoMap, "no map");
+            });
+          }) == Errc::NoMap);
+  }
+  CHECK(calls == 2);
+  CHECK(lazy.peek() == nullptr);
+  // Then several threads at once: one computation, one object.
+  std::atomic<int> computed{0};
+  std::atomic<unsigned> ready{0};
+  const unsigned nthreads = 4;
+  std::vector<const std::vector<int> *> seen(nthreads, nullptr);
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < nthreads; ++t) {
+    threads.emplace_back([&, t] {
+      ready.fetch_add(1);
+      while (ready.load() < nthreads) std::this_thread::yield();
+      seen[t] = &lazy.get([&] {
+        computed.fetch_add(1);
+        return std::vector<int>{1, 2, 3};
+      });
+    });
+  }
+  for (auto &th : threads) th.join();
+  CHECK(computed.load() == 1);
+  for (unsigned t = 0; t < nthreads; ++t) CHECK(seen[t] == lazy.peek());
+  CHECK(*lazy.peek() == std::vector<int>{1, 2, 3});
+  CHECK(&lazy.get([]() -> std::vector<int> { throw std::logic_error("not called"); }) ==
+        lazy.peek());
 }
