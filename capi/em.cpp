@@ -90,7 +90,7 @@ GMMOT_API int gmmot_em_fit(gmmot_em_t *em, size_t n, size_t d, const double *poi
       if (e.code() == gmmot::Errc::Cancelled) em->interrupt.store(false);
       throw;
     }
-    auto g = std::make_unique<gmmot_gmm>(gmmot_gmm{std::move(*r.gmm)});
+    auto g = std::make_unique<gmmot_gmm>(std::move(r.gmm));  // the fitted mixture, not a copy
     *out = g.release();
     em->has_fit = true;
     em->mean_log_likelihood = r.mean_log_likelihood;

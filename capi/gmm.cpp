@@ -34,8 +34,8 @@ GMMOT_API int gmmot_gmm_create(size_t k, size_t d, const double *weights, const 
     require_not_null(covs, "covs");
     require_not_null(out, "out");
     std::string warning;
-    auto g =
-        std::make_unique<gmmot_gmm>(gmmot_gmm{gmmot::Gmm(k, d, weights, means, covs, &warning)});
+    auto g = std::make_unique<gmmot_gmm>(
+        std::make_shared<const gmmot::Gmm>(k, d, weights, means, covs, &warning));
     *out = g.release();
     return warning.empty() ? GMMOT_OK : warn(GMMOT_W_SYMMETRIZED, warning);
   });

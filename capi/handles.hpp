@@ -5,6 +5,8 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <memory>
+#include <utility>
 
 #include "em/em.hpp"
 #include "gaussian/gaussian_ot.hpp"
@@ -14,11 +16,20 @@
 #include "gmmot/options.h"
 #include "gmmot/transport.h"
 #include "lp/transport.hpp"
+#include "maps/transport_maps.hpp"
 #include "mixture/gmm.hpp"
 #include "mw2/mw2_plan.hpp"
+#include "util/lazy.hpp"
 
+// A mixture handle holds one immutable mixture shared with the plans made from it (and with any
+// other holder): gmmot_mw2_create copies nothing, and a plan may outlive the handles it came from.
 struct gmmot_gmm {
-  gmmot::Gmm impl;
+  explicit gmmot_gmm(std::shared_ptr<const gmmot::Gmm> g) : shared(std::move(g)), impl(*shared) {}
+  gmmot_gmm(const gmmot_gmm &) = delete;
+  gmmot_gmm &operator=(const gmmot_gmm &) = delete;
+
+  const std::shared_ptr<const gmmot::Gmm> shared;  // never null
+  const gmmot::Gmm &impl;                          // *shared
 };
 
 struct gmmot_transport {
@@ -26,8 +37,23 @@ struct gmmot_transport {
   gmmot::TransportResult impl;
 };
 
+// The plan is shared read-only across threads (gmmot/mw2.h), so what it computes lazily is built
+// once, thread-safely (util/lazy.hpp): its pair maps (Mw2Plan::pair_maps) and, here, the
+// T_mean / T_rand precomputation, which lives in the handle rather than in the plan because
+// maps/ sits above mw2/.
 struct gmmot_mw2 {
-  gmmot::Mw2Plan impl;
+  explicit gmmot_mw2(gmmot::Mw2Plan plan) : impl(std::move(plan)) {}
+  gmmot_mw2(const gmmot_mw2 &) = delete;
+  gmmot_mw2 &operator=(const gmmot_mw2 &) = delete;
+
+  // The transport maps of impl, built on the first call (capi/maps.cpp); errors (Errc::NoMap)
+  // propagate and the next call retries.
+  const gmmot::TransportMaps &maps() const;
+
+  const gmmot::Mw2Plan impl;
+
+ private:
+  gmmot::Lazy<gmmot::TransportMaps> maps_;  // borrows impl
 };
 
 struct gmmot_em {

@@ -30,14 +30,17 @@ bool check_map_arguments(const gmmot_mw2_t *p, std::size_t n, const double *x, c
 
 }  // namespace
 
+const gmmot::TransportMaps &gmmot_mw2::maps() const {
+  return maps_.get([this] { return gmmot::TransportMaps(impl); });
+}
+
 extern "C" {
 
 GMMOT_API int gmmot_mw2_map_mean(const gmmot_mw2_t *p, size_t n, const double *x, double *out,
                                  size_t out_len, const gmmot_options_t *opts) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
     if (!check_map_arguments(p, n, x, out, out_len)) return GMMOT_OK;
-    const gmmot::TransportMaps maps(p->impl);
-    maps.apply_mean(n, x, threads_of(opts), out);
+    p->maps().apply_mean(n, x, threads_of(opts), out);
     return GMMOT_OK;
   });
 }
@@ -47,8 +50,7 @@ GMMOT_API int gmmot_mw2_map_rand(const gmmot_mw2_t *p, size_t n, const double *x
                                  const gmmot_options_t *opts) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
     if (!check_map_arguments(p, n, x, out, out_len)) return GMMOT_OK;
-    const gmmot::TransportMaps maps(p->impl);
-    maps.apply_rand(n, x, seed, threads_of(opts), out);
+    p->maps().apply_rand(n, x, seed, threads_of(opts), out);
     return GMMOT_OK;
   });
 }

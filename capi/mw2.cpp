@@ -20,8 +20,10 @@ std::unique_ptr<gmmot_mw2> make_plan(const gmmot_gmm_t *g0, const gmmot_gmm_t *g
     reject(GMMOT_E_DIMENSION, "g0 has dimension " + std::to_string(g0->impl.d()) +
                                   " but g1 has dimension " + std::to_string(g1->impl.d()));
   }
+  // The plan shares the handles' mixtures: nothing is copied, and the plan stays valid after
+  // the handles are destroyed.
   return std::make_unique<gmmot_mw2>(
-      gmmot_mw2{gmmot::Mw2Plan(g0->impl, g1->impl, transport_options_of(opts))});
+      gmmot::Mw2Plan(g0->shared, g1->shared, transport_options_of(opts)));
 }
 
 int status_of(const gmmot_mw2 &p) {
@@ -33,7 +35,7 @@ int status_of(const gmmot_mw2 &p) {
 }
 
 int new_gmm(gmmot::Gmm &&g, gmmot_gmm_t **out) {
-  *out = std::make_unique<gmmot_gmm>(gmmot_gmm{std::move(g)}).release();
+  *out = std::make_unique<gmmot_gmm>(std::make_shared<const gmmot::Gmm>(std::move(g))).release();
   return GMMOT_OK;
 }
 
@@ -178,7 +180,7 @@ GMMOT_API int gmmot_mw2_copy_pair_maps(const gmmot_mw2_t *p, double *out_a, size
     const std::size_t nnz = p->impl.transport().plan.size(), d = p->impl.dim();
     require_capacity(a_len, gmmot::checked_mul(nnz, d * d, "nnz*d*d"), "a_len", "nnz*d*d");
     require_capacity(b_len, gmmot::checked_mul(nnz, d, "nnz*d"), "b_len", "nnz*d");
-    const std::vector<gmmot::PairMap> maps = p->impl.pair_maps();
+    const std::vector<gmmot::PairMap> &maps = p->impl.pair_maps();  // computed once per plan
     for (std::size_t n = 0; n < maps.size(); ++n) {
       if (!maps[n].exists) {
         const auto &e = p->impl.transport().plan[n];

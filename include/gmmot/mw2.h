@@ -14,8 +14,10 @@
  * Zero-weight components and singular covariances (Dirac mixtures included) are valid.
  *
  * Thread rule: a gmmot_mw2_t is immutable after creation and may be read by any number of
- * threads at once. It keeps its own copies of the two mixtures, which may be destroyed after
- * gmmot_mw2_create returns. */
+ * threads at once (what it computes on first use, the pair maps and the maps' precomputation of
+ * gmmot/maps.h, is computed once, safely, whichever threads ask first). It shares the two
+ * mixtures with their handles instead of copying them (a mixture is immutable); the handles may
+ * be destroyed after gmmot_mw2_create returns. */
 #ifndef GMMOT_MW2_H
 #define GMMOT_MW2_H
 
@@ -97,7 +99,9 @@ GMMOT_API int gmmot_mw2_geodesic(const gmmot_mw2_t *p, double t, gmmot_gmm_t **o
  *  (a_len >= nnz*d*d), out_b nnz x d (b_len >= nnz*d). GMMOT_E_NO_MAP, naming the first pair
  *  (k, l), when a source component is singular and no map exists for that pair;
  *  GMMOT_E_OVERFLOW, naming the pair and A or b[i], when a map is not representable in
- *  doubles (as gmmot_gaussian_monge_map); nothing is written then. @since 0.2 */
+ *  doubles (as gmmot_gaussian_monge_map); nothing is written then. The maps are computed on
+ *  the first call (or the first gmmot_mw2_map_mean / gmmot_mw2_map_rand) and kept with the
+ *  plan. @since 0.2 */
 GMMOT_API int gmmot_mw2_copy_pair_maps(const gmmot_mw2_t *p, double *out_a, size_t a_len,
                                        double *out_b, size_t b_len) GMMOT_NOEXCEPT;
 

@@ -71,7 +71,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "em/em_detail.hpp"
@@ -545,9 +547,19 @@ EmResult fit_gmm_em(std::size_t n, std::size_t d, const double *points, const do
            "(the data spread over more than about 1e154)");
     }
   }
+  // The mixture takes EM's Cholesky factors (times 2^e, the data's units) instead of factoring
+  // the covariances L L^T again: they are exactly symmetric and finite (just built and checked
+  // above), which is what Gmm::with_factors and factor_from_cholesky require.
+  std::vector<CovFactor> factors;
+  factors.reserve(k);
+  for (std::size_t c = 0; c < k; ++c) {
+    factors.push_back(factor_from_cholesky(static_cast<int>(d), covs.data() + c * dd,
+                                           best.params.chol.data() + c * dd, e,
+                                           "covs[" + std::to_string(c) + "]"));
+  }
   EmResult r;
-  std::string warning;
-  r.gmm.emplace(k, d, best.params.weight.data(), means.data(), covs.data(), &warning);
+  r.gmm = std::make_shared<const Gmm>(Gmm::with_factors(
+      k, d, best.params.weight.data(), means.data(), std::move(covs), std::move(factors)));
   r.mean_log_likelihood = best.ll;
   r.iterations = best.iterations;
   r.passes = passes;

@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <optional>
+#include <memory>
 
 #include "mixture/gmm.hpp"
 
@@ -36,7 +36,7 @@ struct EmOptions {
 };
 
 struct EmResult {
-  std::optional<Gmm> gmm;          // always set on return
+  std::shared_ptr<const Gmm> gmm;  // always set on return; shared, so handing it on copies nothing
   double mean_log_likelihood = 0;  // of the returned mixture, sum_i w_i log p(x_i) / sum_i w_i
   std::uint64_t iterations = 0;    // accepted iterates after the start (M-steps) of the EM run
                                    // that produced gmm (the winning initialisation or the last

@@ -83,33 +83,75 @@ void validate_covariance(int d, const double *cov, const std::string &what, doub
 
 namespace {
 
-CovFactor factor_without_transpose(int d, const double *sym, const std::string &what) {
-  CovFactor out;
+// With out.f a lower Cholesky factor of out.scaled: if it is well conditioned (reciprocal
+// condition estimate >= d eps, numerics.md A.7.1), completes out as a FactorKind::Cholesky
+// factor and returns true; otherwise returns false, out.kind and the derived fields untouched.
+bool accept_cholesky(CovFactor &out) {
+  const int d = out.d;
+  const double anorm = linalg::sym_norm1(d, out.scaled.data());
+  if (!(linalg::cholesky_rcond(d, out.f.data(), anorm) >= d * kEps)) return false;
+  out.kind = FactorKind::Cholesky;
+  out.rank = d;
+  out.log_pdet = 0.0;
+  out.abs_det_f = 1.0;
+  double maxdiag = 0.0;
+  const double ln4 = 2.0 * std::log(2.0);
+  for (int i = 0; i < d; ++i) {
+    const double lii = out.f[static_cast<std::size_t>(i) * (d + 1)];
+    out.log_pdet += 2.0 * std::log(lii) + ln4 * out.scale_exp;
+    out.abs_det_f *= lii;
+    maxdiag = std::max(maxdiag, out.scaled[at(i, i, d)]);
+  }
+  // Only a length scale (used for support tests), so the largest diagonal entry will do.
+  out.sqrt_max_eig = std::ldexp(std::sqrt(maxdiag), out.scale_exp);
+  return true;
+}
+
+// out.f_t from out.f (both column-major: f_t(j, i) = f(i, j)).
+void set_transpose(CovFactor &out) {
+  const int d = out.d;
+  out.f_t.resize(out.f.size());
+  for (int j = 0; j < d; ++j)
+    for (int i = 0; i < d; ++i)
+      out.f_t[j + static_cast<std::size_t>(i) * d] = out.f[i + static_cast<std::size_t>(j) * d];
+}
+
+// The fields every kind shares: d, scaled = 4^-scale_exp sym with scale_exp from the largest
+// entry (maxabs * 4^-scale_exp in [1/4, 2); 0 for the zero matrix), scale, trace, and f zeroed.
+// Returns the largest |entry|; *diagonal says whether every off-diagonal entry is exactly zero.
+double set_scale(int d, const double *sym, CovFactor &out, bool *diagonal) {
   out.d = d;
   const std::size_t nn = static_cast<std::size_t>(d) * static_cast<std::size_t>(d);
   out.f.assign(nn, 0.0);
   out.scaled.assign(sym, sym + nn);
   double maxabs = 0.0;
-  bool diagonal = true;
+  *diagonal = true;
   for (int i = 0; i < d; ++i) {
     out.trace += sym[at(i, i, d)];
     for (int j = 0; j < d; ++j) {
       maxabs = std::max(maxabs, std::fabs(sym[at(i, j, d)]));
-      if (i != j && sym[at(i, j, d)] != 0.0) diagonal = false;
+      if (i != j && sym[at(i, j, d)] != 0.0) *diagonal = false;
     }
   }
-  if (maxabs == 0.0) {  // a Dirac component
+  if (maxabs == 0.0) return maxabs;
+  int ex = 0;
+  std::frexp(maxabs, &ex);
+  out.scale_exp = ex / 2;  // maxabs * 4^-scale_exp lies in [1/4, 2)
+  out.scale = std::ldexp(1.0, out.scale_exp);
+  for (auto &v : out.scaled) v = std::ldexp(v, -2 * out.scale_exp);
+  return maxabs;
+}
+
+CovFactor factor_without_transpose(int d, const double *sym, const std::string &what) {
+  CovFactor out;
+  bool diagonal = true;
+  if (set_scale(d, sym, out, &diagonal) == 0.0) {  // a Dirac component
     out.kind = FactorKind::Diagonal;
     out.eigval.assign(static_cast<std::size_t>(d), 0.0);
     out.sd.assign(static_cast<std::size_t>(d), 0.0);
     out.rank = 0;
     return out;
   }
-  int ex = 0;
-  std::frexp(maxabs, &ex);
-  out.scale_exp = ex / 2;  // maxabs * 4^-scale_exp lies in [1/4, 2)
-  out.scale = std::ldexp(1.0, out.scale_exp);
-  for (auto &v : out.scaled) v = std::ldexp(v, -2 * out.scale_exp);
   const double ln4 = 2.0 * std::log(2.0);
   const double tol = noise_tolerance(d);
 
@@ -157,25 +199,7 @@ CovFactor factor_without_transpose(int d, const double *sym, const std::string &
 
   // Cholesky when it exists and is well conditioned (numerics.md A.7.1).
   std::copy(out.scaled.begin(), out.scaled.end(), out.f.begin());
-  if (linalg::cholesky_lower(d, out.f.data())) {
-    const double anorm = linalg::sym_norm1(d, out.scaled.data());
-    if (linalg::cholesky_rcond(d, out.f.data(), anorm) >= d * kEps) {
-      out.kind = FactorKind::Cholesky;
-      out.rank = d;
-      out.log_pdet = 0.0;
-      out.abs_det_f = 1.0;
-      double maxdiag = 0.0;
-      for (int i = 0; i < d; ++i) {
-        const double lii = out.f[static_cast<std::size_t>(i) * (d + 1)];
-        out.log_pdet += 2.0 * std::log(lii) + ln4 * out.scale_exp;
-        out.abs_det_f *= lii;
-        maxdiag = std::max(maxdiag, out.scaled[at(i, i, d)]);
-      }
-      // Only a length scale (used for support tests), so the largest diagonal entry will do.
-      out.sqrt_max_eig = std::ldexp(std::sqrt(maxdiag), out.scale_exp);
-      return out;
-    }
-  }
+  if (linalg::cholesky_lower(d, out.f.data()) && accept_cholesky(out)) return out;
   // Singular or nearly so: clamped eigen-factor, rank-revealing.
   out.kind = FactorKind::Eigen;
   out.eigvec = out.scaled;
@@ -195,10 +219,36 @@ CovFactor factor_without_transpose(int d, const double *sym, const std::string &
 
 CovFactor factor_covariance(int d, const double *sym, const std::string &what) {
   CovFactor out = factor_without_transpose(d, sym, what);
-  out.f_t.resize(out.f.size());
+  set_transpose(out);
+  return out;
+}
+
+CovFactor factor_from_cholesky(int d, const double *sym, const double *l, int l_exp,
+                               const std::string &what) {
+  CovFactor out;
+  bool diagonal = true;
+  const double maxabs = set_scale(d, sym, out, &diagonal);
+  // Exactly diagonal (factor_covariance's Diagonal kind costs no factorisation) or zero: as
+  // factor_covariance. Tiny diagonal entries (below 2^-970): the entries of sym may be subnormal
+  // and no longer match L L^T to rounding, so sym is factored as it is.
+  double mindiag = maxabs;
+  for (int i = 0; i < d; ++i) mindiag = std::min(mindiag, sym[at(i, i, d)]);
+  if (diagonal || !(mindiag >= std::ldexp(1.0, -970))) return factor_covariance(d, sym, what);
+  // f = 2^(l_exp - scale_exp) L (|f| < sqrt(2): scaled's largest entry is below 2), lower
+  // triangle only; exact but for entries below 2^-1022, negligible against the diagonal.
+  const int shift = l_exp - out.scale_exp;
   for (int j = 0; j < d; ++j)
-    for (int i = 0; i < d; ++i)  // both column-major: f_t(j, i) = f(i, j)
-      out.f_t[j + static_cast<std::size_t>(i) * d] = out.f[i + static_cast<std::size_t>(j) * d];
+    for (int i = j; i < d; ++i) {
+      const std::size_t ij = static_cast<std::size_t>(i) + static_cast<std::size_t>(j) * d;
+      out.f[ij] = std::ldexp(l[ij], shift);
+    }
+  for (int i = 0; i < d; ++i) {
+    if (!(out.f[static_cast<std::size_t>(i) * (d + 1)] > 0.0))
+      fail(Errc::Internal, what + ": the handed-over Cholesky factor has a non-positive pivot");
+  }
+  // Ill conditioned: factor_covariance would go on to the eigen-factor; so do we.
+  if (!accept_cholesky(out)) return factor_covariance(d, sym, what);
+  set_transpose(out);
   return out;
 }
 

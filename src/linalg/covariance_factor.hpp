@@ -52,6 +52,22 @@ CovFactor factor_covariance(int d, const double *sym, const std::string &what);
 // Both of the above.
 CovFactor make_factor(int d, const double *cov, const std::string &what, std::string *warning);
 
+// factor_covariance for a matrix whose Cholesky factor the caller already has (EM keeps one per
+// component, em.cpp): sym = 4^l_exp L L^T up to rounding, L lower triangular (d x d,
+// column-major, upper triangle ignored) with a positive diagonal. The factorisation is skipped:
+// the result is what factor_covariance(d, sym, what) returns, except that a Cholesky factor is
+// L times a power of two, which differs from a recomputed one by rounding only (both are
+// backward-stable factors of sym).
+// Invariants the caller guarantees, because they are not checked: sym is finite and exactly
+// symmetric (what validate_covariance would produce; L L^T written symmetrically is), and it is
+// L L^T (scaled) to rounding, not some other matrix. Still checked, as in factor_covariance:
+// the conditioning (an ill-conditioned L gives the eigen-factor of sym, computed afresh);
+// exactly diagonal matrices get the Diagonal kind, and those with a diagonal entry below 2^-970
+// (where entries of sym may have lost bits to subnormals: at and above it, a subnormal
+// off-diagonal entry's error is below rounding relative to sqrt(s_ii s_jj)) are factored afresh.
+CovFactor factor_from_cholesky(int d, const double *sym, const double *l, int l_exp,
+                               const std::string &what);
+
 // Checks that n doubles are finite. The message names `what` and the entry as `what`[i], or,
 // for a row-major array with rows of length `row` > 0, as `what`[i / row][i % row].
 void require_finite(const double *x, std::size_t n, const std::string &what, std::size_t row = 0);

@@ -72,7 +72,7 @@ TransportMaps::TransportMaps(const Mw2Plan &plan) : plan_(plan), d_(plan.dim()) 
   const Gmm &g0 = plan.source(), &g1 = plan.target();
   const std::size_t d = d_, k0 = g0.k();
   const std::vector<PlanEntry> &entries = plan.transport().plan;
-  std::vector<PairMap> maps = plan.pair_maps();
+  const std::vector<PairMap> &maps = plan.pair_maps();  // the plan's cache: computed once
   // Positive-mass entries of each row, in plan order. An entry without a map whose mass is at
   // the rounding level of the solver's arithmetic (the exact solver can leave ~1e-17 off an
   // exact optimum) is dropped rather than failing.
@@ -102,7 +102,7 @@ TransportMaps::TransportMaps(const Mw2Plan &plan) : plan_(plan), d_(plan.dim()) 
       }
       entry_l_.push_back(e.j);
       entry_mass_.push_back(e.mass);
-      pair_maps_.push_back(std::move(maps[n].map));
+      pair_maps_.push_back(&maps[n].map);
       r += e.mass;
     }
     active_.push_back(k);
@@ -121,7 +121,7 @@ TransportMaps::TransportMaps(const Mw2Plan &plan) : plan_(plan), d_(plan.dim()) 
     double *abar = abar_.data() + a * d * d, *cbar = cbar_.data() + a * d;
     for (std::size_t e = entry_begin_[a]; e < entry_begin_[a + 1]; ++e) {
       const double t = entry_mass_[e] / row_mass_[a];
-      const std::vector<double> &am = pair_maps_[e].a;
+      const std::vector<double> &am = pair_maps_[e]->a;
       for (std::size_t i = 0; i < d * d; ++i) abar[i] += t * am[i];
       const double *m1 = g1.means().data() + entry_l_[e] * d;
       for (std::size_t i = 0; i < d; ++i) cbar[i] += t * m1[i];
@@ -131,7 +131,7 @@ TransportMaps::TransportMaps(const Mw2Plan &plan) : plan_(plan), d_(plan.dim()) 
     cbar_max_.push_back(max_abs(cbar, d));
   }
   for (std::size_t e = 0; e < pair_maps_.size(); ++e) {
-    pair_norm_.push_back(norm_inf(pair_maps_[e].a.data(), d));
+    pair_norm_.push_back(norm_inf(pair_maps_[e]->a.data(), d));
     m1_max_.push_back(max_abs(g1.means().data() + entry_l_[e] * d, d));
   }
 }
@@ -305,7 +305,7 @@ void TransportMaps::rand_block(Scratch &s, std::size_t first, std::uint64_t seed
     if (entry >= end_entry) entry = end_entry - 1;
     const double *xp = b.x + p * d, *m0 = m0_.data() + pick * d;
     const double *m1 = g1.means().data() + entry_l_[entry] * d;
-    const double *am = pair_maps_[entry].a.data();
+    const double *am = pair_maps_[entry]->a.data();
     for (std::size_t j = 0; j < d; ++j) s.y[j] = xp[j] - m0[j];
     double *o = out + p * d;
     for (std::size_t i = 0; i < d; ++i) {

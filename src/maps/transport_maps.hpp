@@ -43,7 +43,10 @@ class TransportMaps {
  public:
   // Errc::NoMap naming the pair (k, l) when a plan entry of non-negligible mass has no Monge map
   // (singular source).
-  // Borrows the plan, which must outlive this object.
+  // Borrows the plan, which must outlive this object, and its pair maps (Mw2Plan::pair_maps,
+  // computed once per plan). Immutable: apply_mean and apply_rand may run concurrently on one
+  // object (each call has its own scratch), so one TransportMaps can serve every map call on a
+  // plan (capi/maps.cpp keeps one per C plan handle).
   explicit TransportMaps(const Mw2Plan &plan);
 
   // x and out: n x d row-major (out may not alias x).
@@ -74,8 +77,10 @@ class TransportMaps {
   std::vector<std::size_t> entry_begin_;
   std::vector<std::size_t> entry_l_;
   std::vector<double> entry_mass_;
-  std::vector<double> row_mass_;      // per a: r_k, summed in entry order
-  std::vector<AffineMap> pair_maps_;  // per entry (A_kl; b unused: the centred form is used)
+  std::vector<double> row_mass_;  // per a: r_k, summed in entry order
+  // Per entry: A_kl (b unused: the centred form is used), in the plan's pair-map cache (not
+  // copied: the plan outlives this object).
+  std::vector<const AffineMap *> pair_maps_;
   // For the overflow check: per a, max row sum of |Abar|, max |m0|, max |cbar|; per entry, max
   // row sum of |A_kl| and max |m1_l|.
   std::vector<double> abar_norm_, m0_max_, cbar_max_, pair_norm_, m1_max_;

@@ -1,5 +1,7 @@
 #include "mixture/gmm.hpp"
 
+#include <utility>
+
 #include "util/error.hpp"
 #include "util/sizes.hpp"
 #include "util/weights.hpp"
@@ -29,6 +31,24 @@ Gmm::Gmm(std::size_t k, std::size_t d, const double *weights, const double *mean
     validate_covariance(di, covs + c * dd, what, covs_.data() + c * dd, warning);
     factors_.push_back(factor_covariance(di, covs_.data() + c * dd, what));
   }
+}
+
+Gmm Gmm::with_factors(std::size_t k, std::size_t d, const double *weights, const double *means,
+                      std::vector<double> covs, std::vector<CovFactor> factors) {
+  require_mixture_shape(k, d, "k");
+  if (covs.size() != k * d * d || factors.size() != k)
+    fail(Errc::Internal, "Gmm::with_factors: covs or factors do not have K components");
+  for (const CovFactor &f : factors) {
+    if (static_cast<std::size_t>(f.d) != d)
+      fail(Errc::Internal, "Gmm::with_factors: a factor's dimension is not d");
+  }
+  Gmm g(d);
+  g.weights_ = normalized_weights(weights, k, "weights");
+  require_finite(means, k * d, "means", d);
+  g.means_.assign(means, means + k * d);
+  g.covs_ = std::move(covs);
+  g.factors_ = std::move(factors);
+  return g;
 }
 
 }  // namespace gmmot

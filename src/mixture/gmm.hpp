@@ -18,6 +18,19 @@ class Gmm {
   Gmm(std::size_t k, std::size_t d, const double *weights, const double *means, const double *covs,
       std::string *warning);
 
+  // For a producer that already holds each covariance's factor (EM, which keeps Cholesky
+  // factors): the same mixture as the constructor above, without validating or factoring the
+  // covariances again. The weights and means are checked (and the weights normalised) as above,
+  // O(K d), and the shapes of covs (K x d x d) and factors (K, each of dimension d) are checked
+  // (Errc::Internal). Skipped, O(K d^3): the covariance checks of validate_covariance and the
+  // factorisations. So the caller guarantees, for every c, that covs[c] is finite and exactly
+  // symmetric, and that factors[c] was computed from exactly covs[c] by factor_covariance or
+  // factor_from_cholesky (linalg/covariance_factor.hpp). Then the result is the mixture the
+  // constructor would build from the same arrays, up to the rounding of the factors (the
+  // constructor's symmetrisation of an exactly symmetric matrix changes no bit).
+  static Gmm with_factors(std::size_t k, std::size_t d, const double *weights, const double *means,
+                          std::vector<double> covs, std::vector<CovFactor> factors);
+
   std::size_t k() const { return weights_.size(); }
   std::size_t d() const { return d_; }
   const std::vector<double> &weights() const { return weights_; }
@@ -33,6 +46,8 @@ class Gmm {
               std::size_t *labels) const;
 
  private:
+  explicit Gmm(std::size_t d) : d_(d) {}
+
   std::size_t d_;
   std::vector<double> weights_, means_, covs_;
   std::vector<CovFactor> factors_;

@@ -46,10 +46,10 @@ Gmm Mw2Plan::coupling() const {
   std::vector<double> u(nn), root(nn), f1u(nn), blk(nn);  // root: (F0^T S1 F0)^1/2, unused
   for (std::size_t n = 0; n < k; ++n) {
     const std::size_t k0 = plan[n].i, l1 = plan[n].j;
-    const CovFactor &f0 = g0_.factors()[k0], &f1 = g1_.factors()[l1];
+    const CovFactor &f0 = g0_->factors()[k0], &f1 = g1_->factors()[l1];
     for (std::size_t i = 0; i < du; ++i) {
-      means[n * n2 + i] = g0_.means()[k0 * du + i];
-      means[n * n2 + du + i] = g1_.means()[l1 * du + i];
+      means[n * n2 + i] = g0_->means()[k0 * du + i];
+      means[n * n2 + du + i] = g1_->means()[l1 * du + i];
     }
     product_polar(f0, f1, ws, u.data(), root.data());
     linalg::gemm(false, false, d, 1.0, f1.f.data(), u.data(), 0.0, f1u.data());  // F1 U

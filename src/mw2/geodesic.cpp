@@ -22,8 +22,8 @@ Gmm Mw2Plan::geodesic(double t) const {
   std::vector<double> means(k * d), covs(k * nn);
   for (std::size_t n = 0; n < k; ++n) {
     const std::size_t k0 = plan[n].i, l1 = plan[n].j;
-    const GaussianParams g = gaussian_geodesic(g0_.means().data() + k0 * d, g0_.factors()[k0],
-                                               g1_.means().data() + l1 * d, g1_.factors()[l1], t);
+    const GaussianParams g = gaussian_geodesic(g0_->means().data() + k0 * d, g0_->factors()[k0],
+                                               g1_->means().data() + l1 * d, g1_->factors()[l1], t);
     std::copy(g.mean.begin(), g.mean.end(), means.begin() + n * d);
     std::copy(g.cov.begin(), g.cov.end(), covs.begin() + n * nn);
   }

@@ -1,7 +1,9 @@
 // Construction of the MW2 plan (Delon-Desolneux eq. 4.4; Chen-Georgiou-Tannenbaum eq. 11): the
 // K0 x K1 matrix of Gaussian W2^2 between the components, then the discrete transport problem
 // between the mixture weights on that matrix, solved exactly or entropically.
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "mw2/mw2_plan.hpp"
 #include "util/error.hpp"
@@ -12,26 +14,30 @@ namespace gmmot {
 namespace {
 
 // Checked before anything is computed; returns g0 so that it can run in the member
-// initialisers, before the copies of the mixtures are made.
-const Gmm &same_dimension(const Gmm &g0, const Gmm &g1) {
-  if (g0.d() != g1.d()) {
+// initialisers.
+std::shared_ptr<const Gmm> same_dimension(std::shared_ptr<const Gmm> g0, const Gmm *g1) {
+  if (g0 == nullptr || g1 == nullptr)
+    fail(Errc::InvalidArgument, std::string(g0 == nullptr ? "g0" : "g1") + " is null");
+  if (g0->d() != g1->d()) {
     fail(Errc::Dimension,
-         "the mixtures have different dimensions: the first has d = " + std::to_string(g0.d()) +
-             ", the second d = " + std::to_string(g1.d()));
+         "the mixtures have different dimensions: the first has d = " + std::to_string(g0->d()) +
+             ", the second d = " + std::to_string(g1->d()));
   }
   return g0;
 }
 
 }  // namespace
 
-Mw2Plan::Mw2Plan(const Gmm &g0, const Gmm &g1, const Mw2Options &options)
-    : g0_(same_dimension(g0, g1)), g1_(g1) {
-  const std::size_t k0 = g0_.k(), k1 = g1_.k();
+Mw2Plan::Mw2Plan(std::shared_ptr<const Gmm> g0, std::shared_ptr<const Gmm> g1,
+                 const Mw2Options &options)
+    : g0_(same_dimension(std::move(g0), g1.get())), g1_(std::move(g1)) {
+  const Gmm &g0r = *g0_, &g1r = *g1_;
+  const std::size_t k0 = g0r.k(), k1 = g1r.k();
   const unsigned threads = resolve_threads(options.threads);  // 0: the hardware concurrency
   cost_.resize(checked_mul(k0, k1, "K0*K1"));
-  w2_cost_matrix(static_cast<int>(g0_.d()), g0_.means().data(), g0_.factors(), g1_.means().data(),
-                 g1_.factors(), threads, cost_.data());
-  const double *a = g0_.weights().data(), *b = g1_.weights().data();
+  w2_cost_matrix(static_cast<int>(g0r.d()), g0r.means().data(), g0r.factors(), g1r.means().data(),
+                 g1r.factors(), threads, cost_.data());
+  const double *a = g0r.weights().data(), *b = g1r.weights().data();
   if (options.method == TransportMethod::Exact) {
     ExactOptions exact = options.exact;
     exact.threads = threads;

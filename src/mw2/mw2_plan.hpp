@@ -4,11 +4,13 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 #include "gaussian/gaussian_ot.hpp"
 #include "lp/transport.hpp"
 #include "mixture/gmm.hpp"
+#include "util/lazy.hpp"
 
 namespace gmmot {
 
@@ -27,16 +29,20 @@ struct PairMap {
   AffineMap map;        // valid when exists
 };
 
-// Immutable after construction; keeps its own copies of the two mixtures.
+// Immutable after construction (the pair maps' cache aside, filled once and thread-safely), so
+// one plan may be read by many threads at once. Shares the two mixtures (immutable too) with
+// whoever else holds them: a plan does not copy K d^2 covariances and their factors.
 class Mw2Plan {
  public:
-  // Errc::Dimension when the dimensions differ; errors of w2_cost_matrix and the solvers pass
-  // through (Errc::Overflow, Errc::IterationLimit).
-  Mw2Plan(const Gmm &g0, const Gmm &g1, const Mw2Options &options);
+  // Errc::InvalidArgument when a mixture is null, Errc::Dimension when the dimensions differ;
+  // errors of w2_cost_matrix and the solvers pass through (Errc::Overflow, Errc::IterationLimit).
+  Mw2Plan(std::shared_ptr<const Gmm> g0, std::shared_ptr<const Gmm> g1, const Mw2Options &options);
 
-  const Gmm &source() const { return g0_; }
-  const Gmm &target() const { return g1_; }
-  std::size_t dim() const { return g0_.d(); }
+  const Gmm &source() const { return *g0_; }
+  const Gmm &target() const { return *g1_; }
+  const std::shared_ptr<const Gmm> &shared_source() const { return g0_; }
+  const std::shared_ptr<const Gmm> &shared_target() const { return g1_; }
+  std::size_t dim() const { return g0_->d(); }
 
   double mw2_squared() const { return transport_.cost; }            // eq. 4.4
   const std::vector<double> &cost_matrix() const { return cost_; }  // K0 x K1 row-major
@@ -48,13 +54,22 @@ class Mw2Plan {
   Gmm coupling() const;
   // mu_t (Cor. 2): one component per plan entry, gaussian_geodesic of the pair at t in [0, 1].
   Gmm geodesic(double t) const;
-  // Monge maps of the pairs, in plan-entry order.
-  std::vector<PairMap> pair_maps() const;
+  // Monge maps of the pairs, in plan-entry order. Computed on the first call (nnz Monge maps of
+  // O(d^3) each, and nnz d^2 doubles: not paid by callers that only want the distance) and kept:
+  // later calls, from any thread, return the same vector. An error other than Errc::NoMap (which
+  // gives exists = false) propagates and leaves nothing cached, so the next call tries again.
+  const std::vector<PairMap> &pair_maps() const;
 
  private:
-  Gmm g0_, g1_;
+  std::vector<PairMap> compute_pair_maps() const;
+
+  std::shared_ptr<const Gmm> g0_, g1_;
   std::vector<double> cost_;
   TransportResult transport_;
+  // Behind a pointer so that the plan stays movable (Lazy is not); copies of a plan share it,
+  // which is right since the plan is immutable.
+  std::shared_ptr<Lazy<std::vector<PairMap>>> pair_maps_ =
+      std::make_shared<Lazy<std::vector<PairMap>>>();
 };
 
 }  // namespace gmmot

@@ -9,14 +9,21 @@
 
 namespace gmmot {
 
-std::vector<PairMap> Mw2Plan::pair_maps() const {
+const std::vector<PairMap> &Mw2Plan::pair_maps() const {
+  // Concurrent first calls wait for one computation; an error leaves nothing stored, so a later
+  // call retries (util/lazy.hpp).
+  return pair_maps_->get([this] { return compute_pair_maps(); });
+}
+
+std::vector<PairMap> Mw2Plan::compute_pair_maps() const {
   const std::size_t d = dim();
+  const Gmm &g0 = *g0_, &g1 = *g1_;
   std::vector<PairMap> maps(transport_.plan.size());
   for (std::size_t n = 0; n < maps.size(); ++n) {
     const std::size_t k0 = transport_.plan[n].i, l1 = transport_.plan[n].j;
     try {
-      maps[n].map = gaussian_monge_map(g0_.means().data() + k0 * d, g0_.factors()[k0],
-                                       g1_.means().data() + l1 * d, g1_.factors()[l1]);
+      maps[n].map = gaussian_monge_map(g0.means().data() + k0 * d, g0.factors()[k0],
+                                       g1.means().data() + l1 * d, g1.factors()[l1]);
       maps[n].exists = true;
     } catch (const Error &e) {
       if (e.code() == Errc::Overflow) {

@@ -12,6 +12,8 @@ void test_mw2(void);
 /* Group of maps.h (MW2 transport maps on points). */
 void test_mw2_maps_too_large(void);
 void test_mw2_maps(void);
+/* Shared mixtures, maps computed once per plan, concurrent map calls on one plan. */
+void test_mw2_shared(void);
 /* Group of em.h (EM fitting). */
 void test_em_too_large(void);
 void test_em(void);
@@ -41,6 +43,7 @@ int main(void) {
   test_transport();
   test_mw2();
   test_mw2_maps();
+  test_mw2_shared();
   test_em();
   test_threads();
   test_audit_findings();

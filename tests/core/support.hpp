@@ -4,16 +4,21 @@
 #pragma once
 
 #include <cmath>
+#include <memory>
 #include <random>
 #include <vector>
 
 #include "gaussian/gaussian_ot.hpp"
 #include "linalg/covariance_factor.hpp"
 #include "linalg/dense.hpp"
+#include "mixture/gmm.hpp"
 
 namespace gmmot::test {
 
 using Mat = std::vector<double>;
+
+// A shared copy of g, for the objects that hold mixtures by shared pointer (Mw2Plan).
+inline std::shared_ptr<const Gmm> shared(const Gmm &g) { return std::make_shared<const Gmm>(g); }
 
 inline Mat matmul(int d, const Mat &a, const Mat &b) {
   Mat c(static_cast<std::size_t>(d) * d, 0.0);

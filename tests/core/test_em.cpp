@@ -81,7 +81,7 @@ EmResult fit(const std::vector<double> &x, std::size_t d, std::size_t k, unsigne
 }
 
 void check_valid(const EmResult &r, std::size_t k, std::size_t d) {
-  REQUIRE(r.gmm.has_value());
+  REQUIRE(r.gmm != nullptr);
   const Gmm &g = *r.gmm;
   REQUIRE(g.k() == k);
   REQUIRE(g.d() == d);

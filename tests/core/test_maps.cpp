@@ -36,7 +36,7 @@ namespace {
 Mw2Plan plan_of(const Gmm &g0, const Gmm &g1, unsigned threads = 1) {
   Mw2Options o;
   o.threads = threads;
-  return Mw2Plan(g0, g1, o);
+  return Mw2Plan(shared(g0), shared(g1), o);
 }
 
 // K components in dimension d: weights from `w` (or uniform), means N(0, spread^2 I),
@@ -534,7 +534,7 @@ TEST_CASE("maps of an entropic plan", "[maps]") {
   Mw2Options o;
   o.method = TransportMethod::Entropic;
   o.entropic.epsilon = 0.05;
-  const Mw2Plan plan(g0, g1, o);
+  const Mw2Plan plan(shared(g0), shared(g1), o);
   REQUIRE(plan.transport().plan.size() == 20);
   const std::size_t n = 300;
   const std::vector<double> x = random_vec(static_cast<int>(n) * 3, rng, 1.5);
