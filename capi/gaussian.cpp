@@ -130,7 +130,8 @@ GMMOT_API int gmmot_gaussian_barycenter(size_t j, size_t d, const double *weight
     require_capacity(cov_len, d * d, "cov_len", "d*d");
     const GaussianSet set = gaussian_set(j, di, weights, means, covs);
     const gmmot::BarycenterResult r =
-        gmmot::gaussian_barycenter(di, set.lambda, means, set.covs, barycenter_options_of(opts));
+        gmmot::gaussian_barycenter(di, set.lambda, means, set.covs, barycenter_options_of(opts),
+                                   context_of(opts));
     copy(r.gaussian.mean, out_mean);
     copy(r.gaussian.cov, out_cov);
     if (out_iterations != nullptr) *out_iterations = r.iterations;
@@ -155,7 +156,8 @@ GMMOT_API int gmmot_gaussian_multimarginal_cost(size_t j, size_t d, const double
     const int di = gmmot::checked_dim(d);
     const GaussianSet set = gaussian_set(j, di, weights, means, covs);
     const gmmot::BarycenterResult r =
-        gmmot::gaussian_barycenter(di, set.lambda, means, set.covs, barycenter_options_of(opts));
+        gmmot::gaussian_barycenter(di, set.lambda, means, set.covs, barycenter_options_of(opts),
+                                   context_of(opts));
     const gmmot::CovFactor fb = gmmot::factor_covariance(di, r.gaussian.cov.data(), "barycenter");
     double cost = 0.0;
     for (std::size_t i = 0; i < j; ++i) {
@@ -190,7 +192,7 @@ GMMOT_API int gmmot_w2_cost_matrix(const gmmot_gmm_t *gmm0, const gmmot_gmm_t *g
     require_capacity(out_len, pairs, "out_len", "K0*K1");
     std::vector<double> c(pairs);
     gmmot::w2_cost_matrix(static_cast<int>(a.d()), a.means().data(), a.factors(), b.means().data(),
-                          b.factors(), threads_of(opts), c.data());
+                          b.factors(), context_of(opts), c.data());
     copy(c, out);
     return GMMOT_OK;
   });

@@ -82,7 +82,7 @@ GMMOT_API int gmmot_gmm_log_density(const gmmot_gmm_t *gmm, size_t n, const doub
     gmmot::checked_mul(n, gmm->impl.d(), "n*d");
     require_capacity(out_len, n, "out_len", "n");
     std::vector<double> result(n);
-    gmm->impl.log_density(n, points, threads_of(opts), result.data());
+    gmm->impl.log_density(n, points, context_of(opts), result.data());
     std::copy(result.begin(), result.end(), out);
     return GMMOT_OK;
   });
@@ -100,7 +100,7 @@ GMMOT_API int gmmot_gmm_sample(const gmmot_gmm_t *gmm, size_t n, uint64_t seed,
     if (out_labels != nullptr) require_capacity(labels_len, n, "labels_len", "n");
     std::vector<double> points(need);
     std::vector<std::size_t> labels(out_labels != nullptr ? n : 0);
-    gmm->impl.sample(n, seed, threads_of(opts), points.data(),
+    gmm->impl.sample(n, seed, context_of(opts), points.data(),
                      out_labels != nullptr ? labels.data() : nullptr);
     std::copy(points.begin(), points.end(), out_points);
     std::copy(labels.begin(), labels.end(), out_labels != nullptr ? out_labels : labels.data());

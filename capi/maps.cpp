@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <cstdint>
+#include <vector>
 #include <string>
 
 #include "gmmot/maps.h"
@@ -28,6 +30,20 @@ bool check_map_arguments(const gmmot_mw2_t *p, std::size_t n, const double *x, c
   return true;
 }
 
+// Runs compute(buffer) writing `count` doubles. Once the points are checked nothing but
+// cancellation can stop the maps half-way, so compute writes straight into out unless ctx can
+// cancel; then it writes into a staging copy, so that a cancelled call leaves out untouched.
+template <class Compute>
+void with_staging(const gmmot::Context &ctx, std::size_t count, double *out, Compute compute) {
+  if (!ctx.progress && ctx.interrupt == nullptr) {
+    compute(out);
+    return;
+  }
+  std::vector<double> staged(count);
+  compute(staged.data());
+  std::copy(staged.begin(), staged.end(), out);
+}
+
 }  // namespace
 
 extern "C" {
@@ -37,7 +53,8 @@ GMMOT_API int gmmot_mw2_map_mean(const gmmot_mw2_t *p, size_t n, const double *x
   return guarded(__func__, [&] {
     if (!check_map_arguments(p, n, x, out, out_len)) return GMMOT_OK;
     const gmmot::TransportMaps maps(p->impl);
-    maps.apply_mean(n, x, threads_of(opts), out);
+    const gmmot::Context ctx = context_of(opts);
+    with_staging(ctx, n * p->impl.dim(), out, [&](double *o) { maps.apply_mean(n, x, ctx, o); });
     return GMMOT_OK;
   });
 }
@@ -48,7 +65,9 @@ GMMOT_API int gmmot_mw2_map_rand(const gmmot_mw2_t *p, size_t n, const double *x
   return guarded(__func__, [&] {
     if (!check_map_arguments(p, n, x, out, out_len)) return GMMOT_OK;
     const gmmot::TransportMaps maps(p->impl);
-    maps.apply_rand(n, x, seed, threads_of(opts), out);
+    const gmmot::Context ctx = context_of(opts);
+    with_staging(ctx, n * p->impl.dim(), out,
+                 [&](double *o) { maps.apply_rand(n, x, seed, ctx, o); });
     return GMMOT_OK;
   });
 }

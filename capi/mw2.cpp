@@ -21,7 +21,7 @@ std::unique_ptr<gmmot_mw2> make_plan(const gmmot_gmm_t *g0, const gmmot_gmm_t *g
                                   " but g1 has dimension " + std::to_string(g1->impl.d()));
   }
   return std::make_unique<gmmot_mw2>(
-      gmmot_mw2{gmmot::Mw2Plan(g0->impl, g1->impl, transport_options_of(opts))});
+      gmmot_mw2{gmmot::Mw2Plan(g0->impl, g1->impl, transport_options_of(opts), context_of(opts))});
 }
 
 int status_of(const gmmot_mw2 &p) {

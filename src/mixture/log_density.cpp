@@ -18,14 +18,16 @@ constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 
 }  // namespace
 
-void Gmm::log_density(std::size_t n, const double *points, unsigned threads, double *out) const {
+void Gmm::log_density(std::size_t n, const double *points, const Context &ctx, double *out) const {
   const std::size_t d = d_, k = weights_.size();
   require_finite(points, n * d, "points", d);
   std::vector<ComponentDensity> kernels;
   kernels.reserve(k);
   for (std::size_t c = 0; c < k; ++c) kernels.emplace_back(means_.data() + c * d, factors_[c]);
   constexpr std::size_t kBlock = 128;
-  parallel_blocks(n, kBlock, threads, [&](std::size_t begin, std::size_t end, unsigned) {
+  parallel_blocks(
+      n, kBlock, ctx,
+      [&](std::size_t begin, std::size_t end, unsigned) {
     const std::size_t nb = end - begin;
     PointBlock block;
     block.assign(d, nb, points + begin * d);
@@ -50,7 +52,8 @@ void Gmm::log_density(std::size_t n, const double *points, unsigned threads, dou
       for (std::size_t c = 0; c < k; ++c) acc += std::exp(row[c] - mx);
       out[begin + p] = mx + std::log(acc);
     }
-  });
+      },
+      Stage::Density);
 }
 
 }  // namespace gmmot

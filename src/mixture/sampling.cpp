@@ -8,7 +8,7 @@
 
 namespace gmmot {
 
-void Gmm::sample(std::size_t n, std::uint64_t seed, unsigned threads, double *points,
+void Gmm::sample(std::size_t n, std::uint64_t seed, const Context &ctx, double *points,
                  std::size_t *labels) const {
   const std::size_t d = d_, k = weights_.size();
   std::vector<double> cumulative(k);
@@ -17,7 +17,9 @@ void Gmm::sample(std::size_t n, std::uint64_t seed, unsigned threads, double *po
   std::size_t last_positive = 0;
   for (std::size_t c = 0; c < k; ++c)
     if (weights_[c] > 0.0) last_positive = c;
-  parallel_blocks(n, 1024, threads, [&](std::size_t begin, std::size_t end, unsigned) {
+  parallel_blocks(
+      n, 1024, ctx,
+      [&](std::size_t begin, std::size_t end, unsigned) {
     std::vector<double> z(d + 1);
     for (std::size_t i = begin; i < end; ++i) {
       Xoshiro256 rng(seed, i);
@@ -40,7 +42,8 @@ void Gmm::sample(std::size_t n, std::uint64_t seed, unsigned threads, double *po
       }
       if (labels != nullptr) labels[i] = c;
     }
-  });
+      },
+      Stage::Density);
 }
 
 }  // namespace gmmot

@@ -5,7 +5,6 @@
 
 #include "mw2/mw2_plan.hpp"
 #include "util/error.hpp"
-#include "util/parallel.hpp"
 #include "util/sizes.hpp"
 
 namespace gmmot {
@@ -24,23 +23,15 @@ const Gmm &same_dimension(const Gmm &g0, const Gmm &g1) {
 
 }  // namespace
 
-Mw2Plan::Mw2Plan(const Gmm &g0, const Gmm &g1, const Mw2Options &options)
+Mw2Plan::Mw2Plan(const Gmm &g0, const Gmm &g1, const Mw2Options &options, const Context &ctx)
     : g0_(same_dimension(g0, g1)), g1_(g1) {
+  options.validate();
   const std::size_t k0 = g0_.k(), k1 = g1_.k();
-  const unsigned threads = resolve_threads(options.threads);  // 0: the hardware concurrency
   cost_.resize(checked_mul(k0, k1, "K0*K1"));
   w2_cost_matrix(static_cast<int>(g0_.d()), g0_.means().data(), g0_.factors(), g1_.means().data(),
-                 g1_.factors(), threads, cost_.data());
-  const double *a = g0_.weights().data(), *b = g1_.weights().data();
-  if (options.method == TransportMethod::Exact) {
-    ExactOptions exact = options.exact;
-    exact.threads = threads;
-    transport_ = transport_exact(k0, k1, a, b, cost_.data(), exact);
-  } else {
-    EntropicOptions entropic = options.entropic;
-    entropic.threads = threads;  // Mw2Options::threads drives both stages
-    transport_ = transport_entropic(k0, k1, a, b, cost_.data(), entropic);
-  }
+                 g1_.factors(), ctx, cost_.data());
+  transport_ = transport_solve(k0, k1, g0_.weights().data(), g1_.weights().data(), cost_.data(),
+                               options, ctx);
 }
 
 }  // namespace gmmot

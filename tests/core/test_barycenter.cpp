@@ -19,7 +19,7 @@ BarycenterResult bary(int d, const std::vector<double> &lambda, const std::vecto
                       const std::vector<double> &means, BarycenterOptions o = {}) {
   std::vector<CovFactor> f;
   for (const auto &s : covs) f.push_back(factor(d, s));
-  return gaussian_barycenter(d, lambda, means.data(), f, o);
+  return gaussian_barycenter(d, lambda, means.data(), f, o, {});
 }
 
 // ||sum_j l_j (S^1/2 S_j S^1/2)^1/2 - S||_F / ||S||_F by eigen-decompositions (not the
