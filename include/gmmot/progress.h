@@ -33,7 +33,7 @@ typedef enum gmmot_stage {
    *  at 0 for each initialisation and each split-and-merge move tried), total =
    *  GMMOT_OPT_EM_MAX_ITERATIONS, value = mean log-likelihood of that iterate. */
   GMMOT_STAGE_EM = 1,
-  /** Exact transport (network simplex): done = pivots so far, reported every 4096 pivots,
+  /** Exact transport (network simplex): done = pivots so far, reported every 1024 pivots,
    *  total = the pivot cap, value = NaN. */
   GMMOT_STAGE_EXACT_LP = 2,
   /** Entropic transport (Sinkhorn): done = iterations, reported every 8, total = the iteration

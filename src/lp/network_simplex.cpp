@@ -731,7 +731,7 @@ void SpanningTree::validate(const char *where) const {
 SimplexOutput network_simplex(const SimplexInput &in) {
   SpanningTree tree(in);
   const Context &ctx = *in.ctx;
-  constexpr std::uint64_t kReportEvery = 4096;  // pivots between progress reports
+  constexpr std::uint64_t kReportEvery = 1024;  // pivots between progress reports
   std::uint64_t iterations = 0;
   std::size_t i = 0, j = 0;
   do {

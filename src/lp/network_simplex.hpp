@@ -29,7 +29,7 @@ struct SimplexOutput {
 };
 
 // Errc::IterationLimit when max_iterations pivots did not reach optimality; Errc::Cancelled
-// (ctx's interrupt, checked in every pricing block, or its progress every 4096 pivots).
+// (ctx's interrupt, checked in every pricing block, or its progress every 1024 pivots).
 SimplexOutput network_simplex(const SimplexInput &in);
 
 }  // namespace gmmot

@@ -56,7 +56,7 @@ struct ExactOptions {
 // Optional warm start: dual potentials warm_u (K0), warm_v (K1) from an earlier, similar
 // problem (both or neither). With ctx.threads >= 2, block search prices two halves of each
 // block at once on large problems (K0 K1 >= 2^23); the result is identical for any value.
-// Reports Stage::ExactLp (pivots, pivot cap, NaN) every few thousand pivots and checks the
+// Reports Stage::ExactLp (pivots, pivot cap, NaN) every 1024 pivots and checks the
 // interrupt in every pricing block (Errc::Cancelled).
 TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a, const double *b,
                                 const double *cost, const ExactOptions &options,

@@ -15,6 +15,8 @@ void test_mw2_maps(void);
 /* Group of em.h (EM fitting). */
 void test_em_too_large(void);
 void test_em(void);
+/* Group of progress.h (progress and cancellation of every long call). */
+void test_cancel(void);
 
 int main(void) {
   /* The crash-isolated (forking) tests run first, before any thread has been started. */
@@ -39,6 +41,7 @@ int main(void) {
   test_mw2();
   test_mw2_maps();
   test_em();
+  test_cancel();
   test_threads();
   printf("%ld passed, %ld failed\n", h_passed, h_failed);
   return h_failed > 0 ? 1 : 0;
