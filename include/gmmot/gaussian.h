@@ -97,7 +97,9 @@ GMMOT_API int gmmot_gaussian_geodesic(size_t d, const double *m0, const double *
  *  Status: GMMOT_OK; GMMOT_W_NOT_CONVERGED (the best iterate and its residual are written);
  *  GMMOT_E_SINGULAR when an iterate has no Cholesky factor (all inputs singular in a way that
  *  makes the barycenter singular); the errors of gmmot_gaussian_w2sq and GMMOT_E_WEIGHTS,
- *  GMMOT_E_BUFFER_TOO_SMALL. @since 0.1 */
+ *  GMMOT_E_BUFFER_TOO_SMALL; GMMOT_E_CANCELLED (the progress callback, which gets
+ *  GMMOT_STAGE_BARYCENTER after every fixed-point iteration, or the interrupt flag of opts,
+ *  gmmot/progress.h; nothing written). @since 0.1 */
 GMMOT_API int gmmot_gaussian_barycenter(size_t j, size_t d, const double *weights,
                                         const double *means, const double *covs,
                                         const gmmot_options_t *opts, double *out_mean,
@@ -120,7 +122,9 @@ GMMOT_API int gmmot_gaussian_multimarginal_cost(size_t j, size_t d, const double
  *  (GMMOT_OPT_NUM_THREADS); every entry is computed the same way whatever the number of
  *  threads, so the matrix is bit-for-bit identical. Accuracy as gmmot_gaussian_w2sq.
  *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT, GMMOT_E_DIMENSION (d0 != d1),
- *  GMMOT_E_BUFFER_TOO_SMALL, GMMOT_E_TOO_LARGE, GMMOT_E_OVERFLOW. @since 0.1 */
+ *  GMMOT_E_BUFFER_TOO_SMALL, GMMOT_E_TOO_LARGE, GMMOT_E_OVERFLOW, GMMOT_E_CANCELLED (the
+ *  progress callback, GMMOT_STAGE_COST_MATRIX, or the interrupt flag of opts, gmmot/progress.h;
+ *  out untouched). @since 0.1 */
 GMMOT_API int gmmot_w2_cost_matrix(const gmmot_gmm_t *gmm0, const gmmot_gmm_t *gmm1,
                                    const gmmot_options_t *opts, double *out,
                                    size_t out_len) GMMOT_NOEXCEPT;

@@ -80,9 +80,11 @@ GMMOT_API int gmmot_gmm_copy_covariances(const gmmot_gmm_t *gmm, double *out,
  *  (||x|| + ||m_k|| + sqrt(largest eigenvalue))) they contribute nothing. A point where no
  *  component contributes gets -inf; the result is never NaN.
  *  n = 0 is a valid no-op (points and out may then be NULL).
- *  Options read: GMMOT_OPT_NUM_THREADS (results identical for any value).
+ *  Options read: GMMOT_OPT_NUM_THREADS (results identical for any value), the progress
+ *  callback and interrupt flag (gmmot/progress.h: GMMOT_STAGE_DENSITY).
  *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT, GMMOT_E_BUFFER_TOO_SMALL, GMMOT_E_TOO_LARGE,
- *  GMMOT_E_NONFINITE (names the point and coordinate). @since 0.1 */
+ *  GMMOT_E_NONFINITE (names the point and coordinate), GMMOT_E_CANCELLED (out untouched).
+ *  @since 0.1 */
 GMMOT_API int gmmot_gmm_log_density(const gmmot_gmm_t *gmm, size_t n, const double *points,
                                     const gmmot_options_t *opts, double *out,
                                     size_t out_len) GMMOT_NOEXCEPT;
@@ -94,9 +96,10 @@ GMMOT_API int gmmot_gmm_log_density(const gmmot_gmm_t *gmm, size_t n, const doub
  *  threads, and the first m points of a draw of n >= m equal a draw of m. The generator is
  *  libgmmot's own (splitmix64 seeding a xoshiro256** stream, Box-Muller normals), so it does not
  *  depend on the C++ standard library. Components of weight 0 are never drawn.
- *  Options read: GMMOT_OPT_NUM_THREADS. n = 0 is a valid no-op.
- *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT, GMMOT_E_BUFFER_TOO_SMALL, GMMOT_E_TOO_LARGE.
- *  @since 0.1 */
+ *  Options read: GMMOT_OPT_NUM_THREADS, the progress callback and interrupt flag
+ *  (gmmot/progress.h: GMMOT_STAGE_DENSITY). n = 0 is a valid no-op.
+ *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT, GMMOT_E_BUFFER_TOO_SMALL, GMMOT_E_TOO_LARGE,
+ *  GMMOT_E_CANCELLED (outputs untouched). @since 0.1 */
 GMMOT_API int gmmot_gmm_sample(const gmmot_gmm_t *gmm, size_t n, uint64_t seed,
                                const gmmot_options_t *opts, double *out_points, size_t points_len,
                                size_t *out_labels, size_t labels_len) GMMOT_NOEXCEPT;

@@ -41,8 +41,11 @@
  * singular and its range does not contain the target's; the message names (k, l). Pairs whose
  * mass is at rounding level, at most 64 * 2^-52 (1.4e-14) times the total, are dropped instead);
  * GMMOT_E_OVERFLOW (coordinates of x so large, beyond about 4e307 / (K0 ||A_kl||), that a
- * mapped point might not be representable); GMMOT_E_OUT_OF_MEMORY. On any error nothing is
- * written to out. */
+ * mapped point might not be representable); GMMOT_E_CANCELLED (the progress callback or
+ * interrupt flag of opts, gmmot/progress.h: GMMOT_STAGE_MAPS; when opts carries either, the
+ * points are mapped into a temporary n x d buffer and copied to out at the end, so that a
+ * cancelled call writes nothing); GMMOT_E_OUT_OF_MEMORY. On any error nothing is written to
+ * out. */
 #ifndef GMMOT_MAPS_H
 #define GMMOT_MAPS_H
 
