@@ -129,9 +129,8 @@ GMMOT_API int gmmot_gaussian_barycenter(size_t j, size_t d, const double *weight
     require_capacity(mean_len, d, "mean_len", "d");
     require_capacity(cov_len, d * d, "cov_len", "d*d");
     const GaussianSet set = gaussian_set(j, di, weights, means, covs);
-    const gmmot::BarycenterResult r =
-        gmmot::gaussian_barycenter(di, set.lambda, means, set.covs, barycenter_options_of(opts),
-                                   context_of(opts));
+    const gmmot::BarycenterResult r = gmmot::gaussian_barycenter(
+        di, set.lambda, means, set.covs, barycenter_options_of(opts), context_of(opts));
     copy(r.gaussian.mean, out_mean);
     copy(r.gaussian.cov, out_cov);
     if (out_iterations != nullptr) *out_iterations = r.iterations;
@@ -155,9 +154,8 @@ GMMOT_API int gmmot_gaussian_multimarginal_cost(size_t j, size_t d, const double
     require_not_null(out_cost, "out_cost");
     const int di = gmmot::checked_dim(d);
     const GaussianSet set = gaussian_set(j, di, weights, means, covs);
-    const gmmot::BarycenterResult r =
-        gmmot::gaussian_barycenter(di, set.lambda, means, set.covs, barycenter_options_of(opts),
-                                   context_of(opts));
+    const gmmot::BarycenterResult r = gmmot::gaussian_barycenter(
+        di, set.lambda, means, set.covs, barycenter_options_of(opts), context_of(opts));
     const gmmot::CovFactor fb = gmmot::factor_covariance(di, r.gaussian.cov.data(), "barycenter");
     double cost = 0.0;
     for (std::size_t i = 0; i < j; ++i) {

@@ -101,10 +101,10 @@ constexpr std::array<OptionSpec, 15> kOptionSpecs = {{
          kEm.regularization, "GMMOT_OPT_EM_REGULARIZATION"),
     spec(GMMOT_OPT_EM_INITIALIZATIONS, GMMOT_OPTION_INT, EmOptions::kInitializationsBounds,
          kEm.initializations, "GMMOT_OPT_EM_INITIALIZATIONS"),
-    spec(GMMOT_OPT_EM_SEED, GMMOT_OPTION_INT, EmOptions::kSeedBounds,
-         static_cast<double>(kEm.seed), "GMMOT_OPT_EM_SEED"),
-    spec(GMMOT_OPT_EM_SPLIT_MERGE, GMMOT_OPTION_INT, EmOptions::kSplitMergeBounds,
-         kEm.split_merge, "GMMOT_OPT_EM_SPLIT_MERGE"),
+    spec(GMMOT_OPT_EM_SEED, GMMOT_OPTION_INT, EmOptions::kSeedBounds, static_cast<double>(kEm.seed),
+         "GMMOT_OPT_EM_SEED"),
+    spec(GMMOT_OPT_EM_SPLIT_MERGE, GMMOT_OPTION_INT, EmOptions::kSplitMergeBounds, kEm.split_merge,
+         "GMMOT_OPT_EM_SPLIT_MERGE"),
 }};
 
 // Index of `key` in kOptionSpecs, or -1.

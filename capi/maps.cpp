@@ -1,7 +1,7 @@
 #include <algorithm>
 #include <cstdint>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "gmmot/maps.h"
 #include "guard.hpp"

@@ -3,11 +3,11 @@
 #include <string>
 
 #include "gmmot/options.h"
+#include "gmmot/progress.h"
 #include "guard.hpp"
 #include "handles.hpp"
 #include "util/error.hpp"
 #include "util/parallel.hpp"
-#include "gmmot/progress.h"
 
 namespace gmmot::capi {
 
@@ -62,7 +62,8 @@ BarycenterOptions barycenter_options_of(const gmmot_options_t *opts) noexcept {
 
 TransportOptions transport_options_of(const gmmot_options_t *opts) noexcept {
   TransportOptions o;
-  o.method = static_cast<TransportMethod>(static_cast<int>(value_of(opts, GMMOT_OPT_TRANSPORT_METHOD)));
+  o.method =
+      static_cast<TransportMethod>(static_cast<int>(value_of(opts, GMMOT_OPT_TRANSPORT_METHOD)));
   o.exact.max_iterations =
       static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_EXACT_MAX_ITERATIONS));
   o.entropic.epsilon = value_of(opts, GMMOT_OPT_ENTROPIC_EPSILON);

@@ -21,8 +21,8 @@ int solve(std::size_t k0, std::size_t k1, const double *a, const double *b, cons
   auto t = std::make_unique<gmmot_transport>();
   t->k0 = k0;
   t->k1 = k1;
-  t->impl = gmmot::transport_solve(k0, k1, a, b, cost, transport_options_of(opts),
-                                   context_of(opts), u0, v0);
+  t->impl = gmmot::transport_solve(k0, k1, a, b, cost, transport_options_of(opts), context_of(opts),
+                                   u0, v0);
   const bool converged = t->impl.converged;
   const double err = t->impl.marginal_error;
   const std::uint64_t iterations = t->impl.iterations;

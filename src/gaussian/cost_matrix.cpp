@@ -29,19 +29,19 @@ void w2_cost_matrix(int d, const double *means0, const std::vector<CovFactor> &c
   parallel_blocks(
       pairs, block, ctx.limited(useful),
       [&](std::size_t begin, std::size_t end, unsigned w) {
-    for (std::size_t p = begin; p < end; p += kLanes) {
-      const int count = static_cast<int>(std::min<std::size_t>(kLanes, end - p));
-      const double *m0[kLanes], *m1[kLanes];
-      const CovFactor *f0[kLanes], *f1[kLanes];
-      for (int i = 0; i < count; ++i) {
-        const std::size_t k = (p + i) / k1, l = (p + i) % k1;
-        m0[i] = means0 + k * d;
-        m1[i] = means1 + l * d;
-        f0[i] = &covs0[k];
-        f1[i] = &covs1[l];
-      }
-      w2_squared_batch(m0, f0, m1, f1, count, spaces[w], out + p);
-    }
+        for (std::size_t p = begin; p < end; p += kLanes) {
+          const int count = static_cast<int>(std::min<std::size_t>(kLanes, end - p));
+          const double *m0[kLanes], *m1[kLanes];
+          const CovFactor *f0[kLanes], *f1[kLanes];
+          for (int i = 0; i < count; ++i) {
+            const std::size_t k = (p + i) / k1, l = (p + i) % k1;
+            m0[i] = means0 + k * d;
+            m1[i] = means1 + l * d;
+            f0[i] = &covs0[k];
+            f1[i] = &covs1[l];
+          }
+          w2_squared_batch(m0, f0, m1, f1, count, spaces[w], out + p);
+        }
       },
       Stage::CostMatrix);
   for (std::size_t p = 0; p < pairs; ++p) {

@@ -63,7 +63,7 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
 // pairs in fixed blocks: bit-identical for any thread count. Errc::Overflow names the pair.
 // Reports Stage::CostMatrix (pairs done of K0 K1); Errc::Cancelled leaves out partly written.
 void w2_cost_matrix(int d, const double *means0, const std::vector<CovFactor> &covs0,
-                    const double *means1, const std::vector<CovFactor> &covs1,
-                    const Context &ctx, double *out);
+                    const double *means1, const std::vector<CovFactor> &covs1, const Context &ctx,
+                    double *out);
 
 }  // namespace gmmot

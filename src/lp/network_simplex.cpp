@@ -148,7 +148,8 @@ SpanningTree::SpanningTree(const SimplexInput &in)
     build_start_forest();
   }
   start_screening();
-  if (in.ctx->threads > 1 && static_cast<double>(n0_) * static_cast<double>(n1_) >= kParallelMinArcs)
+  if (in.ctx->threads > 1 &&
+      static_cast<double>(n0_) * static_cast<double>(n1_) >= kParallelMinArcs)
     worker_ = std::make_unique<SpinWorker>();
   const double arcs = static_cast<double>(n0_) * static_cast<double>(n1_);
   // Blocks of f sqrt(arcs): bigger blocks mean fewer, better pivots but more arcs priced per

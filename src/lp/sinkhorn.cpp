@@ -73,8 +73,8 @@ using sinkhorn_kernels::kLanes;
 using sinkhorn_kernels::kPadLog;
 using sinkhorn_kernels::log_sum_exp;
 
-constexpr std::size_t kBlockRows = 8;   // fixed, so blocks never depend on the thread count
-constexpr std::uint64_t kRecheck = 10;  // iterations between two measurements that failed
+constexpr std::size_t kBlockRows = 8;      // fixed, so blocks never depend on the thread count
+constexpr std::uint64_t kRecheck = 10;     // iterations between two measurements that failed
 constexpr std::uint64_t kReportEvery = 8;  // iterations between progress reports
 
 // Neumaier's compensated sum: the sum and the running error, added in a fixed order.

@@ -59,9 +59,8 @@ struct ExactOptions {
 // Reports Stage::ExactLp (pivots, pivot cap, NaN) every 1024 pivots and checks the
 // interrupt in every pricing block (Errc::Cancelled).
 TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a, const double *b,
-                                const double *cost, const ExactOptions &options,
-                                const Context &ctx, const double *warm_u = nullptr,
-                                const double *warm_v = nullptr);
+                                const double *cost, const ExactOptions &options, const Context &ctx,
+                                const double *warm_u = nullptr, const double *warm_v = nullptr);
 
 struct EntropicOptions {
   double epsilon = 1e-3;  // regularisation, relative to max |C_ij| (scale-free)

@@ -40,8 +40,8 @@ void require_finite_vector(std::size_t n, const double *x, const char *name) {
 }  // namespace
 
 TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a, const double *b,
-                                const double *cost, const ExactOptions &options,
-                                const Context &ctx, const double *warm_u, const double *warm_v) {
+                                const double *cost, const ExactOptions &options, const Context &ctx,
+                                const double *warm_u, const double *warm_v) {
   options.validate();
   const TransportWeights w = validated_transport_weights(k0, k1, a, b);
   require_finite_costs(k0, k1, cost);

@@ -58,10 +58,10 @@ struct EmResult {
 // Errors: Errc::Dimension (n = 0, d = 0, K = 0), Errc::TooLarge (n*d or K*d*d overflows),
 // Errc::NonFinite naming points[i][j] or weights[i], Errc::Weights, Errc::InvalidArgument for bad
 // options, Errc::Cancelled (ctx's interrupt or progress; progress reports Stage::Em after every
-// iteration: done = iteration of the current EM run, total = max_iterations, value = l), Errc::Overflow (data spread so wide that the covariances are not
-// representable).
-// Fewer distinct points than K, duplicates and collapsing components never give NaN: see
-// em.cpp for the re-seeding and regularisation rules.
+// iteration: done = iteration of the current EM run, total = max_iterations, value = l),
+// Errc::Overflow (data spread so wide that the covariances are not representable). Fewer distinct
+// points than K, duplicates and collapsing components never give NaN: see em.cpp for the re-seeding
+// and regularisation rules.
 EmResult fit_gmm_em(std::size_t n, std::size_t d, const double *points, const double *weights,
                     const EmOptions &options, const Context &ctx);
 

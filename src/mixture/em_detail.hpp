@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "util/error.hpp"
 #include "util/context.hpp"
+#include "util/error.hpp"
 #include "util/team.hpp"
 
 namespace gmmot::em {
@@ -153,7 +153,8 @@ class BlockObserver {
 class Kernel {
  public:
   Kernel(const Data &data, std::size_t k);
-  void pass(const Params &p, bool want_stats, Team &team, const Context &ctx, Stats &total, BlockObserver *observer = nullptr);
+  void pass(const Params &p, bool want_stats, Team &team, const Context &ctx, Stats &total,
+            BlockObserver *observer = nullptr);
   // Chunks in flight at once: observer slots are 0 .. slots() - 1.
   std::size_t slots() const { return slots_; }
 
@@ -182,7 +183,6 @@ class Kernel {
 // (nearest centre, ties to the lowest index) around those centres. kmeans_init.cpp.
 constexpr int kLloydIterations = 10;
 void kmeans_init(const Data &data, std::size_t k, std::uint64_t seed, std::uint64_t stream,
-                 Team &team, const Context &ctx, std::vector<double> &centres,
-                 Stats &hard);
+                 Team &team, const Context &ctx, std::vector<double> &centres, Stats &hard);
 
 }  // namespace gmmot::em

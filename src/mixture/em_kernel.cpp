@@ -280,7 +280,8 @@ Kernel::Kernel(const Data &data, std::size_t k) : data_(data), k_(k) {
   }
 }
 
-void Kernel::pass(const Params &p, bool want_stats, Team &team, const Context &ctx, Stats &total, BlockObserver *observer) {
+void Kernel::pass(const Params &p, bool want_stats, Team &team, const Context &ctx, Stats &total,
+                  BlockObserver *observer) {
   const std::size_t k = k_, d = data_.d, b = data_.block;
   for (std::size_t c = 0; c < k; ++c) {
     const double *l = p.chol.data() + c * d * d;

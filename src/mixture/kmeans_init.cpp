@@ -149,8 +149,7 @@ std::size_t draw(const Data &data, const std::vector<double> &chunk_sums, double
 }  // namespace
 
 void kmeans_init(const Data &data, std::size_t k, std::uint64_t seed, std::uint64_t stream,
-                 Team &team, const Context &ctx, std::vector<double> &centres,
-                 Stats &hard) {
+                 Team &team, const Context &ctx, std::vector<double> &centres, Stats &hard) {
   const std::size_t d = data.d, b = data.block, np = data.padded(), nch = data.nchunks;
   const Layout lay(data);
   Xoshiro256 rng(seed, stream);

@@ -24,7 +24,7 @@ void parallel_blocks(std::size_t n, std::size_t block, const Context &ctx,
   const std::size_t nblocks = (n + block - 1) / block;
   const unsigned workers =
       static_cast<unsigned>(std::min<std::size_t>(std::max(1u, ctx.threads), nblocks));
-  std::atomic<bool> failed{false};      // some worker threw: the others stop early
+  std::atomic<bool> failed{false};       // some worker threw: the others stop early
   std::atomic<std::size_t> finished{0};  // items of the finished blocks (for progress)
   // Rate limit: worker 0 reports after a block only once 1/1024 of the work more is done.
   const std::size_t step = std::max<std::size_t>(1, n / 1024);

@@ -36,8 +36,8 @@ typedef struct {
   gmmot_interrupt_t *flag;
   long calls;
   int first_stage;
-  int bad;                     /* done > total, a decreasing done, or an unknown stage */
-  uint64_t last[MAX_STAGE];    /* last done per stage */
+  int bad;                  /* done > total, a decreasing done, or an unknown stage */
+  uint64_t last[MAX_STAGE]; /* last done per stage */
   int seen[MAX_STAGE];
 } watch_t;
 

@@ -53,8 +53,7 @@ std::vector<Expected> expected_table() {
       {GMMOT_OPT_EM_INITIALIZATIONS, GMMOT_OPTION_INT, u(em.initializations),
        EmOptions::kInitializationsBounds},
       {GMMOT_OPT_EM_SEED, GMMOT_OPTION_INT, u(em.seed), EmOptions::kSeedBounds},
-      {GMMOT_OPT_EM_SPLIT_MERGE, GMMOT_OPTION_INT, u(em.split_merge),
-       EmOptions::kSplitMergeBounds},
+      {GMMOT_OPT_EM_SPLIT_MERGE, GMMOT_OPTION_INT, u(em.split_merge), EmOptions::kSplitMergeBounds},
   };
 }
 

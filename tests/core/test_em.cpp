@@ -199,19 +199,22 @@ TEST_CASE("EM: the log-likelihood never decreases", "[em]") {
       for (double reg : {1e-6, 0.0, 1e-2}) {
         CAPTURE(reg, weights != nullptr);
         std::vector<double> ll;
-        const EmResult r = fit(x, d, 6, 2, weights, [&](EmOptions &o) {
-          o.regularization = reg;
-          o.tolerance = 1e-10;
-          o.max_iterations = 150;
-        }, [&](Context &c) {
-          c.progress = [&](Stage stage, std::uint64_t it, std::uint64_t total, double v) {
-            CHECK(stage == Stage::Em);
-            CHECK(total == 150);
-            CHECK(it == ll.size());
-            ll.push_back(v);
-            return false;
-          };
-        });
+        const EmResult r = fit(
+            x, d, 6, 2, weights,
+            [&](EmOptions &o) {
+              o.regularization = reg;
+              o.tolerance = 1e-10;
+              o.max_iterations = 150;
+            },
+            [&](Context &c) {
+              c.progress = [&](Stage stage, std::uint64_t it, std::uint64_t total, double v) {
+                CHECK(stage == Stage::Em);
+                CHECK(total == 150);
+                CHECK(it == ll.size());
+                ll.push_back(v);
+                return false;
+              };
+            });
         check_valid(r, 6, d);
         REQUIRE(r.reseeded == 0);
         REQUIRE(ll.size() > 10);
@@ -285,14 +288,17 @@ TEST_CASE("EM: a converged fit returns the EM update of its last iterate", "[em]
   const std::size_t n = 20000, d = 2;
   const std::vector<double> x = overlapping(n);
   std::vector<double> ll;
-  const EmResult r = fit(x, d, 3, 2, nullptr, [&](EmOptions &o) {
-    o.tolerance = 1;  // |l_1 - l_0| <= max(1, |l_1|): converged at t = 1
-  }, [&](Context &c) {
-    c.progress = [&](Stage, std::uint64_t, std::uint64_t, double v) {
-      ll.push_back(v);
-      return false;
-    };
-  });
+  const EmResult r = fit(
+      x, d, 3, 2, nullptr,
+      [&](EmOptions &o) {
+        o.tolerance = 1;  // |l_1 - l_0| <= max(1, |l_1|): converged at t = 1
+      },
+      [&](Context &c) {
+        c.progress = [&](Stage, std::uint64_t, std::uint64_t, double v) {
+          ll.push_back(v);
+          return false;
+        };
+      });
   check_valid(r, 3, d);
   CHECK(r.converged);
   CHECK(r.iterations == 2);
@@ -565,8 +571,9 @@ TEST_CASE("EM: cancellation by the progress callback and the interrupt flag", "[
   CHECK(msg.find("progress") != std::string::npos);
   // The flag set before the call.
   std::atomic<bool> flag{true};
-  CHECK(error_of([&] { fit(x, d, 4, 2, nullptr, nullptr, [&](Context &c) { c.interrupt = &flag; }); },
-                 &msg) == Errc::Cancelled);
+  CHECK(
+      error_of([&] { fit(x, d, 4, 2, nullptr, nullptr, [&](Context &c) { c.interrupt = &flag; }); },
+               &msg) == Errc::Cancelled);
   CHECK(msg.find("interrupt") != std::string::npos);
   // The flag set during the fit (from the callback, then from another thread).
   flag = false;

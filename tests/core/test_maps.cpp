@@ -507,15 +507,19 @@ TEST_CASE("maps: errors", "[maps]") {
   SECTION("NonFinite names x[i][j]; nothing written") {
     const std::vector<double> x{0, 0, 1, std::nan(""), 2, 2};
     std::string msg;
-    CHECK(error_of([&] { maps.apply_mean(3, x.data(), Context{2}, out.data()); }, &msg) == Errc::NonFinite);
+    CHECK(error_of([&] { maps.apply_mean(3, x.data(), Context{2}, out.data()); }, &msg) ==
+          Errc::NonFinite);
     CHECK(msg.find("x[1][1]") != std::string::npos);
-    CHECK(error_of([&] { maps.apply_rand(3, x.data(), 1, Context{2}, out.data()); }) == Errc::NonFinite);
+    CHECK(error_of([&] { maps.apply_rand(3, x.data(), 1, Context{2}, out.data()); }) ==
+          Errc::NonFinite);
     CHECK(out == std::vector<double>(6, 7.0));
   }
   SECTION("Overflow when a mapped point might not be representable; nothing written") {
     const std::vector<double> x{0, 0, 1e308, -1e308, 2, 2};
-    CHECK(error_of([&] { maps.apply_mean(3, x.data(), Context{1}, out.data()); }) == Errc::Overflow);
-    CHECK(error_of([&] { maps.apply_rand(3, x.data(), 1, Context{1}, out.data()); }) == Errc::Overflow);
+    CHECK(error_of([&] { maps.apply_mean(3, x.data(), Context{1}, out.data()); }) ==
+          Errc::Overflow);
+    CHECK(error_of([&] { maps.apply_rand(3, x.data(), 1, Context{1}, out.data()); }) ==
+          Errc::Overflow);
     CHECK(out == std::vector<double>(6, 7.0));
   }
   SECTION("n = 0 is a no-op") {

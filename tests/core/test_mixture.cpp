@@ -210,8 +210,10 @@ TEST_CASE("cost matrix: entries are pairwise W2^2 and identical for 1 and 2 thre
     }
     const Gmm a = make(k0, d, w0, m0, s0), b = make(k1, d, w1, m1, s1);
     std::vector<double> c1(k0 * k1), c2(k0 * k1);
-    w2_cost_matrix(d, a.means().data(), a.factors(), b.means().data(), b.factors(), Context{1}, c1.data());
-    w2_cost_matrix(d, a.means().data(), a.factors(), b.means().data(), b.factors(), Context{2}, c2.data());
+    w2_cost_matrix(d, a.means().data(), a.factors(), b.means().data(), b.factors(), Context{1},
+                   c1.data());
+    w2_cost_matrix(d, a.means().data(), a.factors(), b.means().data(), b.factors(), Context{2},
+                   c2.data());
     INFO("d = " << d);
     CHECK(c1 == c2);
     for (std::size_t k = 0; k < k0; k += 4) {
