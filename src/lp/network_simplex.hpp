@@ -19,7 +19,7 @@ struct SimplexInput {
   std::vector<double> warm_x;        // empty, or n0 + n1 start potentials (scaled): u, then -v
   std::uint64_t max_iterations = 0;
   // Threads (2 or more: a second pricing thread on large problems), progress and interrupt.
-  const Context *ctx = nullptr;
+  Context ctx;
 };
 
 struct SimplexOutput {

@@ -89,7 +89,7 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
     // Potentials far beyond the costs carry no information and would cost precision.
     if (!(largest <= 1e6 * static_cast<double>(k0 + k1))) in.warm_x.clear();
   }
-  in.ctx = &ctx;
+  in.ctx = ctx;
   in.max_iterations = options.max_iterations != 0
                           ? options.max_iterations
                           : std::max<std::uint64_t>(1000000, 100 * (std::uint64_t(k0) + k1));
