@@ -171,18 +171,15 @@ class Sinkhorn {
     std::uint64_t it = 0, next_measure = 1;
     while (it < cap) {
       update_rows(ctx);
-      if (it >= next_measure) {
+      const bool check = it >= next_measure, report = it % kReportEvery == 0;
+      if (check || report) {
         double estimate = 0;
         for (double e : err_) estimate += e;  // fixed order: the same for any thread count
-        if (estimate <= target) {
+        if (report) ctx.report(Stage::Sinkhorn, it, cap, estimate);
+        if (check && estimate <= target) {
           if (measure(ctx) <= target) return it;
           next_measure = it + kRecheck;
         }
-      }
-      if (it % kReportEvery == 0) {
-        double estimate = 0;
-        for (double e : err_) estimate += e;
-        ctx.report(Stage::Sinkhorn, it, cap, estimate);
       }
       std::swap(alpha_, next_);
       update_cols(ctx);
