@@ -194,8 +194,10 @@ typedef struct {
   double t0, t_init;
 } progress_state;
 
-static int on_progress(void *user, uint64_t iteration, double value) {
+static int on_progress(void *user, int stage, uint64_t iteration, uint64_t total, double value) {
   progress_state *s = user;
+  (void)stage;
+  (void)total;
   (void)value;
   if (iteration == 0 && s->t_init < 0) s->t_init = now_seconds() - s->t0;
   return 0;
@@ -245,14 +247,18 @@ static gmmot_gmm_t *em_fit_once(const gmmot_options_t *o, size_t n, size_t d, co
                                 em_result *res) {
   gmmot_em_t *em = NULL;
   gmmot_gmm_t *g = NULL;
+  gmmot_options_t *with_progress = NULL;
   progress_state ps;
   int st;
   ps.t_init = -1.0;
+  st = gmmot_options_clone(o, &with_progress);
+  if (st < 0) die("gmmot_options_clone", st);
+  st = gmmot_options_set_progress(with_progress, on_progress, &ps);
+  if (st < 0) die("gmmot_options_set_progress", st);
   ps.t0 = now_seconds();
-  st = gmmot_em_create(o, &em);
+  st = gmmot_em_create(with_progress, &em);
+  gmmot_options_destroy(with_progress);
   if (st < 0) die("gmmot_em_create", st);
-  st = gmmot_em_set_progress(em, on_progress, &ps);
-  if (st < 0) die("gmmot_em_set_progress", st);
   st = gmmot_em_fit(em, n, d, x, NULL, &g);
   if (st < 0) die("gmmot_em_fit", st);
   st = gmmot_em_info(em, &res->loglik, &res->iterations, &res->converged);

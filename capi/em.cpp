@@ -37,6 +37,8 @@ GMMOT_API int gmmot_em_create(const gmmot_options_t *opts, gmmot_em_t **out) GMM
     require_not_null(out, "out");
     auto em = std::make_unique<gmmot_em>();
     em->options = em_options_of(opts);
+    em->threads = threads_of(opts);
+    em->attached = attachments_of(opts);
     *out = em.release();
     return GMMOT_OK;
   });
@@ -47,25 +49,6 @@ GMMOT_API void gmmot_em_destroy(gmmot_em_t *em) GMMOT_NOEXCEPT {
   delete em;
 }
 
-GMMOT_API int gmmot_em_set_progress(gmmot_em_t *em, gmmot_progress_fn fn,
-                                    void *user_data) GMMOT_NOEXCEPT {
-  return guarded(__func__, [&] {
-    require_not_null(em, "em");
-    if (em->busy.load()) reject(GMMOT_E_INVALID_ARGUMENT, "a fit is running on em");
-    em->progress = fn;
-    em->user_data = fn != nullptr ? user_data : nullptr;
-    return GMMOT_OK;
-  });
-}
-
-GMMOT_API int gmmot_em_interrupt(gmmot_em_t *em) GMMOT_NOEXCEPT {
-  return guarded(__func__, [&] {
-    require_not_null(em, "em");
-    em->interrupt.store(true);
-    return GMMOT_OK;
-  });
-}
-
 GMMOT_API int gmmot_em_fit(gmmot_em_t *em, size_t n, size_t d, const double *points,
                            const double *weights, gmmot_gmm_t **out) GMMOT_NOEXCEPT {
   static const char *const function = __func__;
@@ -74,22 +57,8 @@ GMMOT_API int gmmot_em_fit(gmmot_em_t *em, size_t n, size_t d, const double *poi
     require_not_null(out, "out");
     if (n > 0 && d > 0) require_not_null(points, "points");
     BusyGuard busy(*em);
-    gmmot::EmOptions o = em->options;
-    o.interrupt = &em->interrupt;
-    if (em->progress != nullptr) {
-      const gmmot_progress_fn fn = em->progress;
-      void *const user_data = em->user_data;
-      o.progress = [fn, user_data](std::uint64_t iteration, double value) {
-        return fn(user_data, iteration, value) != 0;
-      };
-    }
-    gmmot::EmResult r;
-    try {
-      r = gmmot::fit_gmm_em(n, d, points, weights, o);
-    } catch (const gmmot::Error &e) {
-      if (e.code() == gmmot::Errc::Cancelled) em->interrupt.store(false);
-      throw;
-    }
+    const gmmot::Context ctx = context_of(em->threads, em->attached);
+    gmmot::EmResult r = gmmot::fit_gmm_em(n, d, points, weights, em->options, ctx);
     auto g = std::make_unique<gmmot_gmm>(std::move(r.gmm));  // the fitted mixture, not a copy
     *out = g.release();
     em->has_fit = true;
@@ -98,10 +67,6 @@ GMMOT_API int gmmot_em_fit(gmmot_em_t *em, size_t n, size_t d, const double *poi
     em->converged = r.converged;
     em->passes = r.passes;
     em->moves = r.moves;
-    // The progress callback may have called other libgmmot functions on this thread, which
-    // leave their own message and function name: restore both.
-    set_current_function(function);
-    clear_error();
     if (r.converged) return GMMOT_OK;
     set_message(function, "EM stopped at its cap of " + std::to_string(r.iterations) +
                               " iterations (GMMOT_OPT_EM_MAX_ITERATIONS) before the mean "

@@ -6,6 +6,7 @@
 #include "gmmot/gaussian.h"
 #include "guard.hpp"
 #include "handles.hpp"
+#include "staging.hpp"
 #include "util/sizes.hpp"
 
 using namespace gmmot::capi;
@@ -113,8 +114,8 @@ GMMOT_API int gmmot_gaussian_barycenter(size_t j, size_t d, const double *weight
     require_capacity(mean_len, d, "mean_len", "d");
     require_capacity(cov_len, d * d, "cov_len", "d*d");
     const gmmot::GaussianSet set = gaussian_set(j, di, weights, means, covs);
-    const gmmot::BarycenterResult r =
-        gmmot::gaussian_barycenter(di, set.lambda, means, set.covs, barycenter_options_of(opts));
+    const gmmot::BarycenterResult r = gmmot::gaussian_barycenter(
+        di, set.lambda, means, set.covs, barycenter_options_of(opts), context_of(opts));
     copy(r.gaussian.mean, out_mean);
     copy(r.gaussian.cov, out_cov);
     if (out_iterations != nullptr) *out_iterations = r.iterations;
@@ -138,8 +139,8 @@ GMMOT_API int gmmot_gaussian_multimarginal_cost(size_t j, size_t d, const double
     require_not_null(out_cost, "out_cost");
     const int di = gmmot::checked_dim(d);
     const gmmot::GaussianSet set = gaussian_set(j, di, weights, means, covs);
-    const gmmot::MultimarginalCost mm =
-        gmmot::gaussian_multimarginal_cost(di, set, means, barycenter_options_of(opts));
+    const gmmot::MultimarginalCost mm = gmmot::gaussian_multimarginal_cost(
+        di, set, means, barycenter_options_of(opts), context_of(opts));
     const gmmot::BarycenterResult &r = mm.barycenter;
     *out_cost = mm.cost;
     if (!r.converged) {
@@ -166,10 +167,13 @@ GMMOT_API int gmmot_w2_cost_matrix(const gmmot_gmm_t *gmm0, const gmmot_gmm_t *g
     }
     const std::size_t pairs = gmmot::checked_mul(a.k(), b.k(), "K0*K1");
     require_capacity(out_len, pairs, "out_len", "K0*K1");
-    // Written in place: the core rules out overflow before the first entry is written, so
-    // nothing can fail afterwards (no K0*K1 staging copy).
-    gmmot::w2_cost_matrix(static_cast<int>(a.d()), a.means().data(), a.factors(), b.means().data(),
-                          b.factors(), threads_of(opts), out);
+    // Written in place unless the call can be cancelled (capi/staging.hpp): the core rules out
+    // overflow before the first entry is written, so only cancellation can fail afterwards.
+    const gmmot::Context ctx = context_of(opts);
+    with_staging(ctx, pairs, out, [&](double *o) {
+      gmmot::w2_cost_matrix(static_cast<int>(a.d()), a.means().data(), a.factors(),
+                            b.means().data(), b.factors(), ctx, o);
+    });
     return GMMOT_OK;
   });
 }

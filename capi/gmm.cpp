@@ -4,6 +4,7 @@
 #include "gmmot/gmm.h"
 #include "guard.hpp"
 #include "handles.hpp"
+#include "staging.hpp"
 #include "util/sizes.hpp"
 
 using namespace gmmot::capi;
@@ -81,9 +82,10 @@ GMMOT_API int gmmot_gmm_log_density(const gmmot_gmm_t *gmm, size_t n, const doub
     require_not_null(out, "out");
     gmmot::checked_mul(n, gmm->impl.d(), "n*d");
     require_capacity(out_len, n, "out_len", "n");
-    // Written in place: the core validates every point first and allocates its scratch before
-    // the first entry is written, so nothing can fail afterwards (no n-double staging copy).
-    gmm->impl.log_density(n, points, threads_of(opts), out);
+    // Written in place unless the call can be cancelled (capi/staging.hpp): the core validates
+    // every point first and allocates its scratch before the first entry is written.
+    const gmmot::Context ctx = context_of(opts);
+    with_staging(ctx, n, out, [&](double *o) { gmm->impl.log_density(n, points, ctx, o); });
     return GMMOT_OK;
   });
 }
@@ -98,9 +100,18 @@ GMMOT_API int gmmot_gmm_sample(const gmmot_gmm_t *gmm, size_t n, uint64_t seed,
     const std::size_t need = gmmot::checked_mul(n, gmm->impl.d(), "n*d");
     require_capacity(points_len, need, "points_len", "n*d");
     if (out_labels != nullptr) require_capacity(labels_len, n, "labels_len", "n");
-    // Written in place: once the sizes are checked nothing can fail (the core allocates its
-    // scratch before the first point), so no n*d staging copy.
-    gmm->impl.sample(n, seed, threads_of(opts), out_points, out_labels);
+    // Written in place unless the call can be cancelled (capi/staging.hpp): once the sizes are
+    // checked only cancellation can fail (the core allocates its scratch before the first point).
+    const gmmot::Context ctx = context_of(opts);
+    if (!can_cancel(ctx)) {
+      gmm->impl.sample(n, seed, ctx, out_points, out_labels);
+      return GMMOT_OK;
+    }
+    std::vector<double> points(need);
+    std::vector<std::size_t> labels(out_labels != nullptr ? n : 0);
+    gmm->impl.sample(n, seed, ctx, points.data(), out_labels != nullptr ? labels.data() : nullptr);
+    std::copy(points.begin(), points.end(), out_points);
+    if (out_labels != nullptr) std::copy(labels.begin(), labels.end(), out_labels);
     return GMMOT_OK;
   });
 }

@@ -14,11 +14,13 @@
 #include "gmmot/gmm.h"
 #include "gmmot/mw2.h"
 #include "gmmot/options.h"
+#include "gmmot/progress.h"
 #include "gmmot/transport.h"
 #include "lp/transport.hpp"
 #include "maps/transport_maps.hpp"
 #include "mixture/gmm.hpp"
 #include "mw2/mw2_plan.hpp"
+#include "util/context.hpp"
 #include "util/lazy.hpp"
 
 // A mixture handle holds one immutable mixture shared with the plans made from it (and with any
@@ -56,11 +58,21 @@ struct gmmot_mw2 {
   gmmot::Lazy<gmmot::TransportMaps> maps_;  // borrows impl
 };
 
-struct gmmot_em {
-  gmmot::EmOptions options;  // copied at creation; progress and interrupt are set per fit
+struct gmmot_interrupt {
+  std::atomic<bool> raised{false};
+};
+
+// What an options object (or an EM object, which copies it) attaches to a call besides values.
+struct gmmot_attachments {
   gmmot_progress_fn progress = nullptr;
   void *user_data = nullptr;
-  std::atomic<bool> interrupt{false};
+  gmmot_interrupt_t *interrupt = nullptr;  // borrowed
+};
+
+struct gmmot_em {
+  gmmot::EmOptions options;  // copied at creation
+  unsigned threads = 1;      // resolved at creation
+  gmmot_attachments attached;
   std::atomic<bool> busy{false};  // a fit is running
   bool has_fit = false;           // the last successful fit's summary:
   double mean_log_likelihood = 0;
@@ -78,28 +90,47 @@ struct OptionSpec {
   double min, max, default_value;
   const char *name;
 };
+// Defaults and bounds come from the core options structs (one home for each; a test in
+// tests/capi_cxx checks this table against them).
+constexpr OptionSpec spec(int key, int type, Bounds b, double default_value, const char *name) {
+  return {key, type, b.min, b.max, default_value, name};
+}
+constexpr EmOptions kEm{};
+constexpr BarycenterOptions kBarycenter{};
+constexpr TransportOptions kTransport{};
 constexpr std::array<OptionSpec, 15> kOptionSpecs = {{
-    {GMMOT_OPT_NUM_THREADS, GMMOT_OPTION_INT, 0, 1024, 0, "GMMOT_OPT_NUM_THREADS"},
-    {GMMOT_OPT_BARYCENTER_TOLERANCE, GMMOT_OPTION_DOUBLE, 0, 1, 1e-12,
-     "GMMOT_OPT_BARYCENTER_TOLERANCE"},
-    {GMMOT_OPT_BARYCENTER_MAX_ITERATIONS, GMMOT_OPTION_INT, 1, 1000000, 1000,
-     "GMMOT_OPT_BARYCENTER_MAX_ITERATIONS"},
-    {GMMOT_OPT_TRANSPORT_METHOD, GMMOT_OPTION_INT, 0, 1, GMMOT_TRANSPORT_EXACT,
-     "GMMOT_OPT_TRANSPORT_METHOD"},
-    {GMMOT_OPT_EXACT_MAX_ITERATIONS, GMMOT_OPTION_INT, 0, 1e15, 0,
-     "GMMOT_OPT_EXACT_MAX_ITERATIONS"},
-    {GMMOT_OPT_ENTROPIC_EPSILON, GMMOT_OPTION_DOUBLE, 1e-8, 1e8, 1e-3,
-     "GMMOT_OPT_ENTROPIC_EPSILON"},
-    {GMMOT_OPT_ENTROPIC_TOLERANCE, GMMOT_OPTION_DOUBLE, 0, 1, 1e-9, "GMMOT_OPT_ENTROPIC_TOLERANCE"},
-    {GMMOT_OPT_ENTROPIC_MAX_ITERATIONS, GMMOT_OPTION_INT, 1, 1e12, 100000,
-     "GMMOT_OPT_ENTROPIC_MAX_ITERATIONS"},
-    {GMMOT_OPT_EM_COMPONENTS, GMMOT_OPTION_INT, 1, 1000000, 10, "GMMOT_OPT_EM_COMPONENTS"},
-    {GMMOT_OPT_EM_TOLERANCE, GMMOT_OPTION_DOUBLE, 0, 1, 1e-6, "GMMOT_OPT_EM_TOLERANCE"},
-    {GMMOT_OPT_EM_MAX_ITERATIONS, GMMOT_OPTION_INT, 1, 1e9, 300, "GMMOT_OPT_EM_MAX_ITERATIONS"},
-    {GMMOT_OPT_EM_REGULARIZATION, GMMOT_OPTION_DOUBLE, 0, 1, 1e-6, "GMMOT_OPT_EM_REGULARIZATION"},
-    {GMMOT_OPT_EM_INITIALIZATIONS, GMMOT_OPTION_INT, 1, 1000, 1, "GMMOT_OPT_EM_INITIALIZATIONS"},
-    {GMMOT_OPT_EM_SEED, GMMOT_OPTION_INT, 0, 9007199254740992.0, 0, "GMMOT_OPT_EM_SEED"},
-    {GMMOT_OPT_EM_SPLIT_MERGE, GMMOT_OPTION_INT, 0, 1000, 0, "GMMOT_OPT_EM_SPLIT_MERGE"},
+    spec(GMMOT_OPT_NUM_THREADS, GMMOT_OPTION_INT, kThreadRequestBounds, kDefaultThreadRequest,
+         "GMMOT_OPT_NUM_THREADS"),
+    spec(GMMOT_OPT_BARYCENTER_TOLERANCE, GMMOT_OPTION_DOUBLE, BarycenterOptions::kToleranceBounds,
+         kBarycenter.tolerance, "GMMOT_OPT_BARYCENTER_TOLERANCE"),
+    spec(GMMOT_OPT_BARYCENTER_MAX_ITERATIONS, GMMOT_OPTION_INT,
+         BarycenterOptions::kMaxIterationsBounds, static_cast<double>(kBarycenter.max_iterations),
+         "GMMOT_OPT_BARYCENTER_MAX_ITERATIONS"),
+    spec(GMMOT_OPT_TRANSPORT_METHOD, GMMOT_OPTION_INT, TransportOptions::kMethodBounds,
+         static_cast<double>(kTransport.method), "GMMOT_OPT_TRANSPORT_METHOD"),
+    spec(GMMOT_OPT_EXACT_MAX_ITERATIONS, GMMOT_OPTION_INT, ExactOptions::kMaxIterationsBounds,
+         static_cast<double>(kTransport.exact.max_iterations), "GMMOT_OPT_EXACT_MAX_ITERATIONS"),
+    spec(GMMOT_OPT_ENTROPIC_EPSILON, GMMOT_OPTION_DOUBLE, EntropicOptions::kEpsilonBounds,
+         kTransport.entropic.epsilon, "GMMOT_OPT_ENTROPIC_EPSILON"),
+    spec(GMMOT_OPT_ENTROPIC_TOLERANCE, GMMOT_OPTION_DOUBLE, EntropicOptions::kToleranceBounds,
+         kTransport.entropic.tolerance, "GMMOT_OPT_ENTROPIC_TOLERANCE"),
+    spec(GMMOT_OPT_ENTROPIC_MAX_ITERATIONS, GMMOT_OPTION_INT, EntropicOptions::kMaxIterationsBounds,
+         static_cast<double>(kTransport.entropic.max_iterations),
+         "GMMOT_OPT_ENTROPIC_MAX_ITERATIONS"),
+    spec(GMMOT_OPT_EM_COMPONENTS, GMMOT_OPTION_INT, EmOptions::kComponentsBounds,
+         static_cast<double>(kEm.components), "GMMOT_OPT_EM_COMPONENTS"),
+    spec(GMMOT_OPT_EM_TOLERANCE, GMMOT_OPTION_DOUBLE, EmOptions::kToleranceBounds, kEm.tolerance,
+         "GMMOT_OPT_EM_TOLERANCE"),
+    spec(GMMOT_OPT_EM_MAX_ITERATIONS, GMMOT_OPTION_INT, EmOptions::kMaxIterationsBounds,
+         static_cast<double>(kEm.max_iterations), "GMMOT_OPT_EM_MAX_ITERATIONS"),
+    spec(GMMOT_OPT_EM_REGULARIZATION, GMMOT_OPTION_DOUBLE, EmOptions::kRegularizationBounds,
+         kEm.regularization, "GMMOT_OPT_EM_REGULARIZATION"),
+    spec(GMMOT_OPT_EM_INITIALIZATIONS, GMMOT_OPTION_INT, EmOptions::kInitializationsBounds,
+         kEm.initializations, "GMMOT_OPT_EM_INITIALIZATIONS"),
+    spec(GMMOT_OPT_EM_SEED, GMMOT_OPTION_INT, EmOptions::kSeedBounds, static_cast<double>(kEm.seed),
+         "GMMOT_OPT_EM_SEED"),
+    spec(GMMOT_OPT_EM_SPLIT_MERGE, GMMOT_OPTION_INT, EmOptions::kSplitMergeBounds, kEm.split_merge,
+         "GMMOT_OPT_EM_SPLIT_MERGE"),
 }};
 
 // Index of `key` in kOptionSpecs, or -1.
@@ -114,6 +145,7 @@ struct gmmot_options {
   }
   // Every value fits a double exactly (integer options are bounded far below 2^53).
   std::array<double, gmmot::capi::kOptionSpecs.size()> values;
+  gmmot_attachments attached;  // progress callback and interrupt flag; copied by clone
 };
 
 namespace gmmot::capi {
@@ -121,8 +153,14 @@ namespace gmmot::capi {
 // Typed reads for the core, NULL meaning defaults.
 unsigned threads_of(const gmmot_options_t *opts) noexcept;
 BarycenterOptions barycenter_options_of(const gmmot_options_t *opts) noexcept;
-Mw2Options transport_options_of(const gmmot_options_t *opts) noexcept;
-// EM options (without progress callback or interrupt flag).
+TransportOptions transport_options_of(const gmmot_options_t *opts) noexcept;
 EmOptions em_options_of(const gmmot_options_t *opts) noexcept;
+// The progress callback and interrupt flag of opts (none for NULL).
+gmmot_attachments attachments_of(const gmmot_options_t *opts) noexcept;
+
+// The execution context of one call: threads resolved once, the C progress callback wrapped
+// (it keeps the running function's name and message state intact), the interrupt flag.
+Context context_of(unsigned threads, const gmmot_attachments &attached);
+Context context_of(const gmmot_options_t *opts);
 
 }  // namespace gmmot::capi

@@ -1,9 +1,12 @@
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "gmmot/maps.h"
 #include "guard.hpp"
 #include "handles.hpp"
+#include "staging.hpp"
 #include "maps/transport_maps.hpp"
 #include "util/sizes.hpp"
 
@@ -40,7 +43,9 @@ GMMOT_API int gmmot_mw2_map_mean(const gmmot_mw2_t *p, size_t n, const double *x
                                  size_t out_len, const gmmot_options_t *opts) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
     if (!check_map_arguments(p, n, x, out, out_len)) return GMMOT_OK;
-    p->maps().apply_mean(n, x, threads_of(opts), out);
+    const gmmot::Context ctx = context_of(opts);
+    with_staging(ctx, n * p->impl.dim(), out,
+                 [&](double *o) { p->maps().apply_mean(n, x, ctx, o); });
     return GMMOT_OK;
   });
 }
@@ -50,7 +55,9 @@ GMMOT_API int gmmot_mw2_map_rand(const gmmot_mw2_t *p, size_t n, const double *x
                                  const gmmot_options_t *opts) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
     if (!check_map_arguments(p, n, x, out, out_len)) return GMMOT_OK;
-    p->maps().apply_rand(n, x, seed, threads_of(opts), out);
+    const gmmot::Context ctx = context_of(opts);
+    with_staging(ctx, n * p->impl.dim(), out,
+                 [&](double *o) { p->maps().apply_rand(n, x, seed, ctx, o); });
     return GMMOT_OK;
   });
 }

@@ -23,7 +23,7 @@ std::unique_ptr<gmmot_mw2> make_plan(const gmmot_gmm_t *g0, const gmmot_gmm_t *g
   // The plan shares the handles' mixtures: nothing is copied, and the plan stays valid after
   // the handles are destroyed.
   return std::make_unique<gmmot_mw2>(
-      gmmot::Mw2Plan(g0->shared, g1->shared, transport_options_of(opts)));
+      gmmot::Mw2Plan(g0->shared, g1->shared, transport_options_of(opts), context_of(opts)));
 }
 
 int status_of(const gmmot_mw2 &p) {

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "gmmot/options.h"
+#include "gmmot/progress.h"
 #include "guard.hpp"
 #include "handles.hpp"
 #include "util/error.hpp"
@@ -56,24 +57,19 @@ BarycenterOptions barycenter_options_of(const gmmot_options_t *opts) noexcept {
   o.tolerance = value_of(opts, GMMOT_OPT_BARYCENTER_TOLERANCE);
   o.max_iterations =
       static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_BARYCENTER_MAX_ITERATIONS));
-  o.threads = threads_of(opts);
   return o;
 }
 
-Mw2Options transport_options_of(const gmmot_options_t *opts) noexcept {
-  Mw2Options o;
-  o.method = value_of(opts, GMMOT_OPT_TRANSPORT_METHOD) == GMMOT_TRANSPORT_ENTROPIC
-                 ? TransportMethod::Entropic
-                 : TransportMethod::Exact;
+TransportOptions transport_options_of(const gmmot_options_t *opts) noexcept {
+  TransportOptions o;
+  o.method =
+      static_cast<TransportMethod>(static_cast<int>(value_of(opts, GMMOT_OPT_TRANSPORT_METHOD)));
   o.exact.max_iterations =
       static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_EXACT_MAX_ITERATIONS));
   o.entropic.epsilon = value_of(opts, GMMOT_OPT_ENTROPIC_EPSILON);
   o.entropic.tolerance = value_of(opts, GMMOT_OPT_ENTROPIC_TOLERANCE);
   o.entropic.max_iterations =
       static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_ENTROPIC_MAX_ITERATIONS));
-  o.threads = threads_of(opts);
-  o.entropic.threads = o.threads;
-  o.exact.threads = o.threads;
   return o;
 }
 
@@ -86,8 +82,36 @@ EmOptions em_options_of(const gmmot_options_t *opts) noexcept {
   o.initializations = static_cast<unsigned>(value_of(opts, GMMOT_OPT_EM_INITIALIZATIONS));
   o.seed = static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_EM_SEED));
   o.split_merge = static_cast<unsigned>(value_of(opts, GMMOT_OPT_EM_SPLIT_MERGE));
-  o.threads = threads_of(opts);
   return o;
+}
+
+gmmot_attachments attachments_of(const gmmot_options_t *opts) noexcept {
+  return opts != nullptr ? opts->attached : gmmot_attachments{};
+}
+
+Context context_of(unsigned threads, const gmmot_attachments &attached) {
+  Context ctx;
+  ctx.threads = threads;
+  if (attached.interrupt != nullptr) ctx.interrupt = &attached.interrupt->raised;
+  if (attached.progress != nullptr) {
+    const gmmot_progress_fn fn = attached.progress;
+    void *const user_data = attached.user_data;
+    ctx.progress = [fn, user_data](Stage stage, std::uint64_t done, std::uint64_t total,
+                                   double value) {
+      // The callback may call other libgmmot functions on this thread, which set the running
+      // function's name and clear or set the message: restore both for the running call.
+      const char *const function = current_function();
+      const bool stop = fn(user_data, static_cast<int>(stage), done, total, value) != 0;
+      set_current_function(function);
+      clear_error();
+      return stop;
+    };
+  }
+  return ctx;
+}
+
+Context context_of(const gmmot_options_t *opts) {
+  return context_of(threads_of(opts), attachments_of(opts));
 }
 
 }  // namespace gmmot::capi
@@ -163,6 +187,69 @@ GMMOT_API int gmmot_options_get_double(const gmmot_options_t *opts, int key,
     require_not_null(out, "out");
     spec_for(key, GMMOT_OPTION_DOUBLE);
     *out = opts->values[option_index(key)];
+    return GMMOT_OK;
+  });
+}
+
+GMMOT_API int gmmot_options_set_progress(gmmot_options_t *opts, gmmot_progress_fn fn,
+                                         void *user_data) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(opts, "opts");
+    opts->attached.progress = fn;
+    opts->attached.user_data = fn != nullptr ? user_data : nullptr;
+    return GMMOT_OK;
+  });
+}
+
+GMMOT_API int gmmot_options_set_interrupt(gmmot_options_t *opts,
+                                          gmmot_interrupt_t *flag) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(opts, "opts");
+    opts->attached.interrupt = flag;
+    return GMMOT_OK;
+  });
+}
+
+GMMOT_API int gmmot_interrupt_create(gmmot_interrupt_t **out) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(out, "out");
+    *out = new gmmot_interrupt();
+    return GMMOT_OK;
+  });
+}
+
+GMMOT_API void gmmot_interrupt_destroy(gmmot_interrupt_t *flag) GMMOT_NOEXCEPT {
+  clear_error();
+  delete flag;
+}
+
+GMMOT_API int gmmot_interrupt_raise(gmmot_interrupt_t *flag) GMMOT_NOEXCEPT {
+  // No guarded() on the normal path: one lock-free store, usable from a signal handler.
+  static_assert(std::atomic<bool>::is_always_lock_free, "raise must be a lock-free store");
+  if (flag != nullptr) {
+    flag->raised.store(true);
+    return GMMOT_OK;
+  }
+  return guarded(__func__, [&] {
+    require_not_null(flag, "flag");
+    return GMMOT_OK;
+  });
+}
+
+GMMOT_API int gmmot_interrupt_reset(gmmot_interrupt_t *flag) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(flag, "flag");
+    flag->raised.store(false);
+    return GMMOT_OK;
+  });
+}
+
+GMMOT_API int gmmot_interrupt_is_raised(const gmmot_interrupt_t *flag,
+                                        int *out_raised) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(flag, "flag");
+    require_not_null(out_raised, "out_raised");
+    *out_raised = flag->raised.load() ? 1 : 0;
     return GMMOT_OK;
   });
 }

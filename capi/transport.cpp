@@ -18,17 +18,11 @@ int solve(std::size_t k0, std::size_t k1, const double *a, const double *b, cons
   require_not_null(b, "b");
   require_not_null(cost, "cost");
   require_not_null(out, "out");
-  gmmot::Mw2Options o = transport_options_of(opts);
   auto t = std::make_unique<gmmot_transport>();
   t->k0 = k0;
   t->k1 = k1;
-  if (u0 != nullptr || o.method == gmmot::TransportMethod::Exact) {
-    o.exact.warm_u = u0;
-    o.exact.warm_v = v0;
-    t->impl = gmmot::transport_exact(k0, k1, a, b, cost, o.exact);
-  } else {
-    t->impl = gmmot::transport_entropic(k0, k1, a, b, cost, o.entropic);
-  }
+  t->impl = gmmot::transport_solve(k0, k1, a, b, cost, transport_options_of(opts), context_of(opts),
+                                   u0, v0);
   const bool converged = t->impl.converged;
   const double err = t->impl.marginal_error;
   const std::uint64_t iterations = t->impl.iterations;

@@ -1,7 +1,8 @@
 /* libgmmot: fitting a Gaussian mixture to points by expectation-maximisation (EM).
  *
- * A gmmot_em_t holds the fitting options (copied at creation), an optional progress callback,
- * an interrupt flag and the summary of its last successful fit. gmmot_em_fit fits K components
+ * A gmmot_em_t holds the fitting options, the progress callback and the interrupt flag
+ * (gmmot/progress.h), all copied from the options object at creation, and the summary of its
+ * last successful fit. gmmot_em_fit fits K components
  * with full covariances to n weighted points in dimension d and returns a new mixture handle
  * (gmmot/gmm.h).
  *
@@ -60,8 +61,15 @@
  * into fixed blocks whose statistics are added in a fixed order); they may differ in the last
  * bits between CPUs (vectorised kernels per instruction set).
  *
- * Thread rule: gmmot_em_interrupt may be called from any thread at any time. The other
- * functions on one gmmot_em_t need exclusive access: do not call them from several threads at
+ * Progress and cancellation (gmmot/progress.h): the callback reports GMMOT_STAGE_EM after every
+ * iteration (the iterations done so far in the current EM run: 0 for the k-means start,
+ * restarting at 0 for each initialisation and for each split-and-merge move tried, whose l
+ * starts lower; discarded over-relaxed steps are not iterations and are not reported), with
+ * total = GMMOT_OPT_EM_MAX_ITERATIONS and value = the mean log-likelihood l of that iterate;
+ * the interrupt flag is checked at least once per block of points.
+ *
+ * Thread rule: the functions on one gmmot_em_t need exclusive access (the interrupt flag it
+ * was created with may be raised from any thread): do not call them from several threads at
  * once (a second gmmot_em_fit while one runs on the same handle is refused with
  * GMMOT_E_INVALID_ARGUMENT). Different handles are independent. */
 #ifndef GMMOT_EM_H
@@ -76,41 +84,21 @@
 
 GMMOT_BEGIN_DECLS
 
-/** Progress callback: called by gmmot_em_fit on the calling thread after every iteration with
- *  the iteration number (the iterations done so far in the current EM run: 0 for the k-means
- *  start, restarting at 0 for each initialisation and for each split-and-merge move tried, whose
- *  l starts lower; discarded over-relaxed steps are not iterations and are not reported) and
- *  the mean log-likelihood l of the mixture of that
- *  iteration. Return 0 to continue, non-zero to cancel the fit
- *  (GMMOT_E_CANCELLED). It must not call gmmot_em_fit on the same handle. */
-typedef int (*gmmot_progress_fn)(void *user_data, uint64_t iteration, double value);
-
 typedef struct gmmot_em gmmot_em_t;
 
 /** Create an EM object. Options read and copied now (later changes to opts have no effect):
  *  GMMOT_OPT_EM_COMPONENTS (K), GMMOT_OPT_EM_TOLERANCE, GMMOT_OPT_EM_MAX_ITERATIONS,
  *  GMMOT_OPT_EM_REGULARIZATION, GMMOT_OPT_EM_INITIALIZATIONS, GMMOT_OPT_EM_SEED,
- *  GMMOT_OPT_EM_SPLIT_MERGE and GMMOT_OPT_NUM_THREADS (NULL: all defaults). *out receives the
+ *  GMMOT_OPT_EM_SPLIT_MERGE and GMMOT_OPT_NUM_THREADS, and the progress callback, its user_data
+ *  and the interrupt flag (gmmot_options_set_progress, gmmot_options_set_interrupt; the flag
+ *  and user_data stay borrowed: they must outlive the fits) (NULL: all defaults, no callback,
+ *  no flag). *out receives the
  * handle (free it with gmmot_em_destroy). Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (out NULL),
  * GMMOT_E_OUT_OF_MEMORY. On error *out is untouched. @since 0.2 */
 GMMOT_API int gmmot_em_create(const gmmot_options_t *opts, gmmot_em_t **out) GMMOT_NOEXCEPT;
 
 /** Destroy an EM object; NULL is a no-op. Not while a fit runs on it. @since 0.2 */
 GMMOT_API void gmmot_em_destroy(gmmot_em_t *em) GMMOT_NOEXCEPT;
-
-/** Set (fn non-NULL) or remove (fn NULL) the progress callback; user_data is passed to it
- *  unchanged and is borrowed (it must stay valid while a fit may call fn).
- *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (em NULL, or a fit is running on em).
- *  @since 0.2 */
-GMMOT_API int gmmot_em_set_progress(gmmot_em_t *em, gmmot_progress_fn fn,
-                                    void *user_data) GMMOT_NOEXCEPT;
-
-/** Ask the running fit on em, or the next one if none runs, to stop: sets an atomic flag that
- *  the fit checks at least once per block of points and returns GMMOT_E_CANCELLED; the flag is
- *  cleared when a fit returns GMMOT_E_CANCELLED. Safe from any thread, and from the progress
- *  callback.
- *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (em NULL). @since 0.2 */
-GMMOT_API int gmmot_em_interrupt(gmmot_em_t *em) GMMOT_NOEXCEPT;
 
 /** Fit a K-component mixture to n points in dimension d (method above).
  *  points: n x d row-major, finite. weights: n finite values >= 0, not all 0, any scale (only
@@ -128,7 +116,9 @@ GMMOT_API int gmmot_em_interrupt(gmmot_em_t *em) GMMOT_NOEXCEPT;
  *  or d = 0); GMMOT_E_TOO_LARGE (n*d or K*d*d overflows);
  *  GMMOT_E_NONFINITE (NaN or infinity; the message names points[i][j] or weights[i]);
  *  GMMOT_E_WEIGHTS (a negative weight, naming weights[i], or all weights 0);
- *  GMMOT_E_CANCELLED (progress callback or gmmot_em_interrupt); GMMOT_E_OVERFLOW (the data
+ *  GMMOT_E_CANCELLED (the progress callback returned non-zero or the interrupt flag is raised;
+ *  the flag stays raised, the object is usable for the next fit once it is reset);
+ *  GMMOT_E_OVERFLOW (the data
  *  spread over more than about 1e154, so the covariances are not representable);
  *  GMMOT_E_OUT_OF_MEMORY. On error *out is untouched and gmmot_em_info keeps describing the
  *  previous successful fit. @since 0.2 */
@@ -138,7 +128,7 @@ GMMOT_API int gmmot_em_fit(gmmot_em_t *em, size_t n, size_t d, const double *poi
 /** Summary of the last successful gmmot_em_fit (status GMMOT_OK or GMMOT_W_NOT_CONVERGED) on
  *  em: the mean log-likelihood l of the returned mixture (as above, per unit weight), the number
  *  of iterations of the EM run that produced it (the winning initialisation, or the last
- *  accepted split-and-merge move; as numbered by the progress callback), and 1 if that run
+ *  accepted split-and-merge move; as numbered by the progress reports), and 1 if that run
  *  converged, else 0 (gmmot_em_work counts all the work). Any output pointer
  *  may be NULL.
  *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (em NULL, or no fit has succeeded on em yet).

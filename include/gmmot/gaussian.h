@@ -100,7 +100,9 @@ GMMOT_API int gmmot_gaussian_geodesic(size_t d, const double *m0, const double *
  *  Status: GMMOT_OK; GMMOT_W_NOT_CONVERGED (the best iterate and its residual are written);
  *  GMMOT_E_SINGULAR when an iterate has no Cholesky factor (all inputs singular in a way that
  *  makes the barycenter singular); the errors of gmmot_gaussian_w2sq and GMMOT_E_WEIGHTS,
- *  GMMOT_E_BUFFER_TOO_SMALL. @since 0.1 */
+ *  GMMOT_E_BUFFER_TOO_SMALL; GMMOT_E_CANCELLED (the progress callback, which gets
+ *  GMMOT_STAGE_BARYCENTER after every fixed-point iteration, or the interrupt flag of opts,
+ *  gmmot/progress.h; nothing written). @since 0.1 */
 GMMOT_API int gmmot_gaussian_barycenter(size_t j, size_t d, const double *weights,
                                         const double *means, const double *covs,
                                         const gmmot_options_t *opts, double *out_mean,
@@ -122,16 +124,16 @@ GMMOT_API int gmmot_gaussian_multimarginal_cost(size_t j, size_t d, const double
  *  singular values (closed forms for d <= 3 and diagonal pairs) remain. Parallel over pairs
  *  (GMMOT_OPT_NUM_THREADS); every entry is computed the same way whatever the number of
  *  threads, so the matrix is bit-for-bit identical. Accuracy as gmmot_gaussian_w2sq.
- *  out is written in place, with no staging copy of the K0*K1 result: every check, overflow
- *  included, is made before the first entry is written (0 <= W2^2 <= (|m0| + |m1|)^2 +
- *  tr S0 + tr S1 rules it out for all but the pairs near DBL_MAX, which are computed first), so
- *  on every error out is untouched. The one exception will be cancellation (GMMOT_E_CANCELLED,
- *  progress callback or interrupt): the entries finished before it may have been written and
- *  the others are unchanged, since keeping out untouched then would need a second K0*K1 buffer
- *  (2 x 512 MB at K0 = K1 = 8000).
+ *  Memory: every check, overflow included, is made before the first entry is written
+ *  (0 <= W2^2 <= (|m0| + |m1|)^2 + tr S0 + tr S1 rules it out for all but the pairs near
+ *  DBL_MAX, which are computed first), so out is written in place with no K0*K1 staging copy.
+ *  Only a call that can be cancelled (opts carries a progress callback or an interrupt flag,
+ *  gmmot/progress.h) computes into a K0*K1 staging copy first, so that a cancelled call still
+ *  leaves out untouched: attach neither when memory is tight (2 x 512 MB at K0 = K1 = 8000).
  *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT, GMMOT_E_DIMENSION (d0 != d1),
  *  GMMOT_E_BUFFER_TOO_SMALL, GMMOT_E_TOO_LARGE, GMMOT_E_OVERFLOW (naming the pair),
- *  GMMOT_E_OUT_OF_MEMORY. @since 0.1 */
+ *  GMMOT_E_CANCELLED (the progress callback, GMMOT_STAGE_COST_MATRIX, or the interrupt flag of
+ *  opts, gmmot/progress.h; out untouched), GMMOT_E_OUT_OF_MEMORY. @since 0.1 */
 GMMOT_API int gmmot_w2_cost_matrix(const gmmot_gmm_t *gmm0, const gmmot_gmm_t *gmm1,
                                    const gmmot_options_t *opts, double *out,
                                    size_t out_len) GMMOT_NOEXCEPT;

@@ -80,14 +80,15 @@ GMMOT_API int gmmot_gmm_copy_covariances(const gmmot_gmm_t *gmm, double *out,
  *  (||x|| + ||m_k|| + sqrt(largest eigenvalue))) they contribute nothing. A point where no
  *  component contributes gets -inf; the result is never NaN.
  *  n = 0 is a valid no-op (points and out may then be NULL).
- *  out is written in place, with no staging copy: every point is validated and all scratch
- *  memory is allocated before the first entry is written, so on every error out is untouched.
- *  The one exception will be cancellation (GMMOT_E_CANCELLED, progress callback or
- *  interrupt): the blocks of points finished before it may have been written and the others
- *  are unchanged (keeping out untouched would need a second n-double buffer).
- *  Options read: GMMOT_OPT_NUM_THREADS (results identical for any value).
+ *  Memory: every point is validated and all scratch memory is allocated before the first entry
+ *  is written, so out is written in place with no staging copy; only a call that can be
+ *  cancelled (opts carries a progress callback or an interrupt flag, gmmot/progress.h) computes
+ *  into an n-double staging copy first, so that a cancelled call still leaves out untouched.
+ *  Options read: GMMOT_OPT_NUM_THREADS (results identical for any value), the progress
+ *  callback and interrupt flag (gmmot/progress.h: GMMOT_STAGE_DENSITY).
  *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT, GMMOT_E_BUFFER_TOO_SMALL, GMMOT_E_TOO_LARGE,
- *  GMMOT_E_NONFINITE (names the point and coordinate), GMMOT_E_OUT_OF_MEMORY. @since 0.1 */
+ *  GMMOT_E_NONFINITE (names the point and coordinate), GMMOT_E_CANCELLED (out untouched),
+ *  GMMOT_E_OUT_OF_MEMORY. @since 0.1 */
 GMMOT_API int gmmot_gmm_log_density(const gmmot_gmm_t *gmm, size_t n, const double *points,
                                     const gmmot_options_t *opts, double *out,
                                     size_t out_len) GMMOT_NOEXCEPT;
@@ -99,10 +100,13 @@ GMMOT_API int gmmot_gmm_log_density(const gmmot_gmm_t *gmm, size_t n, const doub
  *  threads, and the first m points of a draw of n >= m equal a draw of m. The generator is
  *  libgmmot's own (splitmix64 seeding a xoshiro256** stream, Box-Muller normals), so it does not
  *  depend on the C++ standard library. Components of weight 0 are never drawn.
- *  Options read: GMMOT_OPT_NUM_THREADS. n = 0 is a valid no-op. The outputs are written in
- *  place (no staging copy); every check comes first, so on error nothing is written.
- *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT, GMMOT_E_BUFFER_TOO_SMALL, GMMOT_E_TOO_LARGE.
- *  @since 0.1 */
+ *  Options read: GMMOT_OPT_NUM_THREADS, the progress callback and interrupt flag
+ *  (gmmot/progress.h: GMMOT_STAGE_DENSITY). n = 0 is a valid no-op. Every check comes first,
+ *  so the outputs are written in place; only a call that can be cancelled (a progress callback
+ *  or an interrupt flag attached) stages them in a copy first, so that a cancelled call leaves
+ *  them untouched.
+ *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT, GMMOT_E_BUFFER_TOO_SMALL, GMMOT_E_TOO_LARGE,
+ *  GMMOT_E_CANCELLED (outputs untouched). @since 0.1 */
 GMMOT_API int gmmot_gmm_sample(const gmmot_gmm_t *gmm, size_t n, uint64_t seed,
                                const gmmot_options_t *opts, double *out_points, size_t points_len,
                                size_t *out_labels, size_t labels_len) GMMOT_NOEXCEPT;

@@ -21,6 +21,7 @@
 #include "gmmot/maps.h"
 #include "gmmot/mw2.h"
 #include "gmmot/options.h"
+#include "gmmot/progress.h"
 #include "gmmot/status.h"
 #include "gmmot/transport.h"
 #include "gmmot/version.h"

@@ -43,7 +43,10 @@
  * GMMOT_E_OVERFLOW (coordinates of x so large that x - m0_k or a mapped point might not be
  * representable: |x| + |m0_k| beyond about 4e307 = DBL_MAX / 4 whatever the maps, or beyond
  * about 4e307 / (K0 ||A_kl||); also an A_kl or b_kl of the plan not representable, see
- * gmmot_mw2_copy_pair_maps); GMMOT_E_OUT_OF_MEMORY. On any error nothing is written to out. */
+ * gmmot_mw2_copy_pair_maps); GMMOT_E_CANCELLED (the progress callback or interrupt flag of
+ * opts, gmmot/progress.h: GMMOT_STAGE_MAPS; when opts carries either, the points are mapped
+ * into a temporary n x d buffer and copied to out at the end, so that a cancelled call writes
+ * nothing); GMMOT_E_OUT_OF_MEMORY. On any error nothing is written to out. */
 #ifndef GMMOT_MAPS_H
 #define GMMOT_MAPS_H
 

@@ -5,13 +5,17 @@
  * for "all defaults". A function reads the keys that concern it and ignores the others.
  *
  * Thread rule: an options object may be read by several threads at once (passed to concurrent
- * calls) as long as no thread modifies it; setters need exclusive access. */
+ * calls) as long as no thread modifies it; setters need exclusive access.
+ *
+ * Besides the keyed values, an options object carries a progress callback and an interrupt
+ * flag (gmmot/progress.h) for the calls it is passed to; gmmot_options_clone copies both. */
 #ifndef GMMOT_OPTIONS_H
 #define GMMOT_OPTIONS_H
 
 #include <stdint.h>
 
 #include "gmmot/export.h"
+#include "gmmot/progress.h"
 
 GMMOT_BEGIN_DECLS
 
@@ -114,6 +118,20 @@ GMMOT_API int gmmot_options_get_int(const gmmot_options_t *opts, int key,
 /** Read a double-typed option into *out. Status as gmmot_options_get_int. @since 0.1 */
 GMMOT_API int gmmot_options_get_double(const gmmot_options_t *opts, int key,
                                        double *out) GMMOT_NOEXCEPT;
+
+/** Attach (fn non-NULL) or remove (fn NULL) the progress callback of every call given opts
+ *  (gmmot/progress.h); user_data is passed to fn unchanged and is borrowed: it must stay valid
+ *  while a call may use it (user_data is ignored when fn is NULL).
+ *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (opts NULL). @since 0.2 */
+GMMOT_API int gmmot_options_set_progress(gmmot_options_t *opts, gmmot_progress_fn fn,
+                                         void *user_data) GMMOT_NOEXCEPT;
+
+/** Attach (flag non-NULL) or remove (NULL) the interrupt flag of every call given opts
+ *  (gmmot/progress.h). The flag is borrowed: it must outlive every call that uses it (and every
+ *  EM object created from opts). Several options objects may share one flag.
+ *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (opts NULL). @since 0.2 */
+GMMOT_API int gmmot_options_set_interrupt(gmmot_options_t *opts,
+                                          gmmot_interrupt_t *flag) GMMOT_NOEXCEPT;
 
 /** Bounds query: the type of `key` (a gmmot_option_type) and its inclusive range. Any output
  *  pointer may be NULL. Works without an options object, so bindings can discover valid

@@ -41,8 +41,9 @@ typedef struct gmmot_transport gmmot_transport_t;
 /** Solve the transport problem (a: k0, b: k1, cost: k0*k1 row-major; all borrowed for the
  *  call). Options read: GMMOT_OPT_TRANSPORT_METHOD, GMMOT_OPT_EXACT_MAX_ITERATIONS,
  *  GMMOT_OPT_ENTROPIC_EPSILON, GMMOT_OPT_ENTROPIC_TOLERANCE, GMMOT_OPT_ENTROPIC_MAX_ITERATIONS,
- *  GMMOT_OPT_NUM_THREADS (entropic only). *out receives a new result object (free it with
- *  gmmot_transport_destroy).
+ *  GMMOT_OPT_NUM_THREADS, and the progress callback and interrupt flag (gmmot/progress.h:
+ *  GMMOT_STAGE_EXACT_LP or GMMOT_STAGE_SINKHORN). *out receives a new result object (free it
+ *  with gmmot_transport_destroy).
  *  Status: GMMOT_OK; GMMOT_W_NOT_CONVERGED (entropic only: the iteration cap was reached, the
  *  last iterate is returned and gmmot_transport_info gives its marginal error);
  *  GMMOT_E_INVALID_ARGUMENT (NULL pointer); GMMOT_E_DIMENSION (k0 or k1 is 0);
@@ -50,7 +51,7 @@ typedef struct gmmot_transport gmmot_transport_t;
  *  GMMOT_E_ITERATION_LIMIT (exact: pivot cap reached, nothing returned);
  *  GMMOT_E_OVERFLOW (finite inputs whose optimal cost sum_ij C_ij P_ij, or a dual potential,
  *  exceeds the largest double, e.g. a = b = {2}, C = {1e308}; never a NaN or infinite cost);
- *  GMMOT_E_OUT_OF_MEMORY. @since 0.2 */
+ *  GMMOT_E_CANCELLED (gmmot/progress.h; *out untouched); GMMOT_E_OUT_OF_MEMORY. @since 0.2 */
 GMMOT_API int gmmot_transport_solve(size_t k0, size_t k1, const double *a, const double *b,
                                     const double *cost, const gmmot_options_t *opts,
                                     gmmot_transport_t **out) GMMOT_NOEXCEPT;

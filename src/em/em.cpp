@@ -96,14 +96,7 @@ void check_options(const EmOptions &o) {
   if (o.components == 0) fail(Errc::Dimension, "K is 0 (at least one component)");
   if (o.components > (std::size_t{1} << 31))
     fail(Errc::TooLarge, "K = " + std::to_string(o.components) + " is too large");
-  if (!(o.tolerance >= 0) || !std::isfinite(o.tolerance))
-    fail(Errc::InvalidArgument, "tolerance is " + fmt(o.tolerance) + " (must be finite and >= 0)");
-  if (o.max_iterations == 0) fail(Errc::InvalidArgument, "max_iterations is 0 (at least 1)");
-  if (!(o.regularization >= 0) || !std::isfinite(o.regularization)) {
-    fail(Errc::InvalidArgument,
-         "regularization is " + fmt(o.regularization) + " (must be finite and >= 0)");
-  }
-  if (o.initializations == 0) fail(Errc::InvalidArgument, "initializations is 0 (at least 1)");
+  o.validate();
 }
 
 // Sub-block size: 256 points, fewer for large K so the K x block scratch stays near 128 KiB.
@@ -272,9 +265,10 @@ void regularised_cholesky(int d, const double *s, double reg, double scale2, dou
   }
 }
 
-Fit::Fit(const Data &data, const EmOptions &o, Team &team)
+Fit::Fit(const Data &data, const EmOptions &o, const Context &ctx, Team &team)
     : data_(data),
       o_(o),
+      ctx_(ctx),
       team_(team),
       k_(o.components),
       d_(data.d),
@@ -289,7 +283,7 @@ Fit::Fit(const Data &data, const EmOptions &o, Team &team)
 Fit::Outcome Fit::run(std::uint64_t stream) {
   std::vector<double> centres;
   Stats st;
-  kmeans_init(data_, k_, o_.seed, stream, team_, o_.interrupt, centres, st);
+  kmeans_init(data_, k_, o_.seed, stream, team_, ctx_, centres, st);
   Params p;
   p.k = k_;
   p.d = d_;
@@ -314,9 +308,9 @@ Fit::Outcome Fit::iterate(Params p) {
   bool finishing = false;  // p is the M-step of the converged iterate: evaluate it and stop
   Params p_em, p_prev;
   for (std::uint64_t t = 0;;) {
-    em::check_interrupt(o_.interrupt);
+    ctx_.check_interrupt();
     const bool last = finishing || t >= o_.max_iterations;
-    kernel_.pass(p, !last, team_, o_.interrupt, st);
+    kernel_.pass(p, !last, team_, ctx_, st);
     ++out.passes;
     const double ll_norm = st.ll() / data_.total_weight, ll = ll_norm + ll_shift_;
     if (trial && ll_norm < base) {  // rejected: evaluate the plain EM step instead
@@ -325,9 +319,7 @@ Fit::Outcome Fit::iterate(Params p) {
       p = p_em;
       continue;
     }
-    if (o_.progress && o_.progress(t, ll)) {
-      fail(Errc::Cancelled, "cancelled by the progress callback at iteration " + std::to_string(t));
-    }
+    ctx_.report(Stage::Em, t, o_.max_iterations, ll);
     if (!have_best || ll_norm >= out.ll_norm) {  // ties: the later, more settled iterate
       have_best = true;
       out.params = p;
@@ -377,7 +369,7 @@ Fit::Outcome Fit::iterate(Params p) {
 
 void Fit::observe(const Params &p, BlockObserver &observer) {
   Stats st;
-  kernel_.pass(p, false, team_, o_.interrupt, st, &observer);
+  kernel_.pass(p, false, team_, ctx_, st, &observer);
 }
 
 double Fit::tolerance_at(double ll_norm) const {
@@ -500,12 +492,22 @@ bool Fit::m_step(const Stats &st, Params &p, bool guard, std::size_t *reseed) {
 
 namespace gmmot {
 
+void EmOptions::validate() const {
+  check_bounds("components", static_cast<double>(components), kComponentsBounds);
+  check_bounds("tolerance", tolerance, kToleranceBounds);
+  check_bounds("max_iterations", static_cast<double>(max_iterations), kMaxIterationsBounds);
+  check_bounds("regularization", regularization, kRegularizationBounds);
+  check_bounds("initializations", initializations, kInitializationsBounds);
+  check_bounds("split_merge", split_merge, kSplitMergeBounds);
+  check_bounds("seed", static_cast<double>(seed), kSeedBounds);
+}
+
 EmResult fit_gmm_em(std::size_t n, std::size_t d, const double *points, const double *weights,
-                    const EmOptions &options) {
+                    const EmOptions &options, const Context &ctx) {
   em::check_options(options);
   const em::Data data = em::prepare(n, d, points, weights, options.components);
-  Team team(resolve_threads(options.threads));
-  em::Fit fit(data, options, team);
+  Team team(ctx.threads);
+  em::Fit fit(data, options, ctx, team);
   em::Fit::Outcome best;
   bool have = false;
   std::uint64_t passes = 0;

@@ -4,35 +4,40 @@
 // seed gives bit-identical results for any number of threads.
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 
 #include "mixture/gmm.hpp"
+#include "util/bounds.hpp"
+#include "util/context.hpp"
 
 namespace gmmot {
 
 struct EmOptions {
   std::size_t components = 10;  // K
-  double tolerance = 1e-6;      // stop when |l_t - l_{t-1}| <= tolerance * max(1, |l_t|),
-                                // l the mean (weighted) log-likelihood per point
+  static constexpr Bounds kComponentsBounds{1, 1000000};
+  double tolerance = 1e-6;  // stop when |l_t - l_{t-1}| <= tolerance * max(1, |l_t|),
+                            // l the mean (weighted) log-likelihood per point
+  static constexpr Bounds kToleranceBounds{0, 1};
   std::uint64_t max_iterations = 300;
+  static constexpr Bounds kMaxIterationsBounds{1, 1e9};
   double regularization = 1e-6;  // added to covariance diagonals, times the mean variance
                                  // of the data per dimension (scale-free)
+  static constexpr Bounds kRegularizationBounds{0, 1};
   unsigned initializations = 1;  // independent k-means++ starts; the best final l wins
+  static constexpr Bounds kInitializationsBounds{1, 1000};
   // Adaptive over-relaxation of the EM steps (em.cpp). false: plain EM (for comparisons).
   bool over_relaxation = true;
   // Split-and-merge moves tried per round after EM converges (em_split_merge.cpp); 0: none.
   // Applied to the best initialisation, for 3 <= K <= 128.
   unsigned split_merge = 0;
+  static constexpr Bounds kSplitMergeBounds{0, 1000};
   std::uint64_t seed = 0;
-  unsigned threads = 1;
-  // Called after every iteration on the calling thread; returning true cancels (Errc::Cancelled).
-  std::function<bool(std::uint64_t iteration, double mean_log_likelihood)> progress;
-  // Set from any thread to cancel (Errc::Cancelled) at the next check (at least once per block).
-  const std::atomic<bool> *interrupt = nullptr;
+  static constexpr Bounds kSeedBounds{0, 9007199254740992.0};  // 2^53: exact in a double
+
+  // Errc::InvalidArgument naming the first field outside its bounds.
+  void validate() const;
 };
 
 struct EmResult {
@@ -52,11 +57,12 @@ struct EmResult {
 // points: n x d row-major; weights: n non-negative finite (nullptr = all 1), not all zero.
 // Errors: Errc::Dimension (n = 0, d = 0, K = 0), Errc::TooLarge (n*d or K*d*d overflows),
 // Errc::NonFinite naming points[i][j] or weights[i], Errc::Weights, Errc::InvalidArgument for bad
-// options, Errc::Cancelled, Errc::Overflow (data spread so wide that the covariances are not
-// representable).
-// Fewer distinct points than K, duplicates and collapsing components never give NaN: see
-// em.cpp for the re-seeding and regularisation rules.
+// options, Errc::Cancelled (ctx's interrupt or progress; progress reports Stage::Em after every
+// iteration: done = iteration of the current EM run, total = max_iterations, value = l),
+// Errc::Overflow (data spread so wide that the covariances are not representable). Fewer distinct
+// points than K, duplicates and collapsing components never give NaN: see em.cpp for the re-seeding
+// and regularisation rules.
 EmResult fit_gmm_em(std::size_t n, std::size_t d, const double *points, const double *weights,
-                    const EmOptions &options);
+                    const EmOptions &options, const Context &ctx);
 
 }  // namespace gmmot

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "util/context.hpp"
 #include "util/error.hpp"
 #include "util/team.hpp"
 
@@ -110,11 +111,6 @@ struct Stats {
   double ll() const { return ll_sum + ll_err; }
 };
 
-inline void check_interrupt(const std::atomic<bool> *interrupt) {
-  if (interrupt != nullptr && interrupt->load(std::memory_order_relaxed))
-    fail(Errc::Cancelled, "cancelled by the interrupt flag");
-}
-
 // Chunks per wave for per-chunk state of `doubles_per_chunk` doubles: at most 64, and at most
 // 2^25 doubles (256 MiB) in flight. Depends on the sizes only.
 inline std::size_t wave_slots(std::size_t doubles_per_chunk) {
@@ -157,8 +153,8 @@ class BlockObserver {
 class Kernel {
  public:
   Kernel(const Data &data, std::size_t k);
-  void pass(const Params &p, bool want_stats, Team &team, const std::atomic<bool> *interrupt,
-            Stats &total, BlockObserver *observer = nullptr);
+  void pass(const Params &p, bool want_stats, Team &team, const Context &ctx, Stats &total,
+            BlockObserver *observer = nullptr);
   // Chunks in flight at once: observer slots are 0 .. slots() - 1.
   std::size_t slots() const { return slots_; }
 
@@ -187,7 +183,6 @@ class Kernel {
 // (nearest centre, ties to the lowest index) around those centres. kmeans_init.cpp.
 constexpr int kLloydIterations = 10;
 void kmeans_init(const Data &data, std::size_t k, std::uint64_t seed, std::uint64_t stream,
-                 Team &team, const std::atomic<bool> *interrupt, std::vector<double> &centres,
-                 Stats &hard);
+                 Team &team, const Context &ctx, std::vector<double> &centres, Stats &hard);
 
 }  // namespace gmmot::em

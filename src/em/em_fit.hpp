@@ -24,7 +24,7 @@ void regularised_cholesky(int d, const double *s, double reg, double scale2, dou
 
 class Fit {
  public:
-  Fit(const Data &data, const EmOptions &o, Team &team);
+  Fit(const Data &data, const EmOptions &o, const Context &ctx, Team &team);
 
   struct Outcome {
     Params params;
@@ -48,6 +48,7 @@ class Fit {
 
   const Data &data() const { return data_; }
   const EmOptions &options() const { return o_; }
+  const Context &context() const { return ctx_; }
   std::size_t slots() const { return kernel_.slots(); }
 
  private:
@@ -57,6 +58,7 @@ class Fit {
 
   const Data &data_;
   const EmOptions &o_;
+  const Context &ctx_;
   Team &team_;
   std::size_t k_, d_;
   double reg_;

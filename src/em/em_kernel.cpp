@@ -279,8 +279,8 @@ Kernel::Kernel(const Data &data, std::size_t k) : data_(data), k_(k) {
   }
 }
 
-void Kernel::pass(const Params &p, bool want_stats, Team &team, const std::atomic<bool> *interrupt,
-                  Stats &total, BlockObserver *observer) {
+void Kernel::pass(const Params &p, bool want_stats, Team &team, const Context &ctx, Stats &total,
+                  BlockObserver *observer) {
   const std::size_t k = k_, d = data_.d, b = data_.block;
   for (std::size_t c = 0; c < k; ++c) {
     const double *l = p.chol.data() + c * d * d;
@@ -326,7 +326,7 @@ void Kernel::pass(const Params &p, bool want_stats, Team &team, const std::atomi
     st.reset(k, d);
     Scratch sc(scratch_[worker], k, b, d);
     for (std::size_t blk = data_.chunk_begin(chunk); blk < data_.chunk_end(chunk); ++blk) {
-      check_interrupt(interrupt);
+      ctx.check_interrupt();
       const double *x = data_.block_x(blk);
       const double *w = data_.w.data() + blk * b;
       // Step 1.

@@ -149,8 +149,7 @@ std::size_t draw(const Data &data, const std::vector<double> &chunk_sums, double
 }  // namespace
 
 void kmeans_init(const Data &data, std::size_t k, std::uint64_t seed, std::uint64_t stream,
-                 Team &team, const std::atomic<bool> *interrupt, std::vector<double> &centres,
-                 Stats &hard) {
+                 Team &team, const Context &ctx, std::vector<double> &centres, Stats &hard) {
   const std::size_t d = data.d, b = data.block, np = data.padded(), nch = data.nchunks;
   const Layout lay(data);
   Xoshiro256 rng(seed, stream);
@@ -198,7 +197,7 @@ void kmeans_init(const Data &data, std::size_t k, std::uint64_t seed, std::uint6
       double *dist = scratch[worker].data();
       double s = 0;
       for (std::size_t blk = data.chunk_begin(chunk); blk < data.chunk_end(chunk); ++blk) {
-        check_interrupt(interrupt);
+        ctx.check_interrupt();
         block_dist2(d, b, data.soa, data.block_x(blk), cen, dist);
         double *dd = d2.data() + blk * b;
         const double *w = data.w.data() + blk * b;
@@ -232,7 +231,7 @@ void kmeans_init(const Data &data, std::size_t k, std::uint64_t seed, std::uint6
       double *acc = pot.data() + chunk * ncand;
       for (std::size_t l = 0; l < ncand; ++l) acc[l] = 0;
       for (std::size_t blk = data.chunk_begin(chunk); blk < data.chunk_end(chunk); ++blk) {
-        check_interrupt(interrupt);
+        ctx.check_interrupt();
         const double *x = data.block_x(blk);
         for (std::size_t l = 0; l < ncand; ++l) {
           block_dist2(d, b, data.soa, x, cand_x.data() + l * d, dist);
@@ -263,7 +262,7 @@ void kmeans_init(const Data &data, std::size_t k, std::uint64_t seed, std::uint6
     std::uint32_t *nr = near[worker].data();
     double *nd = near_d[worker].data();
     for (std::size_t blk = data.chunk_begin(chunk); blk < data.chunk_end(chunk); ++blk) {
-      check_interrupt(interrupt);
+      ctx.check_interrupt();
       nearest_block(blk, scratch[worker].data(), nr, nd);
       const double *x = data.block_x(blk);
       for (std::size_t p = 0; p < b; ++p) {

@@ -100,11 +100,12 @@ void whitened_root(const Input &x, const std::vector<double> &l, int d, PairWork
 // negative value if S has no Cholesky factor. The J square roots run on the team's threads and
 // are summed in input order, so the result does not depend on the number of threads.
 double fixed_point_step(std::vector<double> &s, const std::vector<Input> &in, int d,
-                        std::vector<PairWorkspace> &spaces, Team &team) {
+                        std::vector<PairWorkspace> &spaces, Team &team, const Context &ctx) {
   const std::size_t nn = static_cast<std::size_t>(d) * d;
   std::vector<double> l(s), k(nn, 0.0), g(nn), roots(in.size() * nn);
   if (!linalg::cholesky_lower(d, l.data())) return -1.0;
   team.run(in.size(), [&](std::size_t j, unsigned w) {
+    ctx.check_interrupt();
     whitened_root(in[j], l, d, spaces[w], &roots[j * nn]);
   });
   for (std::size_t j = 0; j < in.size(); ++j)
@@ -121,9 +122,15 @@ double fixed_point_step(std::vector<double> &s, const std::vector<Input> &in, in
 
 }  // namespace
 
+void BarycenterOptions::validate() const {
+  check_bounds("tolerance", tolerance, kToleranceBounds);
+  check_bounds("max_iterations", static_cast<double>(max_iterations), kMaxIterationsBounds);
+}
+
 BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, const double *means,
                                      const std::vector<CovFactor> &covs,
-                                     const BarycenterOptions &options) {
+                                     const BarycenterOptions &options, const Context &ctx) {
+  options.validate();
   const std::size_t nn = static_cast<std::size_t>(d) * d;
   BarycenterResult out;
   out.gaussian.mean.assign(static_cast<std::size_t>(d), 0.0);
@@ -156,7 +163,7 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
   std::vector<double> s(nn, 0.0);
   // Below d = 8 a square root takes a few microseconds, less than handing it to another thread.
   const unsigned threads = static_cast<unsigned>(
-      std::min<std::size_t>(d >= 8 ? options.threads : 1, std::max<std::size_t>(in.size(), 1)));
+      std::min<std::size_t>(d >= 8 ? ctx.threads : 1, std::max<std::size_t>(in.size(), 1)));
   Team team(threads);
   std::vector<PairWorkspace> spaces;
   for (unsigned t = 0; t < team.size(); ++t) spaces.emplace_back(d);
@@ -164,7 +171,7 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
     s = commuting_barycenter(in, d);
     out.converged = true;
     std::vector<double> probe(s);
-    const double r = fixed_point_step(probe, in, d, spaces, team);
+    const double r = fixed_point_step(probe, in, d, spaces, team, ctx);
     out.residual = r < 0.0 ? 0.0 : r;
   } else {
     for (const auto &x : in)
@@ -182,7 +189,7 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
     bool extrapolated = false;
     for (std::uint64_t it = 1; it <= options.max_iterations; ++it) {
       gx = x;
-      const double r = fixed_point_step(gx, in, d, spaces, team);
+      const double r = fixed_point_step(gx, in, d, spaces, team, ctx);
       out.iterations = it;
       if (r < 0.0 || (extrapolated && r > 2.0 * prev_r)) {
         if (!extrapolated) {
@@ -197,6 +204,7 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
         continue;
       }
       prev_r = r;
+      ctx.report(Stage::Barycenter, it, options.max_iterations, r);
       if (r < best_r) {
         best_r = r;
         best = gx;  // g(x) of the best x: at least as good as the point r certifies

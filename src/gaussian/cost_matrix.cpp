@@ -24,14 +24,14 @@ double squared_norm(const double *x, int d) {
 }  // namespace
 
 void w2_cost_matrix(int d, const double *means0, const std::vector<CovFactor> &covs0,
-                    const double *means1, const std::vector<CovFactor> &covs1, unsigned threads,
+                    const double *means1, const std::vector<CovFactor> &covs1, const Context &ctx,
                     double *out) {
   const std::size_t k0 = covs0.size(), k1 = covs1.size(), pairs = k0 * k1;
   // Rough cost per pair in nanoseconds; spawning threads pays off above ~0.2 ms of work.
   const double pair_ns = d <= 3 ? 60.0 : 1.5 * d * d * d;
   const double total_ns = pair_ns * static_cast<double>(pairs);
   const unsigned useful =
-      static_cast<unsigned>(std::clamp(total_ns / 2e5, 1.0, static_cast<double>(threads)));
+      static_cast<unsigned>(std::clamp(total_ns / 2e5, 1.0, static_cast<double>(ctx.threads)));
   // Blocks of whole batches of kLanes pairs (a batch's lanes never affect each other's results).
   const std::size_t block =
       kLanes * std::max<std::size_t>(1, static_cast<std::size_t>(2e4 / pair_ns / kLanes));
@@ -80,11 +80,14 @@ void w2_cost_matrix(int d, const double *means0, const std::vector<CovFactor> &c
       }
     }
   }
-  parallel_blocks(pairs, block, useful, [&](std::size_t begin, std::size_t end, unsigned w) {
-    for (std::size_t p = begin; p < end; p += kLanes) {
-      batch(p, static_cast<int>(std::min<std::size_t>(kLanes, end - p)), spaces[w], out + p);
-    }
-  });
+  parallel_blocks(
+      pairs, block, ctx.limited(useful),
+      [&](std::size_t begin, std::size_t end, unsigned w) {
+        for (std::size_t p = begin; p < end; p += kLanes) {
+          batch(p, static_cast<int>(std::min<std::size_t>(kLanes, end - p)), spaces[w], out + p);
+        }
+      },
+      Stage::CostMatrix);
   for (std::size_t p = 0; p < pairs; ++p) {
     if (!std::isfinite(out[p])) {
       fail(Errc::Internal, "W2^2 of the pair (" + std::to_string(p / k1) + ", " +

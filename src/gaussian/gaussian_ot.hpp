@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "linalg/covariance_factor.hpp"
+#include "util/bounds.hpp"
+#include "util/context.hpp"
 
 namespace gmmot {
 
@@ -34,9 +36,13 @@ GaussianParams gaussian_geodesic(const double *m0, const CovFactor &f0, const do
                                  const CovFactor &f1, double t);
 
 struct BarycenterOptions {
-  double tolerance = 1e-12;
+  double tolerance = 1e-12;  // stop at this scale-free fixed-point residual
+  static constexpr Bounds kToleranceBounds{0, 1};
   std::uint64_t max_iterations = 1000;
-  unsigned threads = 1;  // for the J square roots of each step; any value gives the same result
+  static constexpr Bounds kMaxIterationsBounds{1, 1000000};
+
+  // Errc::InvalidArgument naming the first field outside its bounds.
+  void validate() const;
 };
 struct BarycenterResult {
   GaussianParams gaussian;
@@ -46,15 +52,18 @@ struct BarycenterResult {
 };
 // W2 barycenter of J Gaussians with weights lambda (eq. 2.10), by closed forms (d = 1,
 // commuting covariances) or the Alvarez-Esteban fixed point in factor form (numerics.md B.3).
-// means: J x d. Weights must already be validated; zero weights drop their input.
+// means: J x d. Weights must already be validated; zero weights drop their input. The J square
+// roots of each step run on ctx.threads threads (any number gives the same result); reports
+// Stage::Barycenter (iteration, max_iterations, residual) after every step.
 BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, const double *means,
                                      const std::vector<CovFactor> &covs,
-                                     const BarycenterOptions &options);
+                                     const BarycenterOptions &options, const Context &ctx);
 
 // C[k * K1 + l] = W2^2(N(m0_k, S0_k), N(m1_l, S1_l)); means are K x d row-major. Parallel over
 // pairs in fixed blocks: bit-identical for any thread count. Errc::Overflow names the pair.
+// Reports Stage::CostMatrix (pairs done of K0 K1); Errc::Cancelled leaves out partly written.
 void w2_cost_matrix(int d, const double *means0, const std::vector<CovFactor> &covs0,
-                    const double *means1, const std::vector<CovFactor> &covs1, unsigned threads,
+                    const double *means1, const std::vector<CovFactor> &covs1, const Context &ctx,
                     double *out);
 
 }  // namespace gmmot

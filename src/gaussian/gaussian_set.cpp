@@ -29,9 +29,9 @@ GaussianSet make_gaussian_set(std::size_t j, int d, const double *weights, const
 }
 
 MultimarginalCost gaussian_multimarginal_cost(int d, const GaussianSet &set, const double *means,
-                                              const BarycenterOptions &options) {
+                                              const BarycenterOptions &options, const Context &ctx) {
   MultimarginalCost out;
-  out.barycenter = gaussian_barycenter(d, set.lambda, means, set.covs, options);
+  out.barycenter = gaussian_barycenter(d, set.lambda, means, set.covs, options, ctx);
   const CovFactor fb = factor_covariance(d, out.barycenter.gaussian.cov.data(), "barycenter");
   const std::size_t du = static_cast<std::size_t>(d);
   double cost = 0.0;

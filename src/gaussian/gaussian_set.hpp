@@ -9,6 +9,7 @@
 
 #include "gaussian/gaussian_ot.hpp"
 #include "linalg/covariance_factor.hpp"
+#include "util/context.hpp"
 
 namespace gmmot {
 
@@ -39,6 +40,6 @@ struct MultimarginalCost {
 // the barycenter). If the fixed point did not converge, the cost is that of the best iterate
 // (barycenter.converged is false). Zero weights drop their input.
 MultimarginalCost gaussian_multimarginal_cost(int d, const GaussianSet &set, const double *means,
-                                              const BarycenterOptions &options);
+                                              const BarycenterOptions &options, const Context &ctx);
 
 }  // namespace gmmot

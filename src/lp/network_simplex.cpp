@@ -148,7 +148,7 @@ SpanningTree::SpanningTree(const SimplexInput &in)
     build_start_forest();
   }
   start_screening();
-  if (in.threads > 1 && static_cast<double>(n0_) * static_cast<double>(n1_) >= kParallelMinArcs)
+  if (in.ctx.threads > 1 && static_cast<double>(n0_) * static_cast<double>(n1_) >= kParallelMinArcs)
     worker_ = std::make_unique<SpinWorker>();
   const double arcs = static_cast<double>(n0_) * static_cast<double>(n1_);
   // Blocks of f sqrt(arcs): bigger blocks mean fewer, better pivots but more arcs priced per
@@ -355,6 +355,7 @@ bool SpanningTree::block_search(bool screening, std::size_t *enter_i, std::size_
   Best best;
   std::size_t pos = cursor_;
   for (std::size_t scanned = 0; scanned < total && !best.found;) {
+    in_.ctx.check_interrupt();  // a full scan at K = 5000 takes tens of milliseconds
     const std::size_t count = std::min(block_, total - scanned);
     if (worker_ && count >= 2 * kMinHalfBlock) {
       const std::size_t half = count / 2;
@@ -729,6 +730,8 @@ void SpanningTree::validate(const char *where) const {
 
 SimplexOutput network_simplex(const SimplexInput &in) {
   SpanningTree tree(in);
+  const Context &ctx = in.ctx;
+  constexpr std::uint64_t kReportEvery = 1024;  // pivots between progress reports
   std::uint64_t iterations = 0;
   std::size_t i = 0, j = 0;
   do {
@@ -741,6 +744,9 @@ SimplexOutput network_simplex(const SimplexInput &in) {
       }
       tree.pivot(i, j);
       ++iterations;
+      if (iterations % kReportEvery == 0)
+        ctx.report(Stage::ExactLp, iterations, in.max_iterations,
+                   std::numeric_limits<double>::quiet_NaN());
 #ifdef GMMOT_NS_VALIDATE
       tree.validate(("pivot " + std::to_string(iterations)).c_str());
 #endif

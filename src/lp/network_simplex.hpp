@@ -18,7 +18,8 @@ struct SimplexInput {
   std::vector<double> demand;        // n1, > 0, same total as supply to rounding
   std::vector<double> warm_x;        // empty, or n0 + n1 start potentials (scaled): u, then -v
   std::uint64_t max_iterations = 0;
-  unsigned threads = 1;  // 2 or more: a second pricing thread on large problems
+  // Threads (2 or more: a second pricing thread on large problems), progress and interrupt.
+  Context ctx;
 };
 
 struct SimplexOutput {
@@ -27,7 +28,8 @@ struct SimplexOutput {
   std::uint64_t iterations = 0;
 };
 
-// Errc::IterationLimit when max_iterations pivots did not reach optimality.
+// Errc::IterationLimit when max_iterations pivots did not reach optimality; Errc::Cancelled
+// (ctx's interrupt, checked in every pricing block, or its progress every 1024 pivots).
 SimplexOutput network_simplex(const SimplexInput &in);
 
 }  // namespace gmmot

@@ -74,8 +74,9 @@ using sinkhorn_kernels::kLanes;
 using sinkhorn_kernels::kPadLog;
 using sinkhorn_kernels::log_sum_exp;
 
-constexpr std::size_t kBlockRows = 8;   // fixed, so blocks never depend on the thread count
-constexpr std::uint64_t kRecheck = 10;  // iterations between two measurements that failed
+constexpr std::size_t kBlockRows = 8;      // fixed, so blocks never depend on the thread count
+constexpr std::uint64_t kRecheck = 10;     // iterations between two measurements that failed
+constexpr std::uint64_t kReportEvery = 8;  // iterations between progress reports
 
 std::vector<std::size_t> positive_entries(const std::vector<double> &w) {
   std::vector<std::size_t> idx;
@@ -102,17 +103,6 @@ struct CostScale {
   }
   double operator()(double cost) const { return cost * pow_a * pow_b * inv; }
 };
-
-void check_options(const EntropicOptions &o) {
-  if (!(o.epsilon > 0) || !std::isfinite(o.epsilon) || !std::isfinite(2 / o.epsilon)) {
-    fail(Errc::InvalidArgument, "epsilon is " + fmt(o.epsilon) + " (it must be finite and > 0)");
-  }
-  if (!(o.tolerance >= 0) || !std::isfinite(o.tolerance)) {
-    fail(Errc::InvalidArgument,
-         "tolerance is " + fmt(o.tolerance) + " (it must be finite and >= 0)");
-  }
-  if (o.max_iterations == 0) fail(Errc::InvalidArgument, "max_iterations is 0 (at least 1)");
-}
 
 // The reduced problem on the rows and columns of positive weight (log 0 has no place in the
 // iteration; those rows and columns carry no mass in any feasible plan).
@@ -157,7 +147,7 @@ class Sinkhorn {
   // Iterates until the L1 marginal error of the plan is at most `target` or `cap` iterations
   // are done; returns the number of iterations of the returned state (alpha_, beta_), whose
   // plan is then in p_ and its error in error_.
-  std::uint64_t run(double target, std::uint64_t cap, unsigned threads) {
+  std::uint64_t run(double target, std::uint64_t cap, const Context &ctx) {
     // Start from f = g = 0. After each beta update the column sums are exact (to rounding), so
     // the marginal error is the row error alone, and the next alpha update estimates it for
     // free: the old row sum is a_i exp(alpha_old_i - alpha_new_i). Only when that estimate
@@ -170,20 +160,22 @@ class Sinkhorn {
     std::copy(logb_.begin(), logb_.end(), beta_.begin());
     std::uint64_t it = 0, next_measure = 1;
     while (it < cap) {
-      update_rows(threads);
-      if (it >= next_measure) {
+      update_rows(ctx);
+      const bool check = it >= next_measure, report = it % kReportEvery == 0;
+      if (check || report) {
         double estimate = 0;
         for (double e : err_) estimate += e;  // fixed order: the same for any thread count
-        if (estimate <= target) {
-          if (measure(threads) <= target) return it;
+        if (report) ctx.report(Stage::Sinkhorn, it, cap, estimate);
+        if (check && estimate <= target) {
+          if (measure(ctx) <= target) return it;
           next_measure = it + kRecheck;
         }
       }
       std::swap(alpha_, next_);
-      update_cols(threads);
+      update_cols(ctx);
       ++it;
     }
-    measure(threads);
+    measure(ctx);
     return it;
   }
 
@@ -217,9 +209,9 @@ class Sinkhorn {
   }
 
   // The sparse plan from p_ and its cost sum C_ij P_ij (compensated, in the caller's units).
-  void finish(const double *cost, unsigned threads, TransportResult &out) const {
+  void finish(const double *cost, const Context &ctx, TransportResult &out) const {
     std::vector<CompensatedSum> row_cost(n0_);
-    parallel_blocks(n0_, kBlockRows, threads, [&](std::size_t r0, std::size_t r1, unsigned) {
+    parallel_blocks(n0_, kBlockRows, ctx, [&](std::size_t r0, std::size_t r1, unsigned) {
       for (std::size_t r = r0; r < r1; ++r) {
         const double *p = p_.data() + r * p1_, *crow = cost + rows_[r] * k1_;
         for (std::size_t s = 0; s < n1_; ++s) row_cost[r].add(crow[cols_[s]] * p[s]);
@@ -243,9 +235,9 @@ class Sinkhorn {
 
   // The plan of the current state, P_ij = exp(alpha_i + beta_j - c_ij), into p_, and its L1
   // marginal error into error_ (also returned).
-  double measure(unsigned threads) {
+  double measure(const Context &ctx) {
     p_.resize(n0_ * p1_);
-    parallel_blocks(n0_, kBlockRows, threads, [&](std::size_t r0, std::size_t r1, unsigned) {
+    parallel_blocks(n0_, kBlockRows, ctx, [&](std::size_t r0, std::size_t r1, unsigned) {
       for (std::size_t r = r0; r < r1; ++r) {
         double *p = p_.data() + r * p1_;
         exp_row(p1_, alpha_[r], beta_.data(), c_.data() + r * p1_, p);
@@ -268,8 +260,8 @@ class Sinkhorn {
 
   // alpha_i = log a_i - LSE_j(beta_j - c_ij) into next_, and the row error of the current
   // state a_i |exp(alpha_i - next_i) - 1| into err_.
-  void update_rows(unsigned threads) {
-    parallel_blocks(n0_, kBlockRows, threads, [&](std::size_t r0, std::size_t r1, unsigned) {
+  void update_rows(const Context &ctx) {
+    parallel_blocks(n0_, kBlockRows, ctx, [&](std::size_t r0, std::size_t r1, unsigned) {
       for (std::size_t r = r0; r < r1; ++r) {
         next_[r] = loga_[r] - log_sum_exp(p1_, beta_.data(), c_.data() + r * p1_);
         err_[r] = a_[r] * std::fabs(std::expm1(alpha_[r] - next_[r]));
@@ -278,8 +270,8 @@ class Sinkhorn {
   }
 
   // beta_j = log b_j - LSE_i(alpha_i - c_ij).
-  void update_cols(unsigned threads) {
-    parallel_blocks(n1_, kBlockRows, threads, [&](std::size_t s0, std::size_t s1, unsigned) {
+  void update_cols(const Context &ctx) {
+    parallel_blocks(n1_, kBlockRows, ctx, [&](std::size_t s0, std::size_t s1, unsigned) {
       for (std::size_t s = s0; s < s1; ++s) {
         beta_[s] = logb_[s] - log_sum_exp(p0_, alpha_.data(), ct_.data() + s * p0_);
       }
@@ -299,11 +291,11 @@ class Sinkhorn {
 }  // namespace
 
 TransportResult transport_entropic(std::size_t k0, std::size_t k1, const double *a, const double *b,
-                                   const double *cost, const EntropicOptions &options) {
+                                   const double *cost, const EntropicOptions &options,
+                                   const Context &ctx) {
   const TransportWeights w = validated_transport_weights(k0, k1, a, b);
   require_finite_costs(k0, k1, cost);
-  check_options(options);
-  const unsigned threads = resolve_threads(options.threads);
+  options.validate();
 
   // All-zero costs keep eps = epsilon (absolute): the plan is then a b^T / mass.
   double cmax = 0;
@@ -312,10 +304,10 @@ TransportResult transport_entropic(std::size_t k0, std::size_t k1, const double 
 
   Sinkhorn sk(k1, w, cost, scale);
   TransportResult out;
-  out.iterations = sk.run(options.tolerance * w.mass, options.max_iterations, threads);
+  out.iterations = sk.run(options.tolerance * w.mass, options.max_iterations, ctx);
   std::vector<double> phi, psi;
   sk.potentials(k0, cost, scale, phi, psi);
-  sk.finish(cost, threads, out);
+  sk.finish(cost, ctx, out);
   out.converged = out.marginal_error <= options.tolerance * w.mass;
 
   // Centre so that u.a = v.b: f_i + g_j is all the plan depends on, so shifting f down and g

@@ -7,6 +7,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "util/bounds.hpp"
+#include "util/context.hpp"
+
 namespace gmmot {
 
 // One non-zero of a plan: mass P_ij at row i, column j.
@@ -43,26 +46,35 @@ void require_finite_result(const TransportResult &r);
 struct ExactOptions {
   // Pivot cap; 0 picks max(1e6, 100 (K0 + K1)). Reaching it raises Errc::IterationLimit.
   std::uint64_t max_iterations = 0;
-  // Optional warm start: dual potentials from an earlier, similar problem (K0 and K1 entries).
-  const double *warm_u = nullptr;
-  const double *warm_v = nullptr;
-  // 2 or more: block search prices two halves of each block at once on large problems (K0 K1
-  // >= 2^23); the result is identical for any value.
-  unsigned threads = 1;
+  static constexpr Bounds kMaxIterationsBounds{0, 1e15};
+
+  // Errc::InvalidArgument naming the first field outside its bounds.
+  void validate() const;
 };
 
 // Exact transport by our primal network simplex on the dense bipartite graph (implicit arcs
 // C[i * K1 + j]): block-search pricing, Cunningham's strongly feasible trees against cycling,
 // a lexicographic big-M artificial start (so no cost scale can overflow it), zero-weight rows
 // and columns removed first and their duals set to the tightest feasible value afterwards.
+// Optional warm start: dual potentials warm_u (K0), warm_v (K1) from an earlier, similar
+// problem (both or neither). With ctx.threads >= 2, block search prices two halves of each
+// block at once on large problems (K0 K1 >= 2^23); the result is identical for any value.
+// Reports Stage::ExactLp (pivots, pivot cap, NaN) every 1024 pivots and checks the
+// interrupt in every pricing block (Errc::Cancelled).
 TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a, const double *b,
-                                const double *cost, const ExactOptions &options);
+                                const double *cost, const ExactOptions &options, const Context &ctx,
+                                const double *warm_u = nullptr, const double *warm_v = nullptr);
 
 struct EntropicOptions {
-  double epsilon = 1e-3;    // regularisation, relative to max |C_ij| (scale-free)
+  double epsilon = 1e-3;  // regularisation, relative to max |C_ij| (scale-free)
+  static constexpr Bounds kEpsilonBounds{1e-8, 1e8};
   double tolerance = 1e-9;  // stop when marginal_error <= tolerance * total mass
+  static constexpr Bounds kToleranceBounds{0, 1};
   std::uint64_t max_iterations = 100000;
-  unsigned threads = 1;  // any value gives the same result
+  static constexpr Bounds kMaxIterationsBounds{1, 1e12};
+
+  // Errc::InvalidArgument naming the first field outside its bounds.
+  void validate() const;
 };
 
 // Entropic transport min <C,P> + eps sum P_ij (log P_ij - 1) by log-domain Sinkhorn iterations
@@ -70,9 +82,31 @@ struct EntropicOptions {
 // entries positive); entries below 1e-300 are dropped from `plan`. `u`, `v` are the scaled
 // dual potentials f, g (P_ij = exp((f_i + g_j - C_ij) / eps) a_i b_j), centred. Not converging
 // is not an error: converged = false and marginal_error tell the caller. Errc::InvalidArgument
-// for epsilon <= 0, non-finite or so small that 2 / epsilon overflows, a negative or non-finite
-// tolerance, or max_iterations = 0.
+// for options outside their bounds (EntropicOptions::validate). Any ctx.threads gives the same
+// result; reports Stage::Sinkhorn (iterations, cap, estimated marginal error / mass) every few
+// iterations (Errc::Cancelled).
 TransportResult transport_entropic(std::size_t k0, std::size_t k1, const double *a, const double *b,
-                                   const double *cost, const EntropicOptions &options);
+                                   const double *cost, const EntropicOptions &options,
+                                   const Context &ctx);
+
+// The one home of the exact / entropic choice (gmmot_transport_solve, MW2 and the solvers built
+// on them): method plus the options of each solver.
+enum class TransportMethod { Exact = 0, Entropic = 1 };
+struct TransportOptions {
+  TransportMethod method = TransportMethod::Exact;
+  static constexpr Bounds kMethodBounds{0, 1};
+  ExactOptions exact;
+  EntropicOptions entropic;
+
+  void validate() const;
+};
+
+// The LP entry point: transport_exact or transport_entropic as options.method says. Warm duals
+// (both or neither) are an exact-solver start, so giving them selects the exact method whatever
+// options.method says (Sinkhorn has no use for them).
+TransportResult transport_solve(std::size_t k0, std::size_t k1, const double *a, const double *b,
+                                const double *cost, const TransportOptions &options,
+                                const Context &ctx, const double *warm_u = nullptr,
+                                const double *warm_v = nullptr);
 
 }  // namespace gmmot

@@ -27,13 +27,15 @@ void require_finite_vector(std::size_t n, const double *x, const char *name) {
 }  // namespace
 
 TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a, const double *b,
-                                const double *cost, const ExactOptions &options) {
+                                const double *cost, const ExactOptions &options, const Context &ctx,
+                                const double *warm_u, const double *warm_v) {
+  options.validate();
   const TransportWeights w = validated_transport_weights(k0, k1, a, b);
   require_finite_costs(k0, k1, cost);
-  const bool warm = options.warm_u != nullptr && options.warm_v != nullptr;
+  const bool warm = warm_u != nullptr && warm_v != nullptr;
   if (warm) {
-    require_finite_vector(k0, options.warm_u, "u0");
-    require_finite_vector(k1, options.warm_v, "v0");
+    require_finite_vector(k0, warm_u, "u0");
+    require_finite_vector(k1, warm_v, "v0");
   }
 
   std::vector<std::size_t> rows, cols;
@@ -74,13 +76,13 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
   if (warm) {
     in.warm_x.reserve(rows.size() + cols.size());
     double largest = 0;
-    for (std::size_t i : rows) in.warm_x.push_back(std::ldexp(options.warm_u[i], exp2));
-    for (std::size_t j : cols) in.warm_x.push_back(-std::ldexp(options.warm_v[j], exp2));
+    for (std::size_t i : rows) in.warm_x.push_back(std::ldexp(warm_u[i], exp2));
+    for (std::size_t j : cols) in.warm_x.push_back(-std::ldexp(warm_v[j], exp2));
     for (double x : in.warm_x) largest = std::max(largest, std::fabs(x));
     // Potentials far beyond the costs carry no information and would cost precision.
     if (!(largest <= 1e6 * static_cast<double>(k0 + k1))) in.warm_x.clear();
   }
-  in.threads = options.threads;
+  in.ctx = ctx;
   in.max_iterations = options.max_iterations != 0
                           ? options.max_iterations
                           : std::max<std::uint64_t>(1000000, 100 * (std::uint64_t(k0) + k1));

@@ -137,12 +137,12 @@ TransportMaps::TransportMaps(const Mw2Plan &plan) : plan_(plan), d_(plan.dim()) 
 }
 
 void TransportMaps::check_points(std::size_t n, const double *x, bool rand,
-                                 unsigned threads) const {
+                                 const Context &ctx) const {
   const std::size_t total = checked_mul(n, d_, "n*d");
   const std::size_t nblocks = (total + kScanBlock - 1) / kScanBlock;
   std::vector<double> block_max(nblocks, 0.0);
   std::vector<char> block_finite(nblocks, 1);
-  parallel_blocks(total, kScanBlock, threads, [&](std::size_t begin, std::size_t end, unsigned) {
+  parallel_blocks(total, kScanBlock, ctx, [&](std::size_t begin, std::size_t end, unsigned) {
     bool finite = true;
     map_kernels::scan(end - begin, x + begin, &block_max[begin / kScanBlock], &finite);
     block_finite[begin / kScanBlock] = finite ? 1 : 0;
@@ -333,28 +333,34 @@ std::size_t TransportMaps::block_size() const {
   return d_ <= kSmallDim ? kSmallBlock : kLargeBlock;
 }
 
-void TransportMaps::apply_mean(std::size_t n, const double *x, unsigned threads,
+void TransportMaps::apply_mean(std::size_t n, const double *x, const Context &ctx,
                                double *out) const {
   if (n == 0) return;
-  check_points(n, x, false, threads);
-  auto scratch = make_scratch(n, threads);
-  parallel_blocks(n, block_size(), threads, [&](std::size_t begin, std::size_t end, unsigned w) {
-    Scratch &s = *scratch[w];
-    s.block.assign(d_, end - begin, x + begin * d_);
-    mean_block(s, out + begin * d_);
-  });
+  check_points(n, x, false, ctx);
+  auto scratch = make_scratch(n, ctx.threads);
+  parallel_blocks(
+      n, block_size(), ctx,
+      [&](std::size_t begin, std::size_t end, unsigned w) {
+        Scratch &s = *scratch[w];
+        s.block.assign(d_, end - begin, x + begin * d_);
+        mean_block(s, out + begin * d_);
+      },
+      Stage::Maps);
 }
 
-void TransportMaps::apply_rand(std::size_t n, const double *x, std::uint64_t seed, unsigned threads,
-                               double *out) const {
+void TransportMaps::apply_rand(std::size_t n, const double *x, std::uint64_t seed,
+                               const Context &ctx, double *out) const {
   if (n == 0) return;
-  check_points(n, x, true, threads);
-  auto scratch = make_scratch(n, threads);
-  parallel_blocks(n, block_size(), threads, [&](std::size_t begin, std::size_t end, unsigned w) {
-    Scratch &s = *scratch[w];
-    s.block.assign(d_, end - begin, x + begin * d_);
-    rand_block(s, begin, seed, out + begin * d_);
-  });
+  check_points(n, x, true, ctx);
+  auto scratch = make_scratch(n, ctx.threads);
+  parallel_blocks(
+      n, block_size(), ctx,
+      [&](std::size_t begin, std::size_t end, unsigned w) {
+        Scratch &s = *scratch[w];
+        s.block.assign(d_, end - begin, x + begin * d_);
+        rand_block(s, begin, seed, out + begin * d_);
+      },
+      Stage::Maps);
 }
 
 }  // namespace gmmot

@@ -36,6 +36,7 @@
 
 #include "mixture/component_density.hpp"
 #include "mw2/mw2_plan.hpp"
+#include "util/context.hpp"
 
 namespace gmmot {
 
@@ -49,16 +50,17 @@ class TransportMaps {
   // plan (capi/maps.cpp keeps one per C plan handle).
   explicit TransportMaps(const Mw2Plan &plan);
 
-  // x and out: n x d row-major (out may not alias x).
-  void apply_mean(std::size_t n, const double *x, unsigned threads, double *out) const;
-  void apply_rand(std::size_t n, const double *x, std::uint64_t seed, unsigned threads,
+  // x and out: n x d row-major (out may not alias x). Report Stage::Maps (points mapped of n);
+  // Errc::Cancelled leaves out partly written.
+  void apply_mean(std::size_t n, const double *x, const Context &ctx, double *out) const;
+  void apply_rand(std::size_t n, const double *x, std::uint64_t seed, const Context &ctx,
                   double *out) const;
 
  private:
   struct Scratch;
   std::size_t block_size() const;
   std::vector<std::unique_ptr<Scratch>> make_scratch(std::size_t n, unsigned threads) const;
-  void check_points(std::size_t n, const double *x, bool rand, unsigned threads) const;
+  void check_points(std::size_t n, const double *x, bool rand, const Context &ctx) const;
   // Log-posteriors (up to a common shift) of the block's points into s.lp (rows x ld), their
   // column maxima into s.mx, with the off-every-support fallback applied. Returns ld.
   std::size_t log_posteriors(Scratch &s) const;

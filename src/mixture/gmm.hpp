@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "linalg/covariance_factor.hpp"
+#include "util/context.hpp"
 
 namespace gmmot {
 
@@ -39,10 +40,12 @@ class Gmm {
   const std::vector<CovFactor> &factors() const { return factors_; }
 
   // log mu(x) for n points (n x d) into out (n); see gmmot/gmm.h for degenerate components.
-  void log_density(std::size_t n, const double *points, unsigned threads, double *out) const;
+  // Reports Stage::Density (points done of n); Errc::Cancelled leaves out partly written.
+  void log_density(std::size_t n, const double *points, const Context &ctx, double *out) const;
 
   // n points (n x d) and optionally their component labels; point i depends only on (seed, i).
-  void sample(std::size_t n, std::uint64_t seed, unsigned threads, double *points,
+  // Reports Stage::Density (points done of n); Errc::Cancelled leaves outputs partly written.
+  void sample(std::size_t n, std::uint64_t seed, const Context &ctx, double *points,
               std::size_t *labels) const;
 
  private:

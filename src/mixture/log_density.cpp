@@ -18,7 +18,7 @@ constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 
 }  // namespace
 
-void Gmm::log_density(std::size_t n, const double *points, unsigned threads, double *out) const {
+void Gmm::log_density(std::size_t n, const double *points, const Context &ctx, double *out) const {
   const std::size_t d = d_, k = weights_.size();
   require_finite(points, n * d, "points", d);
   std::vector<ComponentDensity> kernels;
@@ -33,7 +33,7 @@ void Gmm::log_density(std::size_t n, const double *points, unsigned threads, dou
     std::vector<double> lp, term;
   };
   const std::size_t nblocks = (n + kBlock - 1) / kBlock;
-  std::vector<Scratch> scratch(std::min<std::size_t>(std::max(1u, threads), nblocks));
+  std::vector<Scratch> scratch(std::min<std::size_t>(std::max(1u, ctx.threads), nblocks));
   for (Scratch &s : scratch) {
     s.block.soa.reserve(d * kBlock);  // PointBlock::assign and the kernels resize within these
     s.block.y.reserve(d * kBlock);
@@ -41,7 +41,9 @@ void Gmm::log_density(std::size_t n, const double *points, unsigned threads, dou
     s.lp.resize(kBlock * k);
     s.term.resize(kBlock);
   }
-  parallel_blocks(n, kBlock, threads, [&](std::size_t begin, std::size_t end, unsigned w) {
+  parallel_blocks(
+      n, kBlock, ctx,
+      [&](std::size_t begin, std::size_t end, unsigned w) {
     const std::size_t nb = end - begin;
     PointBlock &block = scratch[w].block;
     block.assign(d, nb, points + begin * d);
@@ -66,7 +68,8 @@ void Gmm::log_density(std::size_t n, const double *points, unsigned threads, dou
       for (std::size_t c = 0; c < k; ++c) acc += std::exp(row[c] - mx);
       out[begin + p] = mx + std::log(acc);
     }
-  });
+  },
+      Stage::Density);
 }
 
 }  // namespace gmmot

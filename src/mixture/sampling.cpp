@@ -10,7 +10,7 @@
 
 namespace gmmot {
 
-void Gmm::sample(std::size_t n, std::uint64_t seed, unsigned threads, double *points,
+void Gmm::sample(std::size_t n, std::uint64_t seed, const Context &ctx, double *points,
                  std::size_t *labels) const {
   const std::size_t d = d_, k = weights_.size();
   std::vector<double> cumulative(k);
@@ -23,9 +23,11 @@ void Gmm::sample(std::size_t n, std::uint64_t seed, unsigned threads, double *po
   // afterwards, so the caller's buffers are written in place (gmmot/gmm.h: untouched on error).
   constexpr std::size_t kBlock = 1024;
   const std::size_t workers =
-      std::min<std::size_t>(std::max(1u, threads), (n + kBlock - 1) / kBlock);
+      std::min<std::size_t>(std::max(1u, ctx.threads), (n + kBlock - 1) / kBlock);
   std::vector<std::vector<double>> scratch(workers, std::vector<double>(d + 1));
-  parallel_blocks(n, kBlock, threads, [&](std::size_t begin, std::size_t end, unsigned w) {
+  parallel_blocks(
+      n, kBlock, ctx,
+      [&](std::size_t begin, std::size_t end, unsigned w) {
     std::vector<double> &z = scratch[w];
     for (std::size_t i = begin; i < end; ++i) {
       Xoshiro256 rng(seed, i);
@@ -48,7 +50,8 @@ void Gmm::sample(std::size_t n, std::uint64_t seed, unsigned threads, double *po
       }
       if (labels != nullptr) labels[i] = c;
     }
-  });
+      },
+      Stage::Density);
 }
 
 }  // namespace gmmot

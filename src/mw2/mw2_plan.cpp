@@ -7,7 +7,6 @@
 
 #include "mw2/mw2_plan.hpp"
 #include "util/error.hpp"
-#include "util/parallel.hpp"
 #include "util/sizes.hpp"
 
 namespace gmmot {
@@ -29,24 +28,16 @@ std::shared_ptr<const Gmm> same_dimension(std::shared_ptr<const Gmm> g0, const G
 }  // namespace
 
 Mw2Plan::Mw2Plan(std::shared_ptr<const Gmm> g0, std::shared_ptr<const Gmm> g1,
-                 const Mw2Options &options)
+                 const Mw2Options &options, const Context &ctx)
     : g0_(same_dimension(std::move(g0), g1.get())), g1_(std::move(g1)) {
+  options.validate();
   const Gmm &g0r = *g0_, &g1r = *g1_;
   const std::size_t k0 = g0r.k(), k1 = g1r.k();
-  const unsigned threads = resolve_threads(options.threads);  // 0: the hardware concurrency
   cost_.resize(checked_mul(k0, k1, "K0*K1"));
   w2_cost_matrix(static_cast<int>(g0r.d()), g0r.means().data(), g0r.factors(), g1r.means().data(),
-                 g1r.factors(), threads, cost_.data());
-  const double *a = g0r.weights().data(), *b = g1r.weights().data();
-  if (options.method == TransportMethod::Exact) {
-    ExactOptions exact = options.exact;
-    exact.threads = threads;
-    transport_ = transport_exact(k0, k1, a, b, cost_.data(), exact);
-  } else {
-    EntropicOptions entropic = options.entropic;
-    entropic.threads = threads;  // Mw2Options::threads drives both stages
-    transport_ = transport_entropic(k0, k1, a, b, cost_.data(), entropic);
-  }
+                 g1r.factors(), ctx, cost_.data());
+  transport_ = transport_solve(k0, k1, g0r.weights().data(), g1r.weights().data(), cost_.data(),
+                               options, ctx);
 }
 
 }  // namespace gmmot

@@ -14,14 +14,8 @@
 
 namespace gmmot {
 
-enum class TransportMethod { Exact, Entropic };
-
-struct Mw2Options {
-  TransportMethod method = TransportMethod::Exact;
-  ExactOptions exact;
-  EntropicOptions entropic;
-  unsigned threads = 1;  // cost matrix (and entropic solver); results independent of it
-};
+// The MW2 plan has no options of its own: those of its transport step (lp/transport.hpp).
+using Mw2Options = TransportOptions;
 
 // A Monge map between the paired components of one plan entry.
 struct PairMap {
@@ -35,8 +29,11 @@ struct PairMap {
 class Mw2Plan {
  public:
   // Errc::InvalidArgument when a mixture is null, Errc::Dimension when the dimensions differ;
-  // errors of w2_cost_matrix and the solvers pass through (Errc::Overflow, Errc::IterationLimit).
-  Mw2Plan(std::shared_ptr<const Gmm> g0, std::shared_ptr<const Gmm> g1, const Mw2Options &options);
+  // errors of w2_cost_matrix and the solvers pass through (Errc::Overflow,
+  // Errc::IterationLimit, Errc::Cancelled: ctx's threads, progress and interrupt drive both the
+  // cost matrix and the transport step).
+  Mw2Plan(std::shared_ptr<const Gmm> g0, std::shared_ptr<const Gmm> g1, const Mw2Options &options,
+          const Context &ctx);
 
   const Gmm &source() const { return *g0_; }
   const Gmm &target() const { return *g1_; }

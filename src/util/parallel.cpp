@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <limits>
 #include <thread>
 #include <vector>
 
@@ -14,44 +15,54 @@ unsigned resolve_threads(unsigned requested) {
   return hw == 0 ? 1u : hw;
 }
 
-void parallel_blocks(std::size_t n, std::size_t block, unsigned threads,
-                     const std::function<void(std::size_t, std::size_t, unsigned)> &body) {
+void parallel_blocks(std::size_t n, std::size_t block, const Context &ctx,
+                     const std::function<void(std::size_t, std::size_t, unsigned)> &body,
+                     std::optional<Stage> stage) {
   if (n == 0) return;
   if (block == 0) block = 1;
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   const std::size_t nblocks = (n + block - 1) / block;
   const unsigned workers =
-      static_cast<unsigned>(std::min<std::size_t>(std::max(1u, threads), nblocks));
+      static_cast<unsigned>(std::min<std::size_t>(std::max(1u, ctx.threads), nblocks));
+  std::atomic<bool> failed{false};       // some worker threw: the others stop early
+  std::atomic<std::size_t> finished{0};  // items of the finished blocks (for progress)
+  // Rate limit: worker 0 reports after a block only once 1/1024 of the work more is done.
+  const std::size_t step = std::max<std::size_t>(1, n / 1024);
+  std::size_t reported = 0;
   auto run = [&](unsigned w) {
     for (std::size_t b = w; b < nblocks; b += workers) {
-      const std::size_t begin = b * block;
-      body(begin, std::min(n, begin + block), w);
+      if (failed.load(std::memory_order_relaxed)) return;
+      ctx.check_interrupt();
+      const std::size_t begin = b * block, end = std::min(n, begin + block);
+      body(begin, end, w);
+      if (stage) {
+        const std::size_t done = finished.fetch_add(end - begin) + (end - begin);
+        if (w == 0 && done - reported >= step && done < n) {
+          reported = done;
+          ctx.report(*stage, done, n, kNaN);
+        }
+      }
     }
   };
-  if (workers == 1) {
-    run(0);
-    return;
-  }
   std::vector<std::exception_ptr> errors(workers);
+  auto guarded_run = [&](unsigned w) {
+    try {
+      run(w);
+    } catch (...) {
+      errors[w] = std::current_exception();
+      failed.store(true);
+    }
+  };
   std::vector<std::thread> pool;
   pool.reserve(workers - 1);
-  for (unsigned w = 1; w < workers; ++w) {
-    pool.emplace_back([&, w] {
-      try {
-        run(w);
-      } catch (...) {
-        errors[w] = std::current_exception();
-      }
-    });
-  }
-  try {
-    run(0);
-  } catch (...) {
-    errors[0] = std::current_exception();
-  }
+  for (unsigned w = 1; w < workers; ++w) pool.emplace_back(guarded_run, w);
+  guarded_run(0);
   for (auto &t : pool) t.join();
   for (auto &e : errors) {
     if (e) std::rethrow_exception(e);
   }
+  // Worker 0's last report may predate other workers' last blocks: report completion once.
+  if (stage) ctx.report(*stage, n, n, kNaN);
 }
 
 }  // namespace gmmot

@@ -5,6 +5,9 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
+
+#include "util/context.hpp"
 
 namespace gmmot {
 
@@ -12,10 +15,14 @@ namespace gmmot {
 unsigned resolve_threads(unsigned requested);
 
 // Calls body(block_begin, block_end, worker) for consecutive blocks [i*block, min(n,(i+1)*block))
-// on up to `threads` threads (the calling thread is worker 0). Blocks are dealt round-robin
-// so neighbouring blocks go to different workers. The first exception thrown by any call is
-// rethrown after all workers have stopped.
-void parallel_blocks(std::size_t n, std::size_t block, unsigned threads,
-                     const std::function<void(std::size_t, std::size_t, unsigned)> &body);
+// on up to ctx.threads threads (the calling thread is worker 0). Blocks are dealt round-robin
+// so neighbouring blocks go to different workers. Every worker checks ctx's interrupt before
+// each block, and all stop at their next block once any call has thrown; the first exception
+// (in worker order) is rethrown after all workers have stopped. With a stage, worker 0 reports
+// (stage, items finished, n, NaN) after its blocks (at most about 1024 times), and
+// once more, (stage, n, n, NaN), at the end.
+void parallel_blocks(std::size_t n, std::size_t block, const Context &ctx,
+                     const std::function<void(std::size_t, std::size_t, unsigned)> &body,
+                     std::optional<Stage> stage = std::nullopt);
 
 }  // namespace gmmot

@@ -20,9 +20,13 @@ Team::~Team() {
 
 void Team::run_share(unsigned worker, unsigned stride) {
   try {
-    for (std::size_t i = worker; i < count_; i += stride) (*task_)(i, worker);
+    for (std::size_t i = worker; i < count_; i += stride) {
+      if (failed_.load(std::memory_order_relaxed)) return;  // another task threw: stop early
+      (*task_)(i, worker);
+    }
   } catch (...) {
     errors_[worker] = std::current_exception();
+    failed_.store(true);
   }
 }
 
@@ -45,6 +49,7 @@ void Team::work(unsigned worker) {
 
 void Team::run(std::size_t count, const std::function<void(std::size_t, unsigned)> &task) {
   std::fill(errors_.begin(), errors_.end(), nullptr);
+  failed_.store(false);
   if (size_ == 1 || count <= 1) {
     task_ = &task;
     count_ = count;

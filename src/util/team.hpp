@@ -4,6 +4,7 @@
 // results in task order, so results do not depend on the number of threads.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
@@ -22,8 +23,9 @@ class Team {
   Team &operator=(const Team &) = delete;
 
   unsigned size() const { return size_; }
-  // Runs task(i, worker) for i in [0, count) and returns when all are done; rethrows the first
-  // exception a task threw.
+  // Runs task(i, worker) for i in [0, count) and returns when all are done; once a task has
+  // thrown the workers start no further task, and the first exception (in worker order) is
+  // rethrown.
   void run(std::size_t count, const std::function<void(std::size_t, unsigned)> &task);
 
  private:
@@ -40,6 +42,7 @@ class Team {
   unsigned pending_ = 0;
   bool stop_ = false;
   std::vector<std::exception_ptr> errors_;
+  std::atomic<bool> failed_{false};
 };
 
 }  // namespace gmmot

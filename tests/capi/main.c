@@ -20,6 +20,8 @@ void test_em(void);
 /* Regression tests of the fuzzing audit (issue 10) and the table of bad inputs. */
 void test_audit_findings(void);
 void test_bad_inputs(void);
+/* Group of progress.h (progress and cancellation of every long call). */
+void test_cancel(void);
 
 int main(void) {
   /* The crash-isolated (forking) tests run first, before any thread has been started. */
@@ -45,6 +47,7 @@ int main(void) {
   test_mw2_maps();
   test_mw2_shared();
   test_em();
+  test_cancel();
   test_threads();
   test_audit_findings();
   test_bad_inputs();

@@ -1,8 +1,9 @@
 /* gmmot/em.h: fitting (a known mixture recovered, the reported log-likelihood against
  * gmmot_gmm_log_density), gmmot_em_info, options copied at creation, NULL weights = all ones,
  * bit-identical results for 1 and 2 threads, the GMMOT_W_NOT_CONVERGED warning, the progress
- * callback (non-decreasing values, cancellation), the interrupt flag (before a fit, from the
- * callback, from another thread; cleared after a cancelled fit), bad inputs (nothing written,
+ * callback attached through the options (non-decreasing values, cancellation), the interrupt
+ * flag (raised before a fit, from the callback, from another thread; the next fit on the same
+ * object runs once the flag is reset), bad inputs (nothing written,
  * info unchanged), the option keys 400-405 (type, bounds, defaults) and n*d overflow. */
 #define _POSIX_C_SOURCE 200809L
 
@@ -33,17 +34,19 @@ typedef struct {
   uint64_t last_iteration;
   double values[512];
   int bad_order;
-  uint64_t cancel_at;       /* return non-zero at this iteration (UINT64_MAX: never) */
-  gmmot_em_t *interrupt_em; /* if set, gmmot_em_interrupt(it) at iteration 1 */
+  uint64_t cancel_at;           /* return non-zero at this iteration (UINT64_MAX: never) */
+  gmmot_interrupt_t *interrupt; /* if set, raised at iteration 1 */
 } progress_t;
 
-static int on_progress(void *user_data, uint64_t iteration, double value) {
+static int on_progress(void *user_data, int stage, uint64_t iteration, uint64_t total,
+                       double value) {
   progress_t *p = (progress_t *)user_data;
+  if (stage != GMMOT_STAGE_EM || iteration > total) p->bad_order = 1;
   if (iteration != p->calls) p->bad_order = 1;
   if (p->calls < 512) p->values[p->calls] = value;
   ++p->calls;
   p->last_iteration = iteration;
-  if (p->interrupt_em != NULL && iteration == 1) gmmot_em_interrupt(p->interrupt_em);
+  if (p->interrupt != NULL && iteration == 1) gmmot_interrupt_raise(p->interrupt);
   return iteration == p->cancel_at;
 }
 
@@ -234,9 +237,9 @@ static void test_warning_and_progress(void) {
   /* The callback sees iterations 0, 1, ... and non-decreasing values; the result is the last. */
   CHECK_OK(gmmot_options_set_int(o, GMMOT_OPT_EM_MAX_ITERATIONS, 60));
   CHECK_OK(gmmot_options_set_double(o, GMMOT_OPT_EM_TOLERANCE, 1e-9));
-  CHECK_OK(gmmot_em_create(o, &em));
   progress_init(&p);
-  CHECK_OK(gmmot_em_set_progress(em, on_progress, &p));
+  CHECK_OK(gmmot_options_set_progress(o, on_progress, &p));
+  CHECK_OK(gmmot_em_create(o, &em));
   {
     int rc = gmmot_em_fit(em, N, 2, pts, NULL, &keep);
     CHECK(rc == GMMOT_OK || rc == GMMOT_W_NOT_CONVERGED);
@@ -260,14 +263,25 @@ static void test_warning_and_progress(void) {
   CHECK_OK(gmmot_em_info(em, &ll, &it, NULL));
   CHECK(ll == ll_before && it == it_before);
 
-  /* Removing the callback. */
-  CHECK_OK(gmmot_em_set_progress(em, NULL, NULL));
+  /* Removing the callback from the options: the EM object keeps the copy it made. */
+  CHECK_OK(gmmot_options_set_progress(o, NULL, NULL));
   g = NULL;
+  progress_init(&p);
   {
     const int rc = gmmot_em_fit(em, N, 2, pts, NULL, &g);
     CHECK((rc == GMMOT_OK || rc == GMMOT_W_NOT_CONVERGED) && g != NULL);
   }
-  CHECK(p.calls == 3); /* not called any more */
+  CHECK(p.calls >= 3);
+  gmmot_gmm_destroy(g);
+  gmmot_em_destroy(em);
+  CHECK_OK(gmmot_em_create(o, &em));
+  g = NULL;
+  progress_init(&p);
+  {
+    const int rc = gmmot_em_fit(em, N, 2, pts, NULL, &g);
+    CHECK((rc == GMMOT_OK || rc == GMMOT_W_NOT_CONVERGED) && g != NULL);
+  }
+  CHECK(p.calls == 0); /* a new object without the callback */
   gmmot_gmm_destroy(g);
   gmmot_gmm_destroy(keep);
   gmmot_em_destroy(em);
@@ -275,7 +289,7 @@ static void test_warning_and_progress(void) {
 }
 
 typedef struct {
-  gmmot_em_t *em;
+  gmmot_interrupt_t *flag;
   long delay_ms;
 } stopper_t;
 
@@ -285,24 +299,38 @@ static void *stopper(void *arg) {
   ts.tv_sec = s->delay_ms / 1000;
   ts.tv_nsec = (s->delay_ms % 1000) * 1000000L;
   nanosleep(&ts, NULL);
-  gmmot_em_interrupt(s->em);
+  gmmot_interrupt_raise(s->flag);
   return NULL;
 }
 
 static void test_interrupt(void) {
   gmmot_options_t *o = em_options(10, 2);
+  gmmot_interrupt_t *flag = NULL;
   gmmot_em_t *em = NULL;
   gmmot_gmm_t *g = NULL;
   progress_t p;
+  int raised = -1;
   if (o == NULL) return;
+  CHECK_OK(gmmot_interrupt_create(&flag));
+  if (flag == NULL) return;
+  CHECK_OK(gmmot_options_set_interrupt(o, flag));
   CHECK_OK(gmmot_em_create(o, &em));
   if (em == NULL) return;
-  /* Set before the fit: the next fit is cancelled, the one after runs. */
-  CHECK_OK(gmmot_em_interrupt(em));
+  /* Raised before the fit: the fit is cancelled, and so is the next one (sticky) until the
+   * flag is reset; then the same object fits. */
+  CHECK_OK(gmmot_interrupt_raise(flag));
   g = H_SENTINEL_GMM;
   CHECK_ERROR(gmmot_em_fit(em, N, 2, pts, NULL, &g), GMMOT_E_CANCELLED, "gmmot_em_fit",
               "interrupt");
   CHECK(g == H_SENTINEL_GMM);
+  CHECK_ERROR(gmmot_em_fit(em, N, 2, pts, NULL, &g), GMMOT_E_CANCELLED, "gmmot_em_fit",
+              "interrupt");
+  CHECK(g == H_SENTINEL_GMM);
+  CHECK_OK(gmmot_interrupt_is_raised(flag, &raised));
+  CHECK(raised == 1);
+  CHECK_OK(gmmot_interrupt_reset(flag));
+  CHECK_OK(gmmot_interrupt_is_raised(flag, &raised));
+  CHECK(raised == 0);
   g = NULL;
   CHECK_OK(gmmot_em_fit(em, N, 2, pts, NULL, &g));
   gmmot_gmm_destroy(g);
@@ -312,15 +340,16 @@ static void test_interrupt(void) {
   em = NULL;
   CHECK_OK(gmmot_options_set_double(o, GMMOT_OPT_EM_TOLERANCE, 0.0));
   CHECK_OK(gmmot_options_set_int(o, GMMOT_OPT_EM_MAX_ITERATIONS, 50));
+  progress_init(&p);
+  p.interrupt = flag;
+  CHECK_OK(gmmot_options_set_progress(o, on_progress, &p));
   CHECK_OK(gmmot_em_create(o, &em));
   if (em == NULL) return;
-  progress_init(&p);
-  p.interrupt_em = em;
-  CHECK_OK(gmmot_em_set_progress(em, on_progress, &p));
   g = H_SENTINEL_GMM;
   CHECK_ERROR(gmmot_em_fit(em, N, 2, pts, NULL, &g), GMMOT_E_CANCELLED, "gmmot_em_fit", NULL);
   CHECK(g == H_SENTINEL_GMM && p.calls == 2);
-  CHECK_OK(gmmot_em_set_progress(em, NULL, NULL));
+  CHECK_OK(gmmot_interrupt_reset(flag));
+  CHECK_OK(gmmot_options_set_progress(o, NULL, NULL));
   gmmot_em_destroy(em);
   em = NULL;
 
@@ -330,7 +359,7 @@ static void test_interrupt(void) {
   {
     pthread_t th;
     stopper_t s;
-    s.em = em;
+    s.flag = flag;
     s.delay_ms = 100;
     if (pthread_create(&th, NULL, stopper, &s) == 0) {
       g = H_SENTINEL_GMM;
@@ -343,6 +372,7 @@ static void test_interrupt(void) {
   }
   gmmot_em_destroy(em);
   gmmot_options_destroy(o);
+  gmmot_interrupt_destroy(flag);
 }
 
 static void test_bad_inputs(void) {
@@ -396,9 +426,6 @@ static void test_bad_inputs(void) {
   /* NULL handles. */
   CHECK_ERROR(gmmot_em_info(NULL, &ll, NULL, NULL), GMMOT_E_INVALID_ARGUMENT, "gmmot_em_info",
               "em");
-  CHECK_ERROR(gmmot_em_set_progress(NULL, on_progress, NULL), GMMOT_E_INVALID_ARGUMENT,
-              "gmmot_em_set_progress", "em");
-  CHECK_ERROR(gmmot_em_interrupt(NULL), GMMOT_E_INVALID_ARGUMENT, "gmmot_em_interrupt", "em");
   gmmot_em_destroy(NULL);
   CHECK_MSG_EMPTY();
   gmmot_em_destroy(em);

@@ -20,7 +20,7 @@ BarycenterResult bary(int d, const std::vector<double> &lambda, const std::vecto
                       const std::vector<double> &means, BarycenterOptions o = {}) {
   std::vector<CovFactor> f;
   for (const auto &s : covs) f.push_back(factor(d, s));
-  return gaussian_barycenter(d, lambda, means.data(), f, o);
+  return gaussian_barycenter(d, lambda, means.data(), f, o, {});
 }
 
 // ||sum_j l_j (S^1/2 S_j S^1/2)^1/2 - S||_F / ||S||_F by eigen-decompositions (not the
@@ -140,7 +140,7 @@ TEST_CASE("barycenter of two Gaussians is the geodesic point; multi-marginal cos
     std::vector<double> covs(s0);
     covs.insert(covs.end(), s1.begin(), s1.end());
     const GaussianSet set = make_gaussian_set(2, d, w.data(), means.data(), covs.data());
-    const MultimarginalCost mm = gaussian_multimarginal_cost(d, set, means.data(), {});
+    const MultimarginalCost mm = gaussian_multimarginal_cost(d, set, means.data(), {}, {});
     CHECK(mm.barycenter.converged);
     CHECK(mm.cost == Approx((1.0 - t) * t * w2sq(d, m0, s0, m1, s1)).epsilon(1e-9));
   }

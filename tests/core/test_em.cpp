@@ -36,7 +36,7 @@ bool all_finite(const std::vector<double> &v) {
 // The weighted mean of log_density over the points: what mean_log_likelihood must be.
 double mean_log_density(const Gmm &g, std::size_t n, const double *x, const double *w) {
   std::vector<double> lp(n);
-  g.log_density(n, x, 1, lp.data());
+  g.log_density(n, x, Context{1}, lp.data());
   double s = 0, sw = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const double wi = w != nullptr ? w[i] : 1.0;
@@ -71,13 +71,16 @@ Gmm reference(std::size_t d) {
 
 EmResult fit(const std::vector<double> &x, std::size_t d, std::size_t k, unsigned threads = 1,
              const std::vector<double> *w = nullptr,
-             const std::function<void(EmOptions &)> &tweak = nullptr) {
+             const std::function<void(EmOptions &)> &tweak = nullptr,
+             const std::function<void(Context &)> &tweak_context = nullptr) {
   EmOptions o;
   o.components = k;
-  o.threads = threads;
   o.seed = 5;
   if (tweak) tweak(o);
-  return fit_gmm_em(x.size() / d, d, x.data(), w != nullptr ? w->data() : nullptr, o);
+  Context ctx;
+  ctx.threads = threads;
+  if (tweak_context) tweak_context(ctx);
+  return fit_gmm_em(x.size() / d, d, x.data(), w != nullptr ? w->data() : nullptr, o, ctx);
 }
 
 void check_valid(const EmResult &r, std::size_t k, std::size_t d) {
@@ -113,7 +116,7 @@ TEST_CASE("EM recovers a known mixture from 1e5 samples", "[em]") {
     const Gmm ref = reference(d);
     const std::size_t n = 100000;
     std::vector<double> x(n * d);
-    ref.sample(n, 2024 + d, 2, x.data(), nullptr);
+    ref.sample(n, 2024 + d, Context{2}, x.data(), nullptr);
     const EmResult r = fit(x, d, 3, 2);
     check_valid(r, 3, d);
     CHECK(r.converged);
@@ -196,16 +199,22 @@ TEST_CASE("EM: the log-likelihood never decreases", "[em]") {
       for (double reg : {1e-6, 0.0, 1e-2}) {
         CAPTURE(reg, weights != nullptr);
         std::vector<double> ll;
-        const EmResult r = fit(x, d, 6, 2, weights, [&](EmOptions &o) {
-          o.regularization = reg;
-          o.tolerance = 1e-10;
-          o.max_iterations = 150;
-          o.progress = [&](std::uint64_t it, double v) {
-            CHECK(it == ll.size());
-            ll.push_back(v);
-            return false;
-          };
-        });
+        const EmResult r = fit(
+            x, d, 6, 2, weights,
+            [&](EmOptions &o) {
+              o.regularization = reg;
+              o.tolerance = 1e-10;
+              o.max_iterations = 150;
+            },
+            [&](Context &c) {
+              c.progress = [&](Stage stage, std::uint64_t it, std::uint64_t total, double v) {
+                CHECK(stage == Stage::Em);
+                CHECK(total == 150);
+                CHECK(it == ll.size());
+                ll.push_back(v);
+                return false;
+              };
+            });
         check_valid(r, 6, d);
         REQUIRE(r.reseeded == 0);
         REQUIRE(ll.size() > 10);
@@ -279,13 +288,17 @@ TEST_CASE("EM: a converged fit returns the EM update of its last iterate", "[em]
   const std::size_t n = 20000, d = 2;
   const std::vector<double> x = overlapping(n);
   std::vector<double> ll;
-  const EmResult r = fit(x, d, 3, 2, nullptr, [&](EmOptions &o) {
-    o.tolerance = 1;  // |l_1 - l_0| <= max(1, |l_1|): converged at t = 1
-    o.progress = [&](std::uint64_t, double v) {
-      ll.push_back(v);
-      return false;
-    };
-  });
+  const EmResult r = fit(
+      x, d, 3, 2, nullptr,
+      [&](EmOptions &o) {
+        o.tolerance = 1;  // |l_1 - l_0| <= max(1, |l_1|): converged at t = 1
+      },
+      [&](Context &c) {
+        c.progress = [&](Stage, std::uint64_t, std::uint64_t, double v) {
+          ll.push_back(v);
+          return false;
+        };
+      });
   check_valid(r, 3, d);
   CHECK(r.converged);
   CHECK(r.iterations == 2);
@@ -315,7 +328,7 @@ TEST_CASE("EM: same seed gives bit-identical results for 1, 2 and 3 threads", "[
     const Gmm ref = reference(d);
     const std::size_t n = 30011;  // several chunks, and a partial last block
     std::vector<double> x(n * d), w(n);
-    ref.sample(n, 99, 1, x.data(), nullptr);
+    ref.sample(n, 99, Context{1}, x.data(), nullptr);
     for (std::size_t i = 0; i < n; ++i) w[i] = 1.0 + std::sin(static_cast<double>(i));
     auto tweak = [](EmOptions &o) {
       o.initializations = 2;
@@ -340,7 +353,7 @@ TEST_CASE("EM: exact scale invariance under powers of two", "[em]") {
   const std::size_t d = 3, n = 5000;
   const Gmm ref = reference(d);
   std::vector<double> x(n * d), y(n * d);
-  ref.sample(n, 1, 1, x.data(), nullptr);
+  ref.sample(n, 1, Context{1}, x.data(), nullptr);
   for (int e : {-400, 400}) {
     CAPTURE(e);
     for (std::size_t i = 0; i < x.size(); ++i) y[i] = std::ldexp(x[i], e);
@@ -372,7 +385,7 @@ TEST_CASE("EM: points of weight zero change nothing", "[em]") {
   const std::size_t d = 2, n = 6000, extra = 1500;
   const Gmm ref = reference(d);
   std::vector<double> x(n * d);
-  ref.sample(n, 8, 1, x.data(), nullptr);
+  ref.sample(n, 8, Context{1}, x.data(), nullptr);
   std::vector<double> w(n, 1.0);
   // Appended zero-weight points far away (huge, even): bit-identical fit.
   std::vector<double> x2 = x, w2 = w;
@@ -413,7 +426,7 @@ TEST_CASE("EM: degenerate data never crash nor give NaN", "[em]") {
     const std::size_t d = 3;
     const Gmm ref = reference(d);
     std::vector<double> base(200 * d), x;
-    ref.sample(200, 4, 1, base.data(), nullptr);
+    ref.sample(200, 4, Context{1}, base.data(), nullptr);
     for (int rep = 0; rep < 5; ++rep) x.insert(x.end(), base.begin(), base.end());
     const EmResult r = fit(x, d, 4);
     check_valid(r, 4, d);
@@ -528,7 +541,7 @@ TEST_CASE("EM: iteration cap, several initialisations", "[em]") {
   const std::size_t d = 2, n = 20000;
   const Gmm ref = reference(d);
   std::vector<double> x(n * d);
-  ref.sample(n, 31, 1, x.data(), nullptr);
+  ref.sample(n, 31, Context{1}, x.data(), nullptr);
   const EmResult r = fit(x, d, 7, 1, nullptr, [](EmOptions &o) {
     o.max_iterations = 3;
     o.tolerance = 0;
@@ -545,28 +558,29 @@ TEST_CASE("EM: cancellation by the progress callback and the interrupt flag", "[
   const std::size_t d = 3, n = 20000;
   const Gmm ref = reference(d);
   std::vector<double> x(n * d);
-  ref.sample(n, 12, 1, x.data(), nullptr);
+  ref.sample(n, 12, Context{1}, x.data(), nullptr);
   std::string msg;
   // The callback returns true.
   CHECK(error_of(
             [&] {
-              fit(x, d, 4, 2, nullptr, [](EmOptions &o) {
-                o.progress = [](std::uint64_t it, double) { return it == 2; };
+              fit(x, d, 4, 2, nullptr, nullptr, [](Context &c) {
+                c.progress = [](Stage, std::uint64_t it, std::uint64_t, double) { return it == 2; };
               });
             },
             &msg) == Errc::Cancelled);
   CHECK(msg.find("progress") != std::string::npos);
   // The flag set before the call.
   std::atomic<bool> flag{true};
-  CHECK(error_of([&] { fit(x, d, 4, 2, nullptr, [&](EmOptions &o) { o.interrupt = &flag; }); },
-                 &msg) == Errc::Cancelled);
+  CHECK(
+      error_of([&] { fit(x, d, 4, 2, nullptr, nullptr, [&](Context &c) { c.interrupt = &flag; }); },
+               &msg) == Errc::Cancelled);
   CHECK(msg.find("interrupt") != std::string::npos);
   // The flag set during the fit (from the callback, then from another thread).
   flag = false;
   CHECK(error_of([&] {
-          fit(x, d, 4, 2, nullptr, [&](EmOptions &o) {
-            o.interrupt = &flag;
-            o.progress = [&](std::uint64_t it, double) {
+          fit(x, d, 4, 2, nullptr, nullptr, [&](Context &c) {
+            c.interrupt = &flag;
+            c.progress = [&](Stage, std::uint64_t it, std::uint64_t, double) {
               if (it == 1) flag = true;
               return false;
             };
@@ -574,18 +588,20 @@ TEST_CASE("EM: cancellation by the progress callback and the interrupt flag", "[
         }) == Errc::Cancelled);
   flag = false;
   std::vector<double> big(400000 * d);
-  ref.sample(400000, 13, 2, big.data(), nullptr);
+  ref.sample(400000, 13, Context{2}, big.data(), nullptr);
   std::thread stopper([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     flag = true;
   });
   const auto t0 = std::chrono::steady_clock::now();
   CHECK(error_of([&] {
-          fit(big, d, 10, 2, nullptr, [&](EmOptions &o) {
-            o.interrupt = &flag;
-            o.tolerance = 0;
-            o.max_iterations = 100000;
-          });
+          fit(
+              big, d, 10, 2, nullptr,
+              [&](EmOptions &o) {
+                o.tolerance = 0;
+                o.max_iterations = 100000;
+              },
+              [&](Context &c) { c.interrupt = &flag; });
         }) == Errc::Cancelled);
   stopper.join();
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(20));
@@ -598,7 +614,7 @@ TEST_CASE("EM: invalid input is refused with a message naming it", "[em]") {
   std::string msg;
   auto run = [&](std::size_t n, std::size_t d, const double *p, const double *w,
                  const EmOptions &opt) {
-    return error_of([&] { fit_gmm_em(n, d, p, w, opt); }, &msg);
+    return error_of([&] { fit_gmm_em(n, d, p, w, opt, {}); }, &msg);
   };
   CHECK(run(0, 2, x.data(), nullptr, o) == Errc::Dimension);
   CHECK(run(4, 0, x.data(), nullptr, o) == Errc::Dimension);

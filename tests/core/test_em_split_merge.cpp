@@ -85,7 +85,8 @@ TEST_CASE("split-and-merge: the criteria pick the move out of a bad local maximu
   o.components = 4;
   o.tolerance = 1e-8;
   Team team(1);
-  em::Fit fit(data, o, team);
+  const Context ctx;
+  em::Fit fit(data, o, ctx, team);
   // Two components share A, one sits on D, one covers B and C: EM stays there.
   const em::Fit::Outcome bad =
       fit.iterate(normalised(data, {0.12, 0.13, 0.25, 0.5}, {-10.2, 0, -9.8, 0, 0, 8, 10, 0},
@@ -175,9 +176,9 @@ TEST_CASE("split-and-merge: never lower, usually higher, identical for 1 to 3 th
     o.components = 12;
     o.seed = seed;
     o.tolerance = 1e-6;
-    const EmResult plain = fit_gmm_em(n, 3, x.data(), nullptr, o);
+    const EmResult plain = fit_gmm_em(n, 3, x.data(), nullptr, o, {});
     o.split_merge = 5;
-    const EmResult sm = fit_gmm_em(n, 3, x.data(), nullptr, o);
+    const EmResult sm = fit_gmm_em(n, 3, x.data(), nullptr, o, {});
     CHECK(sm.mean_log_likelihood >= plain.mean_log_likelihood);
     CHECK(sm.passes > plain.passes);
     CHECK(sm.converged);
@@ -186,10 +187,8 @@ TEST_CASE("split-and-merge: never lower, usually higher, identical for 1 to 3 th
       ++improved;
     }
     if (seed == 0) {
-      o.threads = 2;
-      const EmResult two = fit_gmm_em(n, 3, x.data(), nullptr, o);
-      o.threads = 3;
-      const EmResult three = fit_gmm_em(n, 3, x.data(), nullptr, o);
+      const EmResult two = fit_gmm_em(n, 3, x.data(), nullptr, o, Context{2});
+      const EmResult three = fit_gmm_em(n, 3, x.data(), nullptr, o, Context{3});
       for (const EmResult *r : {&two, &three}) {
         CHECK(std::memcmp(&r->mean_log_likelihood, &sm.mean_log_likelihood, sizeof(double)) == 0);
         CHECK(r->gmm->means() == sm.gmm->means());
@@ -206,9 +205,9 @@ TEST_CASE("split-and-merge: off below three components", "[em]") {
   const std::vector<double> x = clusters(3);
   EmOptions o;
   o.components = 2;
-  const EmResult plain = fit_gmm_em(x.size() / 2, 2, x.data(), nullptr, o);
+  const EmResult plain = fit_gmm_em(x.size() / 2, 2, x.data(), nullptr, o, {});
   o.split_merge = 5;
-  const EmResult sm = fit_gmm_em(x.size() / 2, 2, x.data(), nullptr, o);
+  const EmResult sm = fit_gmm_em(x.size() / 2, 2, x.data(), nullptr, o, {});
   CHECK(sm.moves == 0);
   CHECK(sm.passes == plain.passes);
   CHECK(sm.mean_log_likelihood == plain.mean_log_likelihood);

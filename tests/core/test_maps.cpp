@@ -34,9 +34,7 @@ using namespace gmmot::test;
 namespace {
 
 Mw2Plan plan_of(const Gmm &g0, const Gmm &g1, unsigned threads = 1) {
-  Mw2Options o;
-  o.threads = threads;
-  return Mw2Plan(shared(g0), shared(g1), o);
+  return Mw2Plan(shared(g0), shared(g1), {}, Context{threads});
 }
 
 // K components in dimension d: weights from `w` (or uniform), means N(0, spread^2 I),
@@ -126,7 +124,7 @@ void check_close(std::size_t n, std::size_t d, const double *x, const double *go
 std::vector<double> t_mean(const Mw2Plan &plan, const std::vector<double> &x, unsigned threads) {
   const std::size_t d = plan.dim(), n = x.size() / d;
   std::vector<double> out(n * d, std::nan(""));
-  TransportMaps(plan).apply_mean(n, x.data(), threads, out.data());
+  TransportMaps(plan).apply_mean(n, x.data(), Context{threads}, out.data());
   return out;
 }
 
@@ -134,7 +132,7 @@ std::vector<double> t_rand(const Mw2Plan &plan, const std::vector<double> &x, st
                            unsigned threads) {
   const std::size_t d = plan.dim(), n = x.size() / d;
   std::vector<double> out(n * d, std::nan(""));
-  TransportMaps(plan).apply_rand(n, x.data(), seed, threads, out.data());
+  TransportMaps(plan).apply_rand(n, x.data(), seed, Context{threads}, out.data());
   return out;
 }
 
@@ -142,7 +140,7 @@ std::vector<double> sample(const Gmm &g, std::size_t n, std::uint64_t seed,
                            std::vector<std::size_t> *labels = nullptr) {
   std::vector<double> x(n * g.d());
   if (labels != nullptr) labels->resize(n);
-  g.sample(n, seed, 2, x.data(), labels != nullptr ? labels->data() : nullptr);
+  g.sample(n, seed, Context{2}, x.data(), labels != nullptr ? labels->data() : nullptr);
   return x;
 }
 
@@ -509,20 +507,24 @@ TEST_CASE("maps: errors", "[maps]") {
   SECTION("NonFinite names x[i][j]; nothing written") {
     const std::vector<double> x{0, 0, 1, std::nan(""), 2, 2};
     std::string msg;
-    CHECK(error_of([&] { maps.apply_mean(3, x.data(), 2, out.data()); }, &msg) == Errc::NonFinite);
+    CHECK(error_of([&] { maps.apply_mean(3, x.data(), Context{2}, out.data()); }, &msg) ==
+          Errc::NonFinite);
     CHECK(msg.find("x[1][1]") != std::string::npos);
-    CHECK(error_of([&] { maps.apply_rand(3, x.data(), 1, 2, out.data()); }) == Errc::NonFinite);
+    CHECK(error_of([&] { maps.apply_rand(3, x.data(), 1, Context{2}, out.data()); }) ==
+          Errc::NonFinite);
     CHECK(out == std::vector<double>(6, 7.0));
   }
   SECTION("Overflow when a mapped point might not be representable; nothing written") {
     const std::vector<double> x{0, 0, 1e308, -1e308, 2, 2};
-    CHECK(error_of([&] { maps.apply_mean(3, x.data(), 1, out.data()); }) == Errc::Overflow);
-    CHECK(error_of([&] { maps.apply_rand(3, x.data(), 1, 1, out.data()); }) == Errc::Overflow);
+    CHECK(error_of([&] { maps.apply_mean(3, x.data(), Context{1}, out.data()); }) ==
+          Errc::Overflow);
+    CHECK(error_of([&] { maps.apply_rand(3, x.data(), 1, Context{1}, out.data()); }) ==
+          Errc::Overflow);
     CHECK(out == std::vector<double>(6, 7.0));
   }
   SECTION("n = 0 is a no-op") {
-    maps.apply_mean(0, nullptr, 1, nullptr);
-    maps.apply_rand(0, nullptr, 1, 1, nullptr);
+    maps.apply_mean(0, nullptr, Context{1}, nullptr);
+    maps.apply_rand(0, nullptr, 1, Context{1}, nullptr);
   }
 }
 
@@ -534,7 +536,7 @@ TEST_CASE("maps of an entropic plan", "[maps]") {
   Mw2Options o;
   o.method = TransportMethod::Entropic;
   o.entropic.epsilon = 0.05;
-  const Mw2Plan plan(shared(g0), shared(g1), o);
+  const Mw2Plan plan(shared(g0), shared(g1), o, {});
   REQUIRE(plan.transport().plan.size() == 20);
   const std::size_t n = 300;
   const std::vector<double> x = random_vec(static_cast<int>(n) * 3, rng, 1.5);

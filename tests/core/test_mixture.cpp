@@ -73,7 +73,7 @@ TEST_CASE("log-density: analytic values, d = 500, far points, brute force", "[mi
     const Gmm g = make(1, 1, {1.0}, {0.0}, {1.0});
     const std::vector<double> x{0.0, 1.0, -3.0, 40.0};
     std::vector<double> out(4);
-    g.log_density(4, x.data(), 1, out.data());
+    g.log_density(4, x.data(), Context{1}, out.data());
     for (int i = 0; i < 4; ++i)
       CHECK(out[i] == Approx(-0.5 * kLog2Pi - 0.5 * x[i] * x[i]).epsilon(1e-15));
   }
@@ -87,7 +87,7 @@ TEST_CASE("log-density: analytic values, d = 500, far points, brute force", "[mi
     const Gmm g = make(2, d, {0.5, 0.5}, m, covs);
     std::vector<double> x(2 * d, 0.0), out(2);
     for (std::size_t i = 0; i < d; ++i) x[d + i] = 50.0;  // far from everything
-    g.log_density(2, x.data(), 1, out.data());
+    g.log_density(2, x.data(), Context{1}, out.data());
     // At m_0: the other component is exp(-25000) smaller, so log(0.5) + log N(0; 0, 0.01 I).
     const double at_mean = std::log(0.5) - 0.5 * (d * kLog2Pi + d * std::log(0.01));
     CHECK(out[0] == Approx(at_mean).epsilon(1e-14));
@@ -102,7 +102,7 @@ TEST_CASE("log-density: analytic values, d = 500, far points, brute force", "[mi
     const Gmm g = make(2, 2, {0.5, 0.5}, {1, 1, 5, -5}, {1, 1, 1, 1, 0, 0, 0, 0});
     const std::vector<double> x{1, 1, 2, 2, 1, 2, 5, -5, 5, -5.001};
     std::vector<double> out(5);
-    g.log_density(5, x.data(), 1, out.data());
+    g.log_density(5, x.data(), Context{1}, out.data());
     // On the line at distance t along the unit direction: rank 1, eigenvalue 2.
     auto line = [](double t) {
       return std::log(0.5) - 0.5 * (kLog2Pi + std::log(2.0) + t * t / 2.0);
@@ -128,7 +128,7 @@ TEST_CASE("log-density: analytic values, d = 500, far points, brute force", "[mi
     const int n = 300;
     const auto x = random_vec(n * d, rng, 2.0);
     std::vector<double> out(n);
-    g.log_density(n, x.data(), 2, out.data());
+    g.log_density(n, x.data(), Context{2}, out.data());
     for (int p = 0; p < n; ++p) {
       double dens = 0.0;
       for (int c = 0; c < k; ++c) {
@@ -162,14 +162,14 @@ TEST_CASE("sampling: reproducible across thread counts, prefix-stable, right mom
   const std::size_t n = 200000;
   std::vector<double> x1(n * d), x2(n * d), x3(1000 * d);
   std::vector<std::size_t> l1(n), l2(n);
-  g.sample(n, 1234, 1, x1.data(), l1.data());
-  g.sample(n, 1234, 2, x2.data(), l2.data());
+  g.sample(n, 1234, Context{1}, x1.data(), l1.data());
+  g.sample(n, 1234, Context{2}, x2.data(), l2.data());
   CHECK(x1 == x2);
   CHECK(l1 == l2);
-  g.sample(1000, 1234, 2, x3.data(), nullptr);
+  g.sample(1000, 1234, Context{2}, x3.data(), nullptr);
   CHECK(std::equal(x3.begin(), x3.end(), x1.begin()));
   std::vector<double> x4(n * d);
-  g.sample(n, 1235, 2, x4.data(), nullptr);
+  g.sample(n, 1235, Context{2}, x4.data(), nullptr);
   CHECK(x4 != x1);
   // Component frequencies and the mixture mean within 5 standard errors.
   std::size_t count[3] = {0, 0, 0};
@@ -210,8 +210,10 @@ TEST_CASE("cost matrix: entries are pairwise W2^2 and identical for 1 and 2 thre
     }
     const Gmm a = make(k0, d, w0, m0, s0), b = make(k1, d, w1, m1, s1);
     std::vector<double> c1(k0 * k1), c2(k0 * k1);
-    w2_cost_matrix(d, a.means().data(), a.factors(), b.means().data(), b.factors(), 1, c1.data());
-    w2_cost_matrix(d, a.means().data(), a.factors(), b.means().data(), b.factors(), 2, c2.data());
+    w2_cost_matrix(d, a.means().data(), a.factors(), b.means().data(), b.factors(), Context{1},
+                   c1.data());
+    w2_cost_matrix(d, a.means().data(), a.factors(), b.means().data(), b.factors(), Context{2},
+                   c2.data());
     INFO("d = " << d);
     CHECK(c1 == c2);
     for (std::size_t k = 0; k < k0; k += 4) {

@@ -97,7 +97,7 @@ std::vector<double> mixture_mean(const Gmm &g) {
 }
 
 double mw2sq(const Gmm &g0, const Gmm &g1, const Mw2Options &o = {}) {
-  return Mw2Plan(shared(g0), shared(g1), o).mw2_squared();
+  return Mw2Plan(shared(g0), shared(g1), o, {}).mw2_squared();
 }
 
 double tol_sq(const Gmm &g0, const Gmm &g1) {
@@ -129,9 +129,9 @@ Gmm marginal(const Gmm &coupling, int side) {
 // max |log mu(x) - log nu(x)| over n points drawn from mu (both mixtures in dimension d).
 double max_log_density_gap(const Gmm &mu, const Gmm &nu, std::size_t n, std::uint64_t seed) {
   std::vector<double> pts(n * mu.d()), a(n), b(n);
-  mu.sample(n, seed, 1, pts.data(), nullptr);
-  mu.log_density(n, pts.data(), 1, a.data());
-  nu.log_density(n, pts.data(), 1, b.data());
+  mu.sample(n, seed, Context{1}, pts.data(), nullptr);
+  mu.log_density(n, pts.data(), Context{1}, a.data());
+  nu.log_density(n, pts.data(), Context{1}, b.data());
   double gap = 0.0;
   for (std::size_t i = 0; i < n; ++i) gap = std::max(gap, std::fabs(a[i] - b[i]));
   return gap;
@@ -210,7 +210,7 @@ TEST_CASE("MW2: the paper's 1-D example (section 4.3)", "[mw2]") {
   //   MW2^2 = 0.3*0.1609 + 0.3*0.0404 + 0.4*0.1609 = 0.04827 + 0.01212 + 0.06436 = 0.12475.
   const Gmm g0 = make_gmm(1, {0.3, 0.7}, {0.2, 0.4}, {0.03 * 0.03, 0.04 * 0.04});
   const Gmm g1 = make_gmm(1, {0.6, 0.4}, {0.6, 0.8}, {0.06 * 0.06, 0.07 * 0.07});
-  const Mw2Plan p(shared(g0), shared(g1), {});
+  const Mw2Plan p(shared(g0), shared(g1), {}, {});
   CHECK(p.mw2_squared() == Approx(0.12475).epsilon(1e-14));
   const std::vector<double> c{0.1609, 0.3616, 0.0404, 0.1609};
   for (int i = 0; i < 4; ++i) CHECK(p.cost_matrix()[i] == Approx(c[i]).epsilon(1e-14));
@@ -252,7 +252,7 @@ TEST_CASE("MW2: distance to itself is zero, with the diagonal plan", "[mw2]") {
       for (CovKind kind : {CovKind::Full, CovKind::Mixed}) {
         const Gmm g = random_gmm(k, d, rng, kind);
         INFO("d = " << d << " K = " << k << " kind = " << static_cast<int>(kind));
-        const Mw2Plan p(shared(g), shared(g), {});
+        const Mw2Plan p(shared(g), shared(g), {}, {});
         double tr = 0.0;
         for (const auto &f : g.factors()) tr += f.trace;
         CHECK(std::fabs(p.mw2_squared()) <= 1e-13 * tr + 1e-300);
@@ -274,7 +274,7 @@ TEST_CASE("MW2: symmetric, with the transposed plan", "[mw2]") {
       const CovKind kind = rep == 3 ? CovKind::Mixed : CovKind::Full;
       const Gmm g0 = random_gmm(2 + rep, d, rng, kind), g1 = random_gmm(5 - rep, d, rng, kind);
       INFO("d = " << d << " rep = " << rep);
-      const Mw2Plan a(shared(g0), shared(g1), {}), b(shared(g1), shared(g0), {});
+      const Mw2Plan a(shared(g0), shared(g1), {}, {}), b(shared(g1), shared(g0), {}, {});
       CHECK(a.mw2_squared() == Approx(b.mw2_squared()).margin(tol_sq(g0, g1)));
       // The optimum is unique for generic data: the same entries, transposed.
       std::map<std::pair<std::size_t, std::size_t>, double> pa, pb;
@@ -299,7 +299,7 @@ TEST_CASE("MW2: triangle inequality on random triples", "[mw2]") {
                 c = random_gmm(uk(rng), d, rng, kind);
       // Triples where b lies near the segment between a and c make the inequality tight:
       // b = the geodesic midpoint between a and c, which is what rep % 5 == 3 uses.
-      const Gmm mid = Mw2Plan(shared(a), shared(c), {}).geodesic(0.5);
+      const Gmm mid = Mw2Plan(shared(a), shared(c), {}, {}).geodesic(0.5);
       const Gmm &bb = rep % 5 == 3 ? mid : b;
       INFO("d = " << d << " rep = " << rep);
       const double ac = std::sqrt(mw2sq(a, c)), ab = std::sqrt(mw2sq(a, bb)),
@@ -319,7 +319,7 @@ TEST_CASE("MW2: one component each is the Gaussian W2^2", "[mw2]") {
     for (CovKind kind : {CovKind::Full, CovKind::Singular, CovKind::Dirac}) {
       const Gmm g0 = random_gmm(1, d, rng, kind), g1 = random_gmm(1, d, rng, CovKind::Full);
       INFO("d = " << d << " kind = " << static_cast<int>(kind));
-      const Mw2Plan p(shared(g0), shared(g1), {});
+      const Mw2Plan p(shared(g0), shared(g1), {}, {});
       // A plan of one entry of mass 1: exactly the cost entry, which is gaussian_w2_squared.
       const double w2 = gaussian_w2_squared(g0.means().data(), g0.factors()[0], g1.means().data(),
                                             g1.factors()[0]);
@@ -343,7 +343,7 @@ TEST_CASE("MW2: Dirac mixtures give the discrete W2", "[mw2]") {
                 g1 = random_gmm(uk(rng), d, rng, CovKind::Dirac);
       const std::size_t k0 = g0.k(), k1 = g1.k(), du = d;
       INFO("d = " << d << " rep = " << rep << " K0 = " << k0 << " K1 = " << k1);
-      const Mw2Plan p(shared(g0), shared(g1), {});
+      const Mw2Plan p(shared(g0), shared(g1), {}, {});
       // Squared Euclidean costs computed here, solved by the exact LP directly.
       std::vector<double> c(k0 * k1);
       for (std::size_t k = 0; k < k0; ++k) {
@@ -358,7 +358,7 @@ TEST_CASE("MW2: Dirac mixtures give the discrete W2", "[mw2]") {
         }
       }
       const TransportResult direct =
-          transport_exact(k0, k1, g0.weights().data(), g1.weights().data(), c.data(), {});
+          transport_exact(k0, k1, g0.weights().data(), g1.weights().data(), c.data(), {}, {});
       const double tol = tol_sq(g0, g1);
       CHECK(p.mw2_squared() == Approx(direct.cost).margin(tol));
       if (d == 1) {  // and the monotone rearrangement, independent of the LP
@@ -419,7 +419,7 @@ TEST_CASE("MW2: the plan is optimal (dual certificate) and feasible", "[mw2]") {
       const Gmm g1 = random_gmm(uk(rng), d, rng, rep % 3 == 1 ? CovKind::Mixed : CovKind::Full);
       const std::size_t k0 = g0.k(), k1 = g1.k();
       INFO("d = " << d << " rep = " << rep << " K0 = " << k0 << " K1 = " << k1);
-      const Mw2Plan p(shared(g0), shared(g1), {});
+      const Mw2Plan p(shared(g0), shared(g1), {}, {});
       const TransportResult &t = p.transport();
       const double tol = tol_sq(g0, g1);
       CHECK(t.plan.size() <= k0 + k1 - 1);
@@ -523,7 +523,7 @@ TEST_CASE("MW2: translating one mixture", "[mw2]") {
       const Gmm g1 = random_gmm(4, d, rng, rep == 2 ? CovKind::Mixed : CovKind::Full);
       const auto delta = random_vec(d, rng, 3.0);
       const Gmm g1t = translated(g1, delta);
-      const Mw2Plan p(shared(g0), shared(g1), {}), q(shared(g0), shared(g1t), {});
+      const Mw2Plan p(shared(g0), shared(g1), {}, {}), q(shared(g0), shared(g1t), {}, {});
       const auto mean0 = mixture_mean(g0), mean1 = mixture_mean(g1);
       double shift = 0.0;
       for (int i = 0; i < d; ++i)
@@ -559,7 +559,7 @@ TEST_CASE("MW2: the coupling has marginals mu0 and mu1 and costs MW2^2", "[mw2]"
       const Gmm g0 = random_gmm(uk(rng), d, rng, kind), g1 = random_gmm(uk(rng), d, rng, kind);
       const std::size_t du = d;
       INFO("d = " << d << " rep = " << rep << " K0 = " << g0.k() << " K1 = " << g1.k());
-      const Mw2Plan p(shared(g0), shared(g1), {});
+      const Mw2Plan p(shared(g0), shared(g1), {}, {});
       const Gmm cpl = p.coupling();
       const auto &plan = p.transport().plan;
       REQUIRE(cpl.k() == plan.size());
@@ -625,7 +625,7 @@ TEST_CASE("MW2: coupling covariances are exactly symmetric and PSD to rounding",
   std::mt19937_64 rng(311);
   for (int d : {2, 3, 5}) {
     const Gmm g0 = random_gmm(4, d, rng, CovKind::Mixed), g1 = random_gmm(3, d, rng);
-    const Gmm cpl = Mw2Plan(shared(g0), shared(g1), {}).coupling();
+    const Gmm cpl = Mw2Plan(shared(g0), shared(g1), {}, {}).coupling();
     const int d2 = 2 * d;
     for (std::size_t n = 0; n < cpl.k(); ++n) {
       const Mat c(cpl.covariances().begin() + n * d2 * d2,
@@ -645,7 +645,7 @@ TEST_CASE("MW2: coupling with covariances at far-apart scales", "[mw2]") {
   const double s0 = 3e-150, s1 = 5e150;
   const Gmm g0 = make_gmm(1, {0.5, 0.5}, {0.0, 1.0}, {s0, 2 * s0});
   const Gmm g1 = make_gmm(1, {0.25, 0.75}, {0.0, 1.0}, {s1, 3 * s1});
-  const Mw2Plan p(shared(g0), shared(g1), {});
+  const Mw2Plan p(shared(g0), shared(g1), {}, {});
   const Gmm cpl = p.coupling();
   for (std::size_t n = 0; n < cpl.k(); ++n) {
     const std::size_t k = p.transport().plan[n].i, l = p.transport().plan[n].j;
@@ -668,8 +668,8 @@ TEST_CASE("MW2: coupling with covariances at far-apart scales", "[mw2]") {
     b.insert(b.end(), y.begin(), y.end());
   }
   const Gmm h0 = make_gmm(3, w, m, a), h1 = make_gmm(3, w, m, b);
-  const Gmm cpl3 = Mw2Plan(shared(h0), shared(h1), {}).coupling();
-  const Mw2Plan p3(shared(h0), shared(h1), {});
+  const Gmm cpl3 = Mw2Plan(shared(h0), shared(h1), {}, {}).coupling();
+  const Mw2Plan p3(shared(h0), shared(h1), {}, {});
   for (std::size_t n = 0; n < cpl3.k(); ++n) {
     const std::size_t k = p3.transport().plan[n].i, l = p3.transport().plan[n].j;
     const Mat x(a.begin() + k * 9, a.begin() + (k + 1) * 9),
@@ -699,7 +699,7 @@ TEST_CASE("MW2: geodesic endpoints are mu0 and mu1", "[mw2]") {
       const Gmm g0 = random_gmm(uk(rng), d, rng, kind), g1 = random_gmm(uk(rng), d, rng, kind);
       const std::size_t du = d, dd = du * du;
       INFO("d = " << d << " rep = " << rep);
-      const Mw2Plan p(shared(g0), shared(g1), {});
+      const Mw2Plan p(shared(g0), shared(g1), {}, {});
       const auto &plan = p.transport().plan;
       const Gmm e0 = p.geodesic(0.0), e1 = p.geodesic(1.0);
       REQUIRE(e0.k() == plan.size());
@@ -746,7 +746,7 @@ TEST_CASE("MW2: the geodesic has constant speed", "[mw2]") {
       const CovKind kind = rep == 2 ? CovKind::Mixed : CovKind::Full;
       const Gmm g0 = random_gmm(uk(rng), d, rng, kind), g1 = random_gmm(uk(rng), d, rng, kind);
       INFO("d = " << d << " rep = " << rep);
-      const Mw2Plan p(shared(g0), shared(g1), {});
+      const Mw2Plan p(shared(g0), shared(g1), {}, {});
       std::vector<Gmm> path;
       for (double t : ts) path.push_back(p.geodesic(t));
       for (const Gmm &g : path) CHECK(g.k() <= g0.k() + g1.k() - 1);
@@ -764,7 +764,7 @@ TEST_CASE("MW2: the geodesic has constant speed", "[mw2]") {
 TEST_CASE("MW2: geodesic rejects t outside [0, 1]", "[mw2]") {
   std::mt19937_64 rng(314);
   const Gmm g0 = random_gmm(2, 2, rng), g1 = random_gmm(3, 2, rng);
-  const Mw2Plan p(shared(g0), shared(g1), {});
+  const Mw2Plan p(shared(g0), shared(g1), {}, {});
   for (double t : {-1e-300, -0.1, 1.0000000000000002, 2.0, std::nan(""),
                    std::numeric_limits<double>::infinity()}) {
     std::string msg;
@@ -789,7 +789,7 @@ TEST_CASE("MW2: zero-weight components change nothing", "[mw2]") {
     };
     const Gmm z0 = with_zero(g0, 1), z1 = with_zero(g1, 0);
     INFO("d = " << d);
-    const Mw2Plan p(shared(g0), shared(g1), {}), q(shared(z0), shared(z1), {});
+    const Mw2Plan p(shared(g0), shared(g1), {}, {}), q(shared(z0), shared(z1), {}, {});
     CHECK(q.mw2_squared() == Approx(p.mw2_squared()).margin(tol_sq(g0, g1)));
     // Same plan up to the shifted indices; no entry touches a zero-weight component.
     REQUIRE(q.transport().plan.size() == p.transport().plan.size());
@@ -833,7 +833,7 @@ TEST_CASE("MW2: singular covariances", "[mw2]") {
     const double slack =
         std::sqrt(1e-13 * (second_moment(a) + second_moment(b) + second_moment(c)));
     CHECK(std::sqrt(mw2sq(a, c)) <= std::sqrt(mw2sq(a, b)) + std::sqrt(mw2sq(b, c)) + slack);
-    const Mw2Plan p(shared(a), shared(b), {});
+    const Mw2Plan p(shared(a), shared(b), {}, {});
     const Gmm cpl = p.coupling();
     CHECK(std::fabs(mw2sq(marginal(cpl, 0), a)) <= 1e-13 * second_moment(a));
     CHECK(std::fabs(mw2sq(marginal(cpl, 1), b)) <= 1e-13 * second_moment(b));
@@ -849,7 +849,7 @@ TEST_CASE("MW2: pair maps", "[mw2]") {
     for (int d : {1, 2, 3, 5}) {
       const Gmm g0 = random_gmm(4, d, rng), g1 = random_gmm(3, d, rng);
       const std::size_t du = d, dd = du * du;
-      const Mw2Plan p(shared(g0), shared(g1), {});
+      const Mw2Plan p(shared(g0), shared(g1), {}, {});
       const auto maps = p.pair_maps();
       REQUIRE(maps.size() == p.transport().plan.size());
       for (std::size_t n = 0; n < maps.size(); ++n) {
@@ -875,7 +875,7 @@ TEST_CASE("MW2: pair maps", "[mw2]") {
   SECTION("a Dirac source paired with a non-Dirac target has no map") {
     const Gmm g0 = make_gmm(2, {0.4, 0.6}, {0, 0, 5, 5}, {0, 0, 0, 0, 1, 0.2, 0.2, 1});
     const Gmm g1 = make_gmm(2, {0.4, 0.6}, {0, 1, 5, 6}, {2, 1, 1, 2, 1, 0, 0, 3});
-    const Mw2Plan p(shared(g0), shared(g1), {});
+    const Mw2Plan p(shared(g0), shared(g1), {}, {});
     const auto &plan = p.transport().plan;
     REQUIRE(plan.size() == 2);  // far apart: (0, 0) and (1, 1)
     const auto maps = p.pair_maps();
@@ -892,7 +892,7 @@ TEST_CASE("MW2: dimension mismatch", "[mw2]") {
   std::mt19937_64 rng(318);
   const Gmm g2 = random_gmm(2, 2, rng), g3 = random_gmm(2, 3, rng);
   std::string msg;
-  CHECK(error_of([&] { Mw2Plan(shared(g2), shared(g3), {}); }, &msg) == Errc::Dimension);
+  CHECK(error_of([&] { Mw2Plan(shared(g2), shared(g3), {}, {}); }, &msg) == Errc::Dimension);
   CHECK(msg.find("d = 2") != std::string::npos);
   CHECK(msg.find("d = 3") != std::string::npos);
 }
@@ -901,9 +901,7 @@ TEST_CASE("MW2: results do not depend on the number of threads", "[mw2]") {
   std::mt19937_64 rng(319);
   for (int d : {2, 7}) {
     const Gmm g0 = random_gmm(40, d, rng), g1 = random_gmm(30, d, rng);
-    Mw2Options o1, o4;
-    o4.threads = 4;
-    const Mw2Plan a(shared(g0), shared(g1), o1), b(shared(g0), shared(g1), o4);
+    const Mw2Plan a(shared(g0), shared(g1), {}, Context{1}), b(shared(g0), shared(g1), {}, Context{4});
     CHECK(a.cost_matrix() == b.cost_matrix());
     CHECK(a.mw2_squared() == b.mw2_squared());
     CHECK(a.transport().plan.size() == b.transport().plan.size());
@@ -922,7 +920,7 @@ TEST_CASE("MW2: the entropic method approaches the exact value", "[mw2]") {
     o.method = TransportMethod::Entropic;
     o.entropic.epsilon = 1e-4;
     o.entropic.max_iterations = 1000000;
-    const Mw2Plan exact(shared(g0), shared(g1), {}), ent(shared(g0), shared(g1), o);
+    const Mw2Plan exact(shared(g0), shared(g1), {}, {}), ent(shared(g0), shared(g1), o, {});
     INFO("d = " << d);
     CHECK(ent.transport().converged);
     double cmax = 0.0;

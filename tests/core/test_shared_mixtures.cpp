@@ -92,7 +92,7 @@ std::vector<double> samples(std::size_t d, std::size_t n, int scale) {
   }
   const Gmm g = make_gmm(d, w, m, s);
   std::vector<double> x(n * d);
-  g.sample(n, 7, 1, x.data(), nullptr);
+  g.sample(n, 7, Context{1}, x.data(), nullptr);
   for (double &v : x) v = std::ldexp(v, scale);
   return x;
 }
@@ -158,7 +158,7 @@ TEST_CASE("EM hands its Cholesky factors to the mixture it returns", "[em][share
       EmOptions o;
       o.components = 3;
       o.seed = 3;
-      const EmResult r = fit_gmm_em(x.size() / d, d, x.data(), nullptr, o);
+      const EmResult r = fit_gmm_em(x.size() / d, d, x.data(), nullptr, o, {});
       REQUIRE(r.gmm != nullptr);
       const Gmm &g = *r.gmm;
       // The validating constructor on the same arrays: the same weights, means and covariances,
@@ -177,8 +177,8 @@ TEST_CASE("EM hands its Cholesky factors to the mixture it returns", "[em][share
       // And the mixture computes what the freshly factored one does, to rounding.
       const std::size_t n = 50;
       std::vector<double> a(n), b(n);
-      g.log_density(n, x.data(), 1, a.data());
-      fresh.log_density(n, x.data(), 1, b.data());
+      g.log_density(n, x.data(), Context{1}, a.data());
+      fresh.log_density(n, x.data(), Context{1}, b.data());
       for (std::size_t i = 0; i < n; ++i)
         CHECK(std::fabs(a[i] - b[i]) <= 1e-10 * (1 + std::fabs(b[i])));
     }
@@ -212,7 +212,7 @@ TEST_CASE("an MW2 plan shares its mixtures instead of copying them", "[mw2][shar
   auto g0 = shared(make_gmm(d, {0.4, 0.6}, m0, s0));
   auto g1 = shared(make_gmm(d, {0.2, 0.3, 0.5}, m1, s1));
   const Gmm *p0 = g0.get(), *p1 = g1.get();
-  auto plan = std::make_unique<Mw2Plan>(g0, g1, Mw2Options{});
+  auto plan = std::make_unique<Mw2Plan>(g0, g1, Mw2Options{}, Context{});
   CHECK(&plan->source() == p0);
   CHECK(&plan->target() == p1);
   CHECK(plan->shared_source() == g0);
@@ -224,12 +224,12 @@ TEST_CASE("an MW2 plan shares its mixtures instead of copying them", "[mw2][shar
   g1.reset();
   CHECK(plan->shared_source().use_count() == 1);
   CHECK(plan->source().k() == 2);
-  CHECK(Mw2Plan(plan->shared_source(), plan->shared_target(), {}).mw2_squared() == mw2);
+  CHECK(Mw2Plan(plan->shared_source(), plan->shared_target(), {}, {}).mw2_squared() == mw2);
   // Derived mixtures are new ones.
   const Gmm mid = plan->geodesic(0.5);
   CHECK(mid.k() == plan->transport().plan.size());
   // A null mixture is refused.
-  CHECK(error_of([&] { Mw2Plan(nullptr, plan->shared_target(), {}); }) == Errc::InvalidArgument);
+  CHECK(error_of([&] { Mw2Plan(nullptr, plan->shared_target(), {}, {}); }) == Errc::InvalidArgument);
 }
 
 TEST_CASE("an MW2 plan computes its pair maps once", "[mw2][shared]") {
@@ -244,7 +244,7 @@ TEST_CASE("an MW2 plan computes its pair maps once", "[mw2][shared]") {
   }
   const auto g0 = shared(make_gmm(d, {0.1, 0.2, 0.3, 0.4}, m0, s0));
   const auto g1 = shared(make_gmm(d, {0.25, 0.25, 0.25, 0.25}, m1, s1));
-  const Mw2Plan reference(g0, g1, {});
+  const Mw2Plan reference(g0, g1, {}, {});
   const std::vector<PairMap> want = reference.pair_maps();  // a copy
   REQUIRE(want.size() == reference.transport().plan.size());
   // The same vector on every call, and the same values.
@@ -253,7 +253,7 @@ TEST_CASE("an MW2 plan computes its pair maps once", "[mw2][shared]") {
   // First calls from several threads at once on fresh plans: one computation, seen by all.
   const unsigned nthreads = 4;
   for (int round = 0; round < 10; ++round) {
-    const Mw2Plan plan(g0, g1, {});
+    const Mw2Plan plan(g0, g1, {}, {});
     std::atomic<unsigned> ready{0};
     std::vector<const std::vector<PairMap> *> seen(nthreads, nullptr);
     std::vector<std::thread> threads;

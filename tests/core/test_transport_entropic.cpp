@@ -16,6 +16,7 @@
 
 #include "lp/transport.hpp"
 #include "util/error.hpp"
+#include "util/parallel.hpp"
 
 using namespace gmmot;
 
@@ -68,8 +69,8 @@ TransportResult solve(const Problem &p, double epsilon, double tolerance = 1e-9,
   o.epsilon = epsilon;
   o.tolerance = tolerance;
   o.max_iterations = max_iterations;
-  o.threads = threads;
-  return transport_entropic(p.k0, p.k1, p.a.data(), p.b.data(), p.cost.data(), o);
+  return transport_entropic(p.k0, p.k1, p.a.data(), p.b.data(), p.cost.data(), o,
+                            Context{resolve_threads(threads)});
 }
 
 std::vector<double> dense(const TransportResult &r, std::size_t k0, std::size_t k1) {
@@ -501,7 +502,7 @@ TEST_CASE("entropic: no overflow or NaN at extreme cost scales and small eps", "
 TEST_CASE("entropic: invalid input raises the right error", "[entropic]") {
   const Problem p = random_problem(3, 4, 2, 18);
   auto run = [&](Problem q, EntropicOptions o = {}) {
-    transport_entropic(q.k0, q.k1, q.a.data(), q.b.data(), q.cost.data(), o);
+    transport_entropic(q.k0, q.k1, q.a.data(), q.b.data(), q.cost.data(), o, {});
   };
   Problem q = p;
   q.cost[5] = NAN;
@@ -521,7 +522,7 @@ TEST_CASE("entropic: invalid input raises the right error", "[entropic]") {
   std::fill(q.a.begin(), q.a.end(), 0.0);
   CHECK(error_of([&] { run(q); }) == Errc::Weights);
   CHECK(error_of([&] {
-          transport_entropic(0, 4, p.a.data(), p.b.data(), p.cost.data(), EntropicOptions{});
+          transport_entropic(0, 4, p.a.data(), p.b.data(), p.cost.data(), EntropicOptions{}, {});
         }) == Errc::Dimension);
   for (double eps : {0.0, -1.0, double(NAN), double(INFINITY), 1e-320}) {
     EntropicOptions o;
@@ -567,7 +568,7 @@ TEST_CASE("entropic: within the entropic bound of the exact solver", "[entropic]
   for (auto dims : {std::vector<std::size_t>{40, 50}, {90, 70}}) {
     const Problem p = random_problem(dims[0], dims[1], 4, 20 + dims[0]);
     const TransportResult exact =
-        transport_exact(p.k0, p.k1, p.a.data(), p.b.data(), p.cost.data(), ExactOptions{});
+        transport_exact(p.k0, p.k1, p.a.data(), p.b.data(), p.cost.data(), ExactOptions{}, {});
     const double bound = std::min(entropy(p.a), entropy(p.b)), cmax = p.cmax();
     for (double eps : {1e-2, 1e-3}) {
       INFO("K0 = " << p.k0 << ", eps = " << eps << ", OT = " << exact.cost);

@@ -327,9 +327,7 @@ TEST_CASE("exact LP: optimality certificates on 1000 x 1000 and rectangular prob
     // Random continuous data: the optimal basis is non-degenerate, K0 + K1 - 1 non-zeros.
     CHECK(r.plan.size() == k0 + k1 - 1);
     if (seed == 11) {  // deterministic: the same bits again, and with a second pricing thread
-      ExactOptions two_threads;
-      two_threads.threads = 2;
-      const TransportResult again = solve_exact(p, two_threads);
+      const TransportResult again = solve_exact(p, {}, Context{2});
       CHECK(again.cost == r.cost);
       CHECK(again.iterations == r.iterations);
       CHECK(again.u == r.u);
@@ -777,11 +775,11 @@ TEST_CASE("exact LP: invalid inputs throw with the right code", "[exact]") {
   std::fill(zeros.a.begin(), zeros.a.end(), 0.0);
   CHECK(run(zeros) == code(Errc::Weights));
   const double one = 1.0, c = 0.0;
-  CHECK(thrown_code([&] { transport_exact(0, 1, nullptr, &one, &c, {}); }) ==
+  CHECK(thrown_code([&] { transport_exact(0, 1, nullptr, &one, &c, {}, {}); }) ==
         code(Errc::Dimension));
-  CHECK(thrown_code([&] { transport_exact(1, 0, &one, nullptr, &c, {}); }) ==
+  CHECK(thrown_code([&] { transport_exact(1, 0, &one, nullptr, &c, {}, {}); }) ==
         code(Errc::Dimension));
-  CHECK(thrown_code([&] { transport_exact(0, 0, nullptr, nullptr, nullptr, {}); }) ==
+  CHECK(thrown_code([&] { transport_exact(0, 0, nullptr, nullptr, nullptr, {}, {}); }) ==
         code(Errc::Dimension));
 }
 
@@ -818,15 +816,9 @@ TEST_CASE("exact LP: warm start from the duals of a perturbed problem", "[exact]
     for (auto &x : q.a) x /= sa;
     for (auto &x : q.b) x /= sb;
     const TransportResult cold = solve_exact(q);
-    ExactOptions o;
-    o.warm_u = base.u.data();
-    o.warm_v = base.v.data();
-    const TransportResult warm = solve_exact(q, o);
+    const TransportResult warm = solve_exact(q, {}, {}, base.u.data(), base.v.data());
     // The same problem warm-started from its own duals.
-    ExactOptions same;
-    same.warm_u = cold.u.data();
-    same.warm_v = cold.v.data();
-    const TransportResult self = solve_exact(q, same);
+    const TransportResult self = solve_exact(q, {}, {}, cold.u.data(), cold.v.data());
     std::printf(
         "[exact] warm start %zu x %zu: cold %llu pivots, warm (perturbed duals) %llu, "
         "warm (own duals) %llu\n",
@@ -851,10 +843,7 @@ TEST_CASE("exact LP: arbitrary warm duals still give the optimum", "[exact]") {
     std::vector<double> wu(p.k0), wv(p.k1);
     for (auto &x : wu) x = scale * n(rng);
     for (auto &x : wv) x = scale * n(rng);
-    ExactOptions o;
-    o.warm_u = wu.data();
-    o.warm_v = wv.data();
-    const TransportResult warm = solve_exact(p, o);
+    const TransportResult warm = solve_exact(p, {}, {}, wu.data(), wv.data());
     INFO("random warm duals of scale " << scale);
     CHECK(warm.cost == Approx(cold.cost).epsilon(1e-12));
     expect_optimal(p, warm);
@@ -871,10 +860,8 @@ TEST_CASE("exact LP: warm start with zero-weight rows and columns", "[exact]") {
   const double sb = std::accumulate(p.b.begin(), p.b.end(), 0.0);
   for (auto &x : p.a) x /= sa;
   for (auto &x : p.b) x /= sb;
-  ExactOptions o;
-  o.warm_u = base.u.data();
-  o.warm_v = base.v.data();
-  const TransportResult cold = solve_exact(p), warm = solve_exact(p, o);
+  const TransportResult cold = solve_exact(p),
+                        warm = solve_exact(p, {}, {}, base.u.data(), base.v.data());
   CHECK(warm.cost == Approx(cold.cost).epsilon(1e-12));
   expect_optimal(p, warm);
 }

@@ -23,8 +23,10 @@ struct LpProblem {
   double cost(std::size_t i, std::size_t j) const { return c[i * k1 + j]; }
 };
 
-inline TransportResult solve_exact(const LpProblem &p, const ExactOptions &o = {}) {
-  return transport_exact(p.k0, p.k1, p.a.data(), p.b.data(), p.c.data(), o);
+inline TransportResult solve_exact(const LpProblem &p, const ExactOptions &o = {},
+                                   const Context &ctx = {}, const double *warm_u = nullptr,
+                                   const double *warm_v = nullptr) {
+  return transport_exact(p.k0, p.k1, p.a.data(), p.b.data(), p.c.data(), o, ctx, warm_u, warm_v);
 }
 
 // Gamma(alpha) draws normalised to sum 1 (a Dirichlet(alpha, ..., alpha) sample).

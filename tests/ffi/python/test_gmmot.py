@@ -13,6 +13,7 @@ import ctypes as C
 import os
 import re
 import sys
+import threading
 import unittest
 
 try:
@@ -59,7 +60,14 @@ class _Mw2(C.Structure):
     """Opaque gmmot_mw2_t; never instantiated."""
 
 
+class _Interrupt(C.Structure):
+    """Opaque gmmot_interrupt_t; never instantiated."""
+
+
 GmmP = C.POINTER(_Gmm)
+InterruptP = C.POINTER(_Interrupt)
+# gmmot_progress_fn(user_data, stage, done, total, value); non-zero return cancels.
+ProgressFn = C.CFUNCTYPE(C.c_int, C.c_void_p, C.c_int, C.c_uint64, C.c_uint64, C.c_double)
 OptsP = C.POINTER(_Options)
 TransportP = C.POINTER(_Transport)
 Mw2P = C.POINTER(_Mw2)
@@ -78,6 +86,13 @@ _PROTOTYPES = {
     "gmmot_options_destroy": (None, [OptsP]),
     "gmmot_options_set_int": (C.c_int, [OptsP, C.c_int, C.c_int64]),
     "gmmot_options_get_int": (C.c_int, [OptsP, C.c_int, C.POINTER(C.c_int64)]),
+    "gmmot_options_set_progress": (C.c_int, [OptsP, ProgressFn, C.c_void_p]),
+    "gmmot_options_set_interrupt": (C.c_int, [OptsP, InterruptP]),
+    "gmmot_interrupt_create": (C.c_int, [C.POINTER(InterruptP)]),
+    "gmmot_interrupt_destroy": (None, [InterruptP]),
+    "gmmot_interrupt_raise": (C.c_int, [InterruptP]),
+    "gmmot_interrupt_reset": (C.c_int, [InterruptP]),
+    "gmmot_interrupt_is_raised": (C.c_int, [InterruptP, C.POINTER(C.c_int)]),
     "gmmot_gmm_create": (C.c_int, [SZ, SZ, DblP, DblP, DblP, C.POINTER(GmmP)]),
     "gmmot_gmm_destroy": (None, [GmmP]),
     "gmmot_gmm_ncomponents": (SZ, [GmmP]),
@@ -124,7 +139,9 @@ GMMOT_E_DIMENSION = -4
 GMMOT_E_NONFINITE = -6
 GMMOT_E_WEIGHTS = -7
 GMMOT_E_NOT_PSD = -9
+GMMOT_E_CANCELLED = -14
 GMMOT_E_ITERATION_LIMIT = -15
+GMMOT_STAGE_DENSITY = 7
 GMMOT_W_NOT_CONVERGED = 1
 GMMOT_OPT_NUM_THREADS = 100
 GMMOT_OPT_TRANSPORT_METHOD = 300
@@ -742,6 +759,72 @@ class TestDensityAndSampling(unittest.TestCase):
         np.testing.assert_array_equal(x, z2)
         np.testing.assert_array_equal(labels, ly)
         np.testing.assert_array_equal(labels, lz)
+
+
+class TestProgressAndCancel(unittest.TestCase):
+    """A ctypes progress callback and an interrupt flag raised from another Python thread."""
+
+    def setUp(self):
+        rng = np.random.default_rng(5)
+        self.g = Gmm(np.array([0.5, 0.5]), np.array([[0.0, 0.0], [3.0, 1.0]]),
+                     np.array([random_spd(rng, 2, 0.3) for _ in range(2)]))
+        self.x = as_c(rng.standard_normal((200000, 2)))
+        self.flag = InterruptP()
+        check(lib.gmmot_interrupt_create(C.byref(self.flag)))
+        self.opts = threads(2)
+        self.calls = []
+        self.mode = "run"
+
+        def on_progress(user_data, stage, done, total, value):
+            # Must not raise out of the callback: ctypes would print and return 0.
+            self.calls.append((stage, done, total))
+            if len(self.calls) == 1 and self.mode == "thread":
+                t = threading.Thread(target=lambda: lib.gmmot_interrupt_raise(self.flag))
+                t.start()
+                t.join()
+            return 1 if self.mode == "cancel" else 0
+
+        self.callback = ProgressFn(on_progress)  # kept alive while the options use it
+        check(lib.gmmot_options_set_progress(self.opts.p, self.callback, None))
+        check(lib.gmmot_options_set_interrupt(self.opts.p, self.flag))
+
+    def tearDown(self):
+        check(lib.gmmot_options_set_interrupt(self.opts.p, None))
+        lib.gmmot_interrupt_destroy(self.flag)
+
+    def density(self, out):
+        return lib.gmmot_gmm_log_density(self.g.p, self.x.shape[0], ptr(self.x), self.opts.p,
+                                         ptr(out), out.size)
+
+    def test_progress_then_cancel(self):
+        ref = self.g.log_density(self.x)
+        out = np.full(self.x.shape[0], -7.0)
+        self.assertEqual(self.density(out), GMMOT_OK)
+        np.testing.assert_array_equal(out, ref)
+        self.assertGreaterEqual(len(self.calls), 2)
+        dones = [d for (s, d, t) in self.calls]
+        self.assertTrue(all(s == GMMOT_STAGE_DENSITY for (s, d, t) in self.calls))
+        self.assertEqual(dones, sorted(dones))
+        self.assertEqual(self.calls[-1][1:], (self.x.shape[0], self.x.shape[0]))
+        # Cancelled by the callback: nothing written.
+        self.calls, self.mode = [], "cancel"
+        out[:] = -7.0
+        self.assertEqual(self.density(out), GMMOT_E_CANCELLED)
+        self.assertIn("gmmot_gmm_log_density", last_message())
+        self.assertTrue(np.all(out == -7.0))
+        # Interrupted from another thread during the call; sticky until reset.
+        self.calls, self.mode = [], "thread"
+        self.assertEqual(self.density(out), GMMOT_E_CANCELLED)
+        self.assertIn("interrupt", last_message())
+        self.assertTrue(np.all(out == -7.0))
+        raised = C.c_int(-1)
+        check(lib.gmmot_interrupt_is_raised(self.flag, C.byref(raised)))
+        self.assertEqual(raised.value, 1)
+        self.mode = "run"
+        self.assertEqual(self.density(out), GMMOT_E_CANCELLED)
+        check(lib.gmmot_interrupt_reset(self.flag))
+        self.assertEqual(self.density(out), GMMOT_OK)
+        np.testing.assert_array_equal(out, ref)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,118 @@
+// The C option table against the core: every key's default and bounds, as a C user sees them
+// (gmmot_options_get_*, gmmot_option_bounds), equal those the core options structs own, and the
+// pinned C enum values (transport methods, progress stages) equal the core's.
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <vector>
+
+#include "gaussian/gaussian_ot.hpp"
+#include "gmmot/gmmot.h"
+#include "lp/transport.hpp"
+#include "em/em.hpp"
+#include "util/context.hpp"
+
+using namespace gmmot;
+
+namespace {
+
+struct Expected {
+  int key;
+  int type;
+  double default_value;
+  Bounds bounds;
+};
+
+std::vector<Expected> expected_table() {
+  const EmOptions em;
+  const BarycenterOptions bary;
+  const TransportOptions tr;
+  const auto u = [](std::uint64_t v) { return static_cast<double>(v); };
+  return {
+      {GMMOT_OPT_NUM_THREADS, GMMOT_OPTION_INT, kDefaultThreadRequest, kThreadRequestBounds},
+      {GMMOT_OPT_BARYCENTER_TOLERANCE, GMMOT_OPTION_DOUBLE, bary.tolerance,
+       BarycenterOptions::kToleranceBounds},
+      {GMMOT_OPT_BARYCENTER_MAX_ITERATIONS, GMMOT_OPTION_INT, u(bary.max_iterations),
+       BarycenterOptions::kMaxIterationsBounds},
+      {GMMOT_OPT_TRANSPORT_METHOD, GMMOT_OPTION_INT, static_cast<double>(tr.method),
+       TransportOptions::kMethodBounds},
+      {GMMOT_OPT_EXACT_MAX_ITERATIONS, GMMOT_OPTION_INT, u(tr.exact.max_iterations),
+       ExactOptions::kMaxIterationsBounds},
+      {GMMOT_OPT_ENTROPIC_EPSILON, GMMOT_OPTION_DOUBLE, tr.entropic.epsilon,
+       EntropicOptions::kEpsilonBounds},
+      {GMMOT_OPT_ENTROPIC_TOLERANCE, GMMOT_OPTION_DOUBLE, tr.entropic.tolerance,
+       EntropicOptions::kToleranceBounds},
+      {GMMOT_OPT_ENTROPIC_MAX_ITERATIONS, GMMOT_OPTION_INT, u(tr.entropic.max_iterations),
+       EntropicOptions::kMaxIterationsBounds},
+      {GMMOT_OPT_EM_COMPONENTS, GMMOT_OPTION_INT, u(em.components), EmOptions::kComponentsBounds},
+      {GMMOT_OPT_EM_TOLERANCE, GMMOT_OPTION_DOUBLE, em.tolerance, EmOptions::kToleranceBounds},
+      {GMMOT_OPT_EM_MAX_ITERATIONS, GMMOT_OPTION_INT, u(em.max_iterations),
+       EmOptions::kMaxIterationsBounds},
+      {GMMOT_OPT_EM_REGULARIZATION, GMMOT_OPTION_DOUBLE, em.regularization,
+       EmOptions::kRegularizationBounds},
+      {GMMOT_OPT_EM_INITIALIZATIONS, GMMOT_OPTION_INT, u(em.initializations),
+       EmOptions::kInitializationsBounds},
+      {GMMOT_OPT_EM_SEED, GMMOT_OPTION_INT, u(em.seed), EmOptions::kSeedBounds},
+      {GMMOT_OPT_EM_SPLIT_MERGE, GMMOT_OPTION_INT, u(em.split_merge), EmOptions::kSplitMergeBounds},
+  };
+}
+
+}  // namespace
+
+TEST_CASE("every C option default and bound is the core's", "[options]") {
+  gmmot_options_t *o = nullptr;
+  REQUIRE(gmmot_options_create(&o) == GMMOT_OK);
+  const std::vector<Expected> table = expected_table();
+  for (const Expected &e : table) {
+    INFO("key " << e.key);
+    int type = 0;
+    double lo = -1, hi = -1;
+    REQUIRE(gmmot_option_bounds(e.key, &type, &lo, &hi) == GMMOT_OK);
+    CHECK(type == e.type);
+    CHECK(lo == e.bounds.min);
+    CHECK(hi == e.bounds.max);
+    CHECK(e.bounds.contains(e.default_value));
+    if (type == GMMOT_OPTION_INT) {
+      std::int64_t v = -7;
+      REQUIRE(gmmot_options_get_int(o, e.key, &v) == GMMOT_OK);
+      CHECK(static_cast<double>(v) == e.default_value);
+    } else {
+      double v = -7;
+      REQUIRE(gmmot_options_get_double(o, e.key, &v) == GMMOT_OK);
+      CHECK(v == e.default_value);
+    }
+  }
+  // No C key without a core home: every key the C layer knows is in the table above.
+  std::size_t known = 0;
+  for (int key = 0; key < 10000; ++key)
+    if (gmmot_option_bounds(key, nullptr, nullptr, nullptr) == GMMOT_OK) ++known;
+  CHECK(known == table.size());
+  gmmot_options_destroy(o);
+}
+
+TEST_CASE("the core options structs validate their own bounds", "[options]") {
+  CHECK_NOTHROW(EmOptions{}.validate());
+  CHECK_NOTHROW(BarycenterOptions{}.validate());
+  CHECK_NOTHROW(TransportOptions{}.validate());
+  EmOptions em;
+  em.tolerance = 2;
+  CHECK_THROWS_WITH(em.validate(), Catch::Contains("tolerance"));
+  BarycenterOptions bary;
+  bary.max_iterations = 0;
+  CHECK_THROWS_WITH(bary.validate(), Catch::Contains("max_iterations"));
+  TransportOptions tr;
+  tr.entropic.epsilon = 1e-9;
+  CHECK_THROWS_WITH(tr.validate(), Catch::Contains("epsilon"));
+}
+
+TEST_CASE("pinned C enum values equal the core's", "[options]") {
+  CHECK(GMMOT_TRANSPORT_EXACT == static_cast<int>(TransportMethod::Exact));
+  CHECK(GMMOT_TRANSPORT_ENTROPIC == static_cast<int>(TransportMethod::Entropic));
+  CHECK(GMMOT_STAGE_EM == static_cast<int>(Stage::Em));
+  CHECK(GMMOT_STAGE_EXACT_LP == static_cast<int>(Stage::ExactLp));
+  CHECK(GMMOT_STAGE_SINKHORN == static_cast<int>(Stage::Sinkhorn));
+  CHECK(GMMOT_STAGE_BARYCENTER == static_cast<int>(Stage::Barycenter));
+  CHECK(GMMOT_STAGE_COST_MATRIX == static_cast<int>(Stage::CostMatrix));
+  CHECK(GMMOT_STAGE_MAPS == static_cast<int>(Stage::Maps));
+  CHECK(GMMOT_STAGE_DENSITY == static_cast<int>(Stage::Density));
+}
