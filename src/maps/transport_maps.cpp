@@ -333,34 +333,33 @@ std::size_t TransportMaps::block_size() const {
   return d_ <= kSmallDim ? kSmallBlock : kLargeBlock;
 }
 
-void TransportMaps::apply_mean(std::size_t n, const double *x, const Context &ctx,
-                               double *out) const {
+void TransportMaps::apply(
+    std::size_t n, const double *x, bool rand, const Context &ctx, double *out,
+    const std::function<void(Scratch &, std::size_t, double *)> &block_fn) const {
   if (n == 0) return;
-  check_points(n, x, false, ctx);
+  check_points(n, x, rand, ctx);
   auto scratch = make_scratch(n, ctx.threads);
   parallel_blocks(
       n, block_size(), ctx,
       [&](std::size_t begin, std::size_t end, unsigned w) {
         Scratch &s = *scratch[w];
         s.block.assign(d_, end - begin, x + begin * d_);
-        mean_block(s, out + begin * d_);
+        block_fn(s, begin, out + begin * d_);
       },
       Stage::Maps);
 }
 
+void TransportMaps::apply_mean(std::size_t n, const double *x, const Context &ctx,
+                               double *out) const {
+  apply(n, x, false, ctx, out,
+        [this](Scratch &s, std::size_t, double *dst) { mean_block(s, dst); });
+}
+
 void TransportMaps::apply_rand(std::size_t n, const double *x, std::uint64_t seed,
                                const Context &ctx, double *out) const {
-  if (n == 0) return;
-  check_points(n, x, true, ctx);
-  auto scratch = make_scratch(n, ctx.threads);
-  parallel_blocks(
-      n, block_size(), ctx,
-      [&](std::size_t begin, std::size_t end, unsigned w) {
-        Scratch &s = *scratch[w];
-        s.block.assign(d_, end - begin, x + begin * d_);
-        rand_block(s, begin, seed, out + begin * d_);
-      },
-      Stage::Maps);
+  apply(n, x, true, ctx, out, [this, seed](Scratch &s, std::size_t first, double *dst) {
+    rand_block(s, first, seed, dst);
+  });
 }
 
 }  // namespace gmmot

@@ -31,6 +31,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -61,6 +62,10 @@ class TransportMaps {
   std::size_t block_size() const;
   std::vector<std::unique_ptr<Scratch>> make_scratch(std::size_t n, unsigned threads) const;
   void check_points(std::size_t n, const double *x, bool rand, const Context &ctx) const;
+  // The loop both maps share: checks x, then block_fn(scratch, first point, out of the block)
+  // over fixed blocks of points in parallel.
+  void apply(std::size_t n, const double *x, bool rand, const Context &ctx, double *out,
+             const std::function<void(Scratch &, std::size_t, double *)> &block_fn) const;
   // Log-posteriors (up to a common shift) of the block's points into s.lp (rows x ld), their
   // column maxima into s.mx, with the off-every-support fallback applied. Returns ld.
   std::size_t log_posteriors(Scratch &s) const;
