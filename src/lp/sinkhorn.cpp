@@ -293,9 +293,21 @@ class Sinkhorn {
 TransportResult transport_entropic(std::size_t k0, std::size_t k1, const double *a, const double *b,
                                    const double *cost, const EntropicOptions &options,
                                    const Context &ctx) {
-  const TransportWeights w = validated_transport_weights(k0, k1, a, b);
+  TransportWeights w = validated_transport_weights(k0, k1, a, b);
   require_finite_costs(k0, k1, cost);
   options.validate();
+
+  // Sinkhorn runs on the weights scaled by a power of two (exact) to a total mass in [1, 2), so
+  // that no total mass, however tiny or huge, under- or overflows the scalings or the plan
+  // entries (fuzz findings N1: all the mass lost at mass 1e-308; N3: NaN duals at mass 1e301).
+  // The plan, its cost and its marginal error are scaled back at the end. The duals see the
+  // mass through P_ij = a_i b_j exp((u_i + v_j - C_ij) / eps): scaling a and b by s scales P
+  // by s only if u + v moves by -eps log s, so the centred duals of the scaled problem are
+  // moved back by half of that each.
+  const int mass_exp = -std::ilogb(w.mass);
+  for (double &x : w.a) x = std::ldexp(x, mass_exp);
+  for (double &x : w.b) x = std::ldexp(x, mass_exp);
+  w.mass = std::ldexp(w.mass, mass_exp);
 
   // All-zero costs keep eps = epsilon (absolute): the plan is then a b^T / mass.
   double cmax = 0;
@@ -309,6 +321,9 @@ TransportResult transport_entropic(std::size_t k0, std::size_t k1, const double 
   sk.potentials(k0, cost, scale, phi, psi);
   sk.finish(cost, ctx, out);
   out.converged = out.marginal_error <= options.tolerance * w.mass;
+  for (PlanEntry &e : out.plan) e.mass = std::ldexp(e.mass, -mass_exp);
+  out.cost = std::ldexp(out.cost, -mass_exp);
+  out.marginal_error = std::ldexp(out.marginal_error, -mass_exp);
 
   // Centre so that u.a = v.b: f_i + g_j is all the plan depends on, so shifting f down and g
   // up by the same amount changes nothing else.
@@ -318,8 +333,9 @@ TransportResult transport_entropic(std::size_t k0, std::size_t k1, const double 
   const double shift = (fa.value() - gb.value()) / (2 * w.mass);
   out.u.resize(k0);
   out.v.resize(k1);
-  for (std::size_t i = 0; i < k0; ++i) out.u[i] = scale.eps_abs * (phi[i] - shift);
-  for (std::size_t j = 0; j < k1; ++j) out.v[j] = scale.eps_abs * (psi[j] + shift);
+  const double mass_shift = 0.5 * mass_exp * std::log(2.0);
+  for (std::size_t i = 0; i < k0; ++i) out.u[i] = scale.eps_abs * (phi[i] - shift + mass_shift);
+  for (std::size_t j = 0; j < k1; ++j) out.v[j] = scale.eps_abs * (psi[j] + shift + mass_shift);
   require_finite_result(out);
   return out;
 }

@@ -94,13 +94,24 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
   res.plan.reserve(out.plan.size());
   for (const PlanEntry &e : out.plan) res.plan.push_back({rows[e.i], cols[e.j], e.mass});
 
-  // Duals: back to the caller's units; removed rows and columns get the largest value that
-  // keeps u_i + v_j <= C_ij (the rule of POT's estimate_dual_null_weights), rows first.
+  // Duals: centred so that u.a = v.b (both sides then carry half of the dual objective) while
+  // still in the simplex's scaled units, where they are at most about 2 in size, and only then
+  // brought back to the caller's units: centring after unscaling overflowed when max |C| is
+  // near DBL_MAX although the centred duals are representable (fuzz finding N2). The weights
+  // enter as a_i / mass, which cannot overflow whatever the total mass.
+  CompensatedSum ua, vb;
+  for (std::size_t r = 0; r < rows.size(); ++r) ua.add(out.u[r] * (w.a[rows[r]] / w.mass));
+  for (std::size_t c = 0; c < cols.size(); ++c) vb.add(out.v[c] * (w.b[cols[c]] / w.mass));
+  const double shift = 0.5 * (ua.value() - vb.value());
+  // Removed rows and columns then get the largest value that keeps u_i + v_j <= C_ij (the rule
+  // of POT's estimate_dual_null_weights), rows first; the constraint does not see the shift.
   constexpr double kInf = std::numeric_limits<double>::infinity();
   res.u.assign(k0, kInf);
   res.v.assign(k1, kInf);
-  for (std::size_t r = 0; r < rows.size(); ++r) res.u[rows[r]] = std::ldexp(out.u[r], -exp2);
-  for (std::size_t c = 0; c < cols.size(); ++c) res.v[cols[c]] = std::ldexp(out.v[c], -exp2);
+  for (std::size_t r = 0; r < rows.size(); ++r)
+    res.u[rows[r]] = std::ldexp(out.u[r] - shift, -exp2);
+  for (std::size_t c = 0; c < cols.size(); ++c)
+    res.v[cols[c]] = std::ldexp(out.v[c] + shift, -exp2);
   for (std::size_t i = 0; i < k0; ++i) {
     if (w.a[i] > 0) continue;
     double m = kInf;
@@ -113,13 +124,6 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
     for (std::size_t i = 0; i < k0; ++i) m = std::min(m, cost[i * k1 + j] - res.u[i]);
     res.v[j] = m;
   }
-  // Centre: u.a = v.b (both sides then carry half of the dual objective).
-  CompensatedSum ua, vb;
-  for (std::size_t i = 0; i < k0; ++i) ua.add(res.u[i] * w.a[i]);
-  for (std::size_t j = 0; j < k1; ++j) vb.add(res.v[j] * w.b[j]);
-  const double shift = (ua.value() - vb.value()) / (2.0 * w.mass);
-  for (auto &x : res.u) x -= shift;
-  for (auto &x : res.v) x += shift;
 
   CompensatedSum total;
   std::vector<double> row_sum(k0, 0.0), col_sum(k1, 0.0);

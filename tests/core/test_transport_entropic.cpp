@@ -580,3 +580,46 @@ TEST_CASE("entropic: within the entropic bound of the exact solver", "[entropic]
     }
   }
 }
+
+// Fuzz findings N1 and N3 (issue 10): the total mass is arbitrary ("histograms of counts work"),
+// so a mass near DBL_MIN must not lose the plan and a mass near DBL_MAX must not give NaN duals.
+// The solver normalises the mass by a power of two, so both must equal the unit-mass solution
+// scaled by m (plan, cost), with duals moved by -eps log(m) / 2 each (P = a b^T exp((u + v -
+// C) / eps) scales by m), up to rounding.
+TEST_CASE("entropic: tiny and huge total masses scale the unit-mass solution", "[entropic]") {
+  SECTION("1 x 1 with mass 2.484e-308: the whole mass in the plan") {
+    const double a = 2.484e-308, c = 15.25;
+    const TransportResult r = transport_entropic(1, 1, &a, &a, &c, {}, {});
+    REQUIRE(r.plan.size() == 1);
+    CHECK(std::fabs(r.plan[0].mass - a) <= 1e-12 * a);  // exp of ~1/eps-sized arguments
+    CHECK(std::fabs(r.cost - c * a) <= 1e-12 * c * a);
+    CHECK(r.converged);
+  }
+  SECTION("3 x 3 at masses 1, 1e-305 and 9e301") {
+    const std::vector<double> a1{0, 0.619, 0.281}, b1{0, 0.45, 0.45},
+        cost{0.25, -0.125, 5.5, -5.125, 9.75, -14.375, 11.125, 11.125, 15.125};
+    EntropicOptions o;
+    o.epsilon = 1e-2;
+    const TransportResult ref = transport_entropic(3, 3, a1.data(), b1.data(), cost.data(), o, {});
+    for (double m : {1e-305, 1e301}) {
+      std::vector<double> a = a1, b = b1;
+      for (double &x : a) x *= m;
+      for (double &x : b) x *= m;
+      const TransportResult r = transport_entropic(3, 3, a.data(), b.data(), cost.data(), o, {});
+      REQUIRE(r.plan.size() == ref.plan.size());
+      for (std::size_t n = 0; n < r.plan.size(); ++n) {
+        CHECK(r.plan[n].i == ref.plan[n].i);
+        CHECK(r.plan[n].j == ref.plan[n].j);
+        CHECK(std::fabs(r.plan[n].mass / m - ref.plan[n].mass) <= 1e-12);
+      }
+      CHECK(std::fabs(r.cost / m - ref.cost) <= 1e-12 * std::fabs(ref.cost) + 1e-300);
+      const double eps_abs = o.epsilon * 15.125, move = -0.5 * eps_abs * std::log(m);
+      for (std::size_t i = 0; i < 3; ++i) {
+        CHECK(std::isfinite(r.u[i]));
+        CHECK(std::isfinite(r.v[i]));
+        CHECK(std::fabs(r.u[i] - (ref.u[i] + move)) <= 1e-9 * (1 + std::fabs(ref.u[i] + move)));
+        CHECK(std::fabs(r.v[i] - (ref.v[i] + move)) <= 1e-9 * (1 + std::fabs(ref.v[i] + move)));
+      }
+    }
+  }
+}

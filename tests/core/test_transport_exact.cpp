@@ -865,3 +865,24 @@ TEST_CASE("exact LP: warm start with zero-weight rows and columns", "[exact]") {
   CHECK(warm.cost == Approx(cold.cost).epsilon(1e-12));
   expect_optimal(p, warm);
 }
+
+// Fuzz finding N2 (issue 10): with max |C| near DBL_MAX the duals were unscaled before they were
+// centred and overflowed to +-inf although the centred duals are representable. They must be
+// finite, satisfy u_i + v_j <= C_ij (relative to the cost scale) with equality on the plan, and
+// be centred (u.a = v.b).
+TEST_CASE("exact LP: finite centred duals when max |C| is near DBL_MAX", "[exact]") {
+  const double a[4] = {0.619, 0.220, 0.097, 0.064}, b[1] = {1.0};
+  const double cost[4] = {1, 2, 3, 1e308};
+  const TransportResult r = transport_exact(4, 1, a, b, cost, {}, {});
+  double ua = 0, vb = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    REQUIRE(std::isfinite(r.u[i]));
+    CHECK(r.u[i] + r.v[0] <= cost[i] + 1e-15 * 1e308);
+    CHECK(std::fabs(r.u[i] + r.v[0] - cost[i]) <= 1e-15 * 1e308);  // every entry is in the plan
+    ua += r.u[i] * a[i];
+  }
+  REQUIRE(std::isfinite(r.v[0]));
+  vb = r.v[0] * b[0];
+  CHECK(std::fabs(ua - vb) <= 1e-15 * 1e308);
+  CHECK(std::fabs(r.cost - 0.064 * 1e308) <= 1e-15 * 1e308);
+}
