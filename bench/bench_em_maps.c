@@ -227,7 +227,7 @@ static gmmot_options_t *em_options_seed(size_t n, size_t d, const double *x, int
   if ((st = gmmot_options_set_int(o, GMMOT_OPT_EM_COMPONENTS, EM_K)) < 0 ||
       (st = gmmot_options_set_int(o, GMMOT_OPT_EM_MAX_ITERATIONS, EM_MAX_ITER)) < 0 ||
       (st = gmmot_options_set_int(o, GMMOT_OPT_EM_INITIALIZATIONS, 1)) < 0 ||
-      (st = gmmot_options_set_int(o, GMMOT_OPT_EM_SEED, seed)) < 0 ||
+      (st = gmmot_options_set_int(o, GMMOT_OPT_SEED, seed)) < 0 ||
       (st = gmmot_options_set_int(o, GMMOT_OPT_EM_SPLIT_MERGE, split_merge)) < 0 ||
       (st = gmmot_options_set_int(o, GMMOT_OPT_NUM_THREADS, threads)) < 0)
     die("gmmot_options_set_int", st);
@@ -428,7 +428,7 @@ static int run(const char *dir, int threads, int runs) {
   out = xmalloc(n3 * d3 * sizeof *out);
   for (r = 0; r < runs; ++r) {
     const double t0 = now_seconds();
-    st = gmmot_mw2_map_mean(p, n3, x3, out, n3 * d3, o);
+    st = gmmot_mw2_map_mean(p, n3, x3, o, out, n3 * d3);
     times[r] = now_seconds() - t0;
     if (st < 0) die("gmmot_mw2_map_mean", st);
   }

@@ -153,17 +153,17 @@ GMMOT_API int gmmot_gaussian_multimarginal_cost(size_t j, size_t d, const double
   });
 }
 
-GMMOT_API int gmmot_w2_cost_matrix(const gmmot_gmm_t *gmm0, const gmmot_gmm_t *gmm1,
+GMMOT_API int gmmot_w2_cost_matrix(const gmmot_gmm_t *g0, const gmmot_gmm_t *g1,
                                    const gmmot_options_t *opts, double *out,
                                    size_t out_len) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
-    require_not_null(gmm0, "gmm0");
-    require_not_null(gmm1, "gmm1");
+    require_not_null(g0, "g0");
+    require_not_null(g1, "g1");
     require_not_null(out, "out");
-    const gmmot::Gmm &a = gmm0->impl, &b = gmm1->impl;
+    const gmmot::Gmm &a = g0->impl, &b = g1->impl;
     if (a.d() != b.d()) {
-      gmmot::fail(gmmot::Errc::Dimension, "gmm0 has dimension " + std::to_string(a.d()) +
-                                              " but gmm1 has dimension " + std::to_string(b.d()));
+      gmmot::fail(gmmot::Errc::Dimension, "g0 has dimension " + std::to_string(a.d()) +
+                                              " but g1 has dimension " + std::to_string(b.d()));
     }
     const std::size_t pairs = gmmot::checked_mul(a.k(), b.k(), "K0*K1");
     require_capacity(out_len, pairs, "out_len", "K0*K1");

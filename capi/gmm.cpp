@@ -90,9 +90,9 @@ GMMOT_API int gmmot_gmm_log_density(const gmmot_gmm_t *gmm, size_t n, const doub
   });
 }
 
-GMMOT_API int gmmot_gmm_sample(const gmmot_gmm_t *gmm, size_t n, uint64_t seed,
-                               const gmmot_options_t *opts, double *out_points, size_t points_len,
-                               size_t *out_labels, size_t labels_len) GMMOT_NOEXCEPT {
+GMMOT_API int gmmot_gmm_sample(const gmmot_gmm_t *gmm, size_t n, const gmmot_options_t *opts,
+                               double *out_points, size_t points_len, size_t *out_labels,
+                               size_t labels_len) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
     require_not_null(gmm, "gmm");
     if (n == 0) return GMMOT_OK;
@@ -102,6 +102,7 @@ GMMOT_API int gmmot_gmm_sample(const gmmot_gmm_t *gmm, size_t n, uint64_t seed,
     if (out_labels != nullptr) require_capacity(labels_len, n, "labels_len", "n");
     // Written in place unless the call can be cancelled (capi/staging.hpp): once the sizes are
     // checked only cancellation can fail (the core allocates its scratch before the first point).
+    const std::uint64_t seed = seed_of(opts);
     const gmmot::Context ctx = context_of(opts);
     if (!can_cancel(ctx)) {
       gmm->impl.sample(n, seed, ctx, out_points, out_labels);

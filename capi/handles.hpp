@@ -22,6 +22,7 @@
 #include "mw2/mw2_plan.hpp"
 #include "util/context.hpp"
 #include "util/lazy.hpp"
+#include "util/rng.hpp"
 
 // A mixture handle holds one immutable mixture shared with the plans made from it (and with any
 // other holder): gmmot_mw2_create copies nothing, and a plan may outlive the handles it came from.
@@ -101,6 +102,8 @@ constexpr TransportOptions kTransport{};
 constexpr std::array<OptionSpec, 15> kOptionSpecs = {{
     spec(GMMOT_OPT_NUM_THREADS, GMMOT_OPTION_INT, kThreadRequestBounds, kDefaultThreadRequest,
          "GMMOT_OPT_NUM_THREADS"),
+    spec(GMMOT_OPT_SEED, GMMOT_OPTION_INT, kSeedBounds, static_cast<double>(kDefaultSeed),
+         "GMMOT_OPT_SEED"),
     spec(GMMOT_OPT_BARYCENTER_TOLERANCE, GMMOT_OPTION_DOUBLE, BarycenterOptions::kToleranceBounds,
          kBarycenter.tolerance, "GMMOT_OPT_BARYCENTER_TOLERANCE"),
     spec(GMMOT_OPT_BARYCENTER_MAX_ITERATIONS, GMMOT_OPTION_INT,
@@ -127,8 +130,6 @@ constexpr std::array<OptionSpec, 15> kOptionSpecs = {{
          kEm.regularization, "GMMOT_OPT_EM_REGULARIZATION"),
     spec(GMMOT_OPT_EM_INITIALIZATIONS, GMMOT_OPTION_INT, EmOptions::kInitializationsBounds,
          kEm.initializations, "GMMOT_OPT_EM_INITIALIZATIONS"),
-    spec(GMMOT_OPT_EM_SEED, GMMOT_OPTION_INT, EmOptions::kSeedBounds, static_cast<double>(kEm.seed),
-         "GMMOT_OPT_EM_SEED"),
     spec(GMMOT_OPT_EM_SPLIT_MERGE, GMMOT_OPTION_INT, EmOptions::kSplitMergeBounds, kEm.split_merge,
          "GMMOT_OPT_EM_SPLIT_MERGE"),
 }};
@@ -152,6 +153,7 @@ namespace gmmot::capi {
 
 // Typed reads for the core, NULL meaning defaults.
 unsigned threads_of(const gmmot_options_t *opts) noexcept;
+std::uint64_t seed_of(const gmmot_options_t *opts) noexcept;  // GMMOT_OPT_SEED
 BarycenterOptions barycenter_options_of(const gmmot_options_t *opts) noexcept;
 TransportOptions transport_options_of(const gmmot_options_t *opts) noexcept;
 EmOptions em_options_of(const gmmot_options_t *opts) noexcept;

@@ -6,8 +6,8 @@
 #include "gmmot/maps.h"
 #include "guard.hpp"
 #include "handles.hpp"
-#include "staging.hpp"
 #include "maps/transport_maps.hpp"
+#include "staging.hpp"
 #include "util/sizes.hpp"
 
 using namespace gmmot::capi;
@@ -39,8 +39,9 @@ const gmmot::TransportMaps &gmmot_mw2::maps() const {
 
 extern "C" {
 
-GMMOT_API int gmmot_mw2_map_mean(const gmmot_mw2_t *p, size_t n, const double *x, double *out,
-                                 size_t out_len, const gmmot_options_t *opts) GMMOT_NOEXCEPT {
+GMMOT_API int gmmot_mw2_map_mean(const gmmot_mw2_t *p, size_t n, const double *x,
+                                 const gmmot_options_t *opts, double *out,
+                                 size_t out_len) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
     if (!check_map_arguments(p, n, x, out, out_len)) return GMMOT_OK;
     const gmmot::Context ctx = context_of(opts);
@@ -50,11 +51,12 @@ GMMOT_API int gmmot_mw2_map_mean(const gmmot_mw2_t *p, size_t n, const double *x
   });
 }
 
-GMMOT_API int gmmot_mw2_map_rand(const gmmot_mw2_t *p, size_t n, const double *x, uint64_t seed,
-                                 double *out, size_t out_len,
-                                 const gmmot_options_t *opts) GMMOT_NOEXCEPT {
+GMMOT_API int gmmot_mw2_map_rand(const gmmot_mw2_t *p, size_t n, const double *x,
+                                 const gmmot_options_t *opts, double *out,
+                                 size_t out_len) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
     if (!check_map_arguments(p, n, x, out, out_len)) return GMMOT_OK;
+    const std::uint64_t seed = seed_of(opts);
     const gmmot::Context ctx = context_of(opts);
     with_staging(ctx, n * p->impl.dim(), out,
                  [&](double *o) { p->maps().apply_rand(n, x, seed, ctx, o); });

@@ -125,20 +125,20 @@ GMMOT_API int gmmot_mw2_copy_plan(const gmmot_mw2_t *p, double *out,
   });
 }
 
-GMMOT_API int gmmot_mw2_copy_sparse_plan(const gmmot_mw2_t *p, size_t *rows, size_t *cols,
-                                         double *mass, size_t capacity) GMMOT_NOEXCEPT {
+GMMOT_API int gmmot_mw2_copy_sparse_plan(const gmmot_mw2_t *p, size_t *out_rows, size_t *out_cols,
+                                         double *out_mass, size_t triplets_len) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
     require_not_null(p, "p");
-    copy_sparse_plan(p->impl.transport(), rows, cols, mass, capacity);
+    copy_sparse_plan(p->impl.transport(), out_rows, out_cols, out_mass, triplets_len);
     return GMMOT_OK;
   });
 }
 
-GMMOT_API int gmmot_mw2_copy_duals(const gmmot_mw2_t *p, double *u, size_t u_len, double *v,
+GMMOT_API int gmmot_mw2_copy_duals(const gmmot_mw2_t *p, double *out_u, size_t u_len, double *out_v,
                                    size_t v_len) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
     require_not_null(p, "p");
-    copy_duals(p->impl.transport(), u, u_len, v, v_len);
+    copy_duals(p->impl.transport(), out_u, u_len, out_v, v_len);
     return GMMOT_OK;
   });
 }

@@ -52,6 +52,10 @@ unsigned threads_of(const gmmot_options_t *opts) noexcept {
   return resolve_threads(static_cast<unsigned>(value_of(opts, GMMOT_OPT_NUM_THREADS)));
 }
 
+std::uint64_t seed_of(const gmmot_options_t *opts) noexcept {
+  return static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_SEED));
+}
+
 BarycenterOptions barycenter_options_of(const gmmot_options_t *opts) noexcept {
   BarycenterOptions o;
   o.tolerance = value_of(opts, GMMOT_OPT_BARYCENTER_TOLERANCE);
@@ -80,7 +84,7 @@ EmOptions em_options_of(const gmmot_options_t *opts) noexcept {
   o.max_iterations = static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_EM_MAX_ITERATIONS));
   o.regularization = value_of(opts, GMMOT_OPT_EM_REGULARIZATION);
   o.initializations = static_cast<unsigned>(value_of(opts, GMMOT_OPT_EM_INITIALIZATIONS));
-  o.seed = static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_EM_SEED));
+  o.seed = seed_of(opts);
   o.split_merge = static_cast<unsigned>(value_of(opts, GMMOT_OPT_EM_SPLIT_MERGE));
   return o;
 }
@@ -170,23 +174,23 @@ GMMOT_API int gmmot_options_set_double(gmmot_options_t *opts, int key,
 }
 
 GMMOT_API int gmmot_options_get_int(const gmmot_options_t *opts, int key,
-                                    int64_t *out) GMMOT_NOEXCEPT {
+                                    int64_t *out_value) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
     require_not_null(opts, "opts");
-    require_not_null(out, "out");
+    require_not_null(out_value, "out_value");
     spec_for(key, GMMOT_OPTION_INT);
-    *out = static_cast<int64_t>(opts->values[option_index(key)]);
+    *out_value = static_cast<int64_t>(opts->values[option_index(key)]);
     return GMMOT_OK;
   });
 }
 
 GMMOT_API int gmmot_options_get_double(const gmmot_options_t *opts, int key,
-                                       double *out) GMMOT_NOEXCEPT {
+                                       double *out_value) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
     require_not_null(opts, "opts");
-    require_not_null(out, "out");
+    require_not_null(out_value, "out_value");
     spec_for(key, GMMOT_OPTION_DOUBLE);
-    *out = opts->values[option_index(key)];
+    *out_value = opts->values[option_index(key)];
     return GMMOT_OK;
   });
 }

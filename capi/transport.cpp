@@ -49,23 +49,23 @@ void copy_dense_plan(const TransportResult &r, std::size_t k0, std::size_t k1, d
   for (const PlanEntry &e : r.plan) out[e.i * k1 + e.j] = e.mass;
 }
 
-void copy_sparse_plan(const TransportResult &r, std::size_t *rows, std::size_t *cols, double *mass,
-                      std::size_t capacity) {
-  if (rows != nullptr || cols != nullptr || mass != nullptr)
-    require_capacity(capacity, r.plan.size(), "capacity", "nnz");
+void copy_sparse_plan(const TransportResult &r, std::size_t *out_rows, std::size_t *out_cols,
+                      double *out_mass, std::size_t triplets_len) {
+  if (out_rows != nullptr || out_cols != nullptr || out_mass != nullptr)
+    require_capacity(triplets_len, r.plan.size(), "triplets_len", "nnz");
   for (std::size_t n = 0; n < r.plan.size(); ++n) {
-    if (rows != nullptr) rows[n] = r.plan[n].i;
-    if (cols != nullptr) cols[n] = r.plan[n].j;
-    if (mass != nullptr) mass[n] = r.plan[n].mass;
+    if (out_rows != nullptr) out_rows[n] = r.plan[n].i;
+    if (out_cols != nullptr) out_cols[n] = r.plan[n].j;
+    if (out_mass != nullptr) out_mass[n] = r.plan[n].mass;
   }
 }
 
-void copy_duals(const TransportResult &r, double *u, std::size_t u_len, double *v,
+void copy_duals(const TransportResult &r, double *out_u, std::size_t u_len, double *out_v,
                 std::size_t v_len) {
-  if (u != nullptr) require_capacity(u_len, r.u.size(), "u_len", "K0");
-  if (v != nullptr) require_capacity(v_len, r.v.size(), "v_len", "K1");
-  if (u != nullptr) std::copy(r.u.begin(), r.u.end(), u);
-  if (v != nullptr) std::copy(r.v.begin(), r.v.end(), v);
+  if (out_u != nullptr) require_capacity(u_len, r.u.size(), "u_len", "K0");
+  if (out_v != nullptr) require_capacity(v_len, r.v.size(), "v_len", "K1");
+  if (out_u != nullptr) std::copy(r.u.begin(), r.u.end(), out_u);
+  if (out_v != nullptr) std::copy(r.v.begin(), r.v.end(), out_v);
 }
 
 void copy_info(const TransportResult &r, std::uint64_t *iterations, double *marginal_error) {
@@ -132,21 +132,21 @@ GMMOT_API int gmmot_transport_copy_plan(const gmmot_transport_t *t, double *out,
   });
 }
 
-GMMOT_API int gmmot_transport_copy_sparse_plan(const gmmot_transport_t *t, size_t *rows,
-                                               size_t *cols, double *mass,
-                                               size_t capacity) GMMOT_NOEXCEPT {
+GMMOT_API int gmmot_transport_copy_sparse_plan(const gmmot_transport_t *t, size_t *out_rows,
+                                               size_t *out_cols, double *out_mass,
+                                               size_t triplets_len) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
     require_not_null(t, "t");
-    copy_sparse_plan(t->impl, rows, cols, mass, capacity);
+    copy_sparse_plan(t->impl, out_rows, out_cols, out_mass, triplets_len);
     return GMMOT_OK;
   });
 }
 
-GMMOT_API int gmmot_transport_copy_duals(const gmmot_transport_t *t, double *u, size_t u_len,
-                                         double *v, size_t v_len) GMMOT_NOEXCEPT {
+GMMOT_API int gmmot_transport_copy_duals(const gmmot_transport_t *t, double *out_u, size_t u_len,
+                                         double *out_v, size_t v_len) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
     require_not_null(t, "t");
-    copy_duals(t->impl, u, u_len, v, v_len);
+    copy_duals(t->impl, out_u, u_len, out_v, v_len);
     return GMMOT_OK;
   });
 }

@@ -237,7 +237,7 @@ int main(int argc, char **argv) {
     goto done;
   }
   if ((status = gmmot_options_set_int(opts, GMMOT_OPT_EM_COMPONENTS, (int64_t)a.k)) < 0 ||
-      (status = gmmot_options_set_int(opts, GMMOT_OPT_EM_SEED, (int64_t)a.seed)) < 0 ||
+      (status = gmmot_options_set_int(opts, GMMOT_OPT_SEED, (int64_t)a.seed)) < 0 ||
       (status = gmmot_options_set_int(opts, GMMOT_OPT_NUM_THREADS, a.threads)) < 0) {
     rc = fail("gmmot_options_set_int", status);
     goto done;
@@ -261,8 +261,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "gmmot-color-transfer: out of memory\n");
     goto done;
   }
-  status = a.map_rand ? gmmot_mw2_map_rand(plan, n, src.rgb, a.seed, mapped, n * 3, opts)
-                      : gmmot_mw2_map_mean(plan, n, src.rgb, mapped, n * 3, opts);
+  status = a.map_rand ? gmmot_mw2_map_rand(plan, n, src.rgb, opts, mapped, n * 3)
+                      : gmmot_mw2_map_mean(plan, n, src.rgb, opts, mapped, n * 3);
   if (status < 0) {
     rc = fail(a.map_rand ? "gmmot_mw2_map_rand" : "gmmot_mw2_map_mean", status);
     goto done;

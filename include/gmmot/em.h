@@ -9,7 +9,7 @@
  * Method (scikit-learn's GaussianMixture, made scale-free, fused, blocked and over-relaxed):
  *  - initialisation by greedy k-means++ (2 + floor(ln K) candidates per centre, weighted by the
  *    point weights) followed by up to 10 weighted Lloyd iterations, in double precision, with
- *    libgmmot's own random generator seeded by GMMOT_OPT_EM_SEED; GMMOT_OPT_EM_INITIALIZATIONS
+ *    libgmmot's own random generator seeded by GMMOT_OPT_SEED; GMMOT_OPT_EM_INITIALIZATIONS
  *    independent starts, the one with the highest final log-likelihood wins;
  *  - covariances in Cholesky form, log-responsibilities by a max-shifted log-sum-exp (never a
  *    density, so nothing under- or overflows); the E and M steps are fused over blocks of points
@@ -88,8 +88,8 @@ typedef struct gmmot_em gmmot_em_t;
 
 /** Create an EM object. Options read and copied now (later changes to opts have no effect):
  *  GMMOT_OPT_EM_COMPONENTS (K), GMMOT_OPT_EM_TOLERANCE, GMMOT_OPT_EM_MAX_ITERATIONS,
- *  GMMOT_OPT_EM_REGULARIZATION, GMMOT_OPT_EM_INITIALIZATIONS, GMMOT_OPT_EM_SEED,
- *  GMMOT_OPT_EM_SPLIT_MERGE and GMMOT_OPT_NUM_THREADS, and the progress callback, its user_data
+ *  GMMOT_OPT_EM_REGULARIZATION, GMMOT_OPT_EM_INITIALIZATIONS, GMMOT_OPT_EM_SPLIT_MERGE,
+ *  GMMOT_OPT_SEED and GMMOT_OPT_NUM_THREADS, and the progress callback, its user_data
  *  and the interrupt flag (gmmot_options_set_progress, gmmot_options_set_interrupt; the flag
  *  and user_data stay borrowed: they must outlive the fits) (NULL: all defaults, no callback,
  *  no flag). *out receives the

@@ -118,9 +118,9 @@ GMMOT_API int gmmot_gaussian_multimarginal_cost(size_t j, size_t d, const double
                                                 const gmmot_options_t *opts,
                                                 double *out_cost) GMMOT_NOEXCEPT;
 
-/** The K0 x K1 matrix C[k][l] = W2^2(mu0^k, mu1^l) between the components of two mixtures of
- *  the same dimension, row-major into out (out_len >= K0*K1). Each covariance was factored
- *  once when its mixture was created; per pair only the product of two factors and its
+/** The K0 x K1 matrix C[k][l] = W2^2(mu0^k, mu1^l) between the components of the mixtures g0
+ *  (mu0) and g1 (mu1) of the same dimension, row-major into out (out_len >= K0*K1). Each covariance
+ * was factored once when its mixture was created; per pair only the product of two factors and its
  *  singular values (closed forms for d <= 3 and diagonal pairs) remain. Parallel over pairs
  *  (GMMOT_OPT_NUM_THREADS); every entry is computed the same way whatever the number of
  *  threads, so the matrix is bit-for-bit identical. Accuracy as gmmot_gaussian_w2sq.
@@ -130,11 +130,11 @@ GMMOT_API int gmmot_gaussian_multimarginal_cost(size_t j, size_t d, const double
  *  Only a call that can be cancelled (opts carries a progress callback or an interrupt flag,
  *  gmmot/progress.h) computes into a K0*K1 staging copy first, so that a cancelled call still
  *  leaves out untouched: attach neither when memory is tight (2 x 512 MB at K0 = K1 = 8000).
- *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT, GMMOT_E_DIMENSION (d0 != d1),
+ *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT, GMMOT_E_DIMENSION (g0 and g1 differ in dimension),
  *  GMMOT_E_BUFFER_TOO_SMALL, GMMOT_E_TOO_LARGE, GMMOT_E_OVERFLOW (naming the pair),
  *  GMMOT_E_CANCELLED (the progress callback, GMMOT_STAGE_COST_MATRIX, or the interrupt flag of
  *  opts, gmmot/progress.h; out untouched), GMMOT_E_OUT_OF_MEMORY. @since 0.1 */
-GMMOT_API int gmmot_w2_cost_matrix(const gmmot_gmm_t *gmm0, const gmmot_gmm_t *gmm1,
+GMMOT_API int gmmot_w2_cost_matrix(const gmmot_gmm_t *g0, const gmmot_gmm_t *g1,
                                    const gmmot_options_t *opts, double *out,
                                    size_t out_len) GMMOT_NOEXCEPT;
 

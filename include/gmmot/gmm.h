@@ -96,20 +96,21 @@ GMMOT_API int gmmot_gmm_log_density(const gmmot_gmm_t *gmm, size_t n, const doub
 /** Draw n independent points from the mixture into out_points (n x d, points_len >= n*d) and,
  *  if out_labels is not NULL, the index of the component each point came from into out_labels
  *  (labels_len >= n). Point i is generated from its own random stream derived from
- *  (seed, i), so the same seed gives the same points on every run, whatever the number of
- *  threads, and the first m points of a draw of n >= m equal a draw of m. The generator is
- *  libgmmot's own (splitmix64 seeding a xoshiro256** stream, Box-Muller normals), so it does not
- *  depend on the C++ standard library. Components of weight 0 are never drawn.
- *  Options read: GMMOT_OPT_NUM_THREADS, the progress callback and interrupt flag
- *  (gmmot/progress.h: GMMOT_STAGE_DENSITY). n = 0 is a valid no-op. Every check comes first,
+ *  (seed, i), seed the option GMMOT_OPT_SEED, so the same seed gives the same points on every
+ *  run, whatever the number of threads, and the first m points of a draw of n >= m equal a
+ *  draw of m. The generator is libgmmot's own (splitmix64 seeding a xoshiro256** stream,
+ *  Box-Muller normals), so it does not depend on the C++ standard library. Components of
+ *  weight 0 are never drawn.
+ *  Options read: GMMOT_OPT_SEED, GMMOT_OPT_NUM_THREADS, the progress callback and interrupt
+ *  flag (gmmot/progress.h: GMMOT_STAGE_DENSITY). n = 0 is a valid no-op. Every check comes first,
  *  so the outputs are written in place; only a call that can be cancelled (a progress callback
  *  or an interrupt flag attached) stages them in a copy first, so that a cancelled call leaves
  *  them untouched.
  *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT, GMMOT_E_BUFFER_TOO_SMALL, GMMOT_E_TOO_LARGE,
  *  GMMOT_E_CANCELLED (outputs untouched). @since 0.1 */
-GMMOT_API int gmmot_gmm_sample(const gmmot_gmm_t *gmm, size_t n, uint64_t seed,
-                               const gmmot_options_t *opts, double *out_points, size_t points_len,
-                               size_t *out_labels, size_t labels_len) GMMOT_NOEXCEPT;
+GMMOT_API int gmmot_gmm_sample(const gmmot_gmm_t *gmm, size_t n, const gmmot_options_t *opts,
+                               double *out_points, size_t points_len, size_t *out_labels,
+                               size_t labels_len) GMMOT_NOEXCEPT;
 
 GMMOT_END_DECLS
 

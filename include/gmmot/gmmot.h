@@ -9,6 +9,15 @@
  *    no-op); inputs are borrowed for the duration of the call and copied if kept;
  *  - arrays are caller-owned, contiguous, row-major doubles; every output comes with its
  *    capacity in elements and a short buffer is GMMOT_E_BUFFER_TOO_SMALL;
+ *  - arguments come in one order: the handle and the inputs, then
+ *    `const gmmot_options_t *opts` (NULL: defaults), then the outputs, each output array
+ *    directly followed by its capacity;
+ *  - names: an output array is `out` with capacity `out_len` when it is the function's only
+ *    one, otherwise `out_<what>` with capacity `<what>_len`; the parallel triplet arrays of a
+ *    sparse plan (`out_rows`, `out_cols`, `out_mass`) share one `triplets_len`; scalar outputs
+ *    are `out_<what>` and a new handle is `out`; the two mixtures of a pair are `g0` and `g1`;
+ *  - every random draw (EM starts, gmmot_gmm_sample, gmmot_mw2_map_rand) is seeded by the
+ *    option GMMOT_OPT_SEED, never by an argument;
  *  - the library never prints, never aborts on bad input, installs no signal handler, has no
  *    global state and needs no initialisation call. */
 #ifndef GMMOT_GMMOT_H

@@ -61,16 +61,18 @@ GMMOT_BEGIN_DECLS
 
 /** T_mean(x_i) for the n points of x into out (see above). Options read: GMMOT_OPT_NUM_THREADS.
  *  @since 0.2 */
-GMMOT_API int gmmot_mw2_map_mean(const gmmot_mw2_t *p, size_t n, const double *x, double *out,
-                                 size_t out_len, const gmmot_options_t *opts) GMMOT_NOEXCEPT;
+GMMOT_API int gmmot_mw2_map_mean(const gmmot_mw2_t *p, size_t n, const double *x,
+                                 const gmmot_options_t *opts, double *out,
+                                 size_t out_len) GMMOT_NOEXCEPT;
 
 /** One draw of T_rand(x_i) for each of the n points of x into out (see above). Point i uses its
- *  own random stream derived from (seed, i) with libgmmot's generator (as gmmot_gmm_sample): the
- *  first uniform picks k, the second l. A given seed gives the same result on every run and for
- *  any number of threads. Options read: GMMOT_OPT_NUM_THREADS. @since 0.2 */
-GMMOT_API int gmmot_mw2_map_rand(const gmmot_mw2_t *p, size_t n, const double *x, uint64_t seed,
-                                 double *out, size_t out_len,
-                                 const gmmot_options_t *opts) GMMOT_NOEXCEPT;
+ *  own random stream derived from (GMMOT_OPT_SEED, i) with libgmmot's generator (as
+ *  gmmot_gmm_sample): the first uniform picks k, the second l. A given seed gives the same
+ *  result on every run and for any number of threads. Options read: GMMOT_OPT_SEED,
+ *  GMMOT_OPT_NUM_THREADS. @since 0.2 */
+GMMOT_API int gmmot_mw2_map_rand(const gmmot_mw2_t *p, size_t n, const double *x,
+                                 const gmmot_options_t *opts, double *out,
+                                 size_t out_len) GMMOT_NOEXCEPT;
 
 GMMOT_END_DECLS
 

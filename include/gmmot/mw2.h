@@ -68,15 +68,16 @@ GMMOT_API int gmmot_mw2_copy_cost_matrix(const gmmot_mw2_t *p, double *out,
 /** The component plan w*, dense K0 x K1 row-major (out_len >= K0*K1). @since 0.2 */
 GMMOT_API int gmmot_mw2_copy_plan(const gmmot_mw2_t *p, double *out, size_t out_len) GMMOT_NOEXCEPT;
 
-/** The component plan as nnz triplets sorted by (k, l); arrays of capacity >= nnz, any may be
+/** The component plan as nnz triplets (out_rows[n], out_cols[n], out_mass[n]) = (k, l, w_kl)
+ *  sorted by (k, l), into three parallel arrays of capacity triplets_len >= nnz; any may be
  *  NULL. The n-th triplet is the n-th component of the coupling and of the geodesic and the
  *  n-th pair map. @since 0.2 */
-GMMOT_API int gmmot_mw2_copy_sparse_plan(const gmmot_mw2_t *p, size_t *rows, size_t *cols,
-                                         double *mass, size_t capacity) GMMOT_NOEXCEPT;
+GMMOT_API int gmmot_mw2_copy_sparse_plan(const gmmot_mw2_t *p, size_t *out_rows, size_t *out_cols,
+                                         double *out_mass, size_t triplets_len) GMMOT_NOEXCEPT;
 
-/** The transport duals (u: K0, v: K1, centred) and solver info, as in gmmot/transport.h; any
- *  pointer may be NULL. @since 0.2 */
-GMMOT_API int gmmot_mw2_copy_duals(const gmmot_mw2_t *p, double *u, size_t u_len, double *v,
+/** The transport duals (out_u: K0, u_len >= K0; out_v: K1, v_len >= K1; centred) and solver
+ *  info, as in gmmot/transport.h; any pointer may be NULL. @since 0.2 */
+GMMOT_API int gmmot_mw2_copy_duals(const gmmot_mw2_t *p, double *out_u, size_t u_len, double *out_v,
                                    size_t v_len) GMMOT_NOEXCEPT;
 GMMOT_API int gmmot_mw2_info(const gmmot_mw2_t *p, uint64_t *out_iterations,
                              double *out_marginal_error) GMMOT_NOEXCEPT;

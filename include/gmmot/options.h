@@ -22,7 +22,8 @@ GMMOT_BEGIN_DECLS
 typedef struct gmmot_options gmmot_options_t;
 
 /** Option keys. Values are pinned and spaced by area (100: execution, 200: Gaussian
- *  barycenter, 300: discrete transport, 400: EM fitting); new keys are only ever added. */
+ *  barycenter, 300: discrete transport, 400: EM fitting); a value is never reused for another
+ *  option (405, GMMOT_OPT_EM_SEED before 0.2, stays unused). */
 typedef enum gmmot_option {
   /** int. Worker threads used by libgmmot's own parallel loops (cost matrices, densities,
    *  sampling, EM fitting). 0 (default) = std::thread::hardware_concurrency(). Bounds [0, 1024].
@@ -30,6 +31,11 @@ typedef enum gmmot_option {
    *  library's own threads: set OPENBLAS_NUM_THREADS=1 when calling libgmmot from many
    *  threads. */
   GMMOT_OPT_NUM_THREADS = 100,
+  /** int. Seed of libgmmot's random draws (its own generator, gmmot/gmm.h): the k-means++
+   *  starts of EM fitting (gmmot_em_create), gmmot_gmm_sample and gmmot_mw2_map_rand. A given
+   *  seed gives the same result on every run whatever GMMOT_OPT_NUM_THREADS. Default 0.
+   *  Bounds [0, 2^53] (every value exact in a double). */
+  GMMOT_OPT_SEED = 101,
   /** double. Gaussian barycenter: stop when the scale-free fixed-point residual
    *  ||K - L^T L||_F / ||L^T L||_F (numerics in gmmot/gaussian.h) is at most this.
    *  Default 1e-12. Bounds [0, 1] (0 runs to the iteration cap or to stagnation). */
@@ -71,9 +77,8 @@ typedef enum gmmot_option {
   /** int. EM fitting: independent k-means++ starts; the fit with the highest final
    *  log-likelihood is returned. Default 1. Bounds [1, 1000]. */
   GMMOT_OPT_EM_INITIALIZATIONS = 404,
-  /** int. EM fitting: seed of the k-means++ random draws; a given seed gives the same fit
-   *  whatever GMMOT_OPT_NUM_THREADS. Default 0. Bounds [0, 2^53]. */
-  GMMOT_OPT_EM_SEED = 405,
+  /* 405 was GMMOT_OPT_EM_SEED before 0.2, replaced by GMMOT_OPT_SEED (101); it stays unused so
+   * that an old value is rejected as an unknown key rather than read as another option. */
   /** int. EM fitting: split-and-merge moves tried per round once EM has converged (Ueda et
    *  al. 2000, gmmot/em.h); 0 (default) turns it off: plain EM, as scikit-learn. 5 (Ueda et
    *  al.'s choice) typically finds clearly better mixtures for several times the work.
@@ -110,14 +115,14 @@ GMMOT_API int gmmot_options_set_int(gmmot_options_t *opts, int key, int64_t valu
  *  @since 0.1 */
 GMMOT_API int gmmot_options_set_double(gmmot_options_t *opts, int key, double value) GMMOT_NOEXCEPT;
 
-/** Read an int-typed option into *out. Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (NULL
+/** Read an int-typed option into *out_value. Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (NULL
  *  argument, unknown key, key of double type). @since 0.1 */
 GMMOT_API int gmmot_options_get_int(const gmmot_options_t *opts, int key,
-                                    int64_t *out) GMMOT_NOEXCEPT;
+                                    int64_t *out_value) GMMOT_NOEXCEPT;
 
-/** Read a double-typed option into *out. Status as gmmot_options_get_int. @since 0.1 */
+/** Read a double-typed option into *out_value. Status as gmmot_options_get_int. @since 0.1 */
 GMMOT_API int gmmot_options_get_double(const gmmot_options_t *opts, int key,
-                                       double *out) GMMOT_NOEXCEPT;
+                                       double *out_value) GMMOT_NOEXCEPT;
 
 /** Attach (fn non-NULL) or remove (fn NULL) the progress callback of every call given opts
  *  (gmmot/progress.h); user_data is passed to fn unchanged and is borrowed: it must stay valid

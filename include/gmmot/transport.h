@@ -81,20 +81,22 @@ GMMOT_API int gmmot_transport_cost(const gmmot_transport_t *t, double *out_cost)
 GMMOT_API int gmmot_transport_copy_plan(const gmmot_transport_t *t, double *out,
                                         size_t out_len) GMMOT_NOEXCEPT;
 
-/** The sparse plan as nnz triplets (rows[n], cols[n], mass[n]) sorted by (row, col), into
- *  arrays of capacity >= gmmot_transport_nnz(t) (GMMOT_E_BUFFER_TOO_SMALL otherwise). Any of
- *  the three arrays may be NULL to skip it. @since 0.2 */
-GMMOT_API int gmmot_transport_copy_sparse_plan(const gmmot_transport_t *t, size_t *rows,
-                                               size_t *cols, double *mass,
-                                               size_t capacity) GMMOT_NOEXCEPT;
+/** The sparse plan as nnz triplets (out_rows[n], out_cols[n], out_mass[n]) sorted by (row,
+ *  col), into three parallel arrays of capacity triplets_len >= gmmot_transport_nnz(t)
+ *  (GMMOT_E_BUFFER_TOO_SMALL otherwise). Any of the three arrays may be NULL to skip it.
+ *  @since 0.2 */
+GMMOT_API int gmmot_transport_copy_sparse_plan(const gmmot_transport_t *t, size_t *out_rows,
+                                               size_t *out_cols, double *out_mass,
+                                               size_t triplets_len) GMMOT_NOEXCEPT;
 
-/** The dual potentials u (K0) and v (K1), centred so that u.a = v.b. For the exact method
+/** The dual potentials u (K0, into out_u, u_len >= K0) and v (K1, into out_v, v_len >= K1),
+ *  centred so that u.a = v.b. For the exact method
  *  u_i + v_j <= C_ij to rounding and equality holds on the plan's support; duals of
  *  zero-weight rows (columns) are the largest feasible values min_j (C_ij - v_j). For the
  *  entropic method these are the Sinkhorn potentials f, g with
  *  P_ij = a_i b_j exp((f_i + g_j - C_ij) / eps). Either array may be NULL. @since 0.2 */
-GMMOT_API int gmmot_transport_copy_duals(const gmmot_transport_t *t, double *u, size_t u_len,
-                                         double *v, size_t v_len) GMMOT_NOEXCEPT;
+GMMOT_API int gmmot_transport_copy_duals(const gmmot_transport_t *t, double *out_u, size_t u_len,
+                                         double *out_v, size_t v_len) GMMOT_NOEXCEPT;
 
 /** Iterations used (simplex pivots or Sinkhorn iterations) and the L1 marginal error
  *  sum_i |(P 1)_i - a_i| + sum_j |(P^T 1)_j - b_j| of the returned plan; either pointer may be

@@ -11,6 +11,7 @@
 #include "mixture/gmm.hpp"
 #include "util/bounds.hpp"
 #include "util/context.hpp"
+#include "util/rng.hpp"
 
 namespace gmmot {
 
@@ -33,8 +34,7 @@ struct EmOptions {
   // Applied to the best initialisation, for 3 <= K <= 128.
   unsigned split_merge = 0;
   static constexpr Bounds kSplitMergeBounds{0, 1000};
-  std::uint64_t seed = 0;
-  static constexpr Bounds kSeedBounds{0, 9007199254740992.0};  // 2^53: exact in a double
+  std::uint64_t seed = kDefaultSeed;  // bounds gmmot::kSeedBounds (util/rng.hpp), as every seed
 
   // Errc::InvalidArgument naming the first field outside its bounds.
   void validate() const;

@@ -8,7 +8,15 @@
 #include <cmath>
 #include <cstdint>
 
+#include "util/bounds.hpp"
+
 namespace gmmot {
+
+// The seed of every random draw (EM starts, mixture sampling, T_rand): its default and bounds,
+// shared by the core options that hold a seed and by the C option GMMOT_OPT_SEED. 2^53 keeps
+// every seed exact in the double the C option table stores.
+constexpr std::uint64_t kDefaultSeed = 0;
+constexpr Bounds kSeedBounds{0, 9007199254740992.0};
 
 inline std::uint64_t splitmix64(std::uint64_t &state) {
   std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);

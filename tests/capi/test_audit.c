@@ -81,11 +81,11 @@ static void finding2_offset_overflow(void) {
     CHECK_UNTOUCHED(a, 4);
     CHECK_UNTOUCHED(b, 2);
     h_fill(out, 2);
-    CHECK_ERROR(gmmot_mw2_map_mean(p, 1, x, out, 2, NULL), GMMOT_E_OVERFLOW, "gmmot_mw2_map_mean",
+    CHECK_ERROR(gmmot_mw2_map_mean(p, 1, x, NULL, out, 2), GMMOT_E_OVERFLOW, "gmmot_mw2_map_mean",
                 "b");
     CHECK_UNTOUCHED(out, 2);
-    CHECK_ERROR(gmmot_mw2_map_rand(p, 1, x, 7, out, 2, NULL), GMMOT_E_OVERFLOW,
-                "gmmot_mw2_map_rand", "b");
+    CHECK_ERROR(gmmot_mw2_map_rand(p, 1, x, NULL, out, 2), GMMOT_E_OVERFLOW, "gmmot_mw2_map_rand",
+                "b");
     CHECK_UNTOUCHED(out, 2);
     gmmot_mw2_destroy(p);
   }

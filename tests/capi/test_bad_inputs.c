@@ -115,6 +115,10 @@ CASE(c_opt_set_int_key, return gmmot_options_set_int(g_opts, 99999, 1);)
 CASE(c_opt_set_int_type, return gmmot_options_set_int(g_opts, GMMOT_OPT_EM_TOLERANCE, 1);)
 CASE(c_opt_set_int_bounds, return gmmot_options_set_int(g_opts, GMMOT_OPT_NUM_THREADS, 1025);)
 CASE(c_opt_set_int_negative, return gmmot_options_set_int(g_opts, GMMOT_OPT_EM_COMPONENTS, -1);)
+CASE(c_opt_set_int_seed_negative, return gmmot_options_set_int(g_opts, GMMOT_OPT_SEED, -1);)
+CASE(c_opt_set_int_seed_big,
+     return gmmot_options_set_int(g_opts, GMMOT_OPT_SEED, (int64_t)9007199254740992.0 + 1);)
+CASE(c_opt_set_int_old_seed, return gmmot_options_set_int(g_opts, 405, 1);)
 CASE(c_opt_set_double_null, return gmmot_options_set_double(NULL, GMMOT_OPT_EM_TOLERANCE, 0.1);)
 CASE(c_opt_set_double_nan, return gmmot_options_set_double(g_opts, GMMOT_OPT_EM_TOLERANCE, NAN);)
 CASE(c_opt_set_double_inf,
@@ -187,12 +191,12 @@ CASE(c_dens_nan, double x[6] = {0.0, 1.0, 2.0, 3.0, 4.0, NAN};
 CASE(c_dens_n0, return gmmot_gmm_log_density(g_gmm, 0, NULL, NULL, NULL, 0);)
 CASE(c_dens_extreme, double x[6] = {1e300, -1e300, 4.9e-324, -0.0, 0.0, 1e-300};
      return gmmot_gmm_log_density(g_gmm, 3, x, NULL, o->d, 3);)
-CASE(c_sample_null, return gmmot_gmm_sample(NULL, 2, 1, NULL, o->d, 4, o->z, 2);)
-CASE(c_sample_null_out, return gmmot_gmm_sample(g_gmm, 2, 1, NULL, NULL, 4, o->z, 2);)
-CASE(c_sample_nd_overflow, return gmmot_gmm_sample(g_gmm, SIZE_MAX / 2, 1, NULL, o->d, 4, NULL, 0);)
-CASE(c_sample_short, return gmmot_gmm_sample(g_gmm, 2, 1, NULL, o->d, 3, o->z, 2);)
-CASE(c_sample_labels_short, return gmmot_gmm_sample(g_gmm, 2, 1, NULL, o->d, 4, o->z, 1);)
-CASE(c_sample_n0, return gmmot_gmm_sample(g_gmm, 0, 1, NULL, NULL, 0, NULL, 0);)
+CASE(c_sample_null, return gmmot_gmm_sample(NULL, 2, NULL, o->d, 4, o->z, 2);)
+CASE(c_sample_null_out, return gmmot_gmm_sample(g_gmm, 2, NULL, NULL, 4, o->z, 2);)
+CASE(c_sample_nd_overflow, return gmmot_gmm_sample(g_gmm, SIZE_MAX / 2, NULL, o->d, 4, NULL, 0);)
+CASE(c_sample_short, return gmmot_gmm_sample(g_gmm, 2, NULL, o->d, 3, o->z, 2);)
+CASE(c_sample_labels_short, return gmmot_gmm_sample(g_gmm, 2, NULL, o->d, 4, o->z, 1);)
+CASE(c_sample_n0, return gmmot_gmm_sample(g_gmm, 0, NULL, NULL, 0, NULL, 0);)
 
 /* ---- gaussian.h ---- */
 static const double S2[4] = {2.0, 0.5, 0.5, 1.0}, M2a[2] = {0.0, 1.0}, M2b[2] = {1.0, 0.0};
@@ -369,26 +373,26 @@ CASE(c_mw2_maps_b_short,
      return gmmot_mw2_copy_pair_maps(g_mw2, o->d, 4 * g_nnz, o->d2, 2 * g_nnz - 1);)
 
 /* ---- maps.h ---- */
-CASE(c_mean_null, return gmmot_mw2_map_mean(NULL, 2, X, o->d, 4, NULL);)
-CASE(c_mean_null_x, return gmmot_mw2_map_mean(g_mw2, 2, NULL, o->d, 4, NULL);)
-CASE(c_mean_null_out, return gmmot_mw2_map_mean(g_mw2, 2, X, NULL, 4, NULL);)
-CASE(c_mean_overflow, return gmmot_mw2_map_mean(g_mw2, SIZE_MAX / 2, X, o->d, 4, NULL);)
-CASE(c_mean_short, return gmmot_mw2_map_mean(g_mw2, 2, X, o->d, 3, NULL);)
+CASE(c_mean_null, return gmmot_mw2_map_mean(NULL, 2, X, NULL, o->d, 4);)
+CASE(c_mean_null_x, return gmmot_mw2_map_mean(g_mw2, 2, NULL, NULL, o->d, 4);)
+CASE(c_mean_null_out, return gmmot_mw2_map_mean(g_mw2, 2, X, NULL, NULL, 4);)
+CASE(c_mean_overflow, return gmmot_mw2_map_mean(g_mw2, SIZE_MAX / 2, X, NULL, o->d, 4);)
+CASE(c_mean_short, return gmmot_mw2_map_mean(g_mw2, 2, X, NULL, o->d, 3);)
 CASE(c_mean_nan, double x[4] = {0.0, 1.0, NAN, 0.0};
-     return gmmot_mw2_map_mean(g_mw2, 2, x, o->d, 4, NULL);)
-CASE(c_mean_overlap, return gmmot_mw2_map_mean(g_mw2, 2, o->d + 1, o->d, 4, NULL);)
-CASE(c_mean_n0, return gmmot_mw2_map_mean(g_mw2, 0, NULL, NULL, 0, NULL);)
+     return gmmot_mw2_map_mean(g_mw2, 2, x, NULL, o->d, 4);)
+CASE(c_mean_overlap, return gmmot_mw2_map_mean(g_mw2, 2, o->d + 1, NULL, o->d, 4);)
+CASE(c_mean_n0, return gmmot_mw2_map_mean(g_mw2, 0, NULL, NULL, NULL, 0);)
 CASE(c_mean_extreme, double x[4] = {4.9e-324, -0.0, 1e-300, 1e30};
-     return gmmot_mw2_map_mean(g_mw2, 2, x, o->d, 4, NULL);)
-CASE(c_rand_null, return gmmot_mw2_map_rand(NULL, 2, X, 1, o->d, 4, NULL);)
-CASE(c_rand_null_x, return gmmot_mw2_map_rand(g_mw2, 2, NULL, 1, o->d, 4, NULL);)
-CASE(c_rand_overflow, return gmmot_mw2_map_rand(g_mw2, SIZE_MAX / 2, X, 1, o->d, 4, NULL);)
-CASE(c_rand_short, return gmmot_mw2_map_rand(g_mw2, 2, X, 1, o->d, 3, NULL);)
+     return gmmot_mw2_map_mean(g_mw2, 2, x, NULL, o->d, 4);)
+CASE(c_rand_null, return gmmot_mw2_map_rand(NULL, 2, X, NULL, o->d, 4);)
+CASE(c_rand_null_x, return gmmot_mw2_map_rand(g_mw2, 2, NULL, NULL, o->d, 4);)
+CASE(c_rand_overflow, return gmmot_mw2_map_rand(g_mw2, SIZE_MAX / 2, X, NULL, o->d, 4);)
+CASE(c_rand_short, return gmmot_mw2_map_rand(g_mw2, 2, X, NULL, o->d, 3);)
 CASE(c_rand_inf, double x[4] = {0.0, 1.0, 2.0, -INFINITY};
-     return gmmot_mw2_map_rand(g_mw2, 2, x, 1, o->d, 4, NULL);)
+     return gmmot_mw2_map_rand(g_mw2, 2, x, NULL, o->d, 4);)
 CASE(c_mean_huge_x, double x[4] = {0.0, 1.0, 4.6e307, 0.0};
-     return gmmot_mw2_map_mean(g_mw2, 2, x, o->d, 4, NULL);)
-CASE(c_rand_overlap, return gmmot_mw2_map_rand(g_mw2, 2, o->d, 1, o->d + 3, 4, NULL);)
+     return gmmot_mw2_map_mean(g_mw2, 2, x, NULL, o->d, 4);)
+CASE(c_rand_overlap, return gmmot_mw2_map_rand(g_mw2, 2, o->d, NULL, o->d + 3, 4);)
 
 /* ---- em.h ---- */
 CASE(c_em_create_null, return gmmot_em_create(NULL, NULL);)
@@ -451,6 +455,12 @@ static const Case kCases[] = {
      "GMMOT_OPT_NUM_THREADS", -1, "1024"},
     {"set_int(K -1)", c_opt_set_int_negative, E_INV, "gmmot_options_set_int",
      "GMMOT_OPT_EM_COMPONENTS", -1, NULL},
+    {"set_int(seed -1)", c_opt_set_int_seed_negative, E_INV, "gmmot_options_set_int",
+     "GMMOT_OPT_SEED", -1, NULL},
+    {"set_int(seed 2^53 + 1)", c_opt_set_int_seed_big, E_INV, "gmmot_options_set_int",
+     "GMMOT_OPT_SEED", -1, NULL},
+    {"set_int(405, GMMOT_OPT_EM_SEED before 0.2)", c_opt_set_int_old_seed, E_INV,
+     "gmmot_options_set_int", "key", -1, "405"},
     {"set_double(NULL)", c_opt_set_double_null, E_INV, "gmmot_options_set_double", "opts", -1,
      NULL},
     {"set_double(NaN)", c_opt_set_double_nan, E_INV, "gmmot_options_set_double",
@@ -462,11 +472,12 @@ static const Case kCases[] = {
     OK_ROW("set_double(subnormal tolerance)", c_opt_set_double_subnormal,
            "gmmot_options_set_double"),
     OK_ROW("set_double(-0 tolerance)", c_opt_set_double_negzero, "gmmot_options_set_double"),
-    {"get_int(NULL out)", c_opt_get_int_null_out, E_INV, "gmmot_options_get_int", "out", -1, NULL},
+    {"get_int(NULL out_value)", c_opt_get_int_null_out, E_INV, "gmmot_options_get_int", "out_value",
+     -1, NULL},
     {"get_int(NULL opts)", c_opt_get_int_null, E_INV, "gmmot_options_get_int", "opts", -1, NULL},
     {"get_int(unknown key)", c_opt_get_int_key, E_INV, "gmmot_options_get_int", "key", -1, "-5"},
-    {"get_double(NULL out)", c_opt_get_double_null_out, E_INV, "gmmot_options_get_double", "out",
-     -1, NULL},
+    {"get_double(NULL out_value)", c_opt_get_double_null_out, E_INV, "gmmot_options_get_double",
+     "out_value", -1, NULL},
     {"get_double(int key)", c_opt_get_double_type, E_INV, "gmmot_options_get_double",
      "GMMOT_OPT_NUM_THREADS", -1, NULL},
     {"option_bounds(unknown key)", c_opt_bounds_key, E_INV, "gmmot_option_bounds", "key", -1, "77"},
@@ -610,10 +621,10 @@ static const Case kCases[] = {
      "gmmot_gaussian_multimarginal_cost", "weights", 1, NULL},
     {"multimarginal(not PSD)", c_mmc_not_psd, GMMOT_E_NOT_PSD, "gmmot_gaussian_multimarginal_cost",
      "covs", 0, NULL},
-    {"cost_matrix(NULL gmm0)", c_cm_null0, E_INV, "gmmot_w2_cost_matrix", "gmm0", -1, NULL},
-    {"cost_matrix(NULL gmm1)", c_cm_null1, E_INV, "gmmot_w2_cost_matrix", "gmm1", -1, NULL},
+    {"cost_matrix(NULL g0)", c_cm_null0, E_INV, "gmmot_w2_cost_matrix", "g0", -1, NULL},
+    {"cost_matrix(NULL g1)", c_cm_null1, E_INV, "gmmot_w2_cost_matrix", "g1", -1, NULL},
     {"cost_matrix(NULL out)", c_cm_null_out, E_INV, "gmmot_w2_cost_matrix", "out", -1, NULL},
-    {"cost_matrix(dimensions differ)", c_cm_dims, GMMOT_E_DIMENSION, "gmmot_w2_cost_matrix", "gmm1",
+    {"cost_matrix(dimensions differ)", c_cm_dims, GMMOT_E_DIMENSION, "gmmot_w2_cost_matrix", "g1",
      -1, NULL},
     {"cost_matrix(K0*K1 - 1)", c_cm_short, E_BUF, "gmmot_w2_cost_matrix", "out_len", -1, NULL},
     /* transport.h */
@@ -656,7 +667,7 @@ static const Case kCases[] = {
     {"copy_sparse_plan(NULL t)", c_t_sparse_null, E_INV, "gmmot_transport_copy_sparse_plan", "t",
      -1, NULL},
     {"copy_sparse_plan(nnz - 1)", c_t_sparse_short, E_BUF, "gmmot_transport_copy_sparse_plan",
-     "capacity", -1, NULL},
+     "triplets_len", -1, NULL},
     {"copy_duals(NULL t)", c_t_duals_null, E_INV, "gmmot_transport_copy_duals", "t", -1, NULL},
     {"copy_duals(u_len K0 - 1)", c_t_duals_u_short, E_BUF, "gmmot_transport_copy_duals", "u_len",
      -1, NULL},
@@ -690,7 +701,7 @@ static const Case kCases[] = {
     {"mw2_copy_sparse_plan(NULL p)", c_mw2_sparse_null, E_INV, "gmmot_mw2_copy_sparse_plan", "p",
      -1, NULL},
     {"mw2_copy_sparse_plan(nnz - 1)", c_mw2_sparse_short, E_BUF, "gmmot_mw2_copy_sparse_plan",
-     "capacity", -1, NULL},
+     "triplets_len", -1, NULL},
     {"mw2_copy_duals(NULL p)", c_mw2_duals_null, E_INV, "gmmot_mw2_copy_duals", "p", -1, NULL},
     {"mw2_copy_duals(u_len K0 - 1)", c_mw2_duals_short, E_BUF, "gmmot_mw2_copy_duals", "u_len", -1,
      NULL},

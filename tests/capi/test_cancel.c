@@ -209,16 +209,16 @@ static int untouched_cost_matrix(void) { return h_untouched(cost_out, KC * KC); 
 /* ------------------------------------------------------------------ maps, density, sampling */
 
 static int run_map_mean(const gmmot_options_t *opts) {
-  return gmmot_mw2_map_mean(plan_for_maps, NPTS, pts, out_pts, 2 * NPTS, opts);
+  return gmmot_mw2_map_mean(plan_for_maps, NPTS, pts, opts, out_pts, 2 * NPTS);
 }
 static int run_map_rand(const gmmot_options_t *opts) {
-  return gmmot_mw2_map_rand(plan_for_maps, NPTS, pts, 7, out_pts, 2 * NPTS, opts);
+  return gmmot_mw2_map_rand(plan_for_maps, NPTS, pts, opts, out_pts, 2 * NPTS);
 }
 static int run_log_density(const gmmot_options_t *opts) {
   return gmmot_gmm_log_density(mix0, NPTS, pts, opts, out_pts, NPTS);
 }
 static int run_sample(const gmmot_options_t *opts) {
-  return gmmot_gmm_sample(mix0, NPTS, 3, opts, out_pts, 2 * NPTS, out_labels, NPTS);
+  return gmmot_gmm_sample(mix0, NPTS, opts, out_pts, 2 * NPTS, out_labels, NPTS);
 }
 static void fill_points(void) {
   size_t i;
@@ -345,7 +345,11 @@ static int setup(void) {
   /* Points: a sample of a 3-component mixture (for EM), also the inputs of maps and densities. */
   three = H_MAKE_GMM(3, 2, w3, m3, s3);
   if (three == NULL) return 0;
-  CHECK_OK(gmmot_gmm_sample(three, NPTS, 1, NULL, pts, 2 * NPTS, NULL, 0));
+  CHECK_OK(gmmot_options_create(&o));
+  CHECK_OK(gmmot_options_set_int(o, GMMOT_OPT_SEED, 1));
+  CHECK_OK(gmmot_gmm_sample(three, NPTS, o, pts, 2 * NPTS, NULL, 0));
+  gmmot_options_destroy(o);
+  o = NULL;
   gmmot_gmm_destroy(three);
   /* The exact LP at K = 1000: uniform weights perturbed, random costs. */
   lp_cost = malloc((size_t)KLP * KLP * sizeof *lp_cost);

@@ -52,17 +52,17 @@ static void test_entries(void) {
     gmmot_gmm_t *g2 = random_gmm(2, 2, &st, m2, c2);
     h_fill(out, 20);
     CHECK_ERROR(gmmot_w2_cost_matrix(NULL, g1, NULL, out, 20), GMMOT_E_INVALID_ARGUMENT,
-                "gmmot_w2_cost_matrix", "gmm0");
+                "gmmot_w2_cost_matrix", "g0");
     CHECK_ERROR(gmmot_w2_cost_matrix(g0, NULL, NULL, out, 20), GMMOT_E_INVALID_ARGUMENT,
-                "gmmot_w2_cost_matrix", "gmm1");
+                "gmmot_w2_cost_matrix", "g1");
     CHECK_ERROR(gmmot_w2_cost_matrix(g0, g1, NULL, NULL, 20), GMMOT_E_INVALID_ARGUMENT,
                 "gmmot_w2_cost_matrix", "out");
     CHECK_ERROR(gmmot_w2_cost_matrix(g0, g1, NULL, out, 19), GMMOT_E_BUFFER_TOO_SMALL,
                 "gmmot_w2_cost_matrix", "out_len|out");
     CHECK_ERROR(gmmot_w2_cost_matrix(g0, g2, NULL, out, 20), GMMOT_E_DIMENSION,
-                "gmmot_w2_cost_matrix", "gmm0|gmm1");
+                "gmmot_w2_cost_matrix", "g0|g1");
     CHECK_ERROR(gmmot_w2_cost_matrix(g2, g1, NULL, out, 20), GMMOT_E_DIMENSION,
-                "gmmot_w2_cost_matrix", "gmm0|gmm1");
+                "gmmot_w2_cost_matrix", "g0|g1");
     CHECK_UNTOUCHED(out, 20);
     gmmot_gmm_destroy(g2);
   }

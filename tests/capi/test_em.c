@@ -61,7 +61,7 @@ static gmmot_options_t *em_options(int64_t k, int64_t threads) {
   if (o == NULL) return NULL;
   CHECK_OK(gmmot_options_set_int(o, GMMOT_OPT_EM_COMPONENTS, k));
   CHECK_OK(gmmot_options_set_int(o, GMMOT_OPT_NUM_THREADS, threads));
-  CHECK_OK(gmmot_options_set_int(o, GMMOT_OPT_EM_SEED, 3));
+  CHECK_OK(gmmot_options_set_int(o, GMMOT_OPT_SEED, 3));
   return o;
 }
 
@@ -431,8 +431,9 @@ static void test_bad_inputs(void) {
   gmmot_em_destroy(em);
 }
 
-/* The option keys 400-405: type, bounds, defaults; inclusive bounds accepted, values outside
- * (and NaN, and the wrong type) rejected. */
+/* The option keys 400-404 and 406, and the seed GMMOT_OPT_SEED (101) that EM reads: type,
+ * bounds, defaults; inclusive bounds accepted, values outside (and NaN, and the wrong type)
+ * rejected. 405 (GMMOT_OPT_EM_SEED until 0.2) is no option any more. */
 static void test_em_options(void) {
   static const struct {
     int key, type;
@@ -443,15 +444,16 @@ static void test_em_options(void) {
       {GMMOT_OPT_EM_MAX_ITERATIONS, GMMOT_OPTION_INT, 1, 1e9, 300},
       {GMMOT_OPT_EM_REGULARIZATION, GMMOT_OPTION_DOUBLE, 0, 1, 1e-6},
       {GMMOT_OPT_EM_INITIALIZATIONS, GMMOT_OPTION_INT, 1, 1000, 1},
-      {GMMOT_OPT_EM_SEED, GMMOT_OPTION_INT, 0, 9007199254740992.0, 0},
+      {GMMOT_OPT_SEED, GMMOT_OPTION_INT, 0, 9007199254740992.0, 0},
       {GMMOT_OPT_EM_SPLIT_MERGE, GMMOT_OPTION_INT, 0, 1000, 0},
   };
   gmmot_options_t *o = NULL;
   int i, type = -1;
   double lo = 0, hi = 0, dv = 0;
   int64_t iv = 0;
-  CHECK(GMMOT_OPT_EM_COMPONENTS == 400 && GMMOT_OPT_EM_SEED == 405 &&
-        GMMOT_OPT_EM_SPLIT_MERGE == 406);
+  CHECK(GMMOT_OPT_EM_COMPONENTS == 400 && GMMOT_OPT_SEED == 101 && GMMOT_OPT_EM_SPLIT_MERGE == 406);
+  CHECK_ERROR(gmmot_option_bounds(405, NULL, NULL, NULL), GMMOT_E_INVALID_ARGUMENT,
+              "gmmot_option_bounds", "405");
   CHECK_OK(gmmot_options_create(&o));
   if (o == NULL) return;
   for (i = 0; i < 7; ++i) {
@@ -517,18 +519,23 @@ void test_em_too_large(void) {
 
 void test_em(void) {
   gmmot_gmm_t *ref = NULL;
+  gmmot_options_t *seeded = NULL;
   CHECK_OK(gmmot_gmm_create(3, 2, ref_w, ref_m, ref_s, &ref));
   if (ref == NULL) return;
-  CHECK_OK(gmmot_gmm_sample(ref, N, 17, NULL, pts, 2 * N, NULL, 0));
+  CHECK_OK(gmmot_options_create(&seeded));
+  CHECK_OK(gmmot_options_set_int(seeded, GMMOT_OPT_SEED, 17));
+  CHECK_OK(gmmot_gmm_sample(ref, N, seeded, pts, 2 * N, NULL, 0));
   {
     /* A larger 3-D sample for the interrupt test. */
     static const double w3[2] = {0.5, 0.5}, m3[6] = {0, 0, 0, 3, 1, 0};
     static const double s3[18] = {1, 0, 0, 0, 1, 0, 0, 0, 1, 2, 0.5, 0, 0.5, 1, 0, 0, 0, 0.5};
     gmmot_gmm_t *g3 = NULL;
     CHECK_OK(gmmot_gmm_create(2, 3, w3, m3, s3, &g3));
-    CHECK_OK(gmmot_gmm_sample(g3, BIG, 5, NULL, big, 3 * BIG, NULL, 0));
+    CHECK_OK(gmmot_options_set_int(seeded, GMMOT_OPT_SEED, 5));
+    CHECK_OK(gmmot_gmm_sample(g3, BIG, seeded, big, 3 * BIG, NULL, 0));
     gmmot_gmm_destroy(g3);
   }
+  gmmot_options_destroy(seeded);
   test_fit_and_info(ref);
   test_warning_and_progress();
   test_interrupt();

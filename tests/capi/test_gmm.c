@@ -163,7 +163,7 @@ static int too_large_sample(void) {
   int ok;
   if (gmmot_gmm_create(1, 2, w, m, c, &g) != GMMOT_OK) return 0;
   /* n*d overflows size_t; points_len claims enough room. */
-  ok = h_verify_error(gmmot_gmm_sample(g, SIZE_MAX / 2 + 1, 1, NULL, pts, SIZE_MAX, NULL, 0),
+  ok = h_verify_error(gmmot_gmm_sample(g, SIZE_MAX / 2 + 1, NULL, pts, SIZE_MAX, NULL, 0),
                       GMMOT_E_TOO_LARGE, "gmmot_gmm_sample", NULL, -1, why, sizeof why);
   if (!ok) printf("  too_large_sample (n*d overflow): %s\n", why);
   gmmot_gmm_destroy(g);

@@ -550,7 +550,7 @@ static void test_errors(void) {
     CHECK_ERROR(gmmot_mw2_copy_plan(p, buf, 5), GMMOT_E_BUFFER_TOO_SMALL, "gmmot_mw2_copy_plan",
                 "out_len");
     CHECK_ERROR(gmmot_mw2_copy_sparse_plan(p, rows, cols, buf, nnz - 1), GMMOT_E_BUFFER_TOO_SMALL,
-                "gmmot_mw2_copy_sparse_plan", "capacity");
+                "gmmot_mw2_copy_sparse_plan", "triplets_len");
     CHECK(rows[0] == (size_t)0xDEADBEEFu && cols[0] == (size_t)0xDEADBEEFu);
     CHECK_OK(gmmot_mw2_copy_sparse_plan(p, NULL, NULL, NULL, 0));
     CHECK_ERROR(gmmot_mw2_copy_duals(p, buf, 1, buf + 2, 3), GMMOT_E_BUFFER_TOO_SMALL,

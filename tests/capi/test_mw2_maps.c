@@ -59,8 +59,8 @@ static void test_one_component(void) {
   points(x);
   h_fill(mean, NPTS * D);
   h_fill(rnd, NPTS * D);
-  CHECK_OK(gmmot_mw2_map_mean(p, NPTS, x, mean, NPTS * D, NULL));
-  CHECK_OK(gmmot_mw2_map_rand(p, NPTS, x, 5, rnd, NPTS * D, NULL));
+  CHECK_OK(gmmot_mw2_map_mean(p, NPTS, x, NULL, mean, NPTS * D));
+  CHECK_OK(gmmot_mw2_map_rand(p, NPTS, x, NULL, rnd, NPTS * D));
   for (i = 0; i < NPTS; ++i) {
     const double *xi = x + i * D;
     want[0] = a[0] * xi[0] + a[1] * xi[1] + b[0];
@@ -86,8 +86,8 @@ static void test_translation(void) {
   g1 = H_MAKE_GMM(2, D, w0, mt, s0);
   p = MAKE_PLAN(g0, g1);
   points(x);
-  CHECK_OK(gmmot_mw2_map_mean(p, NPTS, x, mean, NPTS * D, NULL));
-  CHECK_OK(gmmot_mw2_map_rand(p, NPTS, x, 11, rnd, NPTS * D, NULL));
+  CHECK_OK(gmmot_mw2_map_mean(p, NPTS, x, NULL, mean, NPTS * D));
+  CHECK_OK(gmmot_mw2_map_rand(p, NPTS, x, NULL, rnd, NPTS * D));
   for (i = 0; i < NPTS; ++i) {
     want[0] = x[i * D] + t[0];
     want[1] = x[i * D + 1] + t[1];
@@ -107,7 +107,7 @@ static void test_translation(void) {
 static void test_formula_and_draws(void) {
   gmmot_gmm_t *g0 = H_MAKE_GMM(2, D, w0, m0, s0), *g1 = H_MAKE_GMM(3, D, w1, m1, s1), *c[2];
   gmmot_mw2_t *p = MAKE_PLAN(g0, g1);
-  gmmot_options_t *o1 = NULL, *o3 = NULL;
+  gmmot_options_t *o1 = NULL, *o3 = NULL, *o_other = NULL;
   size_t nnz = gmmot_mw2_nnz(p), rows[4], cols[4], i, n, k;
   double mass[4], a[4 * D * D], b[4 * D], x[NPTS * D], lp[2][NPTS];
   double mean[NPTS * D], mean3[NPTS * D], rnd[NPTS * D], rnd3[NPTS * D], rnd_other[NPTS * D];
@@ -125,13 +125,18 @@ static void test_formula_and_draws(void) {
   CHECK_OK(gmmot_options_create(&o3));
   CHECK_OK(gmmot_options_set_int(o1, GMMOT_OPT_NUM_THREADS, 1));
   CHECK_OK(gmmot_options_set_int(o3, GMMOT_OPT_NUM_THREADS, 3));
-  CHECK_OK(gmmot_mw2_map_mean(p, NPTS, x, mean, NPTS * D, o1));
-  CHECK_OK(gmmot_mw2_map_mean(p, NPTS, x, mean3, NPTS * D, o3));
+  /* T_rand's seed is the option GMMOT_OPT_SEED. */
+  CHECK_OK(gmmot_options_set_int(o1, GMMOT_OPT_SEED, 99));
+  CHECK_OK(gmmot_options_set_int(o3, GMMOT_OPT_SEED, 99));
+  CHECK_OK(gmmot_options_create(&o_other));
+  CHECK_OK(gmmot_options_set_int(o_other, GMMOT_OPT_SEED, 100));
+  CHECK_OK(gmmot_mw2_map_mean(p, NPTS, x, o1, mean, NPTS * D));
+  CHECK_OK(gmmot_mw2_map_mean(p, NPTS, x, o3, mean3, NPTS * D));
   CHECK(memcmp(mean, mean3, sizeof mean) == 0);
-  CHECK_OK(gmmot_mw2_map_rand(p, NPTS, x, 99, rnd, NPTS * D, o1));
-  CHECK_OK(gmmot_mw2_map_rand(p, NPTS, x, 99, rnd3, NPTS * D, o3));
+  CHECK_OK(gmmot_mw2_map_rand(p, NPTS, x, o1, rnd, NPTS * D));
+  CHECK_OK(gmmot_mw2_map_rand(p, NPTS, x, o3, rnd3, NPTS * D));
   CHECK(memcmp(rnd, rnd3, sizeof rnd) == 0);
-  CHECK_OK(gmmot_mw2_map_rand(p, NPTS, x, 100, rnd_other, NPTS * D, NULL));
+  CHECK_OK(gmmot_mw2_map_rand(p, NPTS, x, o_other, rnd_other, NPTS * D));
   for (i = 0; i < NPTS; ++i) {
     const double *xi = x + i * D;
     double mx = lp[0][i] > lp[1][i] ? lp[0][i] : lp[1][i], den = 0.0, num[2] = {0.0, 0.0};
@@ -156,6 +161,7 @@ static void test_formula_and_draws(void) {
   CHECKF(differs, "another seed gives other draws");
   gmmot_options_destroy(o1);
   gmmot_options_destroy(o3);
+  gmmot_options_destroy(o_other);
   gmmot_gmm_destroy(c[0]);
   gmmot_gmm_destroy(c[1]);
   gmmot_mw2_destroy(p);
@@ -169,15 +175,15 @@ static void test_far_points_and_empty(void) {
   static const double x[8] = {1e6, -1e6, -1e12, 3e11, 1e150, 1e150, -1e200, 0};
   double out[8];
   size_t i;
-  CHECK_OK(gmmot_mw2_map_mean(p, 4, x, out, 8, NULL));
+  CHECK_OK(gmmot_mw2_map_mean(p, 4, x, NULL, out, 8));
   for (i = 0; i < 8; ++i)
     CHECKF(isfinite(out[i]), "T_mean of a far point: entry %lu finite", (unsigned long)i);
-  CHECK_OK(gmmot_mw2_map_rand(p, 4, x, 1, out, 8, NULL));
+  CHECK_OK(gmmot_mw2_map_rand(p, 4, x, NULL, out, 8));
   for (i = 0; i < 8; ++i)
     CHECKF(isfinite(out[i]), "T_rand of a far point: entry %lu finite", (unsigned long)i);
   /* n = 0: a no-op, x and out may be NULL. */
-  CHECK_OK(gmmot_mw2_map_mean(p, 0, NULL, NULL, 0, NULL));
-  CHECK_OK(gmmot_mw2_map_rand(p, 0, NULL, 1, NULL, 0, NULL));
+  CHECK_OK(gmmot_mw2_map_mean(p, 0, NULL, NULL, NULL, 0));
+  CHECK_OK(gmmot_mw2_map_rand(p, 0, NULL, NULL, NULL, 0));
   gmmot_mw2_destroy(p);
   gmmot_gmm_destroy(g0);
   gmmot_gmm_destroy(g1);
@@ -190,37 +196,35 @@ static void test_errors(void) {
   const char *fm = "gmmot_mw2_map_mean", *fr = "gmmot_mw2_map_rand";
 
   h_fill(out, 8);
-  CHECK_ERROR(gmmot_mw2_map_mean(NULL, 3, x, out, 6, NULL), GMMOT_E_INVALID_ARGUMENT, fm, "p");
-  CHECK_ERROR(gmmot_mw2_map_rand(NULL, 0, x, 1, out, 6, NULL), GMMOT_E_INVALID_ARGUMENT, fr, "p");
-  CHECK_ERROR(gmmot_mw2_map_mean(p, 3, NULL, out, 6, NULL), GMMOT_E_INVALID_ARGUMENT, fm, "x");
-  CHECK_ERROR(gmmot_mw2_map_rand(p, 3, NULL, 1, out, 6, NULL), GMMOT_E_INVALID_ARGUMENT, fr, "x");
-  CHECK_ERROR(gmmot_mw2_map_mean(p, 3, x, NULL, 6, NULL), GMMOT_E_INVALID_ARGUMENT, fm, "out");
-  CHECK_ERROR(gmmot_mw2_map_rand(p, 3, x, 1, NULL, 6, NULL), GMMOT_E_INVALID_ARGUMENT, fr, "out");
-  CHECK_ERROR(gmmot_mw2_map_mean(p, 3, x, out, 5, NULL), GMMOT_E_BUFFER_TOO_SMALL, fm, "out_len");
-  CHECK_ERROR(gmmot_mw2_map_rand(p, 3, x, 1, out, 5, NULL), GMMOT_E_BUFFER_TOO_SMALL, fr,
-              "out_len");
+  CHECK_ERROR(gmmot_mw2_map_mean(NULL, 3, x, NULL, out, 6), GMMOT_E_INVALID_ARGUMENT, fm, "p");
+  CHECK_ERROR(gmmot_mw2_map_rand(NULL, 0, x, NULL, out, 6), GMMOT_E_INVALID_ARGUMENT, fr, "p");
+  CHECK_ERROR(gmmot_mw2_map_mean(p, 3, NULL, NULL, out, 6), GMMOT_E_INVALID_ARGUMENT, fm, "x");
+  CHECK_ERROR(gmmot_mw2_map_rand(p, 3, NULL, NULL, out, 6), GMMOT_E_INVALID_ARGUMENT, fr, "x");
+  CHECK_ERROR(gmmot_mw2_map_mean(p, 3, x, NULL, NULL, 6), GMMOT_E_INVALID_ARGUMENT, fm, "out");
+  CHECK_ERROR(gmmot_mw2_map_rand(p, 3, x, NULL, NULL, 6), GMMOT_E_INVALID_ARGUMENT, fr, "out");
+  CHECK_ERROR(gmmot_mw2_map_mean(p, 3, x, NULL, out, 5), GMMOT_E_BUFFER_TOO_SMALL, fm, "out_len");
+  CHECK_ERROR(gmmot_mw2_map_rand(p, 3, x, NULL, out, 5), GMMOT_E_BUFFER_TOO_SMALL, fr, "out_len");
   CHECK_UNTOUCHED(out, 8);
   /* x and out overlap. */
   {
     double buf[8] = {0, 0, 1, 1, 2, 2, 3, 3};
-    CHECK_ERROR(gmmot_mw2_map_mean(p, 3, buf, buf + 2, 6, NULL), GMMOT_E_INVALID_ARGUMENT, fm,
+    CHECK_ERROR(gmmot_mw2_map_mean(p, 3, buf, NULL, buf + 2, 6), GMMOT_E_INVALID_ARGUMENT, fm,
                 "out");
-    CHECK_ERROR(gmmot_mw2_map_rand(p, 3, buf, 1, buf, 6, NULL), GMMOT_E_INVALID_ARGUMENT, fr,
-                "out");
+    CHECK_ERROR(gmmot_mw2_map_rand(p, 3, buf, NULL, buf, 6), GMMOT_E_INVALID_ARGUMENT, fr, "out");
     CHECK(buf[2] == 1.0 && buf[7] == 3.0);
   }
   /* Non-finite entries are named x[i][j]; nothing is written. */
   x[3] = NAN;
-  CHECK_ERROR_AT(gmmot_mw2_map_mean(p, 3, x, out, 8, NULL), GMMOT_E_NONFINITE, fm, "x", 1);
+  CHECK_ERROR_AT(gmmot_mw2_map_mean(p, 3, x, NULL, out, 8), GMMOT_E_NONFINITE, fm, "x", 1);
   CHECK(h_msg_contains("x[1][1]"));
   x[3] = 1.0;
   x[4] = -INFINITY;
-  CHECK_ERROR_AT(gmmot_mw2_map_rand(p, 3, x, 1, out, 8, NULL), GMMOT_E_NONFINITE, fr, "x", 2);
+  CHECK_ERROR_AT(gmmot_mw2_map_rand(p, 3, x, NULL, out, 8), GMMOT_E_NONFINITE, fr, "x", 2);
   CHECK(h_msg_contains("x[2][0]"));
   /* Coordinates so large that a mapped point might overflow. */
   x[4] = 1.5e308;
-  CHECK_STATUS(gmmot_mw2_map_mean(p, 3, x, out, 8, NULL), GMMOT_E_OVERFLOW);
-  CHECK_STATUS(gmmot_mw2_map_rand(p, 3, x, 1, out, 8, NULL), GMMOT_E_OVERFLOW);
+  CHECK_STATUS(gmmot_mw2_map_mean(p, 3, x, NULL, out, 8), GMMOT_E_OVERFLOW);
+  CHECK_STATUS(gmmot_mw2_map_rand(p, 3, x, NULL, out, 8), GMMOT_E_OVERFLOW);
   CHECK_UNTOUCHED(out, 8);
   gmmot_mw2_destroy(p);
   gmmot_gmm_destroy(g0);
@@ -235,9 +239,9 @@ static void test_errors(void) {
     static const double y[4] = {0, 0, 10, 10};
     gmmot_gmm_t *ga = H_MAKE_GMM(2, D, wa, ma, sa), *gb = H_MAKE_GMM(2, D, wa, mb, sb);
     gmmot_mw2_t *q = MAKE_PLAN(ga, gb);
-    CHECK_ERROR(gmmot_mw2_map_mean(q, 2, y, out, 8, NULL), GMMOT_E_NO_MAP, fm, "pair");
+    CHECK_ERROR(gmmot_mw2_map_mean(q, 2, y, NULL, out, 8), GMMOT_E_NO_MAP, fm, "pair");
     CHECK(h_msg_contains("(k, l) = (1, 1)"));
-    CHECK_ERROR(gmmot_mw2_map_rand(q, 2, y, 1, out, 8, NULL), GMMOT_E_NO_MAP, fr, "pair");
+    CHECK_ERROR(gmmot_mw2_map_rand(q, 2, y, NULL, out, 8), GMMOT_E_NO_MAP, fr, "pair");
     CHECK(h_msg_contains("(k, l) = (1, 1)"));
     CHECK_UNTOUCHED(out, 8);
     gmmot_mw2_destroy(q);
@@ -266,9 +270,9 @@ static int too_large_map(int rand) {
   const size_t n = SIZE_MAX / 2 + 1;
   if (gmmot_gmm_create(1, 2, w, m, c, &g) != GMMOT_OK) return 0;
   if (gmmot_mw2_create(g, g, NULL, &p) != GMMOT_OK) return 0;
-  ok = rand ? h_verify_error(gmmot_mw2_map_rand(p, n, x, 1, out, SIZE_MAX, NULL), GMMOT_E_TOO_LARGE,
+  ok = rand ? h_verify_error(gmmot_mw2_map_rand(p, n, x, NULL, out, SIZE_MAX), GMMOT_E_TOO_LARGE,
                              "gmmot_mw2_map_rand", NULL, -1, why, sizeof why)
-            : h_verify_error(gmmot_mw2_map_mean(p, n, x, out, SIZE_MAX, NULL), GMMOT_E_TOO_LARGE,
+            : h_verify_error(gmmot_mw2_map_mean(p, n, x, NULL, out, SIZE_MAX), GMMOT_E_TOO_LARGE,
                              "gmmot_mw2_map_mean", NULL, -1, why, sizeof why);
   if (!ok) printf("  too_large_map (n*d overflow): %s\n", why);
   gmmot_mw2_destroy(p);

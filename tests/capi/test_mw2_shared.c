@@ -38,8 +38,8 @@ typedef struct {
 } worker_t;
 
 static void run_maps(const gmmot_mw2_t *p, const double *x, results_t *r) {
-  r->rc_mean = gmmot_mw2_map_mean(p, NPTS, x, r->mean, NPTS * D, NULL);
-  r->rc_rand = gmmot_mw2_map_rand(p, NPTS, x, 99, r->rnd, NPTS * D, NULL);
+  r->rc_mean = gmmot_mw2_map_mean(p, NPTS, x, NULL, r->mean, NPTS * D);
+  r->rc_rand = gmmot_mw2_map_rand(p, NPTS, x, NULL, r->rnd, NPTS * D);
   r->rc_maps = gmmot_mw2_copy_pair_maps(p, r->a, MAXNNZ * D * D, r->b, MAXNNZ * D);
 }
 

@@ -35,7 +35,10 @@ static void test_bounds(void) {
   lo = hi = H_SENTINEL;
   CHECK_ERROR(gmmot_option_bounds(0, &type, &lo, &hi), GMMOT_E_INVALID_ARGUMENT,
               "gmmot_option_bounds", "key");
-  CHECK_ERROR(gmmot_option_bounds(101, &type, &lo, &hi), GMMOT_E_INVALID_ARGUMENT,
+  /* 405 was GMMOT_OPT_EM_SEED before 0.2 and stays unused. */
+  CHECK_ERROR(gmmot_option_bounds(405, &type, &lo, &hi), GMMOT_E_INVALID_ARGUMENT,
+              "gmmot_option_bounds", "key");
+  CHECK_ERROR(gmmot_option_bounds(199, &type, &lo, &hi), GMMOT_E_INVALID_ARGUMENT,
               "gmmot_option_bounds", "key");
   CHECK(type == -5 && lo == H_SENTINEL && hi == H_SENTINEL);
 }
@@ -46,6 +49,7 @@ static void test_set_get(gmmot_options_t *o) {
 
   /* Defaults (options.h). */
   CHECK(get_i(o, GMMOT_OPT_NUM_THREADS) == 0);
+  CHECK(get_i(o, GMMOT_OPT_SEED) == 0);
   CHECK(get_d(o, GMMOT_OPT_BARYCENTER_TOLERANCE) == 1e-12);
   CHECK(get_i(o, GMMOT_OPT_BARYCENTER_MAX_ITERATIONS) == 1000);
 
@@ -123,11 +127,11 @@ static void test_set_get(gmmot_options_t *o) {
   CHECK_ERROR(gmmot_options_get_int(NULL, GMMOT_OPT_NUM_THREADS, &iv), GMMOT_E_INVALID_ARGUMENT,
               "gmmot_options_get_int", "opts");
   CHECK_ERROR(gmmot_options_get_int(o, GMMOT_OPT_NUM_THREADS, NULL), GMMOT_E_INVALID_ARGUMENT,
-              "gmmot_options_get_int", "out");
+              "gmmot_options_get_int", "out_value");
   CHECK_ERROR(gmmot_options_get_double(NULL, GMMOT_OPT_BARYCENTER_TOLERANCE, &dv),
               GMMOT_E_INVALID_ARGUMENT, "gmmot_options_get_double", "opts");
   CHECK_ERROR(gmmot_options_get_double(o, GMMOT_OPT_BARYCENTER_TOLERANCE, NULL),
-              GMMOT_E_INVALID_ARGUMENT, "gmmot_options_get_double", "out");
+              GMMOT_E_INVALID_ARGUMENT, "gmmot_options_get_double", "out_value");
   CHECK(iv == -77 && dv == H_SENTINEL);
 }
 

@@ -1,5 +1,5 @@
-/* gmmot_gmm_sample: reproducibility (same seed, any thread count, prefixes), labels, supports of
- * singular components, a loose moment check (5 standard errors), n = 0 and errors. */
+/* gmmot_gmm_sample: reproducibility (same GMMOT_OPT_SEED, any thread count, prefixes), labels,
+ * supports of singular components, a loose moment check (5 standard errors), n = 0 and errors. */
 #include <gmmot/gmmot.h>
 #include <math.h>
 #include <string.h>
@@ -11,29 +11,41 @@ static double pa[2 * N], pb[2 * N];
 static size_t la[N], lb[N];
 
 static void test_reproducible(const gmmot_gmm_t *g) {
-  gmmot_options_t *o1 = NULL, *o2 = NULL;
-  CHECK_OK(gmmot_gmm_sample(g, N, 42, NULL, pa, 2 * N, la, N));
-  CHECK_OK(gmmot_gmm_sample(g, N, 42, NULL, pb, 2 * N, lb, N));
+  gmmot_options_t *o42 = NULL, *o1 = NULL, *o2 = NULL, *o0 = NULL;
+  /* The seed is the option GMMOT_OPT_SEED. */
+  CHECK_OK(gmmot_options_create(&o42));
+  CHECK_OK(gmmot_options_set_int(o42, GMMOT_OPT_SEED, 42));
+  CHECK_OK(gmmot_gmm_sample(g, N, o42, pa, 2 * N, la, N));
+  CHECK_OK(gmmot_gmm_sample(g, N, o42, pb, 2 * N, lb, N));
   CHECK(memcmp(pa, pb, sizeof pa) == 0 && memcmp(la, lb, sizeof la) == 0);
   /* NUM_THREADS 1 vs 2: identical. */
-  CHECK_OK(gmmot_options_create(&o1));
-  CHECK_OK(gmmot_options_create(&o2));
+  CHECK_OK(gmmot_options_clone(o42, &o1));
+  CHECK_OK(gmmot_options_clone(o42, &o2));
   CHECK_OK(gmmot_options_set_int(o1, GMMOT_OPT_NUM_THREADS, 1));
   CHECK_OK(gmmot_options_set_int(o2, GMMOT_OPT_NUM_THREADS, 2));
-  CHECK_OK(gmmot_gmm_sample(g, N, 42, o1, pb, 2 * N, lb, N));
+  CHECK_OK(gmmot_gmm_sample(g, N, o1, pb, 2 * N, lb, N));
   CHECK(memcmp(pa, pb, sizeof pa) == 0 && memcmp(la, lb, sizeof la) == 0);
   memset(pb, 0, sizeof pb);
-  CHECK_OK(gmmot_gmm_sample(g, N, 42, o2, pb, 2 * N, lb, N));
+  CHECK_OK(gmmot_gmm_sample(g, N, o2, pb, 2 * N, lb, N));
   CHECK(memcmp(pa, pb, sizeof pa) == 0 && memcmp(la, lb, sizeof la) == 0);
   /* The first m points of a draw of n equal a draw of m; labels are optional. */
   h_fill(pb, 2 * N);
-  CHECK_OK(gmmot_gmm_sample(g, 337, 42, o2, pb, 2 * N, NULL, 0));
+  CHECK_OK(gmmot_gmm_sample(g, 337, o2, pb, 2 * N, NULL, 0));
   CHECK(memcmp(pa, pb, 2 * 337 * sizeof(double)) == 0);
   /* Another seed gives other points. */
-  CHECK_OK(gmmot_gmm_sample(g, N, 43, NULL, pb, 2 * N, lb, N));
+  CHECK_OK(gmmot_options_set_int(o2, GMMOT_OPT_SEED, 43));
+  CHECK_OK(gmmot_gmm_sample(g, N, o2, pb, 2 * N, lb, N));
   CHECK(memcmp(pa, pb, sizeof pa) != 0);
+  /* NULL options draw with the default seed 0. */
+  CHECK_OK(gmmot_options_create(&o0));
+  CHECK_OK(gmmot_options_set_int(o0, GMMOT_OPT_SEED, 0));
+  CHECK_OK(gmmot_gmm_sample(g, N, NULL, pa, 2 * N, la, N));
+  CHECK_OK(gmmot_gmm_sample(g, N, o0, pb, 2 * N, lb, N));
+  CHECK(memcmp(pa, pb, sizeof pa) == 0 && memcmp(la, lb, sizeof la) == 0);
+  gmmot_options_destroy(o42);
   gmmot_options_destroy(o1);
   gmmot_options_destroy(o2);
+  gmmot_options_destroy(o0);
 }
 
 void test_sampling(void) {
@@ -42,6 +54,7 @@ void test_sampling(void) {
   static const double w[4] = {0.5, 0.0, 0.3, 0.2}, m[8] = {0, 0, 100, 100, 5, 5, -3, 7};
   static const double c[16] = {1, 0, 0, 4, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0};
   gmmot_gmm_t *g = NULL;
+  gmmot_options_t *o7 = NULL;
   size_t i, cnt[4] = {0, 0, 0, 0}, bad_support = 0, bad_dirac = 0, bad_label = 0;
   double s0 = 0.0, s1 = 0.0, q1 = 0.0;
 
@@ -49,7 +62,10 @@ void test_sampling(void) {
   if (g == NULL) return;
   test_reproducible(g);
 
-  CHECK_OK(gmmot_gmm_sample(g, N, 7, NULL, pa, 2 * N, la, N));
+  CHECK_OK(gmmot_options_create(&o7));
+  CHECK_OK(gmmot_options_set_int(o7, GMMOT_OPT_SEED, 7));
+  CHECK_OK(gmmot_gmm_sample(g, N, o7, pa, 2 * N, la, N));
+  gmmot_options_destroy(o7);
   for (i = 0; i < N; ++i) {
     const double *x = pa + 2 * i;
     if (la[i] >= 4) {
@@ -87,17 +103,17 @@ void test_sampling(void) {
   }
 
   /* n = 0 no-ops; errors leave the buffers alone. */
-  CHECK_OK(gmmot_gmm_sample(g, 0, 1, NULL, NULL, 0, NULL, 0));
+  CHECK_OK(gmmot_gmm_sample(g, 0, NULL, NULL, 0, NULL, 0));
   h_fill(pb, 8);
-  CHECK_OK(gmmot_gmm_sample(g, 0, 1, NULL, pb, 8, lb, 4));
-  CHECK_ERROR(gmmot_gmm_sample(NULL, 4, 1, NULL, pb, 8, NULL, 0), GMMOT_E_INVALID_ARGUMENT,
+  CHECK_OK(gmmot_gmm_sample(g, 0, NULL, pb, 8, lb, 4));
+  CHECK_ERROR(gmmot_gmm_sample(NULL, 4, NULL, pb, 8, NULL, 0), GMMOT_E_INVALID_ARGUMENT,
               "gmmot_gmm_sample", "gmm");
-  CHECK_ERROR(gmmot_gmm_sample(g, 4, 1, NULL, NULL, 8, NULL, 0), GMMOT_E_INVALID_ARGUMENT,
+  CHECK_ERROR(gmmot_gmm_sample(g, 4, NULL, NULL, 8, NULL, 0), GMMOT_E_INVALID_ARGUMENT,
               "gmmot_gmm_sample", "out_points");
-  CHECK_ERROR(gmmot_gmm_sample(g, 4, 1, NULL, pb, 7, NULL, 0), GMMOT_E_BUFFER_TOO_SMALL,
+  CHECK_ERROR(gmmot_gmm_sample(g, 4, NULL, pb, 7, NULL, 0), GMMOT_E_BUFFER_TOO_SMALL,
               "gmmot_gmm_sample", "points_len|out_points");
   lb[0] = 12345;
-  CHECK_ERROR(gmmot_gmm_sample(g, 4, 1, NULL, pb, 8, lb, 3), GMMOT_E_BUFFER_TOO_SMALL,
+  CHECK_ERROR(gmmot_gmm_sample(g, 4, NULL, pb, 8, lb, 3), GMMOT_E_BUFFER_TOO_SMALL,
               "gmmot_gmm_sample", "labels_len|out_labels");
   CHECK_UNTOUCHED(pb, 8);
   CHECK(lb[0] == 12345);

@@ -679,11 +679,11 @@ static void test_errors(void) {
   CHECK_ERROR(gmmot_transport_copy_sparse_plan(NULL, rows, cols, buf, 3), GMMOT_E_INVALID_ARGUMENT,
               "gmmot_transport_copy_sparse_plan", "t");
   CHECK_ERROR(gmmot_transport_copy_sparse_plan(t, rows, cols, buf, 2), GMMOT_E_BUFFER_TOO_SMALL,
-              "gmmot_transport_copy_sparse_plan", "capacity");
+              "gmmot_transport_copy_sparse_plan", "triplets_len");
   CHECK_ERROR(gmmot_transport_copy_sparse_plan(t, NULL, NULL, buf, 2), GMMOT_E_BUFFER_TOO_SMALL,
-              "gmmot_transport_copy_sparse_plan", "capacity");
+              "gmmot_transport_copy_sparse_plan", "triplets_len");
   CHECK_ERROR(gmmot_transport_copy_sparse_plan(t, rows, NULL, NULL, 0), GMMOT_E_BUFFER_TOO_SMALL,
-              "gmmot_transport_copy_sparse_plan", "capacity");
+              "gmmot_transport_copy_sparse_plan", "triplets_len");
   CHECK_UNTOUCHED(buf, 16);
   CHECK(untouched_sz(rows, 8) && untouched_sz(cols, 8));
   CHECK_ERROR(gmmot_transport_copy_duals(NULL, buf, 2, buf + 2, 2), GMMOT_E_INVALID_ARGUMENT,

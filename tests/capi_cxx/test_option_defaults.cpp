@@ -6,11 +6,12 @@
 #include <cstdint>
 #include <vector>
 
+#include "em/em.hpp"
 #include "gaussian/gaussian_ot.hpp"
 #include "gmmot/gmmot.h"
 #include "lp/transport.hpp"
-#include "em/em.hpp"
 #include "util/context.hpp"
+#include "util/rng.hpp"
 
 using namespace gmmot;
 
@@ -30,6 +31,7 @@ std::vector<Expected> expected_table() {
   const auto u = [](std::uint64_t v) { return static_cast<double>(v); };
   return {
       {GMMOT_OPT_NUM_THREADS, GMMOT_OPTION_INT, kDefaultThreadRequest, kThreadRequestBounds},
+      {GMMOT_OPT_SEED, GMMOT_OPTION_INT, u(kDefaultSeed), kSeedBounds},
       {GMMOT_OPT_BARYCENTER_TOLERANCE, GMMOT_OPTION_DOUBLE, bary.tolerance,
        BarycenterOptions::kToleranceBounds},
       {GMMOT_OPT_BARYCENTER_MAX_ITERATIONS, GMMOT_OPTION_INT, u(bary.max_iterations),
@@ -52,7 +54,6 @@ std::vector<Expected> expected_table() {
        EmOptions::kRegularizationBounds},
       {GMMOT_OPT_EM_INITIALIZATIONS, GMMOT_OPTION_INT, u(em.initializations),
        EmOptions::kInitializationsBounds},
-      {GMMOT_OPT_EM_SEED, GMMOT_OPTION_INT, u(em.seed), EmOptions::kSeedBounds},
       {GMMOT_OPT_EM_SPLIT_MERGE, GMMOT_OPTION_INT, u(em.split_merge), EmOptions::kSplitMergeBounds},
   };
 }
@@ -88,6 +89,19 @@ TEST_CASE("every C option default and bound is the core's", "[options]") {
     if (gmmot_option_bounds(key, nullptr, nullptr, nullptr) == GMMOT_OK) ++known;
   CHECK(known == table.size());
   gmmot_options_destroy(o);
+}
+
+TEST_CASE("GMMOT_OPT_SEED is the seed the core options hold", "[options]") {
+  // The one C seed feeds EmOptions::seed (and the seed arguments of sampling and T_rand): its
+  // default is the core's, and every value the C bounds admit passes EmOptions::validate.
+  CHECK(EmOptions{}.seed == kDefaultSeed);
+  EmOptions em;
+  em.seed = static_cast<std::uint64_t>(kSeedBounds.max);
+  CHECK_NOTHROW(em.validate());
+  em.seed = 2 * static_cast<std::uint64_t>(kSeedBounds.max);  // + 1 would round to the bound
+  CHECK_THROWS_WITH(em.validate(), Catch::Contains("seed"));
+  // 405 was GMMOT_OPT_EM_SEED: no longer a key.
+  CHECK(gmmot_option_bounds(405, nullptr, nullptr, nullptr) == GMMOT_E_INVALID_ARGUMENT);
 }
 
 TEST_CASE("the core options structs validate their own bounds", "[options]") {

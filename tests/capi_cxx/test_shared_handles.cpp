@@ -85,7 +85,7 @@ TEST_CASE("std::threads mapping points with one plan at once agree", "[capi][sha
   gmmot_mw2_t *ref = nullptr;
   REQUIRE(gmmot_mw2_create(g0, g1, nullptr, &ref) == GMMOT_OK);
   std::vector<double> want(n * kD);
-  REQUIRE(gmmot_mw2_map_mean(ref, n, x.data(), want.data(), want.size(), nullptr) == GMMOT_OK);
+  REQUIRE(gmmot_mw2_map_mean(ref, n, x.data(), nullptr, want.data(), want.size()) == GMMOT_OK);
   for (int round = 0; round < 5; ++round) {
     gmmot_mw2_t *p = nullptr;
     REQUIRE(gmmot_mw2_create(g0, g1, nullptr, &p) == GMMOT_OK);
@@ -95,7 +95,7 @@ TEST_CASE("std::threads mapping points with one plan at once agree", "[capi][sha
     std::vector<std::thread> threads;
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&, t] {
-        rc[t] = gmmot_mw2_map_mean(p, n, x.data(), out[t].data(), out[t].size(), nullptr);
+        rc[t] = gmmot_mw2_map_mean(p, n, x.data(), nullptr, out[t].data(), out[t].size());
       });
     }
     for (auto &th : threads) th.join();

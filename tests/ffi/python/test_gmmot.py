@@ -101,7 +101,7 @@ _PROTOTYPES = {
     "gmmot_gmm_copy_means": (C.c_int, [GmmP, DblP, SZ]),
     "gmmot_gmm_copy_covariances": (C.c_int, [GmmP, DblP, SZ]),
     "gmmot_gmm_log_density": (C.c_int, [GmmP, SZ, DblP, OptsP, DblP, SZ]),
-    "gmmot_gmm_sample": (C.c_int, [GmmP, SZ, C.c_uint64, OptsP, DblP, SZ, SizeP, SZ]),
+    "gmmot_gmm_sample": (C.c_int, [GmmP, SZ, OptsP, DblP, SZ, SizeP, SZ]),
     "gmmot_gaussian_w2sq": (C.c_int, [SZ, DblP, DblP, DblP, DblP, DblP]),
     "gmmot_gaussian_monge_map": (C.c_int, [SZ, DblP, DblP, DblP, DblP, DblP, SZ, DblP, SZ,
                                            DblP]),
@@ -144,6 +144,7 @@ GMMOT_E_ITERATION_LIMIT = -15
 GMMOT_STAGE_DENSITY = 7
 GMMOT_W_NOT_CONVERGED = 1
 GMMOT_OPT_NUM_THREADS = 100
+GMMOT_OPT_SEED = 101
 GMMOT_OPT_TRANSPORT_METHOD = 300
 GMMOT_OPT_EXACT_MAX_ITERATIONS = 301
 GMMOT_OPT_ENTROPIC_EPSILON = 302
@@ -239,10 +240,11 @@ class Gmm:
                                         ptr(out), out.size))
         return out
 
-    def sample(self, n, seed, opts=None):
+    def sample(self, n, opts=None):
+        """n points and their labels; the seed is the option GMMOT_OPT_SEED of opts."""
         pts = np.empty((n, self.d))
         labels = np.empty(n, dtype=np.uintp)
-        check(lib.gmmot_gmm_sample(self.p, n, seed, opts.p if opts else None, ptr(pts), pts.size,
+        check(lib.gmmot_gmm_sample(self.p, n, opts.p if opts else None, ptr(pts), pts.size,
                                    labels.ctypes.data_as(SizeP), labels.size))
         return pts, labels
 
@@ -735,7 +737,7 @@ class TestDensityAndSampling(unittest.TestCase):
     def test_sample_moments(self):
         """200000 samples: mean and covariance within 5 standard errors of the mixture's."""
         n = 200000
-        x, labels = self.g.sample(n, 12345)
+        x, labels = self.g.sample(n, Options().set_int(GMMOT_OPT_SEED, 12345))
         self.assertEqual(x.shape, (n, 2))
         self.assertTrue(np.all(labels < 3))
         mean = self.w @ self.m
@@ -753,8 +755,8 @@ class TestDensityAndSampling(unittest.TestCase):
         freq = np.bincount(labels.astype(np.int64), minlength=3) / n
         np.testing.assert_allclose(freq, self.w, atol=5 * np.sqrt(0.25 / n))
         # Same seed: identical, with 1 or 2 threads.
-        y, ly = self.g.sample(n, 12345, threads(1))
-        z2, lz = self.g.sample(n, 12345, threads(2))
+        y, ly = self.g.sample(n, threads(1).set_int(GMMOT_OPT_SEED, 12345))
+        z2, lz = self.g.sample(n, threads(2).set_int(GMMOT_OPT_SEED, 12345))
         np.testing.assert_array_equal(x, y)
         np.testing.assert_array_equal(x, z2)
         np.testing.assert_array_equal(labels, ly)
