@@ -56,7 +56,8 @@ Result read(Bytes &in, const gmmot_transport_t *t, std::size_t k0, std::size_t k
   st = FZ_CALL(gmmot_transport_copy_sparse_plan(t, nulls & 1 ? nullptr : rows.data(),
                                                 nulls & 2 ? nullptr : cols.data(),
                                                 nulls & 4 ? nullptr : mass.data(), cap));
-  if (cap < nnz) FZ_CHECK(st == GMMOT_E_BUFFER_TOO_SMALL);
+  // The capacity is only checked when something is to be written.
+  if (cap < nnz && (nulls & 7) != 7) FZ_CHECK(st == GMMOT_E_BUFFER_TOO_SMALL);
   if (st < 0) {
     rows.check_untouched("sparse rows");
     cols.check_untouched("sparse cols");
@@ -140,7 +141,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     double cmax = 0, mass_a = 0;
     for (double c : cost) cmax = std::fmax(cmax, std::fabs(c));
     for (double x : a) mass_a += std::fabs(x);
-    if (has_subnormal(cost.data(), cost.size()) || cmax * mass_a > 1e306) return 0;
+    if (has_subnormal(cost.data(), cost.size()) || cmax * mass_a > 1e306 || mass_a < 1e-290)
+      return 0;
   }
   bool warm = in.u8() % 4 == 0;
   std::vector<double> u0 = in.vec(k0), v0 = in.vec(k1);
