@@ -6,10 +6,12 @@
 # libgmmot.so itself, so the shared library's --no-undefined keeps working; clang would need
 # -shared-libsan and an rpath to its resource directory.
 #  - UBSan findings abort (-fno-sanitize-recover=undefined) instead of printing and continuing.
-#  - TSan: GCC 12's shared runtime (libtsan.so.2) starts and works here, and it is the only
-#    choice with a shared library: -static-libtsan cannot go into libgmmot.so (the TSan
-#    runtime must be in the executable), and an executable with the static runtime that loads
-#    a .so linked against libtsan.so.2 would carry two runtimes.
+#  - TSan: GCC 12's shared runtime (libtsan.so.2), linked into libgmmot.so and the programs.
+#    "TSan fails to start here" was not the runtime: every TSan program crashed at start-up
+#    in __tsan_func_entry, called from the instrumented ifunc resolver of a target_clones
+#    kernel, which the loader runs before the runtime is initialised; the static runtime
+#    (-static-libtsan) crashed the same way. util/simd.hpp drops the clones under TSan, and
+#    then the shared runtime works. (-static-libtsan cannot go into libgmmot.so anyway.)
 #  - Tests get ASAN_OPTIONS, UBSAN_OPTIONS and TSAN_OPTIONS with halt_on_error through
 #    GMMOT_SANITIZER_ENV (tests/CMakeLists.txt appends it to each test's ENVIRONMENT).
 set(GMMOT_SANITIZE "" CACHE STRING
