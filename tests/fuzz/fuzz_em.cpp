@@ -62,7 +62,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
   FZ_CHECK(FZ_CALL(gmmot_options_set_int(opts.two, GMMOT_OPT_NUM_THREADS, 2)) == GMMOT_OK);
   std::size_t k = static_cast<std::size_t>(opts.get_int(GMMOT_OPT_EM_COMPONENTS));
 
-  std::size_t d = in.dim(4), n = in.u8() % 32 == 0 ? 0 : 1 + in.u8() % 40;
+  // EM blocks: 256 points for K <= 64; sometimes several blocks, for the thread comparison.
+  std::size_t d = in.dim(4), n = in.u8() % 32 == 0 ? 0 : 1 + in.points(39, 256);
   // Points: clusters around a few centres, duplicates, a shared scale, sometimes specials.
   std::vector<double> x(n * d);
   std::size_t centres = 1 + in.u8() % 3;

@@ -31,8 +31,8 @@ void copy_outs(Bytes &in, const gmmot_gmm_t *g, std::size_t k, std::size_t d) {
 }
 
 void log_density(Bytes &in, const gmmot_gmm_t *g, const Options &opts, std::size_t d) {
-  std::size_t n = in.range(0, 5);
-  std::vector<double> x = in.vec(n * d);
+  std::size_t n = in.points(5, 128);  // log-density blocks: 128 points
+  std::vector<double> x = in.tiled(n, d);
   bool x_finite = finite(x);
   Out<double> out(in, n);
   Out<double> out2(n);
@@ -55,7 +55,7 @@ void log_density(Bytes &in, const gmmot_gmm_t *g, const Options &opts, std::size
 }
 
 void sample(Bytes &in, const gmmot_gmm_t *g, const Options &opts, const GmmCopy &mix) {
-  std::size_t n = in.range(0, 8), d = mix.d;
+  std::size_t n = in.points(8, 1024), d = mix.d;  // sampling blocks: 1024 points
   std::uint64_t seed = in.u64();
   bool labels = in.u8() % 4 != 0;
   Out<double> pts(in, n * d, /*may_be_null=*/n > 0);

@@ -143,8 +143,8 @@ Snapshot read(Bytes in, const gmmot_mw2_t *p, const gmmot_options_t *opts, std::
   }
 
   // Both point maps on a few points.
-  std::size_t n = in.range(0, 5);
-  std::vector<double> x = in.vec(n * d);
+  std::size_t n = in.points(5, 256);  // map blocks: 128 or 256 points
+  std::vector<double> x = in.tiled(n, d);
   bool x_finite = finite(x);
   std::uint64_t seed = in.u64();
   for (int rand = 0; rand < 2; ++rand) {

@@ -219,6 +219,23 @@ class Bytes {
     return v;
   }
 
+  // A number of points: usually 0..max, sometimes (about 8 %) more than `block`, so that the
+  // work is split into several blocks and the 1-vs-2-threads comparison runs in parallel.
+  // One byte, as range(0, max) (so older inputs decode alike when it is >= 20).
+  std::size_t points(std::size_t max, std::size_t block) {
+    std::uint8_t b = u8();
+    return b < 20 ? block + 1 + b * 16 : b % (max + 1);
+  }
+  // n points in dimension d: at most 6 decoded rows, repeated with a shift of 2^-6 per copy.
+  std::vector<double> tiled(std::size_t n, std::size_t d) {
+    std::size_t rows = n < 6 ? n : 6;
+    std::vector<double> base = vec(rows * d), x(n * d);
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < d; ++j)
+        x[i * d + j] = base[(i % rows) * d + j] + static_cast<double>(i / rows) * 0x1p-6;
+    return x;
+  }
+
   // One d x d covariance into s (row-major): usually s * F F^T, exactly symmetric and PSD.
   void covariance(std::size_t d, double *out) {
     if (d == 0) return;
