@@ -144,7 +144,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     double cmax = 0, mass_a = 0;
     for (double c : cost) cmax = std::fmax(cmax, std::fabs(c));
     for (double x : a) mass_a += std::fabs(x);
-    if (has_subnormal(cost.data(), cost.size()) || cmax * mass_a > 1e306 || mass_a < 1e-290)
+    if (has_subnormal(cost.data(), cost.size()) || cmax * mass_a > 1e306 || mass_a < 1e-290 ||
+        mass_a > 1e290)
       return 0;
   }
   bool warm = in.u8() % 4 == 0;
