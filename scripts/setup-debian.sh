@@ -16,6 +16,11 @@ packages=(
   libglpk-dev
   # the colour-transfer demo (examples/): PNG/JPEG reading and writing
   libstb-dev
+  # sanitizer runs (scripts/test-sanitized.sh): GCC's ASan, UBSan and TSan runtimes
+  libasan8 libubsan1 libtsan2
+  # fuzzing (scripts/fuzz.sh): clang 14 and its runtimes (libclang_rt.fuzzer, asan, ubsan);
+  # Debian's libfuzzer-14-dev is not needed
+  clang libclang-rt-14-dev
 )
 
 missing=()

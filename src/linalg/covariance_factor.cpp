@@ -68,7 +68,10 @@ void validate_covariance(int d, const double *cov, const std::string &what, doub
   for (int i = 0; i < d; ++i) {
     sym[at(i, i, d)] = cov[at(i, i, d)];
     for (int j = i + 1; j < d; ++j) {
-      const double v = 0.5 * (cov[at(i, j, d)] + cov[at(j, i, d)]);
+      // The mean of the two entries without overflow: (a + b) / 2 is +-inf for a = b = DBL_MAX
+      // (fuzz finding F1: an indefinite matrix then passed validation with inf entries).
+      const double a = cov[at(i, j, d)], b = cov[at(j, i, d)];
+      const double v = a == b ? a : std::isfinite(a + b) ? 0.5 * (a + b) : 0.5 * a + 0.5 * b;
       sym[at(i, j, d)] = v;
       sym[at(j, i, d)] = v;
     }

@@ -3,7 +3,10 @@
 // for every thread count; across CPUs they may differ in the last bits.
 #pragma once
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+// Not under ThreadSanitizer: GCC instruments the clones' ifunc resolver, which the loader runs
+// during relocation, before the TSan runtime is initialised, and every program then crashes at
+// start-up in __tsan_func_entry (cmake/Sanitize.cmake); the TSan build tests the portable code.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_THREAD__)
 #define GMMOT_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define GMMOT_CLONES
