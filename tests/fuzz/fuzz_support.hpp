@@ -108,7 +108,7 @@ class Bytes {
   }
   // Uniform-ish in [lo, hi].
   std::size_t range(std::size_t lo, std::size_t hi) { return lo + u8() % (hi - lo + 1); }
-  // True with probability about percent / 256 * 100 ... kept simple: percent of 256 values.
+  // True with probability percent / 100 (to 1/256).
   bool coin(unsigned percent) { return u8() < percent * 256u / 100u; }
   bool exhausted() const { return i_ >= n_; }
 
