@@ -40,7 +40,7 @@ if [[ " $SANITIZERS " == *" thread "* ]]; then
   echo "== TSan: configure and build in $TSAN_BUILD_DIR (the threading tests' executables)"
   cmake -S . -B "$TSAN_BUILD_DIR" "${common[@]}" -DGMMOT_SANITIZE=thread \
     -DGMMOT_BUILD_EXAMPLES=OFF >/dev/null
-  cmake --build "$TSAN_BUILD_DIR" -j "$JOBS" --target gmmot_core_tests gmmot_capi_tests
+  cmake --build "$TSAN_BUILD_DIR" -j "$JOBS" --target gmmot_core_tests gmmot_capi_tests gmmot_capi_cxx_tests
   t1=$SECONDS
   echo "== TSan: ctest -L threads"
   ctest --test-dir "$TSAN_BUILD_DIR" --output-on-failure -L threads || status=1
