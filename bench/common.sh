@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Functions shared by bench/run_*.sh (sourced, not run): the same checks, environment and ratio
 # lines everywhere, so that the drivers differ only in what they run.
 # shellcheck shell=bash

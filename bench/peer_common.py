@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Helpers shared by the Python peers of the C benchmarks (peer_*.py), so that both sides time
 and read the `case=... impl=... n=... seconds=... extra=k:v;...` lines the same way.
 

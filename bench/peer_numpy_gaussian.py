@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Peer benchmark for bench/bench_gaussian.c with Debian's NumPy/SciPy, single-threaded.
 
 Same cases and line format as bench_gaussian:

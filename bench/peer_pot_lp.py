@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Data generator and POT peer for bench/bench_lp.c (Debian's python3-pot, NumPy, SciPy).
 
 Usage:

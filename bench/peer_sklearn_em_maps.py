@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """scikit-learn / NumPy / POT peer of bench/bench_em_maps.c and of gmmot-color-transfer
 (Debian's python3-sklearn, python3-pot, NumPy, SciPy). bench/run_maps_em.sh drives both.
 

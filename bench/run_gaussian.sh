@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Run the Gaussian benchmark of libgmmot and its NumPy/SciPy peer in one invocation, then print
 # one ratio line per case and peer:
 #   case=<case> n=<params> ratio=<peer>/libgmmot:<peer seconds / libgmmot seconds>

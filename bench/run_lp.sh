@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Run the exact-transport (lp_emd) and MW2 (mw2) benchmarks of libgmmot and of its POT peers in
 # one invocation, on the same data, then print one ratio line per case and peer:
 #   case=<case> n=<params> ratio=<peer>/libgmmot:<peer seconds / libgmmot seconds>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # EM fitting, the T_mean map and the whole colour transfer: libgmmot against scikit-learn /
 # NumPy / POT, on the same photographs, in one invocation; then one ratio line per case:
 #   case=<case> n=<params> ratio=<peer>/libgmmot:<peer seconds / libgmmot seconds>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The boundary between the C ABI and the C++ core: every exported function runs its body
 // inside guarded(), which clears the thread-local message, turns every exception into a status
 // code plus a message prefixed with the function name, and never lets anything escape.

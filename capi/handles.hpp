@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The C++ definitions behind the opaque C handle types. Each wraps a core object; the C layer
 // adds nothing numerical.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Copy-outs shared by the transport and the MW2 handles (capi/transport.cpp).
 #pragma once
 

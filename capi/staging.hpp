@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Writing results that a cancellation could interrupt half-way. Everything else that can fail is
 // checked before the first output entry is written, so without a progress callback or an
 // interrupt flag (nothing can cancel) results go straight into the caller's buffer; with one,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gmmot/status.h"
 
 #include "guard.hpp"

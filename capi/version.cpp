@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gmmot/version.h"
 
 #include "guard.hpp"

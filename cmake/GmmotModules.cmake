@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The core's modules (architecture.md, "Layers and folders"): one OBJECT library per folder of
 # src/, compiled against an include view that holds only the module itself and the modules
 # below it along the arrows, so that an include going up or sideways fails to compile.

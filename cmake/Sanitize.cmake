@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # GMMOT_SANITIZE: a list for -fsanitize=, e.g. -DGMMOT_SANITIZE="address,undefined" or "thread".
 # Included before any target is defined, so the flags reach every target of the tree (the core,
 # libgmmot.so, tests, benchmarks, examples) through the directory properties.

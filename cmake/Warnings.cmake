@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Warnings for libgmmot's own targets: on, and kept clean.
 function(gmmot_set_warnings target)
   target_compile_options(${target} PRIVATE

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Install the dependencies, build libgmmot and run the main demo: colour transfer between the two
 # photographs shipped in examples/data (examples/color_transfer.c), written as a PNG:
 #   ./scripts/demo.sh

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Build the libFuzzer harnesses of tests/fuzz with clang, replay the committed corpus, then
 # fuzz each harness for a bounded time, two at a time:  ./scripts/fuzz.sh
 # Environment:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Install what libgmmot needs to build and run its tests on Debian 12 (bookworm):
 #   scripts/setup-debian.sh
 # Uses sudo when not run as root. Non-interactive. When every package is already installed it

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The test suite under sanitizers:  ./scripts/test-sanitized.sh
 #  1. AddressSanitizer + UndefinedBehaviorSanitizer: every ctest test, in build-asan;
 #  2. ThreadSanitizer: the tests labelled "threads" (ctest -L threads), in build-tsan.

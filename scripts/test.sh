@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Configure, build and run every test:  ./scripts/test.sh
 # Environment: BUILD_DIR (default build), BUILD_TYPE (default RelWithDebInfo), JOBS (default 2),
 # and extra CMake arguments as script arguments, e.g. ./scripts/test.sh -DGMMOT_BUILD_BENCH=OFF.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // EM for Gaussian mixtures with full covariances (numerics.md D.4). The structure follows
 // scikit-learn's GaussianMixture (Cholesky parametrisation, log-determinant from the diagonal,
 // max-shifted log-sum-exp), with the E and M steps fused and blocked (em_kernel.cpp), a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fitting a Gaussian mixture to weighted points by expectation-maximisation (numerics.md D.4):
 // k-means++ initialisation, fused and blocked E and M steps (no N x K matrix is kept), parallel
 // over fixed blocks of points with per-block statistics reduced in a fixed order, so a given

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Internals of the EM fit (em.cpp, em_kernel.cpp, kmeans_init.cpp): the normalised and blocked
 // copy of the data, the parameters in normalised coordinates, the sufficient statistics, and
 // the fixed-order parallel loop over chunks of points.

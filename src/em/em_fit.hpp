@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One EM fit on the normalised data (em.cpp): the iteration from a start to convergence, the
 // M-step and the over-relaxed steps. em.cpp drives it from k-means++ starts; em_split_merge.cpp
 // restarts it from split-and-merge moves.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The fused E and M step of EM (numerics.md D.4), one sub-block of points at a time, so no
 // N x K matrix is ever stored:
 //  1. log-probabilities lp_k(x) = log pi_k - (d log 2pi)/2 - sum_j log L_jj - |L^-1 (x - mu_k)|^2 /

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Split-and-merge EM (Ueda, Nakano, Ghahramani and Hinton, Neural Computation 12(9), 2000, the
 // "SMEM" algorithm, section 3). EM stops at a local maximum of the likelihood; on real data such
 // as image patches these differ a lot (bench/run_maps_em.sh, d = 27: 80.4 to 81.0 between

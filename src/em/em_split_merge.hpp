@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Split-and-merge EM (N. Ueda, R. Nakano, Z. Ghahramani and G. E. Hinton, "SMEM algorithm for
 // mixture models", Neural Computation 12(9), 2000): after EM has converged, move the fit out of
 // its local maximum by merging two components that explain the same points and splitting one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The EM initialisation: greedy k-means++ (Arthur & Vassilvitskii, "k-means++: the advantages of
 // careful seeding", SODA 2007, with the greedy variant of scikit-learn: 2 + floor(ln K)
 // candidates drawn in proportion to w_i D(x_i)^2, keeping the one that lowers the potential

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The W2 barycenter of Gaussians (Delon-Desolneux eq. 2.10; Agueh-Carlier 2011). Closed forms
 // for d = 1 and commuting covariances; otherwise the fixed point of Alvarez-Esteban, del Barrio,
 // Cuesta-Albertos and Matran (J. Math. Anal. Appl. 2016) in Cholesky/SVD form (numerics.md

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gaussian/bures.hpp"
 
 #include "gaussian/small_nuclear_norm.hpp"

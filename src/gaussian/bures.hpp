@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The Bures-Wasserstein distance between Gaussians, computed from covariance factors
 // (Delon-Desolneux eq. 2.7; numerics.md A.1, A.7):
 //   B^2(S0, S1) = tr S0 + tr S1 - 2 ||F1^T F0||_*   (nuclear norm = sum of singular values),

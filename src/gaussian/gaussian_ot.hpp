@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Optimal transport between Gaussians N(m, S) given by their means and covariance factors
 // (Delon-Desolneux 2020, section 2.4; Chen-Georgiou-Tannenbaum 2019, eq. 8). Matrices in
 // results are row-major d x d (all of them are symmetric).

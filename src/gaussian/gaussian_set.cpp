@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gaussian/gaussian_set.hpp"
 
 #include "util/error.hpp"

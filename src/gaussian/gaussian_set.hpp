@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Validated inputs of the Gaussian closed forms: one Gaussian N(m, S), or J weighted Gaussians
 // for the barycenter-type calls (Delon-Desolneux 2020, eq. 2.10), and the multi-marginal cost
 // built on the barycenter. The C layer only checks pointers and capacities before calling these.

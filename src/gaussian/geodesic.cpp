@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Displacement interpolation between two Gaussians along the optimal coupling
 // (X, Y) = (m0 + F0 z, m1 + F1 U z), U = P Q^T the polar factor of F1^T F0: this coupling
 // attains W2 (Procrustes form, numerics.md A.1.2), so F_t = (1-t) F0 + t F1 U gives a

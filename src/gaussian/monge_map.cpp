@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The affine Monge map between Gaussians, Delon-Desolneux eq. 2.8, in factor form
 // (numerics.md A.1.3, A.5): with W = F1^T F0 = P Sigma Q^T and K = Q Sigma Q^T,
 //   A = F0^-T K F0^-1   (F0^+ for a singular source, then checked: A S0 A must equal S1).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gaussian/small_nuclear_norm.hpp"
 
 #include <cmath>

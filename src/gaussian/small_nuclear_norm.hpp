@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Nuclear norms ||Fb^T Fa||_* of small factor products (d <= 3) by closed forms, four pairs at
 // a time in structure-of-arrays layout so that the compiler keeps the four pairs in one vector
 // register. Every path of the library (single pair, cost matrices) goes through these

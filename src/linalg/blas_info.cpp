@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "linalg/blas_info.hpp"
 
 #include <dlfcn.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The BLAS/LAPACK this process runs on, for gmmot_build_info(). It lives in linalg, the only
 // module that talks to BLAS/LAPACK (architecture.md).
 #pragma once

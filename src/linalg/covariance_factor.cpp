@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "linalg/covariance_factor.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A validated covariance and its factor, computed once and reused by every pairwise quantity.
 // S = 4^scale_exp * F F^T with F square (d x d, column-major): the power-of-two scaling keeps
 // the factor's entries O(1), so covariances from 1e-300 to 1e300 lose no accuracy

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Thin wrappers over LAPACK (Fortran interface, no hidden allocation) and CBLAS. Every matrix
 // here is column-major and square n x n with leading dimension n. Callers validate inputs
 // (finite values) before calling: LAPACK's own checks miss Inf.

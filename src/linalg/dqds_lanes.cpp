@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "linalg/dqds_lanes.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Sums of the singular values of up to four upper bidiagonal matrices at once, by the dqds
 // algorithm (Fernando & Parlett, Numer. Math. 67, 1994; shifts and deflation after Parlett &
 // Marques, "An implementation of the dqds algorithm (positive case)", LAPACK Working Note 155).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "linalg/factor_product.hpp"
 
 #include <cstddef>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // W = Fb^T Fa for two d x d column-major factors, in axpy form (W[:, j] += Fa[k, j] * row k of
 // Fb) so that it vectorises, skipping the zero triangles when both factors are lower
 // triangular (Cholesky): about d^3 / 3 multiply-adds instead of dgemm's d^3 plus its setup.

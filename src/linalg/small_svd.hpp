@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Singular values of small dense matrices (d up to a few hundred) without LAPACK's per-call
 // overhead: Householder bidiagonalisation in straight loops (the algorithm of LAPACK's dgebd2,
 // Golub & Van Loan, "Matrix Computations", 4th ed., Alg. 5.4.2), then the bidiagonal's singular

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Primal network simplex for the transportation problem, written from the textbook algorithm
 // (Ahuja, Magnanti, Orlin, "Network Flows", 1993, ch. 11; strongly feasible trees: Cunningham,
 // Math. Programming 11, 1976). Design choices, and why:

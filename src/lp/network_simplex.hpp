@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The primal network simplex on a dense bipartite transport problem whose supplies and demands
 // are all strictly positive (transport_exact.cpp removes zero weights and scales the costs).
 #pragma once

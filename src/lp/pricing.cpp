@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "lp/pricing.hpp"
 
 #include <cmath>

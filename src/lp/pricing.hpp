@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The pricing kernels of the network simplex: the most negative reduced cost along a row
 // segment of the dense bipartite graph (numerics.md C.4, block search).
 #pragma once

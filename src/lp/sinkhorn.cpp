@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Entropic transport by log-domain Sinkhorn iterations (Peyre-Cuturi, "Computational Optimal
 // Transport", 2019, section 4.4). With eps the absolute regularisation and the log-scalings
 // alpha_i = log a_i + f_i / eps, beta_j = log b_j + g_j / eps, the plan is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Discrete optimal transport between two weight vectors: min_P sum_ij C_ij P_ij subject to
 // P 1 = a, P^T 1 = b, P >= 0 (numerics.md section C). Two solvers share one result type:
 // the exact network simplex (transport_exact) and log-domain Sinkhorn (transport_entropic).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // transport_exact: the problem as the caller gave it, around the network simplex on the
 // strictly positive part (numerics.md C.4): zero-weight rows and columns removed first (they
 // carry no mass, and a zero supply would make the start tree degenerate), costs scaled by a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Input validation shared by the exact and the entropic transport solvers.
 #include <cmath>
 #include <string>

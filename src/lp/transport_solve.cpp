@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The LP entry point and the validation of the transport options: the one place where the exact
 // or the entropic solver is chosen.
 #include "lp/transport.hpp"

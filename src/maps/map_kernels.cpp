@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "maps/map_kernels.hpp"
 
 #include <cmath>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The vectorised pieces of the transport maps (maps/transport_maps.cpp): a scan of the points,
 // the per-point maximum and exponentials of the log-posteriors, and the whole T_mean of a block
 // for d <= kSmallDim. Arrays of log-posteriors are row-major rows x stride (one row per active

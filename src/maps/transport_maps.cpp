@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // T_mean and T_rand of an MW2 plan on blocks of points (see transport_maps.hpp). Per block:
 // the log-posteriors of the active source components (component kernel), their per-point
 // maxima, then either the fused exp + averaged-affine-map pass (T_mean) or the exponentials and

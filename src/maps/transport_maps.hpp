@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Transport maps of an MW2 plan applied to many points (Delon-Desolneux 2020, section 6.3;
 // numerics.md D.3): T_mean(x) = E_gamma[Y | X = x] = sum_k rho_k(x) (Abar_k x + bbar_k), with
 // rho_k(x) the posterior of source component k (log-sum-exp, so far-away points stay finite)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "mixture/component_density.hpp"
 
 #include <algorithm>

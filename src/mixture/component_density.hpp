@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The log-density of one mixture component at a block of points: the kernel behind
 // Gmm::log_density and the posteriors of the transport maps (numerics.md D.3, D.4), evaluated
 // from the cached factor S = 4^e F F^T so that nothing under- or overflows (d = 500 with

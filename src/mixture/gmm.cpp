@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "mixture/gmm.hpp"
 
 #include <utility>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The Gaussian mixture value type: validated once, immutable, with each covariance factored
 // once at construction (architecture.md, "factor once, reuse").
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Log-density of a mixture: log-sum-exp over components of log w_k + log N(x; m_k, S_k), each
 // term from the cached factor by the shared component kernel (mixture/component_density.hpp),
 // so nothing under- or overflows (d = 500, S = 0.01 I is fine). Degenerate components use the

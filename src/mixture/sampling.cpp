@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Sampling: point i draws its component and its normals from its own stream (seed, i), so a
 // draw is reproducible whatever the number of threads and prefixes of draws agree.
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The optimal coupling gamma* of Prop. 4 on R^{2d}: for each plan entry n = (k, l), the
 // Gaussian pair (X, Y) = (m0_k + F0 z, m1_l + F1 U z), z ~ N(0, I_d), with U = P Q^T the polar
 // factor of F1^T F0 = P Sigma Q^T. It attains W2 between the components (the Procrustes form

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The MW2 geodesic (Delon-Desolneux Cor. 2; Chen-Georgiou-Tannenbaum eq. 11):
 // mu_t = sum_n w_n mu_t^{kl}, with mu_t^{kl} the Gaussian displacement interpolation between the
 // paired components of plan entry n = (k, l). It has constant speed: MW2(mu_s, mu_t) =

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Construction of the MW2 plan (Delon-Desolneux eq. 4.4; Chen-Georgiou-Tannenbaum eq. 11): the
 // K0 x K1 matrix of Gaussian W2^2 between the components, then the discrete transport problem
 // between the mixture weights on that matrix, solved exactly or entropically.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The MW2 distance between Gaussian mixtures and everything derived from its optimal plan
 // (Delon-Desolneux 2020, section 4: eq. 4.4, Prop. 4, Cor. 2; Chen-Georgiou-Tannenbaum 2019,
 // section III, eq. 11).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The affine Monge maps between the paired components of the plan, in plan-entry order
 // (Delon-Desolneux eq. 2.8 and Prop. 4: gamma* = sum_n w_n (Id, T_n)#mu0^k when every map
 // exists). A singular source component whose target is not supported on its range has no map:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Internal helpers shared by the MW2 plan's derived mixtures (coupling, geodesic): not part of
 // the module's interface.
 #pragma once

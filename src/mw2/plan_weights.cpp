@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Mixture weights from the plan's masses (see plan_detail.hpp).
 #include "mw2/plan_detail.hpp"
 #include "util/error.hpp"

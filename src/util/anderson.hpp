@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Anderson acceleration of a fixed-point iteration x <- g(x) (D. G. Anderson, J. ACM 1965;
 // H. F. Walker and P. Ni, "Anderson acceleration for fixed-point iterations", SIAM J. Numer.
 // Anal. 49(4), 2011, eq. (1.2) with mixing parameter 1): from the last m residual differences,

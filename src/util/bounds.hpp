@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Inclusive bounds of a numeric option, kept next to the option's default in the core options
 // structs (the C option table reads both from there).
 #pragma once

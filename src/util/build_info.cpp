@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "util/build_info.hpp"
 
 #ifndef GMMOT_BUILD_TYPE

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A human-readable description of this build and of the BLAS/LAPACK found at run time.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Neumaier's compensated sum (Neumaier 1974, "Rundungsfehleranalyse einiger Verfahren zur
 // Summation endlicher Summen"): the sum and its running rounding error, added in a fixed order.
 #pragma once

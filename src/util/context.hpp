@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The execution context of one long computation: the resolved number of worker threads, an
 // optional progress callback and an optional interrupt flag. One value is built by the caller
 // (the C layer resolves GMMOT_OPT_NUM_THREADS and wraps the C callback once) and flows down by

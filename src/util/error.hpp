@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Error kinds raised by the core. The C layer maps each kind to a public status code; the
 // core itself knows nothing about the C ABI.
 #pragma once

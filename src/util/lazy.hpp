@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A value computed on first use, once, for objects that are shared read-only across threads (an
 // MW2 plan's pair maps, its transport maps in the C handle): the first caller computes it while
 // concurrent callers wait, and everyone then reads the same object.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A static parallel loop over a range split into fixed-size blocks. Block boundaries do not
 // depend on the number of threads, so any computation that depends only on its block gives
 // bit-identical results whatever the thread count.

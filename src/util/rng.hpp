@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // libgmmot's own random numbers, independent of the C++ standard library's distributions
 // (whose output differs between implementations): splitmix64 to derive one stream per
 // (seed, index), xoshiro256** for the stream, Box-Muller for normals.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Attributes for the few hot kernels that get an AVX2/FMA (x86-64-v3) clone next to the
 // portable one; the loader picks the clone for the running CPU. A kernel's results are the same
 // for every thread count; across CPUs they may differ in the last bits.

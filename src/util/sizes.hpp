@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Size arithmetic that refuses to overflow: every K*d*d or K0*K1 in the library goes through
 // here before anything is allocated.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One helper thread for fine-grained fork-join steps of a few microseconds (the network
 // simplex's pricing), where waking a thread through the kernel would cost more than the step:
 // the worker spins on an atomic counter, pausing politely, and yields the core when idle long.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A team of worker threads kept for the length of one computation, for loops that run many
 // short parallel steps (the barycenter's fixed point): starting threads once per step costs
 // more than the step. Task i of a step always runs on worker i % size(), and callers combine

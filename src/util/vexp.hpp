@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A vectorised exp on 4 doubles (GCC/Clang vector extensions), for the hot loops that take many
 // exponentials: Sinkhorn's log-sum-exps, the posteriors of the transport maps. glibc's exp is
 // scalar. Every helper is always inlined, so it is compiled for the instruction set of the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Validation of probability weights (mixture weights, barycenter weights).
 #pragma once
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Exported-symbol and SONAME gate (c-abi-models.md 13.13 item 9), run by ctest as abi_exports:
 #   tests/abi/check_exports.sh LIB EXPECTED_LIST SONAME
 # - the dynamic symbols LIB defines (`nm -D --defined-only`, symbol-version suffixes and the

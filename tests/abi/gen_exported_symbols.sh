@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Print the functions declared with GMMOT_API in the public headers, sorted, one per line:
 #   tests/abi/gen_exported_symbols.sh [INCLUDE_DIR] > tests/abi/exported_symbols.txt
 # INCLUDE_DIR defaults to include/gmmot of this checkout. check_exports.sh compares the

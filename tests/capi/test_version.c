@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Version, status strings and the "message cleared on entry" rule. */
 #include <gmmot/gmmot.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // No exception crosses the C ABI: the boundary guard turns every exception type into a status
 // and a message naming the function (c-abi-models.md 13.1.4, XGBoost's TestExceptionCatching).
 // The guard is compiled into this test from capi/guard.cpp, since libgmmot.so hides it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The C option table against the core: every key's default and bounds, as a C user sees them
 // (gmmot_options_get_*, gmmot_option_bounds), equal those the core options structs own, and the
 // pinned C enum values (transport methods, progress stages) equal the core's.

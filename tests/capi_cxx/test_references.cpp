@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // High-precision reference tests for the Gaussian closed forms, through the public C API only.
 //
 // The oracle is tests/data/gaussian_references.txt, written by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The C handles share their mixtures (capi/handles.hpp): a plan made by gmmot_mw2_create holds
 // the very mixture objects of the two gmmot_gmm_t handles (same address, one more owner each),
 // not copies; gmmot_em_fit's handle holds the fitted mixture as its only owner; a plan's pair

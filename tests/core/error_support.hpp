@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Helpers shared by the core tests of the mixture-level modules: the error code (and message)
 // a call raises, and a mixture from vectors.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Helpers shared by the core tests: random covariances with controlled spectra, dense
 // reference computations by eigen-decomposition (an independent route from the library's
 // factor/SVD route), and small matrix utilities. Matrices are row-major d x d.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The Gaussian barycenter (eq. 2.10): closed forms, the fixed-point residual checked
 // independently by eigen-decomposition, permutation invariance, the J = 2 case (the
 // barycenter with weights (1 - t, t) is the geodesic point at t), and the multi-marginal cost.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The execution context (util/context.hpp) and the loops that honour it: parallel_blocks and
 // Team stop at their next block once cancelled or failed, report progress from the calling
 // thread only, monotone and ending at (n, n); the exact LP reports pivots and is cancellable.

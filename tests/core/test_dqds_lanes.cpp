@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The lockstep dqds (src/linalg/dqds_lanes.cpp) against LAPACK's implicit-shift QR on the
 // bidiagonal (dbdsqr with singular vectors requested, which runs QR sweeps, not dqds: an
 // independent algorithm), on random, graded, clustered and nearly singular bidiagonals.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // EM fitting (em/em.hpp): recovery of a known mixture from 1e5 of its samples (small-d
 // and BLAS paths), the reported log-likelihood against Gmm::log_density, a non-decreasing
 // log-likelihood, over-relaxation against plain EM on a slowly converging mixture, the iterate

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Split-and-merge EM (src/em/em_split_merge.cpp): the criteria pick the right move out of
 // a known bad local maximum, the move keeps the moments it should, split-and-merge reaches the
 // global maximum from there, never lowers the log-likelihood, and stays bit-identical for any

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Transport maps of an MW2 plan on many points (Delon-Desolneux 2020, section 6.3;
 // numerics.md D.3): T_mean against a brute-force evaluation of the paper's formula, the closed
 // cases (one component each side: the Gaussian Monge map; a translated copy: the translation),

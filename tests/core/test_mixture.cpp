@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The mixture type: validation (statuses and messages), log-density (analytic values, d = 500,
 // degenerate components, brute force), sampling (reproducibility across thread counts,
 // moments), and the cost matrix (entries = pairwise W2^2, identical across thread counts).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The Monge map (eq. 2.8) and the geodesic: push-forward residuals, symmetry and PSD-ness,
 // the transport cost identity, singular sources, constant speed, and the paper's formula.
 #include <catch2/catch.hpp>

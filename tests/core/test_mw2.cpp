@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // MW2 between Gaussian mixtures (Delon-Desolneux 2020, section 4; Chen-Georgiou-Tannenbaum
 // 2019, section III): metric properties on random instances with fixed seeds, the closed cases
 // (one component each, Dirac mixtures, Lemma 4.1, affine images), Prop. 6's bounds, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Mixtures shared, not copied; factors handed over, not recomputed (issue 10, part 2):
 // factor_from_cholesky against a fresh factor_covariance, EM's mixture carrying its own Cholesky
 // factors (equal to a fresh factorisation of its covariances to rounding, and the same mixture

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The spin worker runs every posted task exactly once, on the worker or, when the worker has not
 // claimed it in time, on the caller (util/spin_worker.hpp); the caller never waits for a
 // descheduled worker.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Entropic transport (log-domain Sinkhorn): marginals at convergence, the approach to the exact
 // optimum as eps -> 0 (against an independent brute force over the vertices of the transport
 // polytope, the north-west corner rule for 1-D convex costs, and the network simplex), the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The exact transport LP (transport_exact, numerics.md section C): optimal cost against
 // brute-force vertex enumeration on tiny problems, optimality certificates (primal and dual
 // feasibility, complementary slackness, duality gap) on large random problems, degenerate

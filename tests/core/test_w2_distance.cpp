@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // W2 between Gaussians: analytic cases, invariants on random instances, and agreement of the
 // closed forms and the small-SVD kernel with LAPACK's SVD. Tolerances are absolute, relative to
 // tr S0 + tr S1 (the accuracy contract), with the constants stated at each check.

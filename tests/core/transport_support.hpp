@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Helpers shared by the exact-transport tests (tests/core/test_transport_exact.cpp and the GLPK
 // oracle in tests/oracle/): random problems, and an optimality certificate computed
 // independently of the solver (primal feasibility, dual feasibility, complementary slackness,

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Generate tests/data/gaussian_references.txt: high-precision references for the Gaussian
 closed forms of libgmmot (W2^2, Bures term, Monge map, barycenter covariance).
 

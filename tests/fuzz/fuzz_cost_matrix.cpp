@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzz harness (c): the W2^2 cost matrix between the components of two mixtures
 // (gmmot_w2_cost_matrix), with the invariants of fuzz_support.hpp: entries >= 0 and finite on
 // success, bit-identical for 1 and 2 threads, each entry the W2^2 of its pair.

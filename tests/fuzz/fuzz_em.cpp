@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzz harness (f): a few EM iterations (gmmot/em.h: K <= 6, at most 3 iterations, 1 or 2
 // initialisations, split-and-merge sometimes on), with the invariants of fuzz_support.hpp:
 // the returned mixture is valid and finite, the summary is finite, and the fit is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzz harness (b): the Gaussian closed forms of gmmot/gaussian.h (W2^2, Monge map, geodesic,
 // barycenter, multi-marginal cost), with the invariants of fuzz_support.hpp.
 #include "fuzz_support.hpp"

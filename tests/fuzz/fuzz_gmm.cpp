@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzz harness (a): mixture creation, the three copy-outs, the log-density and sampling
 // (gmmot/gmm.h), with the invariants of fuzz_support.hpp. See tests/fuzz/README.md.
 #include "fuzz_support.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzz harness (e): MW2 between two mixtures (gmmot/mw2.h) with every copy-out, the coupling,
 // the geodesic, the pair maps and both point maps (gmmot/maps.h), with the invariants of
 // fuzz_support.hpp, and every result bit-identical for 1 and 2 threads.

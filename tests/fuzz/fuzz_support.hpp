@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Shared pieces of the libFuzzer harnesses (tests/fuzz/README.md): a byte decoder that turns
 // raw fuzz input into small sizes, doubles and option settings, canary-guarded output buffers,
 // and the invariant checks every harness applies to every public call.

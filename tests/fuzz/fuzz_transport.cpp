@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzz harness (d): exact and entropic discrete transport (gmmot/transport.h), cold and warm
 // started, with every copy-out, and the invariants of fuzz_support.hpp: plans >= 0 and
 // finite, exact plans with at most K0 + K1 - 1 non-zeros and a sparse form equal to the dense

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installed-consumer test (c-abi-models.md 13.13 item 9), run by ctest as install_consumer:
 #   tests/install/run.sh SRC_DIR BUILD_DIR VERSION
 # 1. `cmake --install BUILD_DIR --prefix <tmp>` (the already-built tree; gmmot.pc is

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Layer rules that a compiler cannot see (architecture.md, "Layers and folders"):
 #  1. every quoted include in src/ names a file of src/ as "module/file" (nothing from capi/ or
 #     include/gmmot/, no "../" escaping the include view of the module);

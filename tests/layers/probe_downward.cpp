@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The positive control: compiled in linalg's include view, a header of linalg itself and one of
 // util (below linalg) are found, so the failures of the other probes come from the layers and
 // not from a broken view.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Compiled in linalg's include view (tests/layers/CMakeLists.txt): mixture sits above linalg,
 // so this include must not be found. The test passes only on that compile error.
 #include "mixture/gmm.hpp"

@@ -27,6 +27,6 @@ while IFS= read -r f; do
   else
     sed -i "1i $line" "$f"
   fi
-done < <(git ls-files --cached --others --exclude-standard | grep -v '^tests/fuzz/corpus/\|^tests/fuzz/findings/\|^tests/data/')
+done < <(git ls-files --cached --others --exclude-standard)
 if [[ $missing -ne 0 ]]; then exit 1; fi
 echo "check_spdx: every source file has an SPDX line"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The exact transport LP (transport_exact) against an independent solver: GLPK's primal simplex
 // (glp_simplex, tightened tolerances), used here as a test-only oracle. The library never links
 // GLPK (tests/CMakeLists.txt builds this executable only when GLPK is found).

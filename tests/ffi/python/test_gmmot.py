@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """libgmmot through ctypes + numpy, the way a Python binding would use it.
 
 Run: GMMOT_LIBRARY=/path/to/libgmmot.so /usr/bin/python3 tests/ffi/python/test_gmmot.py
