@@ -8,15 +8,10 @@ using namespace fz;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
   Bytes in(data, size);
-  std::size_t d0 = 1 + in.u8() % 4;
-  std::size_t d1 = in.u8() % 16 == 0 ? 1 + in.u8() % 4 : d0;
-  gmmot_gmm_t *g0 = make_gmm(in, 1 + in.u8() % 6, d0);
-  gmmot_gmm_t *g1 = make_gmm(in, 1 + in.u8() % 6, d1);
-  if (g0 == nullptr || g1 == nullptr) {
-    gmmot_gmm_destroy(g0);
-    gmmot_gmm_destroy(g1);
-    return 0;
-  }
+  const MixturePair pair(in, 16);
+  if (!pair.ok()) return 0;
+  gmmot_gmm_t *g0 = pair.g0, *g1 = pair.g1;
+  const std::size_t d0 = pair.d0, d1 = pair.d1;
   Options opts(in);
   std::size_t k0 = gmmot_gmm_ncomponents(g0), k1 = gmmot_gmm_ncomponents(g1);
   Out<double> c(in, k0 * k1);
@@ -46,7 +41,5 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
   } else if (d0 == d1 && !c.bad()) {
     FZ_CHECK_MSG(st == GMMOT_E_OVERFLOW, "cost matrix of valid mixtures: %d\n", st);
   }
-  gmmot_gmm_destroy(g0);
-  gmmot_gmm_destroy(g1);
   return 0;
 }

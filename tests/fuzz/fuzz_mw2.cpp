@@ -176,15 +176,10 @@ Snapshot read(Bytes in, const gmmot_mw2_t *p, const gmmot_options_t *opts, std::
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
   Bytes in(data, size);
-  std::size_t d = 1 + in.u8() % 4;
-  std::size_t d1 = in.u8() % 32 == 0 ? 1 + in.u8() % 4 : d;
-  gmmot_gmm_t *g0 = make_gmm(in, 1 + in.u8() % 6, d);
-  gmmot_gmm_t *g1 = make_gmm(in, 1 + in.u8() % 6, d1);
-  if (g0 == nullptr || g1 == nullptr) {
-    gmmot_gmm_destroy(g0);
-    gmmot_gmm_destroy(g1);
-    return 0;
-  }
+  const MixturePair pair(in, 32);
+  if (!pair.ok()) return 0;
+  gmmot_gmm_t *g0 = pair.g0, *g1 = pair.g1;
+  const std::size_t d = pair.d0, d1 = pair.d1;
   Options opts(in);
   std::size_t k0 = gmmot_gmm_ncomponents(g0), k1 = gmmot_gmm_ncomponents(g1);
   if (skip_known() && d == d1) {
@@ -193,8 +188,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     double cmax = 0;
     for (double x : c) cmax = std::fmax(cmax, x);
     if (sc < 0 || has_subnormal(c.data(), c.size()) || cmax > 1e300) {
-      gmmot_gmm_destroy(g0);
-      gmmot_gmm_destroy(g1);
       return 0;
     }
   }
@@ -230,7 +223,5 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     FZ_CHECK(sq == -1);
   }
   gmmot_mw2_destroy(p1.get());
-  gmmot_gmm_destroy(g0);
-  gmmot_gmm_destroy(g1);
   return 0;
 }

@@ -516,4 +516,26 @@ inline GmmCopy copy_gmm(const gmmot_gmm_t *g) {
   return out;
 }
 
+
+// Two mixtures decoded from the input, owned: dimension d0 in 1..4 and d1 = d0 except in one
+// input in `other_dim_one_in` (then 1..4 as well), K in 1..6 each. ok() is false when either
+// could not be made (invalid inputs are the mixture harness's business).
+struct MixturePair {
+  gmmot_gmm_t *g0 = nullptr, *g1 = nullptr;
+  std::size_t d0 = 0, d1 = 0;
+
+  MixturePair(Bytes &in, unsigned other_dim_one_in) {
+    d0 = 1 + in.u8() % 4;
+    d1 = in.u8() % other_dim_one_in == 0 ? 1 + in.u8() % 4 : d0;
+    g0 = make_gmm(in, 1 + in.u8() % 6, d0);
+    g1 = make_gmm(in, 1 + in.u8() % 6, d1);
+  }
+  MixturePair(const MixturePair &) = delete;
+  MixturePair &operator=(const MixturePair &) = delete;
+  ~MixturePair() {
+    gmmot_gmm_destroy(g0);
+    gmmot_gmm_destroy(g1);
+  }
+  bool ok() const { return g0 != nullptr && g1 != nullptr; }
+};
 }  // namespace fz
