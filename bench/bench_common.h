@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* Helpers shared by the C benchmarks (bench_gaussian.c, bench_lp.c, bench_em_maps.c), so that
  * they time and report failures the same way. C99, header only: every function is static
  * inline, so each program gets its own copy and unused ones cost nothing.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* Benchmark: EM fitting (gmmot/em.h) and the T_mean transport map (gmmot/maps.h) of libgmmot on
  * real photographs, through the public C API. bench/run_maps_em.sh drives it together with its
  * scikit-learn / NumPy peer bench/peer_sklearn_em_maps.py; both sides read the same data files.

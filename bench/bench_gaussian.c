@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* Benchmark: Gaussian closed forms of libgmmot through the public C API.
  *
  * Prints one line per case:

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* Benchmark: exact discrete transport and MW2 of libgmmot through the public C API, on data
  * files written by bench/peer_pot_lp.py (`peer_pot_lp.py generate DIR`), so that libgmmot and
  * its POT peer solve exactly the same problems. The cases are those of DIR/manifest.txt, one

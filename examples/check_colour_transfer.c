@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* Test helper for the colour-transfer example (run by ctest after it): the output must be a
  * readable PNG of the (shrunk) source's size whose colour statistics moved toward the target's:
  * the distance between mean colours and between per-channel standard deviations must shrink.

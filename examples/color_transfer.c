@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* gmmot-color-transfer: colour transfer between two photographs with the MW2 transport map
  * (Delon & Desolneux 2020, sections 6.1, 6.3 and 7.1), using only the public C API:
  *   1. fit a K-component Gaussian mixture to the RGB pixels of each image (EM),

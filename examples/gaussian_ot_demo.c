@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* gaussian_ot_demo: a tour of libgmmot's C API, using only <gmmot/gmmot.h>.
  *
  *   1. W2^2 between two 2-D Gaussians;

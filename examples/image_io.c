@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* Compiled without the project's strict warnings: it includes the stb single-file libraries
  * (Debian's libstb-dev), whose code is not ours. */
 #include "image_io.h"

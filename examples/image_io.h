@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* Image files for the colour-transfer example: PNG or JPEG in (stb_image), PNG out
  * (stb_image_write), pixels as doubles in [0, 1]. */
 #ifndef GMMOT_EXAMPLES_IMAGE_IO_H

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* libgmmot: fitting a Gaussian mixture to points by expectation-maximisation (EM).
  *
  * A gmmot_em_t holds the fitting options, the progress callback and the interrupt flag

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* libgmmot: export and declaration macros. Hand-written so that the headers work straight
  * from a source checkout (bindgen, cgo, ctypes need no configure step). */
 #ifndef GMMOT_EXPORT_H

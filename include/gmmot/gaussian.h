@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* libgmmot: optimal transport between Gaussian distributions (closed forms).
  *
  * References: J. Delon, A. Desolneux, "A Wasserstein-type distance in the space of Gaussian

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* libgmmot: the Gaussian mixture handle.
  *
  * A mixture mu = sum_k w_k N(m_k, S_k) on R^d with K components. Arrays are row-major

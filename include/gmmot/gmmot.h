@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* libgmmot: optimal transport between Gaussian mixture models. The umbrella header: the only
  * one users need to include.
  *

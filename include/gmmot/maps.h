@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* libgmmot: transport maps of an MW2 plan, applied to many points.
  *
  * Reference: J. Delon, A. Desolneux, "A Wasserstein-type distance in the space of Gaussian

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* libgmmot: the MW2 distance between Gaussian mixtures, its plan, coupling and geodesic.
  *
  * References: J. Delon, A. Desolneux, "A Wasserstein-type distance in the space of Gaussian

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* libgmmot: the options object.
  *
  * Options are set by enum key with typed setters, so adding an option never changes a struct

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* libgmmot: progress reports and cancellation of long computations.
  *
  * One mechanism for every long call (EM fitting, exact and entropic transport, MW2 plans, the

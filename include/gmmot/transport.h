@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* libgmmot: exact (and entropic) discrete optimal transport between two weight vectors.
  *
  * Problem: given weights a (K0), b (K1) and costs C (K0 x K1, row-major), find a plan P

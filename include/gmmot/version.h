@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* libgmmot: version macros (the single source of the version; CMake parses them) and their
  * runtime twins. */
 #ifndef GMMOT_VERSION_H

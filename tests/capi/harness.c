@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* Harness implementation. POSIX for fork/waitpid (h_run_isolated). */
 #define _POSIX_C_SOURCE 200809L
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* Tiny C99 test harness for the libgmmot C API tests: counts checks, prints failures and a final
  * "N passed, M failed" line (main.c). No assert.h, no NDEBUG games. */
 #ifndef GMMOT_TESTS_CAPI_HARNESS_H

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* libgmmot C API tests in plain C99 against the shared library. Prints failures as they happen
  * and, last, exactly one line "N passed, M failed"; exits non-zero if M > 0. */
 #include <gmmot/gmmot.h>

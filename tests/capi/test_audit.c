@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* Regression tests for the findings of the fuzzing audit (issue 10, part 5), one function per
  * finding: each input is the one the audit reported, and the check is the documented outcome
  * (status, message, outputs and out-pointers untouched on error, finite results on success). */

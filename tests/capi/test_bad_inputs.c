@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* A table of bad (and borderline) inputs over every public function of include/gmmot/ (every
  * header) (issue 10, part 5), gmmot_em_set_progress and gmmot_em_interrupt excepted (being
  * removed).

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* Gaussian barycenters and multi-marginal costs.
  * Tolerances: closed forms 1e-12 relative; fixed-point results (tolerance 1e-12 on a residual of
  * K = L^T S L type) checked at 1e-9 relative. */

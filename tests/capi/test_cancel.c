@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* gmmot/progress.h: progress and cancellation of every long call. For each of gmmot_em_fit,
  * gmmot_transport_solve (exact at K = 1000, entropic), gmmot_mw2_create,
  * gmmot_gaussian_barycenter, gmmot_w2_cost_matrix, gmmot_mw2_map_mean, gmmot_mw2_map_rand,

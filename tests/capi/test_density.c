@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* gmmot_gmm_log_density: closed forms (1e-13 relative), log-sum-exp far in the tails, degenerate
  * components (gmm.h: allow_singular convention), n = 0, thread-count invariance, errors. */
 #include <gmmot/gmmot.h>

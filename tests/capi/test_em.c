@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* gmmot/em.h: fitting (a known mixture recovered, the reported log-likelihood against
  * gmmot_gmm_log_density), gmmot_em_info, options copied at creation, NULL weights = all ones,
  * bit-identical results for 1 and 2 threads, the GMMOT_W_NOT_CONVERGED warning, the progress

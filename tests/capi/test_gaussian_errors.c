@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* Error paths of the single-Gaussian functions (gaussian.h): exact status, message naming the
  * function and the argument, outputs untouched. */
 #include <gmmot/gmmot.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* The mixture handle: lifecycle, getters, copy-outs, NULL handling, short buffers, and the
  * size checks that must come before any array is read (run in a forked child). */
 #include <gmmot/gmmot.h>

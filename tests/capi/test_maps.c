@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* Monge maps and geodesics against closed forms and their defining properties.
  * Tolerances: closed forms 1e-12 relative; push-forward A S0 A = S1 at 1e-10 relative
  * (Frobenius) for condition numbers below ~1e3; geodesic speed 1e-10 relative. */

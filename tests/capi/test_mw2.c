@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* gmmot_mw2_*: the MW2 distance between Gaussian mixtures through the C API, the way a user
  * calls it. A hand-computed case (well-separated pairs with diagonal covariances), a 2x3 case
  * against an independent vertex enumeration of the 2-row transport polytope, the plan, duals,

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* gmmot_mw2_map_mean and gmmot_mw2_map_rand (gmmot/maps.h) through the C API, the way a user
  * calls them: one component each side (the Gaussian Monge map), a translated copy (the
  * translation), T_mean against the paper's formula assembled from other public functions

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* Shared mixtures and maps computed once per plan (gmmot/mw2.h, gmmot/maps.h), through the C
  * API: a plan outlives the mixture handles it was made from (it shares their mixtures); the
  * coupling and the geodesic are new handles that outlive the plan; repeated map calls on one

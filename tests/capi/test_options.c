@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* The options object: lifecycle, defaults, bounds, typed setters/getters, rejection rules. */
 #include <gmmot/gmmot.h>
 #include <math.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* gmmot_gmm_sample: reproducibility (same GMMOT_OPT_SEED, any thread count, prefixes), labels,
  * supports of singular components, a loose moment check (5 standard errors), n = 0 and errors. */
 #include <gmmot/gmmot.h>

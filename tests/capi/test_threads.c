@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* Thread isolation of gmmot_last_error_message (thread-local): two threads make different failing
  * calls in a loop (one also interleaves successful calls) and each always sees its own message.
  * A third runs concurrent successful calls on a shared handle (gmm.h: immutable, shareable). */

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* gmmot_transport_*: exact and entropic discrete optimal transport through the C API, the way a
  * user calls it. Hand-computed optima (2x2, 3x3: cost, dense plan, sorted triplets, unique
  * centred duals), a brute-force vertex enumeration on a random 3x4 problem, the duality

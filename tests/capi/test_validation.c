@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* gmmot_gmm_create validation: the bad inputs of numerics.md F.5 that apply to a mixture
  * (#2, #3, #6, #7, #8-#12, #13, #16, #23-#26), with the rules and order of gmm.h. */
 #include <gmmot/gmmot.h>

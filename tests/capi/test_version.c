@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* Version, status strings and the "message cleared on entry" rule. */
 #include <gmmot/gmmot.h>
 #include <stdio.h>

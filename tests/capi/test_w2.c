@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* gmmot_gaussian_w2sq against closed forms and invariances.
  * Tolerances: closed forms 1e-12 relative; "zero" results within the header's absolute accuracy
  * of about 1e-15 (tr S0 + tr S1), tested at 1e-14 (tr S0 + tr S1). */

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* A C99 program that uses an installed libgmmot through <gmmot/gmmot.h> only. Built by
  * tests/install/run.sh via pkg-config and via find_package(gmmot). Exit 0 on success. */
 #include <gmmot/gmmot.h>

@@ -15,7 +15,8 @@ add=${2:-}
 missing=0
 while IFS= read -r f; do
   case "$f" in
-    *.c | *.h | *.cpp | *.hpp | *.go | *.rs) style='//' ;;
+    *.c | *.h) style='/*' ;;  # C89-clean: the public headers are C
+    *.cpp | *.hpp | *.go | *.rs) style='//' ;;
     *.sh | *.py | *.cmake | *.in | */CMakeLists.txt | CMakeLists.txt | .ci/run | scripts/*) style='#' ;;
     *) continue ;;
   esac
@@ -26,6 +27,7 @@ while IFS= read -r f; do
     continue
   fi
   line="$style SPDX-License-Identifier: MIT"
+  [[ "$style" == '/*' ]] && line="$line */"
   if head -n 1 "$f" | grep -q '^#!'; then
     sed -i "1a $line" "$f"
   else
