@@ -14,6 +14,14 @@
 //  - After a pivot the potentials of the smaller side of the tree move by one constant. Shifts
 //    accumulate rounding, so every n0 + n1 pivots, and always before optimality is declared,
 //    all potentials are rebuilt as path sums from their component's top.
+//  - Cunningham's rule excludes cycling only for entering arcs of negative reduced cost, and the
+//    potentials (path sums, then shifted) carry absolute rounding errors of the size of the
+//    largest costs on their paths, more than the pricing allowance relative to the arc's own
+//    terms: an arc of reduced cost exactly 0 (a cycle of tied costs) could be priced at -1e-17,
+//    and two such zero-cost pivots then alternated forever (fuzz finding N4). So pivot() first
+//    sums the entering arc's cycle, costs only, with compensated (TwoSum) summation, and rejects
+//    an arc whose reduced cost is not certainly negative; the potentials are then rebuilt as
+//    compensated path sums, accurate to their own precision, which the pricing allowance covers.
 //  - Flows live on tree arcs only (all arcs are uncapacitated, non-tree flows are 0) and are
 //    recomputed from the supplies at the end, so the returned plan is as accurate as the data.
 #include "lp/network_simplex.hpp"
@@ -70,7 +78,9 @@ class SpanningTree {
     return static_cast<float>(v + direction * kScreenTolerance * std::fabs(v));
   }
   void screen_x(int n) { xf_[n] = screened(x_[n], static_cast<std::size_t>(n) < n0_ ? -1.0 : 1.0); }
-  void pivot(std::size_t i, std::size_t jj);
+  bool pivot(std::size_t i, std::size_t jj);
+  bool rebuild_accurate();
+  std::size_t blocks() const { return (n0_ * n1_ + block_ - 1) / block_; }
   SimplexOutput result(std::uint64_t iterations) const;
   std::vector<int> preorder() const;
   bool finish();
@@ -103,6 +113,7 @@ class SpanningTree {
   std::vector<unsigned> stamp_;  // join search marks
   unsigned stamp_now_ = 0;
   std::size_t since_refresh_ = 0;
+  bool accurate_ = false;  // potentials from rebuild_accurate(), no pivot since
   std::vector<unsigned char> up_;  // the tree arc points from the node to its parent
   std::vector<int> queue_;
   std::vector<double> x_, sl_;
@@ -181,9 +192,13 @@ void SpanningTree::build_artificial_start() {
 // arcs of every row, then the row-minimum rule for what is left. Each cell
 // closes its row or its column, so the cells form a forest (follow any cycle's cells to the
 // earlier cell on the line each one closed: an infinite descent). Each tree of the forest hangs
-// from the root by an artificial arc at a demand node (root -> j, zero flow: pointing away from
-// the root, as a strongly feasible tree needs); a node the rule could not serve because of
-// rounding hangs by its own artificial arc carrying the rest. With the reduced costs of good
+// from the root by an artificial arc at a supply node (i -> root, zero flow: pointing towards
+// the root, as a strongly feasible tree needs: every node can send flow to the root, which is
+// what the leaving rule in pivot() preserves; an arc root -> j of zero flow would block that,
+// and the first pivot across two components would be degenerate with its leaving arc on j's
+// side, outside Cunningham's guarantee); a node the rule could not serve because of rounding
+// hangs by its own artificial arc carrying the rest (positive: either direction is strongly
+// feasible). With the reduced costs of good
 // duals this starts near the optimum (measured at K = 3000 after a 1% cost perturbation: 38k
 // pivots instead of 47k cold).
 void SpanningTree::build_start_forest() {
@@ -287,10 +302,10 @@ void SpanningTree::build_start_forest() {
     }
     for (std::size_t q = queue.size(); q-- > 1;) size_[node_[queue[q]].parent] += size_[queue[q]];
   };
-  for (std::size_t j = 0; j < n1_; ++j)
-    if (!seen[n0_ + j]) hang(static_cast<int>(n0_ + j));
   for (std::size_t i = 0; i < n0_; ++i)
     if (!seen[i]) hang(static_cast<int>(i));
+  for (std::size_t j = 0; j < n1_; ++j)  // demands no supply reached: positive flow
+    if (!seen[n0_ + j]) hang(static_cast<int>(n0_ + j));
 }
 
 double SpanningTree::exact_key(std::size_t i, std::size_t j) const {
@@ -519,7 +534,9 @@ bool SpanningTree::refresh() {
   return true;
 }
 
-void SpanningTree::pivot(std::size_t i_index, std::size_t jj) {
+// Returns false, changing nothing, when the arc's reduced cost, summed exactly around its cycle,
+// is not negative (the potentials' rounding made it look improving).
+bool SpanningTree::pivot(std::size_t i_index, std::size_t jj) {
   const int i = static_cast<int>(i_index);
   const int j = static_cast<int>(n0_ + jj);
   const double c = in_.rows[i_index][jj] * in_.scale;
@@ -560,10 +577,25 @@ void SpanningTree::pivot(std::size_t i_index, std::size_t jj) {
   // The cycle runs join -> ... -> i -> j -> ... -> join. Arcs against that direction lose flow.
   // Among ties the last one from the apex leaves (Cunningham): on i's side the one nearest to i
   // (first met while climbing, hence '<'), on j's side the one nearest to the join ('<=').
+  // Meanwhile the reduced cost c - x_i + x_j = c - (sum of i's path) + (sum of j's path), from
+  // the costs alone, by compensated summation (TwoSum, Ogita-Rump-Oishi Sum2): error at most
+  // u |sum| + (terms u)^2 sum |terms|.
+  double sum = c, comp = 0.0, abs_sum = std::fabs(c);
+  int terms = 1;
+  auto add = [&](double t) {
+    const double s = sum + t, bp = s - sum;
+    comp += (sum - (s - bp)) + (t - bp);
+    sum = s;
+    abs_sum += std::fabs(t);
+    ++terms;
+  };
   double delta = std::numeric_limits<double>::infinity();
   int leave = kNone;
   bool leave_on_i_side = false;
+  int top_i = i, top_j = j;
   for (int n = i; n != join; n = node_[n].parent) {
+    add(-node_[n].spcost);
+    top_i = n;
     if (up_[n] && node_[n].flow < delta) {
       delta = node_[n].flow;
       leave = n;
@@ -571,13 +603,28 @@ void SpanningTree::pivot(std::size_t i_index, std::size_t jj) {
     }
   }
   for (int n = j; n != join; n = node_[n].parent) {
+    add(node_[n].spcost);
+    top_j = n;
     if (!up_[n] && node_[n].flow <= delta) {
       delta = node_[n].flow;
       leave = n;
       leave_on_i_side = false;
     }
   }
+  // Across two components (join = root) the tops' own potentials count (artificial arcs have
+  // spcost 0), and with different signs the symbolic M decides: pricing saw -2M.
+  bool check = true;
+  if (join == root_) {
+    check = sl_[top_i] == sl_[top_j];
+    add(-x_[top_i]);
+    add(x_[top_j]);
+  }
+  if (check) {
+    const double rc = sum + comp, ut = static_cast<double>(terms) * 0x1p-53;
+    if (!(rc < -4.0 * ut * ut * abs_sum)) return false;
+  }
   if (leave == kNone) fail(Errc::Internal, "network simplex: no leaving arc on the cycle");
+  accurate_ = false;
   delta = std::max(delta, 0.0);
   if (delta > 0) {
     for (int n = i; n != join; n = node_[n].parent) node_[n].flow += up_[n] ? -delta : delta;
@@ -622,6 +669,41 @@ void SpanningTree::pivot(std::size_t i_index, std::size_t jj) {
   }
   for (int a = v_in; a != kNone; a = node_[a].parent) size_[a] += moved;
   update_potentials(u_in, x_before);
+  return true;
+}
+
+// All potentials as path sums from their component's top again, each sum carried in two
+// doubles (TwoSum) and rounded once, so that every potential is accurate to its own precision,
+// however much larger the costs on its path. Returns false (doing nothing) when they are
+// already so and no pivot came since.
+bool SpanningTree::rebuild_accurate() {
+  if (accurate_) return false;
+  accurate_ = true;
+  since_refresh_ = 0;
+  offsets_ = false;
+  std::vector<double> hi(x_.size(), 0.0), lo(x_.size(), 0.0);
+  int *const queue = queue_.data();
+  for (int top = node_[root_].first_child; top != kNone; top = node_[top].next_sib) {
+    hi[top] = x_[root_] + node_[top].spcost;  // 0 + 0: exact
+    lo[top] = 0.0;
+    x_[top] = hi[top];
+    queue[0] = top;
+    std::size_t head = 0, tail = 1;
+    while (head < tail) {
+      const int n = queue[head++];
+      for (int ch = node_[n].first_child; ch != kNone; ch = node_[ch].next_sib) {
+        const double t = node_[ch].spcost, s = hi[n] + t, bp = s - hi[n];
+        const double e = (hi[n] - (s - bp)) + (t - bp) + lo[n];
+        hi[ch] = s + e;  // renormalised
+        lo[ch] = e - (hi[ch] - s);
+        x_[ch] = hi[ch];
+        queue[tail++] = ch;
+      }
+    }
+    if (screening_)
+      for (std::size_t q = 0; q < tail; ++q) screen_x(queue[q]);
+  }
+  return true;
 }
 
 // The nodes below the root, parents before children.
@@ -734,7 +816,7 @@ SimplexOutput network_simplex(const SimplexInput &in) {
   const Context &ctx = in.ctx;
   constexpr std::uint64_t kReportEvery = 1024;  // pivots between progress reports
   std::uint64_t iterations = 0;
-  std::size_t i = 0, j = 0;
+  std::size_t i = 0, j = 0, rejected = 0;
   do {
     while (tree.price(&i, &j)) {
       if (iterations == in.max_iterations) {
@@ -743,7 +825,16 @@ SimplexOutput network_simplex(const SimplexInput &in) {
                                        " pivots before optimality; no plan is returned "
                                        "(raise the iteration cap)");
       }
-      tree.pivot(i, j);
+      if (!tree.pivot(i, j)) {
+        // Not improving, only the potentials' rounding said so: rebuild them accurately and
+        // price again. Should even accurate potentials still propose such arcs (cancellation
+        // beyond double-double), pricing moves on block by block, and once a whole round of
+        // blocks proposed nothing else, the tree is optimal to rounding.
+        if (tree.rebuild_accurate()) continue;
+        if (++rejected > tree.blocks() + 1) break;
+        continue;
+      }
+      rejected = 0;
       ++iterations;
       if (iterations % kReportEvery == 0)
         ctx.report(Stage::ExactLp, iterations, in.max_iterations,

@@ -887,3 +887,147 @@ TEST_CASE("exact LP: finite centred duals when max |C| is near DBL_MAX", "[exact
   CHECK(std::fabs(ua - vb) <= 1e-15 * 1e308);
   CHECK(std::fabs(r.cost - 0.064 * 1e308) <= 1e-15 * 1e308);
 }
+
+// Fuzz finding N4 (tests/fuzz/corpus/transport/regress-N4-exact-cycles-6x6): many tied costs
+// near 1e-29; the network simplex cycled (GMMOT_E_ITERATION_LIMIT after 1e6 pivots), the same
+// with the costs times 2^95, so not an underflow. Two arcs of reduced cost exactly 0 (the cycle
+// through them has equal costs on both sides) were priced at -1e-17: the potentials, path sums
+// of costs 100 times larger than the arcs' own, carry more rounding than an allowance relative
+// to the arc's terms, and the two non-degenerate but zero-cost pivots alternated forever. The
+// solve must succeed, with a feasible plan and an optimality certificate; the optimal cost is
+// compared with GLPK in tests/oracle/test_lp_glpk.cpp.
+namespace {
+
+LpProblem n4_problem(double cost_scale) {
+  LpProblem p;
+  p.k0 = p.k1 = 6;
+  p.a = {0.16666666666666666, 0.16666666666666666, 0.16666666666666666,
+         0.16666666666666666, 0.16666666666666666, 0.16666665};
+  p.b = {0.17633674630261661, 0.15699658703071673, 0.15699658703071673,
+         0.15699658703071673, 0.17633674630261661, 0.17633672866894198};
+  const double s = -1.2500000000000001e-31, m = -1.2625e-29;
+  p.c = {s, s, s, s, s, s,  //
+         s, s, s, m, m, m,  //
+         -1.1750000000000001e-29, -1.4375000000000002e-29, m, m, m, m,
+         m, m, 7.2500000000000006e-30, 6.0000000000000005e-30, 0, 0,  //
+         0, 0, 0, 0, m, m,  //
+         m, m, m, s, 1.2500000000000001e-31, m};
+  for (auto &c : p.c) c *= cost_scale;
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("exact LP: tied tiny costs do not make the simplex cycle (fuzz N4, 6 x 6)", "[exact]") {
+  for (const double scale : {1.0, 0x1p95}) {
+    INFO("costs times " << scale);
+    const LpProblem p = n4_problem(scale);
+    TransportResult r;
+    REQUIRE_NOTHROW(r = solve_exact(p));
+    INFO("pivots " << r.iterations);
+    CHECK(r.iterations < 1000);
+    const Certificate z = certify(p, r);
+    CHECK(z.marginal_error <= 1e-15 * z.mass);  // feasible to rounding
+    // Optimal: u_i + v_j <= C_ij (to rounding) everywhere, with equality on the plan.
+    expect_optimal(p, r, 1e-12);
+    for (const PlanEntry &e : r.plan)
+      CHECK(std::fabs(r.u[e.i] + r.v[e.j] - p.cost(e.i, e.j)) <= 1e-12 * z.max_abs_cost);
+  }
+  // Rows and columns permuted: the same optimal cost.
+  const LpProblem p = n4_problem(1.0);
+  const TransportResult base = solve_exact(p);
+  for (unsigned seed = 1; seed <= 20; ++seed) {
+    std::mt19937_64 rng(seed);
+    std::vector<std::size_t> pi(6), pj(6);
+    std::iota(pi.begin(), pi.end(), std::size_t{0});
+    std::iota(pj.begin(), pj.end(), std::size_t{0});
+    std::shuffle(pi.begin(), pi.end(), rng);
+    std::shuffle(pj.begin(), pj.end(), rng);
+    LpProblem q = p;
+    for (std::size_t i = 0; i < 6; ++i) {
+      q.a[i] = p.a[pi[i]];
+      q.b[i] = p.b[pj[i]];
+      for (std::size_t j = 0; j < 6; ++j) q.c[i * 6 + j] = p.cost(pi[i], pj[j]);
+    }
+    INFO("permutation seed " << seed);
+    TransportResult r;
+    REQUIRE_NOTHROW(r = solve_exact(q));
+    CHECK(std::fabs(r.cost - base.cost) <= 1e-12 * std::fabs(base.cost));
+    expect_optimal(q, r, 1e-12);
+  }
+}
+
+namespace {
+
+// Small, highly degenerate problems: k0, k1 in 1..8, weights from counts 1..6 normalised, and
+// costs from a few values: either 0..3 (exact potentials) or four decimal values of different
+// sizes (-1.2625, -0.0125, 0.725, 0) times 10^U(-40, 40), whose potentials round and whose
+// many tied cycles have reduced cost exactly 0 (the N4 pattern; before the fix some of these
+// cycled, the first at seed 38).
+LpProblem degenerate_problem(unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> k(1, 8), count(1, 6), pick(0, 3), decade(-40, 40);
+  LpProblem p;
+  p.k0 = static_cast<std::size_t>(k(rng));
+  p.k1 = static_cast<std::size_t>(k(rng));
+  p.a.resize(p.k0);
+  p.b.resize(p.k1);
+  double sa = 0.0, sb = 0.0;
+  for (auto &x : p.a) sa += (x = count(rng));
+  for (auto &x : p.b) sb += (x = count(rng));
+  for (auto &x : p.a) x /= sa;
+  for (auto &x : p.b) x /= sb;
+  p.c.resize(p.k0 * p.k1);
+  if (seed % 4 == 3) {
+    for (auto &c : p.c) c = pick(rng);
+  } else {
+    const double values[4] = {0.0, -1.2625, -0.0125, 0.725};
+    const double scale = std::pow(10.0, decade(rng));
+    for (auto &c : p.c) c = values[pick(rng)] * scale;
+  }
+  return p;
+}
+
+double binomial(std::size_t n, std::size_t m) {
+  double r = 1.0;
+  for (std::size_t t = 1; t <= m; ++t) r = r * static_cast<double>(n - m + t) / static_cast<double>(t);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("exact LP: 2000 small degenerate problems solve to an optimality certificate (cold "
+          "and warm)",
+          "[exact]") {
+  std::size_t brute = 0;
+  std::uint64_t most = 0;
+  for (unsigned seed = 0; seed < 2000; ++seed) {
+    const LpProblem p = degenerate_problem(seed);
+    INFO("seed " << seed << ": " << p.k0 << " x " << p.k1 << ", " << dump(p));
+    TransportResult r;
+    REQUIRE_NOTHROW(r = solve_exact(p));
+    most = std::max(most, r.iterations);
+    CHECK(r.iterations < 1000);
+    expect_optimal(p, r, 1e-12);
+    // Warm starts (a forest of zero-flow artificial arcs): from zero duals (a least-cost
+    // start) and from the optimal duals.
+    const std::vector<double> zu(p.k0, 0.0), zv(p.k1, 0.0);
+    TransportResult w0, w1;
+    REQUIRE_NOTHROW(w0 = solve_exact(p, {}, {}, zu.data(), zv.data()));
+    REQUIRE_NOTHROW(w1 = solve_exact(p, {}, {}, r.u.data(), r.v.data()));
+    CHECK(w0.iterations < 1000);
+    CHECK(w1.iterations < 1000);
+    expect_optimal(p, w0, 1e-12);
+    expect_optimal(p, w1, 1e-12);
+    // Brute force where the vertices are few enough to enumerate.
+    if (binomial(p.k0 * p.k1, p.k0 + p.k1 - 1) <= 12000) {
+      const Vertex v = brute_force(p);
+      REQUIRE(v.found);
+      CHECK(std::fabs(r.cost - v.cost) <= 1e-12 * v.abs_cost + 1e-300);
+      CHECK(std::fabs(w0.cost - v.cost) <= 1e-12 * v.abs_cost + 1e-300);
+      ++brute;
+    }
+  }
+  std::printf("[exact] 2000 degenerate problems: %zu against brute force, at most %llu pivots\n",
+              brute, static_cast<unsigned long long>(most));
+}

@@ -193,3 +193,75 @@ TEST_CASE("exact LP agrees with GLPK at K = 200 and on rectangular problems", "[
     compare_with_glpk(200, 1, family, 1);
   }
 }
+
+// Fuzz finding N4: the 6 x 6 problem with tied costs on which the network simplex cycled
+// (tests/core/test_transport_exact.cpp has the certificate). GLPK's tolerances are absolute, so
+// both solve the costs times 2^95 (in [-0.57, 0.29]); the solver scales by powers of two, so
+// the unscaled problem's cost is the same times 2^-95.
+TEST_CASE("exact LP agrees with GLPK on the 6 x 6 problem that cycled (fuzz N4)", "[exact][glpk]") {
+  glp_term_out(GLP_OFF);
+  LpProblem p;
+  p.k0 = p.k1 = 6;
+  p.a = {0.16666666666666666, 0.16666666666666666, 0.16666666666666666,
+         0.16666666666666666, 0.16666666666666666, 0.16666665};
+  p.b = {0.17633674630261661, 0.15699658703071673, 0.15699658703071673,
+         0.15699658703071673, 0.17633674630261661, 0.17633672866894198};
+  const double s = -1.2500000000000001e-31, m = -1.2625e-29;
+  p.c = {s, s, s, s, s, s,  //
+         s, s, s, m, m, m,  //
+         -1.1750000000000001e-29, -1.4375000000000002e-29, m, m, m, m,
+         m, m, 7.2500000000000006e-30, 6.0000000000000005e-30, 0, 0,  //
+         0, 0, 0, 0, m, m,  //
+         m, m, m, s, 1.2500000000000001e-31, m};
+  const TransportResult tiny = solve_exact(p);
+  for (auto &c : p.c) c = std::ldexp(c, 95);
+  const TransportResult r = solve_exact(p);
+  const GlpkSolution g = glpk_solve(p);
+  REQUIRE(g.simplex_rc == 0);
+  REQUIRE(g.status == GLP_OPT);
+  REQUIRE(g.marginal_error <= 1e-12);
+  INFO("gmmot " << r.cost << " (" << r.iterations << " pivots), GLPK " << g.cost);
+  CHECK(std::fabs(r.cost - g.cost) <= 1e-12 * g.abs_cost);
+  CHECK(std::ldexp(tiny.cost, 95) == r.cost);
+}
+
+// Small highly degenerate problems (k0, k1 in 1..8, count weights, costs from four decimal
+// values of different sizes times 10^U(-2, 2), or integers 0..3): before the N4 fix some of the
+// decimal ones cycled (the first at seed 48). Each optimal cost must match GLPK's.
+TEST_CASE("exact LP agrees with GLPK on 2000 small degenerate problems", "[exact][glpk]") {
+  glp_term_out(GLP_OFF);
+  for (unsigned seed = 0; seed < 2000; ++seed) {
+    std::mt19937_64 rng(seed + 77u);
+    std::uniform_int_distribution<int> k(1, 8), count(1, 6), pick(0, 3), decade(-2, 2);
+    LpProblem p;
+    p.k0 = static_cast<std::size_t>(k(rng));
+    p.k1 = static_cast<std::size_t>(k(rng));
+    p.a.resize(p.k0);
+    p.b.resize(p.k1);
+    double sa = 0.0, sb = 0.0;
+    for (auto &x : p.a) sa += (x = count(rng));
+    for (auto &x : p.b) sb += (x = count(rng));
+    for (auto &x : p.a) x /= sa;
+    for (auto &x : p.b) x /= sb;
+    p.c.resize(p.k0 * p.k1);
+    if (seed % 4 == 3) {
+      for (auto &c : p.c) c = pick(rng);
+    } else {
+      const double values[4] = {0.0, -1.2625, -0.0125, 0.725};
+      const double scale = std::pow(10.0, decade(rng));
+      for (auto &c : p.c) c = values[pick(rng)] * scale;
+    }
+    INFO("seed " << seed << ": " << p.k0 << " x " << p.k1);
+    TransportResult r;
+    REQUIRE_NOTHROW(r = solve_exact(p));
+    const GlpkSolution g = glpk_solve(p);
+    REQUIRE(g.simplex_rc == 0);
+    REQUIRE(g.status == GLP_OPT);
+    REQUIRE(g.marginal_error <= 1e-12);
+    INFO("gmmot " << r.cost << " (" << r.iterations << " pivots), GLPK " << g.cost);
+    CHECK(std::fabs(r.cost - g.cost) <= 1e-12 * g.abs_cost + 1e-300);
+    const Certificate z = certify(p, r);
+    CHECK(z.marginal_error <= 1e-12 * z.mass);
+    CHECK(z.dual_violation <= 1e-12 * z.max_abs_cost);
+  }
+}
