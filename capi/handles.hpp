@@ -50,9 +50,9 @@ struct gmmot_mw2 {
   gmmot_mw2(const gmmot_mw2 &) = delete;
   gmmot_mw2 &operator=(const gmmot_mw2 &) = delete;
 
-  // The transport maps of impl, built on the first call (capi/maps.cpp); errors (Errc::NoMap)
-  // propagate and the next call retries.
-  const gmmot::TransportMaps &maps() const;
+  // The transport maps of impl, built on the first call under its ctx (capi/maps.cpp); errors
+  // (Errc::NoMap, Errc::Cancelled) propagate and the next call retries.
+  const gmmot::TransportMaps &maps(const gmmot::Context &ctx) const;
 
   const gmmot::Mw2Plan impl;
 

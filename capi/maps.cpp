@@ -34,8 +34,8 @@ bool check_map_arguments(const gmmot_mw2_t *p, std::size_t n, const double *x, c
 
 }  // namespace
 
-const gmmot::TransportMaps &gmmot_mw2::maps() const {
-  return maps_.get([this] { return gmmot::TransportMaps(impl); });
+const gmmot::TransportMaps &gmmot_mw2::maps(const gmmot::Context &ctx) const {
+  return maps_.get([this, &ctx] { return gmmot::TransportMaps(impl, ctx); });
 }
 
 extern "C" {
@@ -47,7 +47,7 @@ GMMOT_API int gmmot_mw2_map_mean(const gmmot_mw2_t *p, size_t n, const double *x
     if (!check_map_arguments(p, n, x, out, out_len)) return GMMOT_OK;
     const gmmot::Context ctx = context_of(opts);
     with_staging(ctx, n * p->impl.dim(), out,
-                 [&](double *o) { p->maps().apply_mean(n, x, ctx, o); });
+                 [&](double *o) { p->maps(ctx).apply_mean(n, x, ctx, o); });
     return GMMOT_OK;
   });
 }
@@ -60,7 +60,7 @@ GMMOT_API int gmmot_mw2_map_rand(const gmmot_mw2_t *p, size_t n, const double *x
     const std::uint64_t seed = seed_of(opts);
     const gmmot::Context ctx = context_of(opts);
     with_staging(ctx, n * p->impl.dim(), out,
-                 [&](double *o) { p->maps().apply_rand(n, x, seed, ctx, o); });
+                 [&](double *o) { p->maps(ctx).apply_rand(n, x, seed, ctx, o); });
     return GMMOT_OK;
   });
 }

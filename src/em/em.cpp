@@ -507,7 +507,10 @@ EmResult fit_gmm_em(std::size_t n, std::size_t d, const double *points, const do
                     const EmOptions &options, const Context &ctx) {
   em::check_options(options);
   const em::Data data = em::prepare(n, d, points, weights, options.components);
-  Team team(ctx.threads);
+  // No more workers than chunks of points (the parallel unit): a tiny data set never starts
+  // idle threads.
+  Team team(static_cast<unsigned>(
+      std::min<std::size_t>(ctx.threads, std::max<std::size_t>(1, data.nchunks))));
   em::Fit fit(data, options, ctx, team);
   em::Fit::Outcome best;
   bool have = false;

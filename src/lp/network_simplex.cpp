@@ -29,6 +29,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <system_error>
 #include <memory>
 #include <string>
 
@@ -160,8 +161,14 @@ SpanningTree::SpanningTree(const SimplexInput &in)
     build_start_forest();
   }
   start_screening();
-  if (in.ctx.threads > 1 && static_cast<double>(n0_) * static_cast<double>(n1_) >= kParallelMinArcs)
-    worker_ = std::make_unique<SpinWorker>();
+  if (in.ctx.threads > 1 && static_cast<double>(n0_) * static_cast<double>(n1_) >= kParallelMinArcs) {
+    // Without a second thread (a thread limit) pricing runs serially: same pivots, same result.
+    try {
+      worker_ = std::make_unique<SpinWorker>();
+    } catch (const std::system_error &) {
+      worker_.reset();
+    }
+  }
   const double arcs = static_cast<double>(n0_) * static_cast<double>(n1_);
   // Blocks of f sqrt(arcs): bigger blocks mean fewer, better pivots but more arcs priced per
   // pivot. Measured (K = 100 .. 3000): while the screened matrix stays in cache (up to 2^22 arcs,

@@ -69,11 +69,12 @@ struct TransportMaps::Scratch {
   }
 };
 
-TransportMaps::TransportMaps(const Mw2Plan &plan) : plan_(plan), d_(plan.dim()) {
+TransportMaps::TransportMaps(const Mw2Plan &plan, const Context &ctx)
+    : plan_(plan), d_(plan.dim()) {
   const Gmm &g0 = plan.source(), &g1 = plan.target();
   const std::size_t d = d_, k0 = g0.k();
   const std::vector<PlanEntry> &entries = plan.transport().plan;
-  const std::vector<PairMap> &maps = plan.pair_maps();  // the plan's cache: computed once
+  const std::vector<PairMap> &maps = plan.pair_maps(ctx);  // the plan's cache: computed once
   // Positive-mass entries of each row, in plan order. An entry without a map whose mass is at
   // the rounding level of the solver's arithmetic (the exact solver can leave ~1e-17 off an
   // exact optimum) is dropped rather than failing.
@@ -119,6 +120,7 @@ TransportMaps::TransportMaps(const Mw2Plan &plan) : plan_(plan), d_(plan.dim()) 
   abar_.assign(checked_mul(rows_active, checked_mul(d, d, "d*d"), "K0*d*d"), 0.0);
   cbar_.assign(rows_active * d, 0.0);
   for (std::size_t a = 0; a < rows_active; ++a) {
+    ctx.check_interrupt();
     double *abar = abar_.data() + a * d * d, *cbar = cbar_.data() + a * d;
     for (std::size_t e = entry_begin_[a]; e < entry_begin_[a + 1]; ++e) {
       const double t = entry_mass_[e] / row_mass_[a];

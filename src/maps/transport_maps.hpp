@@ -50,7 +50,9 @@ class TransportMaps {
   // computed once per plan). Immutable: apply_mean and apply_rand may run concurrently on one
   // object (each call has its own scratch), so one TransportMaps can serve every map call on a
   // plan (capi/maps.cpp keeps one per C plan handle).
-  explicit TransportMaps(const Mw2Plan &plan);
+  // ctx: the interrupt is checked while the plan's pair maps (on first use) and the per-component
+  // averages are computed (O(nnz d^3)).
+  explicit TransportMaps(const Mw2Plan &plan, const Context &ctx = Context{});
 
   // x and out: n x d row-major (out may not alias x). Report Stage::Maps (points mapped of n);
   // Errc::Cancelled leaves out partly written.

@@ -56,10 +56,12 @@ class Mw2Plan {
   // O(d^3) each, and nnz d^2 doubles: not paid by callers that only want the distance) and kept:
   // later calls, from any thread, return the same vector. An error other than Errc::NoMap (which
   // gives exists = false) propagates and leaves nothing cached, so the next call tries again.
-  const std::vector<PairMap> &pair_maps() const;
+  // Computed on the first call, under that call's ctx (interrupt checked per pair; a cancelled
+  // computation stores nothing and the next call retries).
+  const std::vector<PairMap> &pair_maps(const Context &ctx = Context{}) const;
 
  private:
-  std::vector<PairMap> compute_pair_maps() const;
+  std::vector<PairMap> compute_pair_maps(const Context &ctx) const;
 
   std::shared_ptr<const Gmm> g0_, g1_;
   std::vector<double> cost_;

@@ -10,18 +10,19 @@
 
 namespace gmmot {
 
-const std::vector<PairMap> &Mw2Plan::pair_maps() const {
+const std::vector<PairMap> &Mw2Plan::pair_maps(const Context &ctx) const {
   // Concurrent first calls wait for one computation; an error leaves nothing stored, so a later
   // call retries (util/lazy.hpp).
-  return pair_maps_->get([this] { return compute_pair_maps(); });
+  return pair_maps_->get([this, &ctx] { return compute_pair_maps(ctx); });
 }
 
-std::vector<PairMap> Mw2Plan::compute_pair_maps() const {
+std::vector<PairMap> Mw2Plan::compute_pair_maps(const Context &ctx) const {
   const std::size_t d = dim();
   const Gmm &g0 = *g0_, &g1 = *g1_;
   std::vector<PairMap> maps(transport_.plan.size());
   for (std::size_t n = 0; n < maps.size(); ++n) {
     const std::size_t k0 = transport_.plan[n].i, l1 = transport_.plan[n].j;
+    ctx.check_interrupt();  // O(d^3) per pair: long at large d
     try {
       maps[n].map = gaussian_monge_map(g0.means().data() + k0 * d, g0.factors()[k0],
                                        g1.means().data() + l1 * d, g1.factors()[l1]);

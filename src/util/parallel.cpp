@@ -3,8 +3,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <exception>
 #include <limits>
+#include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -30,8 +33,11 @@ void parallel_blocks(std::size_t n, std::size_t block, const Context &ctx,
   // Rate limit: worker 0 reports after a block only once 1/1024 of the work more is done.
   const std::size_t step = std::max<std::size_t>(1, n / 1024);
   std::size_t reported = 0;
+  // The workers actually running: threads that cannot be started (a thread limit) leave fewer,
+  // and the blocks are dealt over those (a block's result does not depend on its worker).
+  unsigned active = workers;
   auto run = [&](unsigned w) {
-    for (std::size_t b = w; b < nblocks; b += workers) {
+    for (std::size_t b = w; b < nblocks; b += active) {
       if (failed.load(std::memory_order_relaxed)) return;
       ctx.check_interrupt();
       const std::size_t begin = b * block, end = std::min(n, begin + block);
@@ -54,9 +60,33 @@ void parallel_blocks(std::size_t n, std::size_t block, const Context &ctx,
       failed.store(true);
     }
   };
+  // Workers start only once every thread is up (or failed to start), so that they all see the
+  // final `active`.
+  std::mutex gate_mutex;
+  std::condition_variable gate;
+  bool open = false;
+  auto start = [&](unsigned w) {
+    {
+      std::unique_lock<std::mutex> lock(gate_mutex);
+      gate.wait(lock, [&] { return open; });
+    }
+    if (w < active) guarded_run(w);
+  };
   std::vector<std::thread> pool;
   pool.reserve(workers - 1);
-  for (unsigned w = 1; w < workers; ++w) pool.emplace_back(guarded_run, w);
+  for (unsigned w = 1; w < workers; ++w) {
+    try {
+      pool.emplace_back(start, w);
+    } catch (const std::system_error &) {
+      break;
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(gate_mutex);
+    active = static_cast<unsigned>(pool.size()) + 1;
+    open = true;
+  }
+  gate.notify_all();
   guarded_run(0);
   for (auto &t : pool) t.join();
   for (auto &e : errors) {

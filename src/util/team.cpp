@@ -2,12 +2,23 @@
 #include "util/team.hpp"
 
 #include <algorithm>
+#include <system_error>
 
 namespace gmmot {
 
 Team::Team(unsigned threads) : size_(std::max(1u, threads)), errors_(size_) {
   threads_.reserve(size_ - 1);
-  for (unsigned w = 1; w < size_; ++w) threads_.emplace_back([this, w] { work(w); });
+  for (unsigned w = 1; w < size_; ++w) {
+    // A thread that cannot be started (a process or system thread limit) leaves a smaller
+    // team: the started workers wait for the first run, which reads size_ under the mutex, and
+    // results never depend on the number of workers. Never std::terminate, never an error.
+    try {
+      threads_.emplace_back([this, w] { work(w); });
+    } catch (const std::system_error &) {
+      size_ = w;
+      break;
+    }
+  }
 }
 
 Team::~Team() {
