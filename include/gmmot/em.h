@@ -56,7 +56,9 @@
  *    with r = 0 on such data) has its diagonal raised to at least 2^-40 s, then by factors of
  *    100, until it is; identical points give components on that point with covariance about
  *    r min((2^-50 max_j |x_j|)^2, 2^1000) I (r I at the origin).
- * The fitted covariances are then validated like any gmmot_gmm_create input.
+ * The fitted covariances are exactly symmetric and finite by construction; their Cholesky factors
+ * are handed to the returned mixture (with the conditioning check of gmmot_gmm_create, and a
+ * fresh factorisation where that check asks for one) instead of being factored a second time.
  *
  * Results are bit-identical for a given seed whatever GMMOT_OPT_NUM_THREADS (points are split
  * into fixed blocks whose statistics are added in a fixed order); they may differ in the last

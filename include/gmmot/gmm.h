@@ -108,7 +108,8 @@ GMMOT_API int gmmot_gmm_log_density(const gmmot_gmm_t *gmm, size_t n, const doub
  *  or an interrupt flag attached) stages them in a copy first, so that a cancelled call leaves
  *  them untouched.
  *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT, GMMOT_E_BUFFER_TOO_SMALL, GMMOT_E_TOO_LARGE,
- *  GMMOT_E_CANCELLED (outputs untouched). @since 0.1 */
+ *  GMMOT_E_CANCELLED (outputs untouched). @since 0.1; changed in 0.2: the seed argument was
+ *  removed (GMMOT_OPT_SEED). */
 GMMOT_API int gmmot_gmm_sample(const gmmot_gmm_t *gmm, size_t n, const gmmot_options_t *opts,
                                double *out_points, size_t points_len, size_t *out_labels,
                                size_t labels_len) GMMOT_NOEXCEPT;

@@ -29,8 +29,9 @@
  * out_len >= n*d elements. x and out are borrowed for the call and must not overlap. n = 0 is a
  * valid no-op (x and out may then be NULL).
  * Points are processed in fixed blocks in parallel over GMMOT_OPT_NUM_THREADS threads (default:
- * all cores); memory use beyond out does not grow with n, and the results are bit-identical for
- * any number of threads. The first call on a plan computes the pair maps and the K0 averaged
+ * all cores); memory use beyond out does not grow with n (except when opts carries a progress
+ * callback or an interrupt flag: see GMMOT_E_CANCELLED below), and the results are
+ * bit-identical for any number of threads. The first call on a plan computes the pair maps and the K0 averaged
  * maps (O(nnz d^3)); the plan keeps them, so later calls, from any thread, start mapping at once.
  *
  * Thread rule: p is only read; any number of threads may map points with the same plan at once.

@@ -88,14 +88,20 @@ GMMOT_API int gmmot_mw2_info(const gmmot_mw2_t *p, uint64_t *out_iterations,
  *  Gaussian pair (X, Y) = (m0 + F0 z, m1 + F1 U z) is the optimal coupling of its components
  *  (see gmmot_gaussian_geodesic); components are degenerate (rank <= d). Its marginals are mu0
  *  and mu1. *out receives a new mixture handle with nnz components in dimension 2d (free it
- *  with gmmot_gmm_destroy). @since 0.2 */
+ *  with gmmot_gmm_destroy). Status: GMMOT_OK; GMMOT_E_INVALID_ARGUMENT (p or out NULL);
+ *  GMMOT_E_OVERFLOW (a coupling covariance not representable in doubles; the message names the
+ *  component); GMMOT_E_OUT_OF_MEMORY. On error *out is untouched. Not cancellable (no options:
+ *  O(nnz d^3) work). @since 0.2 */
 GMMOT_API int gmmot_mw2_coupling(const gmmot_mw2_t *p, gmmot_gmm_t **out) GMMOT_NOEXCEPT;
 
 /** The MW2 geodesic at time t in [0, 1] (Cor. 2; Chen et al. eq. 11):
  *  mu_t = sum_n w_n N(m_t^kl, S_t^kl), the Gaussian geodesics of gmmot_gaussian_geodesic
  *  between the paired components, with nnz components (t = 0 and t = 1 give mu0 and mu1,
  *  with the components split along the plan). Constant speed: MW2(mu_s, mu_t) =
- *  |t - s| MW2(mu0, mu1). GMMOT_E_INVALID_ARGUMENT for t outside [0, 1] or NaN. @since 0.2 */
+ *  |t - s| MW2(mu0, mu1). *out receives a new mixture handle (free it with gmmot_gmm_destroy).
+ *  Status: GMMOT_OK; GMMOT_E_INVALID_ARGUMENT (p or out NULL, t outside [0, 1] or NaN);
+ *  GMMOT_E_OUT_OF_MEMORY. On error *out is untouched. Not cancellable (no options: O(nnz d^3)
+ *  work). @since 0.2 */
 GMMOT_API int gmmot_mw2_geodesic(const gmmot_mw2_t *p, double t, gmmot_gmm_t **out) GMMOT_NOEXCEPT;
 
 /** The Monge maps T_n(x) = A_n x + b_n between the paired components (k, l) of the plan's

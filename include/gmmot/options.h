@@ -127,7 +127,12 @@ GMMOT_API int gmmot_options_get_double(const gmmot_options_t *opts, int key,
 
 /** Attach (fn non-NULL) or remove (fn NULL) the progress callback of every call given opts
  *  (gmmot/progress.h); user_data is passed to fn unchanged and is borrowed: it must stay valid
- *  while a call may use it (user_data is ignored when fn is NULL).
+ *  while a call may use it (user_data is ignored when fn is NULL). Within one call the callback
+ *  is never called concurrently; calls made at once from several threads with the same opts
+ *  call it from each of those threads, so a callback shared that way must be thread-safe.
+ *  Attaching a callback or a flag makes the calls that write large outputs in place (cost
+ *  matrix, log-density, sampling, maps) stage them in a temporary copy, so that a cancelled
+ *  call leaves the caller's buffer untouched.
  *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (opts NULL). @since 0.2 */
 GMMOT_API int gmmot_options_set_progress(gmmot_options_t *opts, gmmot_progress_fn fn,
                                          void *user_data) GMMOT_NOEXCEPT;

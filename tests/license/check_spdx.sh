@@ -15,7 +15,7 @@ add=${2:-}
 missing=0
 while IFS= read -r f; do
   case "$f" in
-    *.c | *.h) style='/*' ;;  # C89-clean: the public headers are C
+    *.c | *.h | *.map) style='/*' ;;  # C89-clean (the public headers are C); linker scripts
     *.cpp | *.hpp | *.go | *.rs) style='//' ;;
     *.sh | *.py | *.cmake | *.in | */CMakeLists.txt | CMakeLists.txt | .ci/run | scripts/*) style='#' ;;
     *) continue ;;
