@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* A table of bad (and borderline) inputs over every public function of include/gmmot/ (every
- * header) (issue 10, part 5), gmmot_em_set_progress and gmmot_em_interrupt excepted (being
- * removed).
+ * header) (issue 10, part 5), progress.h's interrupt flag and the options' attachments
+ * included.
  *
  * Each row names a case, a function that makes exactly one library call on prepared inputs,
  * the status the header documents, the argument the message must name (a '|'-separated list of
@@ -38,6 +38,7 @@ typedef struct Outs {
   gmmot_mw2_t *mw2;
   gmmot_em_t *em;
   gmmot_options_t *opts;
+  gmmot_interrupt_t *flag;
 } Outs;
 
 static int canary_target;
@@ -58,6 +59,7 @@ static void outs_fill(Outs *o) {
   o->mw2 = (gmmot_mw2_t *)CANARY_PTR;
   o->em = (gmmot_em_t *)CANARY_PTR;
   o->opts = (gmmot_options_t *)CANARY_PTR;
+  o->flag = (gmmot_interrupt_t *)CANARY_PTR;
 }
 
 /* Handles created by a successful row are destroyed (no leak). */
@@ -67,6 +69,7 @@ static void outs_release(Outs *o) {
   if (o->mw2 != (gmmot_mw2_t *)CANARY_PTR) gmmot_mw2_destroy(o->mw2);
   if (o->em != (gmmot_em_t *)CANARY_PTR) gmmot_em_destroy(o->em);
   if (o->opts != (gmmot_options_t *)CANARY_PTR) gmmot_options_destroy(o->opts);
+  if (o->flag != (gmmot_interrupt_t *)CANARY_PTR) gmmot_interrupt_destroy(o->flag);
 }
 
 /* The prepared, valid inputs; each case copies and spoils what it needs. */
@@ -86,6 +89,7 @@ static size_t g_nnz;            /* of g_mw2 */
 static gmmot_em_t *g_em;        /* K = 2, no fit yet */
 static gmmot_em_t *g_em_big;    /* K = 5000: K*d*d above 2^22 for d = 30 */
 static gmmot_options_t *g_opts;
+static gmmot_interrupt_t *g_flag; /* a valid flag, for the rows that need one */
 
 #define CASE(name, ...)      \
   static int name(Outs *o) { \
@@ -105,6 +109,29 @@ CASE(c_version_number, return gmmot_version_number() == GMMOT_VERSION_NUMBER ? G
 CASE(c_version_string,
      return strcmp(gmmot_version_string(), GMMOT_VERSION_STRING) == 0 ? GMMOT_OK : -1000;)
 CASE(c_build_info, return gmmot_build_info() != NULL ? GMMOT_OK : -1000;)
+
+/* ---- progress.h: the interrupt flag; options.h: its attachments ---- */
+static int never_cancel(void *user_data, int stage, uint64_t done, uint64_t total, double value) {
+  (void)user_data, (void)stage, (void)done, (void)total, (void)value;
+  return 0;
+}
+CASE(c_flag_create_null, return gmmot_interrupt_create(NULL);)
+CASE(c_flag_create, return gmmot_interrupt_create(&o->flag);)
+CASE(c_flag_destroy_null, gmmot_interrupt_destroy(NULL); return GMMOT_OK;)
+CASE(c_flag_raise_null, return gmmot_interrupt_raise(NULL);)
+CASE(c_flag_reset_null, return gmmot_interrupt_reset(NULL);)
+CASE(c_flag_is_raised_null, return gmmot_interrupt_is_raised(NULL, &o->i);)
+CASE(c_flag_is_raised_null_out, return gmmot_interrupt_is_raised(g_flag, NULL);)
+CASE(c_opt_set_progress_null, return gmmot_options_set_progress(NULL, never_cancel, NULL);)
+CASE(c_opt_set_interrupt_null, return gmmot_options_set_interrupt(NULL, NULL);)
+CASE(c_opt_set_progress_remove, {
+  gmmot_options_t *opts = NULL;
+  int st = gmmot_options_create(&opts);
+  if (st != GMMOT_OK) return -1000;
+  st = gmmot_options_set_progress(opts, NULL, (void *)&st); /* user_data ignored with fn NULL */
+  gmmot_options_destroy(opts);
+  return st;
+})
 
 /* ---- options.h ---- */
 CASE(c_opt_create_null, return gmmot_options_create(NULL);)
@@ -441,6 +468,25 @@ static const Case kCases[] = {
     OK_ROW("version_number", c_version_number, "gmmot_version_number"),
     OK_ROW("version_string", c_version_string, "gmmot_version_string"),
     OK_ROW("build_info never NULL", c_build_info, "gmmot_build_info"),
+    /* progress.h, and the options' attachments */
+    {"interrupt_create(NULL)", c_flag_create_null, E_INV, "gmmot_interrupt_create", "out", -1,
+     NULL},
+    OK_ROW("interrupt_create", c_flag_create, "gmmot_interrupt_create"),
+    OK_ROW("interrupt_destroy(NULL)", c_flag_destroy_null, "gmmot_interrupt_destroy"),
+    {"interrupt_raise(NULL)", c_flag_raise_null, E_INV, "gmmot_interrupt_raise", "flag", -1,
+     NULL},
+    {"interrupt_reset(NULL)", c_flag_reset_null, E_INV, "gmmot_interrupt_reset", "flag", -1,
+     NULL},
+    {"interrupt_is_raised(NULL)", c_flag_is_raised_null, E_INV, "gmmot_interrupt_is_raised",
+     "flag", -1, NULL},
+    {"interrupt_is_raised(NULL out)", c_flag_is_raised_null_out, E_INV,
+     "gmmot_interrupt_is_raised", "out_raised", -1, NULL},
+    {"options_set_progress(NULL)", c_opt_set_progress_null, E_INV, "gmmot_options_set_progress",
+     "opts", -1, NULL},
+    {"options_set_interrupt(NULL)", c_opt_set_interrupt_null, E_INV,
+     "gmmot_options_set_interrupt", "opts", -1, NULL},
+    OK_ROW("options_set_progress(fn NULL removes)", c_opt_set_progress_remove,
+           "gmmot_options_set_progress"),
     /* options.h */
     {"options_create(NULL)", c_opt_create_null, E_INV, "gmmot_options_create", "out", -1, NULL},
     {"options_clone(NULL src)", c_opt_clone_null_src, E_INV, "gmmot_options_clone", "src", -1,
@@ -806,6 +852,7 @@ void test_bad_inputs(void) {
   CHECK_OK(gmmot_transport_solve(2, 3, TA, TB, TC, NULL, &g_tr));
   CHECK_OK(gmmot_mw2_create(g_gmm, g_gmm, NULL, &g_mw2));
   CHECK_OK(gmmot_options_create(&g_opts));
+  CHECK_OK(gmmot_interrupt_create(&g_flag));
   CHECK_OK(gmmot_options_create(&em_opts));
   CHECK_OK(gmmot_options_set_int(em_opts, GMMOT_OPT_EM_COMPONENTS, 2));
   CHECK_OK(gmmot_em_create(em_opts, &g_em));
@@ -821,6 +868,7 @@ void test_bad_inputs(void) {
   gmmot_em_destroy(g_em);
   gmmot_em_destroy(g_em_big);
   gmmot_options_destroy(g_opts);
+  gmmot_interrupt_destroy(g_flag);
   gmmot_mw2_destroy(g_mw2);
   gmmot_transport_destroy(g_tr);
   gmmot_gmm_destroy(g_gmm3);
