@@ -13,7 +13,8 @@
  *    flag stays raised and the next call is cancelled too; after gmmot_interrupt_reset the same
  *    options object (and EM object) complete the call.
  * Also: the interrupt functions themselves, attaching and removing through the options, clone
- * copying the attachments. */
+ * copying the attachments; and a free-running thread raising the flag at an arbitrary moment of
+ * a long cost matrix (workers in the middle of their blocks), without any callback. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <gmmot/gmmot.h>
@@ -23,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 
@@ -411,6 +413,68 @@ static void teardown(void) {
   lp_cost = NULL;
 }
 
+/* ------------------------------------------------------------------ free-running raise */
+
+static void *raise_after_20ms(void *arg) {
+  const struct timespec t = {0, 20 * 1000 * 1000};
+  nanosleep(&t, NULL);
+  gmmot_interrupt_raise((gmmot_interrupt_t *)arg);
+  return NULL;
+}
+
+/* A cost matrix of about a second (300 x 300 pairs in d = 24) on 2 threads, interrupt only (the
+ * staged, cancellable path), with the flag raised 20 ms in by a thread nobody waits for inside
+ * the call: GMMOT_E_CANCELLED, the output untouched, and the same call completes after reset. */
+static void test_free_running_raise(void) {
+  enum { K = 300, D = 24 };
+  double *w = malloc(K * sizeof *w), *m = malloc(K * D * sizeof *m),
+         *s = malloc((size_t)K * D * D * sizeof *s), *out = malloc((size_t)K * K * sizeof *out);
+  gmmot_gmm_t *g = NULL;
+  gmmot_options_t *o = NULL;
+  gmmot_interrupt_t *flag = NULL;
+  unsigned long st = 7;
+  size_t i;
+  pthread_t th;
+  if (w == NULL || m == NULL || s == NULL || out == NULL) goto done;
+  for (i = 0; i < K; ++i) { /* S = diag(1 + |u|) + v v^T / D: symmetric positive definite */
+    double v[D];
+    size_t r, c;
+    w[i] = 1.0 / K;
+    for (r = 0; r < D; ++r) v[r] = h_uniform(&st);
+    for (r = 0; r < D; ++r)
+      for (c = 0; c < D; ++c)
+        s[i * D * D + r * D + c] = v[r] * v[c] / D + (r == c ? 1.0 + fabs(h_uniform(&st)) : 0.0);
+  }
+  for (i = 0; i < (size_t)K * D; ++i) m[i] = h_uniform(&st);
+  g = H_MAKE_GMM(K, D, w, m, s);
+  CHECK_OK(gmmot_interrupt_create(&flag));
+  CHECK_OK(gmmot_options_create(&o));
+  if (g == NULL || flag == NULL || o == NULL) goto done;
+  CHECK_OK(gmmot_options_set_int(o, GMMOT_OPT_NUM_THREADS, 2));
+  CHECK_OK(gmmot_options_set_interrupt(o, flag));
+  for (i = 0; i < (size_t)K * K; ++i) out[i] = -7.0;
+  if (pthread_create(&th, NULL, raise_after_20ms, flag) != 0) {
+    CHECK(!"pthread_create");
+    goto done;
+  }
+  CHECK(gmmot_w2_cost_matrix(g, g, o, out, (size_t)K * K) == GMMOT_E_CANCELLED);
+  pthread_join(th, NULL);
+  for (i = 0; i < (size_t)K * K && out[i] == -7.0; ++i) {
+  }
+  CHECKF(i == (size_t)K * K, "free-running raise: out[%lu] was written", (unsigned long)i);
+  CHECK_OK(gmmot_interrupt_reset(flag));
+  CHECK_OK(gmmot_w2_cost_matrix(g, g, o, out, (size_t)K * K));
+  CHECK(fabs(out[0]) <= 1e-12 && out[1] > 0.0); /* W2^2(g_0, g_0) = 0 up to rounding */
+done:
+  gmmot_options_destroy(o);
+  gmmot_interrupt_destroy(flag);
+  gmmot_gmm_destroy(g);
+  free(w);
+  free(m);
+  free(s);
+  free(out);
+}
+
 void test_cancel(void) {
   static const cancel_case cases[] = {
       {"EM", "gmmot_em_fit", GMMOT_STAGE_EM, run_em, fill_em, untouched_em, release_em},
@@ -458,4 +522,5 @@ void test_cancel(void) {
   teardown();
   gmmot_interrupt_destroy(g_watch.flag);
   g_watch.flag = NULL;
+  test_free_running_raise();
 }
