@@ -45,8 +45,9 @@ gmmot::GaussianSet gaussian_set(std::size_t j, int d, const double *weights, con
 
 extern "C" {
 
-GMMOT_API int gmmot_gaussian_w2sq(size_t d, const double *m0, const double *s0, const double *m1,
-                                  const double *s1, double *out_w2sq) GMMOT_NOEXCEPT {
+GMMOT_API int gmmot_gaussian_w2_squared(size_t d, const double *m0, const double *s0,
+                                        const double *m1, const double *s1,
+                                        double *out_w2sq) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
     require_not_null(out_w2sq, "out_w2sq");
     const int di = gmmot::checked_dim(d);

@@ -259,8 +259,8 @@ GMMOT_API int gmmot_interrupt_is_raised(const gmmot_interrupt_t *flag,
   });
 }
 
-GMMOT_API int gmmot_option_bounds(int key, int *out_type, double *out_min,
-                                  double *out_max) GMMOT_NOEXCEPT {
+GMMOT_API int gmmot_options_bounds(int key, int *out_type, double *out_min,
+                                   double *out_max) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
     const int i = option_index(key);
     if (i < 0) reject(GMMOT_E_INVALID_ARGUMENT, "key " + std::to_string(key) + " is not an option");

@@ -81,7 +81,7 @@ int main(void) {
   print_matrix("S0", s0, D);
   print_vector("m1", m1, D);
   print_matrix("S1", s1, D);
-  check(gmmot_gaussian_w2sq(D, m0, s0, m1, s1, &w2sq), "gmmot_gaussian_w2sq");
+  check(gmmot_gaussian_w2_squared(D, m0, s0, m1, s1, &w2sq), "gmmot_gaussian_w2_squared");
   w2 = sqrt(w2sq);
   printf("  W2^2 = %.12f   (W2 = %.12f)\n", w2sq, w2);
   printf("  of which ||m0 - m1||^2 = %.12f comes from the means\n",
@@ -111,8 +111,8 @@ int main(void) {
       double mt[D], st[D * D], d0, d1;
       check(gmmot_gaussian_geodesic(D, m0, s0, m1, s1, t, mt, D, st, D * D),
             "gmmot_gaussian_geodesic");
-      check(gmmot_gaussian_w2sq(D, m0, s0, mt, st, &d0), "gmmot_gaussian_w2sq");
-      check(gmmot_gaussian_w2sq(D, mt, st, m1, s1, &d1), "gmmot_gaussian_w2sq");
+      check(gmmot_gaussian_w2_squared(D, m0, s0, mt, st, &d0), "gmmot_gaussian_w2_squared");
+      check(gmmot_gaussian_w2_squared(D, mt, st, m1, s1, &d1), "gmmot_gaussian_w2_squared");
       d0 = sqrt(d0);
       d1 = sqrt(d1);
       printf("  %4.2f  [%9.6f, %9.6f]  %12.9f  %12.9f  %12.9f  %12.9f\n", t, mt[0], mt[1], d0,
@@ -217,8 +217,8 @@ int main(void) {
     printf("    handle  %s (nothing is written on error)\n", mix == NULL ? "still NULL" : "SET?!");
     expect(status == GMMOT_E_WEIGHTS && mix == NULL, "bad weights were not GMMOT_E_WEIGHTS");
 
-    status = gmmot_gaussian_w2sq(D, m0, s0, m1, not_psd, &out);
-    printf("  gmmot_gaussian_w2sq with S1 = [[1, 2], [2, 1]] (not positive semi-definite):\n");
+    status = gmmot_gaussian_w2_squared(D, m0, s0, m1, not_psd, &out);
+    printf("  gmmot_gaussian_w2_squared with S1 = [[1, 2], [2, 1]] (not positive semi-definite):\n");
     printf("    status  %d = %s\n", status, gmmot_status_string(status));
     printf("    message \"%s\"\n", gmmot_last_error_message());
     expect(status == GMMOT_E_NOT_PSD && out == -1.0,
@@ -230,7 +230,7 @@ int main(void) {
     printf("    message \"%s\"\n", gmmot_last_error_message());
     expect(status == GMMOT_E_BUFFER_TOO_SMALL, "a short output buffer was not BUFFER_TOO_SMALL");
 
-    status = gmmot_gaussian_w2sq(D, m0, s0, m1, s1, &out);
+    status = gmmot_gaussian_w2_squared(D, m0, s0, m1, s1, &out);
     printf("  after a successful call: status %d = %s, message \"%s\"\n", status,
            gmmot_status_string(status), gmmot_last_error_message());
     expect(status == GMMOT_OK && gmmot_last_error_message()[0] == '\0',

@@ -46,8 +46,9 @@ GMMOT_BEGIN_DECLS
  *  not representable); GMMOT_E_NONFINITE, GMMOT_E_NOT_SYMMETRIC, GMMOT_E_NOT_PSD (naming m0,
  *  s0, m1 or s1 and the entry); GMMOT_E_OVERFLOW (W2^2 above DBL_MAX); GMMOT_E_OUT_OF_MEMORY.
  *  @since 0.1 */
-GMMOT_API int gmmot_gaussian_w2sq(size_t d, const double *m0, const double *s0, const double *m1,
-                                  const double *s1, double *out_w2sq) GMMOT_NOEXCEPT;
+GMMOT_API int gmmot_gaussian_w2_squared(size_t d, const double *m0, const double *s0,
+                                        const double *m1, const double *s1,
+                                        double *out_w2sq) GMMOT_NOEXCEPT;
 
 /** The optimal (Monge) map T(x) = A x + b pushing N(m0, S0) forward to N(m1, S1) (eq. 2.8):
  *  A = S0^-1/2 (S0^1/2 S1 S0^1/2)^1/2 S0^-1/2, symmetric positive semi-definite, b = m1 - A m0.
@@ -58,7 +59,7 @@ GMMOT_API int gmmot_gaussian_w2sq(size_t d, const double *m0, const double *s0, 
  *  (e.g. S0 = diag(1,0), S1 = diag(0,1), or a Dirac source and a non-Dirac target) and
  *  GMMOT_E_NO_MAP is returned: the distance and the geodesic still exist.
  *  out_residual (may be NULL) receives ||A S0 A - S1||_F / max(||S1||_F, tiny).
- *  Status: as gmmot_gaussian_w2sq, plus GMMOT_E_BUFFER_TOO_SMALL and GMMOT_E_NO_MAP;
+ *  Status: as gmmot_gaussian_w2_squared, plus GMMOT_E_BUFFER_TOO_SMALL and GMMOT_E_NO_MAP;
  *  GMMOT_E_OVERFLOW when an entry of A or of b is not a finite double (the message names A or
  *  b[i]; e.g. m0 = (1e10, 0), S0 = 1e-300 I, S1 = 1e300 I gives A = 1e300 I and A m0 beyond
  *  DBL_MAX). @since 0.1 */
@@ -75,7 +76,7 @@ GMMOT_API int gmmot_gaussian_monge_map(size_t d, const double *m0, const double 
  *  is S_t = ((1-t) I + t A) S0 ((1-t) I + t A) with A the Monge map (Delon-Desolneux section
  *  2.4.1); for singular covariances it is a geodesic (it need not be unique then).
  *  out_mean: d (mean_len >= d); out_cov: d x d (cov_len >= d*d).
- *  Status: as gmmot_gaussian_w2sq, plus GMMOT_E_BUFFER_TOO_SMALL and GMMOT_E_INVALID_ARGUMENT
+ *  Status: as gmmot_gaussian_w2_squared, plus GMMOT_E_BUFFER_TOO_SMALL and GMMOT_E_INVALID_ARGUMENT
  *  for t outside [0, 1] or NaN. @since 0.1 */
 GMMOT_API int gmmot_gaussian_geodesic(size_t d, const double *m0, const double *s0,
                                       const double *m1, const double *s1, double t,
@@ -100,7 +101,7 @@ GMMOT_API int gmmot_gaussian_geodesic(size_t d, const double *m0, const double *
  *  for 20 iterations (rounding floor).
  *  Status: GMMOT_OK; GMMOT_W_NOT_CONVERGED (the best iterate and its residual are written);
  *  GMMOT_E_SINGULAR when an iterate has no Cholesky factor (all inputs singular in a way that
- *  makes the barycenter singular); the errors of gmmot_gaussian_w2sq and GMMOT_E_WEIGHTS,
+ *  makes the barycenter singular); the errors of gmmot_gaussian_w2_squared and GMMOT_E_WEIGHTS,
  *  GMMOT_E_BUFFER_TOO_SMALL; GMMOT_E_CANCELLED (the progress callback, which gets
  *  GMMOT_STAGE_BARYCENTER after every fixed-point iteration, or the interrupt flag of opts,
  *  gmmot/progress.h; nothing written). @since 0.1 */
@@ -124,7 +125,7 @@ GMMOT_API int gmmot_gaussian_multimarginal_cost(size_t j, size_t d, const double
  * was factored once when its mixture was created; per pair only the product of two factors and its
  *  singular values (closed forms for d <= 3 and diagonal pairs) remain. Parallel over pairs
  *  (GMMOT_OPT_NUM_THREADS); every entry is computed the same way whatever the number of
- *  threads, so the matrix is bit-for-bit identical. Accuracy as gmmot_gaussian_w2sq.
+ *  threads, so the matrix is bit-for-bit identical. Accuracy as gmmot_gaussian_w2_squared.
  *  Memory: every check, overflow included, is made before the first entry is written
  *  (0 <= W2^2 <= (|m0| + |m1|)^2 + tr S0 + tr S1 rules it out for all but the pairs near
  *  DBL_MAX, which are computed first), so out is written in place with no K0*K1 staging copy.

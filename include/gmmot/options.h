@@ -147,8 +147,8 @@ GMMOT_API int gmmot_options_set_interrupt(gmmot_options_t *opts,
 /** Bounds query: the type of `key` (a gmmot_option_type) and its inclusive range. Any output
  *  pointer may be NULL. Works without an options object, so bindings can discover valid
  *  ranges at run time. Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (unknown key). @since 0.1 */
-GMMOT_API int gmmot_option_bounds(int key, int *out_type, double *out_min,
-                                  double *out_max) GMMOT_NOEXCEPT;
+GMMOT_API int gmmot_options_bounds(int key, int *out_type, double *out_min,
+                                   double *out_max) GMMOT_NOEXCEPT;
 
 GMMOT_END_DECLS
 

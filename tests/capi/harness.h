@@ -51,7 +51,7 @@ int h_verify_error(int got, int expected, const char *fn, const char *args, long
   h_check(h_untouched((buf), (n)), __FILE__, __LINE__, "%s untouched (sentinel kept)", #buf)
 #define CHECK_MSG_EMPTY() h_check(h_msg_empty(), __FILE__, __LINE__, "last error message is \"\"")
 
-/* gmmot_gaussian_w2sq, checked to return GMMOT_OK at the caller's file and line. */
+/* gmmot_gaussian_w2_squared, checked to return GMMOT_OK at the caller's file and line. */
 double h_w2sq(size_t d, const double *m0, const double *s0, const double *m1, const double *s1,
               const char *file, int line);
 #define W2SQ(d, m0, s0, m1, s1) h_w2sq((d), (m0), (s0), (m1), (s1), __FILE__, __LINE__)

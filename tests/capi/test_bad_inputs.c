@@ -163,7 +163,7 @@ CASE(c_opt_get_double_null_out,
      return gmmot_options_get_double(g_opts, GMMOT_OPT_EM_TOLERANCE, NULL);)
 CASE(c_opt_get_double_type,
      return gmmot_options_get_double(g_opts, GMMOT_OPT_NUM_THREADS, &o->scalar);)
-CASE(c_opt_bounds_key, return gmmot_option_bounds(77, &o->i, &o->scalar, &o->scalar2);)
+CASE(c_opt_bounds_key, return gmmot_options_bounds(77, &o->i, &o->scalar, &o->scalar2);)
 
 /* ---- gmm.h ---- */
 CASE(c_gmm_create_null_w, return gmmot_gmm_create(2, 2, NULL, M, C, &o->gmm);)
@@ -229,25 +229,25 @@ CASE(c_sample_n0, return gmmot_gmm_sample(g_gmm, 0, NULL, NULL, 0, NULL, 0);)
 /* ---- gaussian.h ---- */
 static const double S2[4] = {2.0, 0.5, 0.5, 1.0}, M2a[2] = {0.0, 1.0}, M2b[2] = {1.0, 0.0};
 #define S_COPY double s[4] = {2.0, 0.5, 0.5, 1.0};
-CASE(c_w2_null_m0, return gmmot_gaussian_w2sq(2, NULL, S2, M2b, S2, &o->scalar);)
-CASE(c_w2_null_s1, return gmmot_gaussian_w2sq(2, M2a, S2, M2b, NULL, &o->scalar);)
-CASE(c_w2_null_out, return gmmot_gaussian_w2sq(2, M2a, S2, M2b, S2, NULL);)
-CASE(c_w2_d0, return gmmot_gaussian_w2sq(0, M2a, S2, M2b, S2, &o->scalar);)
-CASE(c_w2_d_huge, return gmmot_gaussian_w2sq(HUGE_SIZE, M2a, S2, M2b, S2, &o->scalar);)
+CASE(c_w2_null_m0, return gmmot_gaussian_w2_squared(2, NULL, S2, M2b, S2, &o->scalar);)
+CASE(c_w2_null_s1, return gmmot_gaussian_w2_squared(2, M2a, S2, M2b, NULL, &o->scalar);)
+CASE(c_w2_null_out, return gmmot_gaussian_w2_squared(2, M2a, S2, M2b, S2, NULL);)
+CASE(c_w2_d0, return gmmot_gaussian_w2_squared(0, M2a, S2, M2b, S2, &o->scalar);)
+CASE(c_w2_d_huge, return gmmot_gaussian_w2_squared(HUGE_SIZE, M2a, S2, M2b, S2, &o->scalar);)
 CASE(c_w2_nan_m1, double m[2] = {0.0, NAN};
-     return gmmot_gaussian_w2sq(2, M2a, S2, m, S2, &o->scalar);)
+     return gmmot_gaussian_w2_squared(2, M2a, S2, m, S2, &o->scalar);)
 CASE(c_w2_inf_s0, S_COPY s[3] = INFINITY;
-     return gmmot_gaussian_w2sq(2, M2a, s, M2b, S2, &o->scalar);)
-CASE(c_w2_asym, S_COPY s[1] = 0.6; return gmmot_gaussian_w2sq(2, M2a, S2, M2b, s, &o->scalar);)
+     return gmmot_gaussian_w2_squared(2, M2a, s, M2b, S2, &o->scalar);)
+CASE(c_w2_asym, S_COPY s[1] = 0.6; return gmmot_gaussian_w2_squared(2, M2a, S2, M2b, s, &o->scalar);)
 CASE(c_w2_asym_ulp, S_COPY s[1] = nextafter(0.5, 0.0);
-     return gmmot_gaussian_w2sq(2, M2a, s, M2b, S2, &o->scalar);)
-CASE(c_w2_not_psd, S_COPY s[0] = -2.0; return gmmot_gaussian_w2sq(2, M2a, s, M2b, S2, &o->scalar);)
+     return gmmot_gaussian_w2_squared(2, M2a, s, M2b, S2, &o->scalar);)
+CASE(c_w2_not_psd, S_COPY s[0] = -2.0; return gmmot_gaussian_w2_squared(2, M2a, s, M2b, S2, &o->scalar);)
 CASE(c_w2_overflow, double a[2] = {1e200, 0.0}, b[2] = {-1e200, 0.0};
-     return gmmot_gaussian_w2sq(2, a, S2, b, S2, &o->scalar);)
+     return gmmot_gaussian_w2_squared(2, a, S2, b, S2, &o->scalar);)
 CASE(c_w2_scales, double s0[4] = {1e300, 0.0, 0.0, 1e300}, s1[4] = {1e-300, 0.0, 0.0, 1e-300};
-     return gmmot_gaussian_w2sq(2, M2a, s0, M2b, s1, &o->scalar);)
+     return gmmot_gaussian_w2_squared(2, M2a, s0, M2b, s1, &o->scalar);)
 CASE(c_w2_subnormal, double s0[4] = {4.9e-324, 0.0, 0.0, 2.3e-310}, m[2] = {-0.0, 4.9e-324};
-     return gmmot_gaussian_w2sq(2, m, s0, M2b, s0, &o->scalar);)
+     return gmmot_gaussian_w2_squared(2, m, s0, M2b, s0, &o->scalar);)
 CASE(c_mm_null_a,
      return gmmot_gaussian_monge_map(2, M2a, S2, M2b, S2, NULL, 4, o->d2, 2, &o->scalar);)
 CASE(c_mm_null_b,
@@ -527,7 +527,7 @@ static const Case kCases[] = {
      "out_value", -1, NULL},
     {"get_double(int key)", c_opt_get_double_type, E_INV, "gmmot_options_get_double",
      "GMMOT_OPT_NUM_THREADS", -1, NULL},
-    {"option_bounds(unknown key)", c_opt_bounds_key, E_INV, "gmmot_option_bounds", "key", -1, "77"},
+    {"option_bounds(unknown key)", c_opt_bounds_key, E_INV, "gmmot_options_bounds", "key", -1, "77"},
     /* gmm.h */
     {"gmm_create(NULL weights)", c_gmm_create_null_w, E_INV, "gmmot_gmm_create", "weights", -1,
      NULL},
@@ -601,20 +601,20 @@ static const Case kCases[] = {
      NULL},
     OK_ROW("sample(n = 0, NULL)", c_sample_n0, "gmmot_gmm_sample"),
     /* gaussian.h */
-    {"w2sq(NULL m0)", c_w2_null_m0, E_INV, "gmmot_gaussian_w2sq", "m0", -1, NULL},
-    {"w2sq(NULL s1)", c_w2_null_s1, E_INV, "gmmot_gaussian_w2sq", "s1", -1, NULL},
-    {"w2sq(NULL out)", c_w2_null_out, E_INV, "gmmot_gaussian_w2sq", "out_w2sq", -1, NULL},
-    {"w2sq(d = 0)", c_w2_d0, GMMOT_E_DIMENSION, "gmmot_gaussian_w2sq", "d", -1, NULL},
-    {"w2sq(d huge)", c_w2_d_huge, GMMOT_E_TOO_LARGE, "gmmot_gaussian_w2sq", "d", -1, NULL},
-    {"w2sq(NaN m1)", c_w2_nan_m1, GMMOT_E_NONFINITE, "gmmot_gaussian_w2sq", "m1", 1, NULL},
-    {"w2sq(Inf s0)", c_w2_inf_s0, GMMOT_E_NONFINITE, "gmmot_gaussian_w2sq", "s0", -1, "(1,1)"},
-    {"w2sq(asymmetric s1)", c_w2_asym, GMMOT_E_NOT_SYMMETRIC, "gmmot_gaussian_w2sq", "s1", -1,
+    {"w2sq(NULL m0)", c_w2_null_m0, E_INV, "gmmot_gaussian_w2_squared", "m0", -1, NULL},
+    {"w2sq(NULL s1)", c_w2_null_s1, E_INV, "gmmot_gaussian_w2_squared", "s1", -1, NULL},
+    {"w2sq(NULL out)", c_w2_null_out, E_INV, "gmmot_gaussian_w2_squared", "out_w2sq", -1, NULL},
+    {"w2sq(d = 0)", c_w2_d0, GMMOT_E_DIMENSION, "gmmot_gaussian_w2_squared", "d", -1, NULL},
+    {"w2sq(d huge)", c_w2_d_huge, GMMOT_E_TOO_LARGE, "gmmot_gaussian_w2_squared", "d", -1, NULL},
+    {"w2sq(NaN m1)", c_w2_nan_m1, GMMOT_E_NONFINITE, "gmmot_gaussian_w2_squared", "m1", 1, NULL},
+    {"w2sq(Inf s0)", c_w2_inf_s0, GMMOT_E_NONFINITE, "gmmot_gaussian_w2_squared", "s0", -1, "(1,1)"},
+    {"w2sq(asymmetric s1)", c_w2_asym, GMMOT_E_NOT_SYMMETRIC, "gmmot_gaussian_w2_squared", "s1", -1,
      NULL},
-    OK_ROW("w2sq(asymmetric by one ulp)", c_w2_asym_ulp, "gmmot_gaussian_w2sq"),
-    {"w2sq(not PSD)", c_w2_not_psd, GMMOT_E_NOT_PSD, "gmmot_gaussian_w2sq", "s0", -1, NULL},
-    {"w2sq(overflow)", c_w2_overflow, GMMOT_E_OVERFLOW, "gmmot_gaussian_w2sq", NULL, -1, NULL},
-    OK_ROW("w2sq(1e300 I vs 1e-300 I)", c_w2_scales, "gmmot_gaussian_w2sq"),
-    OK_ROW("w2sq(subnormal, -0)", c_w2_subnormal, "gmmot_gaussian_w2sq"),
+    OK_ROW("w2sq(asymmetric by one ulp)", c_w2_asym_ulp, "gmmot_gaussian_w2_squared"),
+    {"w2sq(not PSD)", c_w2_not_psd, GMMOT_E_NOT_PSD, "gmmot_gaussian_w2_squared", "s0", -1, NULL},
+    {"w2sq(overflow)", c_w2_overflow, GMMOT_E_OVERFLOW, "gmmot_gaussian_w2_squared", NULL, -1, NULL},
+    OK_ROW("w2sq(1e300 I vs 1e-300 I)", c_w2_scales, "gmmot_gaussian_w2_squared"),
+    OK_ROW("w2sq(subnormal, -0)", c_w2_subnormal, "gmmot_gaussian_w2_squared"),
     {"monge_map(NULL out_a)", c_mm_null_a, E_INV, "gmmot_gaussian_monge_map", "out_a", -1, NULL},
     {"monge_map(NULL out_b)", c_mm_null_b, E_INV, "gmmot_gaussian_monge_map", "out_b", -1, NULL},
     {"monge_map(a_len d*d - 1)", c_mm_a_short, E_BUF, "gmmot_gaussian_monge_map", "a_len", -1,

@@ -68,7 +68,7 @@ static void test_two_marginals(void) {
     for (i = 0; i < d; ++i) CHECK_NEAR(om[i], gm[i], 1e-14, 1e-15);
     CHECKF(res >= 0.0 && res <= 1e-12, "d=%lu: residual %.3g <= default tolerance 1e-12",
            (unsigned long)d, res);
-    CHECK_OK(gmmot_gaussian_w2sq(d, m, c, m + d, c + d * d, &w2));
+    CHECK_OK(gmmot_gaussian_w2_squared(d, m, c, m + d, c + d * d, &w2));
     CHECK_OK(gmmot_gaussian_multimarginal_cost(2, d, w, m, c, NULL, &cost));
     CHECK_NEAR(cost, 0.21 * w2, 1e-9, 0.0);
   }
@@ -105,7 +105,7 @@ static void test_fixed_point(void) {
     double w2 = 0.0;
     CHECK_OK(gmmot_gaussian_monge_map(4, om, oc, m + 4 * k, c + 16 * k, a, 16, b, 4, NULL));
     for (i = 0; i < 16; ++i) sum[i] += w[k] * a[i];
-    CHECK_OK(gmmot_gaussian_w2sq(4, m + 4 * k, c + 16 * k, om, oc, &w2));
+    CHECK_OK(gmmot_gaussian_w2_squared(4, m + 4 * k, c + 16 * k, om, oc, &w2));
     expect += w[k] * w2;
   }
   for (i = 0; i < 16; ++i) sum[i] -= (i % 5 == 0) ? 1.0 : 0.0;

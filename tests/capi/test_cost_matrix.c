@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* gmmot_w2_cost_matrix: entries equal gmmot_gaussian_w2sq of the component pairs (1e-12 relative
+/* gmmot_w2_cost_matrix: entries equal gmmot_gaussian_w2_squared of the component pairs (1e-12 relative
  * plus 1e-15 (tr S0 + tr S1) absolute, the documented accuracy), bit-identical for any number of
  * threads, and its error paths (F.5 #4: dimension mismatch). */
 #include <gmmot/gmmot.h>
@@ -35,7 +35,7 @@ static void test_entries(void) {
   for (k = 0; k < 4; ++k) {
     for (l = 0; l < 5; ++l) {
       double w = H_SENTINEL, tr = h_trace(3, c0 + 9 * k) + h_trace(3, c1 + 9 * l);
-      CHECK_OK(gmmot_gaussian_w2sq(3, m0 + 3 * k, c0 + 9 * k, m1 + 3 * l, c1 + 9 * l, &w));
+      CHECK_OK(gmmot_gaussian_w2_squared(3, m0 + 3 * k, c0 + 9 * k, m1 + 3 * l, c1 + 9 * l, &w));
       CHECK_NEAR(out[k * 5 + l], w, 1e-12, 1e-15 * tr);
     }
   }
@@ -80,7 +80,7 @@ static void test_single(void) {
   CHECK_OK(gmmot_gmm_create(1, 2, one, m0, s0, &g0));
   CHECK_OK(gmmot_gmm_create(1, 2, one, m1, s1, &g1));
   CHECK_OK(gmmot_w2_cost_matrix(g0, g1, NULL, out, 1));
-  CHECK_OK(gmmot_gaussian_w2sq(2, m0, s0, m1, s1, &w));
+  CHECK_OK(gmmot_gaussian_w2_squared(2, m0, s0, m1, s1, &w));
   CHECK_NEAR(out[0], 8.0 + 5.0, 1e-14, 0.0);
   CHECK_NEAR(w, 13.0, 1e-14, 0.0);
   gmmot_gmm_destroy(g0);

@@ -453,12 +453,12 @@ static void test_em_options(void) {
   double lo = 0, hi = 0, dv = 0;
   int64_t iv = 0;
   CHECK(GMMOT_OPT_EM_COMPONENTS == 400 && GMMOT_OPT_SEED == 101 && GMMOT_OPT_EM_SPLIT_MERGE == 406);
-  CHECK_ERROR(gmmot_option_bounds(405, NULL, NULL, NULL), GMMOT_E_INVALID_ARGUMENT,
-              "gmmot_option_bounds", "405");
+  CHECK_ERROR(gmmot_options_bounds(405, NULL, NULL, NULL), GMMOT_E_INVALID_ARGUMENT,
+              "gmmot_options_bounds", "405");
   CHECK_OK(gmmot_options_create(&o));
   if (o == NULL) return;
   for (i = 0; i < 7; ++i) {
-    CHECK_OK(gmmot_option_bounds(spec[i].key, &type, &lo, &hi));
+    CHECK_OK(gmmot_options_bounds(spec[i].key, &type, &lo, &hi));
     CHECKF(type == spec[i].type && lo == spec[i].lo && hi == spec[i].hi, "bounds of key %d",
            spec[i].key);
     if (spec[i].type == GMMOT_OPTION_INT) {

@@ -16,39 +16,39 @@ static void test_w2sq_errors(void) {
   static const double big0[2] = {1e200, 0.0}, big1[2] = {-1e200, 0.0};
   static const double huge[4] = {1e308, 0.0, 0.0, 1e308}, zero[4] = {0.0, 0.0, 0.0, 0.0};
 
-  CHECK_ERROR(gmmot_gaussian_w2sq(0, kM0, kS0, kM1, kS1, &out), GMMOT_E_DIMENSION,
-              "gmmot_gaussian_w2sq", "d|dimension");
-  CHECK_ERROR(gmmot_gaussian_w2sq(2, NULL, kS0, kM1, kS1, &out), GMMOT_E_INVALID_ARGUMENT,
-              "gmmot_gaussian_w2sq", "m0");
-  CHECK_ERROR(gmmot_gaussian_w2sq(2, kM0, NULL, kM1, kS1, &out), GMMOT_E_INVALID_ARGUMENT,
-              "gmmot_gaussian_w2sq", "s0");
-  CHECK_ERROR(gmmot_gaussian_w2sq(2, kM0, kS0, NULL, kS1, &out), GMMOT_E_INVALID_ARGUMENT,
-              "gmmot_gaussian_w2sq", "m1");
-  CHECK_ERROR(gmmot_gaussian_w2sq(2, kM0, kS0, kM1, NULL, &out), GMMOT_E_INVALID_ARGUMENT,
-              "gmmot_gaussian_w2sq", "s1");
-  CHECK_ERROR(gmmot_gaussian_w2sq(2, kM0, kS0, kM1, kS1, NULL), GMMOT_E_INVALID_ARGUMENT,
-              "gmmot_gaussian_w2sq", "out_w2sq");
+  CHECK_ERROR(gmmot_gaussian_w2_squared(0, kM0, kS0, kM1, kS1, &out), GMMOT_E_DIMENSION,
+              "gmmot_gaussian_w2_squared", "d|dimension");
+  CHECK_ERROR(gmmot_gaussian_w2_squared(2, NULL, kS0, kM1, kS1, &out), GMMOT_E_INVALID_ARGUMENT,
+              "gmmot_gaussian_w2_squared", "m0");
+  CHECK_ERROR(gmmot_gaussian_w2_squared(2, kM0, NULL, kM1, kS1, &out), GMMOT_E_INVALID_ARGUMENT,
+              "gmmot_gaussian_w2_squared", "s0");
+  CHECK_ERROR(gmmot_gaussian_w2_squared(2, kM0, kS0, NULL, kS1, &out), GMMOT_E_INVALID_ARGUMENT,
+              "gmmot_gaussian_w2_squared", "m1");
+  CHECK_ERROR(gmmot_gaussian_w2_squared(2, kM0, kS0, kM1, NULL, &out), GMMOT_E_INVALID_ARGUMENT,
+              "gmmot_gaussian_w2_squared", "s1");
+  CHECK_ERROR(gmmot_gaussian_w2_squared(2, kM0, kS0, kM1, kS1, NULL), GMMOT_E_INVALID_ARGUMENT,
+              "gmmot_gaussian_w2_squared", "out_w2sq");
   {
     double m[2] = {1.0, NAN};
-    CHECK_ERROR(gmmot_gaussian_w2sq(2, kM0, kS0, m, kS1, &out), GMMOT_E_NONFINITE,
-                "gmmot_gaussian_w2sq", "m1");
+    CHECK_ERROR(gmmot_gaussian_w2_squared(2, kM0, kS0, m, kS1, &out), GMMOT_E_NONFINITE,
+                "gmmot_gaussian_w2_squared", "m1");
   }
   memcpy(bad, kS1, sizeof bad);
   bad[3] = INFINITY;
-  CHECK_ERROR(gmmot_gaussian_w2sq(2, kM0, kS0, kM1, bad, &out), GMMOT_E_NONFINITE,
-              "gmmot_gaussian_w2sq", "s1");
+  CHECK_ERROR(gmmot_gaussian_w2_squared(2, kM0, kS0, kM1, bad, &out), GMMOT_E_NONFINITE,
+              "gmmot_gaussian_w2_squared", "s1");
   memcpy(bad, kS0, sizeof bad);
   bad[2] = 0.5 + 1e-3; /* asymmetric at 5e-4 relative */
-  CHECK_ERROR(gmmot_gaussian_w2sq(2, kM0, bad, kM1, kS1, &out), GMMOT_E_NOT_SYMMETRIC,
-              "gmmot_gaussian_w2sq", "s0");
+  CHECK_ERROR(gmmot_gaussian_w2_squared(2, kM0, bad, kM1, kS1, &out), GMMOT_E_NOT_SYMMETRIC,
+              "gmmot_gaussian_w2_squared", "s0");
   bad[1] = bad[2] = 2.0; /* [[2, 2], [2, 1]]: indefinite */
-  CHECK_ERROR(gmmot_gaussian_w2sq(2, kM0, kS0, kM1, bad, &out), GMMOT_E_NOT_PSD,
-              "gmmot_gaussian_w2sq", "s1");
+  CHECK_ERROR(gmmot_gaussian_w2_squared(2, kM0, kS0, kM1, bad, &out), GMMOT_E_NOT_PSD,
+              "gmmot_gaussian_w2_squared", "s1");
   /* W2^2 above DBL_MAX: ||m0 - m1||^2 = 4e400, and tr S0 = 2e308. */
-  CHECK_ERROR(gmmot_gaussian_w2sq(2, big0, kS0, big1, kS1, &out), GMMOT_E_OVERFLOW,
-              "gmmot_gaussian_w2sq", NULL);
-  CHECK_ERROR(gmmot_gaussian_w2sq(2, kM0, huge, kM0, zero, &out), GMMOT_E_OVERFLOW,
-              "gmmot_gaussian_w2sq", NULL);
+  CHECK_ERROR(gmmot_gaussian_w2_squared(2, big0, kS0, big1, kS1, &out), GMMOT_E_OVERFLOW,
+              "gmmot_gaussian_w2_squared", NULL);
+  CHECK_ERROR(gmmot_gaussian_w2_squared(2, kM0, huge, kM0, zero, &out), GMMOT_E_OVERFLOW,
+              "gmmot_gaussian_w2_squared", NULL);
   CHECK(out == H_SENTINEL);
 }
 
@@ -83,7 +83,7 @@ static void test_monge_errors(void) {
   /* ... while the distance and the geodesic still exist. */
   {
     double w = H_SENTINEL, gm[2], gc[4];
-    CHECK_OK(gmmot_gaussian_w2sq(2, kM0, d10, kM0, d01, &w));
+    CHECK_OK(gmmot_gaussian_w2_squared(2, kM0, d10, kM0, d01, &w));
     CHECK_NEAR(w, 2.0, 1e-15, 0.0); /* tr S0 + tr S1 - 0 */
     CHECK_OK(gmmot_gaussian_geodesic(2, kM0, zero, kM1, kS1, 0.5, gm, 2, gc, 4));
   }

@@ -136,7 +136,7 @@ static void test_general(void) {
   if (nnz < 1 || nnz > 4) return;
 
   /* Distance: MW2 = sqrt(MW2^2), either output alone, equal to gmmot_mw2_squared, equal to the
-   * vertex enumeration on the pairwise gmmot_gaussian_w2sq costs. */
+   * vertex enumeration on the pairwise gmmot_gaussian_w2_squared costs. */
   CHECK_OK(gmmot_mw2_distance(p, &sq, &dist));
   CHECK_NEAR(dist, sqrt(sq), 1e-15, 0.0);
   {
@@ -360,7 +360,7 @@ static void test_general(void) {
   gmmot_gmm_destroy(g1);
 }
 
-/* One component each: MW2^2 = gmmot_gaussian_w2sq; MW2(mu, mu) = 0 with the identity plan. */
+/* One component each: MW2^2 = gmmot_gaussian_w2_squared; MW2(mu, mu) = 0 with the identity plan. */
 static void test_degenerate(void) {
   unsigned long st = 31;
   double ma[3], sa[9], mb[3], sb[9], one[1] = {1.0}, w2 = H_SENTINEL;
@@ -374,7 +374,7 @@ static void test_degenerate(void) {
   gb = H_MAKE_GMM(1, 3, one, mb, sb);
   if (ga && gb) {
     double sq, plan[1] = {H_SENTINEL};
-    CHECK_OK(gmmot_gaussian_w2sq(3, ma, sa, mb, sb, &w2));
+    CHECK_OK(gmmot_gaussian_w2_squared(3, ma, sa, mb, sb, &w2));
     sq = MW2SQ(ga, gb);
     CHECK_NEAR(sq, w2, 1e-14, 0.0);
     CHECK_OK(gmmot_mw2_create(ga, gb, NULL, &p));

@@ -22,25 +22,25 @@ static void test_bounds(void) {
   int type = -1;
   double lo = H_SENTINEL, hi = H_SENTINEL;
 
-  CHECK_OK(gmmot_option_bounds(GMMOT_OPT_NUM_THREADS, &type, &lo, &hi));
+  CHECK_OK(gmmot_options_bounds(GMMOT_OPT_NUM_THREADS, &type, &lo, &hi));
   CHECK(type == GMMOT_OPTION_INT && lo == 0.0 && hi == 1024.0);
-  CHECK_OK(gmmot_option_bounds(GMMOT_OPT_BARYCENTER_TOLERANCE, &type, &lo, &hi));
+  CHECK_OK(gmmot_options_bounds(GMMOT_OPT_BARYCENTER_TOLERANCE, &type, &lo, &hi));
   CHECK(type == GMMOT_OPTION_DOUBLE && lo == 0.0 && hi == 1.0);
-  CHECK_OK(gmmot_option_bounds(GMMOT_OPT_BARYCENTER_MAX_ITERATIONS, &type, &lo, &hi));
+  CHECK_OK(gmmot_options_bounds(GMMOT_OPT_BARYCENTER_MAX_ITERATIONS, &type, &lo, &hi));
   CHECK(type == GMMOT_OPTION_INT && lo == 1.0 && hi == 1000000.0);
   /* Any output may be NULL. */
-  CHECK_OK(gmmot_option_bounds(GMMOT_OPT_NUM_THREADS, NULL, NULL, NULL));
-  CHECK_OK(gmmot_option_bounds(GMMOT_OPT_NUM_THREADS, &type, NULL, NULL));
+  CHECK_OK(gmmot_options_bounds(GMMOT_OPT_NUM_THREADS, NULL, NULL, NULL));
+  CHECK_OK(gmmot_options_bounds(GMMOT_OPT_NUM_THREADS, &type, NULL, NULL));
   /* Unknown keys: error, outputs untouched. */
   type = -5;
   lo = hi = H_SENTINEL;
-  CHECK_ERROR(gmmot_option_bounds(0, &type, &lo, &hi), GMMOT_E_INVALID_ARGUMENT,
-              "gmmot_option_bounds", "key");
+  CHECK_ERROR(gmmot_options_bounds(0, &type, &lo, &hi), GMMOT_E_INVALID_ARGUMENT,
+              "gmmot_options_bounds", "key");
   /* 405 was GMMOT_OPT_EM_SEED before 0.2 and stays unused. */
-  CHECK_ERROR(gmmot_option_bounds(405, &type, &lo, &hi), GMMOT_E_INVALID_ARGUMENT,
-              "gmmot_option_bounds", "key");
-  CHECK_ERROR(gmmot_option_bounds(199, &type, &lo, &hi), GMMOT_E_INVALID_ARGUMENT,
-              "gmmot_option_bounds", "key");
+  CHECK_ERROR(gmmot_options_bounds(405, &type, &lo, &hi), GMMOT_E_INVALID_ARGUMENT,
+              "gmmot_options_bounds", "key");
+  CHECK_ERROR(gmmot_options_bounds(199, &type, &lo, &hi), GMMOT_E_INVALID_ARGUMENT,
+              "gmmot_options_bounds", "key");
   CHECK(type == -5 && lo == H_SENTINEL && hi == H_SENTINEL);
 }
 

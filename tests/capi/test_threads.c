@@ -42,7 +42,7 @@ static void *worker_a(void *arg) {
   return NULL;
 }
 
-/* Thread B: gmmot_gaussian_w2sq with NULL m0 (INVALID_ARGUMENT), then a successful call on the
+/* Thread B: gmmot_gaussian_w2_squared with NULL m0 (INVALID_ARGUMENT), then a successful call on the
  * shared handle, which must leave "" behind. */
 static void *worker_b(void *arg) {
   worker_t *w = (worker_t *)arg;
@@ -50,9 +50,9 @@ static void *worker_b(void *arg) {
   int i;
   for (i = 0; i < ITERS; ++i) {
     double out = 0.0, x = 0.5, ld = 0.0;
-    int rc = gmmot_gaussian_w2sq(1, NULL, one, z, one, &out);
+    int rc = gmmot_gaussian_w2_squared(1, NULL, one, z, one, &out);
     const char *m = gmmot_last_error_message();
-    if (rc != GMMOT_E_INVALID_ARGUMENT || strstr(m, "gmmot_gaussian_w2sq") == NULL ||
+    if (rc != GMMOT_E_INVALID_ARGUMENT || strstr(m, "gmmot_gaussian_w2_squared") == NULL ||
         strstr(m, "gmmot_gmm_create") != NULL || strstr(m, "gmmot_options") != NULL) {
       note(w, "B");
     }

@@ -718,18 +718,18 @@ static void test_transport_options(void) {
   int64_t iv = -77;
   const char *si = "gmmot_options_set_int", *sd = "gmmot_options_set_double";
 
-  CHECK_OK(gmmot_option_bounds(GMMOT_OPT_TRANSPORT_METHOD, &type, &lo, &hi));
+  CHECK_OK(gmmot_options_bounds(GMMOT_OPT_TRANSPORT_METHOD, &type, &lo, &hi));
   CHECK(type == GMMOT_OPTION_INT && lo == 0.0 && hi == 1.0);
-  CHECK_OK(gmmot_option_bounds(GMMOT_OPT_EXACT_MAX_ITERATIONS, &type, &lo, &hi));
+  CHECK_OK(gmmot_options_bounds(GMMOT_OPT_EXACT_MAX_ITERATIONS, &type, &lo, &hi));
   CHECK(type == GMMOT_OPTION_INT && lo == 0.0 && hi == 1e15);
-  CHECK_OK(gmmot_option_bounds(GMMOT_OPT_ENTROPIC_EPSILON, &type, &lo, &hi));
+  CHECK_OK(gmmot_options_bounds(GMMOT_OPT_ENTROPIC_EPSILON, &type, &lo, &hi));
   CHECK(type == GMMOT_OPTION_DOUBLE && lo == 1e-8 && hi == 1e8);
-  CHECK_OK(gmmot_option_bounds(GMMOT_OPT_ENTROPIC_TOLERANCE, &type, &lo, &hi));
+  CHECK_OK(gmmot_options_bounds(GMMOT_OPT_ENTROPIC_TOLERANCE, &type, &lo, &hi));
   CHECK(type == GMMOT_OPTION_DOUBLE && lo == 0.0 && hi == 1.0);
-  CHECK_OK(gmmot_option_bounds(GMMOT_OPT_ENTROPIC_MAX_ITERATIONS, &type, &lo, &hi));
+  CHECK_OK(gmmot_options_bounds(GMMOT_OPT_ENTROPIC_MAX_ITERATIONS, &type, &lo, &hi));
   CHECK(type == GMMOT_OPTION_INT && lo == 1.0 && hi == 1e12);
-  CHECK_ERROR(gmmot_option_bounds(305, &type, &lo, &hi), GMMOT_E_INVALID_ARGUMENT,
-              "gmmot_option_bounds", "key");
+  CHECK_ERROR(gmmot_options_bounds(305, &type, &lo, &hi), GMMOT_E_INVALID_ARGUMENT,
+              "gmmot_options_bounds", "key");
 
   CHECK_OK(gmmot_options_create(&o));
   if (o == NULL) return;

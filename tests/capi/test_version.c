@@ -93,14 +93,14 @@ void test_messages(void) {
   CHECK_OK(gmmot_gmm_create(1, 1, w, m, c, &g));
 
   /* Fail, then succeed: the success clears the message. */
-  CHECK_ERROR(gmmot_gaussian_w2sq(0, m, c, m, c, &out), GMMOT_E_DIMENSION, "gmmot_gaussian_w2sq",
+  CHECK_ERROR(gmmot_gaussian_w2_squared(0, m, c, m, c, &out), GMMOT_E_DIMENSION, "gmmot_gaussian_w2_squared",
               "d|dimension");
   CHECK(gmmot_last_error_message()[0] != '\0');
   /* Reading it does not clear it, and the pointer is stable until the next call. */
   p1 = gmmot_last_error_message();
   p2 = gmmot_last_error_message();
   CHECK(p1 == p2 && p1[0] != '\0');
-  CHECK_OK(gmmot_gaussian_w2sq(1, m, c, m, c, &out));
+  CHECK_OK(gmmot_gaussian_w2_squared(1, m, c, m, c, &out));
   CHECK_MSG_EMPTY();
 
   /* Cleared by other successful fallible calls. */
@@ -109,7 +109,7 @@ void test_messages(void) {
   CHECK_STATUS(gmmot_options_create(NULL), GMMOT_E_INVALID_ARGUMENT);
   CHECK_OK(gmmot_options_create(&o));
   CHECK_STATUS(gmmot_options_set_int(o, 424242, 1), GMMOT_E_INVALID_ARGUMENT);
-  CHECK_OK(gmmot_option_bounds(GMMOT_OPT_NUM_THREADS, NULL, NULL, NULL));
+  CHECK_OK(gmmot_options_bounds(GMMOT_OPT_NUM_THREADS, NULL, NULL, NULL));
 
   /* ... and by the handle functions (destroy, getters). */
   CHECK_STATUS(gmmot_options_create(NULL), GMMOT_E_INVALID_ARGUMENT);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* gmmot_gaussian_w2sq against closed forms and invariances.
+/* gmmot_gaussian_w2_squared against closed forms and invariances.
  * Tolerances: closed forms 1e-12 relative; "zero" results within the header's absolute accuracy
  * of about 1e-15 (tr S0 + tr S1), tested at 1e-14 (tr S0 + tr S1). */
 #include <gmmot/gmmot.h>
@@ -119,10 +119,10 @@ static void test_singular_and_rounding(void) {
   CHECK_NEAR(W2SQ(2, z2, clamp, z2, t), 10.0, 1e-14, 0.0);
   /* F.5 #9 for a single Gaussian: asymmetry 1e-10 is symmetrised. gaussian.h lists no warning
    * for w2sq, gmm.h's rules give GMMOT_W_SYMMETRIZED: accept either, message consistent. */
-  rc = gmmot_gaussian_w2sq(2, z2, asym, m, t, &out);
+  rc = gmmot_gaussian_w2_squared(2, z2, asym, m, t, &out);
   CHECKF(rc == GMMOT_OK || rc == GMMOT_W_SYMMETRIZED, "W2SQ(asym 1e-10) status %d", rc);
   if (rc == GMMOT_W_SYMMETRIZED) {
-    CHECK_ERROR(rc, GMMOT_W_SYMMETRIZED, "gmmot_gaussian_w2sq", "s0");
+    CHECK_ERROR(rc, GMMOT_W_SYMMETRIZED, "gmmot_gaussian_w2_squared", "s0");
   } else {
     CHECK_MSG_EMPTY();
   }

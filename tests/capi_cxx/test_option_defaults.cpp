@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The C option table against the core: every key's default and bounds, as a C user sees them
-// (gmmot_options_get_*, gmmot_option_bounds), equal those the core options structs own, and the
+// (gmmot_options_get_*, gmmot_options_bounds), equal those the core options structs own, and the
 // pinned C enum values (transport methods, progress stages) equal the core's.
 #include <catch2/catch.hpp>
 
@@ -69,7 +69,7 @@ TEST_CASE("every C option default and bound is the core's", "[options]") {
     INFO("key " << e.key);
     int type = 0;
     double lo = -1, hi = -1;
-    REQUIRE(gmmot_option_bounds(e.key, &type, &lo, &hi) == GMMOT_OK);
+    REQUIRE(gmmot_options_bounds(e.key, &type, &lo, &hi) == GMMOT_OK);
     CHECK(type == e.type);
     CHECK(lo == e.bounds.min);
     CHECK(hi == e.bounds.max);
@@ -87,7 +87,7 @@ TEST_CASE("every C option default and bound is the core's", "[options]") {
   // No C key without a core home: every key the C layer knows is in the table above.
   std::size_t known = 0;
   for (int key = 0; key < 10000; ++key)
-    if (gmmot_option_bounds(key, nullptr, nullptr, nullptr) == GMMOT_OK) ++known;
+    if (gmmot_options_bounds(key, nullptr, nullptr, nullptr) == GMMOT_OK) ++known;
   CHECK(known == table.size());
   gmmot_options_destroy(o);
 }
@@ -102,7 +102,7 @@ TEST_CASE("GMMOT_OPT_SEED is the seed the core options hold", "[options]") {
   em.seed = 2 * static_cast<std::uint64_t>(kSeedBounds.max);  // + 1 would round to the bound
   CHECK_THROWS_WITH(em.validate(), Catch::Contains("seed"));
   // 405 was GMMOT_OPT_EM_SEED: no longer a key.
-  CHECK(gmmot_option_bounds(405, nullptr, nullptr, nullptr) == GMMOT_E_INVALID_ARGUMENT);
+  CHECK(gmmot_options_bounds(405, nullptr, nullptr, nullptr) == GMMOT_E_INVALID_ARGUMENT);
 }
 
 TEST_CASE("the core options structs validate their own bounds", "[options]") {

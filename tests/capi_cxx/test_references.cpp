@@ -248,7 +248,7 @@ struct Summary {
 
 double gaussian_w2sq(const Record &r, int *status) {
   double w = -1.0;
-  *status = gmmot_gaussian_w2sq(r.d, r.at("m0").data(), r.at("S0").data(), r.at("m1").data(),
+  *status = gmmot_gaussian_w2_squared(r.d, r.at("m0").data(), r.at("S0").data(), r.at("m1").data(),
                                 r.at("S1").data(), &w);
   return w;
 }
@@ -309,7 +309,7 @@ TEST_CASE("W2^2 of Gaussian pairs matches 60-digit references to 1e-14 trS", "[r
     CHECK(w >= 0.0);
     summary.add("w2sq/trS", r.kind, err / scale, r.name);
   }
-  summary.print("gmmot_gaussian_w2sq vs references, |err| / trS:");
+  summary.print("gmmot_gaussian_w2_squared vs references, |err| / trS:");
 }
 
 TEST_CASE("W2 cost matrix of one-component mixtures matches references to 1e-14 trS",

@@ -24,7 +24,7 @@ void pair_functions(Bytes &in) {
   // W2^2: >= 0 and finite on success.
   double w2 = std::numeric_limits<double>::quiet_NaN();
   double w2_before = w2;
-  int st = FZ_CALL(gmmot_gaussian_w2sq(d, m0.data(), s0.data(), m1.data(), s1.data(), &w2));
+  int st = FZ_CALL(gmmot_gaussian_w2_squared(d, m0.data(), s0.data(), m1.data(), s1.data(), &w2));
   if (st < 0) {
     FZ_CHECK(same_bits(&w2, &w2_before, sizeof w2));
   } else {

@@ -31,8 +31,8 @@ int main(void) {
             gmmot_version_number());
     return 1;
   }
-  rc = gmmot_gaussian_w2sq(2, m0, s0, m1, s1, &w2sq);
-  if (rc != GMMOT_OK) return fail("gmmot_gaussian_w2sq", rc);
+  rc = gmmot_gaussian_w2_squared(2, m0, s0, m1, s1, &w2sq);
+  if (rc != GMMOT_OK) return fail("gmmot_gaussian_w2_squared", rc);
   rc = gmmot_gmm_create(1, 2, w, m0, s0, &g0);
   if (rc != GMMOT_OK) return fail("gmmot_gmm_create(g0)", rc);
   rc = gmmot_gmm_create(1, 2, w, m1, s1, &g1);

@@ -103,7 +103,7 @@ _PROTOTYPES = {
     "gmmot_gmm_copy_covariances": (C.c_int, [GmmP, DblP, SZ]),
     "gmmot_gmm_log_density": (C.c_int, [GmmP, SZ, DblP, OptsP, DblP, SZ]),
     "gmmot_gmm_sample": (C.c_int, [GmmP, SZ, OptsP, DblP, SZ, SizeP, SZ]),
-    "gmmot_gaussian_w2sq": (C.c_int, [SZ, DblP, DblP, DblP, DblP, DblP]),
+    "gmmot_gaussian_w2_squared": (C.c_int, [SZ, DblP, DblP, DblP, DblP, DblP]),
     "gmmot_gaussian_monge_map": (C.c_int, [SZ, DblP, DblP, DblP, DblP, DblP, SZ, DblP, SZ,
                                            DblP]),
     "gmmot_w2_cost_matrix": (C.c_int, [GmmP, GmmP, OptsP, DblP, SZ]),
@@ -253,7 +253,7 @@ class Gmm:
 def w2sq(m0, s0, m1, s1):
     m0, s0, m1, s1 = as_c(m0), as_c(s0), as_c(m1), as_c(s1)
     out = C.c_double(-1.0)
-    check(lib.gmmot_gaussian_w2sq(m0.size, ptr(m0), ptr(s0), ptr(m1), ptr(s1), C.byref(out)))
+    check(lib.gmmot_gaussian_w2_squared(m0.size, ptr(m0), ptr(s0), ptr(m1), ptr(s1), C.byref(out)))
     return out.value
 
 
@@ -542,7 +542,7 @@ class TestErrors(unittest.TestCase):
         with self.assertRaises(GmmotError) as cm:
             w2sq(np.zeros(2), s, np.ones(2), bad)
         self.assertEqual(cm.exception.status, GMMOT_E_NONFINITE)
-        self.assertIn("gmmot_gaussian_w2sq", cm.exception.message)
+        self.assertIn("gmmot_gaussian_w2_squared", cm.exception.message)
         self.assertRegex(cm.exception.message, r"(?i)(?<![A-Za-z0-9_])s1(?![A-Za-z0-9_])")
 
     def test_weights(self):
@@ -561,7 +561,7 @@ class TestErrors(unittest.TestCase):
 
     def test_null_and_small_buffer(self):
         with self.assertRaises(GmmotError) as cm:
-            check(lib.gmmot_gaussian_w2sq(2, None, ptr(as_c(np.eye(2))), None, None, None))
+            check(lib.gmmot_gaussian_w2_squared(2, None, ptr(as_c(np.eye(2))), None, None, None))
         self.assertEqual(cm.exception.status, GMMOT_E_INVALID_ARGUMENT)
         g = Gmm([1.0], np.zeros((1, 3)), np.eye(3)[None])
         out = np.full(2, -7.0)
