@@ -55,7 +55,13 @@ if [[ "$FUZZ_SECONDS" -gt 0 ]]; then
         grep -o '[0-9]*$') runs)"
     else
       echo "   $h: FINDING, see $work/log and $work/crash-* (last lines below)"
-      grep -E 'INVARIANT VIOLATED|ERROR: |runtime error|SUMMARY' "$work/log" | head -5 | sed 's/^/     /'
+      grep -E 'INFO: Seed:|INVARIANT VIOLATED|ERROR: |runtime error|SUMMARY' "$work/log" | head -6 |
+        sed 's/^/     /'
+      # The failing input, so that a finding in CI (whose build folder is gone) can be replayed:
+      # base64 -d > input, then fuzz_<harness> input.
+      for f in "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*; do
+        [[ -f "$f" ]] && echo "     input $(basename "$f") (base64): $(base64 -w0 "$f")"
+      done
       return 1
     fi
   }
