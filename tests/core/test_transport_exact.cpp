@@ -959,35 +959,6 @@ TEST_CASE("exact LP: tied tiny costs do not make the simplex cycle (fuzz N4, 6 x
 
 namespace {
 
-// Small, highly degenerate problems: k0, k1 in 1..8, weights from counts 1..6 normalised, and
-// costs from a few values: either 0..3 (exact potentials) or four decimal values of different
-// sizes (-1.2625, -0.0125, 0.725, 0) times 10^U(-40, 40), whose potentials round and whose
-// many tied cycles have reduced cost exactly 0 (the N4 pattern; before the fix some of these
-// cycled, the first at seed 38).
-LpProblem degenerate_problem(unsigned seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int> k(1, 8), count(1, 6), pick(0, 3), decade(-40, 40);
-  LpProblem p;
-  p.k0 = static_cast<std::size_t>(k(rng));
-  p.k1 = static_cast<std::size_t>(k(rng));
-  p.a.resize(p.k0);
-  p.b.resize(p.k1);
-  double sa = 0.0, sb = 0.0;
-  for (auto &x : p.a) sa += (x = count(rng));
-  for (auto &x : p.b) sb += (x = count(rng));
-  for (auto &x : p.a) x /= sa;
-  for (auto &x : p.b) x /= sb;
-  p.c.resize(p.k0 * p.k1);
-  if (seed % 4 == 3) {
-    for (auto &c : p.c) c = pick(rng);
-  } else {
-    const double values[4] = {0.0, -1.2625, -0.0125, 0.725};
-    const double scale = std::pow(10.0, decade(rng));
-    for (auto &c : p.c) c = values[pick(rng)] * scale;
-  }
-  return p;
-}
-
 double binomial(std::size_t n, std::size_t m) {
   double r = 1.0;
   for (std::size_t t = 1; t <= m; ++t) r = r * static_cast<double>(n - m + t) / static_cast<double>(t);
@@ -1002,7 +973,7 @@ TEST_CASE("exact LP: 2000 small degenerate problems solve to an optimality certi
   std::size_t brute = 0;
   std::uint64_t most = 0;
   for (unsigned seed = 0; seed < 2000; ++seed) {
-    const LpProblem p = degenerate_problem(seed);
+    const LpProblem p = degenerate_problem(seed, seed, -40, 40);
     INFO("seed " << seed << ": " << p.k0 << " x " << p.k1 << ", " << dump(p));
     TransportResult r;
     REQUIRE_NOTHROW(r = solve_exact(p));

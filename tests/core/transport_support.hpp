@@ -30,6 +30,35 @@ inline TransportResult solve_exact(const LpProblem &p, const ExactOptions &o = {
   return transport_exact(p.k0, p.k1, p.a.data(), p.b.data(), p.c.data(), o, ctx, warm_u, warm_v);
 }
 
+// Small, highly degenerate problems: k0, k1 in 1..8, weights from counts 1..6 normalised, and
+// costs from a few values: when seed % 4 == 3 the integers 0..3 (exact potentials), otherwise
+// four decimal values of different sizes (-1.2625, -0.0125, 0.725, 0) times 10^U(lo, hi),
+// whose potentials round and whose many tied cycles have reduced cost exactly 0 (the pattern
+// of fuzz finding N4, on which the network simplex once cycled). rng_seed seeds the draws.
+inline LpProblem degenerate_problem(unsigned seed, unsigned rng_seed, int lo, int hi) {
+  std::mt19937_64 rng(rng_seed);
+  std::uniform_int_distribution<int> k(1, 8), count(1, 6), pick(0, 3), decade(lo, hi);
+  LpProblem p;
+  p.k0 = static_cast<std::size_t>(k(rng));
+  p.k1 = static_cast<std::size_t>(k(rng));
+  p.a.resize(p.k0);
+  p.b.resize(p.k1);
+  double sa = 0.0, sb = 0.0;
+  for (auto &x : p.a) sa += (x = count(rng));
+  for (auto &x : p.b) sb += (x = count(rng));
+  for (auto &x : p.a) x /= sa;
+  for (auto &x : p.b) x /= sb;
+  p.c.resize(p.k0 * p.k1);
+  if (seed % 4 == 3) {
+    for (auto &c : p.c) c = pick(rng);
+  } else {
+    const double values[4] = {0.0, -1.2625, -0.0125, 0.725};
+    const double scale = std::pow(10.0, decade(rng));
+    for (auto &c : p.c) c = values[pick(rng)] * scale;
+  }
+  return p;
+}
+
 // Gamma(alpha) draws normalised to sum 1 (a Dirichlet(alpha, ..., alpha) sample).
 inline std::vector<double> dirichlet(std::size_t k, std::mt19937_64 &rng, double alpha = 1.0) {
   std::gamma_distribution<double> g(alpha, 1.0);

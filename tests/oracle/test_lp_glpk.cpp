@@ -231,26 +231,7 @@ TEST_CASE("exact LP agrees with GLPK on the 6 x 6 problem that cycled (fuzz N4)"
 TEST_CASE("exact LP agrees with GLPK on 2000 small degenerate problems", "[exact][glpk]") {
   glp_term_out(GLP_OFF);
   for (unsigned seed = 0; seed < 2000; ++seed) {
-    std::mt19937_64 rng(seed + 77u);
-    std::uniform_int_distribution<int> k(1, 8), count(1, 6), pick(0, 3), decade(-2, 2);
-    LpProblem p;
-    p.k0 = static_cast<std::size_t>(k(rng));
-    p.k1 = static_cast<std::size_t>(k(rng));
-    p.a.resize(p.k0);
-    p.b.resize(p.k1);
-    double sa = 0.0, sb = 0.0;
-    for (auto &x : p.a) sa += (x = count(rng));
-    for (auto &x : p.b) sb += (x = count(rng));
-    for (auto &x : p.a) x /= sa;
-    for (auto &x : p.b) x /= sb;
-    p.c.resize(p.k0 * p.k1);
-    if (seed % 4 == 3) {
-      for (auto &c : p.c) c = pick(rng);
-    } else {
-      const double values[4] = {0.0, -1.2625, -0.0125, 0.725};
-      const double scale = std::pow(10.0, decade(rng));
-      for (auto &c : p.c) c = values[pick(rng)] * scale;
-    }
+    const LpProblem p = degenerate_problem(seed, seed + 77u, -2, 2);
     INFO("seed " << seed << ": " << p.k0 << " x " << p.k1);
     TransportResult r;
     REQUIRE_NOTHROW(r = solve_exact(p));
