@@ -896,27 +896,6 @@ TEST_CASE("exact LP: finite centred duals when max |C| is near DBL_MAX", "[exact
 // to the arc's terms, and the two non-degenerate but zero-cost pivots alternated forever. The
 // solve must succeed, with a feasible plan and an optimality certificate; the optimal cost is
 // compared with GLPK in tests/oracle/test_lp_glpk.cpp.
-namespace {
-
-LpProblem n4_problem(double cost_scale) {
-  LpProblem p;
-  p.k0 = p.k1 = 6;
-  p.a = {0.16666666666666666, 0.16666666666666666, 0.16666666666666666,
-         0.16666666666666666, 0.16666666666666666, 0.16666665};
-  p.b = {0.17633674630261661, 0.15699658703071673, 0.15699658703071673,
-         0.15699658703071673, 0.17633674630261661, 0.17633672866894198};
-  const double s = -1.2500000000000001e-31, m = -1.2625e-29;
-  p.c = {s, s, s, s, s, s,  //
-         s, s, s, m, m, m,  //
-         -1.1750000000000001e-29, -1.4375000000000002e-29, m, m, m, m,
-         m, m, 7.2500000000000006e-30, 6.0000000000000005e-30, 0, 0,  //
-         0, 0, 0, 0, m, m,  //
-         m, m, m, s, 1.2500000000000001e-31, m};
-  for (auto &c : p.c) c *= cost_scale;
-  return p;
-}
-
-}  // namespace
 
 TEST_CASE("exact LP: tied tiny costs do not make the simplex cycle (fuzz N4, 6 x 6)", "[exact]") {
   for (const double scale : {1.0, 0x1p95}) {

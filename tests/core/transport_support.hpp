@@ -30,6 +30,26 @@ inline TransportResult solve_exact(const LpProblem &p, const ExactOptions &o = {
   return transport_exact(p.k0, p.k1, p.a.data(), p.b.data(), p.c.data(), o, ctx, warm_u, warm_v);
 }
 
+// The 6 x 6 problem on which the network simplex once cycled (fuzz finding N4: tied tiny costs,
+// weights from 1/6 and ratios), its costs times cost_scale.
+inline LpProblem n4_problem(double cost_scale) {
+  LpProblem p;
+  p.k0 = p.k1 = 6;
+  p.a = {0.16666666666666666, 0.16666666666666666, 0.16666666666666666,
+         0.16666666666666666, 0.16666666666666666, 0.16666665};
+  p.b = {0.17633674630261661, 0.15699658703071673, 0.15699658703071673,
+         0.15699658703071673, 0.17633674630261661, 0.17633672866894198};
+  const double s = -1.2500000000000001e-31, m = -1.2625e-29;
+  p.c = {s, s, s, s, s, s,  //
+         s, s, s, m, m, m,  //
+         -1.1750000000000001e-29, -1.4375000000000002e-29, m, m, m, m,
+         m, m, 7.2500000000000006e-30, 6.0000000000000005e-30, 0, 0,  //
+         0, 0, 0, 0, m, m,  //
+         m, m, m, s, 1.2500000000000001e-31, m};
+  for (auto &c : p.c) c *= cost_scale;
+  return p;
+}
+
 // Small, highly degenerate problems: k0, k1 in 1..8, weights from counts 1..6 normalised, and
 // costs from a few values: when seed % 4 == 3 the integers 0..3 (exact potentials), otherwise
 // four decimal values of different sizes (-1.2625, -0.0125, 0.725, 0) times 10^U(lo, hi),

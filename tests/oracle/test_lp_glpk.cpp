@@ -200,19 +200,7 @@ TEST_CASE("exact LP agrees with GLPK at K = 200 and on rectangular problems", "[
 // the unscaled problem's cost is the same times 2^-95.
 TEST_CASE("exact LP agrees with GLPK on the 6 x 6 problem that cycled (fuzz N4)", "[exact][glpk]") {
   glp_term_out(GLP_OFF);
-  LpProblem p;
-  p.k0 = p.k1 = 6;
-  p.a = {0.16666666666666666, 0.16666666666666666, 0.16666666666666666,
-         0.16666666666666666, 0.16666666666666666, 0.16666665};
-  p.b = {0.17633674630261661, 0.15699658703071673, 0.15699658703071673,
-         0.15699658703071673, 0.17633674630261661, 0.17633672866894198};
-  const double s = -1.2500000000000001e-31, m = -1.2625e-29;
-  p.c = {s, s, s, s, s, s,  //
-         s, s, s, m, m, m,  //
-         -1.1750000000000001e-29, -1.4375000000000002e-29, m, m, m, m,
-         m, m, 7.2500000000000006e-30, 6.0000000000000005e-30, 0, 0,  //
-         0, 0, 0, 0, m, m,  //
-         m, m, m, s, 1.2500000000000001e-31, m};
+  LpProblem p = n4_problem(1.0);
   const TransportResult tiny = solve_exact(p);
   for (auto &c : p.c) c = std::ldexp(c, 95);
   const TransportResult r = solve_exact(p);
