@@ -218,7 +218,8 @@ int main(void) {
     expect(status == GMMOT_E_WEIGHTS && mix == NULL, "bad weights were not GMMOT_E_WEIGHTS");
 
     status = gmmot_gaussian_w2_squared(D, m0, s0, m1, not_psd, &out);
-    printf("  gmmot_gaussian_w2_squared with S1 = [[1, 2], [2, 1]] (not positive semi-definite):\n");
+    printf(
+        "  gmmot_gaussian_w2_squared with S1 = [[1, 2], [2, 1]] (not positive semi-definite):\n");
     printf("    status  %d = %s\n", status, gmmot_status_string(status));
     printf("    message \"%s\"\n", gmmot_last_error_message());
     expect(status == GMMOT_E_NOT_PSD && out == -1.0,

@@ -31,8 +31,9 @@
  * Points are processed in fixed blocks in parallel over GMMOT_OPT_NUM_THREADS threads (default:
  * all cores); memory use beyond out does not grow with n (except when opts carries a progress
  * callback or an interrupt flag: see GMMOT_E_CANCELLED below), and the results are
- * bit-identical for any number of threads. The first call on a plan computes the pair maps and the K0 averaged
- * maps (O(nnz d^3)); the plan keeps them, so later calls, from any thread, start mapping at once.
+ * bit-identical for any number of threads. The first call on a plan computes the pair maps and the
+ * K0 averaged maps (O(nnz d^3)); the plan keeps them, so later calls, from any thread, start
+ * mapping at once.
  *
  * Thread rule: p is only read; any number of threads may map points with the same plan at once.
  *

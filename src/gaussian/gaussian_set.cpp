@@ -30,7 +30,8 @@ GaussianSet make_gaussian_set(std::size_t j, int d, const double *weights, const
 }
 
 MultimarginalCost gaussian_multimarginal_cost(int d, const GaussianSet &set, const double *means,
-                                              const BarycenterOptions &options, const Context &ctx) {
+                                              const BarycenterOptions &options,
+                                              const Context &ctx) {
   MultimarginalCost out;
   out.barycenter = gaussian_barycenter(d, set.lambda, means, set.covs, options, ctx);
   const CovFactor fb = factor_covariance(d, out.barycenter.gaussian.cov.data(), "barycenter");

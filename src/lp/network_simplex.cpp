@@ -29,9 +29,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <system_error>
 #include <memory>
 #include <string>
+#include <system_error>
 
 #include "lp/pricing.hpp"
 #include "util/error.hpp"
@@ -114,7 +114,7 @@ class SpanningTree {
   std::vector<unsigned> stamp_;  // join search marks
   unsigned stamp_now_ = 0;
   std::size_t since_refresh_ = 0;
-  bool accurate_ = false;  // potentials from rebuild_accurate(), no pivot since
+  bool accurate_ = false;          // potentials from rebuild_accurate(), no pivot since
   std::vector<unsigned char> up_;  // the tree arc points from the node to its parent
   std::vector<int> queue_;
   std::vector<double> x_, sl_;
@@ -161,7 +161,8 @@ SpanningTree::SpanningTree(const SimplexInput &in)
     build_start_forest();
   }
   start_screening();
-  if (in.ctx.threads > 1 && static_cast<double>(n0_) * static_cast<double>(n1_) >= kParallelMinArcs) {
+  if (in.ctx.threads > 1 &&
+      static_cast<double>(n0_) * static_cast<double>(n1_) >= kParallelMinArcs) {
     // Without a second thread (a thread limit) pricing runs serially: same pivots, same result.
     try {
       worker_ = std::make_unique<SpinWorker>();

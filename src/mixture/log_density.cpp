@@ -45,31 +45,31 @@ void Gmm::log_density(std::size_t n, const double *points, const Context &ctx, d
   parallel_blocks(
       n, kBlock, ctx,
       [&](std::size_t begin, std::size_t end, unsigned w) {
-    const std::size_t nb = end - begin;
-    PointBlock &block = scratch[w].block;
-    block.assign(d, nb, points + begin * d);
-    double *lp = scratch[w].lp.data(), *term = scratch[w].term.data();
-    for (std::size_t c = 0; c < k; ++c) {
-      if (weights_[c] == 0.0) {
-        for (std::size_t p = 0; p < nb; ++p) lp[p * k + c] = kNegInf;
-        continue;
-      }
-      kernels[c].log_density(block, term);
-      const double lw = std::log(weights_[c]);
-      for (std::size_t p = 0; p < nb; ++p) lp[p * k + c] = lw + term[p];
-    }
-    for (std::size_t p = 0; p < nb; ++p) {
-      const double *row = lp + p * k;
-      const double mx = *std::max_element(row, row + k);
-      if (mx == kNegInf) {
-        out[begin + p] = kNegInf;
-        continue;
-      }
-      double acc = 0.0;
-      for (std::size_t c = 0; c < k; ++c) acc += std::exp(row[c] - mx);
-      out[begin + p] = mx + std::log(acc);
-    }
-  },
+        const std::size_t nb = end - begin;
+        PointBlock &block = scratch[w].block;
+        block.assign(d, nb, points + begin * d);
+        double *lp = scratch[w].lp.data(), *term = scratch[w].term.data();
+        for (std::size_t c = 0; c < k; ++c) {
+          if (weights_[c] == 0.0) {
+            for (std::size_t p = 0; p < nb; ++p) lp[p * k + c] = kNegInf;
+            continue;
+          }
+          kernels[c].log_density(block, term);
+          const double lw = std::log(weights_[c]);
+          for (std::size_t p = 0; p < nb; ++p) lp[p * k + c] = lw + term[p];
+        }
+        for (std::size_t p = 0; p < nb; ++p) {
+          const double *row = lp + p * k;
+          const double mx = *std::max_element(row, row + k);
+          if (mx == kNegInf) {
+            out[begin + p] = kNegInf;
+            continue;
+          }
+          double acc = 0.0;
+          for (std::size_t c = 0; c < k; ++c) acc += std::exp(row[c] - mx);
+          out[begin + p] = mx + std::log(acc);
+        }
+      },
       Stage::Density);
 }
 

@@ -29,28 +29,28 @@ void Gmm::sample(std::size_t n, std::uint64_t seed, const Context &ctx, double *
   parallel_blocks(
       n, kBlock, ctx,
       [&](std::size_t begin, std::size_t end, unsigned w) {
-    std::vector<double> &z = scratch[w];
-    for (std::size_t i = begin; i < end; ++i) {
-      Xoshiro256 rng(seed, i);
-      const double u = rng.uniform() * total;
-      std::size_t c = last_positive;
-      for (std::size_t j = 0; j < k; ++j) {
-        if (weights_[j] > 0.0 && u < cumulative[j]) {
-          c = j;
-          break;
+        std::vector<double> &z = scratch[w];
+        for (std::size_t i = begin; i < end; ++i) {
+          Xoshiro256 rng(seed, i);
+          const double u = rng.uniform() * total;
+          std::size_t c = last_positive;
+          for (std::size_t j = 0; j < k; ++j) {
+            if (weights_[j] > 0.0 && u < cumulative[j]) {
+              c = j;
+              break;
+            }
+          }
+          for (std::size_t j = 0; j < d; j += 2) rng.normal_pair(z[j], z[j + 1]);
+          const CovFactor &f = factors_[c];
+          const double *m = means_.data() + c * d;
+          double *x = points + i * d;
+          for (std::size_t r = 0; r < d; ++r) {
+            double acc = 0.0;
+            for (std::size_t j = 0; j < d; ++j) acc += f.f[r + j * d] * z[j];
+            x[r] = m[r] + std::ldexp(acc, f.scale_exp);
+          }
+          if (labels != nullptr) labels[i] = c;
         }
-      }
-      for (std::size_t j = 0; j < d; j += 2) rng.normal_pair(z[j], z[j + 1]);
-      const CovFactor &f = factors_[c];
-      const double *m = means_.data() + c * d;
-      double *x = points + i * d;
-      for (std::size_t r = 0; r < d; ++r) {
-        double acc = 0.0;
-        for (std::size_t j = 0; j < d; ++j) acc += f.f[r + j * d] * z[j];
-        x[r] = m[r] + std::ldexp(acc, f.scale_exp);
-      }
-      if (labels != nullptr) labels[i] = c;
-    }
       },
       Stage::Density);
 }

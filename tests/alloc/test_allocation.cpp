@@ -31,7 +31,8 @@ void *allocate(std::size_t n) {
   void *p = std::malloc(n + kHeader);
   if (p == nullptr) throw std::bad_alloc();
   *static_cast<std::size_t *>(p) = n;
-  const std::int64_t live = g_live.fetch_add(static_cast<std::int64_t>(n)) + static_cast<std::int64_t>(n);
+  const std::int64_t live =
+      g_live.fetch_add(static_cast<std::int64_t>(n)) + static_cast<std::int64_t>(n);
   if (g_active.load(std::memory_order_relaxed)) {
     g_count.fetch_add(1);
     std::int64_t peak = g_peak.load();

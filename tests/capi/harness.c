@@ -246,7 +246,7 @@ void h_random_spd(size_t d, unsigned long *state, double *out) {
 double h_w2sq(size_t d, const double *m0, const double *s0, const double *m1, const double *s1,
               const char *file, int line) {
   double out = H_SENTINEL;
-  h_check_status(gmmot_gaussian_w2_squared(d, m0, s0, m1, s1, &out), GMMOT_OK, "gmmot_gaussian_w2_squared",
-                 file, line);
+  h_check_status(gmmot_gaussian_w2_squared(d, m0, s0, m1, s1, &out), GMMOT_OK,
+                 "gmmot_gaussian_w2_squared", file, line);
   return out;
 }

@@ -238,10 +238,12 @@ CASE(c_w2_nan_m1, double m[2] = {0.0, NAN};
      return gmmot_gaussian_w2_squared(2, M2a, S2, m, S2, &o->scalar);)
 CASE(c_w2_inf_s0, S_COPY s[3] = INFINITY;
      return gmmot_gaussian_w2_squared(2, M2a, s, M2b, S2, &o->scalar);)
-CASE(c_w2_asym, S_COPY s[1] = 0.6; return gmmot_gaussian_w2_squared(2, M2a, S2, M2b, s, &o->scalar);)
+CASE(c_w2_asym, S_COPY s[1] = 0.6;
+     return gmmot_gaussian_w2_squared(2, M2a, S2, M2b, s, &o->scalar);)
 CASE(c_w2_asym_ulp, S_COPY s[1] = nextafter(0.5, 0.0);
      return gmmot_gaussian_w2_squared(2, M2a, s, M2b, S2, &o->scalar);)
-CASE(c_w2_not_psd, S_COPY s[0] = -2.0; return gmmot_gaussian_w2_squared(2, M2a, s, M2b, S2, &o->scalar);)
+CASE(c_w2_not_psd, S_COPY s[0] = -2.0;
+     return gmmot_gaussian_w2_squared(2, M2a, s, M2b, S2, &o->scalar);)
 CASE(c_w2_overflow, double a[2] = {1e200, 0.0}, b[2] = {-1e200, 0.0};
      return gmmot_gaussian_w2_squared(2, a, S2, b, S2, &o->scalar);)
 CASE(c_w2_scales, double s0[4] = {1e300, 0.0, 0.0, 1e300}, s1[4] = {1e-300, 0.0, 0.0, 1e-300};
@@ -473,18 +475,16 @@ static const Case kCases[] = {
      NULL},
     OK_ROW("interrupt_create", c_flag_create, "gmmot_interrupt_create"),
     OK_ROW("interrupt_destroy(NULL)", c_flag_destroy_null, "gmmot_interrupt_destroy"),
-    {"interrupt_raise(NULL)", c_flag_raise_null, E_INV, "gmmot_interrupt_raise", "flag", -1,
-     NULL},
-    {"interrupt_reset(NULL)", c_flag_reset_null, E_INV, "gmmot_interrupt_reset", "flag", -1,
-     NULL},
-    {"interrupt_is_raised(NULL)", c_flag_is_raised_null, E_INV, "gmmot_interrupt_is_raised",
-     "flag", -1, NULL},
-    {"interrupt_is_raised(NULL out)", c_flag_is_raised_null_out, E_INV,
-     "gmmot_interrupt_is_raised", "out_raised", -1, NULL},
+    {"interrupt_raise(NULL)", c_flag_raise_null, E_INV, "gmmot_interrupt_raise", "flag", -1, NULL},
+    {"interrupt_reset(NULL)", c_flag_reset_null, E_INV, "gmmot_interrupt_reset", "flag", -1, NULL},
+    {"interrupt_is_raised(NULL)", c_flag_is_raised_null, E_INV, "gmmot_interrupt_is_raised", "flag",
+     -1, NULL},
+    {"interrupt_is_raised(NULL out)", c_flag_is_raised_null_out, E_INV, "gmmot_interrupt_is_raised",
+     "out_raised", -1, NULL},
     {"options_set_progress(NULL)", c_opt_set_progress_null, E_INV, "gmmot_options_set_progress",
      "opts", -1, NULL},
-    {"options_set_interrupt(NULL)", c_opt_set_interrupt_null, E_INV,
-     "gmmot_options_set_interrupt", "opts", -1, NULL},
+    {"options_set_interrupt(NULL)", c_opt_set_interrupt_null, E_INV, "gmmot_options_set_interrupt",
+     "opts", -1, NULL},
     OK_ROW("options_set_progress(fn NULL removes)", c_opt_set_progress_remove,
            "gmmot_options_set_progress"),
     /* options.h */
@@ -527,7 +527,8 @@ static const Case kCases[] = {
      "out_value", -1, NULL},
     {"get_double(int key)", c_opt_get_double_type, E_INV, "gmmot_options_get_double",
      "GMMOT_OPT_NUM_THREADS", -1, NULL},
-    {"option_bounds(unknown key)", c_opt_bounds_key, E_INV, "gmmot_options_bounds", "key", -1, "77"},
+    {"option_bounds(unknown key)", c_opt_bounds_key, E_INV, "gmmot_options_bounds", "key", -1,
+     "77"},
     /* gmm.h */
     {"gmm_create(NULL weights)", c_gmm_create_null_w, E_INV, "gmmot_gmm_create", "weights", -1,
      NULL},
@@ -607,12 +608,14 @@ static const Case kCases[] = {
     {"w2sq(d = 0)", c_w2_d0, GMMOT_E_DIMENSION, "gmmot_gaussian_w2_squared", "d", -1, NULL},
     {"w2sq(d huge)", c_w2_d_huge, GMMOT_E_TOO_LARGE, "gmmot_gaussian_w2_squared", "d", -1, NULL},
     {"w2sq(NaN m1)", c_w2_nan_m1, GMMOT_E_NONFINITE, "gmmot_gaussian_w2_squared", "m1", 1, NULL},
-    {"w2sq(Inf s0)", c_w2_inf_s0, GMMOT_E_NONFINITE, "gmmot_gaussian_w2_squared", "s0", -1, "(1,1)"},
+    {"w2sq(Inf s0)", c_w2_inf_s0, GMMOT_E_NONFINITE, "gmmot_gaussian_w2_squared", "s0", -1,
+     "(1,1)"},
     {"w2sq(asymmetric s1)", c_w2_asym, GMMOT_E_NOT_SYMMETRIC, "gmmot_gaussian_w2_squared", "s1", -1,
      NULL},
     OK_ROW("w2sq(asymmetric by one ulp)", c_w2_asym_ulp, "gmmot_gaussian_w2_squared"),
     {"w2sq(not PSD)", c_w2_not_psd, GMMOT_E_NOT_PSD, "gmmot_gaussian_w2_squared", "s0", -1, NULL},
-    {"w2sq(overflow)", c_w2_overflow, GMMOT_E_OVERFLOW, "gmmot_gaussian_w2_squared", NULL, -1, NULL},
+    {"w2sq(overflow)", c_w2_overflow, GMMOT_E_OVERFLOW, "gmmot_gaussian_w2_squared", NULL, -1,
+     NULL},
     OK_ROW("w2sq(1e300 I vs 1e-300 I)", c_w2_scales, "gmmot_gaussian_w2_squared"),
     OK_ROW("w2sq(subnormal, -0)", c_w2_subnormal, "gmmot_gaussian_w2_squared"),
     {"monge_map(NULL out_a)", c_mm_null_a, E_INV, "gmmot_gaussian_monge_map", "out_a", -1, NULL},

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* gmmot_w2_cost_matrix: entries equal gmmot_gaussian_w2_squared of the component pairs (1e-12 relative
- * plus 1e-15 (tr S0 + tr S1) absolute, the documented accuracy), bit-identical for any number of
- * threads, and its error paths (F.5 #4: dimension mismatch). */
+/* gmmot_w2_cost_matrix: entries equal gmmot_gaussian_w2_squared of the component pairs (1e-12
+ * relative plus 1e-15 (tr S0 + tr S1) absolute, the documented accuracy), bit-identical for any
+ * number of threads, and its error paths (F.5 #4: dimension mismatch). */
 #include <gmmot/gmmot.h>
 #include <string.h>
 

@@ -42,8 +42,8 @@ static void *worker_a(void *arg) {
   return NULL;
 }
 
-/* Thread B: gmmot_gaussian_w2_squared with NULL m0 (INVALID_ARGUMENT), then a successful call on the
- * shared handle, which must leave "" behind. */
+/* Thread B: gmmot_gaussian_w2_squared with NULL m0 (INVALID_ARGUMENT), then a successful call on
+ * the shared handle, which must leave "" behind. */
 static void *worker_b(void *arg) {
   worker_t *w = (worker_t *)arg;
   static const double one[1] = {1.0}, z[1] = {0.0};

@@ -93,8 +93,8 @@ void test_messages(void) {
   CHECK_OK(gmmot_gmm_create(1, 1, w, m, c, &g));
 
   /* Fail, then succeed: the success clears the message. */
-  CHECK_ERROR(gmmot_gaussian_w2_squared(0, m, c, m, c, &out), GMMOT_E_DIMENSION, "gmmot_gaussian_w2_squared",
-              "d|dimension");
+  CHECK_ERROR(gmmot_gaussian_w2_squared(0, m, c, m, c, &out), GMMOT_E_DIMENSION,
+              "gmmot_gaussian_w2_squared", "d|dimension");
   CHECK(gmmot_last_error_message()[0] != '\0');
   /* Reading it does not clear it, and the pointer is stable until the next call. */
   p1 = gmmot_last_error_message();

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* gmmot_gaussian_w2_squared on hard inputs with references computed in long double from exact inputs:
- * condition numbers ~1e12 on non-commuting pairs, and exactly singular covariances.
+/* gmmot_gaussian_w2_squared on hard inputs with references computed in long double from exact
+ * inputs: condition numbers ~1e12 on non-commuting pairs, and exactly singular covariances.
  * gaussian.h promises an absolute error of about 1e-15 (tr S0 + tr S1) in both cases; tested at
  * 1e-14 (tr S0 + tr S1). */
 #include <gmmot/gmmot.h>

@@ -249,7 +249,7 @@ struct Summary {
 double gaussian_w2sq(const Record &r, int *status) {
   double w = -1.0;
   *status = gmmot_gaussian_w2_squared(r.d, r.at("m0").data(), r.at("S0").data(), r.at("m1").data(),
-                                r.at("S1").data(), &w);
+                                      r.at("S1").data(), &w);
   return w;
 }
 

@@ -902,7 +902,8 @@ TEST_CASE("MW2: results do not depend on the number of threads", "[mw2]") {
   std::mt19937_64 rng(319);
   for (int d : {2, 7}) {
     const Gmm g0 = random_gmm(40, d, rng), g1 = random_gmm(30, d, rng);
-    const Mw2Plan a(shared(g0), shared(g1), {}, Context{1}), b(shared(g0), shared(g1), {}, Context{4});
+    const Mw2Plan a(shared(g0), shared(g1), {}, Context{1}),
+        b(shared(g0), shared(g1), {}, Context{4});
     CHECK(a.cost_matrix() == b.cost_matrix());
     CHECK(a.mw2_squared() == b.mw2_squared());
     CHECK(a.transport().plan.size() == b.transport().plan.size());

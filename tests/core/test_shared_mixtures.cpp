@@ -17,10 +17,10 @@
 #include <thread>
 #include <vector>
 
+#include "em/em.hpp"
 #include "error_support.hpp"
 #include "linalg/covariance_factor.hpp"
 #include "linalg/dense.hpp"
-#include "em/em.hpp"
 #include "mixture/gmm.hpp"
 #include "mw2/mw2_plan.hpp"
 #include "support.hpp"
@@ -230,7 +230,8 @@ TEST_CASE("an MW2 plan shares its mixtures instead of copying them", "[mw2][shar
   const Gmm mid = plan->geodesic(0.5);
   CHECK(mid.k() == plan->transport().plan.size());
   // A null mixture is refused.
-  CHECK(error_of([&] { Mw2Plan(nullptr, plan->shared_target(), {}, {}); }) == Errc::InvalidArgument);
+  CHECK(error_of([&] { Mw2Plan(nullptr, plan->shared_target(), {}, {}); }) ==
+        Errc::InvalidArgument);
 }
 
 TEST_CASE("an MW2 plan computes its pair maps once", "[mw2][shared]") {

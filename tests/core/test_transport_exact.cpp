@@ -940,15 +940,17 @@ namespace {
 
 double binomial(std::size_t n, std::size_t m) {
   double r = 1.0;
-  for (std::size_t t = 1; t <= m; ++t) r = r * static_cast<double>(n - m + t) / static_cast<double>(t);
+  for (std::size_t t = 1; t <= m; ++t)
+    r = r * static_cast<double>(n - m + t) / static_cast<double>(t);
   return r;
 }
 
 }  // namespace
 
-TEST_CASE("exact LP: 2000 small degenerate problems solve to an optimality certificate (cold "
-          "and warm)",
-          "[exact]") {
+TEST_CASE(
+    "exact LP: 2000 small degenerate problems solve to an optimality certificate (cold "
+    "and warm)",
+    "[exact]") {
   std::size_t brute = 0;
   std::uint64_t most = 0;
   for (unsigned seed = 0; seed < 2000; ++seed) {

@@ -33,8 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     for (std::size_t k = 0; k < k0; ++k)
       for (std::size_t l = 0; l < k1; ++l) {
         double w = -1;
-        int sw = FZ_CALL(
-            gmmot_gaussian_w2_squared(d, &a.m[k * d], &a.c[k * d * d], &b.m[l * d], &b.c[l * d * d], &w));
+        int sw = FZ_CALL(gmmot_gaussian_w2_squared(d, &a.m[k * d], &a.c[k * d * d], &b.m[l * d],
+                                                   &b.c[l * d * d], &w));
         FZ_CHECK_MSG(sw == GMMOT_OK, "w2sq of pair (%zu, %zu) of valid mixtures: %d\n", k, l, sw);
         FZ_CHECK(w >= 0 && std::isfinite(w));
       }

@@ -88,8 +88,8 @@ void sample(Bytes &in, const gmmot_gmm_t *g, const Options &opts, const GmmCopy 
   if (labels) FZ_CHECK(same_bits(lab.values(), lab2.values(), n * sizeof(std::size_t)));
   if (n > 1) {
     Out<double> pre((n - 1) * d);
-    FZ_CHECK(FZ_CALL(gmmot_gmm_sample(g, n - 1, opts.one, pre.data(), pre.cap(), nullptr,
-                                      0)) == GMMOT_OK);
+    FZ_CHECK(FZ_CALL(gmmot_gmm_sample(g, n - 1, opts.one, pre.data(), pre.cap(), nullptr, 0)) ==
+             GMMOT_OK);
     FZ_CHECK(same_bits(pts.values(), pre.values(), (n - 1) * d * sizeof(double)));
   }
 }

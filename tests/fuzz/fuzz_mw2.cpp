@@ -154,8 +154,8 @@ Snapshot read(Bytes in, const gmmot_mw2_t *p, const gmmot_options_t *opts, std::
                                          static_cast<std::int64_t>(in.u64() >> 11))) == GMMOT_OK);
   for (int rand = 0; rand < 2; ++rand) {
     Out<double> out(in, n * d, n > 0);
-    st = rand ? FZ_CALL(gmmot_mw2_map_rand(p, n, n ? x.data() : nullptr, seeded, out.data(),
-                                           out.cap()))
+    st = rand ? FZ_CALL(
+                    gmmot_mw2_map_rand(p, n, n ? x.data() : nullptr, seeded, out.data(), out.cap()))
               : FZ_CALL(
                     gmmot_mw2_map_mean(p, n, n ? x.data() : nullptr, opts, out.data(), out.cap()));
     out.check(st, rand ? "map_rand" : "map_mean");
