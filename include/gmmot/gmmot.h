@@ -24,6 +24,7 @@
 #ifndef GMMOT_GMMOT_H
 #define GMMOT_GMMOT_H
 
+#include "gmmot/barycenter.h"
 #include "gmmot/em.h"
 #include "gmmot/export.h"
 #include "gmmot/gaussian.h"

@@ -23,7 +23,7 @@ GMMOT_BEGIN_DECLS
 typedef struct gmmot_options gmmot_options_t;
 
 /** Option keys. Values are pinned and spaced by area (100: execution, 200: Gaussian
- *  barycenter, 300: discrete transport, 400: EM fitting); a value is never reused for another
+ *  barycenter, 300: discrete transport, 400: EM fitting, 500: mixture barycenters); a value is never reused for another
  *  option (405, GMMOT_OPT_EM_SEED before 0.2, stays unused). */
 typedef enum gmmot_option {
   /** int. Worker threads used by libgmmot's own parallel loops (cost matrices, densities,
@@ -84,7 +84,29 @@ typedef enum gmmot_option {
    *  al. 2000, gmmot/em.h); 0 (default) turns it off: plain EM, as scikit-learn. 5 (Ueda et
    *  al.'s choice) typically finds clearly better mixtures for several times the work.
    *  Bounds [0, 1000]. */
-  GMMOT_OPT_EM_SPLIT_MERGE = 406
+  GMMOT_OPT_EM_SPLIT_MERGE = 406,
+  /** double. Exact mixture barycenter (gmmot/barycenter.h): refuse (GMMOT_E_TOO_LARGE) when the
+   *  number of component tuples prod_j K_j exceeds this. Default 1e9. Bounds [1, 1e15].
+   *  @since 0.3 */
+  GMMOT_OPT_MMOT_MAX_TUPLES = 500,
+  /** int. Exact and fixed-support barycenter LPs: simplex pivot cap (GMMOT_E_ITERATION_LIMIT);
+   *  0 (default) = max(1e6, 1000 sum_j K_j). Bounds [0, 1e15]. @since 0.3 */
+  GMMOT_OPT_MMOT_MAX_ITERATIONS = 501,
+  /** int. Fixed-point barycenter method, a gmmot_fixed_point_method (gmmot/barycenter.h).
+   *  Default GMMOT_FIXED_POINT_TRUE. Bounds [0, 2]. @since 0.3 */
+  GMMOT_OPT_FIXED_POINT_METHOD = 510,
+  /** int. Fixed-point barycenter started without an initial mixture: number of components;
+   *  0 (default) = the largest K_j. Bounds [0, 1e9]. @since 0.3 */
+  GMMOT_OPT_FIXED_POINT_COMPONENTS = 511,
+  /** double. Fixed-point barycenter: stop when the energy decreases by at most this fraction,
+   *  V_t - V_{t+1} <= tol V_t. Default 1e-9. Bounds [0, 1]. @since 0.3 */
+  GMMOT_OPT_FIXED_POINT_TOLERANCE = 512,
+  /** int. Fixed-point barycenter: iteration cap (GMMOT_W_NOT_CONVERGED). Default 100.
+   *  Bounds [1, 1e9]. @since 0.3 */
+  GMMOT_OPT_FIXED_POINT_MAX_ITERATIONS = 513,
+  /** int. True fixed point: largest support (GMMOT_E_TOO_LARGE beyond). Default 100000.
+   *  Bounds [1, 1e12]. @since 0.3 */
+  GMMOT_OPT_FIXED_POINT_MAX_SUPPORT = 514
 } gmmot_option;
 
 /** Values of GMMOT_OPT_TRANSPORT_METHOD. */

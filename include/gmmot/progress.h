@@ -49,8 +49,16 @@ typedef enum gmmot_stage {
   /** Transport maps T_mean, T_rand: done = points mapped, total = n, value = NaN. */
   GMMOT_STAGE_MAPS = 6,
   /** Log-density and sampling: done = points finished, total = n, value = NaN. */
-  GMMOT_STAGE_DENSITY = 7
-  /* Later versions add 8 and above. */
+  GMMOT_STAGE_DENSITY = 7,
+  /** Exact multi-marginal and fixed-support LPs of gmmot/barycenter.h: done = simplex pivots so
+   *  far, reported after every pricing round, total = the pivot cap, value = the objective of
+   *  the current restricted problem. @since 0.3 */
+  GMMOT_STAGE_MULTIMARGINAL = 8,
+  /** Fixed-point mixture barycenter (gmmot_mw2_barycenter_fixed_point): done = iterations,
+   *  total = GMMOT_OPT_FIXED_POINT_MAX_ITERATIONS, value = the energy V of that iterate.
+   *  @since 0.3 */
+  GMMOT_STAGE_FIXED_POINT = 9
+  /* Later versions add 10 and above. */
 } gmmot_stage;
 
 /** Progress callback (attach it with gmmot_options_set_progress). `stage` is a gmmot_stage,

@@ -15,7 +15,17 @@
 namespace gmmot {
 
 // The stages a computation reports; the values are those of gmmot_stage (gmmot/progress.h).
-enum class Stage { Em = 1, ExactLp, Sinkhorn, Barycenter, CostMatrix, Maps, Density };
+enum class Stage {
+  Em = 1,
+  ExactLp,
+  Sinkhorn,
+  Barycenter,
+  CostMatrix,
+  Maps,
+  Density,
+  Multimarginal,
+  FixedPoint
+};
 
 // Requested worker threads before resolution (resolve_threads): 0 = the hardware concurrency.
 constexpr unsigned kDefaultThreadRequest = 0;
