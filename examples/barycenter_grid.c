@@ -268,6 +268,7 @@ int main(int argc, char **argv) {
   size_t width, height, i, max_components = 0;
   int status, rc = 1, row, col, warnings = 0;
 
+  image_io_program = "gmmot-barycenter-grid";
   if (parse(argc, argv, &a) != 0) return 2;
   t0 = now();
   ring(&corners[0]);

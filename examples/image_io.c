@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+const char *image_io_program = "gmmot-color-transfer";
+
 #define STB_IMAGE_IMPLEMENTATION
 #define STBI_FAILURE_USERMSG
 #include <stb/stb_image.h>
@@ -17,13 +19,13 @@ int load_rgb(const char *path, int shrink, rgb_image *out) {
   size_t W, H, x, y;
   unsigned char *data = stbi_load(path, &w, &h, &channels, 0);
   if (data == NULL) {
-    fprintf(stderr, "gmmot-color-transfer: cannot read %s: %s\n", path, stbi_failure_reason());
+    fprintf(stderr, "%s: cannot read %s: %s\n", image_io_program, path, stbi_failure_reason());
     return 1;
   }
   if (channels != 3 && channels != 4) {
-    fprintf(stderr,
-            "gmmot-color-transfer: %s has %d channel%s (%s); an RGB or RGBA image is needed\n",
-            path, channels, channels == 1 ? "" : "s", channels <= 2 ? "grey levels" : "unknown");
+    fprintf(stderr, "%s: %s has %d channel%s (%s); an RGB or RGBA image is needed\n",
+            image_io_program, path, channels, channels == 1 ? "" : "s",
+            channels <= 2 ? "grey levels" : "unknown");
     stbi_image_free(data);
     return 1;
   }
@@ -31,14 +33,14 @@ int load_rgb(const char *path, int shrink, rgb_image *out) {
   W = (size_t)w / (size_t)shrink;
   H = (size_t)h / (size_t)shrink;
   if (W == 0 || H == 0) {
-    fprintf(stderr, "gmmot-color-transfer: %s (%dx%d) is smaller than the shrink factor %d\n", path,
+    fprintf(stderr, "%s: %s (%dx%d) is smaller than the shrink factor %d\n", image_io_program, path,
             w, h, shrink);
     stbi_image_free(data);
     return 1;
   }
   out->rgb = (double *)malloc(W * H * 3 * sizeof(double));
   if (out->rgb == NULL) {
-    fprintf(stderr, "gmmot-color-transfer: out of memory reading %s\n", path);
+    fprintf(stderr, "%s: out of memory reading %s\n", image_io_program, path);
     stbi_image_free(data);
     return 1;
   }
@@ -68,7 +70,7 @@ int save_rgb_png(const char *path, size_t width, size_t height, const double *rg
   unsigned char *bytes = (unsigned char *)malloc(n);
   int ok;
   if (bytes == NULL) {
-    fprintf(stderr, "gmmot-color-transfer: out of memory writing %s\n", path);
+    fprintf(stderr, "%s: out of memory writing %s\n", image_io_program, path);
     return 1;
   }
   for (i = 0; i < n; ++i) {
@@ -78,7 +80,7 @@ int save_rgb_png(const char *path, size_t width, size_t height, const double *rg
   ok = stbi_write_png(path, (int)width, (int)height, 3, bytes, (int)(width * 3));
   free(bytes);
   if (!ok) {
-    fprintf(stderr, "gmmot-color-transfer: cannot write %s\n", path);
+    fprintf(stderr, "%s: cannot write %s\n", image_io_program, path);
     return 1;
   }
   return 0;

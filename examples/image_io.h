@@ -6,6 +6,9 @@
 
 #include <stddef.h>
 
+/* The name that starts every message (default "gmmot-color-transfer"); programs set their own. */
+extern const char *image_io_program;
+
 typedef struct {
   size_t width, height;
   double *rgb; /* width * height * 3, row-major, channels R, G, B in [0, 1] */

@@ -256,6 +256,7 @@ int main(int argc, char **argv) {
   size_t width, height, i, r;
   int status, rc = 1, row, col;
 
+  image_io_program = "gmmot-palette-barycenter";
   if (parse(argc, argv, &a) != 0) return 2;
   t0 = now();
   memset(img, 0, sizeof img);
