@@ -410,3 +410,36 @@ TEST_CASE("exact barycenter: errors", "[barycenter_exact]") {
                          return e.code() == Errc::Dimension;
                        }));
 }
+
+TEST_CASE("exact barycenter: degenerate LPs (identical inputs, equal weights, ties)",
+          "[barycenter_exact]") {
+  std::mt19937_64 rng(21);
+  // The same mixture three times: the barycenter is the mixture, at cost 0.
+  const auto g = random_mixture(6, 2, rng);
+  const auto same = inputs_of({g, g, g}, {0.2, 0.3, 0.5});
+  const auto r = mixture_barycenter_exact(same, MultimarginalOptions{}, Context{});
+  CHECK(std::abs(r.cost) <= 1e-13);
+  check_same_mixture(*r.barycenter, *g, 1e-12);
+  check_certificates(same, r);
+  // Equal weights and duplicated components: many optimal vertices, massive degeneracy.
+  for (int rep = 0; rep < 6; ++rep) {
+    const int d = 1 + rep % 3;
+    std::vector<std::shared_ptr<const Gmm>> mixes;
+    for (int q = 0; q < 3 + rep % 2; ++q) {
+      const auto base = random_mixture(3, d, rng);
+      std::vector<double> w(6, 1.0 / 6), m, s;
+      for (int c = 0; c < 6; ++c) {
+        const std::size_t src = static_cast<std::size_t>(c % 3);
+        m.insert(m.end(), base->means().begin() + static_cast<std::ptrdiff_t>(src * d),
+                 base->means().begin() + static_cast<std::ptrdiff_t>((src + 1) * d));
+        s.insert(s.end(), base->covariances().begin() + static_cast<std::ptrdiff_t>(src * d * d),
+                 base->covariances().begin() + static_cast<std::ptrdiff_t>((src + 1) * d * d));
+      }
+      mixes.push_back(std::make_shared<const Gmm>(make_gmm(d, w, m, s)));
+    }
+    std::vector<double> lambda(mixes.size(), 1.0 / static_cast<double>(mixes.size()));
+    const auto in = inputs_of(mixes, lambda);
+    const auto res = mixture_barycenter_exact(in, MultimarginalOptions{}, Context{});
+    check_certificates(in, res);
+  }
+}
