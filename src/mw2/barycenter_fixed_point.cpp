@@ -355,6 +355,22 @@ Iterate projection_step(const BarycenterInputs &in, const Iterate &x,
   return it;
 }
 
+// sum_j lambda_j sum_k pi_j(k) tr S_j^k: the scale of the rounding of the Bures terms of V
+// (translation-invariant, unlike the means' second moment).
+double trace_scale(const BarycenterInputs &in) {
+  CompensatedSum s;
+  for (std::size_t j = 0; j < in.count(); ++j) {
+    const Gmm &mu = *in.mixtures[j];
+    for (std::size_t k = 0; k < mu.k(); ++k)
+      s.add(in.lambda[j] * mu.weights()[k] * mu.factors()[k].trace);
+  }
+  return s.value();
+}
+
+// Decreases of V below this fraction of (V_0 + trace_scale) are rounding (W2^2 entries are
+// accurate to about 1e-15 of the traces and squared mean differences involved).
+constexpr double kRoundingFloor = 1e-14;
+
 }  // namespace
 
 MixtureBarycenter mixture_barycenter_fixed_point(const BarycenterInputs &in,
@@ -378,6 +394,7 @@ MixtureBarycenter mixture_barycenter_fixed_point(const BarycenterInputs &in,
 
   MixtureBarycenter out;
   out.energies.push_back(v);
+  const double floor = kRoundingFloor * (v + trace_scale(in));
   // The returned iterate: the last one with the lowest V. For Alg. 2 that is the last iterate
   // (V never increases, ties at rounding level go to the later one); Alg. 3 may increase V,
   // and then its previous iterate is the better answer.
@@ -399,8 +416,10 @@ MixtureBarycenter mixture_barycenter_fixed_point(const BarycenterInputs &in,
     }
     ctx.report(Stage::FixedPoint, t, options.max_iterations, vn);
     // V_t - V_{t+1} <= tol V_t: converged, or (Alg. 3 only, beyond rounding) V went up. With
-    // V_t = 0 this stops after the first iteration.
-    const bool stop = v - vn <= options.tolerance * v;
+    // V_t = 0 this stops after the first iteration. The floor stops a V that has reached the
+    // rounding level of its own terms (e.g. one-hot lambda: V -> 0 up to the Bures terms'
+    // rounding, about 1e-16 of the traces), where relative decreases are noise.
+    const bool stop = v - vn <= options.tolerance * v + floor;
     x = std::move(next);
     plans = std::move(next_plans);
     v = vn;
