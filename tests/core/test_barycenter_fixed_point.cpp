@@ -479,3 +479,35 @@ TEST_CASE("fixed point: progress reports and cancellation", "[fixed_point]") {
     ctx.progress = nullptr;
   }
 }
+
+TEST_CASE("fixed point against the exact barycenter: a fixed point of G, and a lower bound",
+          "[fixed_point]") {
+  // Prop. 3.9: a barycenter mu* satisfies G(mu*) = {mu*}; with unique plans (random data) the
+  // gluing of the plans of mu* gives back its tuples and weights. Any mixture has V >= V(mu*).
+  std::mt19937_64 rng(5110);
+  for (int d = 1; d <= 3; ++d) {
+    const std::vector<Shared> g{random_gmm(3, d, rng), random_gmm(4, d, rng),
+                                random_gmm(3, d, rng)};
+    const BarycenterInputs in = inputs(g, random_lambda(3, rng));
+    const MixtureBarycenter exact = mixture_barycenter_exact(in, {}, Context{});
+    INFO("d = " << d);
+    CHECK(barycenter_energy(in, *exact.barycenter, {}, Context{}, nullptr) ==
+          Approx(exact.cost).epsilon(1e-13));
+    const MixtureBarycenter r = mixture_barycenter_fixed_point(
+        in, exact.barycenter, opts(Method::TrueFixedPoint), Context{});
+    REQUIRE(r.energies.size() >= 2);
+    CHECK(r.energies[1] == Approx(exact.cost).epsilon(1e-12));
+    CHECK(r.tuples == exact.tuples);
+    check_same_mixture(*r.barycenter, *exact.barycenter, 1e-12);
+    for (Method m :
+         {Method::TrueFixedPoint, Method::EuclideanProjection, Method::BuresProjection}) {
+      for (std::uint64_t seed = 0; seed < 3; ++seed) {
+        FixedPointOptions o = opts(m);
+        o.seed = seed;
+        const MixtureBarycenter f = mixture_barycenter_fixed_point(in, nullptr, o, Context{});
+        INFO("method " << static_cast<int>(m) << ", seed " << seed);
+        CHECK(f.cost >= exact.cost * (1.0 - 1e-12));
+      }
+    }
+  }
+}
