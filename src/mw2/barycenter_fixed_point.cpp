@@ -83,13 +83,21 @@ std::shared_ptr<const Gmm> assemble(std::size_t d, const std::vector<double> &we
       weights.size(), d, weights.data(), c.means.data(), std::move(c.covs), std::move(c.factors)));
 }
 
-// B of J Gaussians given by pointers (zero lambdas already dropped); Errc::IterationLimit
-// naming `what` when the Alvarez-Esteban iteration stops short of its tolerance.
+// B of J Gaussians (zero lambdas already dropped); Errc::IterationLimit naming `what` when the
+// Alvarez-Esteban iteration stops short of its tolerance, and its other errors prefixed by
+// `what` (the messages of the exact solver's tuple barycenters, barycenter_lp.cpp).
 BarycenterResult ground_barycenter(int d, const std::vector<double> &lambda,
                                    const std::vector<double> &means,
                                    const std::vector<CovFactor> &covs, const BarycenterOptions &o,
                                    const Context &inner, const std::string &what) {
-  BarycenterResult r = gaussian_barycenter(d, lambda, means.data(), covs, o, inner);
+  BarycenterResult r;
+  try {
+    r = gaussian_barycenter(d, lambda, means.data(), covs, o, inner);
+  } catch (const Error &e) {
+    // Say which barycenter failed (e.g. Errc::Singular: all its covariances singular).
+    if (e.code() == Errc::Cancelled) throw;
+    fail(e.code(), what + ": " + e.what());
+  }
   if (!r.converged) {
     fail(Errc::IterationLimit, "the Gaussian barycenter of " + what + " did not converge in " +
                                    std::to_string(r.iterations) + " iterations (residual " +
@@ -161,7 +169,7 @@ Iterate from_tuples(const BarycenterInputs &in, std::vector<std::size_t> tuples,
                     means.begin() + static_cast<std::ptrdiff_t>(a * du));
         covs[a] = mu.factors()[k];
       }
-      const std::string what = "tuple " + tuple_name(t, jn);
+      const std::string what = "component tuple " + tuple_name(t, jn);
       const BarycenterResult b = ground_barycenter(d, act.lambda, means, covs, o, one, what);
       store(d, r, b.gaussian.mean.data(), b.gaussian.cov.data(), what, comp);
     }
