@@ -299,7 +299,7 @@ Iterate projection_step(const BarycenterInputs &in, const Iterate &x,
   Components comp(n, du);
   const Context one = inner.limited(1);
   parallel_blocks(n, 1, inner, [&](std::size_t b0, std::size_t b1, unsigned) {
-    std::vector<double> pm(act.index.size() * du), w, rm, sum(du * du), mean(du);
+    std::vector<double> pm(act.index.size() * du), w, rm, sum(du * du), sym(du * du), mean(du);
     std::vector<CovFactor> pf(act.index.size()), rf;
     for (std::size_t i = b0; i < b1; ++i) {
       if (!(g.weights()[i] > 0.0)) {  // no mass, no plan row: nothing moves it
@@ -349,7 +349,6 @@ Iterate projection_step(const BarycenterInputs &in, const Iterate &x,
           sum = r.gaussian.cov;
         }
         std::copy(mean.begin(), mean.end(), pm.begin() + static_cast<std::ptrdiff_t>(a * du));
-        std::vector<double> sym(du * du);
         validate_covariance(d, sum.data(), what, sym.data(), nullptr);
         pf[a] = factor_covariance(d, sym.data(), what);
       }
@@ -404,7 +403,7 @@ MixtureBarycenter mixture_barycenter_fixed_point(const BarycenterInputs &in,
   out.energies.push_back(v);
   const double floor = kRoundingFloor * (v + trace_scale(in));
   // The returned iterate: the last one with the lowest V. For Alg. 2 that is the last iterate
-  // (V never increases, ties at rounding level go to the later one); Alg. 3 may increase V,
+  // (V never increases beyond rounding, and ties go to the later one); Alg. 3 may increase V,
   // and then its previous iterate is the better answer.
   Iterate best = x;
   double best_v = v;
@@ -439,6 +438,7 @@ MixtureBarycenter mixture_barycenter_fixed_point(const BarycenterInputs &in,
   out.barycenter = std::move(best.gmm);
   out.cost = best_v;
   out.plans = std::move(best_plans);
+  // Empty when the returned iterate is the given init (its components come from no tuple).
   if (glue) out.tuples = std::move(best.tuples);
   return out;
 }
