@@ -15,7 +15,11 @@
  * Usage: gmmot-barycenter-grid OUTPUT [--grid N] [--pixels P] [--method exact|fixed-point]
  *                              [--threads T]
  * Prints one line per cell (weights, components, cost V = sum_j lambda_j MW2^2(bary, mu_j))
- * and a summary line in the benchmark format of bench/. */
+ * and a summary line in the benchmark format of bench/. At a corner (one lambda_j = 1) the
+ * barycenter is that mixture, but the exact LP may list one of its Gaussians several times
+ * (tuples that differ only in mixtures of weight 0 tie), hence more components than K_j for
+ * the same density. The fixed point's cost is never below the exact one (Tanguy-Delon-Gozlan);
+ * run both methods to compare. */
 #define _POSIX_C_SOURCE 199309L
 
 #include <gmmot/gmmot.h>
