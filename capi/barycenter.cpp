@@ -20,8 +20,9 @@ using Solver = gmmot_mw2_barycenter::Solver;
 using FixedPointMethod = gmmot::FixedPointOptions::Method;
 
 // The checks every solver shares, then the validated core inputs. The core validates lambda's
-// values and the dimensions (naming lambda[i] and gmms[i]); here only what the core cannot see:
-// the C pointers, j = 0 (the core would say "no mixtures", not name j) and lambda's length.
+// values (naming lambda[i]); here what the core cannot see (the C pointers, j = 0, which the core
+// reports as "no mixtures" without naming j, and lambda's length) and the dimensions, by the
+// handles' names.
 gmmot::BarycenterInputs gather(const gmmot_gmm_t *const *gmms, std::size_t j, const double *lambda,
                                std::size_t lambda_len, gmmot_mw2_barycenter_t **out) {
   require_not_null(gmms, "gmms");
@@ -36,6 +37,12 @@ gmmot::BarycenterInputs gather(const gmmot_gmm_t *const *gmms, std::size_t j, co
   for (std::size_t i = 0; i < j; ++i) {
     if (gmms[i] == nullptr) {
       reject(GMMOT_E_INVALID_ARGUMENT, "gmms[" + std::to_string(i) + "] is NULL");
+    }
+    // The header promises a message naming the mixture at fault, whatever the core says.
+    if (gmms[i]->impl.d() != gmms[0]->impl.d()) {
+      reject(GMMOT_E_DIMENSION,
+             "gmms[" + std::to_string(i) + "] has dimension " + std::to_string(gmms[i]->impl.d()) +
+                 " but gmms[0] has dimension " + std::to_string(gmms[0]->impl.d()));
     }
     mixtures[i] = gmms[i]->shared;
   }
