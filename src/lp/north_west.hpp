@@ -31,7 +31,8 @@ Gluing north_west_corner(const std::vector<std::vector<double>> &marginals);
 // Glues J plans between one n-point measure (rows) and J others (columns) into tuples
 // (i, k_0, ..., k_{J-1}) of width J + 1: for each row i, the North-West rule on the J rows
 // plans[j] restricted to i (entries sorted by (i, k), as TransportResult::plan). The masses
-// of row i sum to the smallest row total among the plans (they agree to rounding).
+// of row i sum to the row's total in the plans (which agree to rounding; the last tuple of a
+// row takes the largest remainder, so no mass is lost).
 Gluing north_west_gluing(std::size_t n, const std::vector<std::vector<PlanEntry>> &plans);
 
 }  // namespace gmmot

@@ -79,9 +79,13 @@ struct MultimarginalOptions {
 // The exact MW2 barycenter (Delon-Desolneux Prop. 8): nu* = sum_t w*_t nu_t over the tuples t
 // of an optimal vertex w* of min sum_t w_t C_t, C_t = sum_j lambda_j W2^2(mu_j^{t_j}, nu_t),
 // nu_t the Gaussian barycenter of the tuple, subject to the J marginals of w being the mixture
-// weights. At most sum_j K_j - J + 1 components. Errc::TooLarge (max_tuples), IterationLimit,
-// Cancelled; Errc::NoConvergence-like failures of a tuple barycenter raise Errc::IterationLimit
-// naming the tuple. Reports Stage::Multimarginal after each pricing round.
+// weights. At most sum_j K_j - J + 1 components, in increasing tuple order; J = 1 returns
+// mixtures[0] itself. Pricing scans every tuple with the pairwise lower bound
+// L_t = sum_{i<j} lambda_i lambda_j W2^2(mu_i^{t_i}, mu_j^{t_j}) <= C_t and computes C_t only
+// where L_t cannot exclude the tuple (barycenter_exact.cpp). Errc::TooLarge (max_tuples),
+// Errc::IterationLimit (the pivot cap, or a tuple barycenter that did not converge, naming the
+// tuple), a tuple's own error (e.g. all its covariances singular) naming the tuple,
+// Errc::Cancelled. Reports Stage::Multimarginal after each pricing round.
 MixtureBarycenter mixture_barycenter_exact(const BarycenterInputs &in,
                                            const MultimarginalOptions &options,
                                            const Context &ctx);
