@@ -85,10 +85,14 @@ const char *solver_name(const gmmot_mw2_barycenter &b) {
   return "the fixed-point barycenter by Bures projection (GMMOT_FIXED_POINT_BURES)";
 }
 
-// Tuples exist for the exact barycenter and the true fixed point only.
+// Tuples exist for the exact barycenter and the true fixed point only, and for the latter only
+// when its result is an iterate it built: started from `init` and never improving on it, it
+// returns init, whose components are no tuple barycenters (the core then has no tuples).
+bool true_fixed_point(const gmmot_mw2_barycenter &b) {
+  return b.solver == Solver::FixedPoint && b.fixed_point_method == FixedPointMethod::TrueFixedPoint;
+}
 bool has_tuples(const gmmot_mw2_barycenter &b) {
-  return b.solver == Solver::Exact || (b.solver == Solver::FixedPoint &&
-                                       b.fixed_point_method == FixedPointMethod::TrueFixedPoint);
+  return (b.solver == Solver::Exact || true_fixed_point(b)) && !b.impl.tuples.empty();
 }
 
 // Duals and certificates exist for the two LPs only.
@@ -227,10 +231,12 @@ GMMOT_API int gmmot_mw2_barycenter_copy_tuples(const gmmot_mw2_barycenter_t *b, 
   return guarded(__func__, [&] {
     require_not_null(b, "b");
     if (!has_tuples(*b)) {
-      reject(
-          GMMOT_E_INVALID_ARGUMENT,
-          std::string("b is ") + solver_name(*b) +
-              ", which has no tuples (only the exact and the true fixed-point barycenters have)");
+      reject(GMMOT_E_INVALID_ARGUMENT,
+             std::string("b is ") + solver_name(*b) +
+                 (true_fixed_point(*b)
+                      ? ", which returned its initial mixture init and so has no tuples"
+                      : ", which has no tuples (only the exact and the true fixed-point "
+                        "barycenters have)"));
     }
     require_not_null(out_tuples, "out_tuples");
     const std::vector<std::size_t> &t = b->impl.tuples;

@@ -391,6 +391,34 @@ static void test_fixed_point(void) {
   gmmot_mw2_barycenter_destroy(f);
   f = NULL;
 
+  /* Started from the exact barycenter, a fixed point of the true iteration (Prop. 3.9): V stays
+   * at the exact V. The result is init itself (no tuples: GMMOT_E_INVALID_ARGUMENT naming init)
+   * or an iterate built from tuples, depending on rounding. */
+  CHECK_OK(gmmot_options_set_int(o, GMMOT_OPT_FIXED_POINT_MAX_ITERATIONS, 5));
+  {
+    gmmot_gmm_t *start = NULL;
+    int st;
+    CHECK_OK(gmmot_mw2_barycenter_gmm(b, &start));
+    st = start != NULL ? gmmot_mw2_barycenter_fixed_point(handles(&p), 3, lambda, 3, start, o, &f)
+                       : GMMOT_E_INVALID_ARGUMENT;
+    CHECKF(st == GMMOT_OK || st == GMMOT_W_NOT_CONVERGED, "from the exact barycenter: %d (%s)", st,
+           gmmot_last_error_message());
+    gmmot_gmm_destroy(start);
+    if (f != NULL) {
+      CHECK_OK(gmmot_mw2_barycenter_cost(f, &cost));
+      CHECK_NEAR(cost, exact, 1e-10, 0.0);
+      n = gmmot_mw2_barycenter_components(f);
+      if (n >= 1 && n * 3 <= 4096) {
+        st = gmmot_mw2_barycenter_copy_tuples(f, tuples, n * 3);
+        CHECKF(st == GMMOT_OK || (st == GMMOT_E_INVALID_ARGUMENT && h_msg_contains("init")),
+               "tuples of a fixed point started from init: %d (%s)", st,
+               gmmot_last_error_message());
+      }
+    }
+    gmmot_mw2_barycenter_destroy(f);
+    f = NULL;
+  }
+
   /* The heuristics: results, but no tuples. */
   CHECK_OK(gmmot_options_set_int(o, GMMOT_OPT_FIXED_POINT_MAX_ITERATIONS, 50));
   CHECK_OK(gmmot_options_set_double(o, GMMOT_OPT_FIXED_POINT_TOLERANCE, 1e-9));
