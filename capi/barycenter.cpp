@@ -61,8 +61,9 @@ int publish(gmmot::MixtureBarycenter r, Solver solver, FixedPointMethod method,
   if (converged) return GMMOT_OK;
   return warn(GMMOT_W_NOT_CONVERGED,
               "the fixed point stopped at its cap of " + std::to_string(iterations) +
-                  " iterations (GMMOT_OPT_FIXED_POINT_MAX_ITERATIONS) with energy " +
-                  gmmot::fmt(cost) + "; the result is the last iterate");
+                  " iterations (GMMOT_OPT_FIXED_POINT_MAX_ITERATIONS); the result is its iterate "
+                  "of lowest energy, " +
+                  gmmot::fmt(cost));
 }
 
 const char *solver_name(const gmmot_mw2_barycenter &b) {
