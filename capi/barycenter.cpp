@@ -19,6 +19,15 @@ namespace {
 using Solver = gmmot_mw2_barycenter::Solver;
 using FixedPointMethod = gmmot::FixedPointOptions::Method;
 
+// An input array's length: GMMOT_E_INVALID_ARGUMENT naming it and what it must hold.
+void require_length(std::size_t have, std::size_t need, const char *name, const char *need_text) {
+  if (have < need) {
+    reject(GMMOT_E_INVALID_ARGUMENT, std::string(name) + " is " + std::to_string(have) + " but " +
+                                         need_text + " = " + std::to_string(need) +
+                                         " values are required");
+  }
+}
+
 // The checks every solver shares, then the validated core inputs. The core validates lambda's
 // values (naming lambda[i]); here what the core cannot see (the C pointers, j = 0, which the core
 // reports as "no mixtures" without naming j, and lambda's length) and the dimensions, by the
@@ -29,10 +38,7 @@ gmmot::BarycenterInputs gather(const gmmot_gmm_t *const *gmms, std::size_t j, co
   require_not_null(lambda, "lambda");
   require_not_null(out, "out");
   if (j == 0) reject(GMMOT_E_DIMENSION, "j is 0 (at least one mixture is needed)");
-  if (lambda_len < j) {
-    reject(GMMOT_E_INVALID_ARGUMENT, "lambda_len is " + std::to_string(lambda_len) +
-                                         " but j = " + std::to_string(j) + " weights are required");
-  }
+  require_length(lambda_len, j, "lambda_len", "j");
   std::vector<std::shared_ptr<const gmmot::Gmm>> mixtures(j);
   for (std::size_t i = 0; i < j; ++i) {
     if (gmms[i] == nullptr) {
@@ -132,10 +138,12 @@ GMMOT_API int gmmot_mw2_barycenter_fixed_support(const gmmot_gmm_t *const *gmms,
     const gmmot::BarycenterInputs in = gather(gmms, j, lambda, lambda_len, out);
     if (n == 0) reject(GMMOT_E_DIMENSION, "n is 0 (at least one candidate Gaussian is needed)");
     // The candidates are read as n x d and n x d x d arrays: their lengths guard the reads.
+    // Short inputs are GMMOT_E_INVALID_ARGUMENT, as lambda_len < j (GMMOT_E_BUFFER_TOO_SMALL is
+    // for output capacities, gmmot/status.h).
     const std::size_t d = in.dim();
-    require_capacity(means_len, gmmot::checked_mul(n, d, "n*d"), "means_len", "n*d");
-    require_capacity(covs_len, gmmot::checked_mul(n, gmmot::checked_mul(d, d, "d*d"), "n*d*d"),
-                     "covs_len", "n*d*d");
+    require_length(means_len, gmmot::checked_mul(n, d, "n*d"), "means_len", "n*d");
+    require_length(covs_len, gmmot::checked_mul(n, gmmot::checked_mul(d, d, "d*d"), "n*d*d"),
+                   "covs_len", "n*d*d");
     return publish(gmmot::mixture_barycenter_fixed_support(
                        in, n, means, covs, multimarginal_options_of(opts), context_of(opts)),
                    Solver::FixedSupport, FixedPointMethod{}, out);
