@@ -127,7 +127,12 @@ double barycenter_energy(const BarycenterInputs &in, const Gmm &nu, const ExactO
 
 // The fixed-point barycenter from `init` (null: `components` Gaussian barycenters of tuples
 // drawn with probability prod_j pi_j(t_j) from `seed`, uniform weights). Never modifies its
-// inputs. Reports Stage::FixedPoint (iteration, max_iterations, V) after every iteration.
+// inputs. Stops when V_t - V_{t+1} <= tolerance V_t, or when the decrease is below the rounding
+// floor 1e-14 (V_0 + sum_j lambda_j sum_k pi_j(k) tr S_j^k) (a barycenter at V = 0 would
+// otherwise see only rounding noise), or when V increases (the heuristic has no decrease
+// guarantee); returns the last iterate of lowest V. Reports Stage::FixedPoint (iteration,
+// max_iterations, V) after every iteration; nested LPs and barycenters report nothing but see
+// the interrupt.
 MixtureBarycenter mixture_barycenter_fixed_point(const BarycenterInputs &in,
                                                  std::shared_ptr<const Gmm> init,
                                                  const FixedPointOptions &options,
