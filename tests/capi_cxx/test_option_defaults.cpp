@@ -126,6 +126,8 @@ TEST_CASE("the core options structs validate their own bounds", "[options]") {
   CHECK_NOTHROW(EmOptions{}.validate());
   CHECK_NOTHROW(BarycenterOptions{}.validate());
   CHECK_NOTHROW(TransportOptions{}.validate());
+  CHECK_NOTHROW(MultimarginalOptions{}.validate());
+  CHECK_NOTHROW(FixedPointOptions{}.validate());
   EmOptions em;
   em.tolerance = 2;
   CHECK_THROWS_WITH(em.validate(), Catch::Contains("tolerance"));
@@ -135,6 +137,12 @@ TEST_CASE("the core options structs validate their own bounds", "[options]") {
   TransportOptions tr;
   tr.entropic.epsilon = 1e-9;
   CHECK_THROWS_WITH(tr.validate(), Catch::Contains("epsilon"));
+  MultimarginalOptions mm;
+  mm.max_tuples = 0.5;
+  CHECK_THROWS_WITH(mm.validate(), Catch::Contains("max_tuples"));
+  FixedPointOptions fp;
+  fp.max_iterations = 0;
+  CHECK_THROWS_WITH(fp.validate(), Catch::Contains("max_iterations"));
 }
 
 TEST_CASE("pinned C enum values equal the core's", "[options]") {
