@@ -37,7 +37,7 @@ def _expected_version():
                  for p in ("MAJOR", "MINOR", "PATCH")]
         return parts[0] * 10000 + parts[1] * 100 + parts[2]
     except (OSError, AttributeError):
-        return 200  # 0.2.0
+        return 300  # 0.3.0
 
 
 if "GMMOT_LIBRARY" not in os.environ:
