@@ -11,6 +11,7 @@
 
 #include "em/em.hpp"
 #include "gaussian/gaussian_ot.hpp"
+#include "gmmot/barycenter.h"
 #include "gmmot/em.h"
 #include "gmmot/gmm.h"
 #include "gmmot/mw2.h"
@@ -20,6 +21,7 @@
 #include "lp/transport.hpp"
 #include "maps/transport_maps.hpp"
 #include "mixture/gmm.hpp"
+#include "mw2/mixture_barycenter.hpp"
 #include "mw2/mw2_plan.hpp"
 #include "util/context.hpp"
 #include "util/lazy.hpp"
@@ -58,6 +60,22 @@ struct gmmot_mw2 {
 
  private:
   gmmot::Lazy<gmmot::TransportMaps> maps_;  // borrows impl
+};
+
+// A mixture barycenter result: the core's, plus which solver made it, because the getters of
+// tuples and duals must refuse (with a message saying why) for the solvers that have none rather
+// than return an empty array that a caller could mistake for a result.
+struct gmmot_mw2_barycenter {
+  enum class Solver { Exact, FixedSupport, FixedPoint };
+  gmmot_mw2_barycenter(gmmot::MixtureBarycenter r, Solver s,
+                       gmmot::FixedPointOptions::Method m = gmmot::FixedPointOptions::Method{})
+      : impl(std::move(r)), solver(s), fixed_point_method(m) {}
+  gmmot_mw2_barycenter(const gmmot_mw2_barycenter &) = delete;
+  gmmot_mw2_barycenter &operator=(const gmmot_mw2_barycenter &) = delete;
+
+  const gmmot::MixtureBarycenter impl;
+  const Solver solver;
+  const gmmot::FixedPointOptions::Method fixed_point_method;  // meaningful for FixedPoint only
 };
 
 struct gmmot_interrupt {
@@ -100,7 +118,9 @@ constexpr OptionSpec spec(int key, int type, Bounds b, double default_value, con
 constexpr EmOptions kEm{};
 constexpr BarycenterOptions kBarycenter{};
 constexpr TransportOptions kTransport{};
-constexpr std::array<OptionSpec, 15> kOptionSpecs = {{
+constexpr MultimarginalOptions kMultimarginal{};
+constexpr FixedPointOptions kFixedPoint{};
+constexpr std::array<OptionSpec, 22> kOptionSpecs = {{
     spec(GMMOT_OPT_NUM_THREADS, GMMOT_OPTION_INT, kThreadRequestBounds, kDefaultThreadRequest,
          "GMMOT_OPT_NUM_THREADS"),
     spec(GMMOT_OPT_SEED, GMMOT_OPTION_INT, kSeedBounds, static_cast<double>(kDefaultSeed),
@@ -133,6 +153,22 @@ constexpr std::array<OptionSpec, 15> kOptionSpecs = {{
          kEm.initializations, "GMMOT_OPT_EM_INITIALIZATIONS"),
     spec(GMMOT_OPT_EM_SPLIT_MERGE, GMMOT_OPTION_INT, EmOptions::kSplitMergeBounds, kEm.split_merge,
          "GMMOT_OPT_EM_SPLIT_MERGE"),
+    spec(GMMOT_OPT_MMOT_MAX_TUPLES, GMMOT_OPTION_DOUBLE, MultimarginalOptions::kMaxTuplesBounds,
+         kMultimarginal.max_tuples, "GMMOT_OPT_MMOT_MAX_TUPLES"),
+    spec(GMMOT_OPT_MMOT_MAX_ITERATIONS, GMMOT_OPTION_INT,
+         MultimarginalOptions::kMaxIterationsBounds,
+         static_cast<double>(kMultimarginal.max_iterations), "GMMOT_OPT_MMOT_MAX_ITERATIONS"),
+    spec(GMMOT_OPT_FIXED_POINT_METHOD, GMMOT_OPTION_INT, FixedPointOptions::kMethodBounds,
+         static_cast<double>(kFixedPoint.method), "GMMOT_OPT_FIXED_POINT_METHOD"),
+    spec(GMMOT_OPT_FIXED_POINT_COMPONENTS, GMMOT_OPTION_INT, FixedPointOptions::kComponentsBounds,
+         static_cast<double>(kFixedPoint.components), "GMMOT_OPT_FIXED_POINT_COMPONENTS"),
+    spec(GMMOT_OPT_FIXED_POINT_TOLERANCE, GMMOT_OPTION_DOUBLE, FixedPointOptions::kToleranceBounds,
+         kFixedPoint.tolerance, "GMMOT_OPT_FIXED_POINT_TOLERANCE"),
+    spec(GMMOT_OPT_FIXED_POINT_MAX_ITERATIONS, GMMOT_OPTION_INT,
+         FixedPointOptions::kMaxIterationsBounds, static_cast<double>(kFixedPoint.max_iterations),
+         "GMMOT_OPT_FIXED_POINT_MAX_ITERATIONS"),
+    spec(GMMOT_OPT_FIXED_POINT_MAX_SUPPORT, GMMOT_OPTION_INT, FixedPointOptions::kMaxSupportBounds,
+         static_cast<double>(kFixedPoint.max_support), "GMMOT_OPT_FIXED_POINT_MAX_SUPPORT"),
 }};
 
 // Index of `key` in kOptionSpecs, or -1.
@@ -158,6 +194,10 @@ std::uint64_t seed_of(const gmmot_options_t *opts) noexcept;  // GMMOT_OPT_SEED
 BarycenterOptions barycenter_options_of(const gmmot_options_t *opts) noexcept;
 TransportOptions transport_options_of(const gmmot_options_t *opts) noexcept;
 EmOptions em_options_of(const gmmot_options_t *opts) noexcept;
+// The mixture barycenter solvers (gmmot/barycenter.h): their own keys (500-514) plus the Gaussian
+// barycenter's, the exact LP's pivot cap (fixed point) and GMMOT_OPT_SEED (fixed point).
+MultimarginalOptions multimarginal_options_of(const gmmot_options_t *opts) noexcept;
+FixedPointOptions fixed_point_options_of(const gmmot_options_t *opts) noexcept;
 // The progress callback and interrupt flag of opts (none for NULL).
 gmmot_attachments attachments_of(const gmmot_options_t *opts) noexcept;
 

@@ -90,6 +90,30 @@ EmOptions em_options_of(const gmmot_options_t *opts) noexcept {
   return o;
 }
 
+MultimarginalOptions multimarginal_options_of(const gmmot_options_t *opts) noexcept {
+  MultimarginalOptions o;
+  o.max_tuples = value_of(opts, GMMOT_OPT_MMOT_MAX_TUPLES);
+  o.max_iterations = static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_MMOT_MAX_ITERATIONS));
+  o.gaussian = barycenter_options_of(opts);
+  return o;
+}
+
+FixedPointOptions fixed_point_options_of(const gmmot_options_t *opts) noexcept {
+  FixedPointOptions o;
+  o.method = static_cast<FixedPointOptions::Method>(
+      static_cast<int>(value_of(opts, GMMOT_OPT_FIXED_POINT_METHOD)));
+  o.components = static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_FIXED_POINT_COMPONENTS));
+  o.tolerance = value_of(opts, GMMOT_OPT_FIXED_POINT_TOLERANCE);
+  o.max_iterations =
+      static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_FIXED_POINT_MAX_ITERATIONS));
+  o.max_support = static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_FIXED_POINT_MAX_SUPPORT));
+  o.seed = seed_of(opts);
+  o.gaussian = barycenter_options_of(opts);
+  // The plans to each mu_j are exact transports: the same pivot cap as gmmot_transport_solve.
+  o.exact = transport_options_of(opts).exact;
+  return o;
+}
+
 gmmot_attachments attachments_of(const gmmot_options_t *opts) noexcept {
   return opts != nullptr ? opts->attached : gmmot_attachments{};
 }

@@ -99,9 +99,12 @@ GMMOT_API int gmmot_mw2_barycenter_fixed_support(const gmmot_gmm_t *const *gmms,
  *  of tuples drawn at random (GMMOT_OPT_SEED) with probability prod_j pi_j(t_j), equal weights.
  *  Options read: GMMOT_OPT_FIXED_POINT_METHOD, _COMPONENTS, _TOLERANCE, _MAX_ITERATIONS,
  *  _MAX_SUPPORT, GMMOT_OPT_SEED, GMMOT_OPT_EXACT_MAX_ITERATIONS (the plans) and those listed
- *  above. Status as gmmot_mw2_barycenter_exact, plus GMMOT_W_NOT_CONVERGED (the iteration cap
- *  came first: *out is set, the result is the last iterate) and GMMOT_E_TOO_LARGE (the true
- *  fixed point's support would exceed GMMOT_OPT_FIXED_POINT_MAX_SUPPORT). @since 0.3 */
+ *  above. It stops when V_t - V_{t+1} <= GMMOT_OPT_FIXED_POINT_TOLERANCE * V_t, when the
+ *  decrease is at rounding level (1e-14 of V_0 plus the inputs' mean trace), or when V
+ *  increases (possible for the heuristic), and returns the last iterate of lowest energy.
+ *  Status as gmmot_mw2_barycenter_exact, plus GMMOT_W_NOT_CONVERGED (the iteration cap came
+ *  first: *out is set, the result is the lowest-energy iterate) and GMMOT_E_TOO_LARGE (the
+ *  true fixed point's support would exceed GMMOT_OPT_FIXED_POINT_MAX_SUPPORT). @since 0.3 */
 GMMOT_API int gmmot_mw2_barycenter_fixed_point(const gmmot_gmm_t *const *gmms, size_t j,
                                                const double *lambda, size_t lambda_len,
                                                const gmmot_gmm_t *init,
@@ -142,7 +145,8 @@ GMMOT_API int gmmot_mw2_barycenter_copy_plan(const gmmot_mw2_barycenter_t *b, si
  *  (tuples_len >= n*J): component i is the Gaussian barycenter of mu_0^{t_0}, ...,
  *  mu_{J-1}^{t_{J-1}} with t = out_tuples[i*J .. i*J+J-1], and its weight is the mass of that
  *  tuple in the multi-marginal plan. GMMOT_E_INVALID_ARGUMENT (message says so) for the other
- *  methods, which have no tuples. @since 0.3 */
+ *  methods, which have no tuples, and for a true fixed point that returned its init (no
+ *  iterate improved on it, so its components are no tuples' barycenters). @since 0.3 */
 GMMOT_API int gmmot_mw2_barycenter_copy_tuples(const gmmot_mw2_barycenter_t *b,
                                                size_t *out_tuples,
                                                size_t tuples_len) GMMOT_NOEXCEPT;

@@ -302,7 +302,14 @@ Iterate projection_step(const BarycenterInputs &in, const Iterate &x,
     std::vector<double> pm(act.index.size() * du), w, rm, sum(du * du), sym(du * du), mean(du);
     std::vector<CovFactor> pf(act.index.size()), rf;
     for (std::size_t i = b0; i < b1; ++i) {
-      if (!(g.weights()[i] > 0.0)) {  // no mass, no plan row: nothing moves it
+      // No mass, or a mass at rounding level that the exact LP left out of some plan (fuzz
+      // finding B2: a weight of 1e-17 gets no plan entry): no plan row, nothing moves it.
+      bool empty_row = !(g.weights()[i] > 0.0);
+      for (std::size_t a = 0; a < act.index.size() && !empty_row; ++a) {
+        const std::size_t j = act.index[a];
+        empty_row = begin[j][i] == begin[j][i + 1];
+      }
+      if (empty_row) {
         copy_component(g, i, i, comp);
         continue;
       }

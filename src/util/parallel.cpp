@@ -28,7 +28,10 @@ void parallel_blocks(std::size_t n, std::size_t block, const Context &ctx,
   const std::size_t nblocks = (n + block - 1) / block;
   const unsigned workers =
       static_cast<unsigned>(std::min<std::size_t>(std::max(1u, ctx.threads), nblocks));
-  std::atomic<bool> failed{false};       // some worker threw: the others stop early
+  // The lowest block that threw. Blocks above it are skipped, blocks below still run: so the
+  // error rethrown is the one of the lowest failing block, the one a single thread would meet
+  // first, whatever the number of threads (fuzz finding B1).
+  std::atomic<std::size_t> first_failed{std::numeric_limits<std::size_t>::max()};
   std::atomic<std::size_t> finished{0};  // items of the finished blocks (for progress)
   // Rate limit: worker 0 reports after a block only once 1/1024 of the work more is done.
   const std::size_t step = std::max<std::size_t>(1, n / 1024);
@@ -36,9 +39,11 @@ void parallel_blocks(std::size_t n, std::size_t block, const Context &ctx,
   // The workers actually running: threads that cannot be started (a thread limit) leave fewer,
   // and the blocks are dealt over those (a block's result does not depend on its worker).
   unsigned active = workers;
+  std::vector<std::size_t> failed_block(workers, std::numeric_limits<std::size_t>::max());
   auto run = [&](unsigned w) {
     for (std::size_t b = w; b < nblocks; b += active) {
-      if (failed.load(std::memory_order_relaxed)) return;
+      if (b > first_failed.load(std::memory_order_relaxed)) return;
+      failed_block[w] = b;  // the block this worker is in, should it throw
       ctx.check_interrupt();
       const std::size_t begin = b * block, end = std::min(n, begin + block);
       body(begin, end, w);
@@ -57,7 +62,9 @@ void parallel_blocks(std::size_t n, std::size_t block, const Context &ctx,
       run(w);
     } catch (...) {
       errors[w] = std::current_exception();
-      failed.store(true);
+      std::size_t seen = first_failed.load();
+      while (failed_block[w] < seen && !first_failed.compare_exchange_weak(seen, failed_block[w])) {
+      }
     }
   };
   // Workers start only once every thread is up (or failed to start), so that they all see the
@@ -89,9 +96,11 @@ void parallel_blocks(std::size_t n, std::size_t block, const Context &ctx,
   gate.notify_all();
   guarded_run(0);
   for (auto &t : pool) t.join();
-  for (auto &e : errors) {
-    if (e) std::rethrow_exception(e);
+  std::size_t worst = workers;
+  for (unsigned w = 0; w < workers; ++w) {
+    if (errors[w] && (worst == workers || failed_block[w] < failed_block[worst])) worst = w;
   }
+  if (worst != workers) std::rethrow_exception(errors[worst]);
   // Worker 0's last report may predate other workers' last blocks: report completion once.
   if (stage) ctx.report(*stage, n, n, kNaN);
 }

@@ -18,8 +18,9 @@ unsigned resolve_threads(unsigned requested);
 // Calls body(block_begin, block_end, worker) for consecutive blocks [i*block, min(n,(i+1)*block))
 // on up to ctx.threads threads (the calling thread is worker 0). Blocks are dealt round-robin
 // so neighbouring blocks go to different workers. Every worker checks ctx's interrupt before
-// each block, and all stop at their next block once any call has thrown; the first exception
-// (in worker order) is rethrown after all workers have stopped. With a stage, worker 0 reports
+// each block. Once a block has thrown, the blocks above it are skipped and those below it still
+// run; the exception of the lowest failing block is rethrown after all workers have stopped, so
+// the error does not depend on the number of threads (fuzz finding B1). With a stage, worker 0 reports
 // (stage, items finished, n, NaN) after its blocks (at most about 1024 times), and
 // once more, (stage, n, n, NaN), at the end.
 void parallel_blocks(std::size_t n, std::size_t block, const Context &ctx,

@@ -39,6 +39,7 @@ typedef struct Outs {
   gmmot_em_t *em;
   gmmot_options_t *opts;
   gmmot_interrupt_t *flag;
+  gmmot_mw2_barycenter_t *bary;
 } Outs;
 
 static int canary_target;
@@ -60,6 +61,7 @@ static void outs_fill(Outs *o) {
   o->em = (gmmot_em_t *)CANARY_PTR;
   o->opts = (gmmot_options_t *)CANARY_PTR;
   o->flag = (gmmot_interrupt_t *)CANARY_PTR;
+  o->bary = (gmmot_mw2_barycenter_t *)CANARY_PTR;
 }
 
 /* Handles created by a successful row are destroyed (no leak). */
@@ -70,6 +72,7 @@ static void outs_release(Outs *o) {
   if (o->em != (gmmot_em_t *)CANARY_PTR) gmmot_em_destroy(o->em);
   if (o->opts != (gmmot_options_t *)CANARY_PTR) gmmot_options_destroy(o->opts);
   if (o->flag != (gmmot_interrupt_t *)CANARY_PTR) gmmot_interrupt_destroy(o->flag);
+  if (o->bary != (gmmot_mw2_barycenter_t *)CANARY_PTR) gmmot_mw2_barycenter_destroy(o->bary);
 }
 
 /* The prepared, valid inputs; each case copies and spoils what it needs. */
@@ -89,7 +92,10 @@ static size_t g_nnz;            /* of g_mw2 */
 static gmmot_em_t *g_em;        /* K = 2, no fit yet */
 static gmmot_em_t *g_em_big;    /* K = 5000: K*d*d above 2^22 for d = 30 */
 static gmmot_options_t *g_opts;
-static gmmot_interrupt_t *g_flag; /* a valid flag, for the rows that need one */
+static gmmot_interrupt_t *g_flag;       /* a valid flag, for the rows that need one */
+static gmmot_mw2_barycenter_t *g_mb;    /* exact barycenter of {g_gmm} (J = 1, 2 components) */
+static gmmot_mw2_barycenter_t *g_mb_fp; /* Euclidean fixed point of {g_gmm}: no tuples, duals */
+static gmmot_options_t *g_opts_tuples3; /* GMMOT_OPT_MMOT_MAX_TUPLES = 3 */
 
 #define CASE(name, ...)      \
   static int name(Outs *o) { \
@@ -447,6 +453,122 @@ CASE(c_em_info_null, return gmmot_em_info(NULL, &o->scalar, &o->u64, &o->i);)
 CASE(c_em_info_nofit, return gmmot_em_info(g_em, &o->scalar, &o->u64, &o->i);)
 CASE(c_em_work_null, return gmmot_em_work(NULL, &o->u64, &o->u64);)
 CASE(c_em_work_nofit, return gmmot_em_work(g_em, &o->u64, NULL);)
+
+/* ---- barycenter.h ---- */
+static const double L2[2] = {0.5, 0.5};
+static const double L1[1] = {1.0};
+#define GG                  \
+  const gmmot_gmm_t *gg[2]; \
+  gg[0] = g_gmm;            \
+  gg[1] = g_gmm;
+CASE(c_mb_exact_null_gmms, return gmmot_mw2_barycenter_exact(NULL, 2, L2, 2, NULL, &o->bary);)
+CASE(c_mb_exact_null_gmms1, GG gg[1] = NULL;
+     return gmmot_mw2_barycenter_exact(gg, 2, L2, 2, NULL, &o->bary);)
+CASE(c_mb_exact_j0, GG return gmmot_mw2_barycenter_exact(gg, 0, L2, 2, NULL, &o->bary);)
+CASE(c_mb_exact_null_lambda, GG return gmmot_mw2_barycenter_exact(gg, 2, NULL, 2, NULL, &o->bary);)
+CASE(c_mb_exact_null_out, GG return gmmot_mw2_barycenter_exact(gg, 2, L2, 2, NULL, NULL);)
+CASE(c_mb_exact_lambda_len, GG return gmmot_mw2_barycenter_exact(gg, 2, L2, 1, NULL, &o->bary);)
+CASE(c_mb_exact_lambda_neg, GG double l[2] = {1.5, -0.5};
+     return gmmot_mw2_barycenter_exact(gg, 2, l, 2, NULL, &o->bary);)
+CASE(c_mb_exact_lambda_sum, GG double l[2] = {0.5, 0.5 + 1e-7};
+     return gmmot_mw2_barycenter_exact(gg, 2, l, 2, NULL, &o->bary);)
+CASE(c_mb_exact_lambda_off_1e9, GG double l[2] = {0.5, 0.5 + 1e-9};
+     return gmmot_mw2_barycenter_exact(gg, 2, l, 2, NULL, &o->bary);)
+CASE(c_mb_exact_lambda_nan, GG double l[2] = {0.5, NAN};
+     return gmmot_mw2_barycenter_exact(gg, 2, l, 2, NULL, &o->bary);)
+CASE(c_mb_exact_lambda_zero, GG double l[2] = {0.0, -0.0};
+     return gmmot_mw2_barycenter_exact(gg, 2, l, 2, NULL, &o->bary);)
+CASE(c_mb_exact_dims, GG gg[1] = g_gmm3;
+     return gmmot_mw2_barycenter_exact(gg, 2, L2, 2, NULL, &o->bary);)
+CASE(c_mb_exact_too_large,
+     GG return gmmot_mw2_barycenter_exact(gg, 2, L2, 2, g_opts_tuples3, &o->bary);)
+CASE(c_mb_fs_null_means,
+     GG return gmmot_mw2_barycenter_fixed_support(gg, 2, L2, 2, 2, NULL, 4, C, 8, NULL, &o->bary);)
+CASE(c_mb_fs_null_covs,
+     GG return gmmot_mw2_barycenter_fixed_support(gg, 2, L2, 2, 2, M, 4, NULL, 8, NULL, &o->bary);)
+CASE(c_mb_fs_null_gmms1, GG gg[1] = NULL;
+     return gmmot_mw2_barycenter_fixed_support(gg, 2, L2, 2, 2, M, 4, C, 8, NULL, &o->bary);)
+CASE(c_mb_fs_n0,
+     GG return gmmot_mw2_barycenter_fixed_support(gg, 2, L2, 2, 0, M, 4, C, 8, NULL, &o->bary);)
+CASE(c_mb_fs_means_short,
+     GG return gmmot_mw2_barycenter_fixed_support(gg, 2, L2, 2, 2, M, 3, C, 8, NULL, &o->bary);)
+CASE(c_mb_fs_covs_short,
+     GG return gmmot_mw2_barycenter_fixed_support(gg, 2, L2, 2, 2, M, 4, C, 7, NULL, &o->bary);)
+CASE(c_mb_fs_nd_overflow,
+     GG return gmmot_mw2_barycenter_fixed_support(gg, 2, L2, 2, HUGE_SIZE, M, SIZE_MAX, C, SIZE_MAX,
+                                                  NULL, &o->bary);)
+CASE(c_mb_fs_dims, GG gg[0] = g_gmm3;
+     return gmmot_mw2_barycenter_fixed_support(gg, 2, L2, 2, 2, M, 4, C, 8, NULL, &o->bary);)
+CASE(c_mb_fs_lambda_neg, GG double l[2] = {-0.25, 1.25};
+     return gmmot_mw2_barycenter_fixed_support(gg, 2, l, 2, 2, M, 4, C, 8, NULL, &o->bary);)
+CASE(c_mb_fs_nan_mean, GG M_COPY m[2] = NAN;
+     return gmmot_mw2_barycenter_fixed_support(gg, 2, L2, 2, 2, m, 4, C, 8, NULL, &o->bary);)
+CASE(c_mb_fs_not_psd, GG C_COPY c[4] = -1.0;
+     return gmmot_mw2_barycenter_fixed_support(gg, 2, L2, 2, 2, M, 4, c, 8, NULL, &o->bary);)
+CASE(c_mb_fp_null_gmms,
+     return gmmot_mw2_barycenter_fixed_point(NULL, 2, L2, 2, NULL, NULL, &o->bary);)
+CASE(c_mb_fp_null_gmms0, GG gg[0] = NULL;
+     return gmmot_mw2_barycenter_fixed_point(gg, 2, L2, 2, NULL, NULL, &o->bary);)
+CASE(c_mb_fp_j0, GG return gmmot_mw2_barycenter_fixed_point(gg, 0, L2, 2, NULL, NULL, &o->bary);)
+CASE(c_mb_fp_null_out, GG return gmmot_mw2_barycenter_fixed_point(gg, 2, L2, 2, NULL, NULL, NULL);)
+CASE(c_mb_fp_lambda_len,
+     GG return gmmot_mw2_barycenter_fixed_point(gg, 2, L1, 1, NULL, NULL, &o->bary);)
+CASE(c_mb_fp_lambda_inf, GG double l[2] = {INFINITY, 0.5};
+     return gmmot_mw2_barycenter_fixed_point(gg, 2, l, 2, NULL, NULL, &o->bary);)
+CASE(c_mb_fp_dims, GG gg[1] = g_gmm3;
+     return gmmot_mw2_barycenter_fixed_point(gg, 2, L2, 2, NULL, NULL, &o->bary);)
+CASE(c_mb_fp_init_dims,
+     GG return gmmot_mw2_barycenter_fixed_point(gg, 2, L2, 2, g_gmm3, NULL, &o->bary);)
+CASE(c_mb_opt_max_tuples, return gmmot_options_set_double(g_opts, GMMOT_OPT_MMOT_MAX_TUPLES, 0.5);)
+CASE(c_mb_opt_max_tuples_type, return gmmot_options_set_int(g_opts, GMMOT_OPT_MMOT_MAX_TUPLES, 5);)
+CASE(c_mb_opt_mmot_iter, return gmmot_options_set_int(g_opts, GMMOT_OPT_MMOT_MAX_ITERATIONS, -1);)
+CASE(c_mb_opt_method, return gmmot_options_set_int(g_opts, GMMOT_OPT_FIXED_POINT_METHOD, 3);)
+CASE(c_mb_opt_components,
+     return gmmot_options_set_double(g_opts, GMMOT_OPT_FIXED_POINT_COMPONENTS, 2.0);)
+CASE(c_mb_opt_tol, return gmmot_options_set_double(g_opts, GMMOT_OPT_FIXED_POINT_TOLERANCE, 1.5);)
+CASE(c_mb_opt_tol_nan,
+     return gmmot_options_set_double(g_opts, GMMOT_OPT_FIXED_POINT_TOLERANCE, NAN);)
+CASE(c_mb_opt_fp_iter,
+     return gmmot_options_set_int(g_opts, GMMOT_OPT_FIXED_POINT_MAX_ITERATIONS, 0);)
+CASE(c_mb_opt_support, return gmmot_options_set_int(g_opts, GMMOT_OPT_FIXED_POINT_MAX_SUPPORT, 0);)
+CASE(c_mb_destroy_null, gmmot_mw2_barycenter_destroy(NULL); return GMMOT_OK;)
+CASE(c_mb_gmm_null, return gmmot_mw2_barycenter_gmm(NULL, &o->gmm);)
+CASE(c_mb_gmm_null_out, return gmmot_mw2_barycenter_gmm(g_mb, NULL);)
+CASE(c_mb_cost_null, return gmmot_mw2_barycenter_cost(NULL, &o->scalar);)
+CASE(c_mb_cost_null_out, return gmmot_mw2_barycenter_cost(g_mb, NULL);)
+CASE(c_mb_shape_null, return gmmot_mw2_barycenter_count(NULL) == 0 &&
+                                     gmmot_mw2_barycenter_components(NULL) == 0 &&
+                                     gmmot_mw2_barycenter_plan_nnz(NULL, 0) == 0 &&
+                                     gmmot_mw2_barycenter_plan_nnz(g_mb, 1) == 0 &&
+                                     gmmot_mw2_barycenter_energies_len(NULL) == 0
+                                 ? GMMOT_OK
+                                 : -1000;)
+CASE(c_mb_plan_null, return gmmot_mw2_barycenter_copy_plan(NULL, 0, o->z, o->z2, o->d, 64);)
+CASE(c_mb_plan_j, return gmmot_mw2_barycenter_copy_plan(g_mb, 1, o->z, o->z2, o->d, 64);)
+CASE(c_mb_plan_j_huge,
+     return gmmot_mw2_barycenter_copy_plan(g_mb, SIZE_MAX, o->z, o->z2, o->d, 64);)
+CASE(c_mb_plan_short,
+     return gmmot_mw2_barycenter_copy_plan(g_mb, 0, o->z, o->z2, o->d,
+                                           gmmot_mw2_barycenter_plan_nnz(g_mb, 0) - 1);)
+CASE(c_mb_plan_all_null, return gmmot_mw2_barycenter_copy_plan(g_mb, 0, NULL, NULL, NULL, 0);)
+CASE(c_mb_tuples_null, return gmmot_mw2_barycenter_copy_tuples(NULL, o->z, 64);)
+CASE(c_mb_tuples_null_out, return gmmot_mw2_barycenter_copy_tuples(g_mb, NULL, 64);)
+CASE(c_mb_tuples_short,
+     return gmmot_mw2_barycenter_copy_tuples(g_mb, o->z,
+                                             gmmot_mw2_barycenter_components(g_mb) - 1);)
+CASE(c_mb_tuples_heuristic, return gmmot_mw2_barycenter_copy_tuples(g_mb_fp, o->z, 64);)
+CASE(c_mb_duals_null, return gmmot_mw2_barycenter_copy_duals(NULL, o->d, 256);)
+CASE(c_mb_duals_null_out, return gmmot_mw2_barycenter_copy_duals(g_mb, NULL, 256);)
+CASE(c_mb_duals_short, return gmmot_mw2_barycenter_copy_duals(g_mb, o->d, 1);)
+CASE(c_mb_duals_fixed_point, return gmmot_mw2_barycenter_copy_duals(g_mb_fp, o->d, 256);)
+CASE(c_mb_cert_null,
+     return gmmot_mw2_barycenter_certificate(NULL, &o->scalar, &o->scalar2, &o->d[0]);)
+CASE(c_mb_cert_fixed_point,
+     return gmmot_mw2_barycenter_certificate(g_mb_fp, &o->scalar, &o->scalar2, &o->d[0]);)
+CASE(c_mb_info_null, return gmmot_mw2_barycenter_info(NULL, &o->u64, NULL, NULL);)
+CASE(c_mb_energies_null, return gmmot_mw2_barycenter_copy_energies(NULL, o->d, 256);)
+CASE(c_mb_energies_null_out, return gmmot_mw2_barycenter_copy_energies(g_mb, NULL, 256);)
+CASE(c_mb_energies_short, return gmmot_mw2_barycenter_copy_energies(g_mb_fp, o->d, 0);)
 
 typedef struct Case {
   const char *name;
@@ -815,6 +937,137 @@ static const Case kCases[] = {
     {"em_info(no fit yet)", c_em_info_nofit, E_INV, "gmmot_em_info", "em", -1, "no fit"},
     {"em_work(NULL em)", c_em_work_null, E_INV, "gmmot_em_work", "em", -1, NULL},
     {"em_work(no fit yet)", c_em_work_nofit, E_INV, "gmmot_em_work", "em", -1, "no fit"},
+    /* barycenter.h */
+    {"mw2_barycenter_exact(NULL gmms)", c_mb_exact_null_gmms, E_INV, "gmmot_mw2_barycenter_exact",
+     "gmms", -1, NULL},
+    {"mw2_barycenter_exact(NULL gmms[1])", c_mb_exact_null_gmms1, E_INV,
+     "gmmot_mw2_barycenter_exact", "gmms", 1, NULL},
+    {"mw2_barycenter_exact(j = 0)", c_mb_exact_j0, GMMOT_E_DIMENSION, "gmmot_mw2_barycenter_exact",
+     "j", -1, NULL},
+    {"mw2_barycenter_exact(NULL lambda)", c_mb_exact_null_lambda, E_INV,
+     "gmmot_mw2_barycenter_exact", "lambda", -1, NULL},
+    {"mw2_barycenter_exact(NULL out)", c_mb_exact_null_out, E_INV, "gmmot_mw2_barycenter_exact",
+     "out", -1, NULL},
+    {"mw2_barycenter_exact(lambda_len < j)", c_mb_exact_lambda_len, E_INV,
+     "gmmot_mw2_barycenter_exact", "lambda_len", -1, NULL},
+    {"mw2_barycenter_exact(negative lambda)", c_mb_exact_lambda_neg, GMMOT_E_WEIGHTS,
+     "gmmot_mw2_barycenter_exact", "lambda", 1, NULL},
+    {"mw2_barycenter_exact(lambda sums to 1 + 1e-7)", c_mb_exact_lambda_sum, GMMOT_E_WEIGHTS,
+     "gmmot_mw2_barycenter_exact", "lambda", -1, NULL},
+    OK_ROW("mw2_barycenter_exact(lambda sums to 1 + 1e-9)", c_mb_exact_lambda_off_1e9,
+           "gmmot_mw2_barycenter_exact"),
+    {"mw2_barycenter_exact(NaN lambda)", c_mb_exact_lambda_nan, GMMOT_E_NONFINITE,
+     "gmmot_mw2_barycenter_exact", "lambda", 1, NULL},
+    {"mw2_barycenter_exact(lambda all +-0)", c_mb_exact_lambda_zero, GMMOT_E_WEIGHTS,
+     "gmmot_mw2_barycenter_exact", "lambda", -1, "zero"},
+    {"mw2_barycenter_exact(dimensions differ)", c_mb_exact_dims, GMMOT_E_DIMENSION,
+     "gmmot_mw2_barycenter_exact", "gmms", 1, NULL},
+    {"mw2_barycenter_exact(prod K_j > GMMOT_OPT_MMOT_MAX_TUPLES)", c_mb_exact_too_large,
+     GMMOT_E_TOO_LARGE, "gmmot_mw2_barycenter_exact", NULL, -1, NULL},
+    {"mw2_barycenter_fixed_support(NULL means)", c_mb_fs_null_means, E_INV,
+     "gmmot_mw2_barycenter_fixed_support", "means", -1, NULL},
+    {"mw2_barycenter_fixed_support(NULL covs)", c_mb_fs_null_covs, E_INV,
+     "gmmot_mw2_barycenter_fixed_support", "covs", -1, NULL},
+    {"mw2_barycenter_fixed_support(NULL gmms[1])", c_mb_fs_null_gmms1, E_INV,
+     "gmmot_mw2_barycenter_fixed_support", "gmms", 1, NULL},
+    {"mw2_barycenter_fixed_support(n = 0)", c_mb_fs_n0, GMMOT_E_DIMENSION,
+     "gmmot_mw2_barycenter_fixed_support", "n", -1, NULL},
+    {"mw2_barycenter_fixed_support(means_len n*d - 1)", c_mb_fs_means_short, E_INV,
+     "gmmot_mw2_barycenter_fixed_support", "means_len", -1, "n*d"},
+    {"mw2_barycenter_fixed_support(covs_len n*d*d - 1)", c_mb_fs_covs_short, E_INV,
+     "gmmot_mw2_barycenter_fixed_support", "covs_len", -1, "n*d*d"},
+    {"mw2_barycenter_fixed_support(n*d overflows)", c_mb_fs_nd_overflow, GMMOT_E_TOO_LARGE,
+     "gmmot_mw2_barycenter_fixed_support", "n", -1, NULL},
+    {"mw2_barycenter_fixed_support(dimensions differ)", c_mb_fs_dims, GMMOT_E_DIMENSION,
+     "gmmot_mw2_barycenter_fixed_support", "gmms", 1, NULL},
+    {"mw2_barycenter_fixed_support(negative lambda)", c_mb_fs_lambda_neg, GMMOT_E_WEIGHTS,
+     "gmmot_mw2_barycenter_fixed_support", "lambda", 0, NULL},
+    {"mw2_barycenter_fixed_support(NaN mean)", c_mb_fs_nan_mean, GMMOT_E_NONFINITE,
+     "gmmot_mw2_barycenter_fixed_support", "means", 1, NULL},
+    {"mw2_barycenter_fixed_support(covs[1] not PSD)", c_mb_fs_not_psd, GMMOT_E_NOT_PSD,
+     "gmmot_mw2_barycenter_fixed_support", "covs", 1, NULL},
+    {"mw2_barycenter_fixed_point(NULL gmms)", c_mb_fp_null_gmms, E_INV,
+     "gmmot_mw2_barycenter_fixed_point", "gmms", -1, NULL},
+    {"mw2_barycenter_fixed_point(NULL gmms[0])", c_mb_fp_null_gmms0, E_INV,
+     "gmmot_mw2_barycenter_fixed_point", "gmms", 0, NULL},
+    {"mw2_barycenter_fixed_point(j = 0)", c_mb_fp_j0, GMMOT_E_DIMENSION,
+     "gmmot_mw2_barycenter_fixed_point", "j", -1, NULL},
+    {"mw2_barycenter_fixed_point(NULL out)", c_mb_fp_null_out, E_INV,
+     "gmmot_mw2_barycenter_fixed_point", "out", -1, NULL},
+    {"mw2_barycenter_fixed_point(lambda_len < j)", c_mb_fp_lambda_len, E_INV,
+     "gmmot_mw2_barycenter_fixed_point", "lambda_len", -1, NULL},
+    {"mw2_barycenter_fixed_point(Inf lambda)", c_mb_fp_lambda_inf, GMMOT_E_NONFINITE,
+     "gmmot_mw2_barycenter_fixed_point", "lambda", 0, NULL},
+    {"mw2_barycenter_fixed_point(dimensions differ)", c_mb_fp_dims, GMMOT_E_DIMENSION,
+     "gmmot_mw2_barycenter_fixed_point", "gmms", 1, NULL},
+    {"mw2_barycenter_fixed_point(init dimension differs)", c_mb_fp_init_dims, GMMOT_E_DIMENSION,
+     "gmmot_mw2_barycenter_fixed_point", "init", -1, NULL},
+    {"set_double(MMOT_MAX_TUPLES 0.5)", c_mb_opt_max_tuples, E_INV, "gmmot_options_set_double",
+     "GMMOT_OPT_MMOT_MAX_TUPLES", -1, NULL},
+    {"set_int(MMOT_MAX_TUPLES, a double key)", c_mb_opt_max_tuples_type, E_INV,
+     "gmmot_options_set_int", "GMMOT_OPT_MMOT_MAX_TUPLES", -1, NULL},
+    {"set_int(MMOT_MAX_ITERATIONS -1)", c_mb_opt_mmot_iter, E_INV, "gmmot_options_set_int",
+     "GMMOT_OPT_MMOT_MAX_ITERATIONS", -1, NULL},
+    {"set_int(FIXED_POINT_METHOD 3)", c_mb_opt_method, E_INV, "gmmot_options_set_int",
+     "GMMOT_OPT_FIXED_POINT_METHOD", -1, NULL},
+    {"set_double(FIXED_POINT_COMPONENTS, an int key)", c_mb_opt_components, E_INV,
+     "gmmot_options_set_double", "GMMOT_OPT_FIXED_POINT_COMPONENTS", -1, NULL},
+    {"set_double(FIXED_POINT_TOLERANCE 1.5)", c_mb_opt_tol, E_INV, "gmmot_options_set_double",
+     "GMMOT_OPT_FIXED_POINT_TOLERANCE", -1, NULL},
+    {"set_double(FIXED_POINT_TOLERANCE NaN)", c_mb_opt_tol_nan, E_INV, "gmmot_options_set_double",
+     "GMMOT_OPT_FIXED_POINT_TOLERANCE", -1, NULL},
+    {"set_int(FIXED_POINT_MAX_ITERATIONS 0)", c_mb_opt_fp_iter, E_INV, "gmmot_options_set_int",
+     "GMMOT_OPT_FIXED_POINT_MAX_ITERATIONS", -1, NULL},
+    {"set_int(FIXED_POINT_MAX_SUPPORT 0)", c_mb_opt_support, E_INV, "gmmot_options_set_int",
+     "GMMOT_OPT_FIXED_POINT_MAX_SUPPORT", -1, NULL},
+    OK_ROW("mw2_barycenter_destroy(NULL)", c_mb_destroy_null, "gmmot_mw2_barycenter_destroy"),
+    {"mw2_barycenter_gmm(NULL b)", c_mb_gmm_null, E_INV, "gmmot_mw2_barycenter_gmm", "b", -1, NULL},
+    {"mw2_barycenter_gmm(NULL out)", c_mb_gmm_null_out, E_INV, "gmmot_mw2_barycenter_gmm", "out",
+     -1, NULL},
+    {"mw2_barycenter_cost(NULL b)", c_mb_cost_null, E_INV, "gmmot_mw2_barycenter_cost", "b", -1,
+     NULL},
+    {"mw2_barycenter_cost(NULL out)", c_mb_cost_null_out, E_INV, "gmmot_mw2_barycenter_cost",
+     "out_cost", -1, NULL},
+    OK_ROW("mw2_barycenter_count/components/plan_nnz/energies_len(NULL or j >= J) = 0",
+           c_mb_shape_null, "gmmot_mw2_barycenter_count"),
+    {"mw2_barycenter_copy_plan(NULL b)", c_mb_plan_null, E_INV, "gmmot_mw2_barycenter_copy_plan",
+     "b", -1, NULL},
+    {"mw2_barycenter_copy_plan(j = J)", c_mb_plan_j, E_INV, "gmmot_mw2_barycenter_copy_plan", "j",
+     -1, NULL},
+    {"mw2_barycenter_copy_plan(j = SIZE_MAX)", c_mb_plan_j_huge, E_INV,
+     "gmmot_mw2_barycenter_copy_plan", "j", -1, NULL},
+    {"mw2_barycenter_copy_plan(nnz - 1)", c_mb_plan_short, E_BUF, "gmmot_mw2_barycenter_copy_plan",
+     "triplets_len", -1, NULL},
+    OK_ROW("mw2_barycenter_copy_plan(all outputs NULL)", c_mb_plan_all_null,
+           "gmmot_mw2_barycenter_copy_plan"),
+    {"mw2_barycenter_copy_tuples(NULL b)", c_mb_tuples_null, E_INV,
+     "gmmot_mw2_barycenter_copy_tuples", "b", -1, NULL},
+    {"mw2_barycenter_copy_tuples(NULL out)", c_mb_tuples_null_out, E_INV,
+     "gmmot_mw2_barycenter_copy_tuples", "out_tuples", -1, NULL},
+    {"mw2_barycenter_copy_tuples(n*J - 1)", c_mb_tuples_short, E_BUF,
+     "gmmot_mw2_barycenter_copy_tuples", "tuples_len", -1, "n*J"},
+    {"mw2_barycenter_copy_tuples(heuristic fixed point)", c_mb_tuples_heuristic, E_INV,
+     "gmmot_mw2_barycenter_copy_tuples", "b", -1, "no tuples"},
+    {"mw2_barycenter_copy_duals(NULL b)", c_mb_duals_null, E_INV, "gmmot_mw2_barycenter_copy_duals",
+     "b", -1, NULL},
+    {"mw2_barycenter_copy_duals(NULL out)", c_mb_duals_null_out, E_INV,
+     "gmmot_mw2_barycenter_copy_duals", "out", -1, NULL},
+    {"mw2_barycenter_copy_duals(sum K_j - 1)", c_mb_duals_short, E_BUF,
+     "gmmot_mw2_barycenter_copy_duals", "out_len", -1, NULL},
+    {"mw2_barycenter_copy_duals(fixed point)", c_mb_duals_fixed_point, E_INV,
+     "gmmot_mw2_barycenter_copy_duals", "b", -1, "no duals"},
+    {"mw2_barycenter_certificate(NULL b)", c_mb_cert_null, E_INV,
+     "gmmot_mw2_barycenter_certificate", "b", -1, NULL},
+    {"mw2_barycenter_certificate(fixed point)", c_mb_cert_fixed_point, E_INV,
+     "gmmot_mw2_barycenter_certificate", "b", -1, NULL},
+    {"mw2_barycenter_info(NULL b)", c_mb_info_null, E_INV, "gmmot_mw2_barycenter_info", "b", -1,
+     NULL},
+    {"mw2_barycenter_copy_energies(NULL b)", c_mb_energies_null, E_INV,
+     "gmmot_mw2_barycenter_copy_energies", "b", -1, NULL},
+    {"mw2_barycenter_copy_energies(NULL out)", c_mb_energies_null_out, E_INV,
+     "gmmot_mw2_barycenter_copy_energies", "out", -1, NULL},
+    {"mw2_barycenter_copy_energies(out_len 0)", c_mb_energies_short, E_BUF,
+     "gmmot_mw2_barycenter_copy_energies", "out_len", -1, NULL},
 };
 
 static void run_case(const Case *c) {
@@ -862,12 +1115,29 @@ void test_bad_inputs(void) {
   CHECK_OK(gmmot_options_set_int(em_opts, GMMOT_OPT_EM_COMPONENTS, 5000));
   CHECK_OK(gmmot_em_create(em_opts, &g_em_big));
   gmmot_options_destroy(em_opts);
+  {
+    /* The prepared barycenter results: J = 1 keeps them independent of the solvers' numerics. */
+    const gmmot_gmm_t *one[1];
+    gmmot_options_t *fp_opts = NULL;
+    one[0] = g_gmm;
+    CHECK_OK(gmmot_mw2_barycenter_exact(one, 1, L1, 1, NULL, &g_mb));
+    CHECK_OK(gmmot_options_create(&fp_opts));
+    CHECK_OK(
+        gmmot_options_set_int(fp_opts, GMMOT_OPT_FIXED_POINT_METHOD, GMMOT_FIXED_POINT_EUCLIDEAN));
+    CHECK_OK(gmmot_mw2_barycenter_fixed_point(one, 1, L1, 1, NULL, fp_opts, &g_mb_fp));
+    gmmot_options_destroy(fp_opts);
+    CHECK_OK(gmmot_options_create(&g_opts_tuples3));
+    CHECK_OK(gmmot_options_set_double(g_opts_tuples3, GMMOT_OPT_MMOT_MAX_TUPLES, 3.0));
+  }
   if (g_gmm == NULL || g_gmm3 == NULL || g_tr == NULL || g_mw2 == NULL || g_em == NULL ||
-      g_em_big == NULL)
+      g_em_big == NULL || g_mb == NULL || g_mb_fp == NULL || g_opts_tuples3 == NULL)
     return;
   g_nnz = gmmot_mw2_nnz(g_mw2);
   CHECK(g_nnz >= 1 && g_nnz <= 3 && gmmot_transport_nnz(g_tr) >= 1);
   for (i = 0; i < sizeof kCases / sizeof kCases[0]; ++i) run_case(&kCases[i]);
+  gmmot_mw2_barycenter_destroy(g_mb);
+  gmmot_mw2_barycenter_destroy(g_mb_fp);
+  gmmot_options_destroy(g_opts_tuples3);
   gmmot_em_destroy(g_em);
   gmmot_em_destroy(g_em_big);
   gmmot_options_destroy(g_opts);

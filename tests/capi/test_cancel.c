@@ -2,7 +2,8 @@
 /* gmmot/progress.h: progress and cancellation of every long call. For each of gmmot_em_fit,
  * gmmot_transport_solve (exact at K = 1000, entropic), gmmot_mw2_create,
  * gmmot_gaussian_barycenter, gmmot_w2_cost_matrix, gmmot_mw2_map_mean, gmmot_mw2_map_rand,
- * gmmot_gmm_log_density and gmmot_gmm_sample, with one options object carrying a progress
+ * gmmot_gmm_log_density, gmmot_gmm_sample, gmmot_mw2_barycenter_exact and
+ * gmmot_mw2_barycenter_fixed_point, with one options object carrying a progress
  * callback and an interrupt flag:
  *  - a run to the end: the callback is called, with the call's stage first, done <= total and
  *    done never decreasing within a stage;
@@ -14,7 +15,8 @@
  *    options object (and EM object) complete the call.
  * Also: the interrupt functions themselves, attaching and removing through the options, clone
  * copying the attachments; and a free-running thread raising the flag at an arbitrary moment of
- * a long cost matrix (workers in the middle of their blocks), without any callback. */
+ * a long cost matrix (workers in the middle of their blocks), without any callback; and
+ * gmmot_mw2_barycenter_fixed_support cancelled by its callback. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <gmmot/gmmot.h>
@@ -117,6 +119,7 @@ static gmmot_mw2_t *mw2_out;
 
 #define SENTINEL_TRANSPORT ((gmmot_transport_t *)(void *)&h_sentinel_target)
 #define SENTINEL_MW2 ((gmmot_mw2_t *)(void *)&h_sentinel_target)
+#define SENTINEL_MB ((gmmot_mw2_barycenter_t *)(void *)&h_sentinel_target)
 
 static void no_release(void) {}
 
@@ -233,6 +236,68 @@ static int untouched_points(void) {
   for (i = 0; i < NPTS; ++i)
     if (out_labels[i] != 4242) return 0;
   return h_untouched(out_pts, 2 * NPTS);
+}
+
+/* ------------------------------------------------------------------ mixture barycenters */
+
+/* J = 3 mixtures of KMB components: 1000 tuples, enough pricing rounds (exact) and iterations
+ * (fixed point, tolerance 0) for several reports and for work after the first one. */
+enum { JMB = 3, KMB = 10 };
+static gmmot_gmm_t *mb_in[JMB];
+static const double mb_lambda[JMB] = {0.2, 0.5, 0.3};
+static gmmot_options_t *fixed_point_opts; /* a clone of the shared ones, 20 iterations */
+static gmmot_mw2_barycenter_t *mb_out;
+
+static const gmmot_gmm_t *const *mb_inputs(void) { return (const gmmot_gmm_t *const *)mb_in; }
+static int run_mb_exact(const gmmot_options_t *opts) {
+  return gmmot_mw2_barycenter_exact(mb_inputs(), JMB, mb_lambda, JMB, opts, &mb_out);
+}
+static int run_mb_fixed_point(const gmmot_options_t *opts) {
+  (void)opts;
+  return gmmot_mw2_barycenter_fixed_point(mb_inputs(), JMB, mb_lambda, JMB, NULL, fixed_point_opts,
+                                          &mb_out);
+}
+static void fill_mb(void) { mb_out = SENTINEL_MB; }
+static int untouched_mb(void) { return mb_out == SENTINEL_MB; }
+static void release_mb(void) {
+  gmmot_mw2_barycenter_destroy(mb_out);
+  mb_out = NULL;
+}
+
+/* The LP stage: the exact barycenter first computes the pairwise W2 cost matrices of its
+ * pricing bound (GMMOT_STAGE_COST_MATRIX, as gmmot_mw2_create), then reports
+ * GMMOT_STAGE_MULTIMARGINAL after each pricing round. Fixed support (one LP, perhaps a single
+ * report): cancelled by the callback at its first call, GMMOT_E_CANCELLED and *out untouched;
+ * then it completes with the same options and reports the LP stage. */
+static void test_barycenter_stages(const gmmot_options_t *opts) {
+  enum { N = 20 };
+  double m[N * 2], s[N * 4];
+  unsigned long st = 17;
+  size_t i;
+  watch_reset(MODE_RUN);
+  mb_out = NULL;
+  CHECK_OK(run_mb_exact(opts));
+  CHECK(g_watch.seen[GMMOT_STAGE_MULTIMARGINAL] && !g_watch.bad);
+  release_mb();
+  for (i = 0; i < N; ++i) {
+    m[2 * i] = 10.0 * h_uniform(&st);
+    m[2 * i + 1] = 10.0 * h_uniform(&st);
+    h_random_spd(2, &st, s + 4 * i);
+  }
+  watch_reset(MODE_CANCEL);
+  mb_out = SENTINEL_MB;
+  CHECK_ERROR(gmmot_mw2_barycenter_fixed_support(mb_inputs(), JMB, mb_lambda, JMB, N, m, 2 * N, s,
+                                                 4 * N, opts, &mb_out),
+              GMMOT_E_CANCELLED, "gmmot_mw2_barycenter_fixed_support", NULL);
+  CHECK(h_msg_contains("progress"));
+  CHECK(mb_out == SENTINEL_MB);
+  CHECK(g_watch.calls == 1);
+  watch_reset(MODE_RUN);
+  mb_out = NULL;
+  CHECK_OK(gmmot_mw2_barycenter_fixed_support(mb_inputs(), JMB, mb_lambda, JMB, N, m, 2 * N, s,
+                                              4 * N, opts, &mb_out));
+  CHECK(g_watch.seen[GMMOT_STAGE_MULTIMARGINAL] && !g_watch.bad);
+  release_mb();
 }
 
 /* ------------------------------------------------------------------ the driver */
@@ -379,6 +444,10 @@ static int setup(void) {
   mix0 = random_mixture(KC, 5);
   mix1 = random_mixture(KC, 6);
   if (mix0 == NULL || mix1 == NULL) return 0;
+  for (i = 0; i < JMB; ++i) {
+    mb_in[i] = random_mixture(KMB, 70 + i);
+    if (mb_in[i] == NULL) return 0;
+  }
   CHECK_OK(gmmot_mw2_create(mix0, mix1, NULL, &plan_for_maps));
   if (plan_for_maps == NULL) return 0;
   /* Barycenter inputs: J random non-commuting covariances in d = 8. */
@@ -402,10 +471,15 @@ static int setup(void) {
 }
 
 static void teardown(void) {
+  size_t i;
   gmmot_em_destroy(em);
   gmmot_mw2_destroy(plan_for_maps);
   gmmot_gmm_destroy(mix0);
   gmmot_gmm_destroy(mix1);
+  for (i = 0; i < JMB; ++i) {
+    gmmot_gmm_destroy(mb_in[i]);
+    mb_in[i] = NULL;
+  }
   free(lp_cost);
   em = NULL;
   plan_for_maps = NULL;
@@ -496,6 +570,10 @@ void test_cancel(void) {
        untouched_points, no_release},
       {"sampling", "gmmot_gmm_sample", GMMOT_STAGE_DENSITY, run_sample, fill_points,
        untouched_points, no_release},
+      {"exact mixture barycenter", "gmmot_mw2_barycenter_exact", GMMOT_STAGE_COST_MATRIX,
+       run_mb_exact, fill_mb, untouched_mb, release_mb},
+      {"fixed-point mixture barycenter", "gmmot_mw2_barycenter_fixed_point",
+       GMMOT_STAGE_FIXED_POINT, run_mb_fixed_point, fill_mb, untouched_mb, release_mb},
   };
   gmmot_options_t *o = NULL;
   size_t i;
@@ -513,9 +591,15 @@ void test_cancel(void) {
       CHECK_OK(gmmot_options_set_int(entropic_opts, GMMOT_OPT_TRANSPORT_METHOD,
                                      GMMOT_TRANSPORT_ENTROPIC));
       CHECK_OK(gmmot_options_set_double(entropic_opts, GMMOT_OPT_ENTROPIC_EPSILON, 1e-2));
+      CHECK_OK(gmmot_options_clone(o, &fixed_point_opts));
+      CHECK_OK(gmmot_options_set_double(fixed_point_opts, GMMOT_OPT_FIXED_POINT_TOLERANCE, 0.0));
+      CHECK_OK(gmmot_options_set_int(fixed_point_opts, GMMOT_OPT_FIXED_POINT_MAX_ITERATIONS, 20));
       for (i = 0; i < sizeof cases / sizeof cases[0]; ++i) check_case(&cases[i], o);
+      test_barycenter_stages(o);
       gmmot_options_destroy(entropic_opts);
       entropic_opts = NULL;
+      gmmot_options_destroy(fixed_point_opts);
+      fixed_point_opts = NULL;
       gmmot_options_destroy(o);
     }
   }

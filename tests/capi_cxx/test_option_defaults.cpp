@@ -11,6 +11,7 @@
 #include "gaussian/gaussian_ot.hpp"
 #include "gmmot/gmmot.h"
 #include "lp/transport.hpp"
+#include "mw2/mixture_barycenter.hpp"
 #include "util/context.hpp"
 #include "util/rng.hpp"
 
@@ -29,6 +30,8 @@ std::vector<Expected> expected_table() {
   const EmOptions em;
   const BarycenterOptions bary;
   const TransportOptions tr;
+  const MultimarginalOptions mm;
+  const FixedPointOptions fp;
   const auto u = [](std::uint64_t v) { return static_cast<double>(v); };
   return {
       {GMMOT_OPT_NUM_THREADS, GMMOT_OPTION_INT, kDefaultThreadRequest, kThreadRequestBounds},
@@ -56,6 +59,20 @@ std::vector<Expected> expected_table() {
       {GMMOT_OPT_EM_INITIALIZATIONS, GMMOT_OPTION_INT, u(em.initializations),
        EmOptions::kInitializationsBounds},
       {GMMOT_OPT_EM_SPLIT_MERGE, GMMOT_OPTION_INT, u(em.split_merge), EmOptions::kSplitMergeBounds},
+      {GMMOT_OPT_MMOT_MAX_TUPLES, GMMOT_OPTION_DOUBLE, mm.max_tuples,
+       MultimarginalOptions::kMaxTuplesBounds},
+      {GMMOT_OPT_MMOT_MAX_ITERATIONS, GMMOT_OPTION_INT, u(mm.max_iterations),
+       MultimarginalOptions::kMaxIterationsBounds},
+      {GMMOT_OPT_FIXED_POINT_METHOD, GMMOT_OPTION_INT, static_cast<double>(fp.method),
+       FixedPointOptions::kMethodBounds},
+      {GMMOT_OPT_FIXED_POINT_COMPONENTS, GMMOT_OPTION_INT, u(fp.components),
+       FixedPointOptions::kComponentsBounds},
+      {GMMOT_OPT_FIXED_POINT_TOLERANCE, GMMOT_OPTION_DOUBLE, fp.tolerance,
+       FixedPointOptions::kToleranceBounds},
+      {GMMOT_OPT_FIXED_POINT_MAX_ITERATIONS, GMMOT_OPTION_INT, u(fp.max_iterations),
+       FixedPointOptions::kMaxIterationsBounds},
+      {GMMOT_OPT_FIXED_POINT_MAX_SUPPORT, GMMOT_OPTION_INT, u(fp.max_support),
+       FixedPointOptions::kMaxSupportBounds},
   };
 }
 
@@ -109,6 +126,8 @@ TEST_CASE("the core options structs validate their own bounds", "[options]") {
   CHECK_NOTHROW(EmOptions{}.validate());
   CHECK_NOTHROW(BarycenterOptions{}.validate());
   CHECK_NOTHROW(TransportOptions{}.validate());
+  CHECK_NOTHROW(MultimarginalOptions{}.validate());
+  CHECK_NOTHROW(FixedPointOptions{}.validate());
   EmOptions em;
   em.tolerance = 2;
   CHECK_THROWS_WITH(em.validate(), Catch::Contains("tolerance"));
@@ -118,6 +137,12 @@ TEST_CASE("the core options structs validate their own bounds", "[options]") {
   TransportOptions tr;
   tr.entropic.epsilon = 1e-9;
   CHECK_THROWS_WITH(tr.validate(), Catch::Contains("epsilon"));
+  MultimarginalOptions mm;
+  mm.max_tuples = 0.5;
+  CHECK_THROWS_WITH(mm.validate(), Catch::Contains("max_tuples"));
+  FixedPointOptions fp;
+  fp.max_iterations = 0;
+  CHECK_THROWS_WITH(fp.validate(), Catch::Contains("max_iterations"));
 }
 
 TEST_CASE("pinned C enum values equal the core's", "[options]") {
@@ -130,4 +155,10 @@ TEST_CASE("pinned C enum values equal the core's", "[options]") {
   CHECK(GMMOT_STAGE_COST_MATRIX == static_cast<int>(Stage::CostMatrix));
   CHECK(GMMOT_STAGE_MAPS == static_cast<int>(Stage::Maps));
   CHECK(GMMOT_STAGE_DENSITY == static_cast<int>(Stage::Density));
+  CHECK(GMMOT_STAGE_MULTIMARGINAL == static_cast<int>(Stage::Multimarginal));
+  CHECK(GMMOT_STAGE_FIXED_POINT == static_cast<int>(Stage::FixedPoint));
+  CHECK(GMMOT_FIXED_POINT_TRUE == static_cast<int>(FixedPointOptions::Method::TrueFixedPoint));
+  CHECK(GMMOT_FIXED_POINT_EUCLIDEAN ==
+        static_cast<int>(FixedPointOptions::Method::EuclideanProjection));
+  CHECK(GMMOT_FIXED_POINT_BURES == static_cast<int>(FixedPointOptions::Method::BuresProjection));
 }

@@ -37,7 +37,7 @@ def _expected_version():
                  for p in ("MAJOR", "MINOR", "PATCH")]
         return parts[0] * 10000 + parts[1] * 100 + parts[2]
     except (OSError, AttributeError):
-        return 200  # 0.2.0
+        return 300  # 0.3.0
 
 
 if "GMMOT_LIBRARY" not in os.environ:
@@ -65,6 +65,10 @@ class _Interrupt(C.Structure):
     """Opaque gmmot_interrupt_t; never instantiated."""
 
 
+class _MixtureBarycenter(C.Structure):
+    """Opaque gmmot_mw2_barycenter_t; never instantiated."""
+
+
 GmmP = C.POINTER(_Gmm)
 InterruptP = C.POINTER(_Interrupt)
 # gmmot_progress_fn(user_data, stage, done, total, value); non-zero return cancels.
@@ -72,6 +76,7 @@ ProgressFn = C.CFUNCTYPE(C.c_int, C.c_void_p, C.c_int, C.c_uint64, C.c_uint64, C
 OptsP = C.POINTER(_Options)
 TransportP = C.POINTER(_Transport)
 Mw2P = C.POINTER(_Mw2)
+BaryP = C.POINTER(_MixtureBarycenter)
 U64P = C.POINTER(C.c_uint64)
 DblP = C.POINTER(C.c_double)
 SizeP = C.POINTER(C.c_size_t)
@@ -127,6 +132,15 @@ _PROTOTYPES = {
     "gmmot_mw2_cols": (SZ, [Mw2P]),
     "gmmot_mw2_nnz": (SZ, [Mw2P]),
     "gmmot_mw2_copy_sparse_plan": (C.c_int, [Mw2P, SizeP, SizeP, DblP, SZ]),
+    "gmmot_mw2_barycenter_exact": (C.c_int, [C.POINTER(GmmP), SZ, DblP, SZ, OptsP,
+                                             C.POINTER(BaryP)]),
+    "gmmot_mw2_barycenter_destroy": (None, [BaryP]),
+    "gmmot_mw2_barycenter_cost": (C.c_int, [BaryP, DblP]),
+    "gmmot_mw2_barycenter_count": (SZ, [BaryP]),
+    "gmmot_mw2_barycenter_components": (SZ, [BaryP]),
+    "gmmot_mw2_barycenter_plan_nnz": (SZ, [BaryP, SZ]),
+    "gmmot_mw2_barycenter_copy_plan": (C.c_int, [BaryP, SZ, SizeP, SizeP, DblP, SZ]),
+    "gmmot_mw2_barycenter_copy_duals": (C.c_int, [BaryP, DblP, SZ]),
 }
 for _name, (_restype, _argtypes) in _PROTOTYPES.items():
     _f = getattr(lib, _name)
@@ -828,6 +842,61 @@ class TestProgressAndCancel(unittest.TestCase):
         check(lib.gmmot_interrupt_reset(self.flag))
         self.assertEqual(self.density(out), GMMOT_OK)
         np.testing.assert_array_equal(out, ref)
+
+
+class TestMixtureBarycenter(unittest.TestCase):
+    """gmmot/barycenter.h through ctypes: an array of handles in, a result handle out."""
+
+    def test_two_mixtures_are_the_geodesic(self):
+        """J = 2: V = lambda_0 lambda_1 MW2^2(mu_0, mu_1), with MW2^2 from numpy costs and the
+        reference LP; the plans' marginals; the duals times the weights give V."""
+        rng = np.random.default_rng(8)
+        arrays = [random_gmm_arrays(rng, 3, 2), random_gmm_arrays(rng, 2, 2)]
+        gmms = [Gmm(*a) for a in arrays]
+        (w0, m0, c0), (w1, m1, c1) = arrays
+        cost = np.array([[w2sq_ref(m0[k], c0[k], m1[l], c1[l]) for l in range(2)]
+                         for k in range(3)])
+        ref, _ = transport_ref(w0, w1, cost)
+        lam = as_c([0.3, 0.7])
+        handles = (GmmP * 2)(gmms[0].p, gmms[1].p)
+        b = BaryP()
+        check(lib.gmmot_mw2_barycenter_exact(handles, 2, ptr(lam), 2, None, C.byref(b)))
+        try:
+            v = C.c_double(-1.0)
+            check(lib.gmmot_mw2_barycenter_cost(b, C.byref(v)))
+            self.assertLessEqual(abs(v.value - 0.3 * 0.7 * ref), 1e-9 * v.value)
+            self.assertEqual(lib.gmmot_mw2_barycenter_count(b), 2)
+            n = lib.gmmot_mw2_barycenter_components(b)
+            self.assertTrue(1 <= n <= 3 + 2 - 1)
+            rows_of = []
+            for j, w in enumerate((w0, w1)):
+                nnz = lib.gmmot_mw2_barycenter_plan_nnz(b, j)
+                rows = np.empty(nnz, dtype=np.uintp)
+                cols = np.empty(nnz, dtype=np.uintp)
+                mass = np.empty(nnz)
+                check(lib.gmmot_mw2_barycenter_copy_plan(b, j, rows.ctypes.data_as(SizeP),
+                                                         cols.ctypes.data_as(SizeP), ptr(mass),
+                                                         nnz))
+                plan = np.zeros((n, len(w)))
+                plan[rows.astype(np.int64), cols.astype(np.int64)] = mass
+                np.testing.assert_allclose(plan.sum(axis=0), w, atol=1e-14)
+                rows_of.append(plan.sum(axis=1))
+            np.testing.assert_allclose(rows_of[0], rows_of[1], atol=1e-14)
+            u = np.empty(5)
+            check(lib.gmmot_mw2_barycenter_copy_duals(b, ptr(u), 5))
+            self.assertLessEqual(abs(float(u[:3] @ w0 + u[3:] @ w1) - v.value), 1e-12 * v.value)
+        finally:
+            lib.gmmot_mw2_barycenter_destroy(b)
+
+    def test_null_entry_is_named(self):
+        g = Gmm([1.0], np.zeros((1, 2)), np.eye(2)[None])
+        handles = (GmmP * 2)(g.p, GmmP())
+        b = BaryP()
+        lam = as_c([0.5, 0.5])
+        rc = lib.gmmot_mw2_barycenter_exact(handles, 2, ptr(lam), 2, None, C.byref(b))
+        self.assertEqual(rc, GMMOT_E_INVALID_ARGUMENT)
+        self.assertIn("gmms[1]", last_message())
+        self.assertFalse(b)
 
 
 if __name__ == "__main__":
