@@ -19,8 +19,9 @@
  *       GMMOT_OPT_FIXED_POINT_METHOD = GMMOT_FIXED_POINT_EUCLIDEAN (the heuristic of POT),
  *       GMMOT_OPT_FIXED_POINT_TOLERANCE = 0 and GMMOT_OPT_FIXED_POINT_MAX_ITERATIONS = the
  *       file's count, so that it runs that many iterations unless V stops decreasing (status
- *       GMMOT_W_NOT_CONVERGED is the expected outcome). extra=threads:<n>;V:<final %.17g>;
- *       V0:<start>;iterations:<n>;s_per_iter:<seconds / iterations>
+ *       GMMOT_W_NOT_CONVERGED is the expected outcome). extra=threads:<n>;V:<%.17g, the last
+ *       energy: V after the last iteration>;V0:<start>;iterations:<n>;
+ *       s_per_iter:<seconds / iterations>
  * Timing: a warm-up call that also sets the repetitions (a run repeats the call until 20 ms
  * have passed), then 5 runs, median. A call taking >= 1 s has no separate warm-up (the first
  * call is the first timed run), the rule of peer_common.py.
