@@ -67,6 +67,21 @@ if [[ -x "$BUILD_DIR/examples/gmmot-color-transfer" ]]; then
   grep -q -- '--fit-points' "$TMP/help.txt" || die "installed --help does not list --fit-points"
   echo "installed: bin/gmmot-color-transfer (--help runs from the prefix)"
 fi
+# The barycenter examples likewise, and the grid program computes a 2 x 2 grid from the prefix.
+for exe in gmmot-barycenter-grid gmmot-palette-barycenter; do
+  if [[ -x "$BUILD_DIR/examples/$exe" ]]; then
+    [[ -x "$PREFIX/bin/$exe" ]] || die "bin/$exe not installed"
+    env -u LD_LIBRARY_PATH "$PREFIX/bin/$exe" --help >"$TMP/help.txt" ||
+      die "installed $exe --help failed"
+    grep -q -- '--grid' "$TMP/help.txt" || die "installed $exe --help does not list --grid"
+    echo "installed: bin/$exe (--help runs from the prefix)"
+  fi
+done
+if [[ -x "$PREFIX/bin/gmmot-barycenter-grid" ]]; then
+  env -u LD_LIBRARY_PATH "$PREFIX/bin/gmmot-barycenter-grid" "$TMP/grid.png" --grid 2 \
+    --pixels 16 >/dev/null || die "installed gmmot-barycenter-grid failed on a 2 x 2 grid"
+  [[ -s "$TMP/grid.png" ]] || die "installed gmmot-barycenter-grid wrote no PNG"
+fi
 
 # NEEDED of a consumer: libgmmot, and not the libraries libgmmot uses privately.
 check_needed() {
