@@ -239,14 +239,14 @@ static void colour(double v, double rgb[3]) {
 
 /* Draws the density of g over [-1, 1]^2 (y up) into the P x P cell at (x0, y0) of the mosaic,
  * scaled by its maximum over the cell so that every cell uses the whole colour range. */
-static int render(const gmmot_gmm_t *g, const gmmot_options_t *opts, int p, double *points,
+static int render(const gmmot_gmm_t *g, const gmmot_options_t *opts, int pixels, double *points,
                   double *logd, double *mosaic, size_t width, size_t x0, size_t y0) {
-  const size_t n = (size_t)p * (size_t)p;
+  const size_t p = (size_t)pixels, n = p * p;
   size_t i, r, c;
   double top = -HUGE_VAL;
   int status;
-  for (r = 0; r < (size_t)p; ++r) {
-    for (c = 0; c < (size_t)p; ++c) {
+  for (r = 0; r < p; ++r) {
+    for (c = 0; c < p; ++c) {
       points[2 * (r * p + c)] = -1.0 + (2.0 * (double)c + 1.0) / (double)p;
       points[2 * (r * p + c) + 1] = 1.0 - (2.0 * (double)r + 1.0) / (double)p;
     }
@@ -255,8 +255,8 @@ static int render(const gmmot_gmm_t *g, const gmmot_options_t *opts, int p, doub
     return fail("gmmot_gmm_log_density", status);
   for (i = 0; i < n; ++i)
     if (logd[i] > top) top = logd[i];
-  for (r = 0; r < (size_t)p; ++r)
-    for (c = 0; c < (size_t)p; ++c)
+  for (r = 0; r < p; ++r)
+    for (c = 0; c < p; ++c)
       colour(exp(logd[r * p + c] - top), mosaic + 3 * ((y0 + r) * width + x0 + c));
   return 0;
 }
