@@ -67,19 +67,27 @@ enum class RelaxedInit {
 };
 
 struct RelaxedOptions {
-  std::size_t components = 5;  // K
+  // Scalar defaults are constants too, for the C option table (capi/handles.hpp).
+  static constexpr std::size_t kDefaultComponents = 5;
+  std::size_t components = kDefaultComponents;  // K
   static constexpr Bounds kComponentsBounds{1, 100000};
-  double lambda = 1.0;  // relative to s^2 (see above): lambda_abs = lambda s^2
+  static constexpr double kDefaultLambda = 1.0;
+  double lambda = kDefaultLambda;  // relative to s^2 (see above): lambda_abs = lambda s^2
   static constexpr Bounds kLambdaBounds{1e-12, 1e12};
   // Stop when J_{t-1} - J_t <= tolerance (|transport| + lambda_abs (|ll0| + |ll1|) + |penalty|),
   // the terms evaluated in the normalised frame of the fit (so the test is unit-free).
-  double tolerance = 1e-8;
+  static constexpr double kDefaultTolerance = 1e-8;
+  double tolerance = kDefaultTolerance;
   static constexpr Bounds kToleranceBounds{0, 1};
-  std::uint64_t max_iterations = 200;  // outer (E-step) iterations per lambda
+  static constexpr std::uint64_t kDefaultMaxIterations = 200;
+  std::uint64_t max_iterations = kDefaultMaxIterations;  // outer (E-step) iterations per lambda
   static constexpr Bounds kMaxIterationsBounds{1, 1e9};
-  double regularization = 1e-6;  // rho of the penalty (pseudo-mass per marginal component)
+  static constexpr double kDefaultRegularization = 1e-6;
+  double regularization = kDefaultRegularization;  // rho of the penalty (pseudo-mass per
+                                                   // marginal component)
   static constexpr Bounds kRegularizationBounds{1e-12, 1};
-  RelaxedInit init = RelaxedInit::Separate;
+  static constexpr RelaxedInit kDefaultInit = RelaxedInit::Separate;
+  RelaxedInit init = kDefaultInit;
   static constexpr Bounds kInitBounds{0, 2};
   std::uint64_t seed = kDefaultSeed;  // of the EM initialisations; bounds gmmot::kSeedBounds
   // lambda continuation: if not empty, the problem is solved first for these lambdas (each >

@@ -21,6 +21,8 @@ void test_em(void);
 /* Regression tests of the fuzzing audit (issue 10) and the table of bad inputs. */
 void test_audit_findings(void);
 void test_bad_inputs(void);
+/* Group of relaxed.h (the KL-relaxed coupled fit). */
+void test_relaxed(void);
 /* Group of progress.h (progress and cancellation of every long call). */
 void test_cancel(void);
 
@@ -48,6 +50,7 @@ int main(void) {
   test_mw2_maps();
   test_mw2_shared();
   test_em();
+  test_relaxed();
   test_cancel();
   test_threads();
   test_audit_findings();

@@ -11,6 +11,7 @@
 #include "gaussian/gaussian_ot.hpp"
 #include "gmmot/gmmot.h"
 #include "lp/transport.hpp"
+#include "relax/relaxed_fit.hpp"
 #include "util/context.hpp"
 #include "util/rng.hpp"
 
@@ -29,6 +30,7 @@ std::vector<Expected> expected_table() {
   const EmOptions em;
   const BarycenterOptions bary;
   const TransportOptions tr;
+  const RelaxedOptions rx;
   const auto u = [](std::uint64_t v) { return static_cast<double>(v); };
   return {
       {GMMOT_OPT_NUM_THREADS, GMMOT_OPTION_INT, kDefaultThreadRequest, kThreadRequestBounds},
@@ -56,6 +58,17 @@ std::vector<Expected> expected_table() {
       {GMMOT_OPT_EM_INITIALIZATIONS, GMMOT_OPTION_INT, u(em.initializations),
        EmOptions::kInitializationsBounds},
       {GMMOT_OPT_EM_SPLIT_MERGE, GMMOT_OPTION_INT, u(em.split_merge), EmOptions::kSplitMergeBounds},
+      {GMMOT_OPT_RELAXED_COMPONENTS, GMMOT_OPTION_INT, u(rx.components),
+       RelaxedOptions::kComponentsBounds},
+      {GMMOT_OPT_RELAXED_LAMBDA, GMMOT_OPTION_DOUBLE, rx.lambda, RelaxedOptions::kLambdaBounds},
+      {GMMOT_OPT_RELAXED_TOLERANCE, GMMOT_OPTION_DOUBLE, rx.tolerance,
+       RelaxedOptions::kToleranceBounds},
+      {GMMOT_OPT_RELAXED_MAX_ITERATIONS, GMMOT_OPTION_INT, u(rx.max_iterations),
+       RelaxedOptions::kMaxIterationsBounds},
+      {GMMOT_OPT_RELAXED_REGULARIZATION, GMMOT_OPTION_DOUBLE, rx.regularization,
+       RelaxedOptions::kRegularizationBounds},
+      {GMMOT_OPT_RELAXED_INIT, GMMOT_OPTION_INT, static_cast<double>(rx.init),
+       RelaxedOptions::kInitBounds},
   };
 }
 
@@ -109,6 +122,7 @@ TEST_CASE("the core options structs validate their own bounds", "[options]") {
   CHECK_NOTHROW(EmOptions{}.validate());
   CHECK_NOTHROW(BarycenterOptions{}.validate());
   CHECK_NOTHROW(TransportOptions{}.validate());
+  CHECK_NOTHROW(RelaxedOptions{}.validate());
   EmOptions em;
   em.tolerance = 2;
   CHECK_THROWS_WITH(em.validate(), Catch::Contains("tolerance"));
@@ -130,4 +144,8 @@ TEST_CASE("pinned C enum values equal the core's", "[options]") {
   CHECK(GMMOT_STAGE_COST_MATRIX == static_cast<int>(Stage::CostMatrix));
   CHECK(GMMOT_STAGE_MAPS == static_cast<int>(Stage::Maps));
   CHECK(GMMOT_STAGE_DENSITY == static_cast<int>(Stage::Density));
+  CHECK(GMMOT_STAGE_RELAXED == static_cast<int>(Stage::Relaxed));
+  CHECK(GMMOT_RELAXED_INIT_POOLED == static_cast<int>(RelaxedInit::Pooled));
+  CHECK(GMMOT_RELAXED_INIT_SEPARATE == static_cast<int>(RelaxedInit::Separate));
+  CHECK(GMMOT_RELAXED_INIT_USER == static_cast<int>(RelaxedInit::User));
 }
