@@ -52,8 +52,8 @@ int create(const double *points0, size_t n0, const double *points1, size_t n1, s
   if (converged) return GMMOT_OK;
   return warn(GMMOT_W_NOT_CONVERGED,
               "the relaxed fit stopped after " + std::to_string(iterations) +
-                  " iterations before the energy settled (GMMOT_OPT_RELAXED_MAX_ITERATIONS, or "
-                  "rounding stopped the descent); the last iterate is returned");
+                  " iterations before the energy settled (GMMOT_OPT_RELAXED_MAX_ITERATIONS); "
+                  "the last iterate is returned");
 }
 
 int new_gmm(const std::shared_ptr<const gmmot::Gmm> &g, gmmot_gmm_t **out) {

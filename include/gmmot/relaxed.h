@@ -68,8 +68,8 @@ typedef enum gmmot_relaxed_init {
  *  here: use gmmot_relaxed_create_from), GMMOT_OPT_SEED, GMMOT_OPT_NUM_THREADS, the progress
  *  callback and the interrupt flag. *out receives a new object (free with
  *  gmmot_relaxed_destroy).
- *  Status: GMMOT_OK; GMMOT_W_NOT_CONVERGED (*out written: the iteration cap was reached, or
- *  rounding stopped the descent); GMMOT_E_INVALID_ARGUMENT (points NULL with n > 0, out NULL,
+ *  Status: GMMOT_OK; GMMOT_W_NOT_CONVERGED (*out written: the iteration cap was reached; the
+ *  last iterate is returned); GMMOT_E_INVALID_ARGUMENT (points NULL with n > 0, out NULL,
  *  K larger than the number of distinct points of positive weight of a cloud, naming it;
  *  GMMOT_RELAXED_INIT_USER); GMMOT_E_DIMENSION (n0 = 0, n1 = 0 or d = 0); GMMOT_E_TOO_LARGE;
  *  GMMOT_E_NONFINITE (naming points0[i][j], points1[i][j], weights0[i] or weights1[i]);

@@ -7,8 +7,9 @@
 //     left as is), which gives theta_{t+1} with Q(theta_{t+1} | theta_t) <= Q(theta_t | theta_t)
 //     = J_t, hence J_{t+1} <= J_t (Jensen, numerics.md E.2);
 //  2. a pass over both clouds at theta_{t+1} gives J_{t+1} and the next moments. If J_{t+1}
-//     exceeds J_t by more than 1e-13 of the terms' magnitude, rounding has overtaken the
-//     descent: theta_{t+1} is discarded, and the run stops at theta_t (not converged);
+//     exceeds J_t (evaluated in the frame), rounding has overtaken the descent: theta_{t+1} is
+//     discarded and the run stops at theta_t, converged if the rise is at most 1e-13 of the
+//     terms' magnitude (rounding level), not converged otherwise (which would be a bug);
 //  3. converged when J_t - J_{t+1} <= tolerance * magnitude (relaxed_fit.hpp).
 // Everything except the passes is O(K d^3) serial work, so results depend on the thread count
 // only through the passes, which are bit-identical for any count (em_detail.hpp).
@@ -101,7 +102,11 @@ struct Solver {
       update_covariances(m, lam, rho, pb.v, next);
       const Terms tn = evaluate(next, lam, mn);
       const double j0 = t.energy(lam), j1 = tn.energy(lam), mag = tn.magnitude(lam);
-      if (!(j1 <= j0 + 1e-13 * mag)) break;  // rounding overtook the descent: keep theta_t
+      if (!(j1 <= j0)) {  // rounding (or worse) overtook the descent: keep theta_t and stop,
+        // converged if the rise is at rounding level (1e-13 of the terms' magnitude)
+        r.converged = j1 - j0 <= 1e-13 * mag;
+        break;
+      }
       th = std::move(next);
       for (int c = 0; c < 2; ++c) m[c] = std::move(mn[c]);
       t = tn;

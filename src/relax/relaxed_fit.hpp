@@ -34,8 +34,8 @@
 // root for the Lagrange multiplier), the means of each component by a 2d x 2d SPD solve, the
 // covariances by Armijo-backtracked affine-invariant gradient steps in Cholesky form. Every block
 // update is kept only if it does not increase Q, so J never increases from one iterate to the
-// next (to rounding); an iterate whose evaluated J is higher than its predecessor's by more
-// than 1e-13 relative (rounding) is discarded and the run stops there.
+// next; an iterate whose evaluated J is higher than its predecessor's (rounding) is discarded
+// and the run stops there.
 #pragma once
 
 #include <cstddef>
@@ -135,8 +135,8 @@ struct RelaxedResult {
   double transport = 0, ll0 = 0, ll1 = 0, penalty = 0;
   std::vector<double> energies;  // J of every accepted iterate of the last solve (0 = start)
   std::uint64_t iterations = 0;  // outer iterations of the last solve
-  bool converged = false;        // false: max_iterations reached, or the run stopped at an
-                                 // iterate that rounding kept from decreasing J
+  bool converged = false;        // false: max_iterations reached (or a rise of J above
+                                 // rounding level stopped the run, which would be a bug)
   std::vector<RelaxedDegeneracy> degenerate;
   std::vector<RelaxedStageSummary> path;  // one entry per lambda solved (lambda_path, lambda)
 };

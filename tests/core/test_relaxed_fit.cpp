@@ -331,6 +331,101 @@ TEST_CASE("relaxed fit: a translated copy gives marginals that differ by the tra
   CHECK(cdev[1] <= 0.03 * cdev[0] + 1e-12 * s2);
 }
 
+TEST_CASE("relaxed fit: the fit follows a change of units (lambda is relative)", "[relax]") {
+  // From the same start (a first fit, mapped to the new units), scaling both clouds by
+  // 8 = 2^3 changes only the powers of two of the normalisation, so the iterates in the frame
+  // are bit-identical and the returned mixtures are scaled exactly; scaling by 3 or translating
+  // changes roundings only. (The EM starts are not exactly invariant: EM's stopping test
+  // depends on the units, em.hpp.)
+  const std::size_t d = 2, k = 3;
+  const std::vector<double> x0 = cloud(700, d, 3, 4.0, 111), x1 = cloud(600, d, 3, 4.0, 112);
+  RelaxedOptions o;
+  o.components = k;
+  o.lambda = 0.7;
+  o.seed = 2;
+  const RelaxedResult first = fit_relaxed(view(x0, d), view(x1, d), o, Context{1});
+  o.init = RelaxedInit::User;
+  o.tolerance = 1e-13;
+  o.max_iterations = 2000;
+  // The start in units scaled by c and shifted by t.
+  auto start = [&](const Gmm &g, double c, const double *t) {
+    std::vector<double> m = g.means(), s = g.covariances();
+    for (std::size_t i = 0; i < m.size(); ++i) m[i] = c * m[i] + t[i % d];
+    for (auto &v : s) v *= c * c;
+    return std::make_shared<const Gmm>(k, d, g.weights().data(), m.data(), s.data(), nullptr);
+  };
+  const double zero[2] = {0, 0}, shift[2] = {100.0, -40.0};
+  o.initial0 = start(*first.marginal0, 1, zero);
+  o.initial1 = start(*first.marginal1, 1, zero);
+  const RelaxedResult r = fit_relaxed(view(x0, d), view(x1, d), o, Context{1});
+  for (double c : {8.0, 3.0}) {
+    CAPTURE(c);
+    std::vector<double> y0 = x0, y1 = x1;
+    for (auto &v : y0) v *= c;
+    for (auto &v : y1) v *= c;
+    RelaxedOptions p = o;
+    p.initial0 = start(*first.marginal0, c, zero);
+    p.initial1 = start(*first.marginal1, c, zero);
+    const RelaxedResult q = fit_relaxed(view(y0, d), view(y1, d), p, Context{1});
+    // c = 3: energy terms to 1e-7; parameters, which the energy fixes only to about the square
+    // root of its tolerance (1e-13) times the conditioning, to 1e-5 of the data scale.
+    const double tol = c == 8.0 ? 0.0 : 1e-7, ptol = c == 8.0 ? 0.0 : 1e-5;
+    if (c == 8.0) CHECK(q.iterations == r.iterations);
+    CHECK(std::fabs(q.transport - c * c * r.transport) <= tol * c * c * r.scale2);
+    CHECK(std::fabs(q.ll0 - (r.ll0 - static_cast<double>(d) * std::log(c))) <=
+          tol * std::fabs(r.ll0) + 1e-13);
+    for (std::size_t i = 0; i < r.marginal0->means().size(); ++i) {
+      CHECK(std::fabs(q.marginal0->means()[i] - c * r.marginal0->means()[i]) <=
+            ptol * c * std::sqrt(r.scale2));
+      CHECK(std::fabs(q.marginal1->means()[i] - c * r.marginal1->means()[i]) <=
+            ptol * c * std::sqrt(r.scale2));
+    }
+    for (std::size_t i = 0; i < r.marginal0->covariances().size(); ++i)
+      CHECK(std::fabs(q.marginal0->covariances()[i] - c * c * r.marginal0->covariances()[i]) <=
+            ptol * c * c * r.scale2);
+  }
+  std::vector<double> y0 = x0, y1 = x1;
+  for (std::size_t i = 0; i < y0.size(); ++i) y0[i] += shift[i % d];
+  for (std::size_t i = 0; i < y1.size(); ++i) y1[i] += shift[i % d];
+  RelaxedOptions p = o;
+  p.initial0 = start(*first.marginal0, 1, shift);
+  p.initial1 = start(*first.marginal1, 1, shift);
+  const RelaxedResult q = fit_relaxed(view(y0, d), view(y1, d), p, Context{1});
+  CHECK(q.transport == Approx(r.transport).epsilon(1e-7));
+  CHECK(q.ll0 == Approx(r.ll0).epsilon(1e-9));
+  for (std::size_t i = 0; i < r.marginal0->means().size(); ++i)
+    CHECK(std::fabs(q.marginal0->means()[i] - r.marginal0->means()[i] - shift[i % d]) <=
+          1e-5 * std::sqrt(r.scale2));
+}
+
+TEST_CASE("relaxed fit: 1-D data along the lambdas of Fig. 6", "[relax]") {
+  // 000 section 6.2, Fig. 6: K = 3, lambda in {10, 2, 1, 0.5, 0.1, 0.01} (here relative to the
+  // data scale), each warm-started from the previous: the transport term decreases with lambda
+  // and the marginals' log-likelihoods trade off against it.
+  std::mt19937_64 rng(17);
+  std::normal_distribution<double> nd;
+  std::vector<double> x0, x1;
+  for (int i = 0; i < 3000; ++i) {
+    x0.push_back(i % 3 == 0 ? -2 + 0.3 * nd(rng)
+                            : (i % 3 == 1 ? 0.5 * nd(rng) : 3 + 0.4 * nd(rng)));
+    x1.push_back(i % 2 == 0 ? -1 + 0.6 * nd(rng) : 4 + 0.3 * nd(rng));
+  }
+  RelaxedOptions o;
+  o.components = 3;
+  o.lambda = 0.01;
+  o.lambda_path = {10, 2, 1, 0.5, 0.1};
+  o.tolerance = 1e-10;
+  o.max_iterations = 2000;
+  const RelaxedResult r = fit_relaxed(view(x0, 1), view(x1, 1), o, Context{1});
+  REQUIRE(r.path.size() == 6);
+  for (std::size_t i = 1; i < r.path.size(); ++i) {
+    CHECK(r.path[i].transport <= r.path[i - 1].transport * (1 + 1e-9));
+    // the likelihood side gives way as lambda falls
+    CHECK(r.path[i].ll0 + r.path[i].ll1 <= r.path[i - 1].ll0 + r.path[i - 1].ll1 + 1e-9);
+  }
+  CHECK(r.path.front().transport > 10 * r.path.back().transport);
+}
+
 TEST_CASE("relaxed fit: identical results for any number of threads", "[relax]") {
   const std::size_t d = 3;
   // more than one chunk of points (4096), so the passes really run in parallel
