@@ -92,7 +92,9 @@ double update_weights(const std::vector<double> &c, const Moments (&m)[2], doubl
 // means.cpp: the 2d x 2d SPD solve of each component.
 double update_means(const Moments (&m)[2], double lam, Theta &th);
 // covariances.cpp: Armijo-backtracked affine-invariant steps on each component's (S0, S1) block.
-double update_covariances(const Moments (&m)[2], double lam, double rho, double v, Theta &th);
+// eta: the last accepted step length of each component, kept between calls (starts at 1).
+double update_covariances(const Moments (&m)[2], double lam, double rho, double v, Theta &th,
+                          std::vector<double> &eta);
 
 // The covariance block of Q for one component, and its descent (covariances.cpp):
 //   Q(L0, L1) = pi B^2 + (lam / 2) sum_c [N_c log det S_c + tr(S_c^-1 M_c)]
@@ -105,13 +107,14 @@ class CovBlock {
   explicit CovBlock(int d);
   void set(double pi, double lam, double n0, const double *m0, double n1, const double *m1);
   double value(const double *l0, const double *l1, bool gradient);
-  // Up to max_steps accepted steps from (l0, l1); returns the decrease of the block.
-  double descend(double *l0, double *l1, int max_steps);
+  // Up to max_steps accepted steps from (l0, l1); returns the decrease of the block. eta0: the
+  // last accepted step length (in, out).
+  double descend(double *l0, double *l1, int max_steps, double &eta0);
 
  private:
   int d_;
-  double pi_ = 0, lam_ = 0, n_[2] = {0, 0};
-  std::vector<double> m_[2], h_[2], y_, tmp_, eig_, w_, trial_[2], r_;
+  double pi_ = 0, lam_ = 0, n_[2] = {0, 0}, ybar_[2] = {0, 0}, b2_ = 0, fmag_ = 0;
+  std::vector<double> m_[2], h_[2], x_[2], y_, tmp_, eig_, w_, trial_[2], r_;
   Pair pair_;
 };
 

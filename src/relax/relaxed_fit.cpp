@@ -4,8 +4,9 @@
 //
 // Outer iteration t (theta_t evaluated: J_t and the E-step moments at theta_t):
 //  1. weights, 2. means, 3. covariances: each block of Q(. | theta_t) decreased in turn (or
-//     left as is), which gives theta_{t+1} with Q(theta_{t+1} | theta_t) <= Q(theta_t | theta_t)
-//     = J_t, hence J_{t+1} <= J_t (Jensen, numerics.md E.2);
+//     left as is), in a few cycles (m_step), which gives theta_{t+1} with
+//     Q(theta_{t+1} | theta_t) <= Q(theta_t | theta_t) = J_t, hence J_{t+1} <= J_t (Jensen,
+//     numerics.md E.2);
 //  2. a pass over both clouds at theta_{t+1} gives J_{t+1} and the next moments. If J_{t+1}
 //     exceeds J_t (evaluated in the frame), rounding has overtaken the descent: theta_{t+1} is
 //     discarded and the run stops at theta_t, converged if the rise is at most 1e-13 of the
@@ -54,6 +55,9 @@ void RelaxedOptions::validate() const {
 namespace relax {
 namespace {
 
+constexpr int kCycles = 20;
+constexpr double kCycleGain = 0.1;
+
 struct Solver {
   const Problem &pb;
   const RelaxedOptions &o;
@@ -62,6 +66,7 @@ struct Solver {
   em::Kernel kernel[2];
   Pair pair;
   std::vector<double> cost;
+  std::vector<double> eta;  // last accepted covariance step of each component (covariances.cpp)
 
   Solver(const Problem &p, const RelaxedOptions &opt, const Context &c, Team &t)
       : pb(p),
@@ -82,6 +87,25 @@ struct Solver {
     return t;
   }
 
+  // The M-step: cycles of the three block updates of Q(. | theta_t) (each a descent step, so any
+  // number of cycles keeps the descent), until a cycle gains less than kCycleGain of the first
+  // one or nothing at rounding level. The blocks are strongly coupled when lambda is small
+  // (the means pull together and the covariances absorb the displacement), and a single cycle
+  // then makes the outer iteration crawl; extra cycles cost O(K d^3) each, no pass over the data.
+  void m_step(const Moments (&m)[2], double lam, double mag, Theta &th) {
+    double first = 0;
+    for (int cycle = 0; cycle < kCycles; ++cycle) {
+      transport_costs(th, pair, cost);
+      double gain = update_weights(cost, m, lam, th.pi);
+      gain += update_means(m, lam, th);
+      gain += update_covariances(m, lam, o.regularization, pb.v, th, eta);
+      if (cycle == 0) first = gain;
+      // Also enough once a cycle gains far less than the stopping test could notice.
+      const double floor = std::max(1e-15, 1e-2 * o.tolerance) * mag;
+      if (!(gain > kCycleGain * first) || !(gain > floor)) break;
+    }
+  }
+
   // One solve at `lambda` (relative) from th; returns the final terms and moments in m.
   Terms solve(double lambda, Theta &th, Moments (&m)[2], RelaxedResult &r) {
     const double lam = lambda * static_cast<double>(pb.d) * pb.v;
@@ -96,10 +120,7 @@ struct Solver {
     for (std::uint64_t it = 1; it <= o.max_iterations; ++it) {
       ctx.check_interrupt();
       next = th;
-      transport_costs(next, pair, cost);
-      update_weights(cost, m, lam, next.pi);
-      update_means(m, lam, next);
-      update_covariances(m, lam, rho, pb.v, next);
+      m_step(m, lam, t.magnitude(lam), next);
       const Terms tn = evaluate(next, lam, mn);
       const double j0 = t.energy(lam), j1 = tn.energy(lam), mag = tn.magnitude(lam);
       if (!(j1 <= j0)) {  // rounding (or worse) overtook the descent: keep theta_t and stop,

@@ -128,6 +128,45 @@ TEST_CASE("relaxed fit: the energy never increases, and equals that of the retur
   }
 }
 
+TEST_CASE("relaxed fit: monotone and finite on a sweep of random problems", "[relax]") {
+  // d in 1..5, K in 1..6 (often more components than clusters, so components degenerate),
+  // lambda in [1e-3, 1e3], data scales 1e-5..1e5, one axis 100 times thinner, weights with
+  // zeros, both starts: the energy never rises and everything stays finite.
+  std::mt19937_64 rng(1);
+  std::normal_distribution<double> nd;
+  std::uniform_real_distribution<double> u01(0, 1);
+  for (int trial = 0; trial < 60; ++trial) {
+    const std::size_t d = 1 + rng() % 5, k = 1 + rng() % 6;
+    const double lambda = std::pow(10.0, -3 + 6 * u01(rng));
+    const double scale = std::pow(10.0, -5 + 10 * u01(rng));
+    const std::size_t n0 = 20 + rng() % 400, n1 = 20 + rng() % 400, nc = 1 + rng() % 4;
+    std::vector<double> cen(nc * d), x0(n0 * d), x1(n1 * d), w0(n0);
+    for (auto &c : cen) c = 5 * nd(rng);
+    for (std::size_t i = 0; i < n0; ++i)
+      for (std::size_t j = 0; j < d; ++j)
+        x0[i * d + j] = scale * (cen[(i % nc) * d + j] + (j == 0 ? 0.01 : 1.0) * nd(rng));
+    for (std::size_t i = 0; i < n1; ++i)
+      for (std::size_t j = 0; j < d; ++j)
+        x1[i * d + j] = scale * (3 + cen[(i % nc) * d + j] + nd(rng));
+    for (auto &w : w0) w = u01(rng) < 0.1 ? 0.0 : u01(rng);
+    const bool weighted = rng() % 2 == 0;
+    RelaxedOptions o;
+    o.components = k;
+    o.lambda = lambda;
+    o.init = rng() % 2 == 0 ? RelaxedInit::Pooled : RelaxedInit::Separate;
+    o.seed = static_cast<std::uint64_t>(trial);
+    CAPTURE(trial, d, k, lambda, scale);
+    const RelaxedResult r =
+        fit_relaxed(view(x0, d, weighted ? &w0 : nullptr), view(x1, d), o, Context{1});
+    for (std::size_t t = 1; t < r.energies.size(); ++t)
+      CHECK(r.energies[t] <= r.energies[t - 1] + 1e-12 * std::fabs(r.energies[t - 1]));
+    CHECK(std::isfinite(r.energy));
+    CHECK(std::isfinite(r.transport));
+    CHECK(std::isfinite(r.penalty));
+    for (double v : r.coupling->covariances()) CHECK(std::isfinite(v));
+  }
+}
+
 TEST_CASE("relaxed fit: at convergence the gradient of the energy vanishes", "[relax]") {
   // Central differences of J (relaxed_energy, straight from the parameters) along every
   // parameter of a parametrisation onto the whole model: weight logits, means, and the lower
@@ -392,7 +431,7 @@ TEST_CASE("relaxed fit: the fit follows a change of units (lambda is relative)",
   p.initial1 = start(*first.marginal1, 1, shift);
   const RelaxedResult q = fit_relaxed(view(y0, d), view(y1, d), p, Context{1});
   CHECK(q.transport == Approx(r.transport).epsilon(1e-7));
-  CHECK(q.ll0 == Approx(r.ll0).epsilon(1e-9));
+  CHECK(q.ll0 == Approx(r.ll0).epsilon(1e-6));  // a single term: fixed like the parameters
   for (std::size_t i = 0; i < r.marginal0->means().size(); ++i)
     CHECK(std::fabs(q.marginal0->means()[i] - r.marginal0->means()[i] - shift[i % d]) <=
           1e-5 * std::sqrt(r.scale2));
