@@ -98,15 +98,16 @@ double CovBlock::value(const double *l0, const double *l1, bool gradient) {
 }
 
 // The step (X0, X1), in the frames of L0 and L1, minimises the quadratic model
-//   tr(H0 X0) + tr(H1 X1) + (1/2)[a0 |X0|^2 + a1 |X1|^2 + b |X0 - U X1 U^T|^2],
-// a_c = (lam / 2) N_c the curvature of the likelihood part (the Newton step of that part alone
-// when b = 0) and b = pi sigma_max / 2 that of pi B^2 between the two (B^2 ~ s (x0 - x1)^2 / 4 for
+//   tr(H0 X0) + tr(H1 X1) + (1/2)[a0 |X0|^2 + a1 |X1|^2 + b |X0 - U^T X1 U|^2],
+// a_c about the curvature of the likelihood part of marginal c (its Newton step when b = 0; see
+// below) and b = pi sigma_max / 2 that of pi B^2 between the two (B^2 ~ s (x0 - x1)^2 / 4 for
 // S_c = s e^(x_c) in 1-D; sigma_max the largest singular value of L1^T L0, about the largest
-// eigenvalue of S when S0 ~ S1). U = P Q^T maps the frame of L1 to that of L0 (L0 ~ L1 U when
-// S0 ~ S1). With b the joint "common mode" (both covariances moving together) keeps the
-// curvature of the likelihood alone: at small lambda, where B^2 ties S0 to S1, a plain
-// preconditioned gradient would crawl along that valley. Per entry the model is a 2 x 2 SPD
-// system, so the step is always a descent direction.
+// eigenvalue of S when S0 ~ S1). U = P Q^T (the polar factor of L1^T L0, so L0 ~ L1 U when
+// S0 ~ S1) takes a step in the frame of L1 to the frame of L0: L1 X L1^T ~ L0 U^T X U L0^T.
+// So the "common mode", both covariances moving together, keeps the curvature of the
+// likelihood alone while their difference also pays for B^2: at small lambda, where B^2 ties
+// S0 to S1, a plain preconditioned gradient would crawl along that valley. Per entry the model
+// is a 2 x 2 SPD system and U is orthogonal, so the step is always a descent direction.
 double CovBlock::descend(double *l0, double *l1, int max_steps, double &eta0) {
   const int d = d_;
   const std::size_t du = static_cast<std::size_t>(d), dd = du * du;
@@ -125,16 +126,16 @@ double CovBlock::descend(double *l0, double *l1, int max_steps, double &eta0) {
     const double b = 0.5 * pi_ * pair_.sigma()[0];
     const double det = a0 * a1 + b * (a0 + a1);
     const std::vector<double> &u = pair_.u();
-    // G1 = U H1 U^T, then X0 and Y1 = U X1 U^T, then X1 = U^T Y1 U.
-    linalg::gemm(false, false, d, 1.0, u.data(), h_[1].data(), 0.0, tmp_.data());
-    linalg::gemm(false, true, d, 1.0, tmp_.data(), u.data(), 0.0, y_.data());
+    // G1 = U^T H1 U (H1 in the frame of L0), then X0 and Y1 = U^T X1 U, then X1 = U Y1 U^T.
+    linalg::gemm(true, false, d, 1.0, u.data(), h_[1].data(), 0.0, tmp_.data());
+    linalg::gemm(false, false, d, 1.0, tmp_.data(), u.data(), 0.0, y_.data());
     double pred = 0;
     for (std::size_t i = 0; i < dd; ++i) {
       x_[0][i] = -((a1 + b) * h_[0][i] + b * y_[i]) / det;
       y_[i] = -(b * h_[0][i] + (a0 + b) * y_[i]) / det;
     }
-    linalg::gemm(true, false, d, 1.0, u.data(), y_.data(), 0.0, tmp_.data());
-    linalg::gemm(false, false, d, 1.0, tmp_.data(), u.data(), 0.0, x_[1].data());
+    linalg::gemm(false, false, d, 1.0, u.data(), y_.data(), 0.0, tmp_.data());
+    linalg::gemm(false, true, d, 1.0, tmp_.data(), u.data(), 0.0, x_[1].data());
     for (int c = 0; c < 2; ++c) {
       for (std::size_t j = 0; j < du; ++j)  // exactly symmetric
         for (std::size_t i = 0; i < j; ++i) {
