@@ -24,7 +24,8 @@
  * Method: a majorise-minimise scheme (generalised EM; numerics.md E.2). Each iteration is one
  * E-step pass over each cloud (blocked, parallel, no n x K matrix; bit-identical results for any
  * GMMOT_OPT_NUM_THREADS) followed by closed-form weights, a 2d x 2d solve for each component's
- * means, and Armijo-backtracked affine-invariant steps on each component's covariances. J never
+ * means, and Armijo-backtracked affine-invariant steps on each component's covariances (a few
+ * cycles of these three per E-step; no pass over the data). J never
  * increases from one iteration to the next (to rounding). The fit stops when J decreases by at
  * most GMMOT_OPT_RELAXED_TOLERANCE times the magnitude of its terms, or after
  * GMMOT_OPT_RELAXED_MAX_ITERATIONS iterations (status GMMOT_W_NOT_CONVERGED, the last iterate

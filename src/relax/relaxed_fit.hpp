@@ -32,7 +32,8 @@
 // for any thread count) gives responsibilities and the majoriser Q(theta | theta_t) >= J(theta),
 // equal at theta_t; then blocks of Q are decreased in turn: the weights in closed form (a 1-D
 // root for the Lagrange multiplier), the means of each component by a 2d x 2d SPD solve, the
-// covariances by Armijo-backtracked affine-invariant gradient steps in Cholesky form. Every block
+// covariances by Armijo-backtracked affine-invariant steps in Cholesky form (covariances.cpp),
+// in a few cycles per E-step (relaxed_fit.cpp). Every block
 // update is kept only if it does not increase Q, so J never increases from one iterate to the
 // next; an iterate whose evaluated J is higher than its predecessor's (rounding) is discarded
 // and the run stops there.
