@@ -13,17 +13,19 @@
 //   ll1       = sum_j b_j log p1(y_j) / sum_j b_j
 //   penalty   = (lambda_abs / 2) rho sum_k sum_{c=0,1} [v tr(Sc_k^-1) + log det Sc_k]
 //   lambda_abs = lambda s^2,  s^2 = (tr Cov nu0 + tr Cov nu1) / 2,  v = s^2 / d.
-// lambda is given relative to the data scale (numerics.md E, units pitfall): J / s^2 depends
-// on the data only through their shape, so the fitted gamma moves with translations and
-// scalings of both clouds (changing the units of the data without rescaling an absolute lambda
-// would change the problem). J itself is reported in the data's units (length^2).
+// lambda is given relative to the data scale (numerics.md E, units pitfall): translating or
+// scaling both clouds changes J / s^2 only by an additive constant (the log-likelihoods and
+// log-determinants shift), so the fitted gamma moves with the data (with an absolute lambda,
+// changing the units of the data would change the problem). J itself is reported in the data's
+// units (length^2).
 //
 // The penalty (rho = RelaxedOptions::regularization) is part of the problem: without it J is
 // unbounded below on point data (a component collapsing onto one point sends -ll to -inf). It is
 // the negative log-density of an inverse-Wishart-like prior on every marginal covariance,
 // centred on the isotropic data scale v I: in the M-step of a component with responsibility mass
 // n it acts as rho pseudo-points of scatter v I, giving (n C + rho v I) / (n + rho) for the
-// likelihood part, so no covariance falls below rho v / (n + rho) along any direction. Because
+// likelihood part alone, never below rho v / (n + rho) along any direction (the transport term
+// then pulls S0_k and S1_k towards each other, each held away from 0 by its own penalty). Because
 // it is an explicit term of J (not a floor applied by the solver), the majorise-minimise scheme
 // below decreases exactly the J reported.
 //
@@ -33,10 +35,9 @@
 // equal at theta_t; then blocks of Q are decreased in turn: the weights in closed form (a 1-D
 // root for the Lagrange multiplier), the means of each component by a 2d x 2d SPD solve, the
 // covariances by Armijo-backtracked affine-invariant steps in Cholesky form (covariances.cpp),
-// in a few cycles per E-step (relaxed_fit.cpp). Every block
-// update is kept only if it does not increase Q, so J never increases from one iterate to the
-// next; an iterate whose evaluated J is higher than its predecessor's (rounding) is discarded
-// and the run stops there.
+// in a few cycles per E-step (relaxed_fit.cpp). Every block update is kept only if it does not
+// increase Q, so J never increases from one iterate to the next; an iterate whose evaluated J is
+// higher than its predecessor's (rounding) is discarded and the run stops there.
 #pragma once
 
 #include <cstddef>
