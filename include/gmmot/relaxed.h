@@ -18,8 +18,9 @@
  * the two maximum-likelihood fits (with shared weights); small lambda makes the two marginals
  * coincide. rho (GMMOT_OPT_RELAXED_REGULARIZATION) is part of the problem: without it J is
  * unbounded below (a component collapsing onto a point); it acts as rho pseudo-points of
- * scatter v I per component, so no covariance falls below rho v / (n + rho) (n the component's
- * responsibility mass) in any direction.
+ * scatter v I per component, keeping every covariance away from 0 (for the likelihood part
+ * alone, at least rho v / (n + rho) in every direction, n the component's responsibility
+ * mass).
  *
  * Method: a majorise-minimise scheme (generalised EM; numerics.md E.2). Each iteration is one
  * E-step pass over each cloud (blocked, parallel, no n x K matrix; bit-identical results for any
