@@ -16,14 +16,37 @@ using namespace gmmot::capi;
 
 namespace {
 
+// The lambdas of a continuation: checked here so that errors name lambdas[i] (the core names
+// its own lambda_path[i]).
+void set_path(const double *lambdas, size_t count, gmmot::RelaxedOptions &o) {
+  require_not_null(lambdas, "lambdas");
+  if (count == 0) reject(GMMOT_E_INVALID_ARGUMENT, "count is 0 (at least one lambda)");
+  const gmmot::Bounds b = gmmot::RelaxedOptions::kLambdaBounds;
+  for (size_t i = 0; i < count; ++i) {
+    const std::string name = "lambdas[" + std::to_string(i) + "]";
+    if (!b.contains(lambdas[i])) {
+      reject(GMMOT_E_INVALID_ARGUMENT, name + " is " + gmmot::fmt(lambdas[i]) + ", outside [" +
+                                           gmmot::fmt(b.min) + ", " + gmmot::fmt(b.max) + "]");
+    }
+    if (i > 0 && !(lambdas[i] < lambdas[i - 1])) {
+      reject(GMMOT_E_INVALID_ARGUMENT, name + " is " + gmmot::fmt(lambdas[i]) +
+                                           ", not below lambdas[" + std::to_string(i - 1) +
+                                           "] (the path must decrease strictly)");
+    }
+  }
+  o.lambda_path.assign(lambdas, lambdas + count - 1);
+  o.lambda = lambdas[count - 1];
+}
+
 int create(const double *points0, size_t n0, const double *points1, size_t n1, size_t d,
            const double *weights0, const double *weights1, const gmmot_gmm_t *start0,
-           const gmmot_gmm_t *start1, bool from, const gmmot_options_t *opts,
-           gmmot_relaxed_t **out) {
+           const gmmot_gmm_t *start1, bool from, const double *lambdas, size_t count, bool path,
+           const gmmot_options_t *opts, gmmot_relaxed_t **out) {
   require_not_null(out, "out");
   if (n0 > 0 && d > 0) require_not_null(points0, "points0");
   if (n1 > 0 && d > 0) require_not_null(points1, "points1");
   gmmot::RelaxedOptions o = relaxed_options_of(opts);
+  if (path) set_path(lambdas, count, o);
   if (from) {
     require_not_null(start0, "start0");
     require_not_null(start1, "start1");
@@ -71,8 +94,8 @@ GMMOT_API int gmmot_relaxed_create(const double *points0, size_t n0, const doubl
                                    const double *weights1, const gmmot_options_t *opts,
                                    gmmot_relaxed_t **out) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
-    return create(points0, n0, points1, n1, d, weights0, weights1, nullptr, nullptr, false, opts,
-                  out);
+    return create(points0, n0, points1, n1, d, weights0, weights1, nullptr, nullptr, false, nullptr,
+                  0, false, opts, out);
   });
 }
 
@@ -82,7 +105,19 @@ GMMOT_API int gmmot_relaxed_create_from(const double *points0, size_t n0, const 
                                         const gmmot_gmm_t *start1, const gmmot_options_t *opts,
                                         gmmot_relaxed_t **out) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
-    return create(points0, n0, points1, n1, d, weights0, weights1, start0, start1, true, opts, out);
+    return create(points0, n0, points1, n1, d, weights0, weights1, start0, start1, true, nullptr, 0,
+                  false, opts, out);
+  });
+}
+
+GMMOT_API int gmmot_relaxed_create_path(const double *points0, size_t n0, const double *points1,
+                                        size_t n1, size_t d, const double *weights0,
+                                        const double *weights1, const double *lambdas, size_t count,
+                                        const gmmot_options_t *opts,
+                                        gmmot_relaxed_t **out) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    return create(points0, n0, points1, n1, d, weights0, weights1, nullptr, nullptr, false, lambdas,
+                  count, true, opts, out);
   });
 }
 
@@ -165,6 +200,31 @@ GMMOT_API int gmmot_relaxed_degenerate(const gmmot_relaxed_t *r, int *out_flags,
       out_flags[2 * g.component + static_cast<std::size_t>(g.marginal)] =
           (g.weight_collapsed ? 1 : 0) | (g.covariance_collapsed ? 2 : 0);
     if (out_count != nullptr) *out_count = r->impl.degenerate.size();
+    return GMMOT_OK;
+  });
+}
+
+GMMOT_API int gmmot_relaxed_path(const gmmot_relaxed_t *r, double *out, size_t out_len,
+                                 size_t *out_rows) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(r, "r");
+    const std::vector<gmmot::RelaxedStageSummary> &p = r->impl.path;
+    if (out_rows != nullptr) *out_rows = p.size();
+    if (out == nullptr && out_len == 0) return GMMOT_OK;
+    require_not_null(out, "out");
+    require_capacity(out_len, 8 * p.size(), "out_len", "8 * rows");
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      const gmmot::RelaxedStageSummary &s = p[i];
+      const double row[8] = {s.lambda,
+                             s.energy,
+                             s.transport,
+                             s.ll0,
+                             s.ll1,
+                             s.penalty,
+                             static_cast<double>(s.iterations),
+                             s.converged ? 1.0 : 0.0};
+      std::copy(row, row + 8, out + 8 * i);
+    }
     return GMMOT_OK;
   });
 }

@@ -93,6 +93,21 @@ GMMOT_API int gmmot_relaxed_create_from(const double *points0, size_t n0, const 
                                         const gmmot_gmm_t *start1, const gmmot_options_t *opts,
                                         gmmot_relaxed_t **out) GMMOT_NOEXCEPT;
 
+/** The lambda continuation: solve for lambdas[0] > lambdas[1] > ... > lambdas[count - 1]
+ *  (relative, as GMMOT_OPT_RELAXED_LAMBDA, which is ignored here), each solve warm-started from
+ *  the previous one's result and given its own GMMOT_OPT_RELAXED_MAX_ITERATIONS; the object
+ *  describes the last solve, and gmmot_relaxed_path gives a summary of each. Following the path
+ *  down from a large lambda keeps the fit on one branch of local optima, so the transport term
+ *  decreases along it (Delon-Desolneux Fig. 6). Status as gmmot_relaxed_create, plus
+ *  GMMOT_E_INVALID_ARGUMENT (lambdas NULL, count 0, or lambdas[i] outside the bounds of
+ *  GMMOT_OPT_RELAXED_LAMBDA or not below lambdas[i - 1], naming it); GMMOT_W_NOT_CONVERGED
+ *  refers to the last solve. @since 0.3 */
+GMMOT_API int gmmot_relaxed_create_path(const double *points0, size_t n0, const double *points1,
+                                        size_t n1, size_t d, const double *weights0,
+                                        const double *weights1, const double *lambdas, size_t count,
+                                        const gmmot_options_t *opts,
+                                        gmmot_relaxed_t **out) GMMOT_NOEXCEPT;
+
 /** Free the object; NULL is a no-op. @since 0.3 */
 GMMOT_API void gmmot_relaxed_destroy(gmmot_relaxed_t *r) GMMOT_NOEXCEPT;
 
@@ -136,6 +151,15 @@ GMMOT_API int gmmot_relaxed_energies(const gmmot_relaxed_t *r, double *out, size
  *  GMMOT_E_BUFFER_TOO_SMALL. @since 0.3 */
 GMMOT_API int gmmot_relaxed_degenerate(const gmmot_relaxed_t *r, int *out_flags, size_t capacity,
                                        size_t *out_count) GMMOT_NOEXCEPT;
+
+/** One row per lambda solved (one for gmmot_relaxed_create and _create_from, count for
+ *  gmmot_relaxed_create_path), in order, of 8 values: lambda (relative), J, transport, ll0,
+ *  ll1, penalty, iterations, converged (1 or 0), into out (out_len >= 8 rows). *out_rows (may
+ *  be NULL) receives the number of rows; out NULL with out_len 0 only queries it.
+ *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (r NULL, out NULL with out_len > 0),
+ *  GMMOT_E_BUFFER_TOO_SMALL (nothing written but *out_rows). @since 0.3 */
+GMMOT_API int gmmot_relaxed_path(const gmmot_relaxed_t *r, double *out, size_t out_len,
+                                 size_t *out_rows) GMMOT_NOEXCEPT;
 
 GMMOT_END_DECLS
 

@@ -2,8 +2,8 @@
 /* gmmot/relaxed.h: a fit through the C API (non-increasing energies, the energy terms against
  * gmmot_gmm_log_density of the returned marginals, the coupling's marginal blocks), identical
  * results for 1 and 2 threads, a user start, progress and cancellation, the
- * GMMOT_W_NOT_CONVERGED warning, bad inputs (nothing written, arguments named), the option keys
- * 600-605 (type, bounds, defaults) and the accessors' buffer rules. */
+ * GMMOT_W_NOT_CONVERGED warning, a lambda continuation, bad inputs (nothing written, arguments
+ * named), the option keys 600-605 (type, bounds, defaults) and the accessors' buffer rules. */
 #include <gmmot/gmmot.h>
 #include <math.h>
 #include <stdint.h>
@@ -255,6 +255,47 @@ static void check_bad_inputs(void) {
   gmmot_options_destroy(o);
 }
 
+static void check_path(void) {
+  gmmot_options_t *o = relaxed_options(1);
+  gmmot_relaxed_t *r = NULL, *last = NULL;
+  const double lambdas[4] = {10.0, 1.0, 0.1, 0.01}, bad[3] = {1.0, 2.0, 0.5};
+  double rows[4 * 8], e = 0, e_last = 0;
+  size_t nrows = 0, i;
+  CHECK_OK(gmmot_options_set_double(o, GMMOT_OPT_RELAXED_TOLERANCE, 1e-10));
+  CHECK_OK(gmmot_relaxed_create_path(x0, N0, x1, N1, D, NULL, NULL, lambdas, 4, o, &r));
+  if (r == NULL) return;
+  CHECK_OK(gmmot_relaxed_path(r, NULL, 0, &nrows));
+  CHECK(nrows == 4);
+  CHECK_STATUS(gmmot_relaxed_path(r, rows, 8 * 4 - 1, &nrows), GMMOT_E_BUFFER_TOO_SMALL);
+  CHECK_OK(gmmot_relaxed_path(r, rows, 8 * 4, &nrows));
+  for (i = 0; i < 4; ++i) {
+    CHECK(rows[8 * i] == lambdas[i]);
+    CHECK(rows[8 * i + 7] == 1.0);
+    /* the transport term decreases along the path */
+    if (i > 0) CHECK(rows[8 * i + 2] <= rows[8 * (i - 1) + 2] * (1 + 1e-9));
+  }
+  CHECK_OK(gmmot_relaxed_energy(r, &e, NULL, NULL, NULL, NULL));
+  CHECK(e == rows[8 * 3 + 1]);
+  /* a one-row path is a plain fit at that lambda */
+  CHECK_OK(gmmot_options_set_double(o, GMMOT_OPT_RELAXED_LAMBDA, 0.01));
+  CHECK_OK(gmmot_relaxed_create(x0, N0, x1, N1, D, NULL, NULL, o, &last));
+  CHECK_OK(gmmot_relaxed_path(last, NULL, 0, &nrows));
+  CHECK(nrows == 1);
+  CHECK_OK(gmmot_relaxed_energy(last, &e_last, NULL, NULL, NULL, NULL));
+  CHECK(isfinite(e_last));
+  gmmot_relaxed_destroy(last);
+  gmmot_relaxed_destroy(r);
+  r = (gmmot_relaxed_t *)(void *)&h_sentinel_target;
+  CHECK_ERROR_AT(gmmot_relaxed_create_path(x0, N0, x1, N1, D, NULL, NULL, bad, 3, o, &r),
+                 GMMOT_E_INVALID_ARGUMENT, "gmmot_relaxed_create_path", "lambdas", 1);
+  CHECK_ERROR(gmmot_relaxed_create_path(x0, N0, x1, N1, D, NULL, NULL, lambdas, 0, o, &r),
+              GMMOT_E_INVALID_ARGUMENT, "gmmot_relaxed_create_path", "count");
+  CHECK_ERROR(gmmot_relaxed_create_path(x0, N0, x1, N1, D, NULL, NULL, NULL, 2, o, &r),
+              GMMOT_E_INVALID_ARGUMENT, "gmmot_relaxed_create_path", "lambdas");
+  CHECK(r == (gmmot_relaxed_t *)(void *)&h_sentinel_target);
+  gmmot_options_destroy(o);
+}
+
 static void check_option_keys(void) {
   gmmot_options_t *o = NULL;
   int64_t v = 0;
@@ -286,4 +327,5 @@ void test_relaxed(void) {
   check_fit();
   check_progress_and_warning();
   check_bad_inputs();
+  check_path();
 }
