@@ -17,12 +17,14 @@
 #include "gmmot/mw2.h"
 #include "gmmot/options.h"
 #include "gmmot/progress.h"
+#include "gmmot/relaxed.h"
 #include "gmmot/transport.h"
 #include "lp/transport.hpp"
 #include "maps/transport_maps.hpp"
 #include "mixture/gmm.hpp"
 #include "mw2/mixture_barycenter.hpp"
 #include "mw2/mw2_plan.hpp"
+#include "relax/relaxed_fit.hpp"
 #include "util/context.hpp"
 #include "util/lazy.hpp"
 #include "util/rng.hpp"
@@ -89,6 +91,15 @@ struct gmmot_attachments {
   gmmot_interrupt_t *interrupt = nullptr;  // borrowed
 };
 
+// A relaxed fit's result; immutable after creation (gmmot/relaxed.h).
+struct gmmot_relaxed {
+  explicit gmmot_relaxed(gmmot::RelaxedResult r) : impl(std::move(r)) {}
+  gmmot_relaxed(const gmmot_relaxed &) = delete;
+  gmmot_relaxed &operator=(const gmmot_relaxed &) = delete;
+
+  const gmmot::RelaxedResult impl;
+};
+
 struct gmmot_em {
   gmmot::EmOptions options;  // copied at creation
   unsigned threads = 1;      // resolved at creation
@@ -120,7 +131,8 @@ constexpr BarycenterOptions kBarycenter{};
 constexpr TransportOptions kTransport{};
 constexpr MultimarginalOptions kMultimarginal{};
 constexpr FixedPointOptions kFixedPoint{};
-constexpr std::array<OptionSpec, 22> kOptionSpecs = {{
+using Relaxed = RelaxedOptions;
+constexpr std::array<OptionSpec, 28> kOptionSpecs = {{
     spec(GMMOT_OPT_NUM_THREADS, GMMOT_OPTION_INT, kThreadRequestBounds, kDefaultThreadRequest,
          "GMMOT_OPT_NUM_THREADS"),
     spec(GMMOT_OPT_SEED, GMMOT_OPTION_INT, kSeedBounds, static_cast<double>(kDefaultSeed),
@@ -169,6 +181,18 @@ constexpr std::array<OptionSpec, 22> kOptionSpecs = {{
          "GMMOT_OPT_FIXED_POINT_MAX_ITERATIONS"),
     spec(GMMOT_OPT_FIXED_POINT_MAX_SUPPORT, GMMOT_OPTION_INT, FixedPointOptions::kMaxSupportBounds,
          static_cast<double>(kFixedPoint.max_support), "GMMOT_OPT_FIXED_POINT_MAX_SUPPORT"),
+    spec(GMMOT_OPT_RELAXED_COMPONENTS, GMMOT_OPTION_INT, Relaxed::kComponentsBounds,
+         static_cast<double>(Relaxed::kDefaultComponents), "GMMOT_OPT_RELAXED_COMPONENTS"),
+    spec(GMMOT_OPT_RELAXED_LAMBDA, GMMOT_OPTION_DOUBLE, Relaxed::kLambdaBounds,
+         Relaxed::kDefaultLambda, "GMMOT_OPT_RELAXED_LAMBDA"),
+    spec(GMMOT_OPT_RELAXED_TOLERANCE, GMMOT_OPTION_DOUBLE, Relaxed::kToleranceBounds,
+         Relaxed::kDefaultTolerance, "GMMOT_OPT_RELAXED_TOLERANCE"),
+    spec(GMMOT_OPT_RELAXED_MAX_ITERATIONS, GMMOT_OPTION_INT, Relaxed::kMaxIterationsBounds,
+         static_cast<double>(Relaxed::kDefaultMaxIterations), "GMMOT_OPT_RELAXED_MAX_ITERATIONS"),
+    spec(GMMOT_OPT_RELAXED_REGULARIZATION, GMMOT_OPTION_DOUBLE, Relaxed::kRegularizationBounds,
+         Relaxed::kDefaultRegularization, "GMMOT_OPT_RELAXED_REGULARIZATION"),
+    spec(GMMOT_OPT_RELAXED_INIT, GMMOT_OPTION_INT, Relaxed::kInitBounds,
+         static_cast<double>(Relaxed::kDefaultInit), "GMMOT_OPT_RELAXED_INIT"),
 }};
 
 // Index of `key` in kOptionSpecs, or -1.
@@ -198,6 +222,7 @@ EmOptions em_options_of(const gmmot_options_t *opts) noexcept;
 // barycenter's, the exact LP's pivot cap (fixed point) and GMMOT_OPT_SEED (fixed point).
 MultimarginalOptions multimarginal_options_of(const gmmot_options_t *opts) noexcept;
 FixedPointOptions fixed_point_options_of(const gmmot_options_t *opts) noexcept;
+RelaxedOptions relaxed_options_of(const gmmot_options_t *opts);  // allocates (lambda_path)
 // The progress callback and interrupt flag of opts (none for NULL).
 gmmot_attachments attachments_of(const gmmot_options_t *opts) noexcept;
 

@@ -114,6 +114,18 @@ FixedPointOptions fixed_point_options_of(const gmmot_options_t *opts) noexcept {
   return o;
 }
 
+RelaxedOptions relaxed_options_of(const gmmot_options_t *opts) {
+  RelaxedOptions o;
+  o.components = static_cast<std::size_t>(value_of(opts, GMMOT_OPT_RELAXED_COMPONENTS));
+  o.lambda = value_of(opts, GMMOT_OPT_RELAXED_LAMBDA);
+  o.tolerance = value_of(opts, GMMOT_OPT_RELAXED_TOLERANCE);
+  o.max_iterations = static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_RELAXED_MAX_ITERATIONS));
+  o.regularization = value_of(opts, GMMOT_OPT_RELAXED_REGULARIZATION);
+  o.init = static_cast<RelaxedInit>(static_cast<int>(value_of(opts, GMMOT_OPT_RELAXED_INIT)));
+  o.seed = seed_of(opts);
+  return o;
+}
+
 gmmot_attachments attachments_of(const gmmot_options_t *opts) noexcept {
   return opts != nullptr ? opts->attached : gmmot_attachments{};
 }

@@ -88,8 +88,8 @@ GMMOT_API int gmmot_mw2_barycenter_exact(const gmmot_gmm_t *const *gmms, size_t 
  *  the covariance statuses of gmmot_gmm_create (naming covs[s]); n = 0 is GMMOT_E_DIMENSION.
  *  @since 0.3 */
 GMMOT_API int gmmot_mw2_barycenter_fixed_support(const gmmot_gmm_t *const *gmms, size_t j,
-                                                 const double *lambda, size_t lambda_len,
-                                                 size_t n, const double *means, size_t means_len,
+                                                 const double *lambda, size_t lambda_len, size_t n,
+                                                 const double *means, size_t means_len,
                                                  const double *covs, size_t covs_len,
                                                  const gmmot_options_t *opts,
                                                  gmmot_mw2_barycenter_t **out) GMMOT_NOEXCEPT;
@@ -107,8 +107,7 @@ GMMOT_API int gmmot_mw2_barycenter_fixed_support(const gmmot_gmm_t *const *gmms,
  *  true fixed point's support would exceed GMMOT_OPT_FIXED_POINT_MAX_SUPPORT). @since 0.3 */
 GMMOT_API int gmmot_mw2_barycenter_fixed_point(const gmmot_gmm_t *const *gmms, size_t j,
                                                const double *lambda, size_t lambda_len,
-                                               const gmmot_gmm_t *init,
-                                               const gmmot_options_t *opts,
+                                               const gmmot_gmm_t *init, const gmmot_options_t *opts,
                                                gmmot_mw2_barycenter_t **out) GMMOT_NOEXCEPT;
 
 /** Free a result; NULL is a no-op. @since 0.3 */
@@ -137,8 +136,7 @@ GMMOT_API size_t gmmot_mw2_barycenter_plan_nnz(const gmmot_mw2_barycenter_t *b,
  *  are the barycenter's weights, its column sums mu_j's. GMMOT_E_INVALID_ARGUMENT for j >= J.
  *  @since 0.3 */
 GMMOT_API int gmmot_mw2_barycenter_copy_plan(const gmmot_mw2_barycenter_t *b, size_t j,
-                                             size_t *out_rows, size_t *out_cols,
-                                             double *out_mass,
+                                             size_t *out_rows, size_t *out_cols, double *out_mass,
                                              size_t triplets_len) GMMOT_NOEXCEPT;
 
 /** Exact and true fixed point: the tuple of each barycenter component, out_tuples n x J
@@ -147,8 +145,7 @@ GMMOT_API int gmmot_mw2_barycenter_copy_plan(const gmmot_mw2_barycenter_t *b, si
  *  tuple in the multi-marginal plan. GMMOT_E_INVALID_ARGUMENT (message says so) for the other
  *  methods, which have no tuples, and for a true fixed point that returned its init (no
  *  iterate improved on it, so its components are no tuples' barycenters). @since 0.3 */
-GMMOT_API int gmmot_mw2_barycenter_copy_tuples(const gmmot_mw2_barycenter_t *b,
-                                               size_t *out_tuples,
+GMMOT_API int gmmot_mw2_barycenter_copy_tuples(const gmmot_mw2_barycenter_t *b, size_t *out_tuples,
                                                size_t tuples_len) GMMOT_NOEXCEPT;
 
 /** The LPs (exact, fixed support): the dual potentials u_j(k), sum_j K_j entries in mixture
@@ -167,8 +164,8 @@ GMMOT_API int gmmot_mw2_barycenter_certificate(const gmmot_mw2_barycenter_t *b,
 /** Solver figures (any pointer may be NULL): simplex pivots or fixed-point iterations; tuple
  *  barycenters computed (exact; 0 otherwise); pricing rounds (exact; 0 otherwise).
  *  @since 0.3 */
-GMMOT_API int gmmot_mw2_barycenter_info(const gmmot_mw2_barycenter_t *b,
-                                        uint64_t *out_iterations, uint64_t *out_tuple_costs,
+GMMOT_API int gmmot_mw2_barycenter_info(const gmmot_mw2_barycenter_t *b, uint64_t *out_iterations,
+                                        uint64_t *out_tuple_costs,
                                         uint64_t *out_pricing_rounds) GMMOT_NOEXCEPT;
 
 /** The energies: fixed point, V of the start then after each iteration (iterations + 1

@@ -33,6 +33,7 @@
 #include "gmmot/mw2.h"
 #include "gmmot/options.h"
 #include "gmmot/progress.h"
+#include "gmmot/relaxed.h"
 #include "gmmot/status.h"
 #include "gmmot/transport.h"
 #include "gmmot/version.h"

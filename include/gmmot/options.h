@@ -23,7 +23,7 @@ GMMOT_BEGIN_DECLS
 typedef struct gmmot_options gmmot_options_t;
 
 /** Option keys. Values are pinned and spaced by area (100: execution, 200: Gaussian
- *  barycenter, 300: discrete transport, 400: EM fitting, 500: mixture barycenters); a value is never reused for another
+ *  barycenter, 300: discrete transport, 400: EM fitting, 500: mixture barycenters, 600: the relaxed coupled fit); a value is never reused for another
  *  option (405, GMMOT_OPT_EM_SEED before 0.2, stays unused). */
 typedef enum gmmot_option {
   /** int. Worker threads used by libgmmot's own parallel loops (cost matrices, densities,
@@ -106,7 +106,25 @@ typedef enum gmmot_option {
   GMMOT_OPT_FIXED_POINT_MAX_ITERATIONS = 513,
   /** int. True fixed point: largest support (GMMOT_E_TOO_LARGE beyond). Default 100000.
    *  Bounds [1, 1e12]. @since 0.3 */
-  GMMOT_OPT_FIXED_POINT_MAX_SUPPORT = 514
+  GMMOT_OPT_FIXED_POINT_MAX_SUPPORT = 514,
+  /** int. KL-relaxed coupled fit (gmmot/relaxed.h): number of components K. Default 5.
+   *  Bounds [1, 100000]. @since 0.3 */
+  GMMOT_OPT_RELAXED_COMPONENTS = 600,
+  /** double. Relaxed fit: lambda, relative to the data scale s^2 = (tr Cov nu0 + tr Cov nu1) / 2
+   *  (the energy's lambda is lambda s^2). Default 1. Bounds [1e-12, 1e12]. @since 0.3 */
+  GMMOT_OPT_RELAXED_LAMBDA = 601,
+  /** double. Relaxed fit: stop when the energy decreases by at most this fraction of the
+   *  magnitude of its terms. Default 1e-8. Bounds [0, 1]. @since 0.3 */
+  GMMOT_OPT_RELAXED_TOLERANCE = 602,
+  /** int. Relaxed fit: iteration cap (GMMOT_W_NOT_CONVERGED). Default 200. Bounds [1, 1e9].
+   *  @since 0.3 */
+  GMMOT_OPT_RELAXED_MAX_ITERATIONS = 603,
+  /** double. Relaxed fit: the covariance penalty rho (pseudo-points of scatter v I per
+   *  component, part of the energy). Default 1e-6. Bounds [1e-12, 1]. @since 0.3 */
+  GMMOT_OPT_RELAXED_REGULARIZATION = 604,
+  /** int. Relaxed fit: the start, a gmmot_relaxed_init. Default GMMOT_RELAXED_INIT_SEPARATE.
+   *  Bounds [0, 2]. @since 0.3 */
+  GMMOT_OPT_RELAXED_INIT = 605
 } gmmot_option;
 
 /** Values of GMMOT_OPT_TRANSPORT_METHOD. */

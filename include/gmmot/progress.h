@@ -57,8 +57,13 @@ typedef enum gmmot_stage {
   /** Fixed-point mixture barycenter (gmmot_mw2_barycenter_fixed_point): done = iterations,
    *  total = GMMOT_OPT_FIXED_POINT_MAX_ITERATIONS, value = the energy V of that iterate.
    *  @since 0.3 */
-  GMMOT_STAGE_FIXED_POINT = 9
-  /* Later versions add 10 and above. */
+  GMMOT_STAGE_FIXED_POINT = 9,
+  /** KL-relaxed coupled fit (Delon-Desolneux 2020, section 6.2): done = outer iterations of
+   *  the majorise-minimise scheme, total = the iteration cap, value = the energy of that
+   *  iterate (in the data's units, see the relaxed fit's documentation). With a lambda
+   *  continuation, done restarts at 0 for each lambda of the sequence. @since 0.3 */
+  GMMOT_STAGE_RELAXED = 10
+  /* Later versions add 11 and above. */
 } gmmot_stage;
 
 /** Progress callback (attach it with gmmot_options_set_progress). `stage` is a gmmot_stage,

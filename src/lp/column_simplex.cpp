@@ -113,8 +113,8 @@ class Simplex {
       reinvert();
       compute_duals();
       fresh.clear();
-      const std::size_t limit =
-          options_.columns_per_round != 0 ? options_.columns_per_round : std::max<std::size_t>(m_, 8);
+      const std::size_t limit = options_.columns_per_round != 0 ? options_.columns_per_round
+                                                                : std::max<std::size_t>(m_, 8);
       min_reduced_ = oracle_.price(y_, kOptimality * scale_, limit, fresh);
       ++rounds_;
       ctx_.report(Stage::Multimarginal, iterations_, options_.max_iterations, objective());
@@ -243,8 +243,9 @@ class Simplex {
       }
       const std::size_t leave = ratio_test(alpha);
       if (leave == m_) fail(Errc::Internal, "column_simplex: unbounded direction");
-      const double theta =
-          (phase_ == 2 && artificial_[head_[leave]]) ? 0.0 : std::max(0.0, x_[leave] / alpha[leave]);
+      const double theta = (phase_ == 2 && artificial_[head_[leave]])
+                               ? 0.0
+                               : std::max(0.0, x_[leave] / alpha[leave]);
       if (theta * -best <= 1e-15 * scale_) {
         if (++degenerate_ > 2 * m_ + 50) bland_ = true;
       } else {

@@ -232,8 +232,7 @@ class TupleOracle final : public ColumnOracle {
             }
             fr.push_back({key, lb});
             if (fr.size() >= 2 * cap) {
-              std::nth_element(fr.begin(), fr.begin() + static_cast<std::ptrdiff_t>(cap),
-                               fr.end());
+              std::nth_element(fr.begin(), fr.begin() + static_cast<std::ptrdiff_t>(cap), fr.end());
               for (std::size_t i = cap; i < fr.size(); ++i) floor = std::min(floor, fr[i].reduced);
               fr.resize(cap);
               cut = true;
@@ -338,9 +337,9 @@ MixtureBarycenter mixture_barycenter_exact(const BarycenterInputs &in,
   double tuples = 1;
   for (const auto &g : in.mixtures) tuples *= static_cast<double>(g->k());
   if (tuples > options.max_tuples) {
-    fail(Errc::TooLarge, "the exact barycenter has " + fmt(tuples) +
-                             " component tuples (prod_j K_j), more than max_tuples = " +
-                             fmt(options.max_tuples));
+    fail(Errc::TooLarge,
+         "the exact barycenter has " + fmt(tuples) +
+             " component tuples (prod_j K_j), more than max_tuples = " + fmt(options.max_tuples));
   }
   if (j == 1) return single_mixture(in);
 
@@ -390,8 +389,8 @@ MixtureBarycenter mixture_barycenter_exact(const BarycenterInputs &in,
       std::copy(tb.gaussian.cov.begin(), tb.gaussian.cov.end(), covs.begin() + i * d * d);
     }
   });
-  out.barycenter = std::make_shared<const Gmm>(n, d, weights.data(), means.data(), covs.data(),
-                                               nullptr);
+  out.barycenter =
+      std::make_shared<const Gmm>(n, d, weights.data(), means.data(), covs.data(), nullptr);
   out.plans.resize(j);
   std::vector<std::vector<CompensatedSum>> marginal(j);
   for (std::size_t q = 0; q < j; ++q) marginal[q].resize(rows.k[q]);
@@ -409,16 +408,7 @@ MixtureBarycenter mixture_barycenter_exact(const BarycenterInputs &in,
           std::max(out.certificate.primal_infeasibility, std::abs(marginal[q][k].value() - w[k]));
     }
   }
-  out.duals.assign(rows.total(), 0.0);
-  for (std::size_t e = 0; e < rows.total(); ++e) {
-    if (rows.row_of[e] >= 0) out.duals[e] = lp.y[static_cast<std::size_t>(rows.row_of[e])];
-  }
-  out.certificate.dual_infeasibility = std::max(0.0, -lp.min_reduced_cost);
-  out.certificate.duality_gap = std::abs(lp.objective - lp.dual_objective);
-  out.cost = lp.objective;
-  out.energies = {lp.objective};
-  out.iterations = lp.iterations;
-  out.pricing_rounds = lp.rounds;
+  detail::take_lp_solution(rows, lp, out);
   out.tuple_costs = oracle.evaluated();
   return out;
 }

@@ -146,7 +146,8 @@ MixtureBarycenter mixture_barycenter_fixed_support(const BarycenterInputs &in, s
   std::vector<LpColumn> initial;
   initial.push_back(oracle.column(0));
   for (std::size_t q = 0; q < j; ++q) {
-    for (std::size_t k = 0; k < rows.k[q]; ++k) initial.push_back(oracle.column(oracle.key_of(q, 0, k)));
+    for (std::size_t k = 0; k < rows.k[q]; ++k)
+      initial.push_back(oracle.column(oracle.key_of(q, 0, k)));
   }
   ColumnSimplexOptions so;
   so.max_iterations = detail::pivot_cap(options, rows.total() + j * n);
@@ -192,16 +193,7 @@ MixtureBarycenter mixture_barycenter_fixed_support(const BarycenterInputs &in, s
   }
   out.barycenter = std::make_shared<const Gmm>(n, d, p.data(), support.means().data(),
                                                support.covariances().data(), nullptr);
-  out.duals.assign(rows.total(), 0.0);
-  for (std::size_t e = 0; e < rows.total(); ++e) {
-    if (rows.row_of[e] >= 0) out.duals[e] = lp.y[static_cast<std::size_t>(rows.row_of[e])];
-  }
-  out.certificate.dual_infeasibility = std::max(0.0, -lp.min_reduced_cost);
-  out.certificate.duality_gap = std::abs(lp.objective - lp.dual_objective);
-  out.cost = lp.objective;
-  out.energies = {lp.objective};
-  out.iterations = lp.iterations;
-  out.pricing_rounds = lp.rounds;
+  detail::take_lp_solution(rows, lp, out);
   return out;
 }
 

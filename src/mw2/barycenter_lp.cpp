@@ -2,6 +2,7 @@
 #include "mw2/barycenter_lp.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "gaussian/gaussian_set.hpp"
@@ -56,6 +57,20 @@ TupleBarycenter tuple_barycenter(const BarycenterInputs &in, const std::size_t *
                                    " iterations (residual " + fmt(mc.barycenter.residual) + ")");
   }
   return {std::move(mc.barycenter.gaussian), mc.cost};
+}
+
+void take_lp_solution(const MarginalRows &rows, const ColumnSimplexResult &lp,
+                      MixtureBarycenter &out) {
+  out.duals.assign(rows.total(), 0.0);
+  for (std::size_t e = 0; e < rows.total(); ++e) {
+    if (rows.row_of[e] >= 0) out.duals[e] = lp.y[static_cast<std::size_t>(rows.row_of[e])];
+  }
+  out.certificate.dual_infeasibility = std::max(0.0, -lp.min_reduced_cost);
+  out.certificate.duality_gap = std::abs(lp.objective - lp.dual_objective);
+  out.cost = lp.objective;
+  out.energies = {lp.objective};
+  out.iterations = lp.iterations;
+  out.pricing_rounds = lp.rounds;
 }
 
 std::uint64_t pivot_cap(const MultimarginalOptions &options, std::size_t entries) {

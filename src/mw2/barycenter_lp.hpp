@@ -34,6 +34,11 @@ struct TupleBarycenter {
 TupleBarycenter tuple_barycenter(const BarycenterInputs &in, const std::size_t *t,
                                  const BarycenterOptions &options, const Context &ctx);
 
+// Copies what every LP result shares from the solution into out: the duals of the marginal rows
+// (0 for the dropped ones), the dual certificate, the duality gap, the cost and the counters.
+void take_lp_solution(const MarginalRows &rows, const ColumnSimplexResult &lp,
+                      MixtureBarycenter &out);
+
 // The pivot cap of options (0: automatic) for an LP with `entries` marginal entries.
 std::uint64_t pivot_cap(const MultimarginalOptions &options, std::size_t entries);
 

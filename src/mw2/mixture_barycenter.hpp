@@ -24,7 +24,7 @@ namespace gmmot {
 // Validated inputs shared by the three solvers.
 struct BarycenterInputs {
   std::vector<std::shared_ptr<const Gmm>> mixtures;  // J >= 1, one dimension
-  std::vector<double> lambda;                         // J, divided by their sum
+  std::vector<double> lambda;                        // J, divided by their sum
   std::size_t count() const { return mixtures.size(); }
   std::size_t dim() const { return mixtures.front()->d(); }
 };
@@ -55,13 +55,13 @@ struct MixtureBarycenter {
   // with sum_j u_j(t_j) <= C_t for every tuple t (exact) and objective sum_jk u_j(k) pi_j(k).
   // Empty for the fixed point.
   std::vector<double> duals;
-  LpCertificate certificate;      // LPs only (zero for the fixed point)
-  std::vector<double> energies;   // fixed point: V of the start, then after each iteration;
-                                  // LPs: {cost}
-  std::uint64_t iterations = 0;   // simplex pivots (LPs) or fixed-point iterations
-  std::uint64_t tuple_costs = 0;  // exact: tuple barycenters computed, of prod_j K_j
+  LpCertificate certificate;         // LPs only (zero for the fixed point)
+  std::vector<double> energies;      // fixed point: V of the start, then after each iteration;
+                                     // LPs: {cost}
+  std::uint64_t iterations = 0;      // simplex pivots (LPs) or fixed-point iterations
+  std::uint64_t tuple_costs = 0;     // exact: tuple barycenters computed, of prod_j K_j
   std::uint64_t pricing_rounds = 0;  // exact: column-generation rounds
-  bool converged = true;  // fixed point: false when the iteration cap came first
+  bool converged = true;             // fixed point: false when the iteration cap came first
 };
 
 struct MultimarginalOptions {
@@ -87,8 +87,7 @@ struct MultimarginalOptions {
 // tuple), a tuple's own error (e.g. all its covariances singular) naming the tuple,
 // Errc::Cancelled. Reports Stage::Multimarginal after each pricing round.
 MixtureBarycenter mixture_barycenter_exact(const BarycenterInputs &in,
-                                           const MultimarginalOptions &options,
-                                           const Context &ctx);
+                                           const MultimarginalOptions &options, const Context &ctx);
 
 // The barycenter restricted to n given Gaussians nu_s (means n x d, covs n x d x d, validated
 // like a mixture's, errors naming "means" and "covs[s]"): min over weights p on the simplex and

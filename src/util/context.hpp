@@ -24,7 +24,8 @@ enum class Stage {
   Maps,
   Density,
   Multimarginal,
-  FixedPoint
+  FixedPoint,
+  Relaxed
 };
 
 // Requested worker threads before resolution (resolve_threads): 0 = the hardware concurrency.

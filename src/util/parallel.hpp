@@ -20,9 +20,9 @@ unsigned resolve_threads(unsigned requested);
 // so neighbouring blocks go to different workers. Every worker checks ctx's interrupt before
 // each block. Once a block has thrown, the blocks above it are skipped and those below it still
 // run; the exception of the lowest failing block is rethrown after all workers have stopped, so
-// the error does not depend on the number of threads (fuzz finding B1). With a stage, worker 0 reports
-// (stage, items finished, n, NaN) after its blocks (at most about 1024 times), and
-// once more, (stage, n, n, NaN), at the end.
+// the error does not depend on the number of threads (fuzz finding B1). With a stage, worker 0
+// reports (stage, items finished, n, NaN) after its blocks (at most about 1024 times), and once
+// more, (stage, n, n, NaN), at the end.
 void parallel_blocks(std::size_t n, std::size_t block, const Context &ctx,
                      const std::function<void(std::size_t, std::size_t, unsigned)> &body,
                      std::optional<Stage> stage = std::nullopt);

@@ -23,6 +23,8 @@ void test_audit_findings(void);
 void test_bad_inputs(void);
 /* Group of barycenter.h (0.3: barycenters of mixtures). */
 void test_mw2_barycenter(void);
+/* Group of relaxed.h (the KL-relaxed coupled fit). */
+void test_relaxed(void);
 /* Group of progress.h (progress and cancellation of every long call). */
 void test_cancel(void);
 
@@ -51,6 +53,7 @@ int main(void) {
   test_mw2_shared();
   test_em();
   test_mw2_barycenter();
+  test_relaxed();
   test_cancel();
   test_threads();
   test_audit_findings();

@@ -12,6 +12,7 @@
 #include "gmmot/gmmot.h"
 #include "lp/transport.hpp"
 #include "mw2/mixture_barycenter.hpp"
+#include "relax/relaxed_fit.hpp"
 #include "util/context.hpp"
 #include "util/rng.hpp"
 
@@ -32,6 +33,7 @@ std::vector<Expected> expected_table() {
   const TransportOptions tr;
   const MultimarginalOptions mm;
   const FixedPointOptions fp;
+  const RelaxedOptions rx;
   const auto u = [](std::uint64_t v) { return static_cast<double>(v); };
   return {
       {GMMOT_OPT_NUM_THREADS, GMMOT_OPTION_INT, kDefaultThreadRequest, kThreadRequestBounds},
@@ -73,6 +75,17 @@ std::vector<Expected> expected_table() {
        FixedPointOptions::kMaxIterationsBounds},
       {GMMOT_OPT_FIXED_POINT_MAX_SUPPORT, GMMOT_OPTION_INT, u(fp.max_support),
        FixedPointOptions::kMaxSupportBounds},
+      {GMMOT_OPT_RELAXED_COMPONENTS, GMMOT_OPTION_INT, u(rx.components),
+       RelaxedOptions::kComponentsBounds},
+      {GMMOT_OPT_RELAXED_LAMBDA, GMMOT_OPTION_DOUBLE, rx.lambda, RelaxedOptions::kLambdaBounds},
+      {GMMOT_OPT_RELAXED_TOLERANCE, GMMOT_OPTION_DOUBLE, rx.tolerance,
+       RelaxedOptions::kToleranceBounds},
+      {GMMOT_OPT_RELAXED_MAX_ITERATIONS, GMMOT_OPTION_INT, u(rx.max_iterations),
+       RelaxedOptions::kMaxIterationsBounds},
+      {GMMOT_OPT_RELAXED_REGULARIZATION, GMMOT_OPTION_DOUBLE, rx.regularization,
+       RelaxedOptions::kRegularizationBounds},
+      {GMMOT_OPT_RELAXED_INIT, GMMOT_OPTION_INT, static_cast<double>(rx.init),
+       RelaxedOptions::kInitBounds},
   };
 }
 
@@ -128,6 +141,7 @@ TEST_CASE("the core options structs validate their own bounds", "[options]") {
   CHECK_NOTHROW(TransportOptions{}.validate());
   CHECK_NOTHROW(MultimarginalOptions{}.validate());
   CHECK_NOTHROW(FixedPointOptions{}.validate());
+  CHECK_NOTHROW(RelaxedOptions{}.validate());
   EmOptions em;
   em.tolerance = 2;
   CHECK_THROWS_WITH(em.validate(), Catch::Contains("tolerance"));
@@ -161,4 +175,8 @@ TEST_CASE("pinned C enum values equal the core's", "[options]") {
   CHECK(GMMOT_FIXED_POINT_EUCLIDEAN ==
         static_cast<int>(FixedPointOptions::Method::EuclideanProjection));
   CHECK(GMMOT_FIXED_POINT_BURES == static_cast<int>(FixedPointOptions::Method::BuresProjection));
+  CHECK(GMMOT_STAGE_RELAXED == static_cast<int>(Stage::Relaxed));
+  CHECK(GMMOT_RELAXED_INIT_POOLED == static_cast<int>(RelaxedInit::Pooled));
+  CHECK(GMMOT_RELAXED_INIT_SEPARATE == static_cast<int>(RelaxedInit::Separate));
+  CHECK(GMMOT_RELAXED_INIT_USER == static_cast<int>(RelaxedInit::User));
 }

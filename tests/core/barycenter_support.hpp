@@ -74,8 +74,8 @@ inline std::vector<double> all_tuple_costs(const BarycenterInputs &in) {
       means.insert(means.end(), g.means().begin() + static_cast<std::ptrdiff_t>(t[q] * g.d()),
                    g.means().begin() + static_cast<std::ptrdiff_t>((t[q] + 1) * g.d()));
     }
-    costs[key] = gaussian_multimarginal_cost(d, set, means.data(), BarycenterOptions{}, Context{})
-                     .cost;
+    costs[key] =
+        gaussian_multimarginal_cost(d, set, means.data(), BarycenterOptions{}, Context{}).cost;
   }
   return costs;
 }

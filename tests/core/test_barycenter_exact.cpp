@@ -160,9 +160,9 @@ TEST_CASE("exact barycenter: certificates by brute force over every tuple", "[ba
     int d;
     bool diagonal;
   };
-  const Case cases[] = {{3, {3, 4, 2}, 1, false}, {3, {4, 3, 5}, 2, false},
+  const Case cases[] = {{3, {3, 4, 2}, 1, false},    {3, {4, 3, 5}, 2, false},
                         {4, {3, 3, 2, 4}, 3, false}, {3, {5, 4, 4}, 2, true},
-                        {2, {6, 5}, 4, false},      {5, {2, 3, 2, 3, 2}, 2, false}};
+                        {2, {6, 5}, 4, false},       {5, {2, 3, 2, 3, 2}, 2, false}};
   for (const auto &c : cases) {
     Mixtures g;
     for (std::size_t q = 0; q < c.j; ++q) g.push_back(random_mixture(c.k[q], c.d, rng, c.diagonal));
@@ -215,16 +215,16 @@ TEST_CASE("exact barycenter: J = 1 returns the mixture, one component each the G
           "[barycenter_exact]") {
   std::mt19937_64 rng(14);
   const auto g = random_mixture(5, 3, rng, false, -1, true);
-  const auto one = mixture_barycenter_exact(inputs_of({g}, {1.0}), MultimarginalOptions{},
-                                            Context{});
+  const auto one =
+      mixture_barycenter_exact(inputs_of({g}, {1.0}), MultimarginalOptions{}, Context{});
   CHECK(one.barycenter == g);
   CHECK(one.cost == 0);
 
   Mixtures single = {random_mixture(1, 3, rng), random_mixture(1, 3, rng),
                      random_mixture(1, 3, rng)};
   const std::vector<double> lambda = {0.2, 0.5, 0.3};
-  const auto r = mixture_barycenter_exact(inputs_of(single, lambda), MultimarginalOptions{},
-                                          Context{});
+  const auto r =
+      mixture_barycenter_exact(inputs_of(single, lambda), MultimarginalOptions{}, Context{});
   REQUIRE(r.barycenter->k() == 1);
   std::vector<double> means;
   std::vector<CovFactor> covs;
@@ -232,7 +232,8 @@ TEST_CASE("exact barycenter: J = 1 returns the mixture, one component each the G
     means.insert(means.end(), m->means().begin(), m->means().end());
     covs.push_back(m->factors()[0]);
   }
-  const auto gb = gaussian_barycenter(3, lambda, means.data(), covs, BarycenterOptions{}, Context{});
+  const auto gb =
+      gaussian_barycenter(3, lambda, means.data(), covs, BarycenterOptions{}, Context{});
   for (std::size_t i = 0; i < 3; ++i) CHECK(r.barycenter->means()[i] == gb.gaussian.mean[i]);
   for (std::size_t i = 0; i < 9; ++i) {
     CHECK(r.barycenter->covariances()[i] == Approx(gb.gaussian.cov[i]).margin(1e-15));
@@ -245,8 +246,8 @@ TEST_CASE("exact barycenter: permuting the inputs or their components changes no
   const int d = 2;
   Mixtures g = {random_mixture(4, d, rng), random_mixture(3, d, rng), random_mixture(5, d, rng)};
   const std::vector<double> lambda = {0.25, 0.45, 0.3};
-  const auto ref = mixture_barycenter_exact(inputs_of(g, lambda), MultimarginalOptions{},
-                                            Context{});
+  const auto ref =
+      mixture_barycenter_exact(inputs_of(g, lambda), MultimarginalOptions{}, Context{});
   // Inputs in another order.
   const auto r1 = mixture_barycenter_exact(inputs_of({g[2], g[0], g[1]}, {0.3, 0.25, 0.45}),
                                            MultimarginalOptions{}, Context{});
@@ -266,13 +267,14 @@ TEST_CASE("exact barycenter: permuting the inputs or their components changes no
     }
     rev.push_back(std::make_shared<const Gmm>(make_gmm(d, w, mu, s)));
   }
-  const auto r2 = mixture_barycenter_exact(inputs_of(rev, lambda), MultimarginalOptions{},
-                                           Context{});
+  const auto r2 =
+      mixture_barycenter_exact(inputs_of(rev, lambda), MultimarginalOptions{}, Context{});
   CHECK(r2.cost == Approx(ref.cost).epsilon(1e-12));
   check_same_mixture(*r2.barycenter, *ref.barycenter, 1e-9);
 }
 
-TEST_CASE("exact barycenter: zero weights, singular covariances, zero lambda", "[barycenter_exact]") {
+TEST_CASE("exact barycenter: zero weights, singular covariances, zero lambda",
+          "[barycenter_exact]") {
   std::mt19937_64 rng(16);
   Mixtures g = {random_mixture(4, 3, rng, false, 1, true), random_mixture(3, 3, rng, false, -1),
                 random_mixture(3, 3, rng, false, -1, true)};
@@ -345,17 +347,15 @@ TEST_CASE("fixed-support barycenter: a poorer support costs more; one candidate 
   const auto in = inputs_of(g, {0.5, 0.5});
   const auto exact = mixture_barycenter_exact(in, MultimarginalOptions{}, Context{});
   // The components of mu_0 as candidates.
-  const auto fs = mixture_barycenter_fixed_support(in, 3, g[0]->means().data(),
-                                                   g[0]->covariances().data(),
-                                                   MultimarginalOptions{}, Context{});
+  const auto fs = mixture_barycenter_fixed_support(
+      in, 3, g[0]->means().data(), g[0]->covariances().data(), MultimarginalOptions{}, Context{});
   CHECK(fs.cost >= exact.cost * (1 - 1e-12));
   double wsum = 0;
   for (double w : fs.barycenter->weights()) wsum += w;
   CHECK(wsum == Approx(1.0).epsilon(1e-14));
   // One candidate: weight 1, cost sum_j lambda_j sum_k pi_j(k) W2^2(nu, mu_j^k).
-  const auto one = mixture_barycenter_fixed_support(in, 1, g[1]->means().data(),
-                                                    g[1]->covariances().data(),
-                                                    MultimarginalOptions{}, Context{});
+  const auto one = mixture_barycenter_fixed_support(
+      in, 1, g[1]->means().data(), g[1]->covariances().data(), MultimarginalOptions{}, Context{});
   double expect = 0;
   for (std::size_t q = 0; q < 2; ++q) {
     for (std::size_t k = 0; k < g[q]->k(); ++k) {
@@ -387,28 +387,25 @@ TEST_CASE("exact barycenter: errors", "[barycenter_exact]") {
                        }));
   MultimarginalOptions capped;
   capped.max_iterations = 1;
-  CHECK_THROWS_MATCHES(mixture_barycenter_exact(in, capped, Context{}), Error,
-                       Catch::Predicate<Error>(
-                           [](const Error &e) { return e.code() == Errc::IterationLimit; }));
+  CHECK_THROWS_MATCHES(
+      mixture_barycenter_exact(in, capped, Context{}), Error,
+      Catch::Predicate<Error>([](const Error &e) { return e.code() == Errc::IterationLimit; }));
   std::atomic<bool> flag{true};
   Context ctx;
   ctx.interrupt = &flag;
-  CHECK_THROWS_MATCHES(mixture_barycenter_exact(in, MultimarginalOptions{}, ctx), Error,
-                       Catch::Predicate<Error>(
-                           [](const Error &e) { return e.code() == Errc::Cancelled; }));
+  CHECK_THROWS_MATCHES(
+      mixture_barycenter_exact(in, MultimarginalOptions{}, ctx), Error,
+      Catch::Predicate<Error>([](const Error &e) { return e.code() == Errc::Cancelled; }));
   // Every component singular: the tuple barycenters are not unique; the error names a tuple.
   Mixtures flat = {random_mixture(2, 3, rng, false, 1), random_mixture(2, 3, rng, false, 2)};
-  CHECK_THROWS_MATCHES(mixture_barycenter_exact(inputs_of(flat, {0.5, 0.5}),
-                                                MultimarginalOptions{}, Context{}),
-                       Error, Catch::Predicate<Error>([](const Error &e) {
-                         return std::string(e.what()).find("component tuple (") !=
-                                std::string::npos;
-                       }));
-  CHECK_THROWS_MATCHES(mixture_barycenter_fixed_support(in, 0, nullptr, nullptr,
-                                                        MultimarginalOptions{}, Context{}),
-                       Error, Catch::Predicate<Error>([](const Error &e) {
-                         return e.code() == Errc::Dimension;
-                       }));
+  CHECK_THROWS_MATCHES(
+      mixture_barycenter_exact(inputs_of(flat, {0.5, 0.5}), MultimarginalOptions{}, Context{}),
+      Error, Catch::Predicate<Error>([](const Error &e) {
+        return std::string(e.what()).find("component tuple (") != std::string::npos;
+      }));
+  CHECK_THROWS_MATCHES(
+      mixture_barycenter_fixed_support(in, 0, nullptr, nullptr, MultimarginalOptions{}, Context{}),
+      Error, Catch::Predicate<Error>([](const Error &e) { return e.code() == Errc::Dimension; }));
 }
 
 TEST_CASE("exact barycenter: degenerate LPs (identical inputs, equal weights, ties)",

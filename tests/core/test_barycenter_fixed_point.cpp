@@ -32,24 +32,8 @@ namespace {
 using Method = FixedPointOptions::Method;
 using Shared = std::shared_ptr<const Gmm>;
 
-// K components in dimension d: non-uniform weights (uniform in [0.2, 1], normalised), means
-// N(0, 2^2 I), covariances of condition number 20 scaled by a factor in [0.2, 2].
-Shared random_gmm(std::size_t k, int d, std::mt19937_64 &rng) {
-  std::uniform_real_distribution<double> uw(0.2, 1.0), us(0.2, 2.0);
-  std::vector<double> w(k), m, s;
-  for (auto &x : w) x = uw(rng);
-  const double sum = std::accumulate(w.begin(), w.end(), 0.0);
-  for (auto &x : w) x /= sum;
-  for (std::size_t c = 0; c < k; ++c) {
-    const auto mean = random_vec(d, rng, 2.0);
-    m.insert(m.end(), mean.begin(), mean.end());
-    Mat cov = random_cov(d, 20.0, rng);
-    const double f = us(rng);
-    for (auto &x : cov) x *= f;
-    s.insert(s.end(), cov.begin(), cov.end());
-  }
-  return shared(make_gmm(static_cast<std::size_t>(d), w, m, s));
-}
+// K components in dimension d, full covariances of condition 20 (barycenter_support.hpp).
+Shared random_gmm(std::size_t k, int d, std::mt19937_64 &rng) { return random_mixture(k, d, rng); }
 
 std::vector<double> random_lambda(std::size_t j, std::mt19937_64 &rng) {
   std::uniform_real_distribution<double> u(0.1, 1.0);

@@ -9,16 +9,6 @@ using namespace fz;
 
 namespace {
 
-struct Snapshot {
-  std::vector<double> doubles;
-  std::vector<std::size_t> sizes;
-  std::vector<int> statuses;
-};
-
-void add(Snapshot &s, const double *x, std::size_t n) {
-  s.doubles.insert(s.doubles.end(), x, x + n);
-}
-
 enum class Solver { Exact, FixedSupport, FixedPoint };
 
 // Everything a result gives; `in` decides capacities and NULLs (the second pass replays the

@@ -8,17 +8,6 @@ using namespace fz;
 
 namespace {
 
-// Everything a plan gives, as bytes, for the 1-vs-2-threads comparison.
-struct Snapshot {
-  std::vector<double> doubles;
-  std::vector<std::size_t> sizes;
-  std::vector<int> statuses;
-};
-
-void add(Snapshot &s, const double *x, std::size_t n) {
-  s.doubles.insert(s.doubles.end(), x, x + n);
-}
-
 void check_gmm_out(int st, const HandleOut<gmmot_gmm_t> &h, const char *what, std::size_t k,
                    std::size_t d, Snapshot &snap) {
   h.check(st, what);

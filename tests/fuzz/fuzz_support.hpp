@@ -516,7 +516,6 @@ inline GmmCopy copy_gmm(const gmmot_gmm_t *g) {
   return out;
 }
 
-
 // Two mixtures decoded from the input, owned: dimension d0 in 1..4 and d1 = d0 except in one
 // input in `other_dim_one_in` (then 1..4 as well), K in 1..6 each. ok() is false when either
 // could not be made (invalid inputs are the mixture harness's business).
@@ -538,4 +537,15 @@ struct MixturePair {
   }
   bool ok() const { return g0 != nullptr && g1 != nullptr; }
 };
+// Everything a result gives, as values, for the 1-vs-2-threads comparison of a harness.
+struct Snapshot {
+  std::vector<double> doubles;
+  std::vector<std::size_t> sizes;
+  std::vector<int> statuses;
+};
+
+inline void add(Snapshot &s, const double *x, std::size_t n) {
+  s.doubles.insert(s.doubles.end(), x, x + n);
+}
+
 }  // namespace fz

@@ -26,8 +26,8 @@ namespace {
 struct Dense {
   int rows = 0;
   std::vector<double> rhs;
-  std::vector<double> cost;                  // per column
-  std::vector<std::vector<int>> col_rows;    // 1-based rows
+  std::vector<double> cost;                // per column
+  std::vector<std::vector<int>> col_rows;  // 1-based rows
   std::vector<std::vector<double>> col_vals;
 };
 
@@ -141,7 +141,8 @@ TEST_CASE("fixed-support barycenter equals GLPK on its LP", "[oracle][barycenter
     p.rhs.resize(static_cast<std::size_t>(p.rows), 0.0);
     for (std::size_t s = 0; s < n; ++s) {  // p_s
       std::vector<int> rows;
-      for (std::size_t q = 0; q < j; ++q) rows.push_back(support0 + static_cast<int>(q * n + s) + 1);
+      for (std::size_t q = 0; q < j; ++q)
+        rows.push_back(support0 + static_cast<int>(q * n + s) + 1);
       p.cost.push_back(0.0);
       p.col_vals.emplace_back(rows.size(), -1.0);
       p.col_rows.push_back(std::move(rows));
@@ -163,9 +164,8 @@ TEST_CASE("fixed-support barycenter equals GLPK on its LP", "[oracle][barycenter
       offset += g[q]->k();
     }
     const double glpk = glpk_optimum(p);
-    const auto ours = mixture_barycenter_fixed_support(in, n, cand->means().data(),
-                                                       cand->covariances().data(),
-                                                       MultimarginalOptions{}, Context{});
+    const auto ours = mixture_barycenter_fixed_support(
+        in, n, cand->means().data(), cand->covariances().data(), MultimarginalOptions{}, Context{});
     INFO("rep " << rep << " J " << j << " d " << d);
     CHECK(ours.cost == Approx(glpk).epsilon(1e-9));
     CHECK(ours.certificate.primal_infeasibility <= 1e-14);
