@@ -49,7 +49,7 @@ class Mw2Plan {
   // diagonal w_kk = pi_k of a KL-relaxed fit (Delon-Desolneux section 6.2: gamma's component k
   // joins g0's component k to g1's component k by their optimal Gaussian coupling, which is
   // the component of coupling() for the entry (k, k)). The entries are copied and sorted by
-  // (i, j); zero masses are kept (so plan entry n stays the caller's component n). Its cost is
+  // (i, j); zero masses are kept (so a diagonal plan keeps entry k for component k). Its cost is
   // sum_n mass_n W2^2(g0_i, g1_j), >= MW2^2(g0, g1): an upper bound, equal when the given plan
   // is optimal. transport(): plan = the sorted entries, cost as said, u and v EMPTY (a given
   // plan has no dual certificate; solved() is false), iterations = 0, converged = true,
@@ -74,7 +74,8 @@ class Mw2Plan {
   const std::shared_ptr<const Gmm> &shared_target() const { return g1_; }
   std::size_t dim() const { return g0_->d(); }
 
-  double mw2_squared() const { return transport_.cost; }            // eq. 4.4
+  // eq. 4.4; for a given plan (from_plan) its cost sum_n w_n C_n, an upper bound of MW2^2
+  double mw2_squared() const { return transport_.cost; }
   const std::vector<double> &cost_matrix() const { return cost_; }  // K0 x K1 row-major
   const TransportResult &transport() const { return transport_; }   // plan, duals (solved()), info
 
