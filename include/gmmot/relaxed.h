@@ -39,8 +39,8 @@
  * GMMOT_OPT_RELAXED_MAX_ITERATIONS, value = J).
  *
  * Thread rule: a gmmot_relaxed_t is immutable after creation and may be read by any number of
- * threads at once. The mixture handles it hands out share its mixtures (no copy) and stay valid
- * after it is destroyed. */
+ * threads at once. The mixture handles and the plan (gmmot_relaxed_plan) it hands out share its
+ * mixtures (no copy) and stay valid after it is destroyed. */
 #ifndef GMMOT_RELAXED_H
 #define GMMOT_RELAXED_H
 
