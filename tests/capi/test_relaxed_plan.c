@@ -85,6 +85,23 @@ static void check_relaxed_plan(void) {
   CHECK_UNTOUCHED(v, K);
   CHECK_OK(gmmot_mw2_info(p, &iters, NULL));
   CHECK(iters == 0);
+  /* every other accessor applies: dense plan (diagonal), cost matrix (its diagonal gives the
+   * distance), geodesic (K components, t = 0 is P0#gamma), pair maps (K of them) */
+  {
+    double dense[K * K], cost[K * K], am[K * D * D], bm[K * D], sum = 0;
+    gmmot_gmm_t *geo = NULL;
+    size_t j;
+    CHECK_OK(gmmot_mw2_copy_plan(p, dense, K * K));
+    CHECK_OK(gmmot_mw2_copy_cost_matrix(p, cost, K * K));
+    for (i = 0; i < K; ++i)
+      for (j = 0; j < K; ++j) CHECK(i == j ? dense[i * K + j] == mass[i] : dense[i * K + j] == 0);
+    for (i = 0; i < K; ++i) sum += mass[i] * cost[i * K + i];
+    CHECK_NEAR(sum, mw2sq, 1e-14, 0);
+    CHECK_OK(gmmot_mw2_geodesic(p, 0.5, &geo));
+    CHECK(geo != NULL && gmmot_gmm_ncomponents(geo) == K && gmmot_gmm_dim(geo) == D);
+    gmmot_gmm_destroy(geo);
+    CHECK_OK(gmmot_mw2_copy_pair_maps(p, am, K * D * D, bm, K * D));
+  }
   /* T_mean after the fit is destroyed (the plan shares the marginals): x0 -> x0 + tau to
    * 1e-3 |tau| (the transport term's pull at lambda = 1e5 is O(|tau| |S| / lambda_abs); see
    * tests/core/test_relaxed_plan.cpp) */
