@@ -21,8 +21,11 @@ Run: from libgmmot's start mixtures (the same start as bench_relaxed's timed cal
 mean of the two starts' weights as gmmot_relaxed_create_from), Adam (lr 0.01 on logits and
 log-diagonals, 0.01 sqrt(v) on means and off-diagonal Cholesky entries, halved after 50 steps
 without a new best energy) until J <= J_libgmmot + 1e-9 |J_libgmmot| (reached:1), or MAX_STEPS
-steps, or the time budget (reached:0; the energy reached is reported). One run (not a median of
-5: a run takes up to the budget); seconds = time until reached, or the whole run otherwise.
+steps, or the time budget (reached:0; the energy reached is reported; the ratio is then only a
+lower bound). seconds = time until reached, or the whole run otherwise: the median of 5 runs when
+the first takes under 2 s, else that one run (runs: in extra; a run can last the whole budget).
+lr: per case (--lr-d1 etc.; chosen so that Adam's first steps do not raise J: at d = 27 the
+start is close to the optimum and lr 1e-2 or 1e-3 overshoot by far).
 
 Usage: peer_torch_relaxed.py WORK --libgmmot-output FILE [--budget-d1 S] [--budget-d3 S]
        [--budget-d27 S] [--max-steps N]
@@ -31,6 +34,7 @@ Usage: peer_torch_relaxed.py WORK --libgmmot-output FILE [--budget-d1 S] [--budg
 import argparse
 import math
 import os
+import statistics
 import struct
 import sys
 import time
@@ -47,6 +51,7 @@ import torch  # noqa: E402
 LABELS = ["N10000_d1_K3", "N100000_d3_K10", "N65536_d27_K10"]
 MAX_STEPS = 5000
 PATIENCE = 50
+SHORT_RUN = 2.0  # seconds: a first run shorter than this is repeated for a median of 5
 
 
 def read_case(path):
@@ -87,6 +92,10 @@ class Energy:
         self.rho = float(c["rho"])
         self.v = float(c["scale2"]) / self.d
         self.tril = torch.tril_indices(self.d, self.d, -1)
+        self.iu = torch.triu_indices(self.d, self.d)
+        self.sym = torch.where(self.iu[0] == self.iu[1], 1.0, 2.0).to(torch.float64)
+        self.xx0 = self.x0[:, self.iu[0]] * self.x0[:, self.iu[1]]
+        self.xx1 = self.x1[:, self.iu[0]] * self.x1[:, self.iu[1]]
 
     def chol(self, logdiag, off):
         k, d = logdiag.shape
@@ -96,13 +105,17 @@ class Energy:
                              self.tril[1][None, :]), off)
         return L
 
-    def loglik(self, x, logw, m, L, logdet):
-        # log N(x; m_k, L_k L_k^T) for all k, n: z = L_k^-1 (x - m_k).
-        diff = (x[None, :, :] - m[:, None, :]).transpose(1, 2)  # K x d x n
-        z = torch.linalg.solve_triangular(L, diff, upper=False)
-        maha = (z * z).sum(1)  # K x n
-        logn = -0.5 * (self.d * math.log(2 * math.pi) + logdet[:, None] + maha)
-        return torch.logsumexp(logw[:, None] + logn, dim=0).mean()
+    def loglik(self, xx, x, logw, m, Linv, logdet):
+        # log N(x; m_k, L_k L_k^T) for all k, n by the expansion
+        # (x - m)^T S^-1 (x - m) = <x x^T, S^-1> - 2 x^T S^-1 m + m^T S^-1 m: with the products
+        # x_i x_j (i <= j) precomputed (xx), all components take two GEMMs with an n x K
+        # result, no n x K x d temporary (memory traffic dominated an explicit L^-1 (x - m)).
+        sinv = Linv.transpose(1, 2) @ Linv
+        coef = sinv[:, self.iu[0], self.iu[1]] * self.sym
+        sm = (sinv @ m[:, :, None])[:, :, 0]  # K x d
+        maha = xx @ coef.T - 2 * (x @ sm.T) + (m * sm).sum(1)[None, :]
+        logn = -0.5 * (self.d * math.log(2 * math.pi) + logdet[None, :] + maha)
+        return torch.logsumexp(logw[None, :] + logn, dim=1).mean()
 
     def __call__(self, p):
         logw = torch.log_softmax(p["logits"], 0)
@@ -119,11 +132,13 @@ class Energy:
         bures = (torch.diagonal(S0, dim1=1, dim2=2).sum(1) + torch.diagonal(S1, dim1=1, dim2=2)
                  .sum(1) - 2 * torch.sqrt(ev).sum(1))
         transport = (w * (((p["m0"] - p["m1"]) ** 2).sum(1) + bures)).sum()
-        ll0 = self.loglik(self.x0, logw, p["m0"], L0, logdet0)
-        ll1 = self.loglik(self.x1, logw, p["m1"], L1, logdet1)
         eye = torch.eye(self.d, dtype=torch.float64).expand_as(L0)
-        tr0 = (torch.linalg.solve_triangular(L0, eye, upper=False) ** 2).sum((1, 2))
-        tr1 = (torch.linalg.solve_triangular(L1, eye, upper=False) ** 2).sum((1, 2))
+        Linv0 = torch.linalg.solve_triangular(L0, eye, upper=False)
+        Linv1 = torch.linalg.solve_triangular(L1, eye, upper=False)
+        ll0 = self.loglik(self.xx0, self.x0, logw, p["m0"], Linv0, logdet0)
+        ll1 = self.loglik(self.xx1, self.x1, logw, p["m1"], Linv1, logdet1)
+        tr0 = (Linv0 ** 2).sum((1, 2))  # tr S^-1 = |L^-1|_F^2
+        tr1 = (Linv1 ** 2).sum((1, 2))
         penalty = 0.5 * self.lam * self.rho * (
             (self.v * tr0 + logdet0).sum() + (self.v * tr1 + logdet1).sum())
         J = transport - self.lam * (ll0 + ll1) + penalty
@@ -201,12 +216,12 @@ def main():
     ap.add_argument("work")
     ap.add_argument("--libgmmot-output", default=None)
     ap.add_argument("--budget-d1", type=float, default=60.0)
-    ap.add_argument("--budget-d3", type=float, default=60.0)
-    ap.add_argument("--budget-d27", type=float, default=90.0)
+    ap.add_argument("--budget-d3", type=float, default=90.0)
+    ap.add_argument("--budget-d27", type=float, default=120.0)
     ap.add_argument("--max-steps", type=int, default=MAX_STEPS)
     ap.add_argument("--lr-d1", type=float, default=0.01)
     ap.add_argument("--lr-d3", type=float, default=0.01)
-    ap.add_argument("--lr-d27", type=float, default=0.001)
+    ap.add_argument("--lr-d27", type=float, default=1e-4)
     a = ap.parse_args()
     torch.set_num_threads(1)
     budgets = [a.budget_d1, a.budget_d3, a.budget_d27]
@@ -221,11 +236,16 @@ def main():
         if ours is not None and abs(float(ours["J"]) - c["J"]) > 1e-10 * abs(c["J"]):
             raise SystemExit(f"{path}: J differs from libgmmot's line (a stale file?)")
         secs, r = run_case(c, budget, a.max_steps, lr)
+        runs = 1
+        if secs < SHORT_RUN:  # cheap enough for the usual median of NRUNS (deterministic runs)
+            times = [secs] + [run_case(c, budget, a.max_steps, lr)[0]
+                              for _ in range(peer_common.NRUNS - 1)]
+            secs, runs = statistics.median(times), len(times)
         extra = (f"J:{r['J']:.12g};J_last:{r['J_last']:.12g};J_libgmmot:{r['J_libgmmot']:.12g};"
                  f"J_start:{r['J_start']:.12g};reached:{r['reached']};steps:{r['steps']};"
                  f"rel_gap:{r['rel_gap']:.3g};check_rel:{r['check_rel']:.2g};"
                  f"s_per_step:{r['s_per_step']:.4g};budget_s:{r['budget_s']:g};"
-                 f"max_steps:{r['max_steps']};lr:{lr:g};runs:1;threads:1;optimizer:adam")
+                 f"max_steps:{r['max_steps']};lr:{lr:g};runs:{runs};threads:1;optimizer:adam")
         print(f"case=relaxed_fit impl=torch-adam n={label} seconds={secs:.6g} extra={extra}",
               flush=True)
 
