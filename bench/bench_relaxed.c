@@ -22,7 +22,8 @@
  * marginals are start0, start1. Timed call: gmmot_relaxed_create_from(start0, start1) with the
  * default tolerance (1e-8 relative) and GMMOT_OPT_RELAXED_MAX_ITERATIONS = 1000, then
  * gmmot_relaxed_destroy. extra: J, transport, ll0, ll1, penalty (of the result, eq. 6.1 with
- * relaxed.h's penalty), J_start, iterations, converged, lambda_abs, threads.
+ * relaxed.h's penalty), J_start (of the start), iterations, converged, lambda_abs, lambda_rel
+ * (GMMOT_OPT_RELAXED_LAMBDA), threads.
  * Files for the peer: WORK/relaxed_<label>.bin: magic "GMMOTRX1", uint64 n0, n1, d, K, then
  * float64: lambda_abs, scale2, rho, J, transport, ll0, ll1, penalty (of our result), x0 (n0 x d),
  * x1 (n1 x d), the start (w0 K, m0 K x d, c0 K x d x d, w1, m1, c1), our result (same layout).
