@@ -2,11 +2,14 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <string>
+#include <utility>
 
 #include "gmmot/mw2.h"
 #include "guard.hpp"
 #include "handles.hpp"
 #include "plan_copies.hpp"
+#include "relax/plans.hpp"
 #include "util/sizes.hpp"
 
 using namespace gmmot::capi;
@@ -50,6 +53,41 @@ GMMOT_API int gmmot_mw2_create(const gmmot_gmm_t *g0, const gmmot_gmm_t *g1,
     require_not_null(out, "out");
     auto p = make_plan(g0, g1, opts);
     const int status = status_of(*p);
+    *out = p.release();
+    return status;
+  });
+}
+
+GMMOT_API int gmmot_mw2_create_from_points(const double *points0, size_t n0, const double *points1,
+                                           size_t n1, size_t d, const double *weights0,
+                                           const double *weights1, const gmmot_options_t *opts,
+                                           gmmot_mw2_t **out) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(out, "out");
+    if (n0 > 0 && d > 0) require_not_null(points0, "points0");
+    if (n1 > 0 && d > 0) require_not_null(points1, "points1");
+    gmmot::PointCloud c0, c1;
+    c0.n = n0;
+    c0.d = d;
+    c0.points = points0;
+    c0.weights = weights0;
+    c1.n = n1;
+    c1.d = d;
+    c1.points = points1;
+    c1.weights = weights1;
+    gmmot::CloudsMw2 r = gmmot::mw2_between_clouds(c0, c1, em_options_of(opts),
+                                                   transport_options_of(opts), context_of(opts));
+    auto p = std::make_unique<gmmot_mw2>(std::move(r.plan));
+    int status = status_of(*p);
+    if (!r.fit0.converged || !r.fit1.converged) {
+      const char *which = !r.fit0.converged && !r.fit1.converged ? "points0 and points1"
+                          : !r.fit0.converged                    ? "points0"
+                                                                 : "points1";
+      status = warn(GMMOT_W_NOT_CONVERGED,
+                    std::string("the EM fit of ") + which +
+                        " stopped at GMMOT_OPT_EM_MAX_ITERATIONS before the mean log-likelihood "
+                        "settled (the best mixture seen is used)");
+    }
     *out = p.release();
     return status;
   });
@@ -139,6 +177,11 @@ GMMOT_API int gmmot_mw2_copy_duals(const gmmot_mw2_t *p, double *out_u, size_t u
                                    size_t v_len) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
     require_not_null(p, "p");
+    if (!p->impl.solved()) {
+      // Empty duals copied out would leave the caller's arrays unwritten with GMMOT_OK: refuse.
+      reject(GMMOT_E_INVALID_ARGUMENT,
+             "p is a given plan (gmmot_relaxed_plan), not a solved one: it has no dual potentials");
+    }
     copy_duals(p->impl.transport(), out_u, u_len, out_v, v_len);
     return GMMOT_OK;
   });

@@ -9,6 +9,7 @@
 #include "gmmot/relaxed.h"
 #include "guard.hpp"
 #include "handles.hpp"
+#include "relax/plans.hpp"
 #include "relax/relaxed_fit.hpp"
 #include "util/error.hpp"
 
@@ -144,6 +145,15 @@ GMMOT_API int gmmot_relaxed_marginal1(const gmmot_relaxed_t *r, gmmot_gmm_t **ou
   return guarded(__func__, [&] {
     require_not_null(r, "r");
     return new_gmm(r->impl.marginal1, out);
+  });
+}
+
+GMMOT_API int gmmot_relaxed_plan(const gmmot_relaxed_t *r, gmmot_mw2_t **out) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(r, "r");
+    require_not_null(out, "out");
+    *out = std::make_unique<gmmot_mw2>(gmmot::relaxed_plan(r->impl)).release();
+    return GMMOT_OK;
   });
 }
 

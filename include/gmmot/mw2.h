@@ -14,6 +14,14 @@
  * K0 + K1 - 1 non-zeros; the coupling and the geodesic below have one component per non-zero.
  * Zero-weight components and singular covariances (Dirac mixtures included) are valid.
  *
+ * A gmmot_mw2_t is either solved (gmmot_mw2_create, gmmot_mw2_create_from_points: the plan w*
+ * above) or given (gmmot_relaxed_plan, gmmot/relaxed.h: the diagonal plan w_kk = pi_k of a
+ * KL-relaxed fit, no LP solved). Every function below applies to both, with the plan in place
+ * of w*: gmmot_mw2_distance then gives sum_kl w_kl W2^2(mu0^k, mu1^l) >= MW2^2 (the cost of the
+ * given plan), the coupling is the given coupling, the maps of gmmot/maps.h its T_mean and
+ * T_rand; gmmot_mw2_info gives 0 iterations and the plan's measured marginal error; only
+ * gmmot_mw2_copy_duals refuses (a given plan has no dual potentials).
+ *
  * Thread rule: a gmmot_mw2_t is immutable after creation and may be read by any number of
  * threads at once (what it computes on first use, the pair maps and the maps' precomputation of
  * gmmot/maps.h, is computed once, safely, whichever threads ask first). It shares the two
@@ -43,6 +51,35 @@ typedef struct gmmot_mw2 gmmot_mw2_t;
  *  untouched); GMMOT_E_OUT_OF_MEMORY. @since 0.2 */
 GMMOT_API int gmmot_mw2_create(const gmmot_gmm_t *g0, const gmmot_gmm_t *g1,
                                const gmmot_options_t *opts, gmmot_mw2_t **out) GMMOT_NOEXCEPT;
+
+/** MW_{K,2} between two point clouds in one call (Delon-Desolneux section 6.1): a K-component
+ *  mixture is fitted to each cloud by EM (gmmot/em.h, K = GMMOT_OPT_EM_COMPONENTS), then the MW2
+ *  plan between the two fits is computed as by gmmot_mw2_create, so MW2, the coupling, the
+ *  geodesic and the maps of gmmot/maps.h follow from *out. The result is bit-identical to
+ *  gmmot_em_create(opts) + gmmot_em_fit on points0, gmmot_em_fit on points1 (the same options
+ *  and seed for both) + gmmot_mw2_create(fit0, fit1, opts). The fitted mixtures are the plan's
+ *  (gmmot_mw2_coupling / _geodesic at t = 0 and 1 split them along the plan).
+ *  points0 (n0 x d), points1 (n1 x d): row-major, finite; weights0, weights1: n0 and n1 finite
+ *  values >= 0, not all 0, any scale, or NULL for all 1; all borrowed for the call. Options
+ *  read: those of gmmot_em_create (GMMOT_OPT_EM_*, GMMOT_OPT_SEED), those of gmmot_mw2_create,
+ *  GMMOT_OPT_NUM_THREADS, the progress callback (GMMOT_STAGE_EM for each fit in turn, then the
+ *  plan's stages) and the interrupt flag. *out receives a new object (free with
+ *  gmmot_mw2_destroy). Declared here rather than in gmmot/em.h or gmmot/relaxed.h because its
+ *  result is an MW2 plan: a user after MW2 between data looks here.
+ *  Status: GMMOT_OK; GMMOT_W_NOT_CONVERGED (*out written: an EM fit reached
+ *  GMMOT_OPT_EM_MAX_ITERATIONS, the message naming points0 or points1, or the entropic solver
+ *  its cap); GMMOT_E_INVALID_ARGUMENT (out NULL, points0 or points1 NULL with n > 0 and d > 0,
+ *  an option out of bounds); GMMOT_E_DIMENSION (n0 = 0, n1 = 0 or d = 0, naming points0 or
+ *  points1); GMMOT_E_TOO_LARGE; GMMOT_E_NONFINITE (naming points0[i][j], points1[i][j],
+ *  weights0[i] or weights1[i]); GMMOT_E_WEIGHTS (naming weights0[i] or weights1[i], or all
+ *  zero); an error of a fit (GMMOT_E_CANCELLED, GMMOT_E_OVERFLOW, ...) with its message
+ *  prefixed by "fitting points0: " or "fitting points1: "; the errors of gmmot_mw2_create;
+ *  GMMOT_E_OUT_OF_MEMORY. On error *out is untouched. Thread rule: as gmmot_mw2_create (the
+ *  arrays are only read). @since 0.3 */
+GMMOT_API int gmmot_mw2_create_from_points(const double *points0, size_t n0, const double *points1,
+                                           size_t n1, size_t d, const double *weights0,
+                                           const double *weights1, const gmmot_options_t *opts,
+                                           gmmot_mw2_t **out) GMMOT_NOEXCEPT;
 
 /** Free the object; NULL is a no-op. @since 0.2 */
 GMMOT_API void gmmot_mw2_destroy(gmmot_mw2_t *p) GMMOT_NOEXCEPT;
@@ -77,7 +114,10 @@ GMMOT_API int gmmot_mw2_copy_sparse_plan(const gmmot_mw2_t *p, size_t *out_rows,
                                          double *out_mass, size_t triplets_len) GMMOT_NOEXCEPT;
 
 /** The transport duals (out_u: K0, u_len >= K0; out_v: K1, v_len >= K1; centred) and solver
- *  info, as in gmmot/transport.h; any pointer may be NULL. @since 0.2 */
+ *  info, as in gmmot/transport.h; any pointer may be NULL. A given plan (gmmot_relaxed_plan)
+ *  has no duals: gmmot_mw2_copy_duals then returns GMMOT_E_INVALID_ARGUMENT and writes
+ *  nothing (since 0.3); gmmot_mw2_info gives 0 iterations and the measured marginal error.
+ *  @since 0.2 */
 GMMOT_API int gmmot_mw2_copy_duals(const gmmot_mw2_t *p, double *out_u, size_t u_len, double *out_v,
                                    size_t v_len) GMMOT_NOEXCEPT;
 GMMOT_API int gmmot_mw2_info(const gmmot_mw2_t *p, uint64_t *out_iterations,

@@ -39,8 +39,8 @@
  * GMMOT_OPT_RELAXED_MAX_ITERATIONS, value = J).
  *
  * Thread rule: a gmmot_relaxed_t is immutable after creation and may be read by any number of
- * threads at once. The mixture handles it hands out share its mixtures (no copy) and stay valid
- * after it is destroyed. */
+ * threads at once. The mixture handles and the plan (gmmot_relaxed_plan) it hands out share its
+ * mixtures (no copy) and stay valid after it is destroyed. */
 #ifndef GMMOT_RELAXED_H
 #define GMMOT_RELAXED_H
 
@@ -49,6 +49,7 @@
 
 #include "gmmot/export.h"
 #include "gmmot/gmm.h"
+#include "gmmot/mw2.h"
 #include "gmmot/options.h"
 
 GMMOT_BEGIN_DECLS
@@ -121,6 +122,21 @@ GMMOT_API int gmmot_relaxed_coupling(const gmmot_relaxed_t *r, gmmot_gmm_t **out
  *  gmmot_relaxed_coupling. @since 0.3 */
 GMMOT_API int gmmot_relaxed_marginal0(const gmmot_relaxed_t *r, gmmot_gmm_t **out) GMMOT_NOEXCEPT;
 GMMOT_API int gmmot_relaxed_marginal1(const gmmot_relaxed_t *r, gmmot_gmm_t **out) GMMOT_NOEXCEPT;
+
+/** gamma's plan as an MW2 plan handle, so that gmmot_mw2_map_mean / gmmot_mw2_map_rand
+ *  (gmmot/maps.h: T_mean and T_rand of gamma, Delon-Desolneux section 6.3 applied to the
+ *  relaxed coupling), gmmot_mw2_coupling and gmmot_mw2_geodesic apply to the fit. Component k
+ *  of gamma pairs component k of P0#gamma with component k of P1#gamma by their optimal
+ *  Gaussian coupling, with weight pi_k: it is the MW2-type plan between the two marginals with
+ *  the diagonal component plan w_kk = pi_k (K entries (k, k, pi_k), sorted, zero weights kept;
+ *  no LP is solved). So gmmot_mw2_coupling gives gamma (gmmot_relaxed_coupling) to rounding,
+ *  and gmmot_mw2_distance gives its transport term (>= MW2^2 between the marginals, equal when
+ *  the diagonal is an optimal plan). It is a given plan (gmmot/mw2.h): gmmot_mw2_copy_duals
+ *  refuses. *out receives a new object (free with gmmot_mw2_destroy) sharing the marginals;
+ *  it stays valid after r is destroyed. Single-threaded (the K x K cost matrix; no options).
+ *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (r or out NULL), GMMOT_E_OVERFLOW (a W2^2 cost
+ *  not representable), GMMOT_E_OUT_OF_MEMORY. On error *out is untouched. @since 0.3 */
+GMMOT_API int gmmot_relaxed_plan(const gmmot_relaxed_t *r, gmmot_mw2_t **out) GMMOT_NOEXCEPT;
 
 /** J and its terms (see above, data units): transport, ll0, ll1, penalty, with
  *  J = transport - lambda_abs (ll0 + ll1) + penalty. Any output pointer may be NULL.

@@ -24,6 +24,26 @@
 namespace gmmot::relax {
 namespace {
 
+// Distinct points of positive weight, counted up to limit + 1.
+std::size_t distinct_points(const PointCloud &c, std::size_t limit) {
+  std::vector<std::size_t> idx;
+  idx.reserve(c.n);
+  for (std::size_t i = 0; i < c.n; ++i)
+    if (c.weights == nullptr || c.weights[i] > 0) idx.push_back(i);
+  const std::size_t d = c.d;
+  auto row_less = [&](std::size_t a, std::size_t b) {
+    return std::lexicographical_compare(c.points + a * d, c.points + (a + 1) * d, c.points + b * d,
+                                        c.points + (b + 1) * d);
+  };
+  std::sort(idx.begin(), idx.end(), row_less);
+  std::size_t count = idx.empty() ? 0 : 1;
+  for (std::size_t i = 1; i < idx.size() && count <= limit; ++i)
+    if (row_less(idx[i - 1], idx[i])) ++count;
+  return count;
+}
+
+}  // namespace
+
 void check_cloud(const PointCloud &c, const char *name, const char *wname) {
   if (c.n == 0) fail(Errc::Dimension, std::string(name) + " is empty (n = 0)");
   if (c.d == 0) fail(Errc::Dimension, std::string(name) + " has dimension d = 0");
@@ -48,26 +68,6 @@ void check_cloud(const PointCloud &c, const char *name, const char *wname) {
     if (!any) fail(Errc::Weights, std::string(wname) + " are all zero");
   }
 }
-
-// Distinct points of positive weight, counted up to limit + 1.
-std::size_t distinct_points(const PointCloud &c, std::size_t limit) {
-  std::vector<std::size_t> idx;
-  idx.reserve(c.n);
-  for (std::size_t i = 0; i < c.n; ++i)
-    if (c.weights == nullptr || c.weights[i] > 0) idx.push_back(i);
-  const std::size_t d = c.d;
-  auto row_less = [&](std::size_t a, std::size_t b) {
-    return std::lexicographical_compare(c.points + a * d, c.points + (a + 1) * d, c.points + b * d,
-                                        c.points + (b + 1) * d);
-  };
-  std::sort(idx.begin(), idx.end(), row_less);
-  std::size_t count = idx.empty() ? 0 : 1;
-  for (std::size_t i = 1; i < idx.size() && count <= limit; ++i)
-    if (row_less(idx[i - 1], idx[i])) ++count;
-  return count;
-}
-
-}  // namespace
 
 Problem make_problem(const PointCloud &c0, const PointCloud &c1, std::size_t k) {
   check_cloud(c0, "points0", "weights0");

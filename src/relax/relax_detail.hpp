@@ -28,6 +28,10 @@ struct Problem {
   double s2 = 0;               // s^2 in the data's units
 };
 
+// Validates one cloud (n, d > 0, sizes, points non-null and finite, weights), naming its arrays
+// `name` ("points0": points0[i][j]) and `wname` ("weights0"). frame.cpp.
+void check_cloud(const PointCloud &c, const char *name, const char *wname);
+
 // Validates the clouds (Errc as documented in relaxed_fit.hpp) and builds the problem for K
 // components. frame.cpp.
 Problem make_problem(const PointCloud &c0, const PointCloud &c1, std::size_t k);

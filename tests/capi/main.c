@@ -25,6 +25,7 @@ void test_bad_inputs(void);
 void test_mw2_barycenter(void);
 /* Group of relaxed.h (the KL-relaxed coupled fit). */
 void test_relaxed(void);
+void test_relaxed_plan(void);
 /* Group of progress.h (progress and cancellation of every long call). */
 void test_cancel(void);
 
@@ -54,6 +55,7 @@ int main(void) {
   test_em();
   test_mw2_barycenter();
   test_relaxed();
+  test_relaxed_plan();
   test_cancel();
   test_threads();
   test_audit_findings();

@@ -96,6 +96,9 @@ static gmmot_interrupt_t *g_flag;       /* a valid flag, for the rows that need 
 static gmmot_mw2_barycenter_t *g_mb;    /* exact barycenter of {g_gmm} (J = 1, 2 components) */
 static gmmot_mw2_barycenter_t *g_mb_fp; /* Euclidean fixed point of {g_gmm}: no tuples, duals */
 static gmmot_options_t *g_opts_tuples3; /* GMMOT_OPT_MMOT_MAX_TUPLES = 3 */
+static gmmot_relaxed_t *g_relaxed;      /* K = 2 on X and X */
+static gmmot_mw2_t *g_given;            /* its plan (gmmot_relaxed_plan): no duals */
+static gmmot_options_t *g_opts_k2;      /* GMMOT_OPT_EM_COMPONENTS = 2 */
 
 #define CASE(name, ...)      \
   static int name(Outs *o) { \
@@ -407,6 +410,35 @@ CASE(c_mw2_maps_a_short,
      return gmmot_mw2_copy_pair_maps(g_mw2, o->d, 4 * g_nnz - 1, o->d2, 2 * g_nnz);)
 CASE(c_mw2_maps_b_short,
      return gmmot_mw2_copy_pair_maps(g_mw2, o->d, 4 * g_nnz, o->d2, 2 * g_nnz - 1);)
+CASE(c_mw2_pts_null_out,
+     return gmmot_mw2_create_from_points(X, 20, X, 20, 2, NULL, NULL, g_opts_k2, NULL);)
+CASE(c_mw2_pts_null0,
+     return gmmot_mw2_create_from_points(NULL, 20, X, 20, 2, NULL, NULL, g_opts_k2, &o->mw2);)
+CASE(c_mw2_pts_null1,
+     return gmmot_mw2_create_from_points(X, 20, NULL, 20, 2, NULL, NULL, g_opts_k2, &o->mw2);)
+CASE(c_mw2_pts_n1_zero,
+     return gmmot_mw2_create_from_points(X, 20, X, 0, 2, NULL, NULL, g_opts_k2, &o->mw2);)
+CASE(c_mw2_pts_d0,
+     return gmmot_mw2_create_from_points(X, 20, X, 20, 0, NULL, NULL, g_opts_k2, &o->mw2);)
+CASE(c_mw2_pts_overflow, return gmmot_mw2_create_from_points(X, HUGE_SIZE, X, 20, HUGE_SIZE, NULL,
+                                                             NULL, g_opts_k2, &o->mw2);)
+CASE(c_mw2_pts_nan1, double x[40]; memcpy(x, X, sizeof x); x[27] = NAN;
+     return gmmot_mw2_create_from_points(X, 20, x, 20, 2, NULL, NULL, g_opts_k2, &o->mw2);)
+CASE(c_mw2_pts_neg_w0, double w[20]; size_t i; for (i = 0; i < 20; ++i) w[i] = 1.0; w[7] = -1.0;
+     return gmmot_mw2_create_from_points(X, 20, X, 20, 2, w, NULL, g_opts_k2, &o->mw2);)
+CASE(c_mw2_pts_inf_w1, double w[20]; size_t i; for (i = 0; i < 20; ++i) w[i] = 1.0; w[4] = INFINITY;
+     return gmmot_mw2_create_from_points(X, 20, X, 20, 2, NULL, w, g_opts_k2, &o->mw2);)
+CASE(c_mw2_pts_zero_w1, double w[20]; memset(w, 0, sizeof w);
+     return gmmot_mw2_create_from_points(X, 20, X, 20, 2, NULL, w, g_opts_k2, &o->mw2);)
+CASE(c_mw2_pts_ok,
+     return gmmot_mw2_create_from_points(X, 20, X + 2, 19, 2, NULL, NULL, g_opts_k2, &o->mw2);)
+CASE(c_mw2_given_duals, return gmmot_mw2_copy_duals(g_given, o->d, 2, o->d2, 2);)
+CASE(c_mw2_given_info, return gmmot_mw2_info(g_given, &o->u64, &o->scalar);)
+
+/* ---- relaxed.h: the plan of the fit ---- */
+CASE(c_relaxed_plan_null, return gmmot_relaxed_plan(NULL, &o->mw2);)
+CASE(c_relaxed_plan_null_out, return gmmot_relaxed_plan(g_relaxed, NULL);)
+CASE(c_relaxed_plan_ok, return gmmot_relaxed_plan(g_relaxed, &o->mw2);)
 
 /* ---- maps.h ---- */
 CASE(c_mean_null, return gmmot_mw2_map_mean(NULL, 2, X, NULL, o->d, 4);)
@@ -878,6 +910,34 @@ static const Case kCases[] = {
     {"mw2_copy_duals(u_len K0 - 1)", c_mw2_duals_short, E_BUF, "gmmot_mw2_copy_duals", "u_len", -1,
      NULL},
     {"mw2_info(NULL p)", c_mw2_info_null, E_INV, "gmmot_mw2_info", "p", -1, NULL},
+    {"mw2_copy_duals(given plan)", c_mw2_given_duals, E_INV, "gmmot_mw2_copy_duals", "p", -1,
+     "no dual potentials"},
+    OK_ROW("mw2_info(given plan)", c_mw2_given_info, "gmmot_mw2_info"),
+    {"mw2_create_from_points(NULL out)", c_mw2_pts_null_out, E_INV, "gmmot_mw2_create_from_points",
+     "out", -1, NULL},
+    {"mw2_create_from_points(NULL points0)", c_mw2_pts_null0, E_INV, "gmmot_mw2_create_from_points",
+     "points0", -1, NULL},
+    {"mw2_create_from_points(NULL points1)", c_mw2_pts_null1, E_INV, "gmmot_mw2_create_from_points",
+     "points1", -1, NULL},
+    {"mw2_create_from_points(n1 = 0)", c_mw2_pts_n1_zero, GMMOT_E_DIMENSION,
+     "gmmot_mw2_create_from_points", "points1", -1, NULL},
+    {"mw2_create_from_points(d = 0)", c_mw2_pts_d0, GMMOT_E_DIMENSION,
+     "gmmot_mw2_create_from_points", "points0", -1, NULL},
+    {"mw2_create_from_points(n*d overflows)", c_mw2_pts_overflow, GMMOT_E_TOO_LARGE,
+     "gmmot_mw2_create_from_points", NULL, -1, NULL},
+    {"mw2_create_from_points(NaN in points1)", c_mw2_pts_nan1, GMMOT_E_NONFINITE,
+     "gmmot_mw2_create_from_points", "points1", 13, "[13][1]"},
+    {"mw2_create_from_points(negative weights0)", c_mw2_pts_neg_w0, GMMOT_E_WEIGHTS,
+     "gmmot_mw2_create_from_points", "weights0", 7, NULL},
+    {"mw2_create_from_points(infinite weights1)", c_mw2_pts_inf_w1, GMMOT_E_NONFINITE,
+     "gmmot_mw2_create_from_points", "weights1", 4, NULL},
+    {"mw2_create_from_points(weights1 all 0)", c_mw2_pts_zero_w1, GMMOT_E_WEIGHTS,
+     "gmmot_mw2_create_from_points", "weights1", -1, NULL},
+    OK_ROW("mw2_create_from_points(valid)", c_mw2_pts_ok, "gmmot_mw2_create_from_points"),
+    {"relaxed_plan(NULL r)", c_relaxed_plan_null, E_INV, "gmmot_relaxed_plan", "r", -1, NULL},
+    {"relaxed_plan(NULL out)", c_relaxed_plan_null_out, E_INV, "gmmot_relaxed_plan", "out", -1,
+     NULL},
+    OK_ROW("relaxed_plan(valid)", c_relaxed_plan_ok, "gmmot_relaxed_plan"),
     {"mw2_coupling(NULL p)", c_mw2_coupling_null, E_INV, "gmmot_mw2_coupling", "p", -1, NULL},
     {"mw2_coupling(NULL out)", c_mw2_coupling_null_out, E_INV, "gmmot_mw2_coupling", "out", -1,
      NULL},
@@ -1129,12 +1189,27 @@ void test_bad_inputs(void) {
     CHECK_OK(gmmot_options_create(&g_opts_tuples3));
     CHECK_OK(gmmot_options_set_double(g_opts_tuples3, GMMOT_OPT_MMOT_MAX_TUPLES, 3.0));
   }
+  {
+    /* A relaxed fit on X against itself and its (given) plan; EM options with K = 2. */
+    gmmot_options_t *r_opts = NULL;
+    CHECK_OK(gmmot_options_create(&r_opts));
+    CHECK_OK(gmmot_options_set_int(r_opts, GMMOT_OPT_RELAXED_COMPONENTS, 2));
+    CHECK(gmmot_relaxed_create(X, 20, X, 20, 2, NULL, NULL, r_opts, &g_relaxed) >= 0);
+    gmmot_options_destroy(r_opts);
+    if (g_relaxed != NULL) CHECK_OK(gmmot_relaxed_plan(g_relaxed, &g_given));
+    CHECK_OK(gmmot_options_create(&g_opts_k2));
+    CHECK_OK(gmmot_options_set_int(g_opts_k2, GMMOT_OPT_EM_COMPONENTS, 2));
+  }
   if (g_gmm == NULL || g_gmm3 == NULL || g_tr == NULL || g_mw2 == NULL || g_em == NULL ||
-      g_em_big == NULL || g_mb == NULL || g_mb_fp == NULL || g_opts_tuples3 == NULL)
+      g_em_big == NULL || g_mb == NULL || g_mb_fp == NULL || g_opts_tuples3 == NULL ||
+      g_relaxed == NULL || g_given == NULL || g_opts_k2 == NULL)
     return;
   g_nnz = gmmot_mw2_nnz(g_mw2);
   CHECK(g_nnz >= 1 && g_nnz <= 3 && gmmot_transport_nnz(g_tr) >= 1);
   for (i = 0; i < sizeof kCases / sizeof kCases[0]; ++i) run_case(&kCases[i]);
+  gmmot_mw2_destroy(g_given);
+  gmmot_relaxed_destroy(g_relaxed);
+  gmmot_options_destroy(g_opts_k2);
   gmmot_mw2_barycenter_destroy(g_mb);
   gmmot_mw2_barycenter_destroy(g_mb_fp);
   gmmot_options_destroy(g_opts_tuples3);
