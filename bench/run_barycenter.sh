@@ -18,7 +18,7 @@
 # Usage: bench/run_barycenter.sh [build-dir (default: build)] [bench_barycenter options]
 # Needs build-dir/bench/bench_barycenter and Debian's python3-numpy, python3-scipy, python3-pot.
 # Runs: libgmmot median of 5; peers median of PEER_RUNS_EXACT (default 1: one run of the 4 x 12
-# case takes about a minute) and PEER_RUNS_FP (default 3). About 3 minutes on a quiet 2-core
+# case takes about 45 s) and PEER_RUNS_FP (default 3). About 2 minutes on a quiet 2-core
 # machine, almost all of it in the peers.
 # Threads, as in run_lp.sh: BLAS single-threaded in every process; libgmmot runs its own loops on
 # GMMOT_OPT_NUM_THREADS = 2 threads; the peers are single-threaded.
