@@ -215,29 +215,9 @@ int main(int argc, char **argv) {
   const char *dir = NULL;
   long threads = 2, shown;
   gmmot_options_t *opts, *fp_opts;
-  char line[1024], path[4096], manifest[4096];
+  char kase[64], n[64], path[4096], manifest[4096];
   FILE *mf;
-  int i;
-  for (i = 1; i < argc; ++i) {
-    if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
-      if (!parse_long(argv[++i], 0, &threads)) {
-        fprintf(stderr, "bench_barycenter: bad --threads value '%s'\n", argv[i]);
-        return 2;
-      }
-    } else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
-      dir = argv[++i];
-    } else {
-      dir = NULL;
-      break;
-    }
-  }
-  if (dir == NULL) {
-    fprintf(stderr,
-            "usage: %s --data DIR [--threads N]   (DIR from `peer_scipy_mmot.py generate DIR`;"
-            " N = 0: all cores, default 2)\n",
-            argv[0]);
-    return 2;
-  }
+  if (parse_data_args(argc, argv, "peer_scipy_mmot.py", &dir, &threads) != 0) return 2;
   opts = threads_options(threads, &shown);
   fp_opts = threads_options(threads, NULL);
   check(gmmot_options_set_int(fp_opts, GMMOT_OPT_FIXED_POINT_METHOD, GMMOT_FIXED_POINT_EUCLIDEAN),
@@ -245,21 +225,12 @@ int main(int argc, char **argv) {
   check(gmmot_options_set_double(fp_opts, GMMOT_OPT_FIXED_POINT_TOLERANCE, 0.0),
         "gmmot_options_set_double(GMMOT_OPT_FIXED_POINT_TOLERANCE)");
 
-  snprintf(manifest, sizeof manifest, "%s/manifest.txt", dir);
-  mf = fopen(manifest, "r");
-  if (mf == NULL)
-    fail("cannot open %s (run `peer_scipy_mmot.py generate %s` first)", manifest, dir);
-  while (fgets(line, sizeof line, mf) != NULL) {
-    char kase[64], n[64], file[512];
-    if (sscanf(line, "%63s %63s %511s", kase, n, file) != 3) continue;
-    snprintf(path, sizeof path, "%s/%s", dir, file);
-    if (strcmp(kase, "mw2_bary_exact") == 0) {
+  mf = open_manifest(dir, "peer_scipy_mmot.py", manifest, sizeof manifest);
+  while (next_case(mf, dir, kase, n, path, sizeof path)) {
+    if (case_kind(kase, "mw2_bary_exact", "mw2_bary_fixed_point", manifest) == 0)
       bench_exact(n, path, opts, shown);
-    } else if (strcmp(kase, "mw2_bary_fixed_point") == 0) {
+    else
       bench_fixed_point(n, path, fp_opts, shown);
-    } else {
-      fail("unknown case '%s' in %s", kase, manifest);
-    }
   }
   fclose(mf);
   gmmot_options_destroy(opts);

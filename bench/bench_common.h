@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Helpers shared by the C benchmarks (bench_gaussian.c, bench_lp.c, bench_em_maps.c), so that
- * they time and report failures the same way. C99, header only: every function is static
+/* Helpers shared by the C benchmarks (bench_gaussian.c, bench_lp.c, bench_barycenter.c, ...), so
+ * that they time and report failures the same way. C99, header only: every function is static
  * inline, so each program gets its own copy and unused ones cost nothing.
  *
  * Define BENCH_PROGRAM (the program name, a string literal) before including this header: every
@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -96,6 +97,73 @@ static inline int parse_long(const char *s, long min, long *v) {
   const long x = strtol(s, &end, 10);
   if (end == s || *end != '\0' || x < min) return 0;
   *v = x;
+  return 1;
+}
+
+/* parse_long for the value of a command-line option; when it is not one, says so on stderr
+ * ("bad OPTION value 'VALUE'") and returns 0. */
+static inline int parse_option_long(const char *option, const char *value, long min, long *v) {
+  if (parse_long(value, min, v)) return 1;
+  fprintf(stderr, BENCH_PROGRAM ": bad %s value '%s'\n", option, value);
+  return 0;
+}
+
+/* The command line of the benchmarks that read a generated data directory: --data DIR
+ * [--threads N], in any order. *threads holds the default on entry. Returns 0 with *dir (and
+ * *threads) set, or 2 after saying why on stderr; the usage names `generator`, the peer script
+ * whose `generate DIR` writes DIR. */
+static inline int parse_data_args(int argc, char **argv, const char *generator, const char **dir,
+                                  long *threads) {
+  const long default_threads = *threads;
+  int i;
+  *dir = NULL;
+  for (i = 1; i < argc; ++i) {
+    if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+      if (!parse_option_long("--threads", argv[++i], 0, threads)) return 2;
+    } else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
+      *dir = argv[++i];
+    } else {
+      *dir = NULL;
+      break;
+    }
+  }
+  if (*dir != NULL) return 0;
+  fprintf(stderr,
+          "usage: %s --data DIR [--threads N]   (DIR from `%s generate DIR`;"
+          " N = 0: all cores, default %ld)\n",
+          argv[0], generator, default_threads);
+  return 2;
+}
+
+/* Opens DIR/manifest.txt, whose path goes to manifest (size bytes), or fails naming the peer
+ * script `generator` that writes it. */
+static inline FILE *open_manifest(const char *dir, const char *generator, char *manifest,
+                                  size_t size) {
+  FILE *mf;
+  snprintf(manifest, size, "%s/manifest.txt", dir);
+  mf = fopen(manifest, "r");
+  if (mf == NULL) fail("cannot open %s (run `%s generate %s` first)", manifest, generator, dir);
+  return mf;
+}
+
+/* The next case of a manifest (lines "KIND N FILE"; others are skipped): its kind, its n and the
+ * path DIR/FILE of its data (path_size bytes). 0 at the end of the manifest. */
+static inline int next_case(FILE *mf, const char *dir, char kind[64], char n[64], char *path,
+                            size_t path_size) {
+  char line[1024], file[512];
+  while (fgets(line, sizeof line, mf) != NULL) {
+    if (sscanf(line, "%63s %63s %511s", kind, n, file) != 3) continue;
+    snprintf(path, path_size, "%s/%s", dir, file);
+    return 1;
+  }
+  return 0;
+}
+
+/* 0 when a manifest's case kind is `first`, 1 when it is `second`; fails on any other kind. */
+static inline int case_kind(const char *kind, const char *first, const char *second,
+                            const char *manifest) {
+  if (strcmp(kind, first) == 0) return 0;
+  if (strcmp(kind, second) != 0) fail("unknown case '%s' in %s", kind, manifest);
   return 1;
 }
 

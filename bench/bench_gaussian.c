@@ -179,15 +179,9 @@ int main(int argc, char **argv) {
   int i;
   for (i = 1; i < argc; ++i) {
     if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
-      if (!parse_long(argv[++i], 0, &threads)) {
-        fprintf(stderr, "bench_gaussian: bad --threads value '%s'\n", argv[i]);
-        return 2;
-      }
+      if (!parse_option_long("--threads", argv[++i], 0, &threads)) return 2;
     } else if (strcmp(argv[i], "--d") == 0 && i + 1 < argc) {
-      if (!parse_long(argv[++i], 1, &only_d)) {
-        fprintf(stderr, "bench_gaussian: bad --d value '%s'\n", argv[i]);
-        return 2;
-      }
+      if (!parse_option_long("--d", argv[++i], 1, &only_d)) return 2;
     } else {
       fprintf(stderr,
               "usage: %s [--threads N] [--d D]   (N = 0: all cores; --d: only the w2cost cases"

@@ -162,47 +162,19 @@ int main(int argc, char **argv) {
   const char *dir = NULL;
   long threads = 2, shown;
   gmmot_options_t *opts;
-  char line[1024], path[4096], manifest[4096];
+  char kase[64], n[64], path[4096], manifest[4096];
   FILE *mf;
-  int i;
-  for (i = 1; i < argc; ++i) {
-    if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
-      if (!parse_long(argv[++i], 0, &threads)) {
-        fprintf(stderr, "bench_lp: bad --threads value '%s'\n", argv[i]);
-        return 2;
-      }
-    } else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
-      dir = argv[++i];
-    } else {
-      dir = NULL;
-      break;
-    }
-  }
-  if (dir == NULL) {
-    fprintf(stderr,
-            "usage: %s --data DIR [--threads N]   (DIR from `peer_pot_lp.py generate DIR`;"
-            " N = 0: all cores, default 2)\n",
-            argv[0]);
-    return 2;
-  }
+  if (parse_data_args(argc, argv, "peer_pot_lp.py", &dir, &threads) != 0) return 2;
   opts = threads_options(threads, &shown);
   check(gmmot_options_set_int(opts, GMMOT_OPT_EXACT_MAX_ITERATIONS, MAX_PIVOTS),
         "gmmot_options_set_int(GMMOT_OPT_EXACT_MAX_ITERATIONS)");
 
-  snprintf(manifest, sizeof manifest, "%s/manifest.txt", dir);
-  mf = fopen(manifest, "r");
-  if (mf == NULL) fail("cannot open %s (run `peer_pot_lp.py generate %s` first)", manifest, dir);
-  while (fgets(line, sizeof line, mf) != NULL) {
-    char kase[64], n[64], file[512];
-    if (sscanf(line, "%63s %63s %511s", kase, n, file) != 3) continue;
-    snprintf(path, sizeof path, "%s/%s", dir, file);
-    if (strcmp(kase, "lp_emd") == 0) {
+  mf = open_manifest(dir, "peer_pot_lp.py", manifest, sizeof manifest);
+  while (next_case(mf, dir, kase, n, path, sizeof path)) {
+    if (case_kind(kase, "lp_emd", "mw2", manifest) == 0)
       bench_lp_case(n, path, opts);
-    } else if (strcmp(kase, "mw2") == 0) {
+    else
       bench_mw2_case(n, path, opts, shown);
-    } else {
-      fail("unknown case '%s' in %s", kase, manifest);
-    }
   }
   fclose(mf);
   gmmot_options_destroy(opts);

@@ -20,16 +20,14 @@
  * (tuples that differ only in mixtures of weight 0 tie), hence more components than K_j for
  * the same density. The fixed point's cost is never below the exact one (Tanguy-Delon-Gozlan);
  * run both methods to compare. */
-#define _POSIX_C_SOURCE 199309L
-
 #include <gmmot/gmmot.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "example_cli.h"
 #include "image_io.h"
 
 #define NCORNERS 4
@@ -42,12 +40,6 @@ typedef struct {
   int fixed_point;
   int threads;
 } arguments;
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static const char kUsage[] =
     "usage: gmmot-barycenter-grid OUTPUT [--grid N] [--pixels P] [--method exact|fixed-point]\n"
@@ -72,71 +64,37 @@ static const char kHelp[] =
     "Exit status: 0 success, 1 failure (the message names the libgmmot call and the reason),\n"
     "2 bad command line.\n";
 
-static int usage(const char *message) {
-  if (message != NULL) fprintf(stderr, "gmmot-barycenter-grid: %s\n", message);
-  fputs(kUsage, stderr);
-  fputs("Run gmmot-barycenter-grid --help for the options and their defaults.\n", stderr);
-  return 2;
-}
-
-/* A whole decimal number in [lo, hi], or -1. */
-static long parse_range(const char *text, long lo, long hi) {
-  char *end = NULL;
-  long v;
-  if (text == NULL || *text == '\0') return -1;
-  v = strtol(text, &end, 10);
-  return (*end == '\0' && v >= lo && v <= hi) ? v : -1;
-}
-
 static int parse(int argc, char **argv, arguments *a) {
+  static const arguments kDefaults = {.grid = 5, .pixels = 128};
+  const char *arg, *value;
   int i;
-  memset(a, 0, sizeof *a);
-  a->grid = 5;
-  a->pixels = 128;
-  for (i = 1; i < argc; ++i) {
-    const char *arg = argv[i];
-    const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-      fputs(kUsage, stdout);
-      fputs(kHelp, stdout);
-      exit(0);
-    } else if (strcmp(arg, "--grid") == 0 || strcmp(arg, "--pixels") == 0 ||
-               strcmp(arg, "--threads") == 0 || strcmp(arg, "--method") == 0) {
-      if (value == NULL) return usage("an option is missing its value");
+  *a = kDefaults;
+  for (i = 1; cli_arg(argc, argv, i, &arg, &value); ++i) {
+    if (strcmp(arg, "--grid") == 0 || strcmp(arg, "--pixels") == 0 ||
+        strcmp(arg, "--threads") == 0 || strcmp(arg, "--method") == 0) {
+      if (value == NULL) return cli_usage("an option is missing its value");
       ++i;
       if (strcmp(arg, "--method") == 0) {
-        if (strcmp(value, "exact") == 0) {
-          a->fixed_point = 0;
-        } else if (strcmp(value, "fixed-point") == 0) {
-          a->fixed_point = 1;
-        } else {
-          return usage("--method must be exact or fixed-point");
-        }
+        if ((a->fixed_point = cli_choice(value, "exact", "fixed-point")) < 0)
+          return cli_usage("--method must be exact or fixed-point");
       } else if (strcmp(arg, "--grid") == 0) {
-        if ((a->grid = (int)parse_range(value, 2, 20)) < 0) return usage("--grid needs 2 to 20");
+        if ((a->grid = (int)cli_parse_range(value, 2, 20)) < 0)
+          return cli_usage("--grid needs 2 to 20");
       } else if (strcmp(arg, "--pixels") == 0) {
-        if ((a->pixels = (int)parse_range(value, 16, 1024)) < 0)
-          return usage("--pixels needs 16 to 1024");
-      } else if ((a->threads = (int)parse_range(value, 0, 1024)) < 0) {
-        return usage("--threads needs 0 to 1024");
+        if ((a->pixels = (int)cli_parse_range(value, 16, 1024)) < 0)
+          return cli_usage("--pixels needs 16 to 1024");
+      } else if ((a->threads = (int)cli_parse_range(value, 0, 1024)) < 0) {
+        return cli_usage("--threads needs 0 to 1024");
       }
     } else if (arg[0] == '-' && arg[1] == '-') {
-      fprintf(stderr, "gmmot-barycenter-grid: unknown option %s\n", arg);
-      return usage(NULL);
+      return cli_unknown_option(arg);
     } else if (a->output == NULL) {
       a->output = arg;
     } else {
-      return usage("too many file arguments");
+      return cli_usage("too many file arguments");
     }
   }
-  return a->output != NULL ? 0 : usage("OUTPUT is required");
-}
-
-/* Reports a failed libgmmot call; returns 1. */
-static int fail(const char *what, int status) {
-  fprintf(stderr, "gmmot-barycenter-grid: %s failed: %s: %s\n", what, gmmot_status_string(status),
-          gmmot_last_error_message());
-  return 1;
+  return a->output != NULL ? 0 : cli_usage("OUTPUT is required");
 }
 
 /* ------------------------------------------------------------------ the four corners */
@@ -157,49 +115,46 @@ typedef struct {
   double w[MAX_K], m[2 * MAX_K], c[4 * MAX_K];
 } shape;
 
-/* Corner 0 (top left): a ring of 6 arcs, each elongated along the circle. */
-static void ring(shape *s) {
-  const double pi = 3.14159265358979323846;
+#define PI 3.14159265358979323846
+
+/* A shape of k equal arms around the centre: arm i points in the direction
+ * a = step * i / div + a0, its mean at distance r from the centre, its covariance elongated
+ * (variances along, across) in the direction a + turn. */
+typedef struct {
+  const char *name;
+  size_t k;
+  double r, step, div, a0, turn, along, across;
+} arms;
+
+static void draw_arms(const arms *p, shape *s) {
   size_t i;
-  s->name = "ring";
-  s->k = 6;
+  s->name = p->name;
+  s->k = p->k;
   for (i = 0; i < s->k; ++i) {
-    const double a = 2.0 * pi * (double)i / (double)s->k;
+    const double a = p->step * (double)i / p->div + p->a0;
     s->w[i] = 1.0 / (double)s->k;
-    s->m[2 * i] = 0.55 * cos(a);
-    s->m[2 * i + 1] = 0.55 * sin(a);
-    elongated(a + 0.5 * pi, 0.022, 0.0025, s->c + 4 * i);
+    s->m[2 * i] = p->r * cos(a);
+    s->m[2 * i + 1] = p->r * sin(a);
+    elongated(a + p->turn, p->along, p->across, s->c + 4 * i);
   }
 }
 
-/* Corner 1 (top right): a cross, four arms from the centre. */
+/* Corner 0 (top left): a ring of 6 arcs, each elongated along the circle. */
+static void ring(shape *s) {
+  static const arms ring6 = {"ring", 6, 0.55, 2.0 * PI, 6.0, 0.0, 0.5 * PI, 0.022, 0.0025};
+  draw_arms(&ring6, s);
+}
+
+/* Corner 1 (top right): a cross, four arms from the centre on the diagonals (an X). */
 static void cross(shape *s) {
-  const double pi = 3.14159265358979323846;
-  size_t i;
-  s->name = "cross";
-  s->k = 4;
-  for (i = 0; i < s->k; ++i) {
-    const double a = 0.5 * pi * (double)i + 0.25 * pi; /* an X: arms on the diagonals */
-    s->w[i] = 0.25;
-    s->m[2 * i] = 0.36 * cos(a);
-    s->m[2 * i + 1] = 0.36 * sin(a);
-    elongated(a, 0.035, 0.003, s->c + 4 * i);
-  }
+  static const arms x4 = {"cross", 4, 0.36, 0.5 * PI, 1.0, 0.25 * PI, 0.0, 0.035, 0.003};
+  draw_arms(&x4, s);
 }
 
 /* Corner 2 (bottom left): the outline of a square, four bars. */
 static void square(shape *s) {
-  const double pi = 3.14159265358979323846;
-  size_t i;
-  s->name = "square";
-  s->k = 4;
-  for (i = 0; i < s->k; ++i) {
-    const double a = 0.5 * pi * (double)i;
-    s->w[i] = 0.25;
-    s->m[2 * i] = 0.55 * cos(a);
-    s->m[2 * i + 1] = 0.55 * sin(a);
-    elongated(a + 0.5 * pi, 0.07, 0.0025, s->c + 4 * i);
-  }
+  static const arms bars4 = {"square", 4, 0.55, 0.5 * PI, 1.0, 0.0, 0.5 * PI, 0.07, 0.0025};
+  draw_arms(&bars4, s);
 }
 
 /* Corner 3 (bottom right): three round blobs of unequal size and weight, a triangle. */
@@ -252,7 +207,7 @@ static int render(const gmmot_gmm_t *g, const gmmot_options_t *opts, int pixels,
     }
   }
   if ((status = gmmot_gmm_log_density(g, n, points, opts, logd, n)) < 0)
-    return fail("gmmot_gmm_log_density", status);
+    return cli_fail("gmmot_gmm_log_density", status);
   for (i = 0; i < n; ++i)
     if (logd[i] > top) top = logd[i];
   for (r = 0; r < p; ++r)
@@ -272,9 +227,10 @@ int main(int argc, char **argv) {
   size_t width, height, i, max_components = 0;
   int status, rc = 1, row, col, warnings = 0;
 
+  cli_init("gmmot-barycenter-grid", kUsage, kHelp);
   image_io_program = "gmmot-barycenter-grid";
   if (parse(argc, argv, &a) != 0) return 2;
-  t0 = now();
+  t0 = cli_now();
   ring(&corners[0]);
   cross(&corners[1]);
   square(&corners[2]);
@@ -282,16 +238,16 @@ int main(int argc, char **argv) {
   for (i = 0; i < NCORNERS; ++i) {
     if ((status = gmmot_gmm_create(corners[i].k, 2, corners[i].w, corners[i].m, corners[i].c,
                                    &mu[i])) < 0) {
-      rc = fail("gmmot_gmm_create", status);
+      rc = cli_fail("gmmot_gmm_create", status);
       goto done;
     }
   }
   if ((status = gmmot_options_create(&opts)) < 0) {
-    rc = fail("gmmot_options_create", status);
+    rc = cli_fail("gmmot_options_create", status);
     goto done;
   }
   if ((status = gmmot_options_set_int(opts, GMMOT_OPT_NUM_THREADS, a.threads)) < 0) {
-    rc = fail("gmmot_options_set_int", status);
+    rc = cli_fail("gmmot_options_set_int", status);
     goto done;
   }
 
@@ -301,7 +257,7 @@ int main(int argc, char **argv) {
   points = (double *)malloc((size_t)a.pixels * (size_t)a.pixels * 2 * sizeof(double));
   logd = (double *)malloc((size_t)a.pixels * (size_t)a.pixels * sizeof(double));
   if (mosaic == NULL || points == NULL || logd == NULL) {
-    fprintf(stderr, "gmmot-barycenter-grid: out of memory\n");
+    cli_out_of_memory();
     goto done;
   }
   for (i = 0; i < width * height * 3; ++i) mosaic[i] = 0.8; /* grey gaps between cells */
@@ -327,8 +283,9 @@ int main(int argc, char **argv) {
                    : gmmot_mw2_barycenter_exact((const gmmot_gmm_t *const *)mu, NCORNERS, lambda,
                                                 NCORNERS, opts, &b);
       if (status < 0) {
-        rc = fail(a.fixed_point ? "gmmot_mw2_barycenter_fixed_point" : "gmmot_mw2_barycenter_exact",
-                  status);
+        rc = cli_fail(
+            a.fixed_point ? "gmmot_mw2_barycenter_fixed_point" : "gmmot_mw2_barycenter_exact",
+            status);
         goto done;
       }
       if (status > 0) ++warnings; /* the fixed point's iteration cap: the last iterate is kept */
@@ -337,7 +294,7 @@ int main(int argc, char **argv) {
       status = gmmot_mw2_barycenter_gmm(b, &g);
       gmmot_mw2_barycenter_destroy(b);
       if (status < 0) {
-        rc = fail("gmmot_mw2_barycenter_gmm", status);
+        rc = cli_fail("gmmot_mw2_barycenter_gmm", status);
         goto done;
       }
       printf("cell row=%d col=%d lambda=(%.4f,%.4f,%.4f,%.4f) components=%lu cost=%.10g\n", row,
@@ -358,8 +315,9 @@ int main(int argc, char **argv) {
   printf(
       "case=barycenter_grid impl=libgmmot n=grid%d_J4_d2 seconds=%.6e "
       "extra=method:%s;max_components:%lu;sum_cost:%.10g;image:%lux%lu;output:%s\n",
-      a.grid, now() - t0, a.fixed_point ? "fixed-point" : "exact", (unsigned long)max_components,
-      total_cost, (unsigned long)width, (unsigned long)height, a.output);
+      a.grid, cli_now() - t0, a.fixed_point ? "fixed-point" : "exact",
+      (unsigned long)max_components, total_cost, (unsigned long)width, (unsigned long)height,
+      a.output);
   rc = 0;
 
 done:

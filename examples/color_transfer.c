@@ -15,17 +15,16 @@
  * SOURCE and TARGET are PNG or JPEG files with RGB(A) pixels; OUTPUT is written as PNG.
  * --shrink F first averages F x F pixel boxes (for quick runs). The program prints one summary
  * line in the benchmark format of bench/. */
-#define _POSIX_C_SOURCE 199309L
-
 #include <gmmot/gmmot.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "example_cli.h"
 #include "image_io.h"
+#include "palette.h"
 
 typedef struct {
   const char *source, *target, *output;
@@ -38,12 +37,6 @@ typedef struct {
   int threads;
   int shrink;
 } arguments;
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static const char kUsage[] =
     "usage: gmmot-color-transfer SOURCE TARGET OUTPUT [--k K] [--method em|relaxed]\n"
@@ -89,13 +82,6 @@ static const char kHelp[] =
     "iterations). Exit status: 0 success, 1 failure (the message names the libgmmot call and the\n"
     "reason), 2 bad command line.\n";
 
-static int usage(const char *message) {
-  if (message != NULL) fprintf(stderr, "gmmot-color-transfer: %s\n", message);
-  fputs(kUsage, stderr);
-  fputs("Run gmmot-color-transfer --help for the options and their defaults.\n", stderr);
-  return 2;
-}
-
 /* A positive integer option value, or 0 when it is not one. */
 static unsigned long long parse_count(const char *text) {
   char *end = NULL;
@@ -106,78 +92,60 @@ static unsigned long long parse_count(const char *text) {
 }
 
 static int parse(int argc, char **argv, arguments *a) {
+  static const arguments kDefaults = {
+      .k = 10, .fit_points = 100000, .threads = 0, .shrink = 1, .lambda = 1.0};
+  const char *arg, *value;
   int i, positional = 0;
-  memset(a, 0, sizeof *a);
-  a->k = 10;
-  a->fit_points = 100000;
-  a->threads = 0;
-  a->shrink = 1;
-  a->lambda = 1.0;
-  for (i = 1; i < argc; ++i) {
-    const char *arg = argv[i];
-    const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-      fputs(kUsage, stdout);
-      fputs(kHelp, stdout);
-      exit(0);
-    } else if (strcmp(arg, "--fit-all") == 0) {
+  *a = kDefaults;
+  for (i = 1; cli_arg(argc, argv, i, &arg, &value); ++i) {
+    if (strcmp(arg, "--fit-all") == 0) {
       a->fit_points = 0;
     } else if (strcmp(arg, "--k") == 0 || strcmp(arg, "--fit-points") == 0 ||
                strcmp(arg, "--seed") == 0 || strcmp(arg, "--threads") == 0 ||
                strcmp(arg, "--shrink") == 0 || strcmp(arg, "--map") == 0 ||
                strcmp(arg, "--method") == 0 || strcmp(arg, "--lambda") == 0) {
       unsigned long long v;
-      if (value == NULL) return usage("an option is missing its value");
+      if (value == NULL) return cli_usage("an option is missing its value");
       ++i;
       if (strcmp(arg, "--method") == 0) {
-        if (strcmp(value, "em") == 0) {
-          a->relaxed = 0;
-        } else if (strcmp(value, "relaxed") == 0) {
-          a->relaxed = 1;
-        } else {
-          return usage("--method must be em or relaxed");
-        }
+        if ((a->relaxed = cli_choice(value, "em", "relaxed")) < 0)
+          return cli_usage("--method must be em or relaxed");
         continue;
       }
       if (strcmp(arg, "--lambda") == 0) {
         char *end = NULL;
         const double l = strtod(value, &end);
         if (*value == '\0' || *end != '\0' || !(l > 0.0) || !isfinite(l))
-          return usage("--lambda needs a positive number");
+          return cli_usage("--lambda needs a positive number");
         a->lambda = l;
         continue;
       }
       if (strcmp(arg, "--map") == 0) {
-        if (strcmp(value, "mean") == 0) {
-          a->map_rand = 0;
-        } else if (strcmp(value, "rand") == 0) {
-          a->map_rand = 1;
-        } else {
-          return usage("--map must be mean or rand");
-        }
+        if ((a->map_rand = cli_choice(value, "mean", "rand")) < 0)
+          return cli_usage("--map must be mean or rand");
         continue;
       }
       v = parse_count(value);
       if (strcmp(arg, "--seed") == 0) {
-        if (v == 0 && strcmp(value, "0") != 0) return usage("--seed needs a non-negative integer");
+        if (v == 0 && strcmp(value, "0") != 0)
+          return cli_usage("--seed needs a non-negative integer");
         a->seed = v;
       } else if (strcmp(arg, "--threads") == 0) {
-        if (v == 0 && strcmp(value, "0") != 0) return usage("--threads needs an integer >= 0");
-        if (v > 1024) return usage("--threads must be at most 1024");
+        if (v == 0 && strcmp(value, "0") != 0) return cli_usage("--threads needs an integer >= 0");
+        if (v > 1024) return cli_usage("--threads must be at most 1024");
         a->threads = (int)v;
       } else if (v == 0) {
-        return usage("--k, --fit-points and --shrink need a positive integer");
+        return cli_usage("--k, --fit-points and --shrink need a positive integer");
       } else if (strcmp(arg, "--k") == 0) {
         a->k = (size_t)v;
       } else if (strcmp(arg, "--fit-points") == 0) {
         a->fit_points = (size_t)v;
       } else {
-        if (v > 64) return usage("--shrink must be at most 64");
+        if (v > 64) return cli_usage("--shrink must be at most 64");
         a->shrink = (int)v;
       }
     } else if (arg[0] == '-' && arg[1] == '-') {
-      fprintf(stderr, "gmmot-color-transfer: unknown option %s\n", arg);
-      return usage(NULL);
+      return cli_unknown_option(arg);
     } else if (positional == 0) {
       a->source = arg, ++positional;
     } else if (positional == 1) {
@@ -185,49 +153,10 @@ static int parse(int argc, char **argv, arguments *a) {
     } else if (positional == 2) {
       a->output = arg, ++positional;
     } else {
-      return usage("too many file arguments");
+      return cli_usage("too many file arguments");
     }
   }
-  return positional == 3 ? 0 : usage("SOURCE, TARGET and OUTPUT are required");
-}
-
-/* Reports a failed libgmmot call; returns 1. */
-static int fail(const char *what, int status) {
-  fprintf(stderr, "gmmot-color-transfer: %s failed: %s: %s\n", what, gmmot_status_string(status),
-          gmmot_last_error_message());
-  return 1;
-}
-
-/* Up to `count` pixels of `img` chosen by a seeded shuffle (all of them when count is 0 or
- * larger than the image), as an n x 3 array. */
-static double *fit_sample(const rgb_image *img, size_t count, uint64_t seed, size_t *n_out) {
-  const size_t n = img->width * img->height;
-  size_t m = count == 0 || count >= n ? n : count, i;
-  double *out = (double *)malloc(m * 3 * sizeof(double));
-  if (out == NULL) return NULL;
-  if (m == n) {
-    memcpy(out, img->rgb, n * 3 * sizeof(double));
-  } else {
-    /* Floyd's algorithm would avoid the index array; a partial Fisher-Yates on indices is
-     * simpler and costs 8 bytes a pixel. */
-    size_t *idx = (size_t *)malloc(n * sizeof(size_t));
-    uint64_t s = seed * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull;
-    if (idx == NULL) {
-      free(out);
-      return NULL;
-    }
-    for (i = 0; i < n; ++i) idx[i] = i;
-    for (i = 0; i < m; ++i) {
-      size_t j, t;
-      s ^= s << 13, s ^= s >> 7, s ^= s << 17; /* xorshift64 */
-      j = i + (size_t)(s % (uint64_t)(n - i));
-      t = idx[i], idx[i] = idx[j], idx[j] = t;
-      memcpy(out + 3 * i, img->rgb + 3 * idx[i], 3 * sizeof(double));
-    }
-    free(idx);
-  }
-  *n_out = m;
-  return out;
+  return positional == 3 ? 0 : cli_usage("SOURCE, TARGET and OUTPUT are required");
 }
 
 /* The relaxed path: one coupled fit of both pixel samples, then its plan (the MW2 handle the
@@ -237,47 +166,20 @@ static int fit_relaxed(const arguments *a, const gmmot_options_t *opts, const rg
   gmmot_relaxed_t *r = NULL;
   size_t n0 = 0, n1 = 0;
   int status;
-  double *p0 = fit_sample(src, a->fit_points, a->seed, &n0);
-  double *p1 = p0 != NULL ? fit_sample(tgt, a->fit_points, a->seed, &n1) : NULL;
+  double *p0 = palette_sample(src, a->fit_points, a->seed, &n0);
+  double *p1 = p0 != NULL ? palette_sample(tgt, a->fit_points, a->seed, &n1) : NULL;
   if (p1 == NULL) {
     free(p0);
-    fprintf(stderr, "gmmot-color-transfer: out of memory\n");
-    return 1;
+    return cli_out_of_memory();
   }
   status = gmmot_relaxed_create(p0, n0, p1, n1, 3, NULL, NULL, opts, &r);
   free(p0);
   free(p1);
-  if (status < 0) return fail("gmmot_relaxed_create", status);
+  if (status < 0) return cli_fail("gmmot_relaxed_create", status);
   gmmot_relaxed_info(r, iterations, NULL, NULL, NULL);
   status = gmmot_relaxed_plan(r, plan);
   gmmot_relaxed_destroy(r); /* the plan shares the fit's marginals */
-  return status < 0 ? fail("gmmot_relaxed_plan", status) : 0;
-}
-
-static int fit(const arguments *a, const gmmot_options_t *opts, const rgb_image *img,
-               gmmot_gmm_t **out, uint64_t *iterations) {
-  gmmot_em_t *em = NULL;
-  size_t n = 0;
-  int status;
-  double *points = fit_sample(img, a->fit_points, a->seed, &n);
-  if (points == NULL) {
-    fprintf(stderr, "gmmot-color-transfer: out of memory\n");
-    return 1;
-  }
-  status = gmmot_em_create(opts, &em);
-  if (status < 0) {
-    free(points);
-    return fail("gmmot_em_create", status);
-  }
-  status = gmmot_em_fit(em, n, 3, points, NULL, out);
-  free(points);
-  if (status < 0) {
-    gmmot_em_destroy(em);
-    return fail("gmmot_em_fit", status);
-  }
-  gmmot_em_info(em, NULL, iterations, NULL);
-  gmmot_em_destroy(em);
-  return 0;
+  return status < 0 ? cli_fail("gmmot_relaxed_plan", status) : 0;
 }
 
 int main(int argc, char **argv) {
@@ -293,59 +195,60 @@ int main(int argc, char **argv) {
   int status, rc = 1;
   char fit_text[32], iter_text[64];
 
+  cli_init("gmmot-color-transfer", kUsage, kHelp);
   if (parse(argc, argv, &a) != 0) return 2;
-  t0 = now();
+  t0 = cli_now();
   if (load_rgb(a.source, a.shrink, &src) != 0 || load_rgb(a.target, a.shrink, &tgt) != 0) goto done;
 
   if ((status = gmmot_options_create(&opts)) < 0) {
-    rc = fail("gmmot_options_create", status);
+    rc = cli_fail("gmmot_options_create", status);
     goto done;
   }
   if ((status = gmmot_options_set_int(opts, GMMOT_OPT_EM_COMPONENTS, (int64_t)a.k)) < 0 ||
       (status = gmmot_options_set_int(opts, GMMOT_OPT_SEED, (int64_t)a.seed)) < 0 ||
       (status = gmmot_options_set_int(opts, GMMOT_OPT_RELAXED_COMPONENTS, (int64_t)a.k)) < 0 ||
       (status = gmmot_options_set_int(opts, GMMOT_OPT_NUM_THREADS, a.threads)) < 0) {
-    rc = fail("gmmot_options_set_int", status);
+    rc = cli_fail("gmmot_options_set_int", status);
     goto done;
   }
   if ((status = gmmot_options_set_double(opts, GMMOT_OPT_RELAXED_LAMBDA, a.lambda)) < 0) {
-    rc = fail("gmmot_options_set_double", status);
+    rc = cli_fail("gmmot_options_set_double", status);
     goto done;
   }
 
-  t_fit0 = now();
+  t_fit0 = cli_now();
   if (a.relaxed) {
     /* one fit for both images: its time is reported as fit_src_s, fit_tgt_s and mw2_s are 0 */
     if (fit_relaxed(&a, opts, &src, &tgt, &plan, &it0) != 0) goto done;
-    t_fit1 = t_mw2 = now();
+    t_fit1 = t_mw2 = cli_now();
   } else {
-    if (fit(&a, opts, &src, &g0, &it0) != 0) goto done;
-    t_fit1 = now();
-    if (fit(&a, opts, &tgt, &g1, &it1) != 0) goto done;
-    t_mw2 = now();
+    if (palette_fit(opts, &src, a.fit_points, a.seed, &g0, &it0) != 0) goto done;
+    t_fit1 = cli_now();
+    if (palette_fit(opts, &tgt, a.fit_points, a.seed, &g1, &it1) != 0) goto done;
+    t_mw2 = cli_now();
     if ((status = gmmot_mw2_create(g0, g1, opts, &plan)) < 0) {
-      rc = fail("gmmot_mw2_create", status);
+      rc = cli_fail("gmmot_mw2_create", status);
       goto done;
     }
   }
   gmmot_mw2_distance(plan, &mw2sq, NULL);
-  t_map = now();
+  t_map = cli_now();
 
   n = src.width * src.height;
   mapped = (double *)malloc(n * 3 * sizeof(double));
   if (mapped == NULL) {
-    fprintf(stderr, "gmmot-color-transfer: out of memory\n");
+    cli_out_of_memory();
     goto done;
   }
   status = a.map_rand ? gmmot_mw2_map_rand(plan, n, src.rgb, opts, mapped, n * 3)
                       : gmmot_mw2_map_mean(plan, n, src.rgb, opts, mapped, n * 3);
   if (status < 0) {
-    rc = fail(a.map_rand ? "gmmot_mw2_map_rand" : "gmmot_mw2_map_mean", status);
+    rc = cli_fail(a.map_rand ? "gmmot_mw2_map_rand" : "gmmot_mw2_map_mean", status);
     goto done;
   }
   for (i = 0; i < n * 3; ++i) mapped[i] = mapped[i] < 0.0 ? 0.0 : mapped[i] > 1.0 ? 1.0 : mapped[i];
   {
-    const double t_write = now();
+    const double t_write = cli_now();
     if (save_rgb_png(a.output, src.width, src.height, mapped) != 0) goto done;
     if (a.fit_points == 0) {
       strcpy(fit_text, "all");
@@ -364,7 +267,7 @@ int main(int argc, char **argv) {
         "seconds=%.6e extra=fit_src_s:%.4g;fit_tgt_s:%.4g;mw2_s:%.4g;map_s:%.4g;"
         "mw2sq:%.17g;method:%s;%s;map:%s;output:%s\n",
         (unsigned long)src.width, (unsigned long)src.height, (unsigned long)tgt.width,
-        (unsigned long)tgt.height, (unsigned long)a.k, fit_text, now() - t0, t_fit1 - t_fit0,
+        (unsigned long)tgt.height, (unsigned long)a.k, fit_text, cli_now() - t0, t_fit1 - t_fit0,
         t_mw2 - t_fit1, t_map - t_mw2, t_write - t_map, mw2sq, a.relaxed ? "relaxed" : "em",
         iter_text, a.map_rand ? "rand" : "mean", a.output);
   }

@@ -19,17 +19,16 @@
  * IMG0..IMG3 (top left, top right, bottom left, bottom right) and FILE are PNG or JPEG files;
  * OUTPUT is written as PNG. Prints one line per cell and a summary line in the benchmark format
  * of bench/. */
-#define _POSIX_C_SOURCE 199309L
-
 #include <gmmot/gmmot.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "example_cli.h"
 #include "image_io.h"
+#include "palette.h"
 
 #define NCORNERS 4
 #define GAP 6 /* white pixels between two cells of the mosaic */
@@ -43,12 +42,6 @@ typedef struct {
   int threads;
   int shrink;
 } arguments;
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static const char kUsage[] =
     "usage: gmmot-palette-barycenter IMG0 IMG1 IMG2 IMG3 OUTPUT [--source FILE] [--grid N]\n"
@@ -77,141 +70,65 @@ static const char kHelp[] =
     "Exit status: 0 success, 1 failure (the message names the libgmmot call and the reason),\n"
     "2 bad command line.\n";
 
-static int usage(const char *message) {
-  if (message != NULL) fprintf(stderr, "gmmot-palette-barycenter: %s\n", message);
-  fputs(kUsage, stderr);
-  fputs("Run gmmot-palette-barycenter --help for the options and their defaults.\n", stderr);
-  return 2;
-}
+/* The whole-number options: their ranges and the message when a value is out of range. */
+typedef struct {
+  const char *name;
+  long long lo, hi;
+  const char *message;
+} int_option;
 
-/* A whole decimal number in [lo, hi], or -1. */
-static long long parse_range(const char *text, long long lo, long long hi) {
-  char *end = NULL;
-  long long v;
-  if (text == NULL || *text == '\0' || *text == '-') return -1;
-  v = strtoll(text, &end, 10);
-  return (*end == '\0' && v >= lo && v <= hi) ? v : -1;
+static const int_option kIntOptions[] = {
+    {"--grid", 2, 10, "--grid needs 2 to 10"},
+    {"--k", 1, 1000, "--k needs 1 to 1000"},
+    {"--fit-points", 1, 1000000000LL, "--fit-points needs a positive integer"},
+    {"--shrink", 1, 64, "--shrink needs 1 to 64"},
+    {"--seed", 0, 0x7fffffffffffffffLL, "--seed needs a non-negative integer"},
+    {"--threads", 0, 1024, "--threads needs 0 to 1024"}};
+
+static const int_option *find_int_option(const char *arg) {
+  size_t i;
+  for (i = 0; i < sizeof kIntOptions / sizeof kIntOptions[0]; ++i)
+    if (strcmp(arg, kIntOptions[i].name) == 0) return &kIntOptions[i];
+  return NULL;
 }
 
 static int parse(int argc, char **argv, arguments *a) {
+  static const arguments kDefaults = {.grid = 5, .k = 10, .fit_points = 20000, .shrink = 1};
+  const char *arg, *value;
   int i, positional = 0;
-  memset(a, 0, sizeof *a);
-  a->grid = 5;
-  a->k = 10;
-  a->fit_points = 20000;
-  a->shrink = 1;
-  for (i = 1; i < argc; ++i) {
-    const char *arg = argv[i];
-    const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+  *a = kDefaults;
+  for (i = 1; cli_arg(argc, argv, i, &arg, &value); ++i) {
+    const int_option *o = find_int_option(arg);
     long long v;
-    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-      fputs(kUsage, stdout);
-      fputs(kHelp, stdout);
-      exit(0);
-    } else if (strcmp(arg, "--fit-all") == 0) {
+    if (strcmp(arg, "--fit-all") == 0) {
       a->fit_points = 0;
     } else if (strcmp(arg, "--source") == 0) {
-      if (value == NULL) return usage("--source is missing its file");
+      if (value == NULL) return cli_usage("--source is missing its file");
       a->source = value;
       ++i;
-    } else if (strcmp(arg, "--grid") == 0 || strcmp(arg, "--k") == 0 ||
-               strcmp(arg, "--fit-points") == 0 || strcmp(arg, "--shrink") == 0 ||
-               strcmp(arg, "--seed") == 0 || strcmp(arg, "--threads") == 0) {
-      if (value == NULL) return usage("an option is missing its value");
+    } else if (o != NULL) {
+      if (value == NULL) return cli_usage("an option is missing its value");
       ++i;
-      if (strcmp(arg, "--grid") == 0) {
-        if ((v = parse_range(value, 2, 10)) < 0) return usage("--grid needs 2 to 10");
-        a->grid = (int)v;
-      } else if (strcmp(arg, "--k") == 0) {
-        if ((v = parse_range(value, 1, 1000)) < 0) return usage("--k needs 1 to 1000");
-        a->k = (size_t)v;
-      } else if (strcmp(arg, "--fit-points") == 0) {
-        if ((v = parse_range(value, 1, 1000000000LL)) < 0)
-          return usage("--fit-points needs a positive integer");
-        a->fit_points = (size_t)v;
-      } else if (strcmp(arg, "--shrink") == 0) {
-        if ((v = parse_range(value, 1, 64)) < 0) return usage("--shrink needs 1 to 64");
-        a->shrink = (int)v;
-      } else if (strcmp(arg, "--seed") == 0) {
-        if ((v = parse_range(value, 0, 0x7fffffffffffffffLL)) < 0)
-          return usage("--seed needs a non-negative integer");
-        a->seed = (uint64_t)v;
-      } else {
-        if ((v = parse_range(value, 0, 1024)) < 0) return usage("--threads needs 0 to 1024");
-        a->threads = (int)v;
-      }
+      if ((v = cli_parse_range(value, o->lo, o->hi)) < 0) return cli_usage(o->message);
+      /* in kIntOptions' order */
+      if (o == &kIntOptions[0]) a->grid = (int)v;
+      if (o == &kIntOptions[1]) a->k = (size_t)v;
+      if (o == &kIntOptions[2]) a->fit_points = (size_t)v;
+      if (o == &kIntOptions[3]) a->shrink = (int)v;
+      if (o == &kIntOptions[4]) a->seed = (uint64_t)v;
+      if (o == &kIntOptions[5]) a->threads = (int)v;
     } else if (arg[0] == '-' && arg[1] == '-') {
-      fprintf(stderr, "gmmot-palette-barycenter: unknown option %s\n", arg);
-      return usage(NULL);
+      return cli_unknown_option(arg);
     } else if (positional < NCORNERS) {
       a->corner[positional++] = arg;
     } else if (positional == NCORNERS) {
       a->output = arg;
       ++positional;
     } else {
-      return usage("too many file arguments");
+      return cli_usage("too many file arguments");
     }
   }
-  return positional == NCORNERS + 1 ? 0 : usage("IMG0 IMG1 IMG2 IMG3 and OUTPUT are required");
-}
-
-/* Reports a failed libgmmot call; returns 1. */
-static int fail(const char *what, int status) {
-  fprintf(stderr, "gmmot-palette-barycenter: %s failed: %s: %s\n", what,
-          gmmot_status_string(status), gmmot_last_error_message());
-  return 1;
-}
-
-/* Up to `count` pixels of `img` chosen by a seeded partial Fisher-Yates shuffle (all of them
- * when count is 0 or larger than the image), as an n x 3 array: EM on 20000 pixels gives the
- * same 10-component palette as on all of them, at a fraction of the time. */
-static double *fit_sample(const rgb_image *img, size_t count, uint64_t seed, size_t *n_out) {
-  const size_t n = img->width * img->height;
-  size_t m = count == 0 || count >= n ? n : count, i;
-  double *out = (double *)malloc(m * 3 * sizeof(double));
-  if (out == NULL) return NULL;
-  if (m == n) {
-    memcpy(out, img->rgb, n * 3 * sizeof(double));
-  } else {
-    size_t *idx = (size_t *)malloc(n * sizeof(size_t));
-    uint64_t s = seed * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull;
-    if (idx == NULL) {
-      free(out);
-      return NULL;
-    }
-    for (i = 0; i < n; ++i) idx[i] = i;
-    for (i = 0; i < m; ++i) {
-      size_t j, t;
-      s ^= s << 13, s ^= s >> 7, s ^= s << 17; /* xorshift64 */
-      j = i + (size_t)(s % (uint64_t)(n - i));
-      t = idx[i], idx[i] = idx[j], idx[j] = t;
-      memcpy(out + 3 * i, img->rgb + 3 * idx[i], 3 * sizeof(double));
-    }
-    free(idx);
-  }
-  *n_out = m;
-  return out;
-}
-
-/* The palette of img: a K-component mixture fitted by EM (options carry K and the seed). */
-static int fit(const arguments *a, const gmmot_options_t *opts, const rgb_image *img,
-               gmmot_gmm_t **out) {
-  gmmot_em_t *em = NULL;
-  size_t n = 0;
-  int status;
-  double *points = fit_sample(img, a->fit_points, a->seed, &n);
-  if (points == NULL) {
-    fprintf(stderr, "gmmot-palette-barycenter: out of memory\n");
-    return 1;
-  }
-  if ((status = gmmot_em_create(opts, &em)) < 0) {
-    free(points);
-    return fail("gmmot_em_create", status);
-  }
-  status = gmmot_em_fit(em, n, 3, points, NULL, out);
-  free(points);
-  gmmot_em_destroy(em);
-  return status < 0 ? fail("gmmot_em_fit", status) : 0;
+  return positional == NCORNERS + 1 ? 0 : cli_usage("IMG0 IMG1 IMG2 IMG3 and OUTPUT are required");
 }
 
 /* One cell: the barycenter of the palettes for lambda, then the source recoloured by T_mean of
@@ -227,19 +144,19 @@ static int recolour(const gmmot_gmm_t *const *palettes, const double lambda[NCOR
   size_t i;
   int status;
   if ((status = gmmot_mw2_barycenter_exact(palettes, NCORNERS, lambda, NCORNERS, opts, &b)) < 0)
-    return fail("gmmot_mw2_barycenter_exact", status);
+    return cli_fail("gmmot_mw2_barycenter_exact", status);
   gmmot_mw2_barycenter_cost(b, cost);
   *components = gmmot_mw2_barycenter_components(b);
   status = gmmot_mw2_barycenter_gmm(b, &bary);
   gmmot_mw2_barycenter_destroy(b);
-  if (status < 0) return fail("gmmot_mw2_barycenter_gmm", status);
+  if (status < 0) return cli_fail("gmmot_mw2_barycenter_gmm", status);
   status = gmmot_mw2_create(src_palette, bary, opts, &plan);
   gmmot_gmm_destroy(bary);
-  if (status < 0) return fail("gmmot_mw2_create", status);
+  if (status < 0) return cli_fail("gmmot_mw2_create", status);
   gmmot_mw2_distance(plan, mw2sq, NULL);
   status = gmmot_mw2_map_mean(plan, n, src->rgb, opts, cell, n * 3);
   gmmot_mw2_destroy(plan);
-  if (status < 0) return fail("gmmot_mw2_map_mean", status);
+  if (status < 0) return cli_fail("gmmot_mw2_map_mean", status);
   for (i = 0; i < n * 3; ++i) cell[i] = cell[i] < 0.0 ? 0.0 : cell[i] > 1.0 ? 1.0 : cell[i];
   return 0;
 }
@@ -256,9 +173,10 @@ int main(int argc, char **argv) {
   size_t width, height, i, r;
   int status, rc = 1, row, col;
 
+  cli_init("gmmot-palette-barycenter", kUsage, kHelp);
   image_io_program = "gmmot-palette-barycenter";
   if (parse(argc, argv, &a) != 0) return 2;
-  t0 = now();
+  t0 = cli_now();
   memset(img, 0, sizeof img);
   for (i = 0; i < NCORNERS; ++i)
     if (load_rgb(a.corner[i], a.shrink, &img[i]) != 0) goto done;
@@ -266,27 +184,29 @@ int main(int argc, char **argv) {
   src = a.source != NULL ? &src_own : &img[0];
 
   if ((status = gmmot_options_create(&opts)) < 0) {
-    rc = fail("gmmot_options_create", status);
+    rc = cli_fail("gmmot_options_create", status);
     goto done;
   }
   if ((status = gmmot_options_set_int(opts, GMMOT_OPT_EM_COMPONENTS, (int64_t)a.k)) < 0 ||
       (status = gmmot_options_set_int(opts, GMMOT_OPT_SEED, (int64_t)a.seed)) < 0 ||
       (status = gmmot_options_set_int(opts, GMMOT_OPT_NUM_THREADS, a.threads)) < 0) {
-    rc = fail("gmmot_options_set_int", status);
+    rc = cli_fail("gmmot_options_set_int", status);
     goto done;
   }
   for (i = 0; i < NCORNERS; ++i)
-    if (fit(&a, opts, &img[i], &palette[i]) != 0) goto done;
-  if (a.source != NULL && fit(&a, opts, &src_own, &src_palette_own) != 0) goto done;
+    if (palette_fit(opts, &img[i], a.fit_points, a.seed, &palette[i], NULL) != 0) goto done;
+  if (a.source != NULL &&
+      palette_fit(opts, &src_own, a.fit_points, a.seed, &src_palette_own, NULL) != 0)
+    goto done;
   src_palette = a.source != NULL ? src_palette_own : palette[0];
-  t_fit = now() - t0;
+  t_fit = cli_now() - t0;
 
   width = (size_t)a.grid * src->width + (size_t)(a.grid + 1) * GAP;
   height = (size_t)a.grid * src->height + (size_t)(a.grid + 1) * GAP;
   mosaic = (double *)malloc(width * height * 3 * sizeof(double));
   cell = (double *)malloc(src->width * src->height * 3 * sizeof(double));
   if (mosaic == NULL || cell == NULL) {
-    fprintf(stderr, "gmmot-palette-barycenter: out of memory\n");
+    cli_out_of_memory();
     goto done;
   }
   for (i = 0; i < width * height * 3; ++i) mosaic[i] = 1.0;
@@ -304,11 +224,11 @@ int main(int argc, char **argv) {
       const size_t x0 = GAP + (size_t)col * (src->width + GAP);
       const size_t y0 = GAP + (size_t)row * (src->height + GAP);
       size_t components = 0;
-      double cost = 0.0, mw2sq = 0.0, tc = now();
+      double cost = 0.0, mw2sq = 0.0, tc = cli_now();
       if (recolour((const gmmot_gmm_t *const *)palette, lambda, src_palette, src, opts, cell,
                    &components, &cost, &mw2sq) != 0)
         goto done;
-      t_cells += now() - tc;
+      t_cells += cli_now() - tc;
       for (r = 0; r < src->height; ++r)
         memcpy(mosaic + 3 * ((y0 + r) * width + x0), cell + 3 * r * src->width,
                3 * src->width * sizeof(double));
@@ -323,8 +243,8 @@ int main(int argc, char **argv) {
   printf(
       "case=palette_barycenter impl=libgmmot n=grid%d_src%lux%lu_d3_K%lu seconds=%.6e "
       "extra=fit_s:%.4g;cells_s:%.4g;image:%lux%lu;output:%s\n",
-      a.grid, (unsigned long)src->width, (unsigned long)src->height, (unsigned long)a.k, now() - t0,
-      t_fit, t_cells, (unsigned long)width, (unsigned long)height, a.output);
+      a.grid, (unsigned long)src->width, (unsigned long)src->height, (unsigned long)a.k,
+      cli_now() - t0, t_fit, t_cells, (unsigned long)width, (unsigned long)height, a.output);
   rc = 0;
 
 done:

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/* The command-line conventions shared by the example programs (gmmot-color-transfer,
+ * gmmot-barycenter-grid, gmmot-palette-barycenter): every message on stderr starts with the
+ * program's name, a bad command line prints the usage and exits with status 2, --help prints
+ * the usage and the help on stdout and exits with status 0, a failed libgmmot call is reported
+ * with its status and the library's message and gives status 1. C99, public API only. */
+#ifndef GMMOT_EXAMPLES_EXAMPLE_CLI_H
+#define GMMOT_EXAMPLES_EXAMPLE_CLI_H
+
+/* Sets the program name and its usage and help texts (static strings); call first in main. */
+void cli_init(const char *program, const char *usage, const char *help);
+
+/* The program name given to cli_init. */
+const char *cli_program(void);
+
+/* Prints "PROGRAM: message" (unless message is NULL), the usage and a pointer to --help on
+ * stderr; returns 2, the exit status of a bad command line. */
+int cli_usage(const char *message);
+
+/* Prints "PROGRAM: unknown option ARG" and the usage on stderr; returns 2. */
+int cli_unknown_option(const char *arg);
+
+/* The command-line loop's step: 0 when i >= argc; otherwise *arg = argv[i] and *value = the
+ * argument after it (NULL when there is none), and 1. Prints the help and exits with status 0
+ * when argv[i] is -h or --help. */
+int cli_arg(int argc, char **argv, int i, const char **arg, const char **value);
+
+/* Prints the usage and the help on stdout and exits with status 0. */
+void cli_help(void);
+
+/* Reports a failed libgmmot call (its name, status and the library's last error message);
+ * returns 1. */
+int cli_fail(const char *what, int status);
+
+/* Prints "PROGRAM: out of memory" on stderr; returns 1. */
+int cli_out_of_memory(void);
+
+/* Seconds on a monotonic clock. */
+double cli_now(void);
+
+/* A whole decimal number (no sign) in [lo, hi], or -1. lo must be >= 0. */
+long long cli_parse_range(const char *text, long long lo, long long hi);
+
+/* 0 when value is `first`, 1 when it is `second`, -1 otherwise. */
+int cli_choice(const char *value, const char *first, const char *second);
+
+#endif
