@@ -33,6 +33,30 @@ bench_setup() {
   lib_out="$work/libgmmot.txt"
 }
 
+# bench_start BUILD EXE...: the start of every driver: build=BUILD, bench=BUILD/EXE of the first
+# EXE (paths relative to BUILD, e.g. bench/bench_lp), bench_require of every BUILD/EXE, then
+# bench_setup.
+bench_start() {
+  local exe exes=()
+  build="$1"
+  shift
+  for exe in "$@"; do exes+=("$build/$exe"); done
+  bench="${exes[0]}"
+  bench_require "$build" "${exes[@]}"
+  bench_setup
+}
+
+# bench_run_generated PEER ARGS...: PEER's generate mode writes the data to $work/data; then
+# $bench --threads 2 ARGS... --data $work/data, its lines to the terminal and to $lib_out, then
+# appended to $out.
+bench_run_generated() {
+  local peer="$1"
+  shift
+  /usr/bin/python3 "$peer" generate "$work/data"
+  "$bench" --threads 2 "$@" --data "$work/data" | tee "$lib_out"
+  cat "$lib_out" >> "$out"
+}
+
 # bench_ratios [--agree] FILE: for every peer line of FILE, in order,
 #   case=<case> n=<params> ratio=<peer>/libgmmot:<peer seconds / libgmmot seconds>
 # (NA without a positive libgmmot time for the same case and n). --agree: the peers put agree:no

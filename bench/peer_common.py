@@ -6,6 +6,7 @@ Standard library only: the peers set OPENBLAS_NUM_THREADS before NumPy is first 
 importing this module must not import NumPy early.
 """
 
+import os
 import statistics
 import time
 
@@ -13,6 +14,13 @@ import time
 # that repeats a short call lasts at least MIN_RUN_SECONDS.
 NRUNS = 5
 MIN_RUN_SECONDS = 0.02
+
+
+def single_threaded_blas():
+    """Make OpenBLAS, OpenMP and MKL single-threaded; a peer calls this before importing NumPy."""
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    os.environ["OMP_NUM_THREADS"] = "1"
+    os.environ["MKL_NUM_THREADS"] = "1"
 
 
 def time_median(fun, no_warmup_seconds=float("inf")):
@@ -48,6 +56,13 @@ def case_lines(path):
             yield fields, extra
 
 
+def read_manifest(datadir):
+    """The lines of DIR/manifest.txt (written by a peer's generate), each split into its words
+    (case, n, file name); blank lines skipped."""
+    with open(os.path.join(datadir, "manifest.txt")) as f:
+        return [line.split() for line in f if line.strip()]
+
+
 def libgmmot_results(path):
     """{(case, n): extra} of libgmmot's lines in the file (none when path is None), extra with
     its seconds added under "seconds"."""
@@ -60,3 +75,34 @@ def libgmmot_results(path):
         extra["seconds"] = fields["seconds"]
         out[(fields["case"], fields["n"])] = extra
     return out
+
+
+def rel_diff(lib, key, value):
+    """|ref - value| / max(|ref|, |value|, 1e-300), ref the number under key in lib (an extra of
+    libgmmot_results); None when lib is None or has no number under key."""
+    if lib is None or key not in lib:
+        return None
+    try:
+        ref = float(lib[key])
+    except ValueError:
+        return None
+    return abs(ref - value) / max(abs(ref), abs(value), 1e-300)
+
+
+def agree_tail(rd, rtol):
+    """The rel_diff:...;agree:yes|no|NA end of an extra= field, rd from rel_diff."""
+    if rd is None:
+        return "rel_diff:NA;agree:NA"
+    return "rel_diff:%.3e;agree:%s" % (rd, "yes" if rd <= rtol else "no")
+
+
+def random_mixture(rng, k, d, random_spd, uniform=False):
+    """(w, means, covs) of a random K-component mixture in R^d: weights exponential (uniform with
+    uniform=True) normalised, means 3 N(0, I), covariances random_spd(rng, d)."""
+    import numpy as np  # here, not at the top: see the module's docstring
+
+    w = np.full(k, 1.0 / k) if uniform else rng.exponential(size=k)
+    w /= w.sum()
+    means = 3.0 * rng.standard_normal((k, d))
+    covs = np.array([random_spd(rng, d) for _ in range(k)])
+    return w, means, covs

@@ -34,40 +34,21 @@ rel_diff, agree. Single-threaded (OPENBLAS_NUM_THREADS=1). Timing: R timed runs,
 """
 
 import os
+import sys
 
-os.environ["OPENBLAS_NUM_THREADS"] = "1"
-os.environ["OMP_NUM_THREADS"] = "1"
-os.environ["MKL_NUM_THREADS"] = "1"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_common import agree_tail, libgmmot_results, read_manifest, rel_diff  # noqa: E402
+from peer_common import single_threaded_blas  # noqa: E402
 
-import sys  # noqa: E402
+single_threaded_blas()
 
 import numpy as np  # noqa: E402
 import ot  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_common import libgmmot_results  # noqa: E402
 from peer_numpy_gaussian import w2cost_numpy_eigh  # noqa: E402
-from peer_scipy_mmot import AGREE_RTOL, read_case, rel_diff, sqrtm, timed  # noqa: E402
+from peer_scipy_mmot import AGREE_RTOL, bures_barycenter, read_case, timed  # noqa: E402
 
 NUM_ITER_MAX = 100_000_000
-BARY_RTOL = 1e-12
-BARY_MAX_ITER = 10000
-
-
-def bures_barycenter(lam, means, covs):
-    m = lam @ means
-    s = np.einsum("j,jab->ab", lam, covs)
-    for _ in range(BARY_MAX_ITER):
-        r = sqrtm(s)
-        rinv = np.linalg.inv(r)
-        k = sum(l * sqrtm(r @ c @ r) for l, c in zip(lam, covs))
-        s_new = rinv @ k @ k @ rinv
-        s_new = 0.5 * (s_new + s_new.T)
-        done = np.linalg.norm(s_new - s) <= BARY_RTOL * np.linalg.norm(s)
-        s = s_new
-        if done:
-            return m, s
-    raise RuntimeError("a Gaussian barycenter did not converge")
 
 
 def plans(w_bar, means, covs, mixtures):
@@ -111,9 +92,7 @@ def main(argv):
         return 2
     runs = int(opts.get("--runs", "5"))
     lib = libgmmot_results(opts.get("--libgmmot-output"))
-    with open(os.path.join(datadir, "manifest.txt")) as f:
-        manifest = [line.split() for line in f if line.strip()]
-    for case, n, name in manifest:
+    for case, n, name in read_manifest(datadir):
         if case != "mw2_bary_fixed_point":
             continue
         lam, mixtures, init, iterations = read_case(os.path.join(datadir, name))
@@ -122,10 +101,7 @@ def main(argv):
             iterations = int(ours["iterations"])
         sec, (v, v0) = timed(lambda: fixed_point(lam, mixtures, init, iterations), runs)
         rd = rel_diff(ours, "V", v)
-        if rd is None:
-            tail = "rel_diff:NA;agree:NA"
-        else:
-            tail = "rel_diff:%.3e;agree:%s" % (rd, "yes" if rd <= AGREE_RTOL else "no")
+        tail = agree_tail(rd, AGREE_RTOL)
         print("case=%s impl=numpy-fixedpoint n=%s seconds=%.6e "
               "extra=V:%.17g;V0:%.17g;iterations:%d;s_per_iter:%.4g;runs:%d;threads:1;%s"
               % (case, n, sec, v, v0, iterations, sec / max(iterations, 1), runs, tail),

@@ -24,19 +24,17 @@ uniform weights) from NumPy's own generator, so checksums differ from libgmmot's
 """
 
 import os
+import sys
+import time
 
-os.environ["OPENBLAS_NUM_THREADS"] = "1"
-os.environ["OMP_NUM_THREADS"] = "1"
-os.environ["MKL_NUM_THREADS"] = "1"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_common import MIN_RUN_SECONDS, NRUNS, single_threaded_blas, time_median  # noqa: E402
 
-import sys  # noqa: E402
-import time  # noqa: E402
+single_threaded_blas()
 
 import numpy as np  # noqa: E402
 import scipy.linalg  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_common import MIN_RUN_SECONDS, NRUNS, time_median  # noqa: E402
 
 SCIPY_BUDGET_SECONDS = 3.0
 

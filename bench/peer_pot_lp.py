@@ -39,19 +39,18 @@ then float64 arrays (see write_lp / write_mw2).
 """
 
 import os
+import sys
 
-os.environ["OPENBLAS_NUM_THREADS"] = "1"
-os.environ["OMP_NUM_THREADS"] = "1"
-os.environ["MKL_NUM_THREADS"] = "1"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_common import agree_tail, libgmmot_results, random_mixture, rel_diff  # noqa: E402
+from peer_common import read_manifest, single_threaded_blas, time_median  # noqa: E402
 
-import sys  # noqa: E402
+single_threaded_blas()
 
 import numpy as np  # noqa: E402
 import ot  # noqa: E402
 import scipy.spatial.distance  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_common import libgmmot_results, time_median  # noqa: E402
 from peer_numpy_gaussian import w2cost_numpy_eigh  # noqa: E402
 
 NO_WARMUP_SECONDS = 1.0
@@ -149,14 +148,6 @@ def random_spd(rng, d):
     return 0.5 * (cov + cov.T)  # exactly symmetric
 
 
-def random_mixture(rng, k, d):
-    w = rng.exponential(size=k)
-    w /= w.sum()
-    means = 3.0 * rng.standard_normal((k, d))
-    covs = np.array([random_spd(rng, d) for _ in range(k)])
-    return w, means, covs
-
-
 def generate(outdir):
     os.makedirs(outdir, exist_ok=True)
     lines = []
@@ -167,8 +158,8 @@ def generate(outdir):
             lines.append("lp_emd K%d_%s %s" % (k, kind, name))
     for d, k in MW2_CASES:
         rng = np.random.default_rng(0x3A20000 + 1000 * d + k)
-        mix0 = random_mixture(rng, k, d)
-        mix1 = random_mixture(rng, k, d)
+        mix0 = random_mixture(rng, k, d, random_spd)
+        mix1 = random_mixture(rng, k, d, random_spd)
         name = "mw2_d%d_K%d.bin" % (d, k)
         write_mw2(os.path.join(outdir, name), d, mix0, mix1)
         lines.append("mw2 d%d_K%d %s" % (d, k, name))
@@ -194,21 +185,9 @@ def check_optimal(log, n):
 
 
 # ------------------------------------------------------------------ comparison
-def rel_diff(lib, key, value):
-    if lib is None or key not in lib:
-        return None
-    try:
-        ref = float(lib[key])
-    except ValueError:
-        return None
-    return abs(ref - value) / max(abs(ref), abs(value), 1e-300)
-
-
 def run(datadir, lib_output):
     lib = libgmmot_results(lib_output)
-    with open(os.path.join(datadir, "manifest.txt")) as f:
-        manifest = [line.split() for line in f if line.strip()]
-    for case, n, name in manifest:
+    for case, n, name in read_manifest(datadir):
         path = os.path.join(datadir, name)
         if case == "lp_emd":
             a, b, cost = read_lp(path)
@@ -216,10 +195,7 @@ def run(datadir, lib_output):
             check_optimal(log, n)
             value = float(log["cost"])
             rd = rel_diff(lib.get((case, n)), "cost", value)
-            if rd is None:
-                tail = "rel_diff:NA;agree:NA"
-            else:
-                tail = "rel_diff:%.3e;agree:%s" % (rd, "yes" if rd <= AGREE_RTOL else "no")
+            tail = agree_tail(rd, AGREE_RTOL)
             print("case=lp_emd impl=pot-emd n=%s seconds=%.6e "
                   "extra=cost:%.17g;nnz:%d;iterations:NA;%s"
                   % (n, sec, value, int(np.count_nonzero(plan > 0)), tail), flush=True)

@@ -43,21 +43,20 @@ Binary files are native little-endian (see write_case).
 """
 
 import os
+import statistics
+import sys
+import time
 
-os.environ["OPENBLAS_NUM_THREADS"] = "1"
-os.environ["OMP_NUM_THREADS"] = "1"
-os.environ["MKL_NUM_THREADS"] = "1"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_common import agree_tail, libgmmot_results, random_mixture, rel_diff  # noqa: E402
+from peer_common import read_manifest, single_threaded_blas, time_median  # noqa: E402
 
-import statistics  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
+single_threaded_blas()
 
 import numpy as np  # noqa: E402
 import scipy.linalg  # noqa: E402
 import scipy.optimize  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_common import libgmmot_results, time_median  # noqa: E402
 
 NO_WARMUP_SECONDS = 1.0
 AGREE_RTOL = 1e-9
@@ -125,20 +124,12 @@ def random_spd(rng, d):
     return 0.5 * (cov + cov.T)  # exactly symmetric
 
 
-def random_mixture(rng, k, d, uniform=False):
-    w = np.full(k, 1.0 / k) if uniform else rng.exponential(size=k)
-    w /= w.sum()
-    means = 3.0 * rng.standard_normal((k, d))
-    covs = np.array([random_spd(rng, d) for _ in range(k)])
-    return w, means, covs
-
-
 def generate(outdir):
     os.makedirs(outdir, exist_ok=True)
     lines = []
     for j, k, d, lam in EXACT_CASES:
         rng = np.random.default_rng(0xBA0000 + 1000 * d + 10 * k + j)
-        mixtures = [random_mixture(rng, k, d) for _ in range(j)]
+        mixtures = [random_mixture(rng, k, d, random_spd) for _ in range(j)]
         n = "J%d_K%d_d%d" % (j, k, d)
         name = "exact_%s.bin" % n
         write_case(os.path.join(outdir, name), np.array(lam), mixtures, None, 0)
@@ -146,8 +137,10 @@ def generate(outdir):
     for d in FIXED_POINT_DS:
         for k in FIXED_POINT_KS:
             rng = np.random.default_rng(0xBF0000 + 1000 * d + k)
-            mixtures = [random_mixture(rng, k, d) for _ in range(len(FIXED_POINT_LAMBDA))]
-            init = random_mixture(rng, k, d, uniform=True)
+            mixtures = [
+                random_mixture(rng, k, d, random_spd) for _ in range(len(FIXED_POINT_LAMBDA))
+            ]
+            init = random_mixture(rng, k, d, random_spd, uniform=True)
             n = "J%d_K%d_d%d" % (len(FIXED_POINT_LAMBDA), k, d)
             name = "fixed_point_%s.bin" % n
             write_case(os.path.join(outdir, name), np.array(FIXED_POINT_LAMBDA), mixtures, init,
@@ -163,8 +156,11 @@ def sqrtm(a):
     return np.real(scipy.linalg.sqrtm(a))
 
 
-def gaussian_barycenter(lam, means, covs):
-    """Alvarez-Esteban fixed point with scipy sqrtm; returns (mean, cov, cost)."""
+def bures_barycenter(lam, means, covs, what="a Gaussian barycenter"):
+    """The Gaussian W2 barycenter (mean, cov) with weights lam: mean sum_j l_j m_j, covariance by
+    the Alvarez-Esteban fixed point with scipy sqrtm from sum_j l_j S_j, until
+    ||S_new - S||_F <= BARY_RTOL ||S||_F; RuntimeError("<what> did not converge") after
+    BARY_MAX_ITER iterations."""
     m = lam @ means
     s = np.einsum("j,jab->ab", lam, covs)
     for _ in range(BARY_MAX_ITER):
@@ -176,9 +172,13 @@ def gaussian_barycenter(lam, means, covs):
         done = np.linalg.norm(s_new - s) <= BARY_RTOL * np.linalg.norm(s)
         s = s_new
         if done:
-            break
-    else:
-        raise RuntimeError("a tuple barycenter did not converge")
+            return m, s
+    raise RuntimeError("%s did not converge" % what)
+
+
+def gaussian_barycenter(lam, means, covs):
+    """Alvarez-Esteban fixed point with scipy sqrtm; returns (mean, cov, cost)."""
+    m, s = bures_barycenter(lam, means, covs, "a tuple barycenter")
     # C_t = sum_j l_j W2^2(mu_j^{t_j}, nu_t), with tr (S^1/2 S_j S^1/2)^1/2 at the final S.
     r = sqrtm(s)
     tr_s = np.trace(s)
@@ -222,30 +222,15 @@ def timed(fun, runs):
     return float(statistics.median(times)), result
 
 
-def rel_diff(lib, key, value):
-    if lib is None or key not in lib:
-        return None
-    try:
-        ref = float(lib[key])
-    except ValueError:
-        return None
-    return abs(ref - value) / max(abs(ref), abs(value), 1e-300)
-
-
 def run(datadir, lib_output, runs):
     lib = libgmmot_results(lib_output)
-    with open(os.path.join(datadir, "manifest.txt")) as f:
-        manifest = [line.split() for line in f if line.strip()]
-    for case, n, name in manifest:
+    for case, n, name in read_manifest(datadir):
         if case != "mw2_bary_exact":
             continue
         lam, mixtures, _, _ = read_case(os.path.join(datadir, name))
         sec, (value, lp_s, nnz, ntuples) = timed(lambda: exact_peer(lam, mixtures), runs)
         rd = rel_diff(lib.get((case, n)), "cost", value)
-        if rd is None:
-            tail = "rel_diff:NA;agree:NA"
-        else:
-            tail = "rel_diff:%.3e;agree:%s" % (rd, "yes" if rd <= AGREE_RTOL else "no")
+        tail = agree_tail(rd, AGREE_RTOL)
         print("case=%s impl=scipy-highs n=%s seconds=%.6e "
               "extra=cost:%.17g;lp_s:%.4g;components:%d;tuples:%d;runs:%d;threads:1;%s"
               % (case, n, sec, value, lp_s, nnz, ntuples, runs, tail), flush=True)

@@ -49,13 +49,13 @@ Single-threaded: OPENBLAS_NUM_THREADS=1 (and OMP/MKL), set before NumPy is impor
 """
 
 import os
+import sys
+import time
 
-os.environ["OPENBLAS_NUM_THREADS"] = "1"
-os.environ["OMP_NUM_THREADS"] = "1"
-os.environ["MKL_NUM_THREADS"] = "1"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_common import case_lines, libgmmot_results, single_threaded_blas  # noqa: E402
 
-import sys  # noqa: E402
-import time  # noqa: E402
+single_threaded_blas()
 
 import numpy as np  # noqa: E402
 import ot  # noqa: E402
@@ -63,8 +63,6 @@ import scipy.linalg  # noqa: E402
 import scipy.special  # noqa: E402
 from sklearn.mixture import GaussianMixture  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_common import case_lines, libgmmot_results  # noqa: E402
 from peer_numpy_gaussian import sqrtm_eigh_batched, w2cost_numpy_eigh  # noqa: E402
 
 K = 10

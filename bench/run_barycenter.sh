@@ -27,21 +27,16 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=SCRIPTDIR/common.sh
 source "$here/common.sh"
-build="${1:-build}"
+bench_start "${1:-build}" bench/bench_barycenter
 if [[ $# -gt 0 ]]; then shift; fi
-bench="$build/bench/bench_barycenter"
-bench_require "$build" "$bench"
 runs_exact="${PEER_RUNS_EXACT:-1}"
 runs_fp="${PEER_RUNS_FP:-3}"
-bench_setup
 
 echo "# bench/run_barycenter.sh: libgmmot GMMOT_OPT_NUM_THREADS=2 (unless --threads is given)," \
   "OPENBLAS_NUM_THREADS=1; peers single-threaded (OPENBLAS_NUM_THREADS=1). libgmmot: median" \
   "of 5; peers: median of $runs_exact (mw2_bary_exact), $runs_fp (mw2_bary_fixed_point)."
 
-/usr/bin/python3 "$here/peer_scipy_mmot.py" generate "$work/data"
-"$bench" --threads 2 "$@" --data "$work/data" | tee "$lib_out"
-cat "$lib_out" >> "$out"
+bench_run_generated "$here/peer_scipy_mmot.py" "$@"
 /usr/bin/python3 "$here/peer_scipy_mmot.py" run "$work/data" --libgmmot-output "$lib_out" \
   --runs "$runs_exact" | tee -a "$out"
 /usr/bin/python3 "$here/peer_numpy_fixedpoint.py" "$work/data" --libgmmot-output "$lib_out" \

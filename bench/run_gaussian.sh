@@ -13,11 +13,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=SCRIPTDIR/common.sh
 source "$here/common.sh"
-build="${1:-build}"
+bench_start "${1:-build}" bench/bench_gaussian
 if [[ $# -gt 0 ]]; then shift; fi
-bench="$build/bench/bench_gaussian"
-bench_require "$build" "$bench"
-bench_setup
 
 "$bench" "$@" | tee -a "$out"
 /usr/bin/python3 "$here/peer_numpy_gaussian.py" | tee -a "$out"

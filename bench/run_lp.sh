@@ -17,19 +17,14 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=SCRIPTDIR/common.sh
 source "$here/common.sh"
-build="${1:-build}"
+bench_start "${1:-build}" bench/bench_lp
 if [[ $# -gt 0 ]]; then shift; fi
-bench="$build/bench/bench_lp"
-bench_require "$build" "$bench"
-bench_setup
 
 echo "# bench/run_lp.sh: libgmmot GMMOT_OPT_NUM_THREADS=2 (unless --threads is given;" \
   "lp_emd's network simplex is serial), OPENBLAS_NUM_THREADS=1; peers single-threaded" \
   "(OPENBLAS_NUM_THREADS=1, POT numThreads=1, numItermax=1e8). Median of 5 runs."
 
-/usr/bin/python3 "$here/peer_pot_lp.py" generate "$work/data"
-"$bench" --threads 2 "$@" --data "$work/data" | tee "$lib_out"
-cat "$lib_out" >> "$out"
+bench_run_generated "$here/peer_pot_lp.py" "$@"
 /usr/bin/python3 "$here/peer_pot_lp.py" run "$work/data" --libgmmot-output "$lib_out" \
   | tee -a "$out"
 

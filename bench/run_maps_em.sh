@@ -26,15 +26,12 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=SCRIPTDIR/common.sh
 source "$here/common.sh"
-build="${1:-build}"
-bench="$build/bench/bench_em_maps"
+bench_start "${1:-build}" bench/bench_em_maps examples/gmmot-color-transfer
 ct="$build/examples/gmmot-color-transfer"
 photos="${PHOTOS:-/work/shared/data/photos}"
-bench_require "$build" "$bench" "$ct"
 runs_em="${PEER_RUNS_EM:-3}"
 runs_100k="${PEER_RUNS_CT100K:-3}"
 runs_all="${PEER_RUNS_CTALL:-1}"
-bench_setup
 
 echo "# bench/run_maps_em.sh: libgmmot GMMOT_OPT_NUM_THREADS=2 (--threads 2 for" \
   "gmmot-color-transfer), OPENBLAS_NUM_THREADS=1; peers single-threaded (OPENBLAS_NUM_THREADS=1)." \

@@ -21,11 +21,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=SCRIPTDIR/common.sh
 source "$here/common.sh"
-build="${1:-build}"
-bench="$build/bench/bench_relaxed"
+bench_start "${1:-build}" bench/bench_relaxed
 photos="${PHOTOS:-/work/shared/data/photos}"
-bench_require "$build" "$bench"
-bench_setup
 
 echo "# bench/run_relaxed.sh: libgmmot GMMOT_OPT_NUM_THREADS=2, median of 5, from" \
   "gmmot_relaxed_create_from on a shared start (separate EM fits, paired, + 1 MM iteration)," \

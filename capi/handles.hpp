@@ -5,6 +5,7 @@
 
 #include <array>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <utility>
@@ -230,5 +231,17 @@ gmmot_attachments attachments_of(const gmmot_options_t *opts) noexcept;
 // (it keeps the running function's name and message state intact), the interrupt flag.
 Context context_of(unsigned threads, const gmmot_attachments &attached);
 Context context_of(const gmmot_options_t *opts);
+
+// The caller's n points in R^d (row-major) with their weights (NULL: uniform) as a core
+// PointCloud; nothing is copied.
+inline PointCloud point_cloud(const double *points, std::size_t n, std::size_t d,
+                              const double *weights) noexcept {
+  PointCloud c;
+  c.n = n;
+  c.d = d;
+  c.points = points;
+  c.weights = weights;
+  return c;
+}
 
 }  // namespace gmmot::capi

@@ -66,15 +66,8 @@ GMMOT_API int gmmot_mw2_create_from_points(const double *points0, size_t n0, con
     require_not_null(out, "out");
     if (n0 > 0 && d > 0) require_not_null(points0, "points0");
     if (n1 > 0 && d > 0) require_not_null(points1, "points1");
-    gmmot::PointCloud c0, c1;
-    c0.n = n0;
-    c0.d = d;
-    c0.points = points0;
-    c0.weights = weights0;
-    c1.n = n1;
-    c1.d = d;
-    c1.points = points1;
-    c1.weights = weights1;
+    const gmmot::PointCloud c0 = point_cloud(points0, n0, d, weights0);
+    const gmmot::PointCloud c1 = point_cloud(points1, n1, d, weights1);
     gmmot::CloudsMw2 r = gmmot::mw2_between_clouds(c0, c1, em_options_of(opts),
                                                    transport_options_of(opts), context_of(opts));
     auto p = std::make_unique<gmmot_mw2>(std::move(r.plan));

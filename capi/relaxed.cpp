@@ -59,15 +59,8 @@ int create(const double *points0, size_t n0, const double *points1, size_t n1, s
            "GMMOT_OPT_RELAXED_INIT is GMMOT_RELAXED_INIT_USER: give the start mixtures to "
            "gmmot_relaxed_create_from");
   }
-  gmmot::PointCloud c0, c1;
-  c0.n = n0;
-  c0.d = d;
-  c0.points = points0;
-  c0.weights = weights0;
-  c1.n = n1;
-  c1.d = d;
-  c1.points = points1;
-  c1.weights = weights1;
+  const gmmot::PointCloud c0 = point_cloud(points0, n0, d, weights0);
+  const gmmot::PointCloud c1 = point_cloud(points1, n1, d, weights1);
   auto r = std::make_unique<gmmot_relaxed>(
       gmmot::fit_relaxed(c0, c1, o, context_of(threads_of(opts), attachments_of(opts))));
   const bool converged = r->impl.converged;

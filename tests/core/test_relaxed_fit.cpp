@@ -22,6 +22,7 @@
 #include "linalg/covariance_factor.hpp"
 #include "mixture/gmm.hpp"
 #include "relax/relaxed_fit.hpp"
+#include "relaxed_support.hpp"
 #include "support.hpp"
 #include "util/error.hpp"
 
@@ -30,49 +31,11 @@ using namespace gmmot::test;
 
 namespace {
 
-// n points from a random mixture of `clusters` Gaussians in dimension d: means uniform in
-// [-spread, spread]^d, covariances B B^T + 0.1 I with B entries N(0, 0.5^2).
-std::vector<double> cloud(std::size_t n, std::size_t d, std::size_t clusters, double spread,
-                          std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> nd;
-  std::uniform_real_distribution<double> ud(-spread, spread);
-  std::vector<double> m(clusters * d), b(clusters * d * d);
-  for (auto &x : m) x = ud(rng);
-  for (auto &x : b) x = 0.5 * nd(rng);
-  std::vector<double> x(n * d);
-  std::vector<double> z(d);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t c = i % clusters;
-    for (auto &t : z) t = nd(rng);
-    for (std::size_t j = 0; j < d; ++j) {
-      double v = m[c * d + j] + std::sqrt(0.1) * nd(rng);
-      for (std::size_t l = 0; l < d; ++l) v += b[(c * d + j) * d + l] * z[l];
-      x[i * d + j] = v;
-    }
-  }
-  return x;
-}
-
-PointCloud view(const std::vector<double> &x, std::size_t d,
-                const std::vector<double> *w = nullptr) {
-  PointCloud c;
-  c.n = x.size() / d;
-  c.d = d;
-  c.points = x.data();
-  c.weights = w != nullptr ? w->data() : nullptr;
-  return c;
-}
-
 RelaxedStageSummary recompute(const PointCloud &c0, const PointCloud &c1, const RelaxedOptions &o,
                               const RelaxedResult &r) {
   return relaxed_energy(c0, c1, o, r.marginal0->weights().data(), r.marginal0->means().data(),
                         r.marginal0->covariances().data(), r.marginal1->means().data(),
                         r.marginal1->covariances().data());
-}
-
-bool same(const Gmm &a, const Gmm &b) {
-  return a.weights() == b.weights() && a.means() == b.means() && a.covariances() == b.covariances();
 }
 
 }  // namespace

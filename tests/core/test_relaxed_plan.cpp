@@ -19,6 +19,7 @@
 #include "mw2/mw2_plan.hpp"
 #include "relax/plans.hpp"
 #include "relax/relaxed_fit.hpp"
+#include "relaxed_support.hpp"
 #include "util/error.hpp"
 
 using namespace gmmot;
@@ -26,43 +27,9 @@ using namespace gmmot::test;
 
 namespace {
 
-// n points around `clusters` well-separated centres in dimension d (cluster c: centre
-// uniform in [-spread, spread]^d, covariance B B^T + 0.1 I, B entries N(0, 0.5^2)).
-std::vector<double> cloud(std::size_t n, std::size_t d, std::size_t clusters, double spread,
-                          std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> nd;
-  std::uniform_real_distribution<double> ud(-spread, spread);
-  std::vector<double> m(clusters * d), b(clusters * d * d), x(n * d), z(d);
-  for (auto &v : m) v = ud(rng);
-  for (auto &v : b) v = 0.5 * nd(rng);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t c = i % clusters;
-    for (auto &t : z) t = nd(rng);
-    for (std::size_t j = 0; j < d; ++j) {
-      double v = m[c * d + j] + std::sqrt(0.1) * nd(rng);
-      for (std::size_t l = 0; l < d; ++l) v += b[(c * d + j) * d + l] * z[l];
-      x[i * d + j] = v;
-    }
-  }
-  return x;
-}
-
-PointCloud view(const std::vector<double> &x, std::size_t d) {
-  PointCloud c;
-  c.n = x.size() / d;
-  c.d = d;
-  c.points = x.data();
-  return c;
-}
-
 std::shared_ptr<const Gmm> two_component(double shift) {
   return std::make_shared<const Gmm>(
       make_gmm(2, {0.25, 0.75}, {0, 0, 3 + shift, 1}, {1, 0.2, 0.2, 2, 0.5, 0, 0, 0.5}));
-}
-
-bool same(const Gmm &a, const Gmm &b) {
-  return a.weights() == b.weights() && a.means() == b.means() && a.covariances() == b.covariances();
 }
 
 }  // namespace
