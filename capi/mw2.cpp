@@ -30,12 +30,17 @@ std::unique_ptr<gmmot_mw2> make_plan(const gmmot_gmm_t *g0, const gmmot_gmm_t *g
       gmmot::Mw2Plan(g0->shared, g1->shared, transport_options_of(opts), context_of(opts)));
 }
 
-int status_of(const gmmot_mw2 &p) {
+// Why the plan is only approximate, or "" (the entropic solver's cap).
+std::string solver_warning(const gmmot_mw2 &p) {
   const auto &t = p.impl.transport();
-  if (t.converged) return GMMOT_OK;
-  return warn(GMMOT_W_NOT_CONVERGED,
-              "the entropic solver stopped at its cap of " + std::to_string(t.iterations) +
-                  " iterations with marginal error " + gmmot::fmt(t.marginal_error));
+  if (t.converged) return {};
+  return "the entropic solver stopped at its cap of " + std::to_string(t.iterations) +
+         " iterations with marginal error " + gmmot::fmt(t.marginal_error);
+}
+
+int status_of(const gmmot_mw2 &p) {
+  const std::string w = solver_warning(p);
+  return w.empty() ? GMMOT_OK : warn(GMMOT_W_NOT_CONVERGED, w);
 }
 
 int new_gmm(gmmot::Gmm &&g, gmmot_gmm_t **out) {
@@ -71,16 +76,18 @@ GMMOT_API int gmmot_mw2_create_from_points(const double *points0, size_t n0, con
     gmmot::CloudsMw2 r = gmmot::mw2_between_clouds(c0, c1, em_options_of(opts),
                                                    transport_options_of(opts), context_of(opts));
     auto p = std::make_unique<gmmot_mw2>(std::move(r.plan));
-    int status = status_of(*p);
+    // Both causes in one message when both apply.
+    std::string message = solver_warning(*p);
     if (!r.fit0.converged || !r.fit1.converged) {
       const char *which = !r.fit0.converged && !r.fit1.converged ? "points0 and points1"
                           : !r.fit0.converged                    ? "points0"
                                                                  : "points1";
-      status = warn(GMMOT_W_NOT_CONVERGED,
-                    std::string("the EM fit of ") + which +
-                        " stopped at GMMOT_OPT_EM_MAX_ITERATIONS before the mean log-likelihood "
-                        "settled (the best mixture seen is used)");
+      if (!message.empty()) message += "; ";
+      message += std::string("the EM fit of ") + which +
+                 " stopped at GMMOT_OPT_EM_MAX_ITERATIONS before the mean log-likelihood "
+                 "settled (the best mixture seen is used)";
     }
+    const int status = message.empty() ? GMMOT_OK : warn(GMMOT_W_NOT_CONVERGED, message);
     *out = p.release();
     return status;
   });

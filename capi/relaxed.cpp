@@ -182,9 +182,11 @@ GMMOT_API int gmmot_relaxed_energies(const gmmot_relaxed_t *r, double *out, size
   return guarded(__func__, [&] {
     require_not_null(r, "r");
     const std::vector<double> &e = r->impl.energies;
+    // The count is written for a query (NULL, 0) and on success or a short buffer, never on
+    // another error.
+    if (out != nullptr || capacity != 0) require_not_null(out, "out");
     if (out_count != nullptr) *out_count = e.size();
-    if (out == nullptr && capacity == 0) return GMMOT_OK;
-    require_not_null(out, "out");
+    if (out == nullptr) return GMMOT_OK;
     require_capacity(capacity, e.size(), "capacity", "iterations + 1");
     std::copy(e.begin(), e.end(), out);
     return GMMOT_OK;
@@ -212,9 +214,9 @@ GMMOT_API int gmmot_relaxed_path(const gmmot_relaxed_t *r, double *out, size_t o
   return guarded(__func__, [&] {
     require_not_null(r, "r");
     const std::vector<gmmot::RelaxedStageSummary> &p = r->impl.path;
+    if (out != nullptr || out_len != 0) require_not_null(out, "out");
     if (out_rows != nullptr) *out_rows = p.size();
-    if (out == nullptr && out_len == 0) return GMMOT_OK;
-    require_not_null(out, "out");
+    if (out == nullptr) return GMMOT_OK;
     require_capacity(out_len, 8 * p.size(), "out_len", "8 * rows");
     for (std::size_t i = 0; i < p.size(); ++i) {
       const gmmot::RelaxedStageSummary &s = p[i];

@@ -152,7 +152,9 @@ GMMOT_API int gmmot_mw2_barycenter_copy_tuples(const gmmot_mw2_barycenter_t *b, 
  *  order (out_len >= sum_j K_j), with sum_j u_j(t_j) <= C_t for every tuple and
  *  sum_jk u_j(k) pi_j(k) = V, and the optimality certificates (any pointer may be NULL):
  *  the largest marginal error of the plan, the largest violation of the dual constraints over
- *  all tuples (or all candidate pairs), and |primal - dual|, all absolute, in cost units.
+ *  all tuples (or all candidate pairs; an upper bound for the exact method, whose pricing
+ *  proves most tuples feasible through a lower bound of their cost), and |primal - dual|, all
+ *  absolute, in cost units.
  *  GMMOT_E_INVALID_ARGUMENT for the fixed point. @since 0.3 */
 GMMOT_API int gmmot_mw2_barycenter_copy_duals(const gmmot_mw2_barycenter_t *b, double *out,
                                               size_t out_len) GMMOT_NOEXCEPT;
@@ -162,7 +164,8 @@ GMMOT_API int gmmot_mw2_barycenter_certificate(const gmmot_mw2_barycenter_t *b,
                                                double *out_duality_gap) GMMOT_NOEXCEPT;
 
 /** Solver figures (any pointer may be NULL): simplex pivots or fixed-point iterations; tuple
- *  barycenters computed (exact; 0 otherwise); pricing rounds (exact; 0 otherwise).
+ *  barycenters computed (exact; 0 otherwise); pricing rounds (the LPs; 0 for the fixed
+ *  point).
  *  @since 0.3 */
 GMMOT_API int gmmot_mw2_barycenter_info(const gmmot_mw2_barycenter_t *b, uint64_t *out_iterations,
                                         uint64_t *out_tuple_costs,

@@ -105,6 +105,7 @@ class Simplex {
     for (std::size_t r = 0; r < m_; ++r) {
       if (artificial_[head_[r]]) x_[r] = 0;
     }
+    drive_out_artificials();
     phase_ = 2;
     std::vector<LpColumn> fresh;
     for (;;) {
@@ -115,8 +116,10 @@ class Simplex {
       fresh.clear();
       const std::size_t limit = options_.columns_per_round != 0 ? options_.columns_per_round
                                                                 : std::max<std::size_t>(m_, 8);
-      min_reduced_ = oracle_.price(y_, kOptimality * scale_, limit, fresh);
+      min_reduced_ = oracle_.price(y_, kOptimality * scale_, limit, keys_, fresh);
       ++rounds_;
+      bland_ = false;
+      degenerate_ = 0;
       ctx_.report(Stage::Multimarginal, iterations_, options_.max_iterations, objective());
       const std::size_t before = pool_.size();
       for (auto &c : fresh) add(std::move(c));
@@ -126,6 +129,67 @@ class Simplex {
   }
 
  private:
+  // Replaces each artificial variable still basic (at zero) after phase 1 by a pooled column
+  // with a clear pivot in its row (a degenerate pivot: nothing moves), so that phase 2 starts
+  // with as few artificials as the pool allows; those left sit on rows no pooled column
+  // reaches, and the ratio test blocks any later column that would move them.
+  void drive_out_artificials() {
+    reinvert();
+    std::vector<double> alpha(m_);
+    for (std::size_t r = 0; r < m_; ++r) {
+      if (!artificial_[head_[r]]) continue;
+      std::size_t best_q = pool_.size();
+      double best = 1e-7;
+      for (std::size_t q = 0; q < pool_.size(); ++q) {
+        if (position_[q] >= 0 || artificial_[q]) continue;
+        const LpColumn &col = pool_[q];
+        double a = 0;
+        for (std::size_t e = 0; e < col.rows.size(); ++e)
+          a += binv_[r * m_ + col.rows[e]] * col.values[e];
+        if (std::abs(a) > best) {
+          best = std::abs(a);
+          best_q = q;
+        }
+      }
+      if (best_q == pool_.size()) continue;
+      std::fill(alpha.begin(), alpha.end(), 0.0);
+      const LpColumn &col = pool_[best_q];
+      for (std::size_t e = 0; e < col.rows.size(); ++e) {
+        for (std::size_t i = 0; i < m_; ++i)
+          alpha[i] += binv_[i * m_ + col.rows[e]] * col.values[e];
+      }
+      pivot(best_q, r, alpha, 0.0);
+    }
+    reinvert();
+  }
+
+  // Basis change: column `enter` replaces row `leave` with step theta along -alpha.
+  void pivot(std::size_t enter, std::size_t leave, const std::vector<double> &alpha, double theta) {
+    for (std::size_t r = 0; r < m_; ++r) {
+      if (r == leave) continue;
+      if (phase_ == 2 && artificial_[head_[r]])
+        continue;  // held at zero (the ratio test
+                   // blocks any clear move of it)
+      x_[r] -= theta * alpha[r];
+      if (x_[r] < 0) x_[r] = 0;  // Harris' ratio test allows tiny overshoots
+    }
+    x_[leave] = theta;
+    // Product-form update of B^-1.
+    const double p = alpha[leave];
+    double *prow = &binv_[leave * m_];
+    for (std::size_t j = 0; j < m_; ++j) prow[j] /= p;
+    for (std::size_t r = 0; r < m_; ++r) {
+      if (r == leave || alpha[r] == 0.0) continue;
+      const double f = alpha[r];
+      double *row = &binv_[r * m_];
+      for (std::size_t j = 0; j < m_; ++j) row[j] -= f * prow[j];
+    }
+    position_[head_[leave]] = -1;
+    head_[leave] = enter;
+    position_[enter] = static_cast<std::ptrdiff_t>(leave);
+    ++since_reinvert_;
+  }
+
   double cost(std::size_t q) const {
     if (phase_ == 1) return artificial_[q] ? 1.0 : 0.0;
     return artificial_[q] ? 0.0 : pool_[q].cost;
@@ -246,33 +310,11 @@ class Simplex {
       const double theta = (phase_ == 2 && artificial_[head_[leave]])
                                ? 0.0
                                : std::max(0.0, x_[leave] / alpha[leave]);
-      if (theta * -best <= 1e-15 * scale_) {
-        if (++degenerate_ > 2 * m_ + 50) bland_ = true;
-      } else {
-        degenerate_ = 0;
-        bland_ = false;
-      }
-      for (std::size_t r = 0; r < m_; ++r) {
-        if (r == leave) continue;
-        x_[r] -= theta * alpha[r];
-        if (x_[r] < 0) x_[r] = 0;  // Harris' ratio test allows tiny overshoots
-      }
-      x_[leave] = theta;
-      // Product-form update of B^-1.
-      const double p = alpha[leave];
-      double *prow = &binv_[leave * m_];
-      for (std::size_t j = 0; j < m_; ++j) prow[j] /= p;
-      for (std::size_t r = 0; r < m_; ++r) {
-        if (r == leave || alpha[r] == 0.0) continue;
-        const double f = alpha[r];
-        double *row = &binv_[r * m_];
-        for (std::size_t j = 0; j < m_; ++j) row[j] -= f * prow[j];
-      }
-      position_[head_[leave]] = -1;
-      head_[leave] = enter;
-      position_[enter] = static_cast<std::ptrdiff_t>(leave);
+      // Bland's rule, once on, stays on until the next oracle round: switching back at the
+      // first non-degenerate pivot could re-enter the cycle.
+      if (theta * -best <= 1e-15 * scale_ && ++degenerate_ > 2 * m_ + 50) bland_ = true;
+      pivot(enter, leave, alpha, theta);
       ++iterations_;
-      ++since_reinvert_;
     }
   }
 
@@ -290,12 +332,22 @@ class Simplex {
     }
     std::size_t leave = m_;
     double best = 0;
+    if (bland_) {
+      // Bland (1977): the exact minimum ratio, ties to the smallest column index (a Harris band
+      // would break the rule's no-cycling argument).
+      double least = std::numeric_limits<double>::infinity();
+      for (std::size_t r = 0; r < m_; ++r) {
+        if (alpha[r] > kPivotTolerance) least = std::min(least, x_[r] / alpha[r]);
+      }
+      for (std::size_t r = 0; r < m_; ++r) {
+        if (!(alpha[r] > kPivotTolerance) || x_[r] / alpha[r] != least) continue;
+        if (leave == m_ || head_[r] < head_[leave]) leave = r;
+      }
+      return leave;
+    }
     for (std::size_t r = 0; r < m_; ++r) {
       if (!(alpha[r] > kPivotTolerance) || x_[r] / alpha[r] > bound) continue;
-      if (bland_) {
-        // Bland: among the ties, the smallest column index leaves.
-        if (leave == m_ || head_[r] < head_[leave]) leave = r;
-      } else if (alpha[r] > best) {
+      if (alpha[r] > best) {
         best = alpha[r];
         leave = r;
       }

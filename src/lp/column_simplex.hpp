@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <unordered_set>
 #include <vector>
 
 #include "util/context.hpp"
@@ -25,10 +26,12 @@ class ColumnOracle {
  public:
   virtual ~ColumnOracle() = default;
   // Given the duals y (one per row), appends to `out` at most `limit` columns whose reduced
-  // cost c - y.a is below -tolerance, the most negative first, and returns a lower bound of the
-  // least reduced cost over every column the oracle knows (0 or above when none is negative).
-  // Appending nothing says that y is dual feasible up to `tolerance`.
+  // cost c - y.a is below -tolerance, the most negative first, leaving out the keys in `pooled`
+  // (the restricted problem has them already: re-offering them could crowd out new columns),
+  // and returns a lower bound of the least reduced cost over every column the oracle knows,
+  // pooled ones included (0 or above when none is negative).
   virtual double price(const std::vector<double> &y, double tolerance, std::size_t limit,
+                       const std::unordered_set<std::uint64_t> &pooled,
                        std::vector<LpColumn> &out) = 0;
 };
 
@@ -48,7 +51,7 @@ struct ColumnSimplexOptions {
   std::uint64_t max_iterations = 1000000;  // Errc::IterationLimit beyond
   // Scale of the costs (the largest |c| expected); tolerances are relative to it.
   double cost_scale = 1;
-  // Columns the oracle may return per call; 0 = the number of rows.
+  // Columns the oracle may return per call; 0 = the number of rows (at least 8).
   std::size_t columns_per_round = 0;
 };
 

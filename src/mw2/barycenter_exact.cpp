@@ -16,6 +16,7 @@
 #include <numeric>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "lp/north_west.hpp"
 #include "mw2/barycenter_lp.hpp"
@@ -37,6 +38,18 @@ struct Candidate {
     return reduced < o.reduced || (reduced == o.reduced && key < o.key);
   }
 };
+
+// max_k |m_k|^2 + tr S_k: the scale of the rounding of any W2^2 involving g's components.
+double second_moment(const Gmm &g) {
+  double big = 0;
+  for (std::size_t k = 0; k < g.k(); ++k) {
+    double m2 = g.factors()[k].trace;
+    for (std::size_t i = 0; i < g.d(); ++i)
+      m2 += g.means()[k * g.d() + i] * g.means()[k * g.d() + i];
+    big = std::max(big, m2);
+  }
+  return big;
+}
 
 class TupleOracle final : public ColumnOracle {
  public:
@@ -62,6 +75,9 @@ class TupleOracle final : public ColumnOracle {
           big = std::max(big, v);
         }
         bound_scale_ += big;
+        // An entry's rounding error scales with |m|^2 + tr S of its two Gaussians, not with the
+        // entry (numerics.md A.3): close components with large traces have tiny, inexact W2^2.
+        magnitude_ += w * (second_moment(ga) + second_moment(gc));
       }
     }
   }
@@ -122,13 +138,23 @@ class TupleOracle final : public ColumnOracle {
   double cost(std::uint64_t key) const { return cache_.at(key); }
 
   double price(const std::vector<double> &y, double tolerance, std::size_t limit,
+               const std::unordered_set<std::uint64_t> &pooled,
                std::vector<LpColumn> &out) override {
+    pooled_ = &pooled;
     u_.assign(rows_.total(), 0.0);
     for (std::size_t e = 0; e < rows_.total(); ++e) {
       if (rows_.row_of[e] >= 0) u_[e] = y[static_cast<std::size_t>(rows_.row_of[e])];
     }
-    // The bound's own rounding: a few ulps of each of its J(J-1)/2 terms.
-    margin_ = 1e-13 * static_cast<double>(j_ * j_) * bound_scale_;
+    // The bound's own rounding, with room: each W2^2 entry is accurate to about 1e-15 of its
+    // Gaussians' second moments, and the sums subtract duals of their own magnitude.
+    double duals = 0;
+    for (std::size_t q = 0; q < j_; ++q) {
+      double big = 0;
+      for (std::size_t k = 0; k < rows_.k[q]; ++k)
+        big = std::max(big, std::abs(u_[rows_.offset[q] + k]));
+      duals += big;
+    }
+    margin_ = 1e-13 * (magnitude_ + duals);
     for (;;) {
       std::vector<Candidate> fresh, known;
       double floor = scan(tolerance, fresh, known);
@@ -136,7 +162,9 @@ class TupleOracle final : public ColumnOracle {
       std::sort(fresh.begin(), fresh.end());
       // Evaluate the most promising unevaluated tuples in growing batches until enough
       // columns price out or none is left.
-      std::size_t next = 0, batch = std::max<std::size_t>(16, 4 * ctx_.threads);
+      // A fixed first batch (not one per thread): which tuples are evaluated, and so the columns
+      // returned and the pivot path, must not depend on the thread count.
+      std::size_t next = 0, batch = 32;
       while (known.size() < limit && next < fresh.size()) {
         const std::size_t end = std::min(fresh.size(), next + batch);
         std::vector<std::uint64_t> keys;
@@ -145,7 +173,8 @@ class TupleOracle final : public ColumnOracle {
         for (std::size_t i = next; i < end; ++i) {
           const double red = reduced(fresh[i].key, cache_.at(fresh[i].key));
           floor = std::min(floor, red);
-          if (red < -tolerance) known.push_back({fresh[i].key, red});
+          if (red < -tolerance && pooled.count(fresh[i].key) == 0)
+            known.push_back({fresh[i].key, red});
         }
         next = end;
         batch *= 2;
@@ -158,7 +187,9 @@ class TupleOracle final : public ColumnOracle {
         return floor;
       }
       // The scan kept only the best candidates and all of them were evaluated without a
-      // negative one: scan again (the evaluated ones are exact now).
+      // negative one: scan again (the evaluated ones are exact now), keeping four times as many
+      // candidates, so that the number of full scans grows only logarithmically.
+      cap_ *= 4;
     }
   }
 
@@ -176,7 +207,7 @@ class TupleOracle final : public ColumnOracle {
   }
 
   // One pass over every tuple: `known` gets the cached tuples that price out, `fresh` the best
-  // kMaxFresh uncached tuples whose bound may price out; returns a lower bound of the reduced
+  // cap_ uncached tuples whose bound may price out; returns a lower bound of the reduced
   // cost of every other tuple.
   double scan(double tolerance, std::vector<Candidate> &fresh, std::vector<Candidate> &known) {
     const std::size_t k0 = rows_.k[0];
@@ -185,7 +216,7 @@ class TupleOracle final : public ColumnOracle {
     std::vector<std::vector<Candidate>> fresh_of(k0), known_of(k0);
     std::vector<double> floor_of(k0, 0.0);
     std::vector<char> cut_of(k0, 0);
-    const std::size_t cap = kMaxFresh;
+    const std::size_t cap = cap_;
     parallel_blocks(k0, 1, ctx_, [&](std::size_t b, std::size_t e, unsigned) {
       std::vector<std::size_t> t(j_, 0);
       std::vector<double> partial(j_, 0.0), row(kl);
@@ -227,7 +258,7 @@ class TupleOracle final : public ColumnOracle {
             if (hit != cache_.end()) {
               const double red = reduced(t.data(), hit->second);
               floor = std::min(floor, red);
-              if (red < -tolerance) kn.push_back({key, red});
+              if (red < -tolerance && pooled_->count(key) == 0) kn.push_back({key, red});
               continue;
             }
             fr.push_back({key, lb});
@@ -252,6 +283,7 @@ class TupleOracle final : public ColumnOracle {
             --q;
           }
           if (done) break;
+          ctx_.check_interrupt();  // a t_0 block can hold prod_{q >= 1} K_q tuples
           refresh(q);
         }
         floor_of[t0] = floor;
@@ -276,7 +308,7 @@ class TupleOracle final : public ColumnOracle {
     return floor;
   }
 
-  static constexpr std::size_t kMaxFresh = 1 << 16;
+  std::size_t cap_ = std::size_t{1} << 16;  // candidates kept per scan
 
   const BarycenterInputs &in_;
   const MarginalRows &rows_;
@@ -287,8 +319,10 @@ class TupleOracle final : public ColumnOracle {
   std::vector<std::vector<double>> pair_;
   double bound_scale_ = 0;
   double margin_ = 0;
+  double magnitude_ = 0;  // sum_{i<j} lambda_i lambda_j (max second moment of mu_i + of mu_j)
   bool truncated_ = false;
   std::vector<double> u_;
+  const std::unordered_set<std::uint64_t> *pooled_ = nullptr;  // the caller's columns
   std::unordered_map<std::uint64_t, double> cache_;
 };
 

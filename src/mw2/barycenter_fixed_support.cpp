@@ -8,6 +8,7 @@
 // multi-marginal LP of barycenter_exact.cpp in another form (Chen et al., section IV).
 #include <algorithm>
 #include <string>
+#include <unordered_set>
 
 #include "mw2/barycenter_lp.hpp"
 #include "mw2/mixture_barycenter.hpp"
@@ -76,12 +77,13 @@ class SupportOracle final : public ColumnOracle {
   }
 
   double price(const std::vector<double> &y, double tolerance, std::size_t limit,
+               const std::unordered_set<std::uint64_t> &pooled,
                std::vector<LpColumn> &out) override {
     std::vector<std::pair<double, std::uint64_t>> neg;
     double floor = 0;
     auto consider = [&](double red, std::uint64_t key) {
       floor = std::min(floor, red);
-      if (red < -tolerance) neg.emplace_back(red, key);
+      if (red < -tolerance && pooled.count(key) == 0) neg.emplace_back(red, key);
     };
     for (std::size_t s = 0; s < n_; ++s) {
       double red = 0;

@@ -38,8 +38,10 @@ BarycenterInputs make_barycenter_inputs(std::vector<std::shared_ptr<const Gmm>> 
 // Optimality certificates of an LP solution (absolute, in cost units).
 struct LpCertificate {
   double primal_infeasibility = 0;  // max over all marginal entries of |plan marginal - weight|
-  double dual_infeasibility = 0;    // max over all columns (every tuple) of (sum of duals - cost)+
-  double duality_gap = 0;           // |primal objective - dual objective|
+  // An upper bound of max over all columns (every tuple) of (sum of duals - cost)+: the exact
+  // method's pricing proves most tuples feasible by a lower bound of their cost.
+  double dual_infeasibility = 0;
+  double duality_gap = 0;  // |primal objective - dual objective|
 };
 
 struct MixtureBarycenter {

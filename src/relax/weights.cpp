@@ -57,16 +57,19 @@ double update_weights(const std::vector<double> &c, const Moments (&m)[2], doubl
     if (!(mid > lo && mid < hi)) break;
     (g(mid) > 1 ? lo : hi) = mid;
   }
-  double mu = hi - cmin;  // g(hi) <= 1: no weight above its KKT value
+  // Stay in the shifted variable t = mu + cmin (g(hi) <= 1: no weight above its KKT value):
+  // forming mu = hi - cmin and then c + mu would cancel catastrophically when the costs dwarf
+  // lam (far-apart clouds, tiny lambda), down to c + mu = 0 and NaN weights.
+  const double t = hi;
   // A component without responsibilities but cheaper than -mu takes the slack (see above).
   std::size_t z = k;
   for (std::size_t q = 0; q < k; ++q)
-    if (!(n[q] > 0) && c[q] + mu < 0 && (z == k || c[q] < c[z])) z = q;
+    if (!(n[q] > 0) && (c[q] - cmin) + t < 0 && (z == k || c[q] < c[z])) z = q;
   std::vector<double> next(k, 0.0);
-  if (z < k) mu = -c[z];
   double sum = 0;
   for (std::size_t q = 0; q < k; ++q) {
-    if (n[q] > 0) next[q] = lam * n[q] / (c[q] + mu);
+    // With a slack component z, mu = -c[z]: the denominator c[q] + mu is c[q] - c[z].
+    if (n[q] > 0) next[q] = lam * n[q] / (z < k ? c[q] - c[z] : (c[q] - cmin) + t);
     sum += next[q];
   }
   if (z < k) {

@@ -21,6 +21,7 @@
 #include "gaussian/gaussian_ot.hpp"
 #include "linalg/covariance_factor.hpp"
 #include "mixture/gmm.hpp"
+#include "relax/relax_detail.hpp"
 #include "relax/relaxed_fit.hpp"
 #include "relaxed_support.hpp"
 #include "support.hpp"
@@ -689,4 +690,27 @@ TEST_CASE("relaxed fit: degenerate components are reported", "[relax]") {
     if (g.component == far && g.weight_collapsed && g.covariance_collapsed) ++flagged;
   }
   CHECK(flagged == 2);
+}
+
+TEST_CASE("relaxed fit: the weight update stays exact when the costs dwarf lambda", "[relax]") {
+  // Review finding: the KKT root was formed as mu = t - cmin and then c + mu, which cancels to 0
+  // (NaN weights, so the update was refused and the weights froze) when c / lam > 2^53, e.g.
+  // clouds 1e5 spreads apart with a tiny lambda. In the shifted variable the weights are
+  // pi_k = lam n_k / (c_k - cmin + t): here costs 1e20 + {0, 1, 4} with lam = 1e-3.
+  relax::Moments m[2];
+  m[0].n = {0.2, 0.3, 0.5};
+  m[1].n = {0.3, 0.3, 0.4};
+  const std::vector<double> c = {1e20, 1e20 + 65536, 1e20 + 4 * 65536};
+  std::vector<double> pi = {1.0 / 3, 1.0 / 3, 1.0 / 3};
+  const double decrease = relax::update_weights(c, m, 1e-3, pi);
+  CHECK(decrease > 0);
+  double sum = 0;
+  for (double w : pi) {
+    CHECK(std::isfinite(w));
+    CHECK(w >= 0);
+    sum += w;
+  }
+  CHECK(sum == Approx(1.0).epsilon(1e-14));
+  // The cheapest component takes (almost) everything: the others pay 65536 more per unit mass.
+  CHECK(pi[0] > 0.99);
 }
