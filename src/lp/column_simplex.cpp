@@ -310,9 +310,14 @@ class Simplex {
       const double theta = (phase_ == 2 && artificial_[head_[leave]])
                                ? 0.0
                                : std::max(0.0, x_[leave] / alpha[leave]);
-      // Bland's rule, once on, stays on until the next oracle round: switching back at the
-      // first non-degenerate pivot could re-enter the cycle.
-      if (theta * -best <= 1e-15 * scale_ && ++degenerate_ > 2 * m_ + 50) bland_ = true;
+      // Bland's rule after a long run of consecutive degenerate pivots; once on, it stays on
+      // until the next oracle round (switching back at the first non-degenerate pivot could
+      // re-enter the cycle).
+      if (theta * -best > 1e-15 * scale_) {
+        degenerate_ = 0;
+      } else if (++degenerate_ > 2 * m_ + 50) {
+        bland_ = true;
+      }
       pivot(enter, leave, alpha, theta);
       ++iterations_;
     }

@@ -26,7 +26,6 @@ constexpr double kLn2 = 0.69314718055994530942;
 RelaxedStageSummary data_terms(const Problem &pb, const Terms &t, double lambda, double rho,
                                std::size_t k) {
   const double d = static_cast<double>(pb.d), lam_u = lambda * d * pb.v;
-  const double lam_abs = std::ldexp(lam_u, 2 * pb.e);
   RelaxedStageSummary s;
   s.lambda = lambda;
   s.transport = std::ldexp(t.transport, 2 * pb.e);
@@ -35,7 +34,12 @@ RelaxedStageSummary data_terms(const Problem &pb, const Terms &t, double lambda,
   // log det S changes by 2 d e ln 2 per covariance, tr(v S^-1) not at all (relaxed_fit.hpp).
   s.penalty =
       std::ldexp(t.penalty + lam_u * rho * static_cast<double>(k) * 2 * d * pb.e * kLn2, 2 * pb.e);
-  s.energy = s.transport - lam_abs * (s.ll0 + s.ll1) + s.penalty;
+  // J from the frame's J_u and one constant, 2 d e ln2 lam_u (1 + rho K) (the shifts of the two
+  // log-likelihoods and of the penalty's log-dets), then an exact ldexp: adding a constant and
+  // scaling by 2^2e never reverse the order, so the reported energies are non-increasing
+  // whenever the solver's are (summing the converted terms could rise by a few ulps).
+  s.energy = std::ldexp(
+      t.energy(lam_u) + 2 * d * pb.e * kLn2 * lam_u * (1 + rho * static_cast<double>(k)), 2 * pb.e);
   return s;
 }
 
