@@ -39,6 +39,10 @@ int status_of(Errc code) noexcept {
       return GMMOT_E_ITERATION_LIMIT;
     case Errc::Cancelled:
       return GMMOT_E_CANCELLED;
+    case Errc::Format:
+      return GMMOT_E_FORMAT;
+    case Errc::Io:
+      return GMMOT_E_IO;
     case Errc::Internal:
       return GMMOT_E_INTERNAL;
   }

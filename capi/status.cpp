@@ -44,6 +44,10 @@ GMMOT_API const char *gmmot_status_string(int status) GMMOT_NOEXCEPT {
     case GMMOT_E_ITERATION_LIMIT:
       return "GMMOT_E_ITERATION_LIMIT: iteration cap reached before an exact solution, nothing "
              "returned";
+    case GMMOT_E_FORMAT:
+      return "GMMOT_E_FORMAT: corrupt, truncated or unknown saved data";
+    case GMMOT_E_IO:
+      return "GMMOT_E_IO: file could not be opened, read or written";
     case GMMOT_E_INTERNAL:
       return "GMMOT_E_INTERNAL: internal error";
     default:

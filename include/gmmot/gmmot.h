@@ -29,6 +29,7 @@
 #include "gmmot/export.h"
 #include "gmmot/gaussian.h"
 #include "gmmot/gmm.h"
+#include "gmmot/gmm_io.h"
 #include "gmmot/maps.h"
 #include "gmmot/mw2.h"
 #include "gmmot/options.h"

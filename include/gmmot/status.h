@@ -37,6 +37,9 @@ typedef enum gmmot_status {
   GMMOT_E_LAPACK = -13,          /**< LAPACK reported a failure (should not happen) */
   GMMOT_E_CANCELLED = -14,       /**< a progress callback or an interrupt stopped the call */
   GMMOT_E_ITERATION_LIMIT = -15, /**< an exact solver reached its iteration cap; no result */
+  GMMOT_E_FORMAT = -16,          /**< saved data is corrupt, truncated or of an unknown format
+                                      version (gmmot/gmm_io.h); @since 0.4 */
+  GMMOT_E_IO = -17,              /**< a file could not be opened, read or written; @since 0.4 */
   GMMOT_E_INTERNAL = -99         /**< a bug in libgmmot; please report the message */
 } gmmot_status;
 

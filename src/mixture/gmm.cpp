@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "mixture/gmm.hpp"
 
+#include <cmath>
+#include <limits>
 #include <utility>
 
 #include "util/error.hpp"
@@ -49,6 +51,19 @@ Gmm Gmm::with_factors(std::size_t k, std::size_t d, const double *weights, const
   g.means_.assign(means, means + k * d);
   g.covs_ = std::move(covs);
   g.factors_ = std::move(factors);
+  return g;
+}
+
+Gmm Gmm::restored(std::size_t k, std::size_t d, const double *weights, const double *means,
+                  const double *covs) {
+  Gmm g(k, d, weights, means, covs, nullptr);
+  // The constructor divided by the sum; a saved mixture's weights were normalised once already,
+  // so their sum is 1 up to the rounding of K additions, and dividing again could move ulps.
+  double sum = 0.0;
+  for (std::size_t c = 0; c < k; ++c) sum += weights[c];
+  const double eps = std::numeric_limits<double>::epsilon();
+  if (std::fabs(sum - 1.0) <= 4.0 * (static_cast<double>(k) + 1.0) * eps)
+    g.weights_.assign(weights, weights + k);
   return g;
 }
 

@@ -33,6 +33,12 @@ class Gmm {
   static Gmm with_factors(std::size_t k, std::size_t d, const double *weights, const double *means,
                           std::vector<double> covs, std::vector<CovFactor> factors);
 
+  // For a reader of saved mixtures (gmm_format.hpp): validated exactly as the constructor, but
+  // weights that already sum to 1 to rounding are kept bit for bit instead of being divided by
+  // their sum again, so that save then load round-trips every bit.
+  static Gmm restored(std::size_t k, std::size_t d, const double *weights, const double *means,
+                      const double *covs);
+
   std::size_t k() const { return weights_.size(); }
   std::size_t d() const { return d_; }
   const std::vector<double> &weights() const { return weights_; }

@@ -22,6 +22,8 @@ enum class Errc {
   Lapack,
   IterationLimit,  // an exact solver hit its iteration cap: no result
   Cancelled,
+  Format,  // saved data corrupt, truncated or of an unknown version
+  Io,      // a file could not be opened, read or written
   Internal
 };
 

@@ -22,6 +22,13 @@ inline std::size_t checked_mul(std::size_t a, std::size_t b, const char *what) {
   return a * b;
 }
 
+// a + b, or Errc::TooLarge naming `what` if the sum overflows a size_t.
+inline std::size_t checked_add(std::size_t a, std::size_t b, const char *what) {
+  if (b > std::numeric_limits<std::size_t>::max() - a)
+    fail(Errc::TooLarge, std::string(what) + " overflows");
+  return a + b;
+}
+
 // The dimension d as an int for LAPACK: Errc::Dimension for 0, Errc::TooLarge when d * d (and
 // LAPACK's workspaces, up to about 8 d) cannot be indexed.
 inline int checked_dim(std::size_t d) {

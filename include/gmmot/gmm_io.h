@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/** @file gmm_io.h
+ *  @brief Saving and loading mixtures: one documented, versioned binary format, to a buffer or
+ *  a file.
+ *
+ * Fits of large images take seconds; these functions let users cache and exchange the fitted
+ * mixtures (and let the bindings pickle them). Saving then loading gives a handle whose
+ * weights, means and covariances are bit-for-bit those of the saved one, on any platform.
+ *
+ * Format, version 1. Every integer is unsigned little-endian; every real is an IEEE-754
+ * binary64 stored little-endian (its 64-bit pattern as an unsigned little-endian integer), so
+ * the bytes are the same whatever the host's byte order:
+ *
+ *     offset  size       field
+ *     0       8          magic: the bytes 0x89 'G' 'M' 'M' 0x0D 0x0A 0x1A 0x0A
+ *     8       4          format version: 1
+ *     12      4          flags: 0 (any other value is rejected by this version)
+ *     16      8          K, the number of components (>= 1)
+ *     24      8          d, the dimension (>= 1)
+ *     32      8 K        the weights, as gmmot_gmm_copy_weights gives them
+ *     ...     8 K d      the means, row-major
+ *     ...     8 K d d    the covariances, row-major, each d x d block contiguous
+ *     end-8   8          CRC-64/XZ (ECMA-182 polynomial, reflected, init and xorout all ones)
+ *                        of every preceding byte
+ *
+ * so a saved mixture takes 40 + 8 (K + K d + K d d) bytes (gmmot_gmm_saved_size). A reader
+ * rejects, with GMMOT_E_FORMAT and a message saying which check failed: a wrong magic, a
+ * version it does not know, non-zero flags, a size that is not exactly the one K and d imply
+ * (truncated input or trailing bytes), a checksum mismatch, and covariances that are not exactly
+ * symmetric. The content is then validated as gmmot_gmm_create validates it (finite entries,
+ * weights, positive semi-definite covariances) with the same status codes. Weights that sum to
+ * 1 to rounding are kept bit for bit (they are not divided by their sum again).
+ *
+ * Thread rule: as for every function taking a gmmot_gmm_t (gmmot/gmm.h). Two threads must not
+ * write the same file at once. */
+#ifndef GMMOT_GMM_IO_H
+#define GMMOT_GMM_IO_H
+
+#include <stddef.h>
+
+#include "gmmot/export.h"
+#include "gmmot/gmm.h"
+
+GMMOT_BEGIN_DECLS
+
+/** The current format version written by gmmot_gmm_save and gmmot_gmm_save_file. */
+#define GMMOT_GMM_FORMAT_VERSION 1
+
+/** *out_size = the number of bytes gmmot_gmm_save writes for this mixture,
+ *  40 + 8 (K + K d + K d d).
+ *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (NULL), GMMOT_E_TOO_LARGE (the size does not fit
+ *  in a size_t). @since 0.4 */
+GMMOT_API int gmmot_gmm_saved_size(const gmmot_gmm_t *gmm, size_t *out_size) GMMOT_NOEXCEPT;
+
+/** Write the mixture in the format above into out (capacity out_len bytes, at least
+ *  gmmot_gmm_saved_size). *out_written (may be NULL) receives the number of bytes written.
+ *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (NULL gmm or out), GMMOT_E_BUFFER_TOO_SMALL
+ *  (nothing written), GMMOT_E_TOO_LARGE. @since 0.4 */
+GMMOT_API int gmmot_gmm_save(const gmmot_gmm_t *gmm, unsigned char *out, size_t out_len,
+                             size_t *out_written) GMMOT_NOEXCEPT;
+
+/** Read a mixture saved by gmmot_gmm_save from the len bytes at data (exactly one saved
+ *  mixture: trailing bytes are an error). *out receives a new handle (gmmot_gmm_destroy).
+ *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (NULL data or out), GMMOT_E_FORMAT (wrong magic,
+ *  unknown version or flags, truncated or oversized input, checksum mismatch, asymmetric
+ *  covariance), GMMOT_E_DIMENSION, GMMOT_E_TOO_LARGE, and the content errors of
+ *  gmmot_gmm_create (GMMOT_E_NONFINITE, GMMOT_E_WEIGHTS, GMMOT_E_NOT_PSD) for data whose
+ *  checksum is right but which no gmmot_gmm_save wrote; GMMOT_E_OUT_OF_MEMORY. On error *out is
+ *  untouched. @since 0.4 */
+GMMOT_API int gmmot_gmm_load(const unsigned char *data, size_t len,
+                             gmmot_gmm_t **out) GMMOT_NOEXCEPT;
+
+/** Save the mixture to the file at path (UTF-8 or the platform's encoding), replacing any file
+ *  there. The bytes are written to a temporary file beside it ("<path>.tmp-<random>"), flushed
+ *  and renamed over path, so a failure (disk full, no permission) leaves any previous file at
+ *  path as it was and no temporary file behind.
+ *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (NULL), GMMOT_E_IO (the message names the path
+ *  and the system's reason), GMMOT_E_TOO_LARGE, GMMOT_E_OUT_OF_MEMORY. @since 0.4 */
+GMMOT_API int gmmot_gmm_save_file(const gmmot_gmm_t *gmm, const char *path) GMMOT_NOEXCEPT;
+
+/** Load a mixture from a file written by gmmot_gmm_save_file (or any file holding exactly the
+ *  bytes of gmmot_gmm_save). Status: as gmmot_gmm_load, plus GMMOT_E_IO (cannot open or read the
+ *  file; the message names the path and the reason). On error *out is untouched.
+ *  @since 0.4 */
+GMMOT_API int gmmot_gmm_load_file(const char *path, gmmot_gmm_t **out) GMMOT_NOEXCEPT;
+
+GMMOT_END_DECLS
+
+#endif /* GMMOT_GMM_IO_H */

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+// The saved-mixture format of gmmot/gmm_io.h (version 1): an endian-defined byte layout with a
+// CRC-64 so that corrupt or truncated data is refused instead of loaded as a wrong mixture.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mixture/gmm.hpp"
+
+namespace gmmot {
+
+inline constexpr std::uint32_t kGmmFormatVersion = 1;
+
+// 40 + 8 (K + K d + K d d); Errc::TooLarge if it does not fit in a size_t.
+std::size_t saved_size(std::size_t k, std::size_t d);
+
+// Writes exactly saved_size(g.k(), g.d()) bytes at out.
+void save_gmm(const Gmm &g, unsigned char *out);
+
+// Reads exactly one saved mixture from len bytes (Errc::Format names the failed check).
+Gmm load_gmm(const unsigned char *data, std::size_t len);
+
+// The same through a file: written to a temporary beside `path` and renamed over it, so a
+// failure leaves `path` as it was (Errc::Io names the path and the system's reason).
+void save_gmm_file(const Gmm &g, const std::string &path);
+Gmm load_gmm_file(const std::string &path);
+
+// CRC-64/XZ (ECMA-182 polynomial, reflected, init and xorout all ones) of n bytes.
+std::uint64_t crc64_xz(const unsigned char *p, std::size_t n);
+
+}  // namespace gmmot
