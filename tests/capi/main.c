@@ -28,6 +28,8 @@ void test_relaxed(void);
 void test_relaxed_plan(void);
 /* Group of progress.h (progress and cancellation of every long call). */
 void test_cancel(void);
+/* Group of gmm_io.h (0.4: saved mixtures). */
+void test_gmm_io(void);
 
 int main(void) {
   /* The crash-isolated (forking) tests run first, before any thread has been started. */
@@ -57,6 +59,7 @@ int main(void) {
   test_relaxed();
   test_relaxed_plan();
   test_cancel();
+  test_gmm_io();
   test_threads();
   test_audit_findings();
   test_bad_inputs();
