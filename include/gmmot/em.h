@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* libgmmot: fitting a Gaussian mixture to points by expectation-maximisation (EM).
+/** @file em.h
+ *  @brief Fitting a Gaussian mixture to points by expectation-maximisation (EM).
  *
  * A gmmot_em_t holds the fitting options, the progress callback and the interrupt flag
  * (gmmot/progress.h), all copied from the options object at creation, and the summary of its
@@ -87,6 +88,7 @@
 
 GMMOT_BEGIN_DECLS
 
+/** An EM fitting object (opaque): gmmot_em_create, gmmot_em_destroy. @since 0.2 */
 typedef struct gmmot_em gmmot_em_t;
 
 /** Create an EM object. Options read and copied now (later changes to opts have no effect):

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* libgmmot: optimal transport between Gaussian distributions (closed forms).
+/** @file gaussian.h
+ *  @brief Optimal transport between Gaussian distributions (closed forms).
  *
  * References: J. Delon, A. Desolneux, "A Wasserstein-type distance in the space of Gaussian
  * Mixture Models", SIAM J. Imaging Sci. 2020, section 2.4 (eqs. 2.7, 2.8, 2.10); Y. Chen,

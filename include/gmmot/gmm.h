@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* libgmmot: the Gaussian mixture handle.
+/** @file gmm.h
+ *  @brief The Gaussian mixture handle.
  *
  * A mixture mu = sum_k w_k N(m_k, S_k) on R^d with K components. Arrays are row-major
  * (C order) doubles: weights K, means K x d, covariances K x d x d (each d x d block
@@ -34,6 +35,7 @@
 
 GMMOT_BEGIN_DECLS
 
+/** A Gaussian mixture (opaque, immutable): gmmot_gmm_create, gmmot_gmm_destroy. @since 0.1 */
 typedef struct gmmot_gmm gmmot_gmm_t;
 
 /** Create a mixture from K components in dimension d. All arrays are copied; the caller keeps

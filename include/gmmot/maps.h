@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* libgmmot: transport maps of an MW2 plan, applied to many points.
+/** @file maps.h
+ *  @brief Transport maps of an MW2 plan, applied to many points.
  *
  * Reference: J. Delon, A. Desolneux, "A Wasserstein-type distance in the space of Gaussian
  * Mixture Models", SIAM J. Imaging Sci. 2020, section 6.3 (T_mean, T_rand).
  *
- * The MW2 plan gamma = sum_kl w_kl (Id, T_kl)#N(m0_k, S0_k) (gmmot/mw2.h) is not a map; these
+ * The MW2 plan gamma = sum_kl w_kl (Id, T_kl)\#N(m0_k, S0_k) (gmmot/mw2.h) is not a map; these
  * functions turn it into one, point by point. With T_kl(x) = A_kl (x - m0_k) + m1_l the Monge map
  * of the pair (gmmot_mw2_copy_pair_maps), r_k = sum_l w_kl the plan's row sums (the source
  * weights pi0_k, to rounding, for the exact solver) and the posteriors
