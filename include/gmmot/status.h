@@ -45,7 +45,7 @@ typedef enum gmmot_status {
   GMMOT_E_INTERNAL = -99         /**< a bug in libgmmot; please report the message */
 } gmmot_status;
 
-/** Static text naming a status code ("GMMOT_E_WEIGHTS: invalid mixture weights"); unknown codes
+/** Static text naming a status code ("GMMOT_E_WEIGHTS: invalid weights"); unknown codes
  *  give "unknown status". Never NULL. Thread-safe. @since 0.1 */
 GMMOT_API const char *gmmot_status_string(int status) GMMOT_NOEXCEPT;
 
