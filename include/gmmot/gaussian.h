@@ -15,7 +15,9 @@
  *
  * Numerics: each covariance is written S = F F^T with a factor F (Cholesky, or a clamped
  * eigen-factor when singular), scaled by a power of two; then
- *   tr (S0^1/2 S1 S0^1/2)^1/2 = sum of the singular values of F1^T F0,
+ *
+ *     tr (S0^1/2 S1 S0^1/2)^1/2 = sum of the singular values of F1^T F0,
+ *
  * with closed forms for d <= 3 and diagonal pairs, and, when the Bures term is below 1e-6 of
  * tr S0 + tr S1, the cancellation-free Procrustes form min_U ||F0 - F1 U||_F^2. Results are
  * never negative and never NaN. Accuracy (checked against 60-digit references): the absolute

@@ -19,6 +19,7 @@
  *    the largest (rounding); slightly negative eigenvalues are then treated as 0
  *    (GMMOT_E_NOT_PSD otherwise). Singular covariances, including the all-zero matrix (a Dirac
  *    component), are valid.
+ *
  * Each covariance is factored once at creation (Cholesky when well conditioned, otherwise a
  * clamped eigen-factor) and the factor is reused by every later computation.
  *

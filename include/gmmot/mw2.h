@@ -8,7 +8,9 @@
  * section III (eq. 11).
  *
  * For mu0 = sum_k pi0_k N(m0_k, S0_k) and mu1 = sum_l pi1_l N(m1_l, S1_l) in the same dimension,
- *   MW2^2(mu0, mu1) = min over couplings w of (pi0, pi1) of sum_kl w_kl W2^2(mu0^k, mu1^l),
+ *
+ *     MW2^2(mu0, mu1) = min over couplings w of (pi0, pi1) of sum_kl w_kl W2^2(mu0^k, mu1^l),
+ *
  * a discrete transport problem on the K0 x K1 matrix of Gaussian W2^2 costs (gmmot/gaussian.h)
  * solved exactly by the network simplex of gmmot/transport.h (or approximately by Sinkhorn when
  * GMMOT_OPT_TRANSPORT_METHOD = GMMOT_TRANSPORT_ENTROPIC). An exact plan w* has at most

@@ -8,12 +8,14 @@
  * nu1 in R^d and lambda > 0 it finds a K-component mixture gamma on R^{2d} (shared weights
  * pi_k; component k joins N(m0_k, S0_k) to N(m1_k, S1_k) by their optimal Gaussian coupling)
  * that minimises
- *   J = transport - lambda_abs (ll0 + ll1) + penalty, where
- *   transport = sum_k pi_k [|m0_k - m1_k|^2 + B^2(S0_k, S1_k)]  (= int |y0 - y1|^2 dgamma),
- *   ll0, ll1  = mean (weighted) log-likelihoods of nu0 under P0\#gamma and of nu1 under P1\#gamma,
- *   penalty   = (lambda_abs / 2) rho sum over the 2K marginal covariances S of
- *               [v tr(S^-1) + log det S],
- *   lambda_abs = lambda s^2, s^2 = (tr Cov nu0 + tr Cov nu1) / 2, v = s^2 / d.
+ *
+ *     J = transport - lambda_abs (ll0 + ll1) + penalty, where
+ *     transport = sum_k pi_k [|m0_k - m1_k|^2 + B^2(S0_k, S1_k)]  (= int |y0 - y1|^2 dgamma),
+ *     ll0, ll1  = mean (weighted) log-likelihoods of nu0 under P0#gamma and of nu1 under P1#gamma,
+ *     penalty   = (lambda_abs / 2) rho sum over the 2K marginal covariances S of
+ *                 [v tr(S^-1) + log det S],
+ *     lambda_abs = lambda s^2, s^2 = (tr Cov nu0 + tr Cov nu1) / 2, v = s^2 / d.
+ *
  * lambda (GMMOT_OPT_RELAXED_LAMBDA) is relative to the data scale, so the fit moves with
  * translations and scalings of the data; J is in the data's units (length^2). Large lambda gives
  * the two maximum-likelihood fits (with shared weights); small lambda makes the two marginals

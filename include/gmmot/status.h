@@ -3,10 +3,12 @@
  *  @brief Status codes and error messages.
  *
  * Every fallible function returns an int status:
- *   0     GMMOT_OK: success, all outputs written;
- *   > 0   a warning: the call completed and wrote its outputs, but something deserves
- *         attention (the message says what);
- *   < 0   an error: nothing was written to any output argument and no handle was changed.
+ *  - 0, GMMOT_OK: success, all outputs written;
+ *  - a value > 0 is a warning: the call completed and wrote its outputs, but something deserves
+ *    attention (the message says what);
+ *  - a value < 0 is an error: nothing was written to any output argument and no handle was
+ *    changed.
+ *
  * The values below are pinned forever; new codes are only ever added. Decide on the code; the
  * message is detail for humans. */
 #ifndef GMMOT_STATUS_H
