@@ -17,6 +17,8 @@ packages=(
   libglpk-dev
   # the colour-transfer demo (examples/): PNG/JPEG reading and writing
   libstb-dev
+  # docs: the API reference (Doxygen; ctest docs_doxygen) and the man pages' check (groff)
+  doxygen groff-base
   # sanitizer runs (scripts/test-sanitized.sh): GCC's ASan, UBSan and TSan runtimes
   libasan8 libubsan1 libtsan2
   # fuzzing (scripts/fuzz.sh): clang 14 and its runtimes (libclang_rt.fuzzer, asan, ubsan);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* libgmmot: barycenters of Gaussian mixtures for the MW2 distance.
+/** @file barycenter.h
+ *  @brief Barycenters of Gaussian mixtures for the MW2 distance.
  *
  * Given J mixtures mu_j (K_j components each, one dimension d) and weights lambda on the
  * simplex, a barycenter minimises V(nu) = sum_j lambda_j MW2^2(nu, mu_j) (gmmot/mw2.h). Three
@@ -56,6 +57,8 @@
 
 GMMOT_BEGIN_DECLS
 
+/** A mixture barycenter (opaque, immutable): the result of the three solvers below, freed with
+ *  gmmot_mw2_barycenter_destroy. @since 0.3 */
 typedef struct gmmot_mw2_barycenter gmmot_mw2_barycenter_t;
 
 /** Values of GMMOT_OPT_FIXED_POINT_METHOD. @since 0.3 */
@@ -97,9 +100,11 @@ GMMOT_API int gmmot_mw2_barycenter_fixed_support(const gmmot_gmm_t *const *gmms,
 /** The fixed-point barycenter, started from `init` (a mixture of the same dimension, not
  *  modified) or, when init is NULL, from GMMOT_OPT_FIXED_POINT_COMPONENTS Gaussian barycenters
  *  of tuples drawn at random (GMMOT_OPT_SEED) with probability prod_j pi_j(t_j), equal weights.
- *  Options read: GMMOT_OPT_FIXED_POINT_METHOD, _COMPONENTS, _TOLERANCE, _MAX_ITERATIONS,
- *  _MAX_SUPPORT, GMMOT_OPT_SEED, GMMOT_OPT_EXACT_MAX_ITERATIONS (the plans) and those listed
- *  above. It stops when V_t - V_{t+1} <= GMMOT_OPT_FIXED_POINT_TOLERANCE * V_t, when the
+ *  Options read: GMMOT_OPT_FIXED_POINT_METHOD, GMMOT_OPT_FIXED_POINT_COMPONENTS,
+ *  GMMOT_OPT_FIXED_POINT_TOLERANCE, GMMOT_OPT_FIXED_POINT_MAX_ITERATIONS,
+ *  GMMOT_OPT_FIXED_POINT_MAX_SUPPORT, GMMOT_OPT_SEED, GMMOT_OPT_EXACT_MAX_ITERATIONS (the plans)
+ *  and those listed above. It stops when
+ *  V_t - V_{t+1} <= GMMOT_OPT_FIXED_POINT_TOLERANCE * V_t, when the
  *  decrease is at rounding level (1e-14 of V_0 plus the inputs' mean trace), or when V
  *  increases (possible for the heuristic), and returns the last iterate of lowest energy.
  *  Status as gmmot_mw2_barycenter_exact, plus GMMOT_W_NOT_CONVERGED (the iteration cap came
@@ -123,12 +128,14 @@ GMMOT_API int gmmot_mw2_barycenter_gmm(const gmmot_mw2_barycenter_t *b,
 GMMOT_API int gmmot_mw2_barycenter_cost(const gmmot_mw2_barycenter_t *b,
                                         double *out_cost) GMMOT_NOEXCEPT;
 
+/** @{ */
 /** Number of input mixtures J, of barycenter components, and of non-zeros of the plan between
  *  the barycenter and mu_j (0 for NULL or j out of range). @since 0.3 */
 GMMOT_API size_t gmmot_mw2_barycenter_count(const gmmot_mw2_barycenter_t *b) GMMOT_NOEXCEPT;
 GMMOT_API size_t gmmot_mw2_barycenter_components(const gmmot_mw2_barycenter_t *b) GMMOT_NOEXCEPT;
 GMMOT_API size_t gmmot_mw2_barycenter_plan_nnz(const gmmot_mw2_barycenter_t *b,
                                                size_t j) GMMOT_NOEXCEPT;
+/** @} */
 
 /** The plan between the barycenter and mu_j as triplets (out_rows[n], out_cols[n],
  *  out_mass[n]) = (barycenter component, component of mu_j, mass), sorted, capacity
@@ -148,6 +155,7 @@ GMMOT_API int gmmot_mw2_barycenter_copy_plan(const gmmot_mw2_barycenter_t *b, si
 GMMOT_API int gmmot_mw2_barycenter_copy_tuples(const gmmot_mw2_barycenter_t *b, size_t *out_tuples,
                                                size_t tuples_len) GMMOT_NOEXCEPT;
 
+/** @{ */
 /** The LPs (exact, fixed support): the dual potentials u_j(k), sum_j K_j entries in mixture
  *  order (out_len >= sum_j K_j), with sum_j u_j(t_j) <= C_t for every tuple and
  *  sum_jk u_j(k) pi_j(k) = V, and the optimality certificates (any pointer may be NULL):
@@ -162,6 +170,7 @@ GMMOT_API int gmmot_mw2_barycenter_certificate(const gmmot_mw2_barycenter_t *b,
                                                double *out_primal_infeasibility,
                                                double *out_dual_infeasibility,
                                                double *out_duality_gap) GMMOT_NOEXCEPT;
+/** @} */
 
 /** Solver figures (any pointer may be NULL): simplex pivots or fixed-point iterations; tuple
  *  barycenters computed (exact; 0 otherwise); pricing rounds (the LPs; 0 for the fixed
@@ -171,12 +180,14 @@ GMMOT_API int gmmot_mw2_barycenter_info(const gmmot_mw2_barycenter_t *b, uint64_
                                         uint64_t *out_tuple_costs,
                                         uint64_t *out_pricing_rounds) GMMOT_NOEXCEPT;
 
+/** @{ */
 /** The energies: fixed point, V of the start then after each iteration (iterations + 1
  *  values); LPs, the one value V. gmmot_mw2_barycenter_energies_len gives the count.
  *  @since 0.3 */
 GMMOT_API size_t gmmot_mw2_barycenter_energies_len(const gmmot_mw2_barycenter_t *b) GMMOT_NOEXCEPT;
 GMMOT_API int gmmot_mw2_barycenter_copy_energies(const gmmot_mw2_barycenter_t *b, double *out,
                                                  size_t out_len) GMMOT_NOEXCEPT;
+/** @} */
 
 GMMOT_END_DECLS
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* libgmmot: fitting a Gaussian mixture to points by expectation-maximisation (EM).
+/** @file em.h
+ *  @brief Fitting a Gaussian mixture to points by expectation-maximisation (EM).
  *
  * A gmmot_em_t holds the fitting options, the progress callback and the interrupt flag
  * (gmmot/progress.h), all copied from the options object at creation, and the summary of its
@@ -45,6 +46,7 @@
  *    most K rounds). The returned l is never lower than without it. On image data (d = 3 pixels,
  *    d = 27 patches, K = 10) C = 5 raised l by 0.01 to 0.4 over plain EM for 5 to 10 times the
  *    passes over the data.
+ *
  * Degenerate data never crash or give NaN:
  *  - a component whose weight falls below min(d + 1, m / (2K)) points of average weight (m the
  *    points of positive weight) is dead: after an M-step the smallest dead component is
@@ -56,6 +58,7 @@
  *    with r = 0 on such data) has its diagonal raised to at least 2^-40 s, then by factors of
  *    100, until it is; identical points give components on that point with covariance about
  *    r min((2^-50 max_j |x_j|)^2, 2^1000) I (r I at the origin).
+ *
  * The fitted covariances are exactly symmetric and finite by construction; their Cholesky factors
  * are handed to the returned mixture (with the conditioning check of gmmot_gmm_create, and a
  * fresh factorisation where that check asks for one) instead of being factored a second time.
@@ -87,6 +90,7 @@
 
 GMMOT_BEGIN_DECLS
 
+/** An EM fitting object (opaque): gmmot_em_create, gmmot_em_destroy. @since 0.2 */
 typedef struct gmmot_em gmmot_em_t;
 
 /** Create an EM object. Options read and copied now (later changes to opts have no effect):

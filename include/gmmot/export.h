@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* libgmmot: export and declaration macros. Hand-written so that the headers work straight
- * from a source checkout (bindgen, cgo, ctypes need no configure step). */
+/** @file export.h
+ *  @brief Export and declaration macros.
+ *
+ * Hand-written so that the headers work straight from a source checkout (bindgen, cgo, ctypes
+ * need no configure step). GMMOT_API marks every exported function: default visibility with
+ * GCC and Clang, dllexport/dllimport on Windows, nothing when GMMOT_STATIC is defined.
+ * GMMOT_BEGIN_DECLS and GMMOT_END_DECLS wrap the declarations in extern "C" for C++, where
+ * GMMOT_NOEXCEPT is noexcept; in C all three are empty. */
 #ifndef GMMOT_EXPORT_H
 #define GMMOT_EXPORT_H
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* libgmmot: optimal transport between Gaussian distributions (closed forms).
+/** @file gaussian.h
+ *  @brief Optimal transport between Gaussian distributions (closed forms).
  *
  * References: J. Delon, A. Desolneux, "A Wasserstein-type distance in the space of Gaussian
  * Mixture Models", SIAM J. Imaging Sci. 2020, section 2.4 (eqs. 2.7, 2.8, 2.10); Y. Chen,
@@ -14,7 +15,9 @@
  *
  * Numerics: each covariance is written S = F F^T with a factor F (Cholesky, or a clamped
  * eigen-factor when singular), scaled by a power of two; then
- *   tr (S0^1/2 S1 S0^1/2)^1/2 = sum of the singular values of F1^T F0,
+ *
+ *     tr (S0^1/2 S1 S0^1/2)^1/2 = sum of the singular values of F1^T F0,
+ *
  * with closed forms for d <= 3 and diagonal pairs, and, when the Bures term is below 1e-6 of
  * tr S0 + tr S1, the cancellation-free Procrustes form min_U ||F0 - F1 U||_F^2. Results are
  * never negative and never NaN. Accuracy (checked against 60-digit references): the absolute

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* libgmmot: the Gaussian mixture handle.
+/** @file gmm.h
+ *  @brief The Gaussian mixture handle.
  *
  * A mixture mu = sum_k w_k N(m_k, S_k) on R^d with K components. Arrays are row-major
  * (C order) doubles: weights K, means K x d, covariances K x d x d (each d x d block
@@ -18,6 +19,7 @@
  *    the largest (rounding); slightly negative eigenvalues are then treated as 0
  *    (GMMOT_E_NOT_PSD otherwise). Singular covariances, including the all-zero matrix (a Dirac
  *    component), are valid.
+ *
  * Each covariance is factored once at creation (Cholesky when well conditioned, otherwise a
  * clamped eigen-factor) and the factor is reused by every later computation.
  *
@@ -34,6 +36,7 @@
 
 GMMOT_BEGIN_DECLS
 
+/** A Gaussian mixture (opaque, immutable): gmmot_gmm_create, gmmot_gmm_destroy. @since 0.1 */
 typedef struct gmmot_gmm gmmot_gmm_t;
 
 /** Create a mixture from K components in dimension d. All arrays are copied; the caller keeps

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* libgmmot: optimal transport between Gaussian mixture models. The umbrella header: the only
- * one users need to include.
+/** @file gmmot.h
+ *  @brief Optimal transport between Gaussian mixture models: the umbrella header, the only
+ *  one users need to include.
  *
  * Conventions shared by every function (details in each header):
  *  - every fallible function returns an int status (gmmot/status.h): 0 ok, > 0 warning with

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* libgmmot: transport maps of an MW2 plan, applied to many points.
+/** @file maps.h
+ *  @brief Transport maps of an MW2 plan, applied to many points.
  *
  * Reference: J. Delon, A. Desolneux, "A Wasserstein-type distance in the space of Gaussian
  * Mixture Models", SIAM J. Imaging Sci. 2020, section 6.3 (T_mean, T_rand).
  *
- * The MW2 plan gamma = sum_kl w_kl (Id, T_kl)#N(m0_k, S0_k) (gmmot/mw2.h) is not a map; these
+ * The MW2 plan gamma = sum_kl w_kl (Id, T_kl)\#N(m0_k, S0_k) (gmmot/mw2.h) is not a map; these
  * functions turn it into one, point by point. With T_kl(x) = A_kl (x - m0_k) + m1_l the Monge map
  * of the pair (gmmot_mw2_copy_pair_maps), r_k = sum_l w_kl the plan's row sums (the source
  * weights pi0_k, to rounding, for the exact solver) and the posteriors
- *   rho_k(x) = r_k N(x; m0_k, S0_k) / sum_j r_j N(x; m0_j, S0_j),
+ *
+ *     rho_k(x) = r_k N(x; m0_k, S0_k) / sum_j r_j N(x; m0_j, S0_j),
+ *
  *  - T_mean(x) = E_gamma[Y | X = x] = sum_k rho_k(x) (Abar_k (x - m0_k) + cbar_k), with the
  *    averaged maps Abar_k = sum_l (w_kl / r_k) A_kl and cbar_k = sum_l (w_kl / r_k) m1_l
  *    (section 6.3, the formula after "we get that"): K0 affine maps per point whatever the size
@@ -16,6 +19,7 @@
  *  - T_rand(x) = T_kl(x) with probability rho_k(x) w_kl / r_k (section 6.3): k is drawn from the
  *    posteriors, then l from row k of the plan. Applied to samples of mu0 it gives samples of
  *    mu1.
+ *
  * The posteriors are computed from log-densities with the largest one subtracted, so points far
  * from every component (any d, e.g. d = 500) still map to finite values. Plan entries of zero
  * mass are ignored; a source component with weight 0 (r_k = 0) has posterior 0. Degenerate

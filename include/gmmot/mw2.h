@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* libgmmot: the MW2 distance between Gaussian mixtures, its plan, coupling and geodesic.
+/** @file mw2.h
+ *  @brief The MW2 distance between Gaussian mixtures, its plan, coupling and geodesic.
  *
  * References: J. Delon, A. Desolneux, "A Wasserstein-type distance in the space of Gaussian
  * Mixture Models", SIAM J. Imaging Sci. 2020, section 4 (eq. 4.4, Prop. 4, Cor. 2); Y. Chen,
@@ -7,7 +8,9 @@
  * section III (eq. 11).
  *
  * For mu0 = sum_k pi0_k N(m0_k, S0_k) and mu1 = sum_l pi1_l N(m1_l, S1_l) in the same dimension,
- *   MW2^2(mu0, mu1) = min over couplings w of (pi0, pi1) of sum_kl w_kl W2^2(mu0^k, mu1^l),
+ *
+ *     MW2^2(mu0, mu1) = min over couplings w of (pi0, pi1) of sum_kl w_kl W2^2(mu0^k, mu1^l),
+ *
  * a discrete transport problem on the K0 x K1 matrix of Gaussian W2^2 costs (gmmot/gaussian.h)
  * solved exactly by the network simplex of gmmot/transport.h (or approximately by Sinkhorn when
  * GMMOT_OPT_TRANSPORT_METHOD = GMMOT_TRANSPORT_ENTROPIC). An exact plan w* has at most
@@ -39,6 +42,9 @@
 
 GMMOT_BEGIN_DECLS
 
+/** An MW2 plan between two mixtures (opaque, immutable), solved or given (above):
+ *  gmmot_mw2_create, gmmot_mw2_create_from_points, gmmot_relaxed_plan; gmmot_mw2_destroy.
+ *  @since 0.2 */
 typedef struct gmmot_mw2 gmmot_mw2_t;
 
 /** Compute the MW2 plan between g0 and g1. Options read: those of gmmot_transport_solve and
@@ -55,10 +61,10 @@ GMMOT_API int gmmot_mw2_create(const gmmot_gmm_t *g0, const gmmot_gmm_t *g1,
 /** MW_{K,2} between two point clouds in one call (Delon-Desolneux section 6.1): a K-component
  *  mixture is fitted to each cloud by EM (gmmot/em.h, K = GMMOT_OPT_EM_COMPONENTS), then the MW2
  *  plan between the two fits is computed as by gmmot_mw2_create, so MW2, the coupling, the
- *  geodesic and the maps of gmmot/maps.h follow from *out. The result is bit-identical to
+ *  geodesic and the maps of gmmot/maps.h follow from `*out`. The result is bit-identical to
  *  gmmot_em_create(opts) + gmmot_em_fit on points0, gmmot_em_fit on points1 (the same options
  *  and seed for both) + gmmot_mw2_create(fit0, fit1, opts). The fitted mixtures are the plan's
- *  (gmmot_mw2_coupling / _geodesic at t = 0 and 1 split them along the plan).
+ *  (gmmot_mw2_coupling / gmmot_mw2_geodesic at t = 0 and 1 split them along the plan).
  *  points0 (n0 x d), points1 (n1 x d): row-major, finite; weights0, weights1: n0 and n1 finite
  *  values >= 0, not all 0, any scale, or NULL for all 1; all borrowed for the call. Options
  *  read: those of gmmot_em_create (GMMOT_OPT_EM_*, GMMOT_OPT_SEED), those of gmmot_mw2_create,
@@ -93,11 +99,13 @@ GMMOT_API int gmmot_mw2_squared(const gmmot_gmm_t *g0, const gmmot_gmm_t *g1,
 GMMOT_API int gmmot_mw2_distance(const gmmot_mw2_t *p, double *out_mw2sq,
                                  double *out_mw2) GMMOT_NOEXCEPT;
 
+/** @{ */
 /** K0, K1, the dimension d and the number of plan non-zeros (0 for NULL). @since 0.2 */
 GMMOT_API size_t gmmot_mw2_rows(const gmmot_mw2_t *p) GMMOT_NOEXCEPT;
 GMMOT_API size_t gmmot_mw2_cols(const gmmot_mw2_t *p) GMMOT_NOEXCEPT;
 GMMOT_API size_t gmmot_mw2_dim(const gmmot_mw2_t *p) GMMOT_NOEXCEPT;
 GMMOT_API size_t gmmot_mw2_nnz(const gmmot_mw2_t *p) GMMOT_NOEXCEPT;
+/** @} */
 
 /** The K0 x K1 cost matrix C_kl = W2^2(mu0^k, mu1^l) (out_len >= K0*K1). @since 0.2 */
 GMMOT_API int gmmot_mw2_copy_cost_matrix(const gmmot_mw2_t *p, double *out,
@@ -113,6 +121,7 @@ GMMOT_API int gmmot_mw2_copy_plan(const gmmot_mw2_t *p, double *out, size_t out_
 GMMOT_API int gmmot_mw2_copy_sparse_plan(const gmmot_mw2_t *p, size_t *out_rows, size_t *out_cols,
                                          double *out_mass, size_t triplets_len) GMMOT_NOEXCEPT;
 
+/** @{ */
 /** The transport duals (out_u: K0, u_len >= K0; out_v: K1, v_len >= K1; centred) and solver
  *  info, as in gmmot/transport.h; any pointer may be NULL. A given plan (gmmot_relaxed_plan)
  *  has no duals: gmmot_mw2_copy_duals then returns GMMOT_E_INVALID_ARGUMENT and writes
@@ -122,6 +131,7 @@ GMMOT_API int gmmot_mw2_copy_duals(const gmmot_mw2_t *p, double *out_u, size_t u
                                    size_t v_len) GMMOT_NOEXCEPT;
 GMMOT_API int gmmot_mw2_info(const gmmot_mw2_t *p, uint64_t *out_iterations,
                              double *out_marginal_error) GMMOT_NOEXCEPT;
+/** @} */
 
 /** The optimal coupling gamma* on R^{2d} (Prop. 4): the mixture sum_n w_n N((m0_k, m1_l),
  *  [[S0_k, S0_k A_kl], [A_kl S0_k, S1_l]]) over the plan's non-zeros n = (k, l), where the

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* libgmmot: the options object.
+/** @file options.h
+ *  @brief The options object.
  *
  * Options are set by enum key with typed setters, so adding an option never changes a struct
  * layout or a signature. Every function that takes `const gmmot_options_t *opts` accepts NULL
@@ -20,6 +21,7 @@
 
 GMMOT_BEGIN_DECLS
 
+/** An options object (opaque): gmmot_options_create, gmmot_options_destroy. @since 0.1 */
 typedef struct gmmot_options gmmot_options_t;
 
 /** Option keys. Values are pinned and spaced by area (100: execution, 200: Gaussian
@@ -130,12 +132,16 @@ typedef enum gmmot_option {
 
 /** Values of GMMOT_OPT_TRANSPORT_METHOD. */
 typedef enum gmmot_transport_method {
-  GMMOT_TRANSPORT_EXACT = 0,
-  GMMOT_TRANSPORT_ENTROPIC = 1
+  GMMOT_TRANSPORT_EXACT = 0,   /**< the network simplex, an exact optimum (default) */
+  GMMOT_TRANSPORT_ENTROPIC = 1 /**< log-domain Sinkhorn, an approximation for large K */
 } gmmot_transport_method;
 
 /** The type of an option's value. */
-typedef enum gmmot_option_type { GMMOT_OPTION_INT = 1, GMMOT_OPTION_DOUBLE = 2 } gmmot_option_type;
+typedef enum gmmot_option_type {
+  GMMOT_OPTION_INT = 1,   /**< set and read with gmmot_options_set_int, gmmot_options_get_int */
+  GMMOT_OPTION_DOUBLE = 2 /**< set and read with gmmot_options_set_double,
+                               gmmot_options_get_double */
+} gmmot_option_type;
 
 /** Create an options object holding every default. *out receives the handle (caller frees
  *  it with gmmot_options_destroy); on error *out is untouched.

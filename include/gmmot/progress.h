@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* libgmmot: progress reports and cancellation of long computations.
+/** @file progress.h
+ *  @brief Progress reports and cancellation of long computations.
  *
  * One mechanism for every long call (EM fitting, exact and entropic transport, MW2 plans, the
  * Gaussian barycenter, cost matrices, transport maps, log-densities and sampling): a progress

@@ -1,18 +1,21 @@
 /* SPDX-License-Identifier: MIT */
-/* libgmmot: the KL-relaxed coupled fit, one Gaussian mixture on R^{2d} fitted to two point
- * clouds with a transport penalty.
+/** @file relaxed.h
+ *  @brief The KL-relaxed coupled fit, one Gaussian mixture on R^{2d} fitted to two point
+ *  clouds with a transport penalty.
  *
  * Reference: J. Delon, A. Desolneux, "A Wasserstein-type distance in the space of Gaussian
  * Mixture Models", SIAM J. Imaging Sci. 2020, section 6.2 (eq. 6.1). For weighted clouds nu0,
  * nu1 in R^d and lambda > 0 it finds a K-component mixture gamma on R^{2d} (shared weights
  * pi_k; component k joins N(m0_k, S0_k) to N(m1_k, S1_k) by their optimal Gaussian coupling)
  * that minimises
- *   J = transport - lambda_abs (ll0 + ll1) + penalty, where
- *   transport = sum_k pi_k [|m0_k - m1_k|^2 + B^2(S0_k, S1_k)]  (= int |y0 - y1|^2 dgamma),
- *   ll0, ll1  = mean (weighted) log-likelihoods of nu0 under P0#gamma and of nu1 under P1#gamma,
- *   penalty   = (lambda_abs / 2) rho sum over the 2K marginal covariances S of
- *               [v tr(S^-1) + log det S],
- *   lambda_abs = lambda s^2, s^2 = (tr Cov nu0 + tr Cov nu1) / 2, v = s^2 / d.
+ *
+ *     J = transport - lambda_abs (ll0 + ll1) + penalty, where
+ *     transport = sum_k pi_k [|m0_k - m1_k|^2 + B^2(S0_k, S1_k)]  (= int |y0 - y1|^2 dgamma),
+ *     ll0, ll1  = mean (weighted) log-likelihoods of nu0 under P0#gamma and of nu1 under P1#gamma,
+ *     penalty   = (lambda_abs / 2) rho sum over the 2K marginal covariances S of
+ *                 [v tr(S^-1) + log det S],
+ *     lambda_abs = lambda s^2, s^2 = (tr Cov nu0 + tr Cov nu1) / 2, v = s^2 / d.
+ *
  * lambda (GMMOT_OPT_RELAXED_LAMBDA) is relative to the data scale, so the fit moves with
  * translations and scalings of the data; J is in the data's units (length^2). Large lambda gives
  * the two maximum-likelihood fits (with shared weights); small lambda makes the two marginals
@@ -54,6 +57,8 @@
 
 GMMOT_BEGIN_DECLS
 
+/** A KL-relaxed coupled fit (opaque, immutable): gmmot_relaxed_create,
+ *  gmmot_relaxed_create_from; gmmot_relaxed_destroy. @since 0.3 */
 typedef struct gmmot_relaxed gmmot_relaxed_t;
 
 /** Values of GMMOT_OPT_RELAXED_INIT. @since 0.3 */
@@ -118,15 +123,17 @@ GMMOT_API void gmmot_relaxed_destroy(gmmot_relaxed_t *r) GMMOT_NOEXCEPT;
  *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (NULL), GMMOT_E_OUT_OF_MEMORY. @since 0.3 */
 GMMOT_API int gmmot_relaxed_coupling(const gmmot_relaxed_t *r, gmmot_gmm_t **out) GMMOT_NOEXCEPT;
 
-/** The marginals P0#gamma and P1#gamma (K components in dimension d, weights pi), as
+/** @{ */
+/** The marginals P0\#gamma and P1\#gamma (K components in dimension d, weights pi), as
  *  gmmot_relaxed_coupling. @since 0.3 */
 GMMOT_API int gmmot_relaxed_marginal0(const gmmot_relaxed_t *r, gmmot_gmm_t **out) GMMOT_NOEXCEPT;
 GMMOT_API int gmmot_relaxed_marginal1(const gmmot_relaxed_t *r, gmmot_gmm_t **out) GMMOT_NOEXCEPT;
+/** @} */
 
 /** gamma's plan as an MW2 plan handle, so that gmmot_mw2_map_mean / gmmot_mw2_map_rand
  *  (gmmot/maps.h: T_mean and T_rand of gamma, Delon-Desolneux section 6.3 applied to the
  *  relaxed coupling), gmmot_mw2_coupling and gmmot_mw2_geodesic apply to the fit. Component k
- *  of gamma pairs component k of P0#gamma with component k of P1#gamma by their optimal
+ *  of gamma pairs component k of P0\#gamma with component k of P1\#gamma by their optimal
  *  Gaussian coupling, with weight pi_k: it is the MW2-type plan between the two marginals with
  *  the diagonal component plan w_kk = pi_k (K entries (k, k, pi_k), sorted, zero weights kept;
  *  no LP is solved). So gmmot_mw2_coupling gives gamma (gmmot_relaxed_coupling) to rounding,

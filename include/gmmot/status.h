@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* libgmmot: status codes and error messages.
+/** @file status.h
+ *  @brief Status codes and error messages.
  *
  * Every fallible function returns an int status:
- *   0     GMMOT_OK: success, all outputs written;
- *   > 0   a warning: the call completed and wrote its outputs, but something deserves
- *         attention (the message says what);
- *   < 0   an error: nothing was written to any output argument and no handle was changed.
+ *  - 0, GMMOT_OK: success, all outputs written;
+ *  - a value > 0 is a warning: the call completed and wrote its outputs, but something deserves
+ *    attention (the message says what);
+ *  - a value < 0 is an error: nothing was written to any output argument and no handle was
+ *    changed.
+ *
  * The values below are pinned forever; new codes are only ever added. Decide on the code; the
  * message is detail for humans. */
 #ifndef GMMOT_STATUS_H
@@ -15,8 +18,9 @@
 
 GMMOT_BEGIN_DECLS
 
+/** The status codes (values pinned, see above). @since 0.1 */
 typedef enum gmmot_status {
-  GMMOT_OK = 0,
+  GMMOT_OK = 0, /**< success, all outputs written */
   /* warnings (> 0): outputs written */
   GMMOT_W_NOT_CONVERGED = 1, /**< iteration cap reached; best iterate returned */
   GMMOT_W_SYMMETRIZED = 2,   /**< an input matrix was asymmetric beyond rounding (relative
@@ -24,7 +28,7 @@ typedef enum gmmot_status {
   /* errors (< 0): nothing written */
   GMMOT_E_INVALID_ARGUMENT = -1, /**< NULL pointer, bad option key or value, t outside [0,1] */
   GMMOT_E_BUFFER_TOO_SMALL = -2, /**< an output capacity is below the required length */
-  GMMOT_E_OUT_OF_MEMORY = -3,
+  GMMOT_E_OUT_OF_MEMORY = -3,    /**< an allocation failed */
   GMMOT_E_DIMENSION = -4,        /**< K = 0, d = 0, dimensions of two inputs differ */
   GMMOT_E_TOO_LARGE = -5,        /**< sizes whose product overflows or exceeds what can be held */
   GMMOT_E_NONFINITE = -6,        /**< NaN or +-Inf in an input */
@@ -43,7 +47,7 @@ typedef enum gmmot_status {
   GMMOT_E_INTERNAL = -99         /**< a bug in libgmmot; please report the message */
 } gmmot_status;
 
-/** Static text naming a status code ("GMMOT_E_WEIGHTS: invalid mixture weights"); unknown codes
+/** Static text naming a status code ("GMMOT_E_WEIGHTS: invalid weights"); unknown codes
  *  give "unknown status". Never NULL. Thread-safe. @since 0.1 */
 GMMOT_API const char *gmmot_status_string(int status) GMMOT_NOEXCEPT;
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* libgmmot: exact (and entropic) discrete optimal transport between two weight vectors.
+/** @file transport.h
+ *  @brief Exact (and entropic) discrete optimal transport between two weight vectors.
  *
  * Problem: given weights a (K0), b (K1) and costs C (K0 x K1, row-major), find a plan P
  * (K0 x K1) minimising sum_ij C_ij P_ij subject to P 1 = a, P^T 1 = b, P >= 0.
@@ -37,6 +38,8 @@
 
 GMMOT_BEGIN_DECLS
 
+/** A discrete transport result (opaque, immutable): gmmot_transport_solve,
+ *  gmmot_transport_destroy. @since 0.2 */
 typedef struct gmmot_transport gmmot_transport_t;
 
 /** Solve the transport problem (a: k0, b: k1, cost: k0*k1 row-major; all borrowed for the
@@ -69,11 +72,13 @@ GMMOT_API int gmmot_transport_solve_warm(size_t k0, size_t k1, const double *a, 
 /** Free a result object; NULL is a no-op. @since 0.2 */
 GMMOT_API void gmmot_transport_destroy(gmmot_transport_t *t) GMMOT_NOEXCEPT;
 
+/** @{ */
 /** Number of rows K0 / columns K1 / non-zeros of the plan (0 for NULL). Exact plans have at
  *  most K0 + K1 - 1 non-zeros. @since 0.2 */
 GMMOT_API size_t gmmot_transport_rows(const gmmot_transport_t *t) GMMOT_NOEXCEPT;
 GMMOT_API size_t gmmot_transport_cols(const gmmot_transport_t *t) GMMOT_NOEXCEPT;
 GMMOT_API size_t gmmot_transport_nnz(const gmmot_transport_t *t) GMMOT_NOEXCEPT;
+/** @} */
 
 /** The optimal cost sum_ij C_ij P_ij (compensated summation) into *out_cost. @since 0.2 */
 GMMOT_API int gmmot_transport_cost(const gmmot_transport_t *t, double *out_cost) GMMOT_NOEXCEPT;

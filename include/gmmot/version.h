@@ -1,17 +1,22 @@
 /* SPDX-License-Identifier: MIT */
-/* libgmmot: version macros (the single source of the version; CMake parses them) and their
- * runtime twins. */
+/** @file version.h
+ *  @brief Version macros (the single source of the version; CMake parses them) and their
+ *  runtime twins. */
 #ifndef GMMOT_VERSION_H
 #define GMMOT_VERSION_H
 
 #include "gmmot/export.h"
 
+/** Major version. While it is 0, every minor release may change the ABI. */
 #define GMMOT_VERSION_MAJOR 0
+/** Minor version. */
 #define GMMOT_VERSION_MINOR 4
+/** Patch version. */
 #define GMMOT_VERSION_PATCH 0
 /** MAJOR*10000 + MINOR*100 + PATCH. */
 #define GMMOT_VERSION_NUMBER \
   (GMMOT_VERSION_MAJOR * 10000 + GMMOT_VERSION_MINOR * 100 + GMMOT_VERSION_PATCH)
+/** "MAJOR.MINOR.PATCH" as a string literal. */
 #define GMMOT_VERSION_STRING "0.4.0"
 
 GMMOT_BEGIN_DECLS

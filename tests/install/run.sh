@@ -67,6 +67,15 @@ if [[ -x "$BUILD_DIR/examples/gmmot-color-transfer" ]]; then
   grep -q -- '--fit-points' "$TMP/help.txt" || die "installed --help does not list --fit-points"
   echo "installed: bin/gmmot-color-transfer (--help runs from the prefix)"
 fi
+# Every installed program comes with its man page (docs/man/), version filled in.
+for exe in gmmot-color-transfer gmmot-barycenter-grid gmmot-palette-barycenter gmmot-relaxed-fig6; do
+  if [[ -x "$BUILD_DIR/examples/$exe" ]]; then
+    page=$(find "$PREFIX" -path "*/man/man1/$exe.1" -print -quit)
+    [[ -n "$page" ]] || die "no man/man1/$exe.1 installed under $PREFIX"
+    grep -q "libgmmot $VERSION" "$page" || die "${page#"$PREFIX"/} does not name version $VERSION"
+    echo "installed: ${page#"$PREFIX"/}"
+  fi
+done
 # The barycenter examples likewise, and the grid program computes a 2 x 2 grid from the prefix.
 for exe in gmmot-barycenter-grid gmmot-palette-barycenter; do
   if [[ -x "$BUILD_DIR/examples/$exe" ]]; then
