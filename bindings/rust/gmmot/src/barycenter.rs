@@ -196,3 +196,9 @@ impl Drop for Barycenter {
         unsafe { sys::gmmot_mw2_barycenter_destroy(self.ptr.as_ptr()) }
     }
 }
+
+impl std::fmt::Debug for Barycenter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Barycenter").field("count", &self.count()).field("components", &self.components()).finish()
+    }
+}

@@ -82,3 +82,9 @@ impl Drop for Em {
         unsafe { sys::gmmot_em_destroy(self.ptr.as_ptr()) }
     }
 }
+
+impl std::fmt::Debug for Em {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Em").field("progress", &self.progress.is_some()).finish()
+    }
+}

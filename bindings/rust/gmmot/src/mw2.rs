@@ -203,3 +203,9 @@ impl Drop for Mw2Plan {
         unsafe { sys::gmmot_mw2_destroy(self.ptr.as_ptr()) }
     }
 }
+
+impl std::fmt::Debug for Mw2Plan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mw2Plan").field("rows", &self.rows()).field("cols", &self.cols()).field("dim", &self.dim()).field("nnz", &self.nnz()).finish()
+    }
+}

@@ -397,3 +397,9 @@ pub(crate) fn call<F: FnOnce(*const sys::gmmot_options_t) -> c_int>(opts: Option
     }
     status
 }
+
+impl std::fmt::Debug for Interrupt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Interrupt").field("raised", &self.is_raised()).finish()
+    }
+}

@@ -235,3 +235,9 @@ impl Drop for Relaxed {
         unsafe { sys::gmmot_relaxed_destroy(self.ptr.as_ptr()) }
     }
 }
+
+impl std::fmt::Debug for Relaxed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Relaxed").field("warning", &self.warning).finish()
+    }
+}

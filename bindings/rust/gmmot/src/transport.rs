@@ -156,3 +156,9 @@ impl Drop for Transport {
         unsafe { sys::gmmot_transport_destroy(self.ptr.as_ptr()) }
     }
 }
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport").field("rows", &self.rows()).field("cols", &self.cols()).field("nnz", &self.nnz()).finish()
+    }
+}
