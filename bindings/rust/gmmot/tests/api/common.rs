@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Shared helpers of the integration tests: tolerances, a small deterministic generator for test
 // data (independent of libgmmot's), 1-D closed forms.
-#![allow(dead_code)]
+
 
 pub fn close(a: f64, b: f64, tol: f64, what: &str) {
     assert!((a - b).abs() <= tol * (1.0 + b.abs()), "{}: {} vs {} (tol {})", what, a, b, tol);

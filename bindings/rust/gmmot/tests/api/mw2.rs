@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 // MW2 between 1-D mixtures against hand computations: W2^2 of 1-D Gaussians for the costs and
 // the one-parameter family of 2 x 2 plans for the LP.
-mod common;
-use common::*;
+use super::common::*;
 use gmmot::{gaussian, mw2_squared, Gmm, Mw2Plan, OptionKey, Options, Status};
 
 const A: [f64; 2] = [0.5, 0.5];

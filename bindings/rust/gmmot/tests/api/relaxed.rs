@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The KL-relaxed coupled fit: the energy identity, monotone energies, the path, and the plan
 // handle's transport term.
-mod common;
-use common::*;
+use super::common::*;
 use gmmot::{Gmm, OptionKey, Options, Relaxed, Status};
 
 fn clouds() -> (Vec<f64>, Vec<f64>) {

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // EM fitting, progress callbacks (closures), cancellation and panics in callbacks.
-mod common;
-use common::*;
+use super::common::*;
 use gmmot::{Em, Interrupt, OptionKey, Options, Stage, Status};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

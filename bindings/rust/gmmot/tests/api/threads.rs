@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Send/Sync as the headers' thread rules allow (checked at compile time), and shared handles
 // used from several threads at once.
-mod common;
-use common::*;
+use super::common::*;
 use gmmot::*;
 use std::sync::Arc;
 use std::thread;

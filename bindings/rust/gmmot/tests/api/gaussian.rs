@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Closed-form Gaussian transport against analytic references.
-mod common;
-use common::*;
+use super::common::*;
 use gmmot::{gaussian, Gmm, Status};
 
 #[test]

@@ -2,8 +2,7 @@
 // Mixture barycenters. For J = 2 in one dimension the tuple cost is exact,
 // C_(k,l) = l0 l1 W2^2(mu0^k, mu1^l), so V(exact) = l0 l1 MW2^2(mu0, mu1) and the barycenter is
 // the MW2 geodesic at t = l1: an independent reference through the 2 x 2 hand-solved plan.
-mod common;
-use common::*;
+use super::common::*;
 use gmmot::{options::fixed_point_method, Barycenter, Gmm, Mw2Plan, OptionKey, Options, Status};
 
 fn mixtures() -> (Gmm, Gmm) {

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Discrete transport against brute force over permutations (uniform weights: by Birkhoff's
 // theorem an optimal plan is a permutation divided by n).
-mod common;
-use common::*;
+use super::common::*;
 use gmmot::{options::transport_method, OptionKey, Options, Status, Transport};
 
 fn random_costs(n: usize, m: usize, seed: u64) -> Vec<f64> {

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The mixture handle: creation, getters, density, sampling, saving and loading.
-mod common;
-use common::*;
+use super::common::*;
 use gmmot::{Gmm, OptionKey, Options, Status};
 
 fn two_component_2d() -> Gmm {
