@@ -12,6 +12,9 @@
 //! - `Send`/`Sync` follow each header's thread rule: immutable handles are `Send + Sync`;
 //!   `Em` (exclusive access) is `Send` only.
 //! - `opts: Option<&Options>`: `None` means all defaults.
+//!
+//! The README follows (its example is compiled and run by `cargo test`).
+#![doc = include_str!("../../README.md")]
 pub mod barycenter;
 pub mod em;
 pub mod error;
