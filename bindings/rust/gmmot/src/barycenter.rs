@@ -75,7 +75,7 @@ impl Barycenter {
         let raw = inputs(F, gmms, lambda)?;
         let d = gmms[0].dim();
         let n = rows(F, "means", means.len(), d)?;
-        expect_len(F, "covs", covs.len(), mul(F, "n d d", n, d * d)?, "n x d x d, n = means.len() / d")?;
+        expect_len(F, "covs", covs.len(), mul(F, "n d d", n, mul(F, "d d", d, d)?)?, "n x d x d, n = means.len() / d")?;
         let mut out = ptr::null_mut();
         let st = call(opts, |o| unsafe {
             sys::gmmot_mw2_barycenter_fixed_support(

@@ -5,7 +5,7 @@ use crate::error::{check, check_ok, Error, Result, Status, Warned, Warning};
 use crate::gmm::Gmm;
 use crate::options::{call, Options};
 use crate::transport::{SolverInfo, SparsePlan};
-use crate::util::{expect_len, mul, opt_ptr, rows};
+use crate::util::{expect_len, opt_ptr, rows};
 use gmmot_sys as sys;
 use std::ptr::{self, NonNull};
 
@@ -190,7 +190,6 @@ impl Mw2Plan {
     /// One draw of T_rand at each point of x (seeded by `OptionKey::Seed`).
     pub fn map_rand(&self, x: &[f64], opts: Option<&Options>) -> Result<Vec<f64>> {
         let n = rows("Mw2Plan::map_rand", "x", x.len(), self.dim())?;
-        mul("Mw2Plan::map_rand", "n d", n, self.dim())?;
         let mut out = vec![0.0; x.len()];
         let st = call(opts, |o| unsafe { sys::gmmot_mw2_map_rand(self.ptr.as_ptr(), n, x.as_ptr(), o, out.as_mut_ptr(), out.len()) });
         check_ok(st)?;

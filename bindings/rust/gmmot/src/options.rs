@@ -319,7 +319,9 @@ impl Options {
     /// of every call given these options (and of EM objects created from them); return `true`
     /// to continue, `false` to cancel the call (`Status::Cancelled`). A panic in `f` cancels
     /// the call and is then re-raised on the caller's thread. `f` must not call libgmmot with
-    /// the handle being worked on.
+    /// the handle being worked on, nor make a call that reports progress to this same callback
+    /// (it is behind a mutex, which that nested call would wait for forever). Calls made at
+    /// once on several threads with the same options take turns in `f`.
     pub fn set_progress<F>(&mut self, f: F) -> Result<()>
     where
         F: FnMut(Stage, u64, u64, f64) -> bool + Send + 'static,
