@@ -145,3 +145,29 @@ fn from_points_with_one_component_is_w2_of_the_sample_moments() {
     assert_eq!(e.status(), Status::Dimension);
     assert!(e.message().contains("weights0"), "{}", e);
 }
+
+#[test]
+fn uniform_mixtures_with_diagonal_covariances_match_brute_force() {
+    // K = 5 components with equal weights in 2-D: an optimal plan is a permutation / K, and
+    // diagonal covariances give W2^2 = |m0 - m1|^2 + sum_i (sqrt a_i - sqrt b_i)^2.
+    let k = 5;
+    let mut rng = Rng::new(21);
+    let mut draw = || -> (Vec<f64>, Vec<f64>) {
+        let means: Vec<f64> = (0..2 * k).map(|_| 4.0 * rng.normal()).collect();
+        let vars: Vec<f64> = (0..2 * k).map(|_| 0.1 + 3.0 * rng.uniform()).collect();
+        (means, vars)
+    };
+    let ((m0, v0), (m1, v1)) = (draw(), draw());
+    let covs = |v: &[f64]| -> Vec<f64> { (0..k).flat_map(|c| diag(&v[2 * c..2 * c + 2])).collect() };
+    let w = vec![1.0 / k as f64; k];
+    let g0 = Gmm::new(&w, &m0, &covs(&v0)).unwrap();
+    let g1 = Gmm::new(&w, &m1, &covs(&v1)).unwrap();
+    let cost = |a: usize, b: usize| -> f64 {
+        (0..2).map(|i| (m0[2 * a + i] - m1[2 * b + i]).powi(2) + (v0[2 * a + i].sqrt() - v1[2 * b + i].sqrt()).powi(2)).sum()
+    };
+    let best = permutations(k)
+        .iter()
+        .map(|p| p.iter().enumerate().map(|(a, &b)| cost(a, b)).sum::<f64>() / k as f64)
+        .fold(f64::INFINITY, f64::min);
+    close(*mw2_squared(&g0, &g1, None).unwrap(), best, 1e-13, "MW2^2 vs permutations");
+}

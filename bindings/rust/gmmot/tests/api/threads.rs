@@ -76,3 +76,66 @@ fn em_moves_to_another_thread() {
     let g = thread::spawn(move || em.fit(&[0.0, 1.0, 2.0, 3.0], 1, None).unwrap()).join().unwrap();
     close(g.means().unwrap()[0], 1.5, 1e-12, "mean");
 }
+
+#[test]
+fn interrupt_raised_from_another_thread_stops_a_running_call() {
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+    let flag = Arc::new(Interrupt::new().unwrap());
+    let (tx, rx) = mpsc::channel();
+    let mut opts = Options::new().unwrap();
+    opts.set_interrupt(Some(flag.clone())).unwrap();
+    let seen = flag.clone();
+    // On its first report the callback tells the main thread, then waits (bounded) until the
+    // flag is up, so the call is certainly running when it is raised.
+    let mut first = true;
+    opts.set_progress(move |_, _, _, _| {
+        if first {
+            first = false;
+            tx.send(()).unwrap();
+            let start = Instant::now();
+            while !seen.is_raised() && start.elapsed() < Duration::from_secs(10) {
+                thread::sleep(Duration::from_millis(1));
+            }
+        }
+        true
+    })
+    .unwrap();
+    let g = Gmm::new(&[1.0], &[0.0], &[1.0]).unwrap();
+    let worker = thread::spawn(move || g.sample(1_000_000, Some(&opts)).map(|s| s.points.len()));
+    rx.recv().unwrap();
+    flag.raise();
+    let e = worker.join().unwrap().unwrap_err();
+    assert_eq!(e.status(), Status::Cancelled);
+    assert_eq!(e.name(), "GMMOT_E_CANCELLED");
+}
+
+#[test]
+fn one_options_object_with_a_callback_shared_by_threads() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let count = Arc::new(AtomicUsize::new(0));
+    let mut opts = Options::new().unwrap().with_int(OptionKey::NumThreads, 1).unwrap();
+    let c = count.clone();
+    opts.set_progress(move |stage, done, total, _| {
+        assert_eq!(stage, Stage::Density);
+        assert!(done <= total);
+        c.fetch_add(1, Ordering::SeqCst);
+        true
+    })
+    .unwrap();
+    let opts = Arc::new(opts);
+    let g = Arc::new(Gmm::new(&[0.5, 0.5], &[-1.0, 1.0], &[1.0, 1.0]).unwrap());
+    let alone = g.sample(50_000, Some(&opts)).unwrap();
+    let per_call = count.swap(0, Ordering::SeqCst);
+    assert!(per_call >= 1);
+    let handles: Vec<_> = (0..3)
+        .map(|_| {
+            let (g, opts) = (g.clone(), opts.clone());
+            thread::spawn(move || g.sample(50_000, Some(&opts)).unwrap())
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), alone);
+    }
+    assert_eq!(count.load(Ordering::SeqCst), 3 * per_call);
+}
