@@ -24,6 +24,9 @@ packages=(
   # fuzzing (scripts/fuzz.sh): clang 14 and its runtimes (libclang_rt.fuzzer, asan, ubsan);
   # Debian's libfuzzer-14-dev is not needed
   clang libclang-rt-14-dev
+  # Rust binding tests (bindings/rust, ctest rust_bindings): Debian's cargo and rustc, and
+  # bindgen to check gmmot-sys against the headers
+  cargo rustc bindgen
 )
 
 missing=()

@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: MIT
+// The safe crate's tests, one binary (one link) for all modules to keep `cargo test` quick.
+#![allow(dead_code)]
+mod common;
+
+mod barycenter;
+mod coverage;
+mod em;
+mod gaussian;
+mod gmm;
+mod mw2;
+mod relaxed;
+mod threads;
+mod transport;
