@@ -5,6 +5,8 @@ A negative status raises a :class:`GmmotError` subclass chosen by the status (ea
 from the matching built-in exception, so ``except ValueError`` catches bad input whether Python
 or C found it); a positive status issues a :class:`GmmotWarning` through :func:`warnings.warn`.
 """
+import os
+import sys
 import warnings
 
 from ._lib import lib
@@ -98,8 +100,17 @@ class GmmotConvergenceError(GmmotError, RuntimeError):
 class GmmotWarning(UserWarning):
     """A warning status (> 0): the outputs were written but deserve attention.
 
-    ``status`` and ``name`` are in ``args[1:]``; ``str()`` gives the message.
+    Attributes ``status``, ``name`` and ``message`` as :class:`GmmotError`.
     """
+
+    def __init__(self, message, status=0, name=""):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.name = name
+
+    def __str__(self):
+        return self.message
 
 
 class GmmotConvergenceWarning(GmmotWarning):
@@ -151,5 +162,18 @@ def check(status):
         raise error_for(status)
     category = GmmotConvergenceWarning if status == W_NOT_CONVERGED else GmmotWarning
     warnings.warn(category("%s: %s" % (status_name(status), last_error_message()),
-                           status, status_name(status)), stacklevel=3)
+                           status, status_name(status)), stacklevel=_user_stacklevel())
     return status
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _user_stacklevel():
+    """The stacklevel of the first frame outside this package (so warnings point at the
+    user's line)."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) \
+            == _PACKAGE_DIR:
+        frame, level = frame.f_back, level + 1
+    return level
