@@ -237,9 +237,14 @@ def _load():
         except OSError as exc:
             errors.append("%s: %s" % (path, exc))
             continue
-        lib.gmmot_version_number.restype = C.c_int
-        lib.gmmot_version_number.argtypes = []
-        number = lib.gmmot_version_number()
+        try:
+            version = lib.gmmot_version_number
+        except AttributeError:
+            errors.append("%s: not libgmmot (no gmmot_version_number)" % path)
+            continue
+        version.restype = C.c_int
+        version.argtypes = []
+        number = version()
         major, minor = number // 10000, number // 100 % 100
         if (major, minor) != (EXPECTED_MAJOR, EXPECTED_MINOR):
             errors.append("%s: version %d.%d, this package needs %d.%d.x"
