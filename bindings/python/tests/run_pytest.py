@@ -8,12 +8,18 @@ Usage: GMMOT_LIBRARY=/path/libgmmot.so.0.4 PYTHONPATH=bindings/python \
 import os
 import sys
 
-try:
-    import numpy  # noqa: F401
-    import pytest
-except ImportError as exc:
-    print("skipping the gmmot Python package tests: %s" % exc)
-    sys.exit(77)
 
-here = os.path.dirname(os.path.abspath(__file__))
-sys.exit(pytest.main(["-q", "-p", "no:cacheprovider", here] + sys.argv[1:]))
+
+def main():
+    try:
+        import numpy  # noqa: F401
+        import pytest
+    except ImportError as exc:
+        print("skipping the gmmot Python package tests: %s" % exc)
+        return 77
+    here = os.path.dirname(os.path.abspath(__file__))
+    return pytest.main(["-q", "-p", "no:cacheprovider", here] + sys.argv[1:])
+
+
+if __name__ == "__main__":  # spawned worker processes import this file as their main module
+    sys.exit(main())
