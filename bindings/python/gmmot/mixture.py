@@ -116,9 +116,9 @@ class GaussianMixture:
         covs = expand_covariances(covariances, covariance_type, k, d)
         ptr = GmmP()
         status = lib.gmmot_gmm_create(k, d, addr(weights), addr(means), addr(covs), C.byref(ptr))
-        self._ptr = None
+        # owned before the status is checked: a warning turned into an error must not leak it
+        self._init(ptr if status >= 0 else None, covariance_type)
         _errors.check(status)
-        self._init(ptr, covariance_type)
 
     def _init(self, ptr, covariance_type="full", fit_info=None):
         self._ptr = ptr

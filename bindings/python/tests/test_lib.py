@@ -99,3 +99,16 @@ def test_a_library_that_is_not_libgmmot_is_refused():
     proc = subprocess.run([sys.executable, "-c", "import gmmot"], env=env,
                           capture_output=True, text=True)
     assert proc.returncode != 0 and "LibraryNotFound" in proc.stderr
+
+
+def test_every_public_function_is_used_by_the_pythonic_api():
+    """Each C function is reached through a documented object or function, not only through
+    the raw ctypes layer."""
+    sources = ""
+    for name in sorted(os.listdir(os.path.join(PACKAGE_ROOT, "gmmot"))):
+        if name.endswith(".py") and name != "_lib.py":
+            with open(os.path.join(PACKAGE_ROOT, "gmmot", name), encoding="utf-8") as f:
+                sources += f.read()
+    unused = [n for n in prototypes() if not re.search(r"\b%s\b" % n, sources)]
+    # gmmot_version_number is called by the loader in _lib.py itself
+    assert unused == ["gmmot_version_number"], unused

@@ -185,3 +185,55 @@ def test_short_calls_add_little_overhead(rng):
     print("MW2 K=10 d=3: C call %.1f us, wrapper overhead %.2f us"
           % (min(raw_t) * 1e6, overhead * 1e6))
     assert overhead < 10e-6
+
+
+def test_stages_of_maps_and_densities(rng):
+    g0 = gmmot.GaussianMixture.fit(clusters(rng, 1000, 2), 3, seed=1)
+    g1 = gmmot.GaussianMixture.fit(clusters(rng, 1000, 2), 2, seed=1)
+    x = rng.normal(size=(5000, 2))
+    seen = []
+    record = lambda stage, done, total, value: seen.append((stage, done, total))  # noqa: E731
+    plan = gmmot.MW2Plan(g0, g1, progress=record)
+    assert {s for s, _, _ in seen} >= {gmmot.Stage.COST_MATRIX}
+    seen.clear()
+    plan.map_mean(x, progress=record)
+    assert seen and all(s == gmmot.Stage.MAPS and t == 5000 for s, _, t in seen)
+    seen.clear()
+    g0.log_density(x, progress=record)
+    assert seen and all(s == gmmot.Stage.DENSITY for s, _, _ in seen)
+    seen.clear()
+    gmmot.barycenter_exact([g0, g1], progress=record)
+    assert gmmot.Stage.MULTIMARGINAL in {s for s, _, _ in seen}
+
+
+def test_the_gil_is_released_during_calls(rng):
+    g = gmmot.GaussianMixture.fit(clusters(rng, 2000, 3), 8, seed=1)
+    x = rng.normal(size=(1_000_000, 3))
+    done = threading.Event()
+    out = {}
+
+    def work():
+        out["a"] = g.log_density(x, num_threads=1)
+        done.set()
+
+    t = threading.Thread(target=work)
+    ticks = 0
+    t.start()
+    while not done.is_set():  # Python keeps running while the library computes
+        ticks += 1
+    t.join()
+    assert ticks > 1000
+    assert np.array_equal(out["a"], g.log_density(x, num_threads=2))
+
+
+def test_concurrent_calls_on_shared_objects(rng):
+    import concurrent.futures
+    g0 = gmmot.GaussianMixture.fit(clusters(rng, 1000, 2), 3, seed=1)
+    g1 = gmmot.GaussianMixture.fit(clusters(rng, 1000, 2), 4, seed=2)
+    plan = gmmot.MW2Plan(g0, g1)
+    x = rng.normal(size=(20000, 2))
+    want = plan.map_mean(x)
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: (plan.map_mean(x), gmmot.mw2_squared(g0, g1)),
+                                range(8)))
+    assert all(np.array_equal(a, want) and d == plan.squared_distance for a, d in results)
