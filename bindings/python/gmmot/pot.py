@@ -216,26 +216,40 @@ def bures_wasserstein_mapping(ms, mt, Cs, Ct, log=False):
     return a, b
 
 
-def bures_distance(Cs, Ct, log=False):
-    """The Bures distance between covariances (d, d), or the (n, m) matrix between two
-    batches (n, d, d) and (m, d, d)."""
+def _bures_batch(ms, mt, Cs, Ct, paired):
+    """W2 between batches: (n, m) cross distances, or (n,) paired ones."""
+    if paired and len(Cs) == len(Ct):
+        return np.sqrt(np.array([_g.w2_squared(ms[i], Cs[i], mt[i], Ct[i])
+                                 for i in range(len(Cs))]))
+    return np.sqrt(dist_bures_squared(ms, mt, Cs, Ct))
+
+
+def bures_distance(Cs, Ct, paired=False, log=False, nx=None):
+    """The Bures distance between covariances (d, d) (a float), or between batches
+    (n, d, d) and (m, d, d): the (n, m) matrix, or the (n,) paired distances when ``paired``
+    and n == m. ``nx`` (POT's backend) is accepted and ignored: numpy only."""
     Cs, Ct = np.asarray(Cs), np.asarray(Ct)
-    if Cs.ndim == 3 or Ct.ndim == 3:
-        d = Cs.shape[-1]
-        Cs3, Ct3 = Cs.reshape(-1, d, d), Ct.reshape(-1, d, d)
-        W = np.sqrt(dist_bures_squared(np.zeros((len(Cs3), d)), np.zeros((len(Ct3), d)),
-                                       Cs3, Ct3))
-    else:
+    if Cs.ndim == 2 and Ct.ndim == 2:
         d = as_array(Cs, "Cs", (None, None)).shape[0]
-        W = np.sqrt(_g.w2_squared(np.zeros(d), Cs, np.zeros(d), Ct))
-    return (W, {}) if log else W
+        W = float(np.sqrt(_g.w2_squared(np.zeros(d), Cs, np.zeros(d), Ct)))
+    else:
+        if Cs.ndim != 3 or Ct.ndim != 3:
+            raise ValueError("Cs, Ct: both must be (d, d) or both batched (n, d, d)")
+        d = Cs.shape[-1]
+        W = _bures_batch(np.zeros((len(Cs), d)), np.zeros((len(Ct), d)), Cs, Ct, paired)
+    if log:
+        return W, {"Cs12": np.array([_sqrtm_pair(c)[0] for c in Cs.reshape(-1, d, d)])
+                   .reshape(Cs.shape)}
+    return W
 
 
-def bures_wasserstein_distance(ms, mt, Cs, Ct, log=False):
-    """The W2 distance between N(ms, Cs) and N(mt, Ct); batches ms (n, d), Cs (n, d, d) and
-    mt (m, d), Ct (m, d, d) give the (n, m) matrix."""
-    if np.ndim(ms) == 2 and np.ndim(Cs) == 3:
-        W = np.sqrt(dist_bures_squared(ms, mt, Cs, Ct))
+def bures_wasserstein_distance(ms, mt, Cs, Ct, paired=False, log=False):
+    """The W2 distance between N(ms, Cs) and N(mt, Ct) (a float); batches ms (n, d),
+    Cs (n, d, d) and mt (m, d), Ct (m, d, d) give the (n, m) matrix, or the (n,) paired
+    distances when ``paired`` and n == m."""
+    if np.ndim(ms) == 2 and np.ndim(mt) == 2:
+        ms, mt = np.asarray(ms), np.asarray(mt)
+        W = _bures_batch(ms, mt, np.asarray(Cs), np.asarray(Ct), paired)
         return (W, {}) if log else W
     ms, mt = _vec(ms, "ms"), _vec(mt, "mt")
     W = float(np.sqrt(_g.w2_squared(ms, Cs, mt, Ct)))
@@ -255,7 +269,7 @@ def _empirical(xs, xt, reg, ws, wt, bias):
         else:
             w = as_array(w, name, (x.shape[0], 1) if np.ndim(w) == 2 else (x.shape[0],))
             w = w.reshape(-1)
-        m = x.mean(axis=0) if bias else np.zeros(d)
+        m = w @ x / w.sum() if bias else np.zeros(d)
         xc = x - m
         stats.append((m, (xc * w[:, None]).T @ xc / w.sum() + reg * np.eye(d)))
     return stats
@@ -282,12 +296,22 @@ def empirical_bures_wasserstein_distance(xs, xt, reg=1e-6, ws=None, wt=None, bia
     return (W, {"Cs": Cs, "Ct": Ct}) if log else W
 
 
-def bures_wasserstein_barycenter(m, C, weights=None, num_iter=1000, eps=1e-7, log=False,
-                                 **kwargs):
-    """The W2 barycenter (mb (d,), Cb (d, d)) of Gaussians m (k, d), C (k, d, d)."""
+BARYCENTER_METHODS = ("fixed_point", "gradient_descent", "stochastic_gradient_descent",
+                      "averaged_stochastic_gradient_descent")
+
+
+def bures_wasserstein_barycenter(m, C, weights=None, method="fixed_point", num_iter=1000,
+                                 eps=1e-7, log=False, step_size=1, batch_size=None):
+    """The W2 barycenter (mb (d,), Cb (d, d)) of Gaussians m (k, d), C (k, d, d).
+
+    Every ``method`` of POT is accepted and solved by libgmmot's accelerated fixed point (they
+    all target the same unique minimiser); ``step_size`` and ``batch_size`` are then unused.
+    ``eps`` is the relative fixed-point residual at which the iteration stops."""
+    if method not in BARYCENTER_METHODS:
+        raise ValueError("Unknown method '%s'." % (method,))
     m = as_array(m, "m", (None, None))
     mb, Cb, info = _g.barycenter(m, C, weights, return_info=True,
-                                 barycenter_max_iterations=int(num_iter),
+                                 barycenter_max_iterations=max(1, int(num_iter)),
                                  barycenter_tolerance=min(float(eps), 1.0))
     if log:
         return mb, Cb, {"num_iter": info["iterations"], "final_diff": info["residual"]}
@@ -303,4 +327,5 @@ def empirical_bures_wasserstein_barycenter(X, reg=1e-6, weights=None, num_iter=1
         (mi, Ci), _ = _empirical(x, x, reg, None if w is None else w[i], None, bias)
         ms.append(mi)
         Cs.append(Ci)
-    return bures_wasserstein_barycenter(np.array(ms), np.array(Cs), weights, num_iter, eps, log)
+    return bures_wasserstein_barycenter(np.array(ms), np.array(Cs), weights, num_iter=num_iter,
+                                        eps=eps, log=log)

@@ -28,7 +28,12 @@ POT_SIGNATURES = {
                                   "weights, w_bar=None, iterations=100, log=False, "
                                   "barycentric_proj_method='euclidean')",
     "bures_wasserstein_mapping": "(ms, mt, Cs, Ct, log=False)",
-    "bures_wasserstein_distance": "(ms, mt, Cs, Ct, log=False)",
+    "bures_wasserstein_distance": "(ms, mt, Cs, Ct, paired=False, log=False)",
+    "bures_distance": "(Cs, Ct, paired=False, log=False, nx=None)",
+    "bures_wasserstein_barycenter": "(m, C, weights=None, method='fixed_point', num_iter=1000, "
+                                    "eps=1e-07, log=False, step_size=1, batch_size=None)",
+    "empirical_bures_wasserstein_barycenter": "(X, reg=1e-06, weights=None, num_iter=1000, "
+                                              "eps=1e-07, w=None, bias=True, log=False)",
     "empirical_bures_wasserstein_mapping": "(xs, xt, reg=1e-06, ws=None, wt=None, bias=True, "
                                            "log=False)",
     "empirical_bures_wasserstein_distance": "(xs, xt, reg=1e-06, ws=None, wt=None, "
@@ -125,19 +130,29 @@ def test_gaussian_functions_vs_pot_082_and_formulas(rng):
     assert Wm.shape == (2, 2)
     assert Wm[1, 0] == pytest.approx(np.sqrt(ref.w2_squared(m2[1], C2[1], m2[2], C2[2])),
                                      rel=1e-10)
+    Wp = gmm_ot.bures_wasserstein_distance(m2[:2], m2[2:], C2[:2], C2[2:], paired=True)
+    assert Wp.shape == (2,) and Wp[1] == pytest.approx(Wm[1, 1], rel=1e-14)
+    assert gmm_ot.bures_distance(C2[:2], C2[2:]).shape == (2, 2)
     assert gmm_ot.bures_distance(Cs, Ct) == pytest.approx(
         np.sqrt(ref.w2_squared(np.zeros(d), Cs, np.zeros(d), Ct)), rel=1e-10)
     # POT 0.8.2's linear Gaussian mapping estimated from samples (ot.da.OT_mapping_linear)
     xs = rng.normal(size=(200, d)) @ random_spd(rng, d)
     xt = rng.normal(size=(150, d)) @ random_spd(rng, d) + 2
     ws = rng.uniform(size=(200, 1))
-    for kw in ({}, {"ws": ws}, {"bias": False}, {"reg": 1e-3}):
+    for kw in ({}, {"bias": False}, {"reg": 1e-3}):
         A1, b1 = gmm_ot.empirical_bures_wasserstein_mapping(xs, xt, **kw)
         A0, b0 = ot.da.OT_mapping_linear(xs, xt, **kw)
         np.testing.assert_allclose(A1, A0, rtol=1e-8, atol=1e-10)
         np.testing.assert_allclose(b1, b0, rtol=1e-8, atol=1e-10)
         assert b1.shape == b0.shape == (1, d)
-    A0, b0 = ot.da.OT_mapping_linear(xs, xt)
+    # with sample weights, current POT centres at the weighted mean (POT 0.8.2 did not)
+    A1, b1 = gmm_ot.empirical_bures_wasserstein_mapping(xs, xt, ws=ws)
+    mw = (ws[:, 0] @ xs) / ws.sum()
+    Cw = ((xs - mw) * ws).T @ (xs - mw) / ws.sum() + 1e-6 * np.eye(d)
+    A_ref, b_ref = ref.monge(mw, Cw, xt.mean(axis=0),
+                             np.cov(xt.T, bias=True) + 1e-6 * np.eye(d))
+    np.testing.assert_allclose(A1, A_ref, rtol=1e-8)
+    np.testing.assert_allclose(b1[0], b_ref, rtol=1e-8, atol=1e-10)
     mx, mz = xs.mean(axis=0), xt.mean(axis=0)
     Cx = np.cov(xs.T, bias=True) + 1e-6 * np.eye(d)
     Cz = np.cov(xt.T, bias=True) + 1e-6 * np.eye(d)
@@ -156,6 +171,8 @@ def test_bures_barycenter(rng):
     np.testing.assert_allclose(sum(l * ref.sqrtm_psd(r @ c @ r) for l, c in zip(w, C)), Cb,
                                rtol=1e-6)  # eps = 1e-7 relative residual by default
     assert log["final_diff"] <= 1e-7
+    with pytest.raises(ValueError, match="Unknown method"):
+        gmm_ot.bures_wasserstein_barycenter(m, C, method="newton")
     X = [rng.normal(size=(100, d)) + i for i in range(3)]
     mb2, Cb2 = gmm_ot.empirical_bures_wasserstein_barycenter(X)
     np.testing.assert_allclose(mb2, np.mean([x.mean(axis=0) for x in X], axis=0), rtol=1e-12)
