@@ -9,8 +9,8 @@ Switch with one import::
 
 Differences from POT, all deliberate: inputs are validated first (ValueError/TypeError naming
 the argument instead of assertion errors); ``gmm_ot_apply_map(method='rand')`` draws with
-libgmmot's own generator when ``plan`` is None (``seed`` still makes it reproducible, but the
-draws differ from numpy's); ``bures_wasserstein_barycenter`` uses the accelerated fixed point
+libgmmot's own generator when ``plan`` is None (an integer ``seed`` still makes it
+reproducible, but the draws differ from numpy's); ``bures_wasserstein_barycenter`` uses the accelerated fixed point
 of libgmmot with ``eps`` as its relative residual tolerance; ``log`` dictionaries hold
 libgmmot's figures (keys of POT kept where they exist: cost, u, v, warning, result_code,
 Cs12, Cs12inv, Cs, Ct, num_iter, final_diff).
@@ -126,7 +126,11 @@ def gmm_ot_apply_map(x, m_s, m_t, C_s, C_t, w_s, w_t, plan=None, method="bary", 
     if plan is None:
         p = _plan(m_s, m_t, C_s, C_t, w_s, w_t)
         x = as_array(x, "x", (None, p.dim))
-        return p.map_mean(x) if method == "bary" else p.map_rand(x, seed=seed or 0)
+        if method == "bary":
+            return p.map_mean(x)
+        if seed is None:  # as POT: a fresh draw each call
+            seed = int(np.random.randint(0, 2 ** 31 - 1))
+        return p.map_rand(x, seed=int(seed))
     x = as_array(x, "x", (None, None))
     log_post, pairs, plan = _given_plan_terms(x, m_s, m_t, C_s, C_t, w_s, plan)
     if method == "bary":

@@ -111,8 +111,17 @@ def test_interrupt_flag_from_another_thread(rng):
     assert g.n_components == 2
 
 
+@pytest.fixture
+def python_sigint():
+    """Python's default SIGINT handler for the test: a runner started in the background by a
+    shell without job control inherits SIGINT ignored, and Python keeps it so."""
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, old)
+
+
 @pytest.mark.parametrize("how", ["interrupt_main", "os_kill"])
-def test_ctrl_c_cancels_a_long_fit_with_keyboard_interrupt(rng, how):
+def test_ctrl_c_cancels_a_long_fit_with_keyboard_interrupt(rng, how, python_sigint):
     x = _em_data(rng)
     before = signal.getsignal(signal.SIGINT)
     fire = ((lambda: _thread.interrupt_main()) if how == "interrupt_main"
@@ -129,7 +138,7 @@ def test_ctrl_c_cancels_a_long_fit_with_keyboard_interrupt(rng, how):
     assert g.fit_info["converged"]
 
 
-def test_ctrl_c_during_a_long_map(rng):
+def test_ctrl_c_during_a_long_map(rng, python_sigint):
     g0 = gmmot.GaussianMixture.fit(clusters(rng, 3000, 3), 8, seed=1)
     g1 = gmmot.GaussianMixture.fit(clusters(rng, 3000, 3), 8, seed=2)
     plan = gmmot.MW2Plan(g0, g1)
