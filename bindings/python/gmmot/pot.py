@@ -10,8 +10,9 @@ Switch with one import::
 Differences from POT, all deliberate: inputs are validated first (ValueError/TypeError naming
 the argument instead of assertion errors); ``gmm_ot_apply_map(method='rand')`` draws with
 libgmmot's own generator when ``plan`` is None (an integer ``seed`` still makes it
-reproducible, but the draws differ from numpy's); ``bures_wasserstein_barycenter`` uses the accelerated fixed point
-of libgmmot with ``eps`` as its relative residual tolerance; ``log`` dictionaries hold
+reproducible, but the draws differ from numpy's); ``bures_wasserstein_barycenter`` uses the
+accelerated fixed point of libgmmot with ``eps`` as its relative residual tolerance, whatever
+``method``; ``log`` dictionaries hold
 libgmmot's figures (keys of POT kept where they exist: cost, u, v, warning, result_code,
 Cs12, Cs12inv, Cs, Ct, num_iter, final_diff).
 """

@@ -80,7 +80,8 @@ def test_bad_inputs_are_refused_before_any_c_call(monkeypatch, means, exc, name)
 @pytest.mark.parametrize("weights,covs,ctype,name", [
     ([0.5, 0.5, 0.0], np.stack([np.eye(2)] * 2), "full", "weights"),
     ([0.5, 0.5], np.stack([np.eye(2)] * 3), "full", "covariances"),
-    ([0.5, 0.5], np.ones((2, 3)), "diag", "covariances"),  # the motivating bug: (K, d) read as (K, d, d)
+    # the motivating bug: diagonals (K, d) read as if they were (K, d, d)
+    ([0.5, 0.5], np.ones((2, 3)), "diag", "covariances"),
     ([0.5, 0.5], np.ones(3), "spherical", "covariances"),
     ([0.5, 0.5], np.eye(3), "tied", "covariances"),
     ([0.5, 0.5], np.ones((2, 2)), "cholesky", "covariance_type"),
