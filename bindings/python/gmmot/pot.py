@@ -12,9 +12,10 @@ the argument instead of assertion errors); ``gmm_ot_apply_map(method='rand')`` d
 libgmmot's own generator when ``plan`` is None (an integer ``seed`` still makes it
 reproducible, but the draws differ from numpy's); ``bures_wasserstein_barycenter`` uses the
 accelerated fixed point of libgmmot with ``eps`` as its relative residual tolerance, whatever
-``method``; ``log`` dictionaries hold
-libgmmot's figures (keys of POT kept where they exist: cost, u, v, warning, result_code,
-Cs12, Cs12inv, Cs, Ct, num_iter, final_diff).
+``method``; ``gmm_barycenter_fixed_point`` stops early once the energy no longer decreases;
+``log`` dictionaries hold libgmmot's figures (keys of POT kept where they exist: cost, u, v,
+warning, result_code, Cs12, Cs12inv, Cs, Ct, num_iter, final_diff; the fixed point's log has
+the energies per iteration instead of the iterates).
 """
 import numpy as np
 
