@@ -11,7 +11,7 @@ from ._handles import address
 from ._lib import BaryP, GmmP, lib
 from ._progress import LongCall
 from .mixture import GaussianMixture, as_mixture
-from .options import resolve
+from .options import resolve, resolve_named
 
 
 class MixtureBarycenter:
@@ -190,6 +190,7 @@ def barycenter_fixed_point(mixtures, weights=None, init=None, method=None, optio
     GmmotConvergenceWarning when the iteration cap came first."""
     mixtures, lam, handles, j = _inputs(mixtures, weights)
     init_ptr = None if init is None else as_mixture(init, "init")._ptr
-    opts = resolve(options, progress=progress, fixed_point_method=method, **option_kwargs)
+    opts = resolve_named(options, option_kwargs, progress=progress,
+                         fixed_point_method=method)
     return _run((lib.gmmot_mw2_barycenter_fixed_point,
                  (addr(handles), j, addr(lam), j, init_ptr)), mixtures, opts)

@@ -11,7 +11,7 @@ from ._arrays import addr, as_array, check_positive_int, empty, empty_sizes, opt
 from ._handles import is_long
 from ._lib import EmP, GmmP, lib
 from ._progress import LongCall
-from .options import resolve
+from .options import resolve, resolve_named
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 
@@ -237,7 +237,7 @@ class GaussianMixture:
         n = check_positive_int(n_samples, "n_samples")
         d = self.dim
         points, labels = empty((n, d)), empty_sizes(n)
-        opts = resolve(options, progress=progress, seed=seed, **option_kwargs)
+        opts = resolve_named(options, option_kwargs, progress=progress, seed=seed)
         with LongCall(opts, is_long(n * d * d * 4)) as call:
             call.finish(lib.gmmot_gmm_sample(self._ptr, n, call.opts, addr(points), points.size,
                                              addr(labels), n))
@@ -271,7 +271,7 @@ class GaussianMixture:
         n, d = points.shape
         weights = optional_weights(weights, "weights", n)
         k = check_positive_int(n_components, "n_components", 1)
-        opts = resolve(options, progress=progress, em_components=k, **option_kwargs)
+        opts = resolve_named(options, option_kwargs, progress=progress, em_components=k)
         with LongCall(opts, True) as call:
             em = EmP()
             _errors.check(lib.gmmot_em_create(call.opts, C.byref(em)))

@@ -10,7 +10,7 @@ from ._handles import is_long
 from ._lib import GmmP, Mw2P, lib
 from ._progress import LongCall
 from .mixture import GaussianMixture, as_mixture
-from .options import resolve
+from .options import resolve, resolve_named
 
 
 def mw2_squared(g0, g1, options=None, progress=None, **option_kwargs):
@@ -60,7 +60,8 @@ class MW2Plan:
                  **option_kwargs):
         as_mixture(source, "source")
         as_mixture(target, "target")
-        opts = resolve(options, progress=progress, transport_method=method, **option_kwargs)
+        opts = resolve_named(options, option_kwargs, progress=progress,
+                             transport_method=method)
         out = Mw2P()
         self._ptr = None
         work = source.n_components * target.n_components * (source.dim ** 3 + 20)
@@ -92,7 +93,7 @@ class MW2Plan:
         weights0 = optional_weights(weights0, "weights0", n0)
         weights1 = optional_weights(weights1, "weights1", n1)
         k = check_positive_int(n_components, "n_components", 1)
-        opts = resolve(options, progress=progress, em_components=k, **option_kwargs)
+        opts = resolve_named(options, option_kwargs, progress=progress, em_components=k)
         out = Mw2P()
         with LongCall(opts, True) as call:
             status = lib.gmmot_mw2_create_from_points(addr(points0), n0, addr(points1), n1, d,
@@ -224,7 +225,7 @@ class MW2Plan:
         """One draw of T_rand(x) per row of x: pushes samples of the source to samples of the
         target. ``seed`` (default 0) makes it reproducible."""
         return self._map(lib.gmmot_mw2_map_rand, x,
-                         resolve(options, progress=progress, seed=seed, **option_kwargs))
+                         resolve_named(options, option_kwargs, progress=progress, seed=seed))
 
     T_mean = map_mean
     T_rand = map_rand

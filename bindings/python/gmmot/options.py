@@ -209,3 +209,18 @@ def resolve(options=None, **kwargs):
 def handle(options):
     """The C pointer of an Options (None for NULL)."""
     return None if options is None else options._ptr
+
+
+def resolve_named(options, option_kwargs, **named):
+    """:func:`resolve` for functions with named parameters that are options too
+    (``n_components`` for ``em_components``, ``method`` for ``transport_method``, ...): a
+    named value that is not None is merged into the keywords; the same option given both ways
+    with different values is a TypeError."""
+    merged = dict(option_kwargs)
+    for key, value in named.items():
+        if value is None:
+            continue
+        if key in merged and merged[key] is not None and merged[key] != value:
+            raise TypeError("option %s given twice (%r and %r)" % (key, value, merged[key]))
+        merged[key] = value
+    return resolve(options, **merged)

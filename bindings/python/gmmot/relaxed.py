@@ -10,7 +10,7 @@ from ._lib import GmmP, Mw2P, RelaxedP, lib
 from ._progress import LongCall
 from .mixture import GaussianMixture, as_mixture
 from .mw2 import MW2Plan
-from .options import resolve
+from .options import resolve_named
 
 PATH_COLUMNS = ("lambda", "energy", "transport", "ll0", "ll1", "penalty", "iterations",
                 "converged")
@@ -77,8 +77,9 @@ class RelaxedFit:
             lambdas = as_array(lambdas, "lambdas", (None,))
             if starts is not None:
                 raise ValueError("init: starts and lambdas cannot be combined")
-        opts = resolve(options, progress=progress, relaxed_components=n_components,
-                       relaxed_lambda=lam, relaxed_init=init_name, **option_kwargs)
+        opts = resolve_named(options, option_kwargs, progress=progress,
+                             relaxed_components=n_components, relaxed_lambda=lam,
+                             relaxed_init=init_name)
         out = RelaxedP()
         common = (addr(points0), n0, addr(points1), n1, d, addr(w0), addr(w1))
         with LongCall(opts, True) as call:

@@ -10,7 +10,7 @@ from ._arrays import addr, as_array, empty, empty_sizes
 from ._handles import is_long
 from ._lib import TransportP, lib
 from ._progress import LongCall
-from .options import resolve
+from .options import resolve_named
 
 
 class TransportPlan:
@@ -117,7 +117,8 @@ def solve(a, b, cost, method=None, warm_start=None, options=None, progress=None,
     b = as_array(b, "b", (None,))
     k0, k1 = a.shape[0], b.shape[0]
     cost = as_array(cost, "cost", (k0, k1))
-    opts = resolve(options, progress=progress, transport_method=method, **option_kwargs)
+    opts = resolve_named(options, option_kwargs, progress=progress,
+                         transport_method=method)
     out = TransportP()
     with LongCall(opts, is_long(20 * k0 * k1)) as call:
         if warm_start is None:
