@@ -8,10 +8,23 @@ make it read past an array). Complex, boolean, object and string data raise Type
 number of dimensions or a wrong size raises ValueError naming the argument and the expected
 shape; NaN or infinity raises ValueError naming the argument and the first bad index. Nothing
 is ever silently reshaped or broadcast.
+
+With :func:`set_strict_inputs` (True), ndarrays are never copied: one that is not float64 raises
+TypeError and one that is not C-contiguous raises ValueError, naming the argument (for code
+that must not pay for hidden copies of large arrays). Lists are still accepted.
 """
 import numpy as np
 
 _F64 = np.dtype(np.float64)
+_strict = [False]
+
+
+def set_strict_inputs(enabled):
+    """Refuse (True) or copy (False, the default) ndarray inputs that are not C-contiguous
+    float64. Process-wide; returns the previous setting."""
+    previous = _strict[0]
+    _strict[0] = bool(enabled)
+    return previous
 
 
 def _shape_text(shape):
@@ -31,6 +44,12 @@ def as_array(x, name, shape, finite=True):
     """
     if isinstance(x, np.ndarray) and x.dtype == _F64 and x.flags.c_contiguous:
         a = x
+    elif _strict[0] and isinstance(x, np.ndarray):
+        if x.dtype != _F64:
+            raise TypeError("%s: expected a float64 array, got dtype %s (strict inputs: no "
+                            "conversion)" % (name, x.dtype))
+        raise ValueError("%s: expected a C-contiguous array (strict inputs: no copy; use "
+                         "numpy.ascontiguousarray)" % name)
     else:
         try:
             a = np.asarray(x)

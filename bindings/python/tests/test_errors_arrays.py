@@ -129,3 +129,21 @@ def test_outputs_are_fresh_numpy_arrays(rng):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert g.log_density(np.zeros((0, 2))).shape == (0,)
+
+
+def test_strict_inputs_refuse_instead_of_copying(monkeypatch, rng):
+    g = gmmot.GaussianMixture([1.0], [[0.0, 0.0]], [np.eye(2)])
+    big = rng.normal(size=(10, 4))
+    previous = gmmot.set_strict_inputs(True)
+    try:
+        _forbid_c(monkeypatch, "gmmot_gmm_log_density")
+        with pytest.raises(ValueError, match="x: expected a C-contiguous array"):
+            g.log_density(big[:, ::2])
+        with pytest.raises(TypeError, match="x: expected a float64 array"):
+            g.log_density(big[:, :2].astype(np.float32))
+        monkeypatch.undo()
+        assert g.log_density(np.ascontiguousarray(big[:, :2])).shape == (10,)
+        assert g.log_density([[0.0, 0.0]]).shape == (1,)  # lists are still read
+    finally:
+        gmmot.set_strict_inputs(previous)
+    assert g.log_density(big[:, ::2]).shape == (10,)  # default: copied
