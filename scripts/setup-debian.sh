@@ -13,6 +13,12 @@ packages=(
   libopenblas-dev liblapacke-dev
   # tests: Catch2 v2 (C++), Debian's python3 with numpy/scipy/mpmath (ctypes test, reference data)
   catch2 python3 python3-numpy python3-scipy python3-mpmath
+  # Python package tests (bindings/python, ctest python_package): pytest, scikit-learn and POT
+  # as references, setuptools and pip for the offline install test
+  python3-pytest python3-sklearn python3-pot python3-setuptools python3-pip
+  # the Dask example and its test (examples/dask, ctest dask_example): a local cluster of
+  # worker processes, images through PIL
+  python3-distributed python3-pil
   # test-only oracle for the exact transport LP (tests/oracle/): GLPK
   libglpk-dev
   # the colour-transfer demo (examples/): PNG/JPEG reading and writing

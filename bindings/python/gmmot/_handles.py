@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: MIT
+"""Small helpers shared by the object modules: output handles and long-call thresholds."""
+import ctypes as C
+
+
+#: work (roughly flops) above which a call gets the progress trampoline (Ctrl-C, callbacks);
+#: below it the call is short (well under a millisecond) and runs with no extra overhead.
+LONG_WORK = 2.0e5
+
+
+def is_long(work):
+    """True when a call of that much work should be cancellable."""
+    return work >= LONG_WORK
+
+
+def address(ptr):
+    """The integer address of a ctypes pointer (for arrays of handles)."""
+    return C.cast(ptr, C.c_void_p).value

@@ -1,0 +1,239 @@
+# SPDX-License-Identifier: MIT
+"""The MW2 distance between Gaussian mixtures and its plan (gmmot/mw2.h, gmmot/maps.h)."""
+import ctypes as C
+
+import numpy as np
+
+from . import _errors
+from ._arrays import addr, as_array, check_positive_int, empty, empty_sizes, optional_weights
+from ._handles import is_long
+from ._lib import GmmP, Mw2P, lib
+from ._progress import LongCall
+from .mixture import GaussianMixture, as_mixture
+from .options import resolve, resolve_named
+
+
+def mw2_squared(g0, g1, options=None, progress=None, **option_kwargs):
+    """MW2^2 between two :class:`GaussianMixture` (one call; no plan object kept)."""
+    as_mixture(g0, "g0")
+    as_mixture(g1, "g1")
+    out = C.c_double()
+    if options is None and progress is None and not option_kwargs:
+        k0, k1, d = g0.n_components, g1.n_components, g0.dim
+        if not is_long(k0 * k1 * (d ** 3 + 20)):  # the fast path: no options, no callback
+            _errors.check(lib.gmmot_mw2_squared(g0._ptr, g1._ptr, None, C.byref(out)))
+            return out.value
+    opts = resolve(options, progress=progress, **option_kwargs)
+    work = g0.n_components * g1.n_components * (g0.dim ** 3 + 20)
+    with LongCall(opts, is_long(work)) as call:
+        call.finish(lib.gmmot_mw2_squared(g0._ptr, g1._ptr, call.opts, C.byref(out)))
+    return out.value
+
+
+def mw2_distance(g0, g1, **kwargs):
+    """MW2 (the square root of :func:`mw2_squared`)."""
+    return float(np.sqrt(mw2_squared(g0, g1, **kwargs)))
+
+
+class MW2Plan:
+    """The MW2 plan between two mixtures: distance, component plan, coupling, geodesic and
+    the transport maps T_mean / T_rand (Delon-Desolneux 2020).
+
+    Parameters
+    ----------
+    source, target : GaussianMixture
+        Mixtures of the same dimension.
+    method : {'exact', 'entropic'}, optional
+        The discrete solver (default: the options', exact).
+    options, progress, **option_kwargs
+        Transport options, ``num_threads``, a progress callback.
+
+    Notes
+    -----
+    Immutable and thread-safe. Pickles (plans built from two mixtures: recomputed from them
+    and the option values in the receiving process; bit-identical for the exact method).
+    """
+
+    __slots__ = ("_ptr", "source", "target", "_recipe")
+
+    def __init__(self, source, target, method=None, options=None, progress=None,
+                 **option_kwargs):
+        as_mixture(source, "source")
+        as_mixture(target, "target")
+        opts = resolve_named(options, option_kwargs, progress=progress,
+                             transport_method=method)
+        out = Mw2P()
+        self._ptr = None
+        work = source.n_components * target.n_components * (source.dim ** 3 + 20)
+        with LongCall(opts, is_long(work)) as call:
+            status = lib.gmmot_mw2_create(source._ptr, target._ptr, call.opts, C.byref(out))
+            if status >= 0:
+                self._ptr = out
+            call.finish(status)
+        self.source, self.target = source, target
+        self._recipe = ("mixtures", None if opts is None else opts.as_dict())
+
+    @classmethod
+    def _from_ptr(cls, ptr, source=None, target=None, recipe=None):
+        self = cls.__new__(cls)
+        self._ptr, self.source, self.target, self._recipe = ptr, source, target, recipe
+        return self
+
+    @classmethod
+    def from_points(cls, points0, points1, n_components=10, weights0=None, weights1=None,
+                    options=None, progress=None, **option_kwargs):
+        """MW_{K,2} between two point clouds: EM fits of K components to each (the same
+        options and seed), then their MW2 plan (one C call: gmmot_mw2_create_from_points).
+        ``source`` and ``target`` are left None (the fits are the plan's, see
+        :meth:`geodesic` at t = 0 and 1)."""
+        points0 = as_array(points0, "points0", (None, None))
+        n0, d = points0.shape
+        points1 = as_array(points1, "points1", (None, d))
+        n1 = points1.shape[0]
+        weights0 = optional_weights(weights0, "weights0", n0)
+        weights1 = optional_weights(weights1, "weights1", n1)
+        k = check_positive_int(n_components, "n_components", 1)
+        opts = resolve_named(options, option_kwargs, progress=progress, em_components=k)
+        out = Mw2P()
+        with LongCall(opts, True) as call:
+            status = lib.gmmot_mw2_create_from_points(addr(points0), n0, addr(points1), n1, d,
+                                                      addr(weights0), addr(weights1), call.opts,
+                                                      C.byref(out))
+            result = cls._from_ptr(out) if status >= 0 else None
+            call.finish(status)
+        return result
+
+    def __del__(self):
+        ptr, self._ptr = getattr(self, "_ptr", None), None
+        if ptr:
+            lib.gmmot_mw2_destroy(ptr)
+
+    def __reduce__(self):
+        if self._recipe is None or self._recipe[0] != "mixtures":
+            raise TypeError("only MW2 plans built from two mixtures can be pickled "
+                            "(pickle the mixtures instead)")
+        return (_rebuild_plan, (self.source, self.target, self._recipe[1]))
+
+    # ------------------------------------------------------------------ read-outs
+    @property
+    def shape(self):
+        """(K0, K1)."""
+        return lib.gmmot_mw2_rows(self._ptr), lib.gmmot_mw2_cols(self._ptr)
+
+    @property
+    def dim(self):
+        """Dimension d."""
+        return lib.gmmot_mw2_dim(self._ptr)
+
+    @property
+    def nnz(self):
+        """Non-zeros of the component plan."""
+        return lib.gmmot_mw2_nnz(self._ptr)
+
+    @property
+    def squared_distance(self):
+        """MW2^2 (the cost of the plan)."""
+        out = C.c_double()
+        _errors.check(lib.gmmot_mw2_distance(self._ptr, C.byref(out), None))
+        return out.value
+
+    @property
+    def distance(self):
+        """MW2."""
+        out = C.c_double()
+        _errors.check(lib.gmmot_mw2_distance(self._ptr, None, C.byref(out)))
+        return out.value
+
+    @property
+    def cost_matrix(self):
+        """C_kl = W2^2(mu0^k, mu1^l), shape (K0, K1)."""
+        out = empty(self.shape)
+        _errors.check(lib.gmmot_mw2_copy_cost_matrix(self._ptr, addr(out), out.size))
+        return out
+
+    @property
+    def plan(self):
+        """The dense component plan w, shape (K0, K1)."""
+        out = empty(self.shape)
+        _errors.check(lib.gmmot_mw2_copy_plan(self._ptr, addr(out), out.size))
+        return out
+
+    @property
+    def sparse_plan(self):
+        """``(rows, cols, mass)`` of the plan's non-zeros, in the order of the coupling's and
+        the geodesic's components and of :meth:`pair_maps`."""
+        n = self.nnz
+        rows, cols, mass = empty_sizes(n), empty_sizes(n), empty((n,))
+        _errors.check(lib.gmmot_mw2_copy_sparse_plan(self._ptr, addr(rows), addr(cols),
+                                                     addr(mass), n))
+        return rows.astype(np.intp), cols.astype(np.intp), mass
+
+    @property
+    def duals(self):
+        """Dual potentials ``(u (K0,), v (K1,))`` (GmmotValueError for a given plan)."""
+        k0, k1 = self.shape
+        u, v = empty((k0,)), empty((k1,))
+        _errors.check(lib.gmmot_mw2_copy_duals(self._ptr, addr(u), k0, addr(v), k1))
+        return u, v
+
+    @property
+    def info(self):
+        """``{"iterations": ..., "marginal_error": ...}`` of the discrete solver."""
+        it, err = C.c_uint64(), C.c_double()
+        _errors.check(lib.gmmot_mw2_info(self._ptr, C.byref(it), C.byref(err)))
+        return {"iterations": it.value, "marginal_error": err.value}
+
+    def coupling(self):
+        """The optimal coupling on R^{2d}: a GaussianMixture with nnz components."""
+        out = GmmP()
+        _errors.check(lib.gmmot_mw2_coupling(self._ptr, C.byref(out)))
+        return GaussianMixture._from_ptr(out)
+
+    def geodesic(self, t):
+        """The MW2 geodesic at time t in [0, 1] (a GaussianMixture with nnz components)."""
+        t = float(t)
+        if not 0.0 <= t <= 1.0:
+            raise ValueError("t: must be in [0, 1], got %r" % t)
+        out = GmmP()
+        _errors.check(lib.gmmot_mw2_geodesic(self._ptr, t, C.byref(out)))
+        return GaussianMixture._from_ptr(out)
+
+    def pair_maps(self):
+        """The Monge maps of the paired components: ``(A (nnz, d, d), b (nnz, d))`` with
+        T_n(x) = A_n x + b_n, in :attr:`sparse_plan` order."""
+        n, d = self.nnz, self.dim
+        a, b = empty((n, d, d)), empty((n, d))
+        _errors.check(lib.gmmot_mw2_copy_pair_maps(self._ptr, addr(a), a.size, addr(b), b.size))
+        return a, b
+
+    def _map(self, fn, x, opts):
+        d = self.dim
+        x = as_array(x, "x", (None, d))
+        n = x.shape[0]
+        out = empty((n, d))
+        k0 = self.shape[0]
+        with LongCall(opts, is_long(n * k0 * d * (d + 2))) as call:
+            call.finish(fn(self._ptr, n, addr(x), call.opts, addr(out), out.size))
+        return out
+
+    def map_mean(self, x, options=None, progress=None, **option_kwargs):
+        """T_mean(x) = E[Y | X = x] under the plan, for the rows of x (n, d)."""
+        return self._map(lib.gmmot_mw2_map_mean, x,
+                         resolve(options, progress=progress, **option_kwargs))
+
+    def map_rand(self, x, seed=None, options=None, progress=None, **option_kwargs):
+        """One draw of T_rand(x) per row of x: pushes samples of the source to samples of the
+        target. ``seed`` (default 0) makes it reproducible."""
+        return self._map(lib.gmmot_mw2_map_rand, x,
+                         resolve_named(options, option_kwargs, progress=progress, seed=seed))
+
+    T_mean = map_mean
+    T_rand = map_rand
+
+    def __repr__(self):
+        return "MW2Plan(shape=%r, dim=%d, nnz=%d, distance=%.17g)" % (
+            self.shape, self.dim, self.nnz, self.distance)
+
+
+def _rebuild_plan(source, target, values):
+    return MW2Plan(source, target, **(values or {}))

@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: MIT
+"""Every GMMOT_API function of include/gmmot/*.h is declared (argtypes and restype) with
+types matching its C prototype; loading checks the version."""
+import ctypes as C
+import ctypes.util
+import glob
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import PACKAGE_ROOT, REPO_ROOT
+from gmmot import _lib
+
+HEADERS = sorted(glob.glob(os.path.join(REPO_ROOT, "include", "gmmot", "*.h")))
+PROTO = re.compile(r"GMMOT_API\s+([^;]*?)\b(gmmot_\w+)\s*\(([^)]*)\)\s*GMMOT_NOEXCEPT", re.S)
+
+
+def prototypes():
+    out = {}
+    for path in HEADERS:
+        with open(path, encoding="utf-8") as f:
+            text = re.sub(r"/\*.*?\*/", " ", f.read(), flags=re.S)
+        for ret, name, params in PROTO.findall(text):
+            params = [" ".join(p.split()) for p in params.split(",")]
+            out[name] = (" ".join(ret.split()), [] if params == ["void"] else params)
+    return out
+
+
+def expected_ctype(c_type):
+    """A predicate on the ctypes type declared for a C parameter or return type."""
+    t = c_type.replace("const ", "").strip()
+    pointer = "*" in t or t.startswith("gmmot_progress_fn")
+    if pointer:
+        return lambda ct: (ct in (C.c_void_p, C.c_char_p) or hasattr(ct, "_type_")
+                           or ct is _lib.ProgressFn) and ct not in (
+                               C.c_int, C.c_size_t, C.c_double, C.c_int64)
+    base = t.split()[0]
+    table = {"int": C.c_int, "size_t": C.c_size_t, "double": C.c_double,
+             "int64_t": C.c_int64, "void": None}
+    want = table[base]
+    return lambda ct: ct is want
+
+
+def test_headers_found():
+    assert len(HEADERS) >= 14
+    assert len(prototypes()) >= 100
+
+
+def test_every_public_function_is_declared_with_matching_types():
+    protos = prototypes()
+    missing = sorted(set(protos) - set(_lib.SIGNATURES))
+    assert not missing, "not declared in gmmot/_lib.py: %s" % missing
+    extra = sorted(set(_lib.SIGNATURES) - set(protos))
+    assert not extra, "declared but not in the headers: %s" % extra
+    for name, (ret, params) in protos.items():
+        fn = getattr(_lib.lib, name)
+        assert fn.argtypes is not None, name
+        assert len(fn.argtypes) == len(params), (name, fn.argtypes, params)
+        ret_ok = expected_ctype(ret + (" *" if ret.endswith("char") else ""))
+        assert ret_ok(fn.restype), (name, ret, fn.restype)
+        for i, (param, ct) in enumerate(zip(params, fn.argtypes)):
+            assert expected_ctype(param)(ct), (name, i, param, ct)
+
+
+def test_exported_symbols_list_matches_headers():
+    path = os.path.join(REPO_ROOT, "tests", "abi", "exported_symbols.txt")
+    with open(path, encoding="utf-8") as f:
+        exported = {line.strip() for line in f if line.strip()}
+    assert exported == set(prototypes())
+
+
+def test_version():
+    import gmmot
+    n = _lib.lib.gmmot_version_number()
+    assert (n // 10000, n // 100 % 100) == (_lib.EXPECTED_MAJOR, _lib.EXPECTED_MINOR)
+    assert gmmot.library_version().startswith("%d.%d." % (_lib.EXPECTED_MAJOR,
+                                                          _lib.EXPECTED_MINOR))
+    assert gmmot.__version__.split(".")[:2] == gmmot.library_version().split(".")[:2]
+    assert "gmmot" in gmmot.build_info().lower()
+
+
+def test_bad_library_path_is_a_clear_import_error():
+    env = dict(os.environ, GMMOT_LIBRARY="/nonexistent/libgmmot.so.0.4",
+               PYTHONPATH=PACKAGE_ROOT)
+    proc = subprocess.run([sys.executable, "-c", "import gmmot"], env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert "LibraryNotFound" in proc.stderr and "GMMOT_LIBRARY" in proc.stderr
+
+
+def test_a_library_that_is_not_libgmmot_is_refused():
+    libm = ctypes.util.find_library("m")
+    if libm is None:
+        pytest.skip("no libm to stand in for a wrong library")
+    env = dict(os.environ, GMMOT_LIBRARY=libm, PYTHONPATH=PACKAGE_ROOT)
+    proc = subprocess.run([sys.executable, "-c", "import gmmot"], env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode != 0 and "LibraryNotFound" in proc.stderr
+
+
+def test_every_public_function_is_used_by_the_pythonic_api():
+    """Each C function is reached through a documented object or function, not only through
+    the raw ctypes layer."""
+    sources = ""
+    for name in sorted(os.listdir(os.path.join(PACKAGE_ROOT, "gmmot"))):
+        if name.endswith(".py") and name != "_lib.py":
+            with open(os.path.join(PACKAGE_ROOT, "gmmot", name), encoding="utf-8") as f:
+                sources += f.read()
+    unused = [n for n in prototypes() if not re.search(r"\b%s\b" % n, sources)]
+    # gmmot_version_number is called by the loader in _lib.py itself
+    assert unused == ["gmmot_version_number"], unused
