@@ -5,7 +5,11 @@
  *
  * Fits of large images take seconds; these functions let users cache and exchange the fitted
  * mixtures (and let the bindings pickle them). Saving then loading gives a handle whose
- * weights, means and covariances are bit-for-bit those of the saved one, on any platform.
+ * weights, means and covariances are bit-for-bit those of the saved one, on any platform, and
+ * whose every result (densities, distances, plans) is bit-for-bit that of gmmot_gmm_create
+ * from the same three arrays. A mixture returned by EM (gmmot/em.h) carries the Cholesky
+ * factors EM computed rather than fresh ones, so its own results may differ from its loaded
+ * copy's in the last bit (a relative 1e-16).
  *
  * Format, version 1. Every integer is unsigned little-endian; every real is an IEEE-754
  * binary64 stored little-endian (its 64-bit pattern as an unsigned little-endian integer), so
