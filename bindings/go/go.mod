@@ -1,0 +1,3 @@
+module libgmmot.org/gmmot
+
+go 1.19
