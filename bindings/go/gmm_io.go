@@ -19,8 +19,9 @@ import (
 // (GMMOT_GMM_FORMAT_VERSION, gmmot/gmm_io.h).
 const FormatVersion = C.GMMOT_GMM_FORMAT_VERSION
 
-// savedHeaderLen is the fixed header of the format (magic, version, flags, K, d).
-const savedHeaderLen = 40
+// savedHeaderLen is the fixed header of the format (magic, version, flags, K, d); the
+// checksum's 8 bytes follow the data.
+const savedHeaderLen = 32
 
 var savedMagic = [8]byte{0x89, 'G', 'M', 'M', 0x0D, 0x0A, 0x1A, 0x0A}
 
@@ -109,7 +110,7 @@ func ReadGMM(r io.Reader) (*GMM, error) {
 	}
 	k := binary.LittleEndian.Uint64(head[16:])
 	d := binary.LittleEndian.Uint64(head[24:])
-	// total = 40 + 8 (K + K d + K d d) + 8 (checksum), computed without overflow.
+	// total = 32 + 8 (K + K d + K d d) + 8 (checksum), computed without overflow.
 	const limit = uint64(1) << 58
 	kdHi, kd := bits.Mul64(k, d)
 	kddHi, kdd := bits.Mul64(kd, d)

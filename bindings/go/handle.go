@@ -7,8 +7,12 @@ import "C"
 
 import (
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
+
+// destroyed counts the C objects freed, so that tests can see finalizers at work.
+var destroyed int64
 
 // handle owns one C object. It is reference counted so that Close can never free the object
 // under a running call (libgmmot's rule: destroy a handle only when no call uses it): the
@@ -64,6 +68,7 @@ func (h *handle) release() {
 	h.mu.Unlock()
 	if p != nil {
 		h.destroy(p)
+		atomic.AddInt64(&destroyed, 1)
 	}
 	for _, d := range deps {
 		d.release()
