@@ -13,6 +13,8 @@ packages=(
   libopenblas-dev liblapacke-dev
   # tests: Catch2 v2 (C++), Debian's python3 with numpy/scipy/mpmath (ctypes test, reference data)
   catch2 python3 python3-numpy python3-scipy python3-mpmath
+  # Go binding tests (bindings/go, ctest go_bindings): Debian's Go with cgo
+  golang-go
   # test-only oracle for the exact transport LP (tests/oracle/): GLPK
   libglpk-dev
   # the colour-transfer demo (examples/): PNG/JPEG reading and writing
