@@ -130,6 +130,9 @@ func (e *EM) fit(ctx context.Context, d int, points, weights []float64) (*GMM, e
 		return nil, err
 	}
 	at := &attach{prog: e.a.prog, ctx: ctx} // for check: re-raised panics, the context's error
+	if err := at.contextDone(); err != nil {
+		return nil, err
+	}
 	if ctx != nil {
 		stop := watch(ctx, e.raise)
 		defer func() {

@@ -8,7 +8,6 @@ import (
 	"math/rand"
 	"sort"
 	"testing"
-	"time"
 )
 
 // clusters draws n points around each centre (2-D, standard deviation sd).
@@ -97,6 +96,7 @@ func TestEMFitContextCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	armed, reports := true, 0
+	var em *EM
 	o := newOpts(t, map[Option]int64{OptEMComponents: 6, OptEMMaxIterations: 2000},
 		map[Option]float64{OptEMTolerance: 0})
 	must(t, o.SetProgress(func(p Progress) bool {
@@ -106,7 +106,7 @@ func TestEMFitContextCancel(t *testing.T) {
 		reports++
 		if armed && p.Done == 1 {
 			cancel()
-			time.Sleep(100 * time.Millisecond) // let the watcher raise the flag
+			waitRaised(t, em.a.intr) // the watcher raises the flag asynchronously
 		}
 		return true
 	}))

@@ -139,6 +139,17 @@ func (a *attach) contextErr() error {
 	return nil
 }
 
+// contextDone is the cancellation error of a call about to start under a context that is
+// already done: no work starts then (the watcher would raise the flag only asynchronously).
+func (a *attach) contextDone() error {
+	if a == nil || a.ctx == nil || a.ctx.Err() == nil {
+		return nil
+	}
+	return &Error{Status: ECancelled, Name: ECancelled.Name(),
+		Message: "the call's context was done before the call: " + a.ctx.Err().Error(),
+		cause: a.ctx.Err()}
+}
+
 // Options is a libgmmot options object (gmmot/options.h). Like the C object, it may be
 // passed to any number of concurrent calls, but its setters need exclusive access: do not
 // change it while a call uses it. A nil *Options means all defaults.
@@ -172,6 +183,9 @@ func NewOptions() (*Options, error) {
 func (o *Options) use() (*C.gmmot_options_t, *attach, func(), error) {
 	if o == nil {
 		return nil, nil, func() {}, nil
+	}
+	if err := o.a.contextDone(); err != nil {
+		return nil, nil, nil, err
 	}
 	p, err := o.h.acquire()
 	if err != nil {

@@ -162,6 +162,16 @@ func (i *Interrupt) IsRaised() (bool, error) {
 	return v != 0, err
 }
 
+// flagRaised reports whether the interrupt flag behind h (a held reference) is raised; tests
+// use it to wait for a context's watcher.
+func flagRaised(h *handle) bool {
+	h.mu.Lock()
+	f := (*C.gmmot_interrupt_t)(h.ptr)
+	h.mu.Unlock()
+	var v C.int
+	return f != nil && C.gmmot_interrupt_is_raised(f, &v) == 0 && v != 0
+}
+
 // watch calls raise when ctx is done, until the returned stop function is called; stop waits
 // for the watcher to exit, so no raise happens after it returns. It reports whether it raised.
 func watch(ctx context.Context, raise func() error) (stop func() bool) {

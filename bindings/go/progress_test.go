@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 )
 
 // The Gaussian barycenter of non-commuting covariances reports every fixed-point iteration.
@@ -96,13 +97,49 @@ func TestWithContext(t *testing.T) {
 	must(t, err)
 	near(t, "MW2^2", v, 3, 1e-13)
 	cancel()
-	// The watcher raises the flag asynchronously: wait for it through the call's error.
-	for i := 0; i < 1000; i++ {
-		if _, err = MW2Squared(g0, g1, o); err != nil {
-			break
-		}
-	}
+	// A call started after the context is done does not start.
+	_, err = MW2Squared(g0, g1, o)
 	if !errors.Is(err, ErrCancelled) || !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want ErrCancelled wrapping context.Canceled", err)
+	}
+}
+
+// A context done during a call raises the interrupt flag of the options WithContext made: a
+// progress callback cancels the context (and keeps returning true) in the middle of an EM fit
+// of NewMW2FromPoints, which then stops with the context's error.
+func TestWithContextMidCall(t *testing.T) {
+	pts := clusters(9, 1000, 1, [2]float64{0, 0}, [2]float64{1, 1})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	base := newOpts(t, map[Option]int64{OptEMComponents: 6, OptEMMaxIterations: 2000},
+		map[Option]float64{OptEMTolerance: 0})
+	reports := 0
+	var o *Options
+	must(t, base.SetProgress(func(p Progress) bool {
+		reports++
+		if p.Done == 2 {
+			cancel()
+			waitRaised(t, o.a.intr) // the watcher raises the flag asynchronously
+		}
+		return true
+	}))
+	o, release, err := WithContext(ctx, base)
+	must(t, err)
+	defer release()
+	_, err = NewMW2FromPoints(2, pts, pts, nil, nil, o)
+	if !errors.Is(err, ErrCancelled) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want ErrCancelled wrapping context.Canceled", err)
+	}
+	if reports > 6 {
+		t.Fatalf("%d progress reports: the cancel was late", reports)
+	}
+}
+
+func waitRaised(t *testing.T, h *handle) {
+	for deadline := time.Now().Add(20 * time.Second); !flagRaised(h); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Error("the context's watcher did not raise the flag within 20 s")
+			return
+		}
 	}
 }
