@@ -147,7 +147,7 @@ func (a *attach) contextDone() error {
 	}
 	return &Error{Status: ECancelled, Name: ECancelled.Name(),
 		Message: "the call's context was done before the call: " + a.ctx.Err().Error(),
-		cause: a.ctx.Err()}
+		cause:   a.ctx.Err()}
 }
 
 // Options is a libgmmot options object (gmmot/options.h). Like the C object, it may be
