@@ -13,18 +13,22 @@ import (
 // Every GMMOT_API function of the public headers must be called by the package (as C.<name>(,
 // or from a C helper of a cgo preamble for the progress trampoline).
 func TestEveryHeaderFunctionIsWrapped(t *testing.T) {
+	if _, err := os.Stat("../../include/gmmot/gmmot.h"); err != nil {
+		t.Skip("not inside the libgmmot source tree (../../include/gmmot): ", err)
+	}
 	headers, err := filepath.Glob("../../include/gmmot/*.h")
 	must(t, err)
-	if len(headers) == 0 {
-		t.Fatal("no headers found at ../../include/gmmot")
-	}
 	api := regexp.MustCompile(`GMMOT_API\s[^;{]*?\b(gmmot_[a-z0-9_]+)\s*\(`)
+	seen := map[string]bool{}
 	var names []string
 	for _, h := range headers {
 		b, err := os.ReadFile(h)
 		must(t, err)
 		for _, m := range api.FindAllStringSubmatch(string(b), -1) {
-			names = append(names, m[1])
+			if !seen[m[1]] {
+				seen[m[1]] = true
+				names = append(names, m[1])
+			}
 		}
 	}
 	if len(names) < 100 {
