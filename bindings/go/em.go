@@ -50,10 +50,7 @@ func NewEM(opts *Options) (*EM, error) {
 		return nil, err
 	}
 	defer release()
-	a, err := at.share()
-	if err != nil {
-		return nil, err
-	}
+	a := at.share()
 	var out *C.gmmot_em_t
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()

@@ -2,7 +2,10 @@
 
 package gmmot
 
-import "testing"
+import (
+	"sync"
+	"testing"
+)
 
 // Between single Gaussians T_mean and T_rand are the Monge map: in 1-D, T(x) = (s1/s0)(x - m0) + m1.
 func TestMapsSingleGaussian(t *testing.T) {
@@ -49,4 +52,30 @@ func TestMapsTwoComponents(t *testing.T) {
 	defer q.Close()
 	_, err = q.MapMean([]float64{1, 2, 3}, nil)
 	wantStatus(t, err, EDimension, "x has 3 values")
+}
+
+// One plan, many goroutines: the pair maps are computed on first use by whichever goroutines
+// ask first (gmmot/mw2.h: "computed once, safely"); every goroutine gets the same result.
+func TestMapsSharedPlanConcurrent(t *testing.T) {
+	g0, g1 := handMixtures(t)
+	p, err := NewMW2(g0, g1, nil)
+	must(t, err)
+	defer p.Close()
+	x := []float64{-1, 0, 0.5, 3, 9, 10, 11}
+	const workers = 16
+	results := make([][]float64, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			results[w], errs[w] = p.MapMean(x, nil)
+		}(w)
+	}
+	wg.Wait()
+	for w := 0; w < workers; w++ {
+		must(t, errs[w])
+		nearAll(t, "T_mean from a goroutine", results[w], results[0], 0)
+	}
 }

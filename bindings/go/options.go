@@ -112,7 +112,7 @@ func (a *attach) release() {
 }
 
 // share returns a copy holding its own references.
-func (a *attach) share() (*attach, error) {
+func (a *attach) share() *attach {
 	b := &attach{ctx: a.ctx}
 	if a.intr != nil {
 		a.intr.retain()
@@ -122,10 +122,12 @@ func (a *attach) share() (*attach, error) {
 		a.prog.retain()
 		b.prog = a.prog
 	}
-	return b, nil
+	return b
 }
 
-// contextErr is the error of the context a cancelled call was made under, if any.
+// contextErr is the error of the context a cancelled call was made under, if any. A panic of
+// the progress callback that cancelled the call is raised again here, on the calling
+// goroutine.
 func (a *attach) contextErr() error {
 	if a == nil {
 		return nil
@@ -213,10 +215,7 @@ func (o *Options) Clone() (*Options, error) {
 	if o == nil {
 		return NewOptions()
 	}
-	b, err := a.share()
-	if err != nil {
-		return nil, err
-	}
+	b := a.share()
 	var out *C.gmmot_options_t
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
