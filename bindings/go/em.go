@@ -8,17 +8,20 @@ import "C"
 import (
 	"context"
 	"runtime"
+	"sync"
 	"unsafe"
 )
 
 // EM fits Gaussian mixtures to points by expectation-maximisation (gmmot/em.h). Its options,
-// progress callback and interrupt flag are fixed at creation. One EM object runs one fit at a
-// time (the library refuses a second concurrent Fit with ErrInvalidArgument); different EM
-// objects are independent.
+// progress callback and interrupt flag are fixed at creation. The C object needs exclusive
+// access, so one EM object runs one call at a time: a call (Fit, Info, Work) made while
+// another runs on the same object returns ErrInvalidArgument at once, as the library does for
+// a second concurrent fit. Different EM objects are independent.
 type EM struct {
 	h    handle
-	a    *attach // the progress callback and interrupt flag the C object borrows
-	priv bool    // the flag was made for this object (FitContext may reset it)
+	busy sync.Mutex // held by the running call (TryLock: never waits)
+	a    *attach    // the progress callback and interrupt flag the C object borrows
+	priv bool       // the flag was made for this object (FitContext may reset it)
 }
 
 // NewEM creates an EM object from opts (nil: defaults): OptEMComponents, OptEMTolerance,
@@ -73,15 +76,23 @@ func (e *EM) Close() error {
 	return nil
 }
 
-func (e *EM) use() (*C.gmmot_em_t, error) {
+func (e *EM) use(fn string) (*C.gmmot_em_t, error) {
 	if e == nil {
 		return nil, ErrClosed
 	}
 	p, err := e.h.acquire()
-	return (*C.gmmot_em_t)(p), err
+	if err != nil {
+		return nil, err
+	}
+	if !e.busy.TryLock() {
+		e.h.release()
+		return nil, argError(EInvalidArgument, "%s: another call is running on this EM object", fn)
+	}
+	return (*C.gmmot_em_t)(p), nil
 }
 
 func (e *EM) done() {
+	e.busy.Unlock()
 	e.h.release()
 	runtime.KeepAlive(e)
 }
@@ -114,7 +125,7 @@ func (e *EM) flagOp(op func(*C.gmmot_interrupt_t) C.int) error {
 
 func (e *EM) fit(ctx context.Context, d int, points, weights []float64) (*GMM, error) {
 	const fn = "gmmot.EM.Fit"
-	p, err := e.use()
+	p, err := e.use(fn)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +169,7 @@ type EMInfo struct {
 
 // Info describes the last successful fit (ErrInvalidArgument before any).
 func (e *EM) Info() (EMInfo, error) {
-	p, err := e.use()
+	p, err := e.use("gmmot.EM.Info")
 	if err != nil {
 		return EMInfo{}, err
 	}
@@ -177,7 +188,7 @@ func (e *EM) Info() (EMInfo, error) {
 // Work gives the passes over the data and the accepted split-and-merge moves of the last
 // successful fit.
 func (e *EM) Work() (passes, moves uint64, err error) {
-	p, err := e.use()
+	p, err := e.use("gmmot.EM.Work")
 	if err != nil {
 		return 0, 0, err
 	}

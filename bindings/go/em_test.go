@@ -142,3 +142,27 @@ func TestEMFitContextCancel(t *testing.T) {
 	}
 	g.Close()
 }
+
+// A call on an EM object while another runs on it is refused, not raced: here from the fit's
+// own progress callback (another goroutine would get the same error).
+func TestEMBusy(t *testing.T) {
+	pts := clusters(6, 100, 1, [2]float64{0, 0}, [2]float64{9, 9})
+	var em *EM
+	var inner error
+	o := newOpts(t, map[Option]int64{OptEMComponents: 2}, nil)
+	must(t, o.SetProgress(func(Progress) bool {
+		if inner == nil {
+			_, inner = em.Info()
+		}
+		return true
+	}))
+	em, err := NewEM(o)
+	must(t, err)
+	defer em.Close()
+	g, err := em.Fit(2, pts, nil)
+	must(t, err)
+	g.Close()
+	wantStatus(t, inner, EInvalidArgument, "another call is running")
+	_, err = em.Info()
+	must(t, err)
+}
