@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+
+package gmmot
+
+// #include <gmmot/gmmot.h>
+import "C"
+
+import (
+	"runtime"
+	"unsafe"
+)
+
+// GMM is an immutable Gaussian mixture sum_k w_k N(m_k, S_k) on R^d (gmmot/gmm.h), usable
+// from any number of goroutines at once.
+type GMM struct{ h handle }
+
+// wrapGMM takes ownership of a new C mixture handle.
+func wrapGMM(p *C.gmmot_gmm_t) *GMM {
+	g := &GMM{}
+	g.h.init(unsafe.Pointer(p), func(p unsafe.Pointer) { C.gmmot_gmm_destroy((*C.gmmot_gmm_t)(p)) })
+	runtime.SetFinalizer(g, (*GMM).Close)
+	return g
+}
+
+func (g *GMM) use() (*C.gmmot_gmm_t, error) {
+	if g == nil {
+		return nil, ErrClosed
+	}
+	p, err := g.h.acquire()
+	return (*C.gmmot_gmm_t)(p), err
+}
+
+func (g *GMM) done() {
+	g.h.release()
+	runtime.KeepAlive(g)
+}
+
+// NewGMM creates a mixture of k components in dimension d from weights (k), means (k*d,
+// row-major) and covariances (k*d*d, each d x d block contiguous); the slices are copied. It
+// may return a valid mixture together with a *Warning (WSymmetrized).
+func NewGMM(k, d int, weights, means, covs []float64) (*GMM, error) {
+	const fn = "gmmot.NewGMM"
+	if k < 0 || d < 0 {
+		return nil, argError(EDimension, "%s: k = %d, d = %d must not be negative", fn, k, d)
+	}
+	kd, ok1 := mulOK(k, d)
+	kdd, ok2 := mulOK(k, d, d)
+	if !ok1 || !ok2 {
+		return nil, argError(ETooLarge, "%s: k*d*d overflows", fn)
+	}
+	if err := checkLen(fn, "weights", len(weights), k, "k"); err != nil {
+		return nil, err
+	}
+	if err := checkLen(fn, "means", len(means), kd, "k*d"); err != nil {
+		return nil, err
+	}
+	if err := checkLen(fn, "covs", len(covs), kdd, "k*d*d"); err != nil {
+		return nil, err
+	}
+	// C needs non-NULL arrays even when k or d is 0 (it then reports GMMOT_E_DIMENSION).
+	var dummy [1]float64
+	w, m, c := dptr(weights), dptr(means), dptr(covs)
+	if w == nil {
+		w = dptr(dummy[:])
+	}
+	if m == nil {
+		m = dptr(dummy[:])
+	}
+	if c == nil {
+		c = dptr(dummy[:])
+	}
+	var out *C.gmmot_gmm_t
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	err := check(C.gmmot_gmm_create(sz(k), sz(d), w, m, c, &out), nil)
+	if out == nil {
+		return nil, err
+	}
+	return wrapGMM(out), err
+}
+
+// Close frees the mixture (idempotent; also run by a finalizer). Objects computed from it
+// (MW2 plans, barycenters) stay valid.
+func (g *GMM) Close() error {
+	if g != nil {
+		g.h.close()
+	}
+	return nil
+}
+
+// K is the number of components (0 for a closed mixture).
+func (g *GMM) K() int {
+	p, err := g.use()
+	if err != nil {
+		return 0
+	}
+	defer g.done()
+	return int(C.gmmot_gmm_ncomponents(p))
+}
+
+// Dim is the dimension d (0 for a closed mixture).
+func (g *GMM) Dim() int {
+	p, err := g.use()
+	if err != nil {
+		return 0
+	}
+	defer g.done()
+	return int(C.gmmot_gmm_dim(p))
+}
+
+func (g *GMM) copyOut(n func(k, d int) int,
+	f func(*C.gmmot_gmm_t, *C.double, C.size_t) C.int) ([]float64, error) {
+	p, err := g.use()
+	if err != nil {
+		return nil, err
+	}
+	defer g.done()
+	out := make([]float64, n(int(C.gmmot_gmm_ncomponents(p)), int(C.gmmot_gmm_dim(p))))
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if err := check(f(p, dptr(out), sz(len(out))), nil); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Weights copies the k normalised weights.
+func (g *GMM) Weights() ([]float64, error) {
+	return g.copyOut(func(k, d int) int { return k },
+		func(p *C.gmmot_gmm_t, o *C.double, n C.size_t) C.int { return C.gmmot_gmm_copy_weights(p, o, n) })
+}
+
+// Means copies the k x d means, row-major.
+func (g *GMM) Means() ([]float64, error) {
+	return g.copyOut(func(k, d int) int { return k * d },
+		func(p *C.gmmot_gmm_t, o *C.double, n C.size_t) C.int { return C.gmmot_gmm_copy_means(p, o, n) })
+}
+
+// Covariances copies the k x d x d covariances (as stored: symmetrised).
+func (g *GMM) Covariances() ([]float64, error) {
+	return g.copyOut(func(k, d int) int { return k * d * d },
+		func(p *C.gmmot_gmm_t, o *C.double, n C.size_t) C.int {
+			return C.gmmot_gmm_copy_covariances(p, o, n)
+		})
+}
+
+// LogDensity evaluates log mu(x) at the n points of points (n x d, row-major).
+func (g *GMM) LogDensity(points []float64, opts *Options) ([]float64, error) {
+	p, err := g.use()
+	if err != nil {
+		return nil, err
+	}
+	defer g.done()
+	n, err := rows("gmmot.GMM.LogDensity", "points", points, int(C.gmmot_gmm_dim(p)))
+	if err != nil {
+		return nil, err
+	}
+	op, a, release, err := opts.use()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	out := make([]float64, n)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if err := check(C.gmmot_gmm_log_density(p, sz(n), dptr(points), op, dptr(out), sz(n)), a); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Sample draws n points (n x d, row-major) and the component index of each, seeded by
+// OptSeed.
+func (g *GMM) Sample(n int, opts *Options) (points []float64, labels []int, err error) {
+	p, err := g.use()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer g.done()
+	if n < 0 {
+		return nil, nil, argError(EInvalidArgument, "gmmot.GMM.Sample: n = %d is negative", n)
+	}
+	d := int(C.gmmot_gmm_dim(p))
+	nd, ok := mulOK(n, d)
+	if !ok {
+		return nil, nil, argError(ETooLarge, "gmmot.GMM.Sample: n*d overflows")
+	}
+	op, a, release, err := opts.use()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer release()
+	pts := make([]float64, nd)
+	lab := make([]C.size_t, n)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	err = check(C.gmmot_gmm_sample(p, sz(n), op, dptr(pts), sz(nd), zptr(lab), sz(n)), a)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pts, toInts(lab), nil
+}
