@@ -127,9 +127,10 @@ static int parse(int argc, char **argv, arguments *a) {
       }
       v = parse_count(value);
       if (strcmp(arg, "--seed") == 0) {
-        if (v == 0 && strcmp(value, "0") != 0)
-          return cli_usage("--seed needs a non-negative integer");
-        a->seed = v;
+        /* GMMOT_OPT_SEED's range: every seed below 2^53 is exact in a double. */
+        const long long s = cli_parse_range(value, 0, 9007199254740992LL);
+        if (s < 0) return cli_usage("--seed needs an integer from 0 to 2^53 (9007199254740992)");
+        a->seed = (uint64_t)s;
       } else if (strcmp(arg, "--threads") == 0) {
         if (v == 0 && strcmp(value, "0") != 0) return cli_usage("--threads needs an integer >= 0");
         if (v > 1024) return cli_usage("--threads must be at most 1024");

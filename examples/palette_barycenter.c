@@ -82,7 +82,7 @@ static const int_option kIntOptions[] = {
     {"--k", 1, 1000, "--k needs 1 to 1000"},
     {"--fit-points", 1, 1000000000LL, "--fit-points needs a positive integer"},
     {"--shrink", 1, 64, "--shrink needs 1 to 64"},
-    {"--seed", 0, 0x7fffffffffffffffLL, "--seed needs a non-negative integer"},
+    {"--seed", 0, 9007199254740992LL, "--seed needs an integer from 0 to 2^53 (9007199254740992)"},
     {"--threads", 0, 1024, "--threads needs 0 to 1024"}};
 
 static const int_option *find_int_option(const char *arg) {

@@ -72,7 +72,7 @@ static const char kHelp[] =
 
 static int report(int status, const char *what) {
   if (status < 0) {
-    fprintf(stderr, "relaxed_fig6: %s failed: %s: %s\n", what, gmmot_status_string(status),
+    fprintf(stderr, "gmmot-relaxed-fig6: %s failed: %s: %s\n", what, gmmot_status_string(status),
             gmmot_last_error_message());
     return 1;
   }
@@ -200,7 +200,7 @@ int main(int argc, char **argv) {
       char *end = NULL;
       const long v = strtol(argv[++a], &end, 10);
       if (end == argv[a] || *end != '\0' || v < 100) {
-        fputs("relaxed_fig6: --points needs an integer >= 100\n", stderr);
+        fputs("gmmot-relaxed-fig6: --points needs an integer >= 100\n", stderr);
         return 2;
       }
       n = (size_t)v;
@@ -215,7 +215,7 @@ int main(int argc, char **argv) {
   x1 = malloc(n * sizeof *x1);
   rgb = malloc(width * height * 3 * sizeof *rgb);
   if (x0 == NULL || x1 == NULL || rgb == NULL) {
-    fputs("relaxed_fig6: out of memory\n", stderr);
+    fputs("gmmot-relaxed-fig6: out of memory\n", stderr);
     return 1;
   }
   for (i = 0; i < width * height * 3; ++i) rgb[i] = 1.0;
@@ -237,8 +237,10 @@ int main(int argc, char **argv) {
     var1 += (x1[i] - mean1) * (x1[i] - mean1) / (double)n;
   }
   s2 = 0.5 * (var0 + var1);
-  printf("relaxed_fig6: Delon-Desolneux 2020, Fig. 6 (eq. 6.1): N = %zu points per cloud, K = %d\n",
-         n, K);
+  printf(
+      "gmmot-relaxed-fig6: Delon-Desolneux 2020, Fig. 6 (eq. 6.1): N = %zu points per cloud, K = "
+      "%d\n",
+      n, K);
   printf(
       "lambda convention: the paper's lambda is absolute; libgmmot's is relative to the data\n"
       "scale s^2 = %.6g, so each fit uses lambda_lib = lambda_paper / s^2 (lambda_abs below is\n"

@@ -2,6 +2,7 @@
 #include "mixture/gmm_format.hpp"
 
 #include <array>
+#include <cmath>
 #include <cstring>
 
 #include "util/error.hpp"
@@ -91,7 +92,7 @@ void save_gmm(const Gmm &g, unsigned char *out) {
   put_u64(p, crc64_xz(out, size - kTrailer));
 }
 
-Gmm load_gmm(const unsigned char *data, std::size_t len) {
+std::size_t saved_size_from_header(const unsigned char *data, std::size_t len) {
   if (len < kHeader + kTrailer) {
     bad("the data is " + std::to_string(len) + " bytes, shorter than the " +
         std::to_string(kHeader + kTrailer) + "-byte header and checksum (truncated?)");
@@ -101,7 +102,7 @@ Gmm load_gmm(const unsigned char *data, std::size_t len) {
   const std::uint32_t version = get_u32(data + 8), flags = get_u32(data + 12);
   if (version != kGmmFormatVersion) {
     bad("format version " + std::to_string(version) + " is not one this library reads (" +
-        std::to_string(kGmmFormatVersion) + "); a newer libgmmot wrote it?");
+        std::to_string(kGmmFormatVersion) + "): written by a newer libgmmot, or corrupt");
   }
   if (flags != 0) bad("the flags field is " + std::to_string(flags) + " (version 1 needs 0)");
   const std::uint64_t k64 = get_u64(data + 16), d64 = get_u64(data + 24);
@@ -109,13 +110,18 @@ Gmm load_gmm(const unsigned char *data, std::size_t len) {
     bad("the header says K = " + std::to_string(k64) + ", d = " + std::to_string(d64));
   if (k64 > SIZE_MAX || d64 > SIZE_MAX) bad("K or d does not fit in a size_t");
   const auto k = static_cast<std::size_t>(k64), d = static_cast<std::size_t>(d64);
-  std::size_t expected = 0;
   try {
-    expected = saved_size(k, d);
+    return saved_size(k, d);
   } catch (const Error &) {
     bad("the header's K = " + std::to_string(k) + ", d = " + std::to_string(d) +
-        " imply more bytes than a size_t holds (corrupt header?)");
+        " imply more data than any array can hold (corrupt header?)");
   }
+}
+
+Gmm load_gmm(const unsigned char *data, std::size_t len) {
+  const std::size_t expected = saved_size_from_header(data, len);
+  const auto k = static_cast<std::size_t>(get_u64(data + 16));
+  const auto d = static_cast<std::size_t>(get_u64(data + 24));
   if (len != expected) {
     bad("the data is " + std::to_string(len) + " bytes but K = " + std::to_string(k) +
         ", d = " + std::to_string(d) + " need exactly " + std::to_string(expected) +
@@ -128,13 +134,15 @@ Gmm load_gmm(const unsigned char *data, std::size_t len) {
   const unsigned char *p = get_reals(data + kHeader, k, w);
   p = get_reals(p, k * d, m);
   get_reals(p, k * d * d, s);
-  // gmmot_gmm_save writes the stored, symmetrised covariances: asymmetry means other writers.
+  // gmmot_gmm_save writes the stored covariances, symmetric bit for bit: anything else (also
+  // +0.0 facing -0.0, which validation would silently overwrite) comes from another writer.
+  // Two NaNs pass here and are refused as non-finite by the content checks.
   for (std::size_t c = 0; c < k; ++c) {
     const double *a = s.data() + c * d * d;
     for (std::size_t i = 0; i < d; ++i) {
       for (std::size_t j = i + 1; j < d; ++j) {
-        if (!(a[i * d + j] == a[j * d + i]) &&
-            !(a[i * d + j] != a[i * d + j] && a[j * d + i] != a[j * d + i])) {
+        const double x = a[i * d + j], y = a[j * d + i];
+        if (std::memcmp(&x, &y, sizeof x) != 0 && !(std::isnan(x) && std::isnan(y))) {
           bad("covs[" + std::to_string(c) + "] is not exactly symmetric at entry (" +
               std::to_string(i) + ", " + std::to_string(j) + ")");
         }

@@ -20,6 +20,10 @@ std::size_t saved_size(std::size_t k, std::size_t d);
 // Writes exactly saved_size(g.k(), g.d()) bytes at out.
 void save_gmm(const Gmm &g, unsigned char *out);
 
+// The total size a saved mixture's header announces, from its first bytes (at least the 40 of
+// the header and checksum): the magic, version, flags, K and d checked (Errc::Format).
+std::size_t saved_size_from_header(const unsigned char *data, std::size_t len);
+
 // Reads exactly one saved mixture from len bytes (Errc::Format names the failed check).
 Gmm load_gmm(const unsigned char *data, std::size_t len);
 

@@ -25,6 +25,21 @@ static const unsigned char kGolden[88] = {
     0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xe0, 0x3f, 0x00, 0x00, 0x00,
     0x00, 0x00, 0x00, 0x00, 0x00, 0x94, 0x23, 0x11, 0xb3, 0xa1, 0x54, 0xbe, 0x71};
 
+/* K = 2, d = 2 (the row-major layout of means and covariances): weights (0.25, 0.75), means
+ * (1, -2) and (0.5, 3), covariances [[2, 0.5], [0.5, 1]] and [[1, -0.25], [-0.25, 4]]; written
+ * by the same independent writer. */
+static const unsigned char kGolden2[152] = {
+    0x89, 0x47, 0x4d, 0x4d, 0x0d, 0x0a, 0x1a, 0x0a, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xd0, 0x3f, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xe8, 0x3f,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xf0, 0x3f, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc0,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xe0, 0x3f, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x40,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xe0, 0x3f,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xe0, 0x3f, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xf0, 0x3f,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xf0, 0x3f, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xd0, 0xbf,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xd0, 0xbf, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x40,
+    0x0a, 0xbc, 0x2f, 0xcf, 0x7a, 0xd0, 0xc1, 0x27};
+
 /* Bitwise CRC-64/XZ, independent of the library's table-driven one. */
 static uint64_t crc64(const unsigned char *p, size_t n) {
   uint64_t c = ~(uint64_t)0;
@@ -106,6 +121,27 @@ static void test_golden(void) {
     CHECK_OK(gmmot_gmm_copy_covariances(h, x, 2));
     CHECK(x[0] == 0.5 && x[1] == 0.0);
     gmmot_gmm_destroy(h);
+  }
+  /* A K = 2, d = 2 mixture: the row-major layout, both ways. */
+  {
+    static const double w2[2] = {0.25, 0.75}, m2[4] = {1, -2, 0.5, 3},
+                        c2[8] = {2, 0.5, 0.5, 1, 1, -0.25, -0.25, 4};
+    unsigned char b2[200];
+    gmmot_gmm_t *g2 = H_MAKE_GMM(2, 2, w2, m2, c2), *h2 = NULL;
+    if (g2 != NULL) {
+      CHECK_OK(gmmot_gmm_save(g2, b2, sizeof b2, &written));
+      CHECK(written == sizeof kGolden2 && memcmp(b2, kGolden2, sizeof kGolden2) == 0);
+      gmmot_gmm_destroy(g2);
+    }
+    CHECK_OK(gmmot_gmm_load(kGolden2, sizeof kGolden2, &h2));
+    if (h2 != NULL) {
+      double x[8];
+      CHECK_OK(gmmot_gmm_copy_means(h2, x, 4));
+      CHECK(memcmp(x, m2, sizeof m2) == 0);
+      CHECK_OK(gmmot_gmm_copy_covariances(h2, x, 8));
+      CHECK(memcmp(x, c2, sizeof c2) == 0);
+      gmmot_gmm_destroy(h2);
+    }
   }
   /* Short buffer: nothing written, *written untouched. */
   memset(buf, 0xAB, sizeof buf);
@@ -253,6 +289,12 @@ static void test_bad_content(void) {
   put_real(buf + 64, 0.25); /* S[0][1] != S[1][0] */
   reseal(buf, sizeof buf);
   expect_format_error(buf, sizeof buf, "symmetric", "asymmetric covariance");
+  /* Symmetric by value, not by bits: +0.0 facing -0.0 (validation would silently rewrite it). */
+  memcpy(buf, good, sizeof buf);
+  put_real(buf + 64, 0.0);
+  put_real(buf + 72, -0.0);
+  reseal(buf, sizeof buf);
+  expect_format_error(buf, sizeof buf, "symmetric", "+0.0 facing -0.0");
   memcpy(buf, good, sizeof buf);
   put_real(buf + 64, 5.0);
   put_real(buf + 72, 5.0); /* [[2, 5], [5, 1]] is indefinite */
@@ -263,7 +305,7 @@ static void test_bad_content(void) {
 
 static void test_files(void) {
   static const double w[2] = {0.25, 0.75}, m[2] = {-1.5, 2.0}, c[2] = {0.5, 0.0};
-  char dir[] = "/tmp/gmmot-io-XXXXXX", path[128], bad[160];
+  char dir[] = "/tmp/gmmot-io-XXXXXX", path[128], bad[160], cmd[256];
   unsigned char bytes[200];
   gmmot_gmm_t *g = H_MAKE_GMM(2, 1, w, m, c), *h = H_SENTINEL_GMM;
   if (g == NULL) return;
@@ -310,12 +352,84 @@ static void test_files(void) {
   }
   CHECK_ERROR(gmmot_gmm_load_file(path, &h), GMMOT_E_FORMAT, "gmmot_gmm_load_file", NULL);
   CHECK(h_msg_contains("mix.gmm") && h_msg_contains("checksum"));
+  /* A folder at the path, a trailing slash, an empty path: refused, nothing created. */
+  char sub[64];
+  snprintf(sub, sizeof sub, "%s/sub", dir);
+  CHECK(mkdir(sub, 0755) == 0);
+  CHECK_ERROR(gmmot_gmm_save_file(g, sub), GMMOT_E_IO, "gmmot_gmm_save_file", NULL);
+  snprintf(bad, sizeof bad, "%s/", sub);
+  CHECK_ERROR(gmmot_gmm_save_file(g, bad), GMMOT_E_IO, "gmmot_gmm_save_file", NULL);
+  snprintf(cmd, sizeof cmd, "test -z \"$(ls -A %s)\"", sub);
+  CHECK(system(cmd) == 0);
+  CHECK(rmdir(sub) == 0);
+  CHECK_ERROR(gmmot_gmm_save_file(g, ""), GMMOT_E_INVALID_ARGUMENT, "gmmot_gmm_save_file", "path");
+  CHECK_ERROR(gmmot_gmm_load_file("", &h), GMMOT_E_INVALID_ARGUMENT, "gmmot_gmm_load_file", "path");
+  /* An endless input is refused after its first bytes (the header), never read to its end. */
+  CHECK_ERROR(gmmot_gmm_load_file("/dev/zero", &h), GMMOT_E_FORMAT, "gmmot_gmm_load_file", NULL);
+  CHECK(h_msg_contains("magic"));
+  CHECK(h == H_SENTINEL_GMM);
   /* Only mix.gmm is in the folder: no temporary file was left behind. */
-  char cmd[200];
   snprintf(cmd, sizeof cmd, "test \"$(ls -A %s)\" = mix.gmm", dir);
   CHECK(system(cmd) == 0);
   remove(path);
   rmdir(dir);
+  gmmot_gmm_destroy(g);
+}
+
+/* Links, permission bits, long names, wrong file sizes. */
+static void test_file_details(void) {
+  static const double w[2] = {0.25, 0.75}, m[2] = {-1.5, 2.0}, c[2] = {0.5, 0.0};
+  char dir[] = "/tmp/gmmot-io2-XXXXXX", target[128], link[128], name[400], cmd[600];
+  unsigned char bytes[200];
+  gmmot_gmm_t *g = H_MAKE_GMM(2, 1, w, m, c), *h = NULL;
+  struct stat st;
+  if (g == NULL) return;
+  if (mkdtemp(dir) == NULL) {
+    CHECK(!"mkdtemp");
+    gmmot_gmm_destroy(g);
+    return;
+  }
+  /* Through a symbolic link: the target is replaced, the link kept. */
+  snprintf(target, sizeof target, "%s/target.gmm", dir);
+  snprintf(link, sizeof link, "%s/link.gmm", dir);
+  FILE *f = fopen(target, "wb");
+  if (f != NULL) {
+    fputs("old", f);
+    fclose(f);
+  }
+  CHECK(symlink("target.gmm", link) == 0);
+  CHECK_OK(gmmot_gmm_save_file(g, link));
+  CHECK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode));
+  f = fopen(target, "rb");
+  size_t n = f != NULL ? fread(bytes, 1, sizeof bytes, f) : 0;
+  if (f != NULL) fclose(f);
+  CHECK(n == sizeof kGolden && memcmp(bytes, kGolden, n) == 0);
+  /* A replaced file keeps its permission bits. */
+  CHECK(chmod(target, 0600) == 0);
+  CHECK_OK(gmmot_gmm_save_file(g, target));
+  CHECK(stat(target, &st) == 0 && (st.st_mode & 07777) == 0600);
+  /* A name as long as the file system allows (the temporary's name does not grow with it). */
+  memset(name, 0, sizeof name);
+  snprintf(name, sizeof name, "%s/", dir);
+  for (size_t i = strlen(name), end = i + 250; i < end; ++i) name[i] = 'n';
+  CHECK_OK(gmmot_gmm_save_file(g, name));
+  CHECK_OK(gmmot_gmm_load_file(name, &h));
+  gmmot_gmm_destroy(h);
+  h = H_SENTINEL_GMM;
+  /* A truncated file and one with a trailing byte: the message gives both sizes. */
+  f = fopen(target, "ab");
+  if (f != NULL) {
+    fputc(0, f);
+    fclose(f);
+  }
+  CHECK_ERROR(gmmot_gmm_load_file(target, &h), GMMOT_E_FORMAT, "gmmot_gmm_load_file", NULL);
+  CHECK(h_msg_contains("89") && h_msg_contains("88") && h_msg_contains("trailing"));
+  CHECK(truncate(target, 60) == 0);
+  CHECK_ERROR(gmmot_gmm_load_file(target, &h), GMMOT_E_FORMAT, "gmmot_gmm_load_file", NULL);
+  CHECK(h_msg_contains("truncated"));
+  CHECK(h == H_SENTINEL_GMM);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  CHECK(system(cmd) == 0);
   gmmot_gmm_destroy(g);
 }
 
@@ -325,4 +439,5 @@ void test_gmm_io(void) {
   test_corrupt();
   test_bad_content();
   test_files();
+  test_file_details();
 }
