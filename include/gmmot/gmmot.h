@@ -21,7 +21,8 @@
  *  - every random draw (EM starts, gmmot_gmm_sample, gmmot_mw2_map_rand) is seeded by the
  *    option GMMOT_OPT_SEED, never by an argument;
  *  - the library never prints, never aborts on bad input, installs no signal handler, has no
- *    global state and needs no initialisation call. */
+ *    mutable global state (only constant tables and each thread's last error message) and
+ *    needs no initialisation call. */
 #ifndef GMMOT_GMMOT_H
 #define GMMOT_GMMOT_H
 
