@@ -44,30 +44,35 @@ static gmmot_gmm_t *make_mixture(double offset) {
   return g;
 }
 
-/* Median over NRUNS of the time per call, each run repeating it for MIN_RUN_SECONDS. */
-#define TIME_PER_CALL(result, call)                                   \
-  do {                                                                \
-    double runs_[NRUNS];                                              \
-    for (int r_ = 0; r_ < NRUNS; ++r_) {                              \
-      long reps_ = 0;                                                 \
-      const double t0_ = now_seconds();                               \
-      double t_;                                                      \
-      do {                                                            \
-        call;                                                         \
-        ++reps_;                                                      \
-      } while ((t_ = now_seconds() - t0_) < MIN_RUN_SECONDS);         \
-      runs_[r_] = t_ / (double)reps_;                                 \
-    }                                                                 \
-    (result) = median(runs_, NRUNS);                                  \
+/* Median over NRUNS of the time per call after one warm-up call, each run repeating it for
+ * MIN_RUN_SECONDS. */
+#define TIME_PER_CALL(result, call)                              \
+  do {                                                           \
+    double runs_[NRUNS];                                         \
+    call; /* warm-up: first-touch of buffers, thread start-up */ \
+    for (int r_ = 0; r_ < NRUNS; ++r_) {                         \
+      long reps_ = 0;                                            \
+      const double t0_ = now_seconds();                          \
+      double t_;                                                 \
+      do {                                                       \
+        call;                                                    \
+        ++reps_;                                                 \
+      } while ((t_ = now_seconds() - t0_) < MIN_RUN_SECONDS);    \
+      runs_[r_] = t_ / (double)reps_;                            \
+    }                                                            \
+    (result) = median(runs_, NRUNS);                             \
   } while (0)
 
 int main(int argc, char **argv) {
   const char *dir = NULL;
   long threads = 2;
   for (int i = 1; i < argc; ++i) {
-    if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) dir = argv[++i];
-    else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) threads = strtol(argv[++i], 0, 10);
-    else fail("usage: bench_calls --data DIR [--threads T]");
+    if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+      dir = argv[++i];
+    else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
+      threads = strtol(argv[++i], 0, 10);
+    else
+      fail("usage: bench_calls --data DIR [--threads T]");
   }
   if (dir == NULL || threads < 1) fail("usage: bench_calls --data DIR [--threads T]");
   gmmot_gmm_t *g0 = make_mixture(0.0), *g1 = make_mixture(1.0);
@@ -83,8 +88,9 @@ int main(int argc, char **argv) {
 
   double value = 0.0, t_mw2 = 0.0;
   TIME_PER_CALL(t_mw2, check(gmmot_mw2_squared(g0, g1, opts, &value), "gmmot_mw2_squared"));
-  printf("case=py_overhead impl=libgmmot n=mw2_K%d_d%d seconds=%.6e extra=mw2sq:%.17g;threads:%ld\n",
-         K, D, t_mw2, value, threads);
+  printf(
+      "case=py_overhead impl=libgmmot n=mw2_K%d_d%d seconds=%.6e extra=mw2sq:%.17g;threads:%ld\n",
+      K, D, t_mw2, value, threads);
 
   double *x = xmalloc(sizeof(double) * N_POINTS * D), *y = xmalloc(sizeof(double) * N_POINTS * D);
   check(gmmot_options_set_int(opts, GMMOT_OPT_SEED, 1), "seed");
