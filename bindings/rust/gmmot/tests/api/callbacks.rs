@@ -3,7 +3,7 @@
 // re-raising its own callback panic; huge outputs refused with an error, not a panic.
 use gmmot::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Barrier};
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -52,10 +52,10 @@ fn shared_callback_runs_concurrently() {
 fn callback_panics_stay_with_their_calls() {
     let g = two_components();
     for iteration in 0..20 {
-        let barrier = Arc::new(Barrier::new(2));
+        let arrived = Arc::new(AtomicUsize::new(0));
         let reported = Arc::new(std::sync::Mutex::new(Vec::<u64>::new()));
         let mut opts = Options::new().unwrap().with_int(OptionKey::NumThreads, 1).unwrap();
-        let (b, r) = (barrier.clone(), reported.clone());
+        let (b, r) = (arrived.clone(), reported.clone());
         opts.set_progress(move |_, _, total, _| {
             let first = {
                 let mut seen = r.lock().unwrap();
@@ -66,7 +66,13 @@ fn callback_panics_stay_with_their_calls() {
                 first
             };
             if first {
-                b.wait(); // both calls are in the callback before either panics
+                // Both calls are in the callback before either panics (bounded only so that
+                // a regression to serialised callbacks fails instead of hanging).
+                b.fetch_add(1, Ordering::SeqCst);
+                let start = Instant::now();
+                while b.load(Ordering::SeqCst) < 2 && start.elapsed() < Duration::from_secs(5) {
+                    thread::yield_now();
+                }
             }
             std::panic::panic_any(total)
         })
