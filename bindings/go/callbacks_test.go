@@ -3,6 +3,7 @@
 package gmmot
 
 import (
+	"context"
 	"errors"
 	"runtime"
 	"sync"
@@ -182,4 +183,68 @@ func TestHugeOutputIsTooLarge(t *testing.T) {
 	wantStatus(t, err, ETooLarge, "gmmot.GMM.Sample")
 	_, _, err = g.Sample(int(^uint(0)>>1), nil)
 	wantStatus(t, err, ETooLarge, "gmmot.GMM.Sample")
+}
+
+// FitContext on an EM object made from options with a user's flag: the context cancels the fit
+// through the object's private flag and leaves the user's flag down (it used to raise the
+// user's flag, which then stayed raised for every other call using it); the user's flag still
+// cancels the object's fits, raised before or during one.
+func TestEMFitContextLeavesTheOptionsFlagAlone(t *testing.T) {
+	pts := clusters(3, 1000, 1, [2]float64{0, 0}, [2]float64{1, 1}, [2]float64{2, 0})
+	user, err := NewInterrupt()
+	must(t, err)
+	defer user.Close()
+	const (
+		quiet = iota
+		cancelCtx
+		raiseUser
+	)
+	var mode int32
+	var cancel func()
+	var em *EM
+	o := newOpts(t, map[Option]int64{OptEMComponents: 6, OptEMMaxIterations: 50}, nil)
+	must(t, o.SetInterrupt(user))
+	must(t, o.SetProgress(func(p Progress) bool {
+		switch atomic.SwapInt32(&mode, quiet) {
+		case cancelCtx:
+			cancel()
+			waitRaised(t, em.a.intr) // the watcher raises the private flag asynchronously
+		case raiseUser:
+			must(t, user.Raise())
+		}
+		return true
+	}))
+	em, err = NewEM(o)
+	must(t, err)
+	defer em.Close()
+
+	ctx, cancelFn := context.WithCancel(context.Background())
+	cancel = cancelFn
+	atomic.StoreInt32(&mode, cancelCtx)
+	_, err = em.FitContext(ctx, 2, pts, nil)
+	if !errors.Is(err, ErrCancelled) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want ErrCancelled wrapping context.Canceled", err)
+	}
+	if up, _ := user.IsRaised(); up {
+		t.Fatal("FitContext left the options' own interrupt flag raised")
+	}
+	g, err := em.Fit(2, pts[:300], nil)
+	if !IsWarning(err) {
+		t.Fatalf("fit after the context's cancel: %v", err)
+	}
+	g.Close()
+
+	must(t, user.Raise()) // before the fit
+	_, err = em.Fit(2, pts[:300], nil)
+	wantStatus(t, err, ECancelled)
+	must(t, user.Reset())
+	atomic.StoreInt32(&mode, raiseUser) // during the fit
+	_, err = em.Fit(2, pts[:300], nil)
+	wantStatus(t, err, ECancelled)
+	must(t, user.Reset())
+	g, err = em.Fit(2, pts[:300], nil)
+	if !IsWarning(err) {
+		t.Fatalf("fit after the reset: %v", err)
+	}
+	g.Close()
 }

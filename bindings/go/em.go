@@ -23,36 +23,46 @@ type EM struct {
 	h       handle
 	fitting int32        // 1 while a Fit runs (a second one is refused, not queued)
 	rw      sync.RWMutex // a fit holds it exclusively, Info and Work shared (never waiting)
-	a       *attach      // the progress callback and interrupt flag the C object borrows
-	priv    bool         // the flag was made for this object (FitContext may reset it)
+	a       *attach      // the progress callback and the private flag the C object borrows
+	lead    *handle      // the interrupt flag of the options, followed by the private one
 }
 
 // NewEM creates an EM object from opts (nil: defaults): OptEMComponents, OptEMTolerance,
 // OptEMMaxIterations, OptEMRegularization, OptEMInitializations, OptEMSplitMerge, OptSeed,
-// OptNumThreads, the progress callback and the interrupt flag. Without an interrupt flag in
-// opts the object gets a private one, which FitContext raises when its context is done;
-// otherwise FitContext raises the flag of opts (which stays raised, as the flag is sticky).
+// OptNumThreads, the progress callback and the interrupt flag. The object fits with a private
+// flag, which FitContext raises when its context is done (and lowers afterwards) and which
+// follows the interrupt flag of opts, if any: raising or resetting that flag (Interrupt.Raise,
+// Reset) does the same to the private one, and a fit started while it is raised is cancelled.
+// So FitContext never leaves the flag of opts raised for its other users.
 func NewEM(opts *Options) (*EM, error) {
-	src := opts
-	priv := opts == nil || opts.a.flag() == nil
-	if priv {
-		c, err := opts.Clone()
-		if err != nil {
-			return nil, err
-		}
-		defer c.Close()
-		flag, err := NewInterrupt()
-		if err != nil {
-			return nil, err
-		}
-		defer flag.Close() // c, then the EM object, hold it
-		if err := c.SetInterrupt(flag); err != nil {
-			return nil, err
-		}
-		src = c
+	var lead *handle // the flag of opts, a reference held
+	if opts != nil {
+		lead = opts.a.holdFlag()
 	}
-	op, at, release, err := src.use()
+	dropLead := func() {
+		if lead != nil {
+			lead.release()
+		}
+	}
+	c, err := opts.Clone()
 	if err != nil {
+		dropLead()
+		return nil, err
+	}
+	defer c.Close()
+	flag, err := NewInterrupt()
+	if err != nil {
+		dropLead()
+		return nil, err
+	}
+	defer flag.Close() // c, then the EM object, hold it
+	if err := c.SetInterrupt(flag); err != nil {
+		dropLead()
+		return nil, err
+	}
+	op, at, release, err := c.use()
+	if err != nil {
+		dropLead()
 		return nil, err
 	}
 	defer release()
@@ -62,10 +72,13 @@ func NewEM(opts *Options) (*EM, error) {
 	defer runtime.UnlockOSThread()
 	if err := check(C.gmmot_em_create(op, &out), nil); err != nil {
 		a.release()
+		dropLead()
 		return nil, err
 	}
-	e := &EM{a: a, priv: priv}
-	e.h.init(unsafe.Pointer(out), func(p unsafe.Pointer) { C.gmmot_em_destroy((*C.gmmot_em_t)(p)) }, a)
+	e := &EM{a: a, lead: lead}
+	// The follower is unregistered before the private flag's reference (a) is dropped.
+	e.h.init(unsafe.Pointer(out), func(p unsafe.Pointer) { C.gmmot_em_destroy((*C.gmmot_em_t)(p)) },
+		follow(lead, a.intr), a)
 	runtime.SetFinalizer(e, (*EM).Close)
 	return e, nil
 }
@@ -156,10 +169,16 @@ func (e *EM) fit(ctx context.Context, d int, points, weights []float64) (*GMM, e
 	if err := at.contextDone(); err != nil {
 		return nil, err
 	}
+	if e.lead != nil && flagRaised(e.lead) {
+		// Raised before this fit (e.g. while no fit ran, or before a Reset of the private flag).
+		if err := e.raise(); err != nil {
+			return nil, err
+		}
+	}
 	if ctx != nil {
 		stop := watch(ctx, e.raise)
 		defer func() {
-			if stop() && e.priv {
+			if stop() && (e.lead == nil || !flagRaised(e.lead)) {
 				// The private flag is sticky: lower it so that the object fits again.
 				_ = e.flagOp(func(f *C.gmmot_interrupt_t) C.int { return C.gmmot_interrupt_reset(f) })
 			}

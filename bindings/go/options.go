@@ -147,6 +147,16 @@ func (a *attach) flag() *handle {
 	return a.intr
 }
 
+// holdFlag is the attached interrupt flag with a reference for the caller (nil: none).
+func (a *attach) holdFlag() *handle {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.intr != nil {
+		a.intr.retain()
+	}
+	return a.intr
+}
+
 func (a *attach) enter() {
 	a.mu.Lock()
 	a.calls++

@@ -223,14 +223,85 @@ func (i *Interrupt) op(f func(*C.gmmot_interrupt_t) C.int) error {
 	return check(f((*C.gmmot_interrupt_t)(p)), nil)
 }
 
-// Raise raises the flag: calls using it stop with ErrCancelled.
+// Raise raises the flag: calls using it stop with ErrCancelled, and so do the fits of EM
+// objects created from options carrying it.
 func (i *Interrupt) Raise() error {
-	return i.op(func(p *C.gmmot_interrupt_t) C.int { return C.gmmot_interrupt_raise(p) })
+	raise := func(p *C.gmmot_interrupt_t) C.int { return C.gmmot_interrupt_raise(p) }
+	if err := i.op(raise); err != nil {
+		return err
+	}
+	i.h.forFollowers(raise)
+	return nil
 }
 
-// Reset lowers the flag.
+// Reset lowers the flag (and the private flags of the EM objects following it).
 func (i *Interrupt) Reset() error {
-	return i.op(func(p *C.gmmot_interrupt_t) C.int { return C.gmmot_interrupt_reset(p) })
+	reset := func(p *C.gmmot_interrupt_t) C.int { return C.gmmot_interrupt_reset(p) }
+	if err := i.op(reset); err != nil {
+		return err
+	}
+	i.h.forFollowers(reset)
+	return nil
+}
+
+// An EM object fits with a private flag that follows the flag of the options it was made
+// from (its leader), so that FitContext can raise and lower its own flag without touching the
+// leader, which other calls may use. The library has no flag-to-flag link: the Go Raise and
+// Reset of the leader are applied to its followers.
+var (
+	followMu  sync.Mutex
+	followers = map[*handle]map[*handle]bool{}
+)
+
+// following is the registration of a follower; release ends it and drops the reference on
+// the leader that the EM object held.
+type following struct{ lead, f *handle }
+
+func follow(lead, f *handle) releaser {
+	if lead == nil {
+		return &following{}
+	}
+	followMu.Lock()
+	if followers[lead] == nil {
+		followers[lead] = map[*handle]bool{}
+	}
+	followers[lead][f] = true
+	followMu.Unlock()
+	return &following{lead, f}
+}
+
+func (fl *following) release() {
+	if fl.lead == nil {
+		return
+	}
+	followMu.Lock()
+	delete(followers[fl.lead], fl.f)
+	if len(followers[fl.lead]) == 0 {
+		delete(followers, fl.lead)
+	}
+	followMu.Unlock()
+	fl.lead.release()
+}
+
+// forFollowers applies op to the live followers of the flag h.
+func (h *handle) forFollowers(op func(*C.gmmot_interrupt_t) C.int) {
+	followMu.Lock()
+	var fs []*handle
+	for f := range followers[h] {
+		fs = append(fs, f)
+	}
+	followMu.Unlock()
+	if len(fs) == 0 {
+		return
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	for _, f := range fs {
+		if p, err := f.acquireLive(); err == nil {
+			op((*C.gmmot_interrupt_t)(p))
+			f.release()
+		}
+	}
 }
 
 // IsRaised reports whether the flag is raised.
