@@ -121,7 +121,11 @@ func MW2BarycenterFixedSupport(gmms []*GMM, lambda, means, covs []float64, opts 
 	if err != nil {
 		return nil, err
 	}
-	if err := checkLen(fn, "covs", len(covs), n*d*d, "(len(means)/d)*d*d"); err != nil {
+	ndd, ok := mulOK(n, d, d)
+	if !ok {
+		return nil, argError(ETooLarge, "%s: covs: (len(means)/d)*d*d = %d*%d*%d overflows", fn, n, d, d)
+	}
+	if err := checkLen(fn, "covs", len(covs), ndd, "(len(means)/d)*d*d"); err != nil {
 		return nil, err
 	}
 	op, at, release, err := opts.use()
@@ -178,10 +182,12 @@ func (b *MW2Barycenter) GMM() (*GMM, error) {
 	var out *C.gmmot_gmm_t
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	if err := check(C.gmmot_mw2_barycenter_gmm(p, &out), nil); err != nil {
+	// A warning comes with the object written: own it either way.
+	err = check(C.gmmot_mw2_barycenter_gmm(p, &out), nil)
+	if out == nil {
 		return nil, err
 	}
-	return wrapGMM(out), nil
+	return wrapGMM(out), err
 }
 
 // Cost is V = sum_j lambda_j MW2^2(barycenter, mu_j).

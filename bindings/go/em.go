@@ -9,47 +9,60 @@ import (
 	"context"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
 // EM fits Gaussian mixtures to points by expectation-maximisation (gmmot/em.h). Its options,
 // progress callback and interrupt flag are fixed at creation. The C object needs exclusive
-// access, so one EM object runs one call at a time: a call (Fit, Info, Work) made while
-// another runs on the same object returns ErrInvalidArgument at once, as the library does for
-// a second concurrent fit. Different EM objects are independent.
+// access while it fits: a Fit made while another runs on the same object returns
+// ErrInvalidArgument at once, as the library does for a second concurrent fit, and so do Info
+// and Work during a fit (e.g. from its progress callback). Info and Work may run concurrently
+// with each other. Different EM objects are independent.
 type EM struct {
-	h    handle
-	busy sync.Mutex // held by the running call (TryLock: never waits)
-	a    *attach    // the progress callback and interrupt flag the C object borrows
-	priv bool       // the flag was made for this object (FitContext may reset it)
+	h       handle
+	fitting int32        // 1 while a Fit runs (a second one is refused, not queued)
+	rw      sync.RWMutex // a fit holds it exclusively, Info and Work shared (never waiting)
+	a       *attach      // the progress callback and the private flag the C object borrows
+	lead    *handle      // the interrupt flag of the options, followed by the private one
 }
 
 // NewEM creates an EM object from opts (nil: defaults): OptEMComponents, OptEMTolerance,
 // OptEMMaxIterations, OptEMRegularization, OptEMInitializations, OptEMSplitMerge, OptSeed,
-// OptNumThreads, the progress callback and the interrupt flag. Without an interrupt flag in
-// opts the object gets a private one, which FitContext raises when its context is done;
-// otherwise FitContext raises the flag of opts (which stays raised, as the flag is sticky).
+// OptNumThreads, the progress callback and the interrupt flag. The object fits with a private
+// flag, which FitContext raises when its context is done (and lowers afterwards) and which
+// follows the interrupt flag of opts, if any: raising or resetting that flag (Interrupt.Raise,
+// Reset) does the same to the private one, and a fit started while it is raised is cancelled.
+// So FitContext never leaves the flag of opts raised for its other users.
 func NewEM(opts *Options) (*EM, error) {
-	src := opts
-	priv := opts == nil || opts.a.intr == nil
-	if priv {
-		c, err := opts.Clone()
-		if err != nil {
-			return nil, err
-		}
-		defer c.Close()
-		flag, err := NewInterrupt()
-		if err != nil {
-			return nil, err
-		}
-		defer flag.Close() // c, then the EM object, hold it
-		if err := c.SetInterrupt(flag); err != nil {
-			return nil, err
-		}
-		src = c
+	var lead *handle // the flag of opts, a reference held
+	if opts != nil {
+		lead = opts.a.holdFlag()
 	}
-	op, at, release, err := src.use()
+	dropLead := func() {
+		if lead != nil {
+			lead.release()
+		}
+	}
+	c, err := opts.Clone()
 	if err != nil {
+		dropLead()
+		return nil, err
+	}
+	defer c.Close()
+	flag, err := NewInterrupt()
+	if err != nil {
+		dropLead()
+		return nil, err
+	}
+	defer flag.Close() // c, then the EM object, hold it
+	if err := c.SetInterrupt(flag); err != nil {
+		dropLead()
+		return nil, err
+	}
+	op, at, release, err := c.use()
+	if err != nil {
+		dropLead()
 		return nil, err
 	}
 	defer release()
@@ -59,10 +72,13 @@ func NewEM(opts *Options) (*EM, error) {
 	defer runtime.UnlockOSThread()
 	if err := check(C.gmmot_em_create(op, &out), nil); err != nil {
 		a.release()
+		dropLead()
 		return nil, err
 	}
-	e := &EM{a: a, priv: priv}
-	e.h.init(unsafe.Pointer(out), func(p unsafe.Pointer) { C.gmmot_em_destroy((*C.gmmot_em_t)(p)) }, a)
+	e := &EM{a: a, lead: lead}
+	// The follower is unregistered before the private flag's reference (a) is dropped.
+	e.h.init(unsafe.Pointer(out), func(p unsafe.Pointer) { C.gmmot_em_destroy((*C.gmmot_em_t)(p)) },
+		follow(lead, a.intr), a)
 	runtime.SetFinalizer(e, (*EM).Close)
 	return e, nil
 }
@@ -76,7 +92,8 @@ func (e *EM) Close() error {
 	return nil
 }
 
-func (e *EM) use(fn string) (*C.gmmot_em_t, error) {
+// use acquires the object for Fit (fit) or for a read-only call; done(fit) ends the use.
+func (e *EM) use(fn string, fit bool) (*C.gmmot_em_t, error) {
 	if e == nil {
 		return nil, ErrClosed
 	}
@@ -84,15 +101,26 @@ func (e *EM) use(fn string) (*C.gmmot_em_t, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !e.busy.TryLock() {
+	if fit {
+		if !atomic.CompareAndSwapInt32(&e.fitting, 0, 1) {
+			e.h.release()
+			return nil, argError(EInvalidArgument, "%s: a fit is already running on this EM object", fn)
+		}
+		e.rw.Lock() // read-only calls are short: wait for them
+	} else if !e.rw.TryRLock() {
 		e.h.release()
-		return nil, argError(EInvalidArgument, "%s: another call is running on this EM object", fn)
+		return nil, argError(EInvalidArgument, "%s: a fit is running on this EM object", fn)
 	}
 	return (*C.gmmot_em_t)(p), nil
 }
 
-func (e *EM) done() {
-	e.busy.Unlock()
+func (e *EM) done(fit bool) {
+	if fit {
+		e.rw.Unlock()
+		atomic.StoreInt32(&e.fitting, 0)
+	} else {
+		e.rw.RUnlock()
+	}
 	e.h.release()
 	runtime.KeepAlive(e)
 }
@@ -125,11 +153,11 @@ func (e *EM) flagOp(op func(*C.gmmot_interrupt_t) C.int) error {
 
 func (e *EM) fit(ctx context.Context, d int, points, weights []float64) (*GMM, error) {
 	const fn = "gmmot.EM.Fit"
-	p, err := e.use(fn)
+	p, err := e.use(fn, true)
 	if err != nil {
 		return nil, err
 	}
-	defer e.done()
+	defer e.done(true)
 	n, err := rows(fn, "points", points, d)
 	if err != nil {
 		return nil, err
@@ -137,14 +165,20 @@ func (e *EM) fit(ctx context.Context, d int, points, weights []float64) (*GMM, e
 	if err := optWeights(fn, "weights", weights, n); err != nil {
 		return nil, err
 	}
-	at := &attach{prog: e.a.prog, ctx: ctx} // for check: re-raised panics, the context's error
+	at := &attach{ctx: ctx} // for check: the context's error
 	if err := at.contextDone(); err != nil {
 		return nil, err
+	}
+	if e.lead != nil && flagRaised(e.lead) {
+		// Raised before this fit (e.g. while no fit ran, or before a Reset of the private flag).
+		if err := e.raise(); err != nil {
+			return nil, err
+		}
 	}
 	if ctx != nil {
 		stop := watch(ctx, e.raise)
 		defer func() {
-			if stop() && e.priv {
+			if stop() && (e.lead == nil || !flagRaised(e.lead)) {
 				// The private flag is sticky: lower it so that the object fits again.
 				_ = e.flagOp(func(f *C.gmmot_interrupt_t) C.int { return C.gmmot_interrupt_reset(f) })
 			}
@@ -169,11 +203,11 @@ type EMInfo struct {
 
 // Info describes the last successful fit (ErrInvalidArgument before any).
 func (e *EM) Info() (EMInfo, error) {
-	p, err := e.use("gmmot.EM.Info")
+	p, err := e.use("gmmot.EM.Info", false)
 	if err != nil {
 		return EMInfo{}, err
 	}
-	defer e.done()
+	defer e.done(false)
 	var ll C.double
 	var it C.uint64_t
 	var conv C.int
@@ -188,11 +222,11 @@ func (e *EM) Info() (EMInfo, error) {
 // Work gives the passes over the data and the accepted split-and-merge moves of the last
 // successful fit.
 func (e *EM) Work() (passes, moves uint64, err error) {
-	p, err := e.use("gmmot.EM.Work")
+	p, err := e.use("gmmot.EM.Work", false)
 	if err != nil {
 		return 0, 0, err
 	}
-	defer e.done()
+	defer e.done(false)
 	var ps, mv C.uint64_t
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()

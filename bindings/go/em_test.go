@@ -162,7 +162,7 @@ func TestEMBusy(t *testing.T) {
 	g, err := em.Fit(2, pts, nil)
 	must(t, err)
 	g.Close()
-	wantStatus(t, inner, EInvalidArgument, "another call is running")
+	wantStatus(t, inner, EInvalidArgument, "a fit is running")
 	_, err = em.Info()
 	must(t, err)
 }

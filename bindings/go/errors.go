@@ -146,6 +146,7 @@ func argError(s Status, format string, args ...interface{}) error {
 // made the call, before that thread makes another libgmmot call: callers hold
 // runtime.LockOSThread from before the call until check has returned.
 func check(st C.int, a *attach) error {
+	raiseOutcome()
 	if st == 0 {
 		return nil
 	}

@@ -181,10 +181,12 @@ func (g *GMM) Sample(n int, opts *Options) (points []float64, labels []int, err 
 		return nil, nil, argError(EInvalidArgument, "gmmot.GMM.Sample: n = %d is negative", n)
 	}
 	d := int(C.gmmot_gmm_dim(p))
-	nd, ok := mulOK(n, d)
-	if !ok {
-		return nil, nil, argError(ETooLarge, "gmmot.GMM.Sample: n*d overflows")
+	// The points and the labels (one size_t each) together.
+	nd, err := outLen("gmmot.GMM.Sample", "n*(d+1) for the points and labels", 8, n, d+1)
+	if err != nil {
+		return nil, nil, err
 	}
+	nd = n * d
 	op, a, release, err := opts.use()
 	if err != nil {
 		return nil, nil, err

@@ -2,7 +2,13 @@
 
 package gmmot
 
+// #include <stdint.h>
+// #include <unistd.h>
 // #include <gmmot/gmmot.h>
+// static uint64_t gmmot_go_phys_bytes(void) {
+//   long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+//   return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size : 0;
+// }
 import "C"
 
 import (
@@ -42,6 +48,18 @@ func (h *handle) acquire() (unsafe.Pointer, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed || h.ptr == nil {
+		return nil, ErrClosed
+	}
+	h.refs++
+	return h.ptr, nil
+}
+
+// acquireLive is acquire for an object that is still alive though closed (its borrowers keep
+// it): used by objects, like interrupt flags, that stay usable while anything carries them.
+func (h *handle) acquireLive() (unsafe.Pointer, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.ptr == nil {
 		return nil, ErrClosed
 	}
 	h.refs++
@@ -125,6 +143,27 @@ func mulOK(a ...int) (int, bool) {
 		p *= x
 	}
 	return p, true
+}
+
+// physBytes is the machine's physical memory (0: unknown).
+var physBytes = uint64(C.gmmot_go_phys_bytes())
+
+// outLen is the length of an output buffer of elem-byte values holding the product of
+// factors, or ETooLarge naming what when the product overflows or the buffer would exceed the
+// machine's physical memory (half the address space if unknown): Go's make cannot fail
+// softly, and an allocation that large would end the process with a fatal out-of-memory
+// error instead of returning one.
+func outLen(fn, what string, elem int, factors ...int) (int, error) {
+	n, ok := mulOK(factors...)
+	limit := physBytes
+	if limit == 0 {
+		limit = uint64(^uint(0) >> 2)
+	}
+	if !ok || uint64(n) > limit/uint64(elem) {
+		return 0, argError(ETooLarge, "%s: %s = %v values of %d bytes: more than the machine's memory (%d bytes)",
+			fn, what, factors, elem, limit)
+	}
+	return n, nil
 }
 
 // checkLen reports a slice whose length is not want, naming the function and argument.

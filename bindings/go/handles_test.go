@@ -77,11 +77,15 @@ func TestCloseDuringCall(t *testing.T) {
 	o := newOpts(t, map[Option]int64{OptEMComponents: 2}, nil)
 	var em *EM
 	var closedAt int64 = -1
+	aliveInCall := false
 	must(t, o.SetProgress(func(p Progress) bool {
 		if atomic.LoadInt64(&closedAt) < 0 {
 			atomic.StoreInt64(&closedAt, atomic.LoadInt64(&destroyed))
 			em.Close() // from inside the fit
 			o.Close()
+			em.h.mu.Lock()
+			aliveInCall = em.h.ptr != nil
+			em.h.mu.Unlock()
 		}
 		return true
 	}))
@@ -94,6 +98,17 @@ func TestCloseDuringCall(t *testing.T) {
 	defer g.Close()
 	if atomic.LoadInt64(&closedAt) < 0 {
 		t.Fatal("the callback never ran")
+	}
+	// The C object outlived its Close for the running fit, then was freed when it returned.
+	em.h.mu.Lock()
+	freed := em.h.ptr == nil
+	em.h.mu.Unlock()
+	if !aliveInCall || !freed {
+		t.Fatalf("EM object alive during the call after Close: %v, freed after the call: %v",
+			aliveInCall, freed)
+	}
+	if now := atomic.LoadInt64(&destroyed); now <= atomic.LoadInt64(&closedAt) {
+		t.Fatalf("destroyed count %d, %d when Close was called: nothing freed", now, closedAt)
 	}
 	if _, err := em.Info(); !errors.Is(err, ErrClosed) {
 		t.Fatalf("after Close: %v", err)

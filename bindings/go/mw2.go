@@ -270,10 +270,12 @@ func (m *MW2) Coupling() (*GMM, error) {
 	var out *C.gmmot_gmm_t
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	if err := check(C.gmmot_mw2_coupling(p, &out), nil); err != nil {
+	// A warning comes with the object written: own it either way.
+	err = check(C.gmmot_mw2_coupling(p, &out), nil)
+	if out == nil {
 		return nil, err
 	}
-	return wrapGMM(out), nil
+	return wrapGMM(out), err
 }
 
 // Geodesic is the MW2 geodesic at t in [0, 1], a mixture with NNZ() components.
@@ -286,10 +288,12 @@ func (m *MW2) Geodesic(t float64) (*GMM, error) {
 	var out *C.gmmot_gmm_t
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	if err := check(C.gmmot_mw2_geodesic(p, C.double(t), &out), nil); err != nil {
+	// A warning comes with the object written: own it either way.
+	err = check(C.gmmot_mw2_geodesic(p, C.double(t), &out), nil)
+	if out == nil {
 		return nil, err
 	}
-	return wrapGMM(out), nil
+	return wrapGMM(out), err
 }
 
 // PairMaps are the Monge maps T_n(x) = A_n x + b_n of the plan's pairs in sparse-plan order:
@@ -301,6 +305,9 @@ func (m *MW2) PairMaps() (a, b []float64, err error) {
 	}
 	defer m.done()
 	n, d := int(C.gmmot_mw2_nnz(p)), int(C.gmmot_mw2_dim(p))
+	if _, err := outLen("gmmot.MW2.PairMaps", "nnz*d*(d+1) for a and b", 8, n, d, d+1); err != nil {
+		return nil, nil, err
+	}
 	a, b = make([]float64, n*d*d), make([]float64, n*d)
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()

@@ -18,6 +18,7 @@ import "C"
 import (
 	"context"
 	"runtime"
+	"sync"
 	"unsafe"
 )
 
@@ -94,25 +95,39 @@ func OptionBounds(key Option) (typ OptionType, min, max float64, err error) {
 // and the progress callback (a reference is held on each while attached) and, for options
 // made by WithContext, the context. It is kept out of Options so that the destroy function
 // does not reference the Options value (a cycle through a finalized object is never freed).
+//
+// A running call has copied the flag's pointer and the callback's handle from the C object,
+// so a flag or callback replaced while calls run is retired, not released, until the last of
+// those calls has returned: the C flag and the cgo.Handle outlive every call that may use them.
 type attach struct {
-	intr *handle
-	prog *progressReg
-	ctx  context.Context
+	mu      sync.Mutex // guards intr, prog, calls and retired (setters race with calls)
+	intr    *handle
+	prog    *progressReg
+	ctx     context.Context
+	calls   int        // calls running with these options
+	retired []releaser // replaced while calls ran
 }
 
 func (a *attach) release() {
+	a.mu.Lock()
+	r := a.retired
 	if a.intr != nil {
-		a.intr.release()
-		a.intr = nil
+		r = append(r, a.intr)
 	}
 	if a.prog != nil {
-		a.prog.release()
-		a.prog = nil
+		r = append(r, a.prog)
+	}
+	a.intr, a.prog, a.retired = nil, nil, nil
+	a.mu.Unlock()
+	for _, x := range r {
+		x.release()
 	}
 }
 
 // share returns a copy holding its own references.
 func (a *attach) share() *attach {
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	b := &attach{ctx: a.ctx}
 	if a.intr != nil {
 		a.intr.retain()
@@ -125,15 +140,56 @@ func (a *attach) share() *attach {
 	return b
 }
 
-// contextErr is the error of the context a cancelled call was made under, if any. A panic of
-// the progress callback that cancelled the call is raised again here, on the calling
-// goroutine.
+// flag is the attached interrupt flag (nil: none).
+func (a *attach) flag() *handle {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.intr
+}
+
+// holdFlag is the attached interrupt flag with a reference for the caller (nil: none).
+func (a *attach) holdFlag() *handle {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.intr != nil {
+		a.intr.retain()
+	}
+	return a.intr
+}
+
+func (a *attach) enter() {
+	a.mu.Lock()
+	a.calls++
+	a.mu.Unlock()
+}
+
+func (a *attach) leave() {
+	a.mu.Lock()
+	a.calls--
+	var r []releaser
+	if a.calls == 0 {
+		r, a.retired = a.retired, nil
+	}
+	a.mu.Unlock()
+	for _, x := range r {
+		x.release()
+	}
+}
+
+// drop releases old, a flag or callback just replaced, or retires it while calls run.
+func (a *attach) drop(old releaser) {
+	if a.calls > 0 {
+		a.retired = append(a.retired, old)
+		return
+	}
+	old.release()
+}
+
+// contextErr is the error of the context a cancelled call was made under, if any. (A panic of
+// the progress callback that cancelled the call was raised again by check.)
 func (a *attach) contextErr() error {
 	if a == nil {
 		return nil
-	}
-	if p := a.prog.takePanic(); p != nil {
-		panic(p)
 	}
 	if a.ctx != nil {
 		return a.ctx.Err()
@@ -193,7 +249,8 @@ func (o *Options) use() (*C.gmmot_options_t, *attach, func(), error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return (*C.gmmot_options_t)(p), o.a, o.h.release, nil
+	o.a.enter()
+	return (*C.gmmot_options_t)(p), o.a, func() { o.a.leave(); o.h.release() }, nil
 }
 
 // Close frees the options object (idempotent; also run by a finalizer). Calls already running
@@ -294,6 +351,8 @@ func (o *Options) SetInterrupt(flag *Interrupt) error {
 	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	if err := check(C.gmmot_options_set_interrupt(p, (*C.gmmot_interrupt_t)(fp)), nil); err != nil {
 		if flag != nil {
 			flag.h.release()
@@ -301,7 +360,7 @@ func (o *Options) SetInterrupt(flag *Interrupt) error {
 		return err
 	}
 	if a.intr != nil {
-		a.intr.release()
+		a.drop(a.intr)
 	}
 	a.intr = nil
 	if flag != nil {
@@ -312,12 +371,14 @@ func (o *Options) SetInterrupt(flag *Interrupt) error {
 }
 
 // SetProgress attaches fn (nil removes it) as the progress callback of every call given these
-// options (gmmot/progress.h). fn runs on the goroutine (and OS thread) that made the call,
-// never concurrently within one call; calls made at once from several goroutines with the
-// same options call it from each, so it must then be safe for concurrent use. It returns
-// true to continue, false to cancel the call (ErrCancelled). It must not call libgmmot with the
-// handle being worked on. A panic in fn cancels the call and is raised again on the calling
-// goroutine once the C call has returned.
+// options (gmmot/progress.h). fn runs on a helper goroutine while the call waits for it, never
+// concurrently within one call; calls made at once from several goroutines with the same
+// options call it from each, so it must then be safe for concurrent use. It returns true to
+// continue, false to cancel the call (ErrCancelled). It must not call libgmmot with the handle
+// being worked on. A panic in fn cancels the call and is raised again on the goroutine that
+// made the call once the C call has returned; so is runtime.Goexit (t.FailNow, t.Fatal): the
+// calling goroutine exits, running its deferred calls. A callback replaced while calls run
+// stays valid for them.
 func (o *Options) SetProgress(fn ProgressFunc) error {
 	p, a, done, err := o.use()
 	if err != nil {
@@ -332,6 +393,8 @@ func (o *Options) SetProgress(fn ProgressFunc) error {
 	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	if err := check(C.gmmot_go_set_progress(p, h), nil); err != nil {
 		if reg != nil {
 			reg.release()
@@ -339,7 +402,7 @@ func (o *Options) SetProgress(fn ProgressFunc) error {
 		return err
 	}
 	if a.prog != nil {
-		a.prog.release()
+		a.drop(a.prog)
 	}
 	a.prog = reg
 	return nil

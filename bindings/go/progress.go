@@ -2,8 +2,11 @@
 
 package gmmot
 
+// #include <pthread.h>
 // #include <stdint.h>
 // #include <gmmot/gmmot.h>
+// /* The OS thread a callback and its call run on (progress.h: the calling thread). */
+// static uintptr_t gmmot_go_thread(void) { return (uintptr_t)pthread_self(); }
 import "C"
 
 import (
@@ -12,6 +15,7 @@ import (
 	"runtime"
 	"runtime/cgo"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -45,13 +49,13 @@ type ProgressFunc func(Progress) bool
 
 // progressReg is a callback registered for C: C holds only the cgo.Handle (an integer). It is
 // reference counted by the options objects and EM objects that carry it, since an EM object
-// keeps calling it after the options it was created from are closed.
+// keeps calling it after the options it was created from are closed, and by the calls running
+// with it (see attach), so that its handle is never deleted under a running call.
 type progressReg struct {
-	fn       ProgressFunc
-	h        cgo.Handle
-	mu       sync.Mutex
-	refs     int
-	panicked interface{}
+	fn   ProgressFunc
+	h    cgo.Handle
+	mu   sync.Mutex
+	refs int
 }
 
 func newProgressReg(fn ProgressFunc) *progressReg {
@@ -76,30 +80,98 @@ func (r *progressReg) release() {
 	}
 }
 
-func (r *progressReg) takePanic() interface{} {
-	if r == nil {
-		return nil
+// outcome is how a callback that did not return normally ended: with a panic (value p) or
+// with runtime.Goexit (goexit).
+type outcome struct {
+	p      interface{}
+	goexit bool
+}
+
+// Outcomes wait here, keyed by the OS thread of the call whose callback produced them, until
+// that call returns on the same (locked) thread and raiseOutcome takes its own: concurrent
+// calls sharing one callback never see each other's panics.
+var (
+	outcomesMu sync.Mutex
+	outcomes   = map[uintptr]outcome{}
+	outcomesN  int32 // len(outcomes), read without the lock on every call's fast path
+)
+
+func osThread() uintptr { return uintptr(C.gmmot_go_thread()) }
+
+func storeOutcome(o outcome) {
+	t := osThread()
+	outcomesMu.Lock()
+	if _, dup := outcomes[t]; !dup { // the first one cancelled the call
+		outcomes[t] = o
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	p := r.panicked
-	r.panicked = nil
-	return p
+	atomic.StoreInt32(&outcomesN, int32(len(outcomes)))
+	outcomesMu.Unlock()
+}
+
+// raiseOutcome raises again, on the calling goroutine, the panic or Goexit of a progress
+// callback of the call that just returned on this thread. It runs after every C call (in
+// check), whatever the status, so that no outcome outlives its call.
+func raiseOutcome() {
+	if atomic.LoadInt32(&outcomesN) == 0 {
+		return
+	}
+	t := osThread()
+	outcomesMu.Lock()
+	o, ok := outcomes[t]
+	delete(outcomes, t)
+	atomic.StoreInt32(&outcomesN, int32(len(outcomes)))
+	outcomesMu.Unlock()
+	if !ok {
+		return
+	}
+	if o.goexit {
+		runtime.Goexit()
+	}
+	panic(o.p)
+}
+
+// invoke runs fn on a helper goroutine: neither a panic nor runtime.Goexit (t.FailNow) may
+// unwind through the C frames of the call, and Goexit cannot be recovered on the goroutine
+// that runs it. A non-nil outcome means fn did not return normally. (Before Go 1.21 a
+// panic(nil) cannot be told from Goexit; it is treated as a Goexit.)
+func invoke(fn ProgressFunc, p Progress) (cont bool, bad *outcome) {
+	done := make(chan struct{})
+	go func() {
+		normal := false
+		defer func() {
+			if !normal {
+				v := recover()
+				bad = &outcome{p: v, goexit: v == nil}
+			}
+			close(done)
+		}()
+		cont = fn(p)
+		normal = true
+	}()
+	<-done
+	return cont, bad
 }
 
 //export gmmotGoProgress
 func gmmotGoProgress(h C.uintptr_t, stage C.int, done, total C.uint64_t, value C.double) (ret C.int) {
-	r := cgo.Handle(h).Value().(*progressReg)
-	// A panic must not unwind through the C frames: cancel the call and re-raise it later.
+	// Nothing may unwind through the C frames: whatever goes wrong cancels the call and is
+	// raised again once it has returned.
 	defer func() {
 		if p := recover(); p != nil {
-			r.mu.Lock()
-			r.panicked = p
-			r.mu.Unlock()
+			storeOutcome(outcome{p: p})
 			ret = 1
 		}
 	}()
-	if r.fn(Progress{Stage(stage), uint64(done), uint64(total), float64(value)}) {
+	r, ok := cgo.Handle(h).Value().(*progressReg)
+	if !ok {
+		panic("gmmot: progress callback: user_data is not a registered callback")
+	}
+	cont, bad := invoke(r.fn, Progress{Stage(stage), uint64(done), uint64(total), float64(value)})
+	if bad != nil {
+		storeOutcome(*bad)
+		return 1
+	}
+	if cont {
 		return 0
 	}
 	return 1
@@ -126,7 +198,8 @@ func NewInterrupt() (*Interrupt, error) {
 }
 
 // Close releases the flag (idempotent; also run by a finalizer). The C flag is destroyed
-// once no options object or EM object carries it any more.
+// once no options object or EM object carries it any more; until then Raise, Reset and
+// IsRaised keep working on it.
 func (i *Interrupt) Close() error {
 	if i != nil {
 		i.h.close()
@@ -134,8 +207,13 @@ func (i *Interrupt) Close() error {
 	return nil
 }
 
+// op works on the flag as long as it exists: after Close, while options or EM objects still
+// carry it, Raise must still reach the calls using it.
 func (i *Interrupt) op(f func(*C.gmmot_interrupt_t) C.int) error {
-	p, err := i.h.acquire()
+	if i == nil {
+		return ErrClosed
+	}
+	p, err := i.h.acquireLive()
 	if err != nil {
 		return err
 	}
@@ -145,14 +223,85 @@ func (i *Interrupt) op(f func(*C.gmmot_interrupt_t) C.int) error {
 	return check(f((*C.gmmot_interrupt_t)(p)), nil)
 }
 
-// Raise raises the flag: calls using it stop with ErrCancelled.
+// Raise raises the flag: calls using it stop with ErrCancelled, and so do the fits of EM
+// objects created from options carrying it.
 func (i *Interrupt) Raise() error {
-	return i.op(func(p *C.gmmot_interrupt_t) C.int { return C.gmmot_interrupt_raise(p) })
+	raise := func(p *C.gmmot_interrupt_t) C.int { return C.gmmot_interrupt_raise(p) }
+	if err := i.op(raise); err != nil {
+		return err
+	}
+	i.h.forFollowers(raise)
+	return nil
 }
 
-// Reset lowers the flag.
+// Reset lowers the flag (and the private flags of the EM objects following it).
 func (i *Interrupt) Reset() error {
-	return i.op(func(p *C.gmmot_interrupt_t) C.int { return C.gmmot_interrupt_reset(p) })
+	reset := func(p *C.gmmot_interrupt_t) C.int { return C.gmmot_interrupt_reset(p) }
+	if err := i.op(reset); err != nil {
+		return err
+	}
+	i.h.forFollowers(reset)
+	return nil
+}
+
+// An EM object fits with a private flag that follows the flag of the options it was made
+// from (its leader), so that FitContext can raise and lower its own flag without touching the
+// leader, which other calls may use. The library has no flag-to-flag link: the Go Raise and
+// Reset of the leader are applied to its followers.
+var (
+	followMu  sync.Mutex
+	followers = map[*handle]map[*handle]bool{}
+)
+
+// following is the registration of a follower; release ends it and drops the reference on
+// the leader that the EM object held.
+type following struct{ lead, f *handle }
+
+func follow(lead, f *handle) releaser {
+	if lead == nil {
+		return &following{}
+	}
+	followMu.Lock()
+	if followers[lead] == nil {
+		followers[lead] = map[*handle]bool{}
+	}
+	followers[lead][f] = true
+	followMu.Unlock()
+	return &following{lead, f}
+}
+
+func (fl *following) release() {
+	if fl.lead == nil {
+		return
+	}
+	followMu.Lock()
+	delete(followers[fl.lead], fl.f)
+	if len(followers[fl.lead]) == 0 {
+		delete(followers, fl.lead)
+	}
+	followMu.Unlock()
+	fl.lead.release()
+}
+
+// forFollowers applies op to the live followers of the flag h.
+func (h *handle) forFollowers(op func(*C.gmmot_interrupt_t) C.int) {
+	followMu.Lock()
+	var fs []*handle
+	for f := range followers[h] {
+		fs = append(fs, f)
+	}
+	followMu.Unlock()
+	if len(fs) == 0 {
+		return
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	for _, f := range fs {
+		if p, err := f.acquireLive(); err == nil {
+			op((*C.gmmot_interrupt_t)(p))
+			f.release()
+		}
+	}
 }
 
 // IsRaised reports whether the flag is raised.

@@ -143,10 +143,12 @@ func (r *Relaxed) mixture(f func(*C.gmmot_relaxed_t, **C.gmmot_gmm_t) C.int) (*G
 	var out *C.gmmot_gmm_t
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	if err := check(f(p, &out), nil); err != nil {
+	// A warning comes with the object written: own it either way.
+	err = check(f(p, &out), nil)
+	if out == nil {
 		return nil, err
 	}
-	return wrapGMM(out), nil
+	return wrapGMM(out), err
 }
 
 // Coupling is gamma, K components in dimension 2d.
@@ -181,10 +183,12 @@ func (r *Relaxed) Plan() (*MW2, error) {
 	var out *C.gmmot_mw2_t
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	if err := check(C.gmmot_relaxed_plan(p, &out), nil); err != nil {
+	// A warning comes with the object written: own it either way.
+	err = check(C.gmmot_relaxed_plan(p, &out), nil)
+	if out == nil {
 		return nil, err
 	}
-	return wrapMW2(out), nil
+	return wrapMW2(out), err
 }
 
 // RelaxedEnergy is J and its terms: J = Transport - lambda_abs (LL0 + LL1) + Penalty.

@@ -3,7 +3,8 @@
 # The Go binding's tests (bindings/go), run by ctest as go_bindings:
 #   tests/go/run.sh SRC_DIR BUILD_DIR LIB_DIR
 # builds the cgo package against the uninstalled build tree (BUILD_DIR/pkgconfig-uninstalled,
-# libgmmot.so from LIB_DIR) with Debian's Go and runs `go test`. Offline: the module has no
+# libgmmot.so from LIB_DIR) with Debian's Go and runs `go vet`, `go test` and
+# `go test -race`. Offline: the module has no
 # requirements, the module proxy is off, caches live in BUILD_DIR/go. Exits 77 (ctest skip)
 # when Debian's Go (golang-go, /usr/bin/go; GMMOT_GO overrides) is not installed.
 set -euo pipefail
@@ -30,4 +31,10 @@ export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 
 "$GO" version
 cd "$SRC_DIR/bindings/go"
-exec "$GO" test -count=1 -timeout 300s ./...
+"$GO" vet ./...
+"$GO" test -count=1 -timeout 300s ./...
+# The race detector over the same tests (cgo included; GMMOT_GO_RACE=0 skips it, e.g. where
+# Go's race runtime is missing).
+if [[ "${GMMOT_GO_RACE:-1}" != 0 ]]; then
+  "$GO" test -race -count=1 -timeout 300s ./...
+fi

@@ -57,9 +57,7 @@ impl Em {
         }
         let mut out = ptr::null_mut();
         let st = unsafe { sys::gmmot_em_fit(self.ptr.as_ptr(), n, d, points.as_ptr(), opt_ptr(weights), &mut out) };
-        if let Some(p) = &self.progress {
-            p.resume_panic(st);
-        }
+        crate::options::resume_callback_panic();
         let warning = check(st)?;
         Ok(Gmm::from_out(out, warning, "gmmot_em_fit"))
     }

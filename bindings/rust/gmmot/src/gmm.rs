@@ -2,7 +2,7 @@
 //! The Gaussian mixture handle (`gmmot/gmm.h`) and saved mixtures (`gmmot/gmm_io.h`).
 use crate::error::{check, check_ok, Error, Result, Status, Warning};
 use crate::options::{call, Options};
-use crate::util::{expect_len, mul, rows};
+use crate::util::{expect_len, mul, rows, zeroed};
 use gmmot_sys as sys;
 use std::ffi::CString;
 use std::io::{Read, Write};
@@ -107,8 +107,8 @@ impl Gmm {
     /// n points drawn from the mixture (seeded by `OptionKey::Seed`) and their components.
     pub fn sample(&self, n: usize, opts: Option<&Options>) -> Result<Sample> {
         let len = mul("Gmm::sample", "n d", n, self.dim())?;
-        let mut points = vec![0.0; len];
-        let mut labels = vec![0usize; n];
+        let mut points = zeroed("Gmm::sample", "the points (n x d)", len)?;
+        let mut labels = zeroed("Gmm::sample", "the labels (n)", n)?;
         let st = call(opts, |o| unsafe {
             sys::gmmot_gmm_sample(
                 self.ptr.as_ptr(),

@@ -5,7 +5,7 @@ use crate::error::{check, check_ok, Error, Result, Status, Warned, Warning};
 use crate::gmm::Gmm;
 use crate::options::{call, Options};
 use crate::transport::{SolverInfo, SparsePlan};
-use crate::util::{expect_len, opt_ptr, rows};
+use crate::util::{expect_len, mul, opt_ptr, rows, zeroed};
 use gmmot_sys as sys;
 use std::ptr::{self, NonNull};
 
@@ -172,8 +172,9 @@ impl Mw2Plan {
     /// The Monge maps of the paired components.
     pub fn pair_maps(&self) -> Result<PairMaps> {
         let (n, d) = (self.nnz(), self.dim());
-        let mut a = vec![0.0; n * d * d];
-        let mut b = vec![0.0; n * d];
+        let nd = mul("Mw2Plan::pair_maps", "nnz d", n, d)?;
+        let mut a = zeroed("Mw2Plan::pair_maps", "A (nnz x d x d)", mul("Mw2Plan::pair_maps", "nnz d d", nd, d)?)?;
+        let mut b = zeroed("Mw2Plan::pair_maps", "b (nnz x d)", nd)?;
         check_ok(unsafe { sys::gmmot_mw2_copy_pair_maps(self.ptr.as_ptr(), a.as_mut_ptr(), a.len(), b.as_mut_ptr(), b.len()) })?;
         Ok(PairMaps { a, b })
     }

@@ -7,7 +7,8 @@ use std::any::Any;
 use std::os::raw::{c_int, c_void};
 use std::panic::{self, AssertUnwindSafe};
 use std::ptr::{self, NonNull};
-use std::sync::{Arc, Mutex};
+use std::cell::RefCell;
+use std::sync::Arc;
 
 macro_rules! option_keys {
     ($($(#[$doc:meta])* $variant:ident = $c:ident,)*) => {
@@ -187,27 +188,28 @@ impl Drop for Interrupt {
     }
 }
 
-type ProgressFn = dyn FnMut(Stage, u64, u64, f64) -> bool + Send;
+type ProgressFn = dyn Fn(Stage, u64, u64, f64) -> bool + Send + Sync;
 
-/// The callback and a panic it raised, shared by the options objects and EM objects that
-/// carry it (the C side keeps only a borrowed pointer to it).
+/// The callback, shared by the options objects and EM objects that carry it (the C side keeps
+/// only a borrowed pointer to it). No lock: calls sharing the options run it concurrently,
+/// each on its own thread (options.h), which `Sync` allows.
 pub(crate) struct Progress {
-    // A Mutex because an options object may be shared by calls running on several threads
-    // (options.h), each of which calls the callback.
-    f: Mutex<Box<ProgressFn>>,
-    panic: Mutex<Option<Box<dyn Any + Send>>>,
+    f: Box<ProgressFn>,
 }
 
-impl Progress {
-    /// Re-raise, on the caller's thread, a panic the callback raised during a call that was
-    /// then cancelled.
-    pub(crate) fn resume_panic(&self, status: c_int) {
-        if status == sys::GMMOT_E_CANCELLED {
-            let payload = self.panic.lock().unwrap_or_else(|p| p.into_inner()).take();
-            if let Some(payload) = payload {
-                panic::resume_unwind(payload);
-            }
-        }
+thread_local! {
+    // A panic of the callback, kept until the call that ran it returns. The callback runs on
+    // the thread that made the call (progress.h), so keying by thread gives every call its
+    // own slot: concurrent calls sharing one callback never see each other's panics.
+    static CALLBACK_PANIC: RefCell<Option<Box<dyn Any + Send>>> = RefCell::new(None);
+}
+
+/// Re-raise, on the caller's thread, a panic of the progress callback of the call that just
+/// returned on this thread. Run after every call that may report progress, whatever its
+/// status, so that no panic outlives its call.
+pub(crate) fn resume_callback_panic() {
+    if let Some(payload) = CALLBACK_PANIC.with(|slot| slot.borrow_mut().take()) {
+        panic::resume_unwind(payload);
     }
 }
 
@@ -223,15 +225,18 @@ unsafe extern "C" fn trampoline(
     // SAFETY: user_data is the Progress given to gmmot_options_set_progress, kept alive by the
     // Arc held by every Options/Em that carries it.
     let progress = &*(user_data as *const Progress);
-    let result = panic::catch_unwind(AssertUnwindSafe(|| {
-        let mut f = progress.f.lock().unwrap_or_else(|p| p.into_inner());
-        (*f)(Stage::from_code(stage), done, total, value)
-    }));
+    let result = panic::catch_unwind(AssertUnwindSafe(|| (progress.f)(Stage::from_code(stage), done, total, value)));
     match result {
         Ok(true) => 0,
         Ok(false) => 1,
         Err(payload) => {
-            *progress.panic.lock().unwrap_or_else(|p| p.into_inner()) = Some(payload);
+            // The first panic cancelled the call; keep it.
+            CALLBACK_PANIC.with(|slot| {
+                let mut slot = slot.borrow_mut();
+                if slot.is_none() {
+                    *slot = Some(payload);
+                }
+            });
             1
         }
     }
@@ -248,8 +253,8 @@ pub struct Options {
 
 // SAFETY: options.h's thread rule: an options object may be read by several threads at once
 // (passed to concurrent calls) as long as no thread modifies it; every modifying method takes
-// &mut self. The attached callback is FnMut + Send behind a Mutex, so concurrent calls that
-// report progress serialise on it; the interrupt flag is Send + Sync.
+// &mut self. The attached callback is Fn + Send + Sync, so concurrent calls may run it at once;
+// the interrupt flag is Send + Sync.
 unsafe impl Send for Options {}
 unsafe impl Sync for Options {}
 
@@ -318,15 +323,15 @@ impl Options {
     /// Attach a progress callback `f(stage, done, total, value)`, called on the calling thread
     /// of every call given these options (and of EM objects created from them); return `true`
     /// to continue, `false` to cancel the call (`Status::Cancelled`). A panic in `f` cancels
-    /// the call and is then re-raised on the caller's thread. `f` must not call libgmmot with
-    /// the handle being worked on, nor make a call that reports progress to this same callback
-    /// (it is behind a mutex, which that nested call would wait for forever). Calls made at
-    /// once on several threads with the same options take turns in `f`.
+    /// the call and is then re-raised on that call's thread. Calls made at once on several
+    /// threads with the same options run `f` concurrently, each on its own thread, hence
+    /// `Fn + Sync` (keep mutable state in atomics or a `Mutex` of your own). `f` must not call
+    /// libgmmot with the handle being worked on.
     pub fn set_progress<F>(&mut self, f: F) -> Result<()>
     where
-        F: FnMut(Stage, u64, u64, f64) -> bool + Send + 'static,
+        F: Fn(Stage, u64, u64, f64) -> bool + Send + Sync + 'static,
     {
-        let progress = Arc::new(Progress { f: Mutex::new(Box::new(f)), panic: Mutex::new(None) });
+        let progress = Arc::new(Progress { f: Box::new(f) });
         let user = Arc::as_ptr(&progress) as *mut c_void;
         check_ok(unsafe { sys::gmmot_options_set_progress(self.ptr.as_ptr(), Some(trampoline), user) })?;
         self.progress = Some(progress);
@@ -394,9 +399,7 @@ pub(crate) fn raw(opts: Option<&Options>) -> *const sys::gmmot_options_t {
 /// Make a call that takes `opts`, then re-raise a panic of its progress callback.
 pub(crate) fn call<F: FnOnce(*const sys::gmmot_options_t) -> c_int>(opts: Option<&Options>, f: F) -> c_int {
     let status = f(raw(opts));
-    if let Some(progress) = opts.and_then(|o| o.progress.as_ref()) {
-        progress.resume_panic(status);
-    }
+    resume_callback_panic();
     status
 }
 

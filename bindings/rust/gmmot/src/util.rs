@@ -10,6 +10,25 @@ pub(crate) fn mul(func: &str, what: &str, a: usize, b: usize) -> Result<usize> {
     })
 }
 
+/// A zero-filled output buffer of `len` values, or an error naming `what` (`TooLarge` when the
+/// size in bytes overflows, `OutOfMemory` when the allocation fails) instead of the panic or
+/// abort of `vec!`.
+pub(crate) fn zeroed<T: Clone + Default>(func: &str, what: &str, len: usize) -> Result<Vec<T>> {
+    let size = std::mem::size_of::<T>();
+    if len.checked_mul(size).map_or(true, |bytes| bytes > isize::MAX as usize) {
+        return Err(Error::new(
+            Status::TooLarge,
+            format!("{}: {} needs {} values of {} bytes: more than the address space", func, what, len, size),
+        ));
+    }
+    let mut v = Vec::new();
+    v.try_reserve_exact(len).map_err(|_| {
+        Error::new(Status::OutOfMemory, format!("{}: cannot allocate {} ({} values of {} bytes)", func, what, len, size))
+    })?;
+    v.resize(len, T::default());
+    Ok(v)
+}
+
 /// Require `slice.len() == expected`.
 pub(crate) fn expect_len(func: &str, name: &str, len: usize, expected: usize, shape: &str) -> Result<()> {
     if len == expected {

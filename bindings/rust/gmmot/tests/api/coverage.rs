@@ -28,10 +28,58 @@ fn safe_sources() -> String {
     for entry in fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().map_or(false, |e| e == "rs") {
-            all.push_str(&fs::read_to_string(path).unwrap());
+            all.push_str(&strip_comments(&fs::read_to_string(path).unwrap()));
         }
     }
     all.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The code without its `//` comments (doc comments included) and `/* */` blocks, so that a
+/// function mentioned only in a comment does not count as wrapped. String literals are kept
+/// whole (a "//" inside one is not a comment).
+fn strip_comments(src: &str) -> String {
+    let (mut out, mut chars) = (String::new(), src.chars().peekable());
+    let mut in_str = false;
+    while let Some(c) = chars.next() {
+        if in_str {
+            out.push(c);
+            if c == '\\' {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            } else if c == '"' {
+                in_str = false;
+            }
+        } else if c == '"' {
+            in_str = true;
+            out.push(c);
+        } else if c == '/' && chars.peek() == Some(&'/') {
+            while chars.peek().map_or(false, |&n| n != '\n') {
+                chars.next();
+            }
+        } else if c == '/' && chars.peek() == Some(&'*') {
+            chars.next();
+            let mut prev = ' ';
+            for n in chars.by_ref() {
+                if prev == '*' && n == '/' {
+                    break;
+                }
+                prev = n;
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_coverage_check_ignores_comments() {
+    let src = "/// calls sys::gmmot_a(x)\n// sys::gmmot_b(\n/* sys::gmmot_c( */ let s = \"//\"; sys::gmmot_d(1); // sys::gmmot_e(\n";
+    let code = strip_comments(src);
+    for (name, wanted) in [("gmmot_a", false), ("gmmot_b", false), ("gmmot_c", false), ("gmmot_d", true), ("gmmot_e", false)] {
+        assert_eq!(code.contains(&format!("sys::{}(", name)), wanted, "{} in {:?}", name, code);
+    }
 }
 
 #[test]

@@ -4,6 +4,7 @@
 mod common;
 
 mod barycenter;
+mod callbacks;
 mod coverage;
 mod em;
 mod gaussian;

@@ -87,12 +87,13 @@ fn interrupt_raised_from_another_thread_stops_a_running_call() {
     opts.set_interrupt(Some(flag.clone())).unwrap();
     let seen = flag.clone();
     // On its first report the callback tells the main thread, then waits (bounded) until the
-    // flag is up, so the call is certainly running when it is raised.
-    let mut first = true;
+    // flag is up, so the call is certainly running when it is raised. (The callback is Fn +
+    // Sync: its state is an atomic and a Mutex of its own.)
+    let first = std::sync::atomic::AtomicBool::new(true);
+    let tx = std::sync::Mutex::new(tx);
     opts.set_progress(move |_, _, _, _| {
-        if first {
-            first = false;
-            tx.send(()).unwrap();
+        if first.swap(false, std::sync::atomic::Ordering::SeqCst) {
+            tx.lock().unwrap().send(()).unwrap();
             let start = Instant::now();
             while !seen.is_raised() && start.elapsed() < Duration::from_secs(10) {
                 thread::sleep(Duration::from_millis(1));
