@@ -75,7 +75,10 @@ def as_array(x, name, shape, finite=True):
     for want, got in zip(shape, a.shape):
         if want is not None and want != got:
             raise ValueError("%s: expected shape %s, got %s" % (name, _shape_text(shape), a.shape))
-    if finite and a.size and not np.isfinite(a).all():
+    # one pass without a temporary (a NaN or infinity makes the sum non-finite; an overflowing
+    # sum of finite values only costs the exact check)
+    if finite and a.size and not np.isfinite(np.add.reduce(a, axis=None)) \
+            and not np.isfinite(a).all():
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(a))[0])
         raise ValueError("%s: entry %s is %r (NaN and infinity are not allowed)"
                          % (name, list(bad), float(a[bad])))

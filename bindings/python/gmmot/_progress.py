@@ -247,11 +247,26 @@ class LongCall:
         return False
 
 
-def run_blocks(options, n, stage, block_call, block=65536):
+#: work (as counted by the callers: rows x K x d (d + 2)) of one block of a point-wise call:
+#: about 0.05 s on one core, so that Ctrl-C and progress stay prompt, while a call of that size
+#: or less is one C call (each block ends with a join of the library's threads, which costs
+#: when the machine is busy)
+BLOCK_WORK = 1 << 27
+#: the fewest rows per block
+MIN_BLOCK_ROWS = 65536
+
+
+def block_rows(work_per_row):
+    """Rows per block for a point-wise call of that much work per row."""
+    return max(MIN_BLOCK_ROWS, int(BLOCK_WORK // max(1, work_per_row)))
+
+
+def run_blocks(options, n, stage, block_call, work_per_row):
     """A point-wise deterministic call over n rows in blocks written straight into the output:
     the C calls get the options without callback or flag (no staging copy), and between blocks
     the user's progress callback runs, the user's interrupt flag is checked and Python delivers
     Ctrl-C. ``block_call(start, stop, opts_ptr)`` returns a status."""
+    block = block_rows(work_per_row)
     ptr, tmp = None, None
     user, flag = None, None
     if options is not None:

@@ -192,7 +192,8 @@ class GaussianMixture:
 
         def block(start, stop, o):  # point-wise: blocks straight into out, no staging copy
             return fn(ptr, stop - start, xa + start * step, o, oa + 8 * start, stop - start)
-        run_blocks(opts, n, Stage.DENSITY, block)
+        run_blocks(opts, n, Stage.DENSITY, block,
+                   self.n_components * self.dim * (self.dim + 2))
         return out
 
     #: scikit-learn's name for :meth:`log_density`

@@ -234,7 +234,7 @@ class MW2Plan(Immutable):
         def block(start, stop, o):
             return fn(ptr, stop - start, xa + start * step, o, oa + start * step,
                       (stop - start) * d)
-        run_blocks(opts, n, Stage.MAPS, block)
+        run_blocks(opts, n, Stage.MAPS, block, self.shape[0] * d * (d + 2))
         return out
 
     def map_rand(self, x, seed=None, out=None, options=None, progress=None, **option_kwargs):

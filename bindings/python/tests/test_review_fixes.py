@@ -259,7 +259,18 @@ def test_map_mean_in_blocks_equals_one_c_call(big_map):
     assert np.array_equal(out, ref)
 
 
-def test_map_mean_reports_between_blocks_and_cancels(big_map):
+@pytest.fixture
+def small_blocks(monkeypatch):
+    from gmmot import _progress
+    monkeypatch.setattr(_progress, "BLOCK_WORK", 1)  # blocks of MIN_BLOCK_ROWS = 65536 rows
+
+
+def test_map_mean_in_small_blocks_equals_one_c_call(big_map, small_blocks):
+    plan, x, ref = big_map
+    assert np.array_equal(plan.map_mean(x, num_threads=2), ref)
+
+
+def test_map_mean_reports_between_blocks_and_cancels(big_map, small_blocks):
     plan, x, _ = big_map
     seen = []
     plan.map_mean(x, progress=lambda s, d, t, v: seen.append((s, d, t)))
@@ -272,7 +283,7 @@ def test_map_mean_reports_between_blocks_and_cancels(big_map):
         plan.map_mean(x, interrupt=flag)
 
 
-def test_log_density_in_blocks(pair):
+def test_log_density_in_blocks(pair, small_blocks):
     _, _, g0, _ = pair
     x = np.random.default_rng(2).normal(size=(70000, 2))
     ref = np.empty(x.shape[0])
