@@ -18,7 +18,6 @@ import pytest
 
 import gmmot
 from conftest import PACKAGE_ROOT, clusters
-from gmmot import _lib
 from gmmot._lib import lib
 
 LONG_EM = dict(em_max_iterations=400, em_tolerance=0.0, num_threads=1, seed=1)
