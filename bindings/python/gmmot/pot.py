@@ -14,8 +14,12 @@ reproducible, but the draws differ from numpy's); ``bures_wasserstein_barycenter
 accelerated fixed point of libgmmot with ``eps`` as its relative residual tolerance, whatever
 ``method``; ``gmm_barycenter_fixed_point`` stops early once the energy no longer decreases;
 ``log`` dictionaries hold libgmmot's figures (keys of POT kept where they exist: cost, u, v,
-warning, result_code, Cs12, Cs12inv, Cs, Ct, num_iter, final_diff; the fixed point's log has
-the energies per iteration instead of the iterates).
+warning, result_code, Cs12, Cs12inv, Cs, Ct, num_iter, final_diff, means_its, covs_its; the fixed
+point's log has
+the energies per iteration too). Weights of any positive sum are normalised, the density, the
+plan and the loss being scaled by the mass as in POT (the two masses must agree to 6 decimals,
+as ``ot.emd`` checks). The Bures barycenter solvers and the Gaussian Gromov-Wasserstein
+functions are in :mod:`gmmot._pot_extra` (closed forms with NumPy's eigh; see there).
 """
 import numpy as np
 
@@ -24,12 +28,21 @@ from ._arrays import as_array
 from .mixture import GaussianMixture
 from .mw2 import MW2Plan
 
+from ._pot_extra import (bures_barycenter_fixpoint, bures_barycenter_gradient_descent,
+                         empirical_gaussian_gromov_wasserstein_distance,
+                         empirical_gaussian_gromov_wasserstein_mapping,
+                         gaussian_gromov_wasserstein_distance,
+                         gaussian_gromov_wasserstein_mapping)
+
 __all__ = [
     "gaussian_logpdf", "gaussian_pdf", "gmm_pdf", "dist_bures_squared", "gmm_ot_loss",
     "gmm_ot_plan", "gmm_ot_apply_map", "gmm_ot_plan_density", "gmm_barycenter_fixed_point",
     "bures_distance", "bures_wasserstein_mapping", "bures_wasserstein_distance",
     "bures_wasserstein_barycenter", "empirical_bures_wasserstein_mapping",
     "empirical_bures_wasserstein_distance", "empirical_bures_wasserstein_barycenter",
+    "bures_barycenter_fixpoint", "bures_barycenter_gradient_descent",
+    "gaussian_gromov_wasserstein_distance", "empirical_gaussian_gromov_wasserstein_distance",
+    "gaussian_gromov_wasserstein_mapping", "empirical_gaussian_gromov_wasserstein_mapping",
 ]
 
 
@@ -203,7 +216,9 @@ def gmm_barycenter_fixed_point(means_list, covs_list, w_list, means_init, covs_i
                                barycentric_proj_method="euclidean"):
     """The GMM-OT barycenter by the fixed-point heuristic with fixed weights (Tanguy-Delon-
     Gozlan, Alg. 3), projection 'euclidean' or 'bures'. Returns (means, covs) and with
-    ``log`` a dict with the energies per iteration."""
+    ``log`` a dict with POT's ``means_its`` and ``covs_its`` (the start, then every iterate)
+    and the energies per iteration. With ``log`` the iterations run one library call each
+    (to read the iterates out; the same iterates up to rounding)."""
     if barycentric_proj_method not in ("euclidean", "bures"):
         raise ValueError("Unknown barycentric_proj_method")
     from .barycenter import barycenter_fixed_point
@@ -214,12 +229,30 @@ def gmm_barycenter_fixed_point(means_list, covs_list, w_list, means_init, covs_i
     from ._errors import GmmotConvergenceWarning
     with warnings.catch_warnings():  # POT runs a fixed number of iterations silently
         warnings.simplefilter("ignore", GmmotConvergenceWarning)
-        res = barycenter_fixed_point(mixtures, weights, init=init,
-                                     method=barycentric_proj_method,
-                                     fixed_point_max_iterations=int(iterations))
-    g = res.mixture
-    means, covs = np.array(g.means), np.array(g.covariances)
-    return (means, covs, {"energies": res.energies}) if log else (means, covs)
+        if not log:
+            res = barycenter_fixed_point(mixtures, weights, init=init,
+                                         method=barycentric_proj_method,
+                                         fixed_point_max_iterations=int(iterations))
+            g = res.mixture
+            return np.array(g.means), np.array(g.covariances)
+        g = init
+        means_its, covs_its = [np.array(g.means)], [np.array(g.covariances)]
+        energies = []
+        for _ in range(int(iterations)):
+            res = barycenter_fixed_point(mixtures, weights, init=g,
+                                         method=barycentric_proj_method,
+                                         fixed_point_max_iterations=1)
+            e = res.energies
+            if not energies:
+                energies.append(float(e[0]))
+            if e[-1] >= energies[-1] and len(energies) > 1:
+                break  # no longer decreasing: where the one-call path stops too
+            energies.append(float(e[-1]))
+            g = res.mixture
+            means_its.append(np.array(g.means))
+            covs_its.append(np.array(g.covariances))
+    return means_its[-1], covs_its[-1], {"means_its": means_its, "covs_its": covs_its,
+                                         "energies": np.array(energies)}
 
 
 # ---------------------------------------------------------------------- ot.gaussian

@@ -131,11 +131,15 @@ def test_a_library_that_is_not_libgmmot_is_refused():
 def test_every_public_function_is_used_by_the_pythonic_api():
     """Each C function is reached through a documented object or function, not only through
     the raw ctypes layer."""
-    sources = ""
+    import ast
+    used = set()  # names in code (attributes such as lib.gmmot_x), not in docstrings
     for name in sorted(os.listdir(os.path.join(PACKAGE_ROOT, "gmmot"))):
         if name.endswith(".py") and name != "_lib.py":
             with open(os.path.join(PACKAGE_ROOT, "gmmot", name), encoding="utf-8") as f:
-                sources += f.read()
-    unused = [n for n in prototypes() if not re.search(r"\b%s\b" % n, sources)]
-    # gmmot_version_number is called by the loader in _lib.py itself
-    assert unused == ["gmmot_version_number"], unused
+                tree = ast.parse(f.read())
+            used |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    unused = [n for n in prototypes() if n not in used]
+    # gmmot_version_number is called by the loader in _lib.py itself;
+    # gmmot_mw2_create_from_points: MW2Plan.from_points runs its documented equivalent (two
+    # EM fits, then gmmot_mw2_create) to keep the fits; test_mw2 compares it with the C call
+    assert unused == ["gmmot_mw2_create_from_points", "gmmot_version_number"], unused
