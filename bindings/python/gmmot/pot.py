@@ -14,9 +14,8 @@ reproducible, but the draws differ from numpy's); ``bures_wasserstein_barycenter
 accelerated fixed point of libgmmot with ``eps`` as its relative residual tolerance, whatever
 ``method``; ``gmm_barycenter_fixed_point`` stops early once the energy no longer decreases;
 ``log`` dictionaries hold libgmmot's figures (keys of POT kept where they exist: cost, u, v,
-warning, result_code, Cs12, Cs12inv, Cs, Ct, num_iter, final_diff, means_its, covs_its; the fixed
-point's log has
-the energies per iteration too). Weights of any positive sum are normalised, the density, the
+warning, result_code, Cs12, Cs12inv, Cs, Ct, num_iter, final_diff, means_its, covs_its;
+the fixed point's log has the energies per iteration too). Weights of any positive sum are normalised, the density, the
 plan and the loss being scaled by the mass as in POT (the two masses must agree to 6 decimals,
 as ``ot.emd`` checks). The Bures barycenter solvers and the Gaussian Gromov-Wasserstein
 functions are in :mod:`gmmot._pot_extra` (closed forms with NumPy's eigh; see there).
