@@ -40,7 +40,7 @@ from .options import Interrupt, Stage
 
 _states = {}  # key -> _State of every running long call (all threads)
 _keys = itertools.count(1)
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entrant: the SIGINT handler may run while this thread holds it
 _idle = threading.Condition(_lock)
 _main_stack = []  # states of the long calls running on the main thread, innermost last
 _exiting = [False]
