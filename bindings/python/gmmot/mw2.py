@@ -224,7 +224,8 @@ class MW2Plan(Immutable):
         ``out`` (a C-contiguous float64 (n, d) array, not overlapping x) when given.
 
         Point-wise and deterministic, so it runs in blocks of rows written straight into the
-        output: the progress callback, the interrupt flag and Ctrl-C act between blocks."""
+        output: the progress callback, the interrupt flag and Ctrl-C act between blocks (so a
+        cancelled call may have written the first blocks of ``out``)."""
         opts = resolve(options, progress=progress, **option_kwargs)
         x, out, n, d = self._inout(x, out)
         ptr, fn = self._ptr, lib.gmmot_mw2_map_mean

@@ -22,7 +22,8 @@ class RelaxedFit(Immutable):
 
     Create it with :meth:`fit`. Read-outs: :meth:`coupling`, :meth:`marginals`, :meth:`plan`
     (an :class:`MW2Plan`, so T_mean/T_rand apply), ``energy``, ``info``, ``energies``,
-    ``degenerate``, ``path``.
+    ``degenerate``, ``path``. Pickles as its inputs (copied at fit time: the point clouds are
+    kept twice in memory) and option values, fitted again on loading.
     """
 
     __slots__ = ("_ptr", "_recipe")
