@@ -14,6 +14,7 @@ from ._errors import (GmmotCancelled, GmmotConvergenceError, GmmotConvergenceWar
                       status_string)
 from ._arrays import set_strict_inputs
 from ._lib import lib as _clib
+from ._progress import cancel_all
 from .barycenter import (MixtureBarycenter, barycenter_exact, barycenter_fixed_point,
                          barycenter_fixed_support)
 from .gaussian import w2_cost_matrix
@@ -43,5 +44,6 @@ __all__ = [
     "GmmotConvergenceError", "GmmotWarning", "GmmotConvergenceWarning", "mw2_squared",
     "mw2_distance", "w2_cost_matrix", "solve", "emd", "emd2", "barycenter_exact",
     "barycenter_fixed_support", "barycenter_fixed_point", "gaussian", "pot", "status_name",
-    "status_string", "library_version", "build_info", "set_strict_inputs", "__version__",
+    "status_string", "library_version", "build_info", "set_strict_inputs", "cancel_all",
+    "__version__",
 ]

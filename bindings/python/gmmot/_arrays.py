@@ -42,12 +42,16 @@ def as_array(x, name, shape, finite=True):
     ValueError
         Wrong number of dimensions, a wrong size, or (``finite``) a NaN or infinite entry.
     """
-    if isinstance(x, np.ndarray) and x.dtype == _F64 and x.flags.c_contiguous:
+    if isinstance(x, np.ndarray) and x.dtype == _F64 and x.flags.c_contiguous \
+            and x.flags.aligned:
         a = x
     elif _strict[0] and isinstance(x, np.ndarray):
         if x.dtype != _F64:
             raise TypeError("%s: expected a float64 array, got dtype %s (strict inputs: no "
                             "conversion)" % (name, x.dtype))
+        if not x.flags.aligned:
+            raise ValueError("%s: the buffer is not aligned for float64 (strict inputs: no "
+                             "copy; use numpy.array(x))" % name)
         raise ValueError("%s: expected a C-contiguous array (strict inputs: no copy; use "
                          "numpy.ascontiguousarray)" % name)
     else:
@@ -58,14 +62,23 @@ def as_array(x, name, shape, finite=True):
         kind = a.dtype.kind
         if kind not in "fiu":
             raise TypeError("%s: expected real numbers (float64), got dtype %s" % (name, a.dtype))
-        a = np.ascontiguousarray(a, dtype=_F64)
+        # np.array (not ascontiguousarray, which makes a 0-d input 1-d); an unaligned float64
+        # buffer is copied too, as C requires aligned doubles
+        a = np.array(a, dtype=_F64, order="C", copy=not (a.dtype == _F64 and a.flags.c_contiguous
+                                                          and a.flags.aligned))
     if a.ndim != len(shape):
+        if a.ndim == 0:
+            raise ValueError("%s: expected a %d-d array of shape %s, got a scalar"
+                             % (name, len(shape), _shape_text(shape)))
         raise ValueError("%s: expected a %d-d array of shape %s, got shape %s"
                          % (name, len(shape), _shape_text(shape), a.shape))
     for want, got in zip(shape, a.shape):
         if want is not None and want != got:
             raise ValueError("%s: expected shape %s, got %s" % (name, _shape_text(shape), a.shape))
-    if finite and a.size and not np.isfinite(a).all():
+    # one pass without a temporary (a NaN or infinity makes the sum non-finite; an overflowing
+    # sum of finite values only costs the exact check)
+    if finite and a.size and not np.isfinite(np.add.reduce(a, axis=None)) \
+            and not np.isfinite(a).all():
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(a))[0])
         raise ValueError("%s: entry %s is %r (NaN and infinity are not allowed)"
                          % (name, list(bad), float(a[bad])))
@@ -80,6 +93,20 @@ def optional_weights(w, name, n):
 def addr(a):
     """The address of a numpy buffer for a ``c_void_p`` argument (None stays NULL)."""
     return None if a is None else a.__array_interface__["data"][0]
+
+
+def check_out(out, name, shape):
+    """A caller's output array: exactly a writeable, aligned, C-contiguous float64 ndarray of
+    ``shape`` (never copied: the result is written into it)."""
+    if not isinstance(out, np.ndarray):
+        raise TypeError("%s: expected a numpy.ndarray, got %s" % (name, type(out).__name__))
+    if out.dtype != _F64:
+        raise TypeError("%s: expected dtype float64, got %s" % (name, out.dtype))
+    if out.shape != tuple(shape):
+        raise ValueError("%s: expected shape %s, got %s" % (name, _shape_text(shape), out.shape))
+    if not (out.flags.c_contiguous and out.flags.aligned and out.flags.writeable):
+        raise ValueError("%s: must be a writeable, aligned, C-contiguous array" % name)
+    return out
 
 
 def empty(shape):

@@ -16,3 +16,16 @@ def is_long(work):
 def address(ptr):
     """The integer address of a ctypes pointer (for arrays of handles)."""
     return C.cast(ptr, C.c_void_p).value
+
+
+class Immutable:
+    """Base of the immutable handle-owning results: a copy is the object itself (the default
+    copy would duplicate the handle and free it twice)."""
+
+    __slots__ = ()
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self

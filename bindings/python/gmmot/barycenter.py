@@ -7,14 +7,14 @@ import numpy as np
 
 from . import _errors
 from ._arrays import addr, as_array, empty, empty_sizes
-from ._handles import address
+from ._handles import Immutable, address
 from ._lib import BaryP, GmmP, lib
 from ._progress import LongCall
 from .mixture import GaussianMixture, as_mixture
 from .options import resolve, resolve_named
 
 
-class MixtureBarycenter:
+class MixtureBarycenter(Immutable):
     """The result of a barycenter solver (immutable).
 
     Attributes: ``mixture`` (the barycenter, a GaussianMixture), ``cost`` (V), ``n_inputs``,
@@ -22,11 +22,18 @@ class MixtureBarycenter:
     ``duals``, ``certificate``, ``info``, ``energies``.
     """
 
-    __slots__ = ("_ptr", "_inputs")
+    __slots__ = ("_ptr", "_inputs", "_recipe")
 
-    def __init__(self, ptr, inputs):
+    def __init__(self, ptr, inputs, recipe=None):
         self._ptr = ptr
         self._inputs = inputs  # the input mixtures (their sizes shape the plans)
+        self._recipe = recipe
+
+    def __reduce__(self):
+        # the inputs and option values: solved again on loading (deterministic solvers)
+        if self._recipe is None:
+            raise TypeError("this MixtureBarycenter has no recipe and cannot be pickled")
+        return (_rebuild_barycenter, self._recipe)
 
     def __del__(self):
         ptr, self._ptr = getattr(self, "_ptr", None), None
@@ -60,6 +67,8 @@ class MixtureBarycenter:
     def sparse_plan(self, j):
         """The plan to input j as ``(rows, cols, mass)`` (barycenter component, component of
         mu_j, mass)."""
+        if isinstance(j, bool) or not isinstance(j, (int, np.integer)):
+            raise TypeError("j: expected an integer, got %r" % (j,))
         j = int(j)
         if not 0 <= j < self.n_inputs:
             raise ValueError("j: must be in [0, %d), got %d" % (self.n_inputs, j))
@@ -136,14 +145,24 @@ def _inputs(mixtures, weights):
     return mixtures, lam, handles, j
 
 
-def _run(fn_args, mixtures, opts):
+def _run(fn_args, mixtures, opts, recipe):
     out = BaryP()
     fn, args = fn_args
+    recipe = recipe + (None if opts is None else opts.as_dict(),)
     with LongCall(opts, True) as call:
         status = fn(*args, call.opts, C.byref(out))
-        result = MixtureBarycenter(out, mixtures) if status >= 0 else None
+        result = MixtureBarycenter(out, mixtures, recipe) if status >= 0 else None
         call.finish(status)
     return result
+
+
+def _rebuild_barycenter(kind, mixtures, weights, extra, values):
+    values = values or {}
+    if kind == "exact":
+        return barycenter_exact(mixtures, weights, **values)
+    if kind == "fixed_support":
+        return barycenter_fixed_support(mixtures, extra[0], extra[1], weights, **values)
+    return barycenter_fixed_point(mixtures, weights, init=extra, **values)
 
 
 def barycenter_exact(mixtures, weights=None, options=None, progress=None, **option_kwargs):
@@ -164,7 +183,7 @@ def barycenter_exact(mixtures, weights=None, options=None, progress=None, **opti
     mixtures, lam, handles, j = _inputs(mixtures, weights)
     opts = resolve(options, progress=progress, **option_kwargs)
     return _run((lib.gmmot_mw2_barycenter_exact, (addr(handles), j, addr(lam), j)), mixtures,
-                opts)
+                opts, ("exact", mixtures, lam.copy(), None))
 
 
 def barycenter_fixed_support(mixtures, means, covariances, weights=None, options=None,
@@ -179,7 +198,8 @@ def barycenter_fixed_support(mixtures, means, covariances, weights=None, options
     opts = resolve(options, progress=progress, **option_kwargs)
     return _run((lib.gmmot_mw2_barycenter_fixed_support,
                  (addr(handles), j, addr(lam), j, n, addr(means), means.size, addr(covs),
-                  covs.size)), mixtures, opts)
+                  covs.size)), mixtures, opts,
+                ("fixed_support", mixtures, lam.copy(), (means.copy(), covs.copy())))
 
 
 def barycenter_fixed_point(mixtures, weights=None, init=None, method=None, options=None,
@@ -193,4 +213,5 @@ def barycenter_fixed_point(mixtures, weights=None, init=None, method=None, optio
     opts = resolve_named(options, option_kwargs, progress=progress,
                          fixed_point_method=method)
     return _run((lib.gmmot_mw2_barycenter_fixed_point,
-                 (addr(handles), j, addr(lam), j, init_ptr)), mixtures, opts)
+                 (addr(handles), j, addr(lam), j, init_ptr)), mixtures, opts,
+                ("fixed_point", mixtures, lam.copy(), init))

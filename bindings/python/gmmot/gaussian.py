@@ -65,6 +65,8 @@ def geodesic(m0, s0, m1, s1, t):
 def _family(means, covs, weights):
     means = as_array(means, "means", (None, None))
     j, d = means.shape
+    if j == 0:
+        raise ValueError("means: at least one Gaussian is needed, got shape %s" % (means.shape,))
     covs = as_array(covs, "covariances", (j, d, d))
     weights = (np.full(j, 1.0 / j) if weights is None
                else as_array(weights, "weights", (j,)))

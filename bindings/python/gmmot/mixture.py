@@ -10,8 +10,8 @@ from . import _errors
 from ._arrays import addr, as_array, check_positive_int, empty, empty_sizes, optional_weights
 from ._handles import is_long
 from ._lib import EmP, GmmP, lib
-from ._progress import LongCall
-from .options import resolve, resolve_named
+from ._progress import LongCall, run_blocks
+from .options import Stage, resolve, resolve_named
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 
@@ -187,9 +187,13 @@ class GaussianMixture:
         n = x.shape[0]
         out = empty((n,))
         opts = resolve(options, progress=progress, **option_kwargs)
-        work = n * self.n_components * self.dim * (self.dim + 2)
-        with LongCall(opts, is_long(work)) as call:
-            call.finish(lib.gmmot_gmm_log_density(self._ptr, n, addr(x), call.opts, addr(out), n))
+        ptr, fn, xa, oa, step = self._ptr, lib.gmmot_gmm_log_density, addr(x), addr(out), \
+            8 * self.dim
+
+        def block(start, stop, o):  # point-wise: blocks straight into out, no staging copy
+            return fn(ptr, stop - start, xa + start * step, o, oa + 8 * start, stop - start)
+        run_blocks(opts, n, Stage.DENSITY, block,
+                   self.n_components * self.dim * (self.dim + 2))
         return out
 
     #: scikit-learn's name for :meth:`log_density`
@@ -217,11 +221,20 @@ class GaussianMixture:
         return np.stack([c.log_density(x, **kwargs) for c in self._component_mixtures()], axis=1)
 
     def predict_proba(self, x, **kwargs):
-        """Posterior probabilities of the components, shape (n, K) (rows sum to 1)."""
+        """Posterior probabilities of the components, shape (n, K) (rows sum to 1).
+
+        A point where every component's density is 0 (possible only with singular
+        covariances: the point lies off every component's support) has no posterior:
+        ValueError naming the first such row (scikit-learn's models cannot have singular
+        covariances, so there is no precedent to follow; a silent NaN row or an arbitrary
+        uniform one would be a wrong answer)."""
         with np.errstate(divide="ignore"):
             logp = self.component_log_densities(x, **kwargs) + np.log(self.weights)
         top = np.max(logp, axis=1, keepdims=True)
-        top[~np.isfinite(top)] = 0.0
+        bad = ~np.isfinite(top[:, 0])
+        if bad.any():
+            raise ValueError("x: row %d has density 0 under every component (off the support "
+                             "of the singular covariances): no posterior" % int(np.argmax(bad)))
         p = np.exp(logp - top)
         return p / p.sum(axis=1, keepdims=True)
 
@@ -326,11 +339,20 @@ class GaussianMixture:
         from sklearn.mixture import GaussianMixture as SkGaussianMixture
         ctype = covariance_type or self.covariance_type
         covs = compress_covariances(np.array(self.covariances), ctype)
+        try:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                precisions = _precision_cholesky(covs, ctype)
+        except (np.linalg.LinAlgError, ValueError, FloatingPointError) as exc:
+            raise ValueError("to_sklearn: scikit-learn needs positive definite covariances, "
+                             "these are singular (%s)" % exc) from None
+        if not all(np.isfinite(a).all() for a in precisions):
+            raise ValueError("to_sklearn: scikit-learn needs positive definite covariances, "
+                             "these are singular")
         model = SkGaussianMixture(n_components=self.n_components, covariance_type=ctype)
         model.weights_ = np.array(self.weights)
         model.means_ = np.array(self.means)
         model.covariances_ = covs
-        model.precisions_cholesky_, model.precisions_ = _precision_cholesky(covs, ctype)
+        model.precisions_cholesky_, model.precisions_ = precisions
         model.converged_ = True if self.fit_info is None else self.fit_info["converged"]
         model.n_iter_ = 0 if self.fit_info is None else self.fit_info["n_iter"]
         model.lower_bound_ = (-np.inf if self.fit_info is None
@@ -360,13 +382,15 @@ class GaussianMixture:
 
     def save(self, path):
         """Save to a file (atomically replaced); :class:`GmmotIOError` on failure."""
-        _errors.check(lib.gmmot_gmm_save_file(self._ptr, os.fsencode(path)))
+        _errors.check(lib.gmmot_gmm_save_file(self._ptr, _path(path)))
 
     @classmethod
     def load(cls, path):
-        """Load a file written by :meth:`save`."""
+        """Load a file written by :meth:`save`. The file holds full covariances only:
+        ``covariance_type`` is 'full' (pickling keeps it; or set it with :meth:`to_sklearn`'s
+        argument)."""
         out = GmmP()
-        _errors.check(lib.gmmot_gmm_load_file(os.fsencode(path), C.byref(out)))
+        _errors.check(lib.gmmot_gmm_load_file(_path(path), C.byref(out)))
         return cls._from_ptr(out)
 
     def __reduce__(self):
@@ -375,6 +399,14 @@ class GaussianMixture:
     def __repr__(self):
         return "GaussianMixture(n_components=%d, dim=%d, covariance_type=%r)" % (
             self.n_components, self.dim, self.covariance_type)
+
+
+def _path(path):
+    """A file name for C: a NUL byte would silently cut it short there."""
+    raw = os.fsencode(path)
+    if b"\0" in raw:
+        raise ValueError("path: contains a NUL character: %r" % (path,))
+    return raw
 
 
 def _from_pickle(data, covariance_type, fit_info):

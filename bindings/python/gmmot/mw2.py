@@ -5,12 +5,13 @@ import ctypes as C
 import numpy as np
 
 from . import _errors
-from ._arrays import addr, as_array, check_positive_int, empty, empty_sizes, optional_weights
-from ._handles import is_long
+from ._arrays import (addr, as_array, check_out, check_positive_int, empty, empty_sizes,
+                      optional_weights)
+from ._handles import Immutable, is_long
 from ._lib import GmmP, Mw2P, lib
-from ._progress import LongCall
+from ._progress import LongCall, run_blocks
 from .mixture import GaussianMixture, as_mixture
-from .options import resolve, resolve_named
+from .options import Stage, resolve, resolve_named
 
 
 def mw2_squared(g0, g1, options=None, progress=None, **option_kwargs):
@@ -35,7 +36,7 @@ def mw2_distance(g0, g1, **kwargs):
     return float(np.sqrt(mw2_squared(g0, g1, **kwargs)))
 
 
-class MW2Plan:
+class MW2Plan(Immutable):
     """The MW2 plan between two mixtures: distance, component plan, coupling, geodesic and
     the transport maps T_mean / T_rand (Delon-Desolneux 2020).
 
@@ -60,6 +61,8 @@ class MW2Plan:
                  **option_kwargs):
         as_mixture(source, "source")
         as_mixture(target, "target")
+        if method not in (None, "exact", "entropic"):
+            raise ValueError("method: expected 'exact' or 'entropic', got %r" % (method,))
         opts = resolve_named(options, option_kwargs, progress=progress,
                              transport_method=method)
         out = Mw2P()
@@ -83,9 +86,10 @@ class MW2Plan:
     def from_points(cls, points0, points1, n_components=10, weights0=None, weights1=None,
                     options=None, progress=None, **option_kwargs):
         """MW_{K,2} between two point clouds: EM fits of K components to each (the same
-        options and seed), then their MW2 plan (one C call: gmmot_mw2_create_from_points).
-        ``source`` and ``target`` are left None (the fits are the plan's, see
-        :meth:`geodesic` at t = 0 and 1)."""
+        options and seed), then their MW2 plan. Run as :meth:`GaussianMixture.fit` twice and
+        the constructor, which gmmot/mw2.h guarantees bit-identical to
+        gmmot_mw2_create_from_points, so ``source`` and ``target`` are the two fits and the
+        plan pickles like any plan between two mixtures."""
         points0 = as_array(points0, "points0", (None, None))
         n0, d = points0.shape
         points1 = as_array(points1, "points1", (None, d))
@@ -94,14 +98,9 @@ class MW2Plan:
         weights1 = optional_weights(weights1, "weights1", n1)
         k = check_positive_int(n_components, "n_components", 1)
         opts = resolve_named(options, option_kwargs, progress=progress, em_components=k)
-        out = Mw2P()
-        with LongCall(opts, True) as call:
-            status = lib.gmmot_mw2_create_from_points(addr(points0), n0, addr(points1), n1, d,
-                                                      addr(weights0), addr(weights1), call.opts,
-                                                      C.byref(out))
-            result = cls._from_ptr(out) if status >= 0 else None
-            call.finish(status)
-        return result
+        g0 = GaussianMixture.fit(points0, k, weights0, options=opts)
+        g1 = GaussianMixture.fit(points1, k, weights1, options=opts)
+        return cls(g0, g1, options=opts)
 
     def __del__(self):
         ptr, self._ptr = getattr(self, "_ptr", None), None
@@ -109,8 +108,10 @@ class MW2Plan:
             lib.gmmot_mw2_destroy(ptr)
 
     def __reduce__(self):
+        if self._recipe is not None and self._recipe[0] == "relaxed":
+            return (_relaxed_plan, (self._recipe[1],))
         if self._recipe is None or self._recipe[0] != "mixtures":
-            raise TypeError("only MW2 plans built from two mixtures can be pickled "
+            raise TypeError("this MW2Plan has no recipe and cannot be pickled "
                             "(pickle the mixtures instead)")
         return (_rebuild_plan, (self.source, self.target, self._recipe[1]))
 
@@ -206,26 +207,48 @@ class MW2Plan:
         _errors.check(lib.gmmot_mw2_copy_pair_maps(self._ptr, addr(a), a.size, addr(b), b.size))
         return a, b
 
-    def _map(self, fn, x, opts):
+    def _inout(self, x, out):
         d = self.dim
         x = as_array(x, "x", (None, d))
         n = x.shape[0]
-        out = empty((n, d))
-        k0 = self.shape[0]
-        with LongCall(opts, is_long(n * k0 * d * (d + 2))) as call:
-            call.finish(fn(self._ptr, n, addr(x), call.opts, addr(out), out.size))
+        if out is None:
+            out = empty((n, d))
+        else:
+            check_out(out, "out", (n, d))
+            if np.may_share_memory(x, out):
+                raise ValueError("out: must not overlap x")
+        return x, out, n, d
+
+    def map_mean(self, x, out=None, options=None, progress=None, **option_kwargs):
+        """T_mean(x) = E[Y | X = x] under the plan, for the rows of x (n, d); written into
+        ``out`` (a C-contiguous float64 (n, d) array, not overlapping x) when given.
+
+        Point-wise and deterministic, so it runs in blocks of rows written straight into the
+        output: the progress callback, the interrupt flag and Ctrl-C act between blocks (so a
+        cancelled call may have written the first blocks of ``out``)."""
+        opts = resolve(options, progress=progress, **option_kwargs)
+        x, out, n, d = self._inout(x, out)
+        ptr, fn = self._ptr, lib.gmmot_mw2_map_mean
+        xa, oa = addr(x), addr(out)
+        step = 8 * d
+
+        def block(start, stop, o):
+            return fn(ptr, stop - start, xa + start * step, o, oa + start * step,
+                      (stop - start) * d)
+        run_blocks(opts, n, Stage.MAPS, block, self.shape[0] * d * (d + 2))
         return out
 
-    def map_mean(self, x, options=None, progress=None, **option_kwargs):
-        """T_mean(x) = E[Y | X = x] under the plan, for the rows of x (n, d)."""
-        return self._map(lib.gmmot_mw2_map_mean, x,
-                         resolve(options, progress=progress, **option_kwargs))
-
-    def map_rand(self, x, seed=None, options=None, progress=None, **option_kwargs):
+    def map_rand(self, x, seed=None, out=None, options=None, progress=None, **option_kwargs):
         """One draw of T_rand(x) per row of x: pushes samples of the source to samples of the
-        target. ``seed`` (default 0) makes it reproducible."""
-        return self._map(lib.gmmot_mw2_map_rand, x,
-                         resolve_named(options, option_kwargs, progress=progress, seed=seed))
+        target. ``seed`` (default 0: the same draws every call unless a seed is given) makes
+        it reproducible. ``out`` as in :meth:`map_mean`."""
+        opts = resolve_named(options, option_kwargs, progress=progress, seed=seed)
+        x, out, n, d = self._inout(x, out)
+        k0 = self.shape[0]
+        with LongCall(opts, is_long(n * k0 * d * (d + 2))) as call:
+            call.finish(lib.gmmot_mw2_map_rand(self._ptr, n, addr(x), call.opts, addr(out),
+                                               out.size))
+        return out
 
     T_mean = map_mean
     T_rand = map_rand
@@ -233,6 +256,10 @@ class MW2Plan:
     def __repr__(self):
         return "MW2Plan(shape=%r, dim=%d, nnz=%d, distance=%.17g)" % (
             self.shape, self.dim, self.nnz, self.distance)
+
+
+def _relaxed_plan(fit):
+    return fit.plan()
 
 
 def _rebuild_plan(source, target, values):

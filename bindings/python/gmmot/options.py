@@ -89,6 +89,18 @@ class Interrupt:
     def __repr__(self):
         return "Interrupt(raised=%s)" % self.is_raised
 
+    # A flag is shared on purpose (every call given it watches the same one): copies are the
+    # flag itself, and it cannot travel to another process.
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __reduce__(self):
+        raise TypeError("gmmot.Interrupt cannot be pickled: it is a flag of this process "
+                        "(create a new one on the other side)")
+
 
 def _encode(name, value):
     if name not in OPTION_KEYS:
@@ -103,7 +115,12 @@ def _encode(name, value):
     if kind == _INT:
         if isinstance(value, bool) or int(value) != value:
             raise TypeError("option %s: expected an integer, got %r" % (name, value))
-        return key, kind, int(value)
+        value = int(value)
+        # ctypes would silently wrap a value outside int64 (2**64 + 5 -> 5)
+        if not -2 ** 63 <= value < 2 ** 63:
+            raise ValueError("option %s: %d is out of range (a 64-bit signed integer)"
+                             % (name, value))
+        return key, kind, value
     return key, kind, float(value)
 
 
@@ -130,24 +147,33 @@ class Options:
         self._values = {}
         self.progress = None
         self.interrupt = None
+        self._old_flags = []
         self.update(progress=progress, interrupt=interrupt, **values)
 
     def update(self, progress=None, interrupt=None, **values):
-        """Set values in place (and the progress callback or interrupt flag when given)."""
+        """Set values in place (and the progress callback or interrupt flag when given;
+        ``progress=False`` / ``interrupt=False`` remove them)."""
         for name, value in values.items():
             key, kind, v = _encode(name, value)
             setter = lib.gmmot_options_set_int if kind == _INT else lib.gmmot_options_set_double
             _errors.check(setter(self._ptr, key, v))
             self._values[name] = v
-        if progress is not None:
+        if progress is False:
+            self.progress = None
+        elif progress is not None:
             if not callable(progress):
                 raise TypeError("progress: expected a callable, got %r" % (progress,))
             self.progress = progress
         if interrupt is not None:
-            if not isinstance(interrupt, Interrupt):
+            if interrupt is not False and not isinstance(interrupt, Interrupt):
                 raise TypeError("interrupt: expected a gmmot.Interrupt, got %r" % (interrupt,))
-            _errors.check(lib.gmmot_options_set_interrupt(self._ptr, interrupt._ptr))
-            self.interrupt = interrupt  # keeps the flag alive as long as these options
+            _errors.check(lib.gmmot_options_set_interrupt(
+                self._ptr, None if interrupt is False else interrupt._ptr))
+            if self.interrupt is not None and self.interrupt is not interrupt:
+                # a call on another thread may still read the old flag through these options:
+                # it lives as long as they do
+                self._old_flags.append(self.interrupt)
+            self.interrupt = None if interrupt is False else interrupt
         return self
 
     def copy(self, **changes):
@@ -169,10 +195,18 @@ class Options:
     @staticmethod
     def bounds(name):
         """``(type, min, max)`` of an option, type ``int`` or ``float`` (gmmot_options_bounds)."""
-        key, _, _ = _encode(name, 0)
+        if name not in OPTION_KEYS:
+            raise TypeError("unknown option %r" % (name,))
+        key = OPTION_KEYS[name][0]
         kind, lo, hi = C.c_int(), C.c_double(), C.c_double()
         _errors.check(lib.gmmot_options_bounds(key, C.byref(kind), C.byref(lo), C.byref(hi)))
         return (int if kind.value == _INT else float), lo.value, hi.value
+
+    def __copy__(self):
+        return self.copy()
+
+    def __deepcopy__(self, memo):
+        return self.copy()
 
     def as_dict(self):
         """The values set explicitly (not the defaults)."""

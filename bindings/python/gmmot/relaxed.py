@@ -6,6 +6,7 @@ import numpy as np
 
 from . import _errors
 from ._arrays import addr, as_array, optional_weights
+from ._handles import Immutable
 from ._lib import GmmP, Mw2P, RelaxedP, lib
 from ._progress import LongCall
 from .mixture import GaussianMixture, as_mixture
@@ -16,18 +17,27 @@ PATH_COLUMNS = ("lambda", "energy", "transport", "ll0", "ll1", "penalty", "itera
                 "converged")
 
 
-class RelaxedFit:
+class RelaxedFit(Immutable):
     """One mixture on R^{2d} fitted to two point clouds with a transport penalty.
 
     Create it with :meth:`fit`. Read-outs: :meth:`coupling`, :meth:`marginals`, :meth:`plan`
     (an :class:`MW2Plan`, so T_mean/T_rand apply), ``energy``, ``info``, ``energies``,
-    ``degenerate``, ``path``.
+    ``degenerate``, ``path``. Pickles as its inputs (copied at fit time: the point clouds are
+    kept twice in memory) and option values, fitted again on loading.
     """
 
-    __slots__ = ("_ptr",)
+    __slots__ = ("_ptr", "_recipe")
 
-    def __init__(self, ptr):
+    def __init__(self, ptr, recipe=None):
         self._ptr = ptr
+        self._recipe = recipe
+
+    def __reduce__(self):
+        # the inputs (copied at fit time) and option values: fitted again on loading
+        # (deterministic for a given seed)
+        if self._recipe is None:
+            raise TypeError("this RelaxedFit has no recipe and cannot be pickled")
+        return (_rebuild_fit, self._recipe)
 
     def __del__(self):
         ptr, self._ptr = getattr(self, "_ptr", None), None
@@ -68,8 +78,9 @@ class RelaxedFit:
         if isinstance(init, str):
             init_name = init
         elif init is not None:
-            if len(init) != 2:
-                raise ValueError("init: expected two GaussianMixture starts")
+            if not isinstance(init, (tuple, list)) or len(init) != 2:
+                raise ValueError("init: expected 'pooled', 'separate' or a pair of "
+                                 "GaussianMixture starts, got %r" % (init,))
             starts = (as_mixture(init[0], "init[0]"), as_mixture(init[1], "init[1]"))
             if n_components is None:
                 n_components = starts[0].n_components
@@ -81,6 +92,10 @@ class RelaxedFit:
                              relaxed_components=n_components, relaxed_lambda=lam,
                              relaxed_init=init_name)
         out = RelaxedP()
+        recipe = (points0.copy(), points1.copy(), None if w0 is None else w0.copy(),
+                  None if w1 is None else w1.copy(), starts,
+                  None if lambdas is None else lambdas.copy(),
+                  None if opts is None else opts.as_dict())
         common = (addr(points0), n0, addr(points1), n1, d, addr(w0), addr(w1))
         with LongCall(opts, True) as call:
             if starts is not None:
@@ -91,7 +106,7 @@ class RelaxedFit:
                                                        call.opts, C.byref(out))
             else:
                 status = lib.gmmot_relaxed_create(*common, call.opts, C.byref(out))
-            result = cls(out) if status >= 0 else None
+            result = cls(out, recipe) if status >= 0 else None
             call.finish(status)
         return result
 
@@ -112,7 +127,7 @@ class RelaxedFit:
         """gamma's diagonal plan as an :class:`MW2Plan` (maps, coupling, geodesic)."""
         out = Mw2P()
         _errors.check(lib.gmmot_relaxed_plan(self._ptr, C.byref(out)))
-        return MW2Plan._from_ptr(out)
+        return MW2Plan._from_ptr(out, recipe=("relaxed", self))
 
     @property
     def energy(self):
@@ -159,3 +174,8 @@ class RelaxedFit:
 
     def __repr__(self):
         return "RelaxedFit(energy=%.17g)" % self.energy["energy"]
+
+
+def _rebuild_fit(points0, points1, weights0, weights1, starts, lambdas, values):
+    return RelaxedFit.fit(points0, points1, weights0=weights0, weights1=weights1, init=starts,
+                          lambdas=lambdas, **(values or {}))

@@ -7,24 +7,31 @@ import numpy as np
 
 from . import _errors
 from ._arrays import addr, as_array, empty, empty_sizes
-from ._handles import is_long
+from ._handles import Immutable, is_long
 from ._lib import TransportP, lib
 from ._progress import LongCall
 from .options import resolve_named
 
 
-class TransportPlan:
+class TransportPlan(Immutable):
     """The result of :func:`solve` (immutable).
 
     Attributes are computed by the library on demand: ``cost``, ``plan`` (dense K0 x K1),
     ``sparse_plan`` (rows, cols, mass), ``duals`` (u, v), ``iterations``,
-    ``marginal_error``, ``shape``, ``nnz``.
+    ``marginal_error``, ``shape``, ``nnz``. Pickles as its inputs and option values (solved
+    again on loading: the same result, the solvers being deterministic).
     """
 
-    __slots__ = ("_ptr",)
+    __slots__ = ("_ptr", "_recipe")
 
-    def __init__(self, ptr):
+    def __init__(self, ptr, recipe=None):
         self._ptr = ptr
+        self._recipe = recipe
+
+    def __reduce__(self):
+        if self._recipe is None:
+            raise TypeError("this TransportPlan has no recipe and cannot be pickled")
+        return (_rebuild_transport, self._recipe)
 
     def __del__(self):
         ptr, self._ptr = getattr(self, "_ptr", None), None
@@ -113,6 +120,8 @@ def solve(a, b, cost, method=None, warm_start=None, options=None, progress=None,
     -------
     TransportPlan
     """
+    if method not in (None, "exact", "entropic"):
+        raise ValueError("method: expected 'exact' or 'entropic', got %r" % (method,))
     a = as_array(a, "a", (None,))
     b = as_array(b, "b", (None,))
     k0, k1 = a.shape[0], b.shape[0]
@@ -120,20 +129,32 @@ def solve(a, b, cost, method=None, warm_start=None, options=None, progress=None,
     opts = resolve_named(options, option_kwargs, progress=progress,
                          transport_method=method)
     out = TransportP()
+    if warm_start is not None:
+        if method not in (None, "exact"):
+            raise ValueError("warm_start: only for method='exact'")
+        if isinstance(warm_start, (str, bytes)) or not hasattr(warm_start, "__len__") \
+                or len(warm_start) != 2:
+            raise ValueError("warm_start: expected a pair (u0 (K0,), v0 (K1,))")
+        warm_start = (as_array(warm_start[0], "warm_start[0]", (k0,)),
+                      as_array(warm_start[1], "warm_start[1]", (k1,)))
+    recipe = (a.copy(), b.copy(), cost.copy(),
+              None if warm_start is None else (warm_start[0].copy(), warm_start[1].copy()),
+              None if opts is None else opts.as_dict())
     with LongCall(opts, is_long(20 * k0 * k1)) as call:
         if warm_start is None:
             status = lib.gmmot_transport_solve(k0, k1, addr(a), addr(b), addr(cost), call.opts,
                                                C.byref(out))
         else:
-            if method not in (None, "exact"):
-                raise ValueError("warm_start: only for method='exact'")
-            u0 = as_array(warm_start[0], "warm_start[0]", (k0,))
-            v0 = as_array(warm_start[1], "warm_start[1]", (k1,))
+            u0, v0 = warm_start
             status = lib.gmmot_transport_solve_warm(k0, k1, addr(a), addr(b), addr(cost),
                                                     addr(u0), addr(v0), call.opts, C.byref(out))
-        result = TransportPlan(out) if status >= 0 else None
+        result = TransportPlan(out, recipe) if status >= 0 else None
         call.finish(status)
     return result
+
+
+def _rebuild_transport(a, b, cost, warm_start, values):
+    return solve(a, b, cost, warm_start=warm_start, **(values or {}))
 
 
 def emd(a, b, cost, **kwargs):

@@ -89,13 +89,20 @@ def test_entropic_plan_and_pickle(pair):
 
 def test_from_points_equals_fits_plus_plan(rng):
     x0, x1 = clusters(rng, 600, 2), clusters(rng, 500, 2) + 3
+    # from_points runs the two fits and the plan in Python (keeping the fits); mw2.h
+    # guarantees that this is bit-identical to the one C call, checked here against it
+    import ctypes as C
+    from gmmot._lib import Mw2P, lib
     p = gmmot.MW2Plan.from_points(x0, x1, 3, seed=9)
-    f0 = gmmot.GaussianMixture.fit(x0, 3, seed=9)
-    f1 = gmmot.GaussianMixture.fit(x1, 3, seed=9)
-    q = gmmot.MW2Plan(f0, f1)
-    assert p.squared_distance == q.squared_distance  # bit-identical (mw2.h)
+    opts, out = gmmot.Options(seed=9, em_components=3), Mw2P()
+    assert lib.gmmot_mw2_create_from_points(x0.ctypes.data, 600, x1.ctypes.data, 500, 2, None,
+                                            None, opts._ptr, C.byref(out)) == 0
+    q = gmmot.MW2Plan._from_ptr(out)
+    assert p.squared_distance == q.squared_distance
     assert p.plan.tobytes() == q.plan.tobytes()
-    with pytest.raises(TypeError, match="pickle"):
-        pickle.dumps(p)
+    assert p.coupling().to_bytes() == q.coupling().to_bytes()
+    assert p.source.n_components == 3 and p.target.n_components == 3
+    r = pickle.loads(pickle.dumps(p))  # the fits travel: the plan is solved again from them
+    assert r.plan.tobytes() == p.plan.tobytes() and r.source.to_bytes() == p.source.to_bytes()
     with pytest.raises(ValueError, match=r"points1: expected shape \(\?, 2\)"):
         gmmot.MW2Plan.from_points(x0, np.zeros((5, 3)), 3)
