@@ -3,6 +3,7 @@
 
 #include "gaussian/small_nuclear_norm.hpp"
 #include "linalg/factor_product.hpp"
+#include "linalg/large_svd.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -157,6 +158,47 @@ void w2_squared_batch(const double *const *m0, const CovFactor *const *a, const 
     }
     out[l] += mean_term;
   }
+}
+
+namespace {
+
+double mean_distance_sq(int d, const double *m0, const double *m1) {
+  double acc = 0.0;
+  for (int i = 0; i < d; ++i) {
+    const double x = m0[i] - m1[i];
+    acc += x * x;
+  }
+  return acc;
+}
+
+}  // namespace
+
+double bures_squared_large(const CovFactor &a, const CovFactor &b) {
+  if (a.kind == FactorKind::Diagonal && b.kind == FactorKind::Diagonal) return bures_diagonal(a, b);
+  const int d = a.d;
+  std::vector<double> w(a.f.size());
+  // W = Fb^T Fa. Diagonal factors are lower triangular too.
+  if (a.kind != FactorKind::Eigen && b.kind != FactorKind::Eigen) {
+    std::copy(a.f.begin(), a.f.end(), w.begin());
+    linalg::trmm_lower_trans(d, b.f.data(), w.data());
+  } else {
+    linalg::gemm(true, false, d, 1.0, b.f.data(), a.f.data(), 0.0, w.data());
+  }
+  const double nuc = linalg::LargeSvd(d).nuclear_norm(w.data());
+  if (nuc >= 0.0) {
+    const double tr = a.trace + b.trace;
+    const double bsq = tr - 2.0 * (nuc * a.scale) * b.scale;
+    if (!(bsq < 1e-6 * tr)) return bsq;
+  }
+  // Cancellation (or a failed LAPACK call): the Procrustes form, which throws if its SVD fails.
+  PairWorkspace ws(d);
+  return bures_procrustes(a, b, ws);
+}
+
+double w2_squared_pair(const double *m0, const CovFactor &a, const double *m1, const CovFactor &b) {
+  if (a.d >= kLargePairMinD) return bures_squared_large(a, b) + mean_distance_sq(a.d, m0, m1);
+  PairWorkspace ws(a.d);
+  return w2_squared(m0, a, m1, b, ws);
 }
 
 void product_polar(const CovFactor &a, const CovFactor &b, PairWorkspace &ws, double *u,

@@ -38,6 +38,21 @@ double w2_squared(const double *m0, const CovFactor &a, const double *m1, const 
 void w2_squared_batch(const double *const *m0, const CovFactor *const *a, const double *const *m1,
                       const CovFactor *const *b, int count, PairWorkspace &ws, double *out);
 
+// From this dimension on, a single pair (w2_squared_pair) goes through blocked BLAS-3/LAPACK
+// (bures_squared_large) instead of the per-pair kernels, which are tuned for many pairs of
+// small d on one thread each. Measured on the development machine (AMD EPYC, OpenBLAS 0.3.21,
+// one BLAS thread): the two paths break even between d = ... .
+constexpr int kLargePairMinD = 320;
+
+// bures_squared by blocked BLAS-3/LAPACK on the BLAS library's threads: W = Fb^T Fa by dtrmm
+// (two triangular factors) or dgemm, its nuclear norm by linalg::LargeSvd; the Procrustes
+// fallback as bures_squared. Allocates its own buffers (one d x d matrix, plus the fallback's).
+double bures_squared_large(const CovFactor &a, const CovFactor &b);
+
+// w2_squared for one pair, choosing the path by d (kLargePairMinD), without a caller's
+// workspace.
+double w2_squared_pair(const double *m0, const CovFactor &a, const double *m1, const CovFactor &b);
+
 // Polar data of the factor product W = Fb^T Fa (scaled units, without 4^scale factors):
 // W = P Sigma Q^T, u = P Q^T (d x d), k = Q Sigma Q^T = (Fa^T Sb Fa)^1/2 (d x d), column-major.
 void product_polar(const CovFactor &a, const CovFactor &b, PairWorkspace &ws, double *u, double *k);

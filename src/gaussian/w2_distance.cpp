@@ -9,8 +9,7 @@ namespace gmmot {
 
 double gaussian_w2_squared(const double *m0, const CovFactor &f0, const double *m1,
                            const CovFactor &f1) {
-  PairWorkspace ws(f0.d);
-  const double v = w2_squared(m0, f0, m1, f1, ws);
+  const double v = w2_squared_pair(m0, f0, m1, f1);
   if (!std::isfinite(v)) fail(Errc::Overflow, "W2^2 exceeds the largest double");
   return v;
 }

@@ -133,6 +133,11 @@ void trsm_lower(bool left, bool trans, int n, const double *l, double *b) {
               trans ? CblasTrans : CblasNoTrans, CblasNonUnit, n, n, 1.0, l, n, b, n);
 }
 
+void trmm_lower_trans(int n, const double *l, double *b) {
+  cblas_dtrmm(CblasColMajor, CblasLeft, CblasLower, CblasTrans, CblasNonUnit, n, n, 1.0, l, n, b,
+              n);
+}
+
 void gemm_mnk(bool trans_a, bool trans_b, int m, int n, int k, double alpha, const double *a,
               int lda, const double *b, int ldb, double beta, double *c, int ldc) {
   cblas_dgemm(CblasColMajor, trans_a ? CblasTrans : CblasNoTrans,

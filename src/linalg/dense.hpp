@@ -65,6 +65,9 @@ void gemm(bool trans_a, bool trans_b, int n, double alpha, const double *a, cons
 // b <- op(L)^-1 b (left) or b op(L)^-1 (right) for lower-triangular L.
 void trsm_lower(bool left, bool trans, int n, const double *l, double *b);
 
+// b <- L^T b for lower-triangular L (n x n) and b n x n (dtrmm: blocked, on the BLAS's threads).
+void trmm_lower_trans(int n, const double *l, double *b);
+
 // General column-major c (m x n) = alpha * op(a) * op(b) + beta * c with inner dimension k.
 void gemm_mnk(bool trans_a, bool trans_b, int m, int n, int k, double alpha, const double *a,
               int lda, const double *b, int ldb, double beta, double *c, int ldc);
