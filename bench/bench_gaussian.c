@@ -11,9 +11,18 @@
  *                   extra=threads:<n>;checksum:<sum of the entries>
  *   case=gauss_bary n=d27_J4_tol1e-10: barycenter of 4 random covariances as above with
  *                   GMMOT_OPT_BARYCENTER_TOLERANCE = 1e-10. extra=iterations:<n>;residual:<r>
- * Usage: bench_gaussian [--threads N]   (N = 0, the default: all cores, GMMOT_OPT_NUM_THREADS)
+ *   case=w2_large   n=d<d>, d in {512, 1024, 2048} (only with --large DIR):
+ * gmmot_gaussian_w2_squared of one pair (the Frechet Inception Distance) read from DIR, written by
+ *                   `peer_numpy_gaussian.py generate-large DIR` (manifest "w2_large d<d> <file>",
+ *                   file: raw little-endian doubles m0, S0, m1, S1). The call is timed whole
+ *                   (validation, both factorisations, the Bures term).
+ *                   extra=blas_threads:<OPENBLAS_NUM_THREADS>;w2sq:<value, 17 digits>
+ * Usage: bench_gaussian [--threads N] [--d D]   (N = 0, the default: all cores,
+ *                                                GMMOT_OPT_NUM_THREADS)
+ *        bench_gaussian --large DIR            (the w2_large cases only)
  * Run with OPENBLAS_NUM_THREADS=1 (bench/run_gaussian.sh does): libgmmot parallelises over
- * pairs itself. */
+ * pairs itself; but the w2_large cases are single calls that run on the BLAS library's threads
+ * (run_gaussian.sh runs them, and their peers, with OPENBLAS_NUM_THREADS=2). */
 #define _POSIX_C_SOURCE 200809L
 #define BENCH_PROGRAM "bench_gaussian"
 
@@ -170,6 +179,50 @@ static void bench_gauss_bary(const gmmot_options_t *base) {
   free(cov);
 }
 
+typedef struct {
+  size_t d;
+  const double *m0, *s0, *m1, *s1;
+  double w2sq;
+} w2_large_ctx;
+
+static void w2_large_call(void *p) {
+  w2_large_ctx *c = p;
+  check(gmmot_gaussian_w2_squared(c->d, c->m0, c->s0, c->m1, c->s1, &c->w2sq),
+        "gmmot_gaussian_w2_squared");
+}
+
+static void bench_w2_large(const char *dir) {
+  char manifest[1024], kind[64], n[64], path[1600];
+  FILE *mf = open_manifest(dir, "peer_numpy_gaussian.py generate-large", manifest, sizeof manifest);
+  const char *blas_threads = getenv("OPENBLAS_NUM_THREADS");
+  while (next_case(mf, dir, kind, n, path, sizeof path)) {
+    w2_large_ctx c;
+    double *x, sec;
+    size_t count;
+    long d = 0;
+    FILE *f;
+    if (strcmp(kind, "w2_large") != 0) fail("unknown case '%s' in %s", kind, manifest);
+    if (n[0] != 'd' || !parse_long(n + 1, 1, &d)) fail("bad n '%s' in %s", n, manifest);
+    c.d = (size_t)d;
+    count = 2 * (c.d + c.d * c.d);
+    x = xmalloc(count * sizeof *x);
+    f = fopen(path, "rb");
+    if (f == NULL || fread(x, sizeof *x, count, f) != count) fail("cannot read %s", path);
+    fclose(f);
+    /* The files are little-endian, like every machine this runs on (x86-64, aarch64). */
+    c.m0 = x;
+    c.s0 = x + c.d;
+    c.m1 = c.s0 + c.d * c.d;
+    c.s1 = c.m1 + c.d;
+    sec = time_median(w2_large_call, &c, 0.5);
+    printf("case=w2_large impl=libgmmot n=%s seconds=%.6e extra=blas_threads:%s;w2sq:%.17e\n", n,
+           sec, blas_threads != NULL ? blas_threads : "default", c.w2sq);
+    fflush(stdout);
+    free(x);
+  }
+  fclose(mf);
+}
+
 int main(int argc, char **argv) {
   static const size_t dims[] = {1, 3, 27, 64};
   static const size_t ks[] = {10, 100};
@@ -180,13 +233,18 @@ int main(int argc, char **argv) {
   for (i = 1; i < argc; ++i) {
     if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
       if (!parse_option_long("--threads", argv[++i], 0, &threads)) return 2;
+    } else if (strcmp(argv[i], "--large") == 0 && i + 1 < argc) {
+      bench_w2_large(argv[++i]);
+      return 0;
     } else if (strcmp(argv[i], "--d") == 0 && i + 1 < argc) {
       if (!parse_option_long("--d", argv[++i], 1, &only_d)) return 2;
     } else {
       fprintf(stderr,
               "usage: %s [--threads N] [--d D]   (N = 0: all cores; --d: only the w2cost cases"
-              " of dimension D, for profiling)\n",
-              argv[0]);
+              " of dimension D, for profiling)\n"
+              "       %s --large DIR   (the w2_large cases on the data of"
+              " `peer_numpy_gaussian.py generate-large DIR`)\n",
+              argv[0], argv[0]);
       return 2;
     }
   }

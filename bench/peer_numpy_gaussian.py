@@ -21,6 +21,22 @@ impl=numpy-fixedpoint case=gauss_bary: the Alvarez-Esteban fixed point
                       (libgmmot's residual ||K - L^T L|| / ||L^T L|| with the factor L = S^1/2).
 Data: the same recipe as bench_gaussian.c (means 3 N(0,1), covariances G G^T/d + 1e-3 I,
 uniform weights) from NumPy's own generator, so checksums differ from libgmmot's.
+
+case=w2_large (W2^2 of ONE pair of Gaussians at d = 512, 1024, 2048, the Frechet Inception
+Distance; OpenBLAS on LARGE_BLAS_THREADS = 2 threads, in bench_gaussian too):
+  peer_numpy_gaussian.py generate-large DIR
+      writes DIR/manifest.txt ("w2_large d<d> <file>") and per case the raw little-endian
+      doubles m0 (d), S0 (d*d, row-major), m1, S1: means N(0, I), covariances G G^T/d + 1e-3 I.
+  peer_numpy_gaussian.py large DIR [LIBGMMOT_OUTPUT]
+      times, on the same data, with extra=threads:2;w2sq:<value>;rel_diff:<|value - libgmmot's|
+      / max(|values|)>;rel_tr:<|value - libgmmot's| / (tr S0 + tr S1)>[;agree:yes|no]:
+  impl=scipy-sqrtm     |m0 - m1|^2 + tr S0 + tr S1 - 2 tr Re sqrtm(S0 @ S1), as FID code does
+                       (scipy.linalg.sqrtm of the non-symmetric product, Schur method).
+  impl=numpy-eigvals   the eigenvalue trick: tr sqrtm(S0 S1) = sum sqrt(eigvals(S0 @ S1))
+                       (np.linalg.eigvals, complex square roots, real part).
+  impl=numpy-twopass   the independent two-pass reference (not a competitor, for accuracy):
+                       R = S0^1/2 by np.linalg.eigh, then sum sqrt(eigvalsh(R S1 R)) (clipped at
+                       0); agree:yes when rel_tr <= 1e-12, the accuracy target of issue 17.
 """
 
 import os
@@ -28,9 +44,17 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_common import MIN_RUN_SECONDS, NRUNS, single_threaded_blas, time_median  # noqa: E402
+from peer_common import (MIN_RUN_SECONDS, NRUNS, libgmmot_results, read_manifest,  # noqa: E402
+                         single_threaded_blas, time_median)
 
-single_threaded_blas()
+LARGE_BLAS_THREADS = 2
+if len(sys.argv) > 1 and sys.argv[1] == "large":
+    # Single pairs at large d: BLAS on two threads, as bench_gaussian's w2_large rows (set
+    # before NumPy is first imported).
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(LARGE_BLAS_THREADS)
+else:
+    single_threaded_blas()
 
 import numpy as np  # noqa: E402
 import scipy.linalg  # noqa: E402
@@ -161,7 +185,85 @@ def bench_gauss_bary():
           "extra=iterations:%d;residual:%.3e" % (sec, iters, r), flush=True)
 
 
+LARGE_DIMS = (512, 1024, 2048)
+
+
+def generate_large(outdir):
+    os.makedirs(outdir, exist_ok=True)
+    lines = []
+    for d in LARGE_DIMS:
+        rng = np.random.default_rng(7000 + d)
+        parts = []
+        for _ in range(2):
+            m = rng.standard_normal(d)
+            g = rng.standard_normal((d, d))
+            s = g @ g.T / d + 1e-3 * np.eye(d)
+            s = np.triu(s) + np.triu(s, 1).T  # exactly symmetric
+            parts += [m, s.ravel()]
+        name = "w2_large_d%d.bin" % d
+        np.concatenate(parts).astype("<f8").tofile(os.path.join(outdir, name))
+        lines.append("w2_large d%d %s\n" % (d, name))
+    with open(os.path.join(outdir, "manifest.txt"), "w") as f:
+        f.writelines(lines)
+
+
+def fid_sqrtm(m0, s0, m1, s1):
+    covmean = scipy.linalg.sqrtm(s0 @ s1)
+    dm = m0 - m1
+    return float(dm @ dm + np.trace(s0) + np.trace(s1) - 2.0 * np.trace(np.real(covmean)))
+
+
+def fid_eigvals(m0, s0, m1, s1):
+    ev = np.linalg.eigvals(s0 @ s1).astype(complex)
+    dm = m0 - m1
+    return float(dm @ dm + np.trace(s0) + np.trace(s1) - 2.0 * np.sqrt(ev).real.sum())
+
+
+def w2_twopass(m0, s0, m1, s1):
+    lam, v = np.linalg.eigh(s0)
+    r = (v * np.sqrt(np.clip(lam, 0.0, None))) @ v.T
+    ev = np.linalg.eigvalsh(r @ s1 @ r)
+    dm = m0 - m1
+    return float(dm @ dm + np.trace(s0) + np.trace(s1) - 2.0 * np.sqrt(np.clip(ev, 0.0, None)).sum())
+
+
+def bench_large(datadir, lib_output):
+    lib = libgmmot_results(lib_output)
+    for case, n, name in read_manifest(datadir):
+        d = int(n[1:])
+        x = np.fromfile(os.path.join(datadir, name), dtype="<f8")
+        m0, s0 = x[:d], x[d:d + d * d].reshape(d, d)
+        off = d + d * d
+        m1, s1 = x[off:off + d], x[off + d:].reshape(d, d)
+        tr = np.trace(s0) + np.trace(s1)
+        ref = lib.get((case, n), {}).get("w2sq")
+        for impl, fun in (("scipy-sqrtm", fid_sqrtm), ("numpy-eigvals", fid_eigvals),
+                          ("numpy-twopass", w2_twopass)):
+            sec, v = time_median(lambda: fun(m0, s0, m1, s1), no_warmup_seconds=0.5)
+            extra = "threads:%d;w2sq:%.17e" % (LARGE_BLAS_THREADS, v)
+            if ref is None:
+                extra += ";rel_diff:NA;rel_tr:NA"
+            else:
+                diff = abs(v - float(ref))
+                extra += ";rel_diff:%.3e;rel_tr:%.3e" % (
+                    diff / max(abs(v), abs(float(ref)), 1e-300), diff / tr)
+                if impl == "numpy-twopass":
+                    extra += ";agree:%s" % ("yes" if diff <= 1e-12 * tr else "no")
+            print("case=%s impl=%s n=%s seconds=%.6e extra=%s" % (case, impl, n, sec, extra),
+                  flush=True)
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "generate-large":
+        generate_large(sys.argv[2])
+        return 0
+    if len(sys.argv) in (3, 4) and sys.argv[1] == "large":
+        bench_large(sys.argv[2], sys.argv[3] if len(sys.argv) == 4 else None)
+        return 0
+    if len(sys.argv) != 1:
+        print("usage: peer_numpy_gaussian.py [generate-large DIR | large DIR [LIBGMMOT_OUTPUT]]",
+              file=sys.stderr)
+        return 2
     for d in (1, 3, 27, 64):
         for k in (10, 100):
             bench_w2cost(d, k)
