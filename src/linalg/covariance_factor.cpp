@@ -17,6 +17,10 @@ std::size_t at(int i, int j, int d) {
   return static_cast<std::size_t>(i) * static_cast<std::size_t>(d) + static_cast<std::size_t>(j);
 }
 
+// Tile edge of the transposed loops (validation, transposes): two 32 x 32 tiles of doubles
+// (16 KB) stay in L1.
+constexpr int kTile = 32;
+
 // Relative tolerance below which an eigenvalue is rounding noise (numerics.md F.4: PSD test).
 double noise_tolerance(int d) { return 64.0 * d * kEps; }
 
@@ -46,15 +50,24 @@ void validate_covariance(int d, const double *cov, const std::string &what, doub
       maxabs = std::max(maxabs, std::fabs(v));
     }
   }
+  // The symmetry check and the symmetrisation below visit (i, j) and (j, i) together, in
+  // kTile x kTile tiles so that the transposed accesses stay in cache at large d (a row-by-row
+  // scan misses on every (j, i) once a column no longer fits). Ties keep the first pair in
+  // row-major order, as a row-by-row scan would.
   double worst = 0.0;
   int wi = 0, wj = 0;
-  for (int i = 0; i < d; ++i) {
-    for (int j = i + 1; j < d; ++j) {
-      const double diff = std::fabs(cov[at(i, j, d)] - cov[at(j, i, d)]);
-      if (diff > worst) {
-        worst = diff;
-        wi = i;
-        wj = j;
+  for (int i0 = 0; i0 < d; i0 += kTile) {
+    for (int j0 = i0; j0 < d; j0 += kTile) {
+      const int i1 = std::min(d, i0 + kTile), j1 = std::min(d, j0 + kTile);
+      for (int i = i0; i < i1; ++i) {
+        for (int j = std::max(j0, i + 1); j < j1; ++j) {
+          const double diff = std::fabs(cov[at(i, j, d)] - cov[at(j, i, d)]);
+          if (diff > worst || (diff == worst && diff > 0.0 && (i < wi || (i == wi && j < wj)))) {
+            worst = diff;
+            wi = i;
+            wj = j;
+          }
+        }
       }
     }
   }
@@ -66,15 +79,21 @@ void validate_covariance(int d, const double *cov, const std::string &what, doub
                                  ")=" + fmt(cov[at(wj, wi, d)]) + " differ by " + fmt(rel) +
                                  " relative to the largest entry (tolerance 1e-8)");
   }
-  for (int i = 0; i < d; ++i) {
-    sym[at(i, i, d)] = cov[at(i, i, d)];
-    for (int j = i + 1; j < d; ++j) {
-      // The mean of the two entries without overflow: (a + b) / 2 is +-inf for a = b = DBL_MAX
-      // (fuzz finding F1: an indefinite matrix then passed validation with inf entries).
-      const double a = cov[at(i, j, d)], b = cov[at(j, i, d)];
-      const double v = a == b ? a : std::isfinite(a + b) ? 0.5 * (a + b) : 0.5 * a + 0.5 * b;
-      sym[at(i, j, d)] = v;
-      sym[at(j, i, d)] = v;
+  for (int i0 = 0; i0 < d; i0 += kTile) {
+    for (int j0 = i0; j0 < d; j0 += kTile) {
+      const int i1 = std::min(d, i0 + kTile), j1 = std::min(d, j0 + kTile);
+      for (int i = i0; i < i1; ++i) {
+        if (j0 == i0) sym[at(i, i, d)] = cov[at(i, i, d)];
+        for (int j = std::max(j0, i + 1); j < j1; ++j) {
+          // The mean of the two entries without overflow: (a + b) / 2 is +-inf for a = b =
+          // DBL_MAX (fuzz finding F1: an indefinite matrix then passed validation with inf
+          // entries).
+          const double a = cov[at(i, j, d)], b = cov[at(j, i, d)];
+          const double v = a == b ? a : std::isfinite(a + b) ? 0.5 * (a + b) : 0.5 * a + 0.5 * b;
+          sym[at(i, j, d)] = v;
+          sym[at(j, i, d)] = v;
+        }
+      }
     }
   }
   if (rel > 100.0 * kEps && warning != nullptr && warning->empty()) {
@@ -115,9 +134,11 @@ bool accept_cholesky(CovFactor &out) {
 void set_transpose(CovFactor &out) {
   const int d = out.d;
   out.f_t.resize(out.f.size());
-  for (int j = 0; j < d; ++j)
-    for (int i = 0; i < d; ++i)
-      out.f_t[j + static_cast<std::size_t>(i) * d] = out.f[i + static_cast<std::size_t>(j) * d];
+  for (int j0 = 0; j0 < d; j0 += kTile)
+    for (int i0 = 0; i0 < d; i0 += kTile)
+      for (int j = j0; j < std::min(d, j0 + kTile); ++j)
+        for (int i = i0; i < std::min(d, i0 + kTile); ++i)
+          out.f_t[j + static_cast<std::size_t>(i) * d] = out.f[i + static_cast<std::size_t>(j) * d];
 }
 
 // The fields every kind shares: d, scaled = 4^-scale_exp sym with scale_exp from the largest
@@ -142,7 +163,14 @@ double set_scale(int d, const double *sym, CovFactor &out, bool *diagonal) {
   std::frexp(maxabs, &ex);
   out.scale_exp = ex / 2;  // maxabs * 4^-scale_exp lies in [1/4, 2)
   out.scale = std::ldexp(1.0, out.scale_exp);
-  for (auto &v : out.scaled) v = std::ldexp(v, -2 * out.scale_exp);
+  // A product with the exact power of two rounds like ldexp (also into subnormals), and is
+  // much cheaper; ldexp only where 4^-scale_exp itself is not a normal double.
+  if (std::abs(2 * out.scale_exp) <= 1022) {
+    const double f = std::ldexp(1.0, -2 * out.scale_exp);
+    for (auto &v : out.scaled) v *= f;
+  } else {
+    for (auto &v : out.scaled) v = std::ldexp(v, -2 * out.scale_exp);
+  }
   return maxabs;
 }
 
