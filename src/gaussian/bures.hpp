@@ -41,7 +41,11 @@ void w2_squared_batch(const double *const *m0, const CovFactor *const *a, const 
 // From this dimension on, a single pair (w2_squared_pair) goes through blocked BLAS-3/LAPACK
 // (bures_squared_large) instead of the per-pair kernels, which are tuned for many pairs of
 // small d on one thread each. Measured on the development machine (AMD EPYC, OpenBLAS 0.3.21,
-// one BLAS thread): the two paths break even between d = ... .
+// one BLAS thread, Bures term alone): the per-pair kernels win below d = 256 (1.4x at 128),
+// the two break even between 256 and 384, the blocked path is 1.2x faster at 512, 1.6x at 1024
+// and 3.3x at 2048 (where the unblocked bidiagonalisation is memory-bound). With two BLAS
+// threads on a busy machine the break-even moved up to about 400, hence 320 in between. The
+// cost-matrix path keeps the per-pair kernels at every d: there the pairs are the parallelism.
 constexpr int kLargePairMinD = 320;
 
 // bures_squared by blocked BLAS-3/LAPACK on the BLAS library's threads: W = Fb^T Fa by dtrmm
