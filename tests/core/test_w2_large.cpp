@@ -124,10 +124,10 @@ TEST_CASE("large-d path agrees with a long double reference at d <= 128", "[w2][
       const double small = bures_small_path(d, factor(d, s0), factor(d, s1));
       INFO("d = " << d << " cond = " << cond << " ref " << ref << " large " << large << " small "
                   << small << " tr " << tr);
-      // The contract's 1e-15 (tr S0 + tr S1), with a factor 4 for d up to 128 (the errors of
+      // The contract's 1e-15 (tr S0 + tr S1), with a factor 2 for d up to 128 (the errors of
       // the two factorisations, the product and the SVD are each ~ sqrt(d) eps sigma_1).
-      CHECK(std::fabs(large - ref) <= 4e-15 * tr);
-      CHECK(std::fabs(small - ref) <= 4e-15 * tr);
+      CHECK(std::fabs(large - ref) <= 2e-15 * tr);
+      CHECK(std::fabs(small - ref) <= 2e-15 * tr);
     }
   }
 }
