@@ -55,14 +55,16 @@ GMMOT_BEGIN_DECLS
  *    thread (product d^3/3, unblocked bidiagonalisation 8/3 d^3, memory-bound above a few
  *    hundred). From d = 320 on: blocked BLAS-3/LAPACK, the product by dtrmm (d^3) and the
  *    singular values by a two-stage bidiagonalisation (8/3 d^3 as block-reflector updates, then
- *    a band reduction and dqds in O(d^2)), which run on the BLAS library's threads: set by the
- *    BLAS (OPENBLAS_NUM_THREADS), not by libgmmot, which never changes them. There the last bits
- *    of the result may depend on the BLAS thread count; the accuracy is the same.
+ *    a band reduction, O(32 d^2), and dqds, O(d^2)), which run on the BLAS library's threads:
+ *    set by the BLAS (OPENBLAS_NUM_THREADS), not by libgmmot, which never changes them (so
+ *    concurrent calls stay safe). There the last bits of the result may depend on the BLAS
+ *    thread count; the accuracy is the same.
  *  - The Procrustes form (Bures term below 1e-6 (tr S0 + tr S1), e.g. S0 = S1): one full SVD
  *    and products, about 25 d^3 more.
- *  Measured (AMD EPYC, OpenBLAS 0.3.21, two BLAS threads, the whole call with random
- *  covariances): d = 512 about 0.05 s, d = 1024 0.3 s, d = 2048 1.8 s. Memory: about 8 d^2
- *  doubles (270 MB at d = 2048; the Procrustes form needs about 16 d^2 more).
+ *  Measured (2-core AMD EPYC, OpenBLAS 0.3.21, two BLAS threads, the whole call with random
+ *  covariances, bench/run_gaussian.sh case=w2_large): d = 512 about 0.055 s, d = 1024 0.3 s,
+ *  d = 2048 1.25 s (one BLAS thread: 1.6 s). Memory: about 8 d^2 doubles (270 MB at
+ *  d = 2048; the Procrustes form needs about 16 d^2 more).
  *  @since 0.1 */
 GMMOT_API int gmmot_gaussian_w2_squared(size_t d, const double *m0, const double *s0,
                                         const double *m1, const double *s1,
