@@ -174,6 +174,9 @@ TEST_CASE("above the threshold W2 agrees with the per-pair kernels and the two-p
   const Mat singular = random_cov(d, 1e2, rng, d / 2);  // Eigen kind (rank d/2)
   const Mat diag0 = diagonal_cov(d, rng), diag1 = diagonal_cov(d, rng);  // Diagonal kind
   const Mat chol2 = random_cov(d, 10.0, rng);
+  REQUIRE(factor(d, chol).kind == FactorKind::Cholesky);  // every branch of the product is hit
+  REQUIRE(factor(d, singular).kind == FactorKind::Eigen);
+  REQUIRE(factor(d, diag0).kind == FactorKind::Diagonal);
   struct Pair {
     const char *what;
     const Mat &s0, &s1;
