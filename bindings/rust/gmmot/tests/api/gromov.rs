@@ -70,6 +70,6 @@ fn gromov_bad_input() {
     assert_eq!(e.status(), Status::NotSymmetric);
     assert!(e.message().contains("c1"), "{}", e.message());
     let e = Gromov::solve(&[0.5, 0.5], &[0.0, f64::NAN, f64::NAN, 0.0], &[0.5, 0.5], &c, None).err().unwrap();
-    assert_eq!(e.status(), Status::NonFinite);
+    assert_eq!(e.status(), Status::Nonfinite);
     assert!(Options::new().unwrap().with_int(OptionKey::GwAnnealing, 2).is_err());
 }
