@@ -7,6 +7,8 @@
  *   case=mgw2_single one product start without annealing (GMMOT_OPT_GW_STARTS = 0,
  *                    GMMOT_OPT_GW_ANNEALING = 0): the start and algorithm of POT's
  *                    ot.gromov.gromov_wasserstein
+ *   case=gw, gw_single the same two settings on the matrices already computed
+ *                    (gmmot_gw_create): the solver alone, exactly what POT's call does
  * and prints
  *   case=<case> impl=libgmmot n=<n> seconds=<median of 5> extra=value:<%.17g>;iterations:<n>;
  *        certified:<0|1>;starts:<n>;threads:<n>
@@ -76,9 +78,9 @@ static void run_mgw2(void *ctx) {
   gmmot_gw_t *gw = NULL;
   int s;
   for (s = 0; s < 2; ++s) {
-    check(gmmot_gmm_create(c->p->k[s], c->p->d[s], c->p->w[s], c->p->m[s], c->p->c[s], NULL,
-                           &g[s]),
-          "gmmot_gmm_create");
+    const int st =
+        gmmot_gmm_create(c->p->k[s], c->p->d[s], c->p->w[s], c->p->m[s], c->p->c[s], &g[s]);
+    if (st < 0) die("gmmot_gmm_create", st);
   }
   s = gmmot_mgw2_create(g[0], g[1], c->opts, &gw);
   if (s < 0) die("gmmot_mgw2_create", s);
@@ -87,6 +89,26 @@ static void run_mgw2(void *ctx) {
   c->keep = gw;
   gmmot_gmm_destroy(g[0]);
   gmmot_gmm_destroy(g[1]);
+}
+
+/* The solver alone on given matrices (gmmot_gw_create + gmmot_gw_value + destroy), what POT's
+ * call does. */
+typedef struct {
+  size_t k0, k1;
+  const double *a, *b, *d0, *d1;
+  const gmmot_options_t *opts;
+  double value;
+  gmmot_gw_t *keep;
+} Solve;
+
+static void run_gw(void *ctx) {
+  Solve *c = ctx;
+  gmmot_gw_t *gw = NULL;
+  const int s = gmmot_gw_create(c->k0, c->a, c->d0, c->k1, c->b, c->d1, c->opts, &gw);
+  if (s < 0) die("gmmot_gw_create", s);
+  check(gmmot_gw_value(gw, &c->value, NULL), "gmmot_gw_value");
+  gmmot_gw_destroy(c->keep);
+  c->keep = gw;
 }
 
 static void write_matrices(const char *path, gmmot_gw_t *gw) {
@@ -104,13 +126,14 @@ static void write_matrices(const char *path, gmmot_gw_t *gw) {
   free(d1);
 }
 
-static void report(const char *name, const char *n, double seconds, const Call *c, long threads) {
+static void report(const char *name, const char *n, double seconds, gmmot_gw_t *keep,
+                   double value, long threads) {
   uint64_t iterations = 0, starts = 0;
   int certified = 0;
-  check(gmmot_gw_info(c->keep, &iterations, NULL, &certified, &starts, NULL), "gmmot_gw_info");
+  check(gmmot_gw_info(keep, &iterations, NULL, &certified, &starts, NULL), "gmmot_gw_info");
   printf("case=%s impl=libgmmot n=%s seconds=%.6e extra=value:%.17g;iterations:%llu;"
          "certified:%d;starts:%llu;threads:%ld\n",
-         name, n, seconds, c->value, (unsigned long long)iterations, certified,
+         name, n, seconds, value, (unsigned long long)iterations, certified,
          (unsigned long long)starts, threads);
   fflush(stdout);
 }
@@ -118,7 +141,7 @@ static void report(const char *name, const char *n, double seconds, const Call *
 int main(int argc, char **argv) {
   const char *dir;
   long threads = 2, shown = 0;
-  char manifest[1024], kind[64], n[64], path[1100];
+  char manifest[1024], kind[64], n[64], path[1000];
   FILE *mf;
   gmmot_options_t *defaults, *single;
   const int bad = parse_data_args(argc, argv, "peer_pot_gw.py", &dir, &threads);
@@ -139,13 +162,35 @@ int main(int argc, char **argv) {
     c.p = &p;
     c.opts = defaults;
     t = time_median(run_mgw2, &c, NO_WARMUP_SECONDS);
-    report("mgw2", n, t, &c, shown);
+    report("mgw2", n, t, c.keep, c.value, shown);
     write_matrices(path, c.keep);
+    {
+      Solve g;
+      memset(&g, 0, sizeof g);
+      g.k0 = p.k[0];
+      g.k1 = p.k[1];
+      g.a = p.w[0];
+      g.b = p.w[1];
+      g.d0 = xmalloc(g.k0 * g.k0 * sizeof(double));
+      g.d1 = xmalloc(g.k1 * g.k1 * sizeof(double));
+      check(gmmot_gw_copy_cost_matrices(c.keep, (double *)g.d0, g.k0 * g.k0, (double *)g.d1,
+                                        g.k1 * g.k1),
+            "gmmot_gw_copy_cost_matrices");
+      g.opts = defaults;
+      t = time_median(run_gw, &g, NO_WARMUP_SECONDS);
+      report("gw", n, t, g.keep, g.value, shown);
+      g.opts = single;
+      t = time_median(run_gw, &g, NO_WARMUP_SECONDS);
+      report("gw_single", n, t, g.keep, g.value, shown);
+      gmmot_gw_destroy(g.keep);
+      free((double *)g.d0);
+      free((double *)g.d1);
+    }
     gmmot_gw_destroy(c.keep);
     c.keep = NULL;
     c.opts = single;
     t = time_median(run_mgw2, &c, NO_WARMUP_SECONDS);
-    report("mgw2_single", n, t, &c, shown);
+    report("mgw2_single", n, t, c.keep, c.value, shown);
     gmmot_gw_destroy(c.keep);
     for (s = 0; s < 2; ++s) {
       free(p.w[s]);

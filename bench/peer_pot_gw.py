@@ -11,7 +11,7 @@ matrices libgmmot wrote, so both sides solve exactly the same Gromov-Wasserstein
   peer_pot_gw.py run DIR --libgmmot-output FILE [--runs R]
       For every case: reads D0, D1 (<file>.D, written by bench_gromov) and the weights, times
       ot.gromov.gromov_wasserstein(D0, D1, a, b, "square_loss", log=True) (median of R runs,
-      default 3), and prints one line per libgmmot case (mgw2, mgw2_single):
+      default 3), and prints one line per libgmmot case (mgw2, mgw2_single, gw, gw_single):
         case=<case> impl=pot-gw n=<n> seconds=<s> extra=pot_value:<v>;libgmmot_value:<v>;
              lower_or_equal:<yes|no>
       where pot_value is the objective at POT's plan (sum (D0_ik - D1_jl)^2 T_ij T_kl) and
@@ -94,7 +94,7 @@ def run(datadir, lib_output, runs):
             lambda: ot.gromov.gromov_wasserstein(d0, d1, a, b, "square_loss", log=True),
             no_warmup_seconds=1.0)
         pot_value = objective(d0, d1, t)
-        for lib_case in ("mgw2", "mgw2_single"):
+        for lib_case in ("mgw2", "mgw2_single", "gw", "gw_single"):
             ours = lib.get((lib_case, n), {}).get("value")
             if ours is None:
                 tail = "libgmmot_value:NA;lower_or_equal:NA"

@@ -8,7 +8,9 @@
 #               from the arrays, the W2^2 matrices included) against POT's single start on the
 #               given matrices;
 #   mgw2_single libgmmot with POT's start and algorithm only (GMMOT_OPT_GW_STARTS = 0,
-#               GMMOT_OPT_GW_ANNEALING = 0).
+#               GMMOT_OPT_GW_ANNEALING = 0);
+#   gw, gw_single the same two on the matrices already computed (gmmot_gw_create): the solver
+#               alone, exactly what the POT call times.
 # K = 10, 50, 200 components, dimensions m = n = 3 and m = 27, n = 3. Target: >= 10x at an
 # equal or lower objective (extra lower_or_equal:yes on the POT lines).
 # Usage: bench/run_gromov.sh [build-dir (default: build)] [bench_gromov options]

@@ -94,6 +94,17 @@ void GwProblem::cross(const double *w, double *out) const {
   linalg::gemm_mnk(false, false, m, n, n, 1.0, y.data(), m, c0.data(), n, 0.0, out, m);
 }
 
+void GwProblem::cross_sparse(const std::vector<PlanEntry> &w, double *out) const {
+  std::vector<double> y(k0 * k1, 0.0);
+  for (const PlanEntry &e : w) {
+    const double *row = &c1[e.j * k1];
+    double *target = &y[e.i * k1];
+    for (std::size_t l = 0; l < k1; ++l) target[l] += e.mass * row[l];
+  }
+  const int m = static_cast<int>(k1), n = static_cast<int>(k0);
+  linalg::gemm_mnk(false, false, m, n, n, 1.0, y.data(), m, c0.data(), n, 0.0, out, m);
+}
+
 double GwProblem::objective(const double *w) const {
   struct Nz {
     std::size_t i, j;

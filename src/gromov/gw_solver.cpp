@@ -60,8 +60,10 @@ FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOpt
     out.gap = p.scale > 0 ? std::max(0.0, gap) / p.scale : 0.0;
     if (out.gap <= options.tolerance || out.iterations >= options.max_iterations) break;
     // GW(w + t d) = GW(w) - t gap + t^2 q with q = -2 <C0 d C1, d>: minimised on [0, 1] in
-    // closed form (at 1 when q <= 0, the concave case).
-    p.cross(d.data(), y.data());
+    // closed form (at 1 when q <= 0, the concave case). C0 d C1 = C0 s C1 - C0 w C1, the first
+    // from s's few entries.
+    p.cross_sparse(r.plan, y.data());
+    for (std::size_t m = 0; m < n; ++m) y[m] -= x[m];
     const double q = -2 * dot(y, d);
     const double t = q > 0 ? std::min(1.0, gap / (2 * q)) : 1.0;
     if (!(t > 0)) break;
@@ -69,7 +71,7 @@ FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOpt
       // A full step lands on the vertex s: take it exactly (w + (s - w) leaves rounding
       // residues of w's entries, which would cost |C|^2 each in the objective).
       w = s;
-      p.cross(w.data(), x.data());
+      for (std::size_t m = 0; m < n; ++m) x[m] += y[m];
     } else {
       for (std::size_t m = 0; m < n; ++m) {
         w[m] += t * d[m];

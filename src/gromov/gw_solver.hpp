@@ -77,6 +77,9 @@ struct GwProblem {
 
   // out = C0 w C1 (K0 x K1), in O(K0^2 K1 + K0 K1^2) by two products.
   void cross(const double *w, double *out) const;
+  // The same for a sparse w (a vertex of the transport polytope, K0 + K1 - 1 entries at most):
+  // w C1 in O(nnz K1), then one dense product.
+  void cross_sparse(const std::vector<PlanEntry> &w, double *out) const;
   // GW(w) for a coupling w, by the direct sum over non-zeros when there are few (exact zero
   // for an isometric match) and S - 2 <C0 w C1, w> (clamped at 0) otherwise.
   double objective(const double *w) const;
