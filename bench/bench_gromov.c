@@ -126,15 +126,16 @@ static void write_matrices(const char *path, gmmot_gw_t *gw) {
   free(d1);
 }
 
-static void report(const char *name, const char *n, double seconds, gmmot_gw_t *keep,
-                   double value, long threads) {
+static void report(const char *name, const char *n, double seconds, gmmot_gw_t *keep, double value,
+                   long threads) {
   uint64_t iterations = 0, starts = 0;
   int certified = 0;
   check(gmmot_gw_info(keep, &iterations, NULL, &certified, &starts, NULL), "gmmot_gw_info");
-  printf("case=%s impl=libgmmot n=%s seconds=%.6e extra=value:%.17g;iterations:%llu;"
-         "certified:%d;starts:%llu;threads:%ld\n",
-         name, n, seconds, value, (unsigned long long)iterations, certified,
-         (unsigned long long)starts, threads);
+  printf(
+      "case=%s impl=libgmmot n=%s seconds=%.6e extra=value:%.17g;iterations:%llu;"
+      "certified:%d;starts:%llu;threads:%ld\n",
+      name, n, seconds, value, (unsigned long long)iterations, certified,
+      (unsigned long long)starts, threads);
   fflush(stdout);
 }
 

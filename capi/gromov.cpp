@@ -90,8 +90,7 @@ GMMOT_API size_t gmmot_gw_cols(const gmmot_gw_t *gw) GMMOT_NOEXCEPT {
   return gw != nullptr ? gw->k1 : 0;
 }
 
-GMMOT_API int gmmot_gw_copy_plan(const gmmot_gw_t *gw, double *out,
-                                 size_t out_len) GMMOT_NOEXCEPT {
+GMMOT_API int gmmot_gw_copy_plan(const gmmot_gw_t *gw, double *out, size_t out_len) GMMOT_NOEXCEPT {
   return guarded(__func__, [&] {
     require_not_null(gw, "gw");
     require_not_null(out, "out");

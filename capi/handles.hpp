@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "em/em.hpp"
-#include "gromov/mgw2.hpp"
 #include "gaussian/gaussian_ot.hpp"
 #include "gmmot/barycenter.h"
 #include "gmmot/em.h"
@@ -23,6 +22,7 @@
 #include "gmmot/progress.h"
 #include "gmmot/relaxed.h"
 #include "gmmot/transport.h"
+#include "gromov/mgw2.hpp"
 #include "lp/transport.hpp"
 #include "maps/transport_maps.hpp"
 #include "mixture/gmm.hpp"

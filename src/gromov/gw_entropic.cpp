@@ -11,9 +11,9 @@ namespace gmmot {
 
 namespace {
 
-constexpr int kAnnealSteps = 6;     // epsilon values
+constexpr int kAnnealSteps = 6;       // epsilon values
 constexpr double kAnnealRatio = 0.4;  // epsilon_{s+1} / epsilon_s
-constexpr int kMirrorSteps = 3;     // mirror-descent steps per epsilon
+constexpr int kMirrorSteps = 3;       // mirror-descent steps per epsilon
 constexpr std::uint64_t kSinkhornCap = 200;
 
 // Altschuler-Weed-Rigollet rounding (2017, Alg. 2): scale rows then columns down to their

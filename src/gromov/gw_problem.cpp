@@ -34,9 +34,9 @@ std::vector<double> symmetric_matrix(std::size_t k, const double *c, const char 
       const double u = c[i * k + j], v = c[j * k + i];
       if (std::fabs(u - v) > 1e-12 * largest) {
         fail(Errc::NotSymmetric, std::string(name) + " is not symmetric: " + name + "[" +
-                                     std::to_string(i) + "][" + std::to_string(j) + "] = " +
-                                     fmt(u) + " but " + name + "[" + std::to_string(j) + "][" +
-                                     std::to_string(i) + "] = " + fmt(v));
+                                     std::to_string(i) + "][" + std::to_string(j) +
+                                     "] = " + fmt(u) + " but " + name + "[" + std::to_string(j) +
+                                     "][" + std::to_string(i) + "] = " + fmt(v));
       }
       s[i * k + j] = 0.5 * (u + v);
     }
@@ -62,8 +62,9 @@ GwProblem::GwProblem(std::size_t k0_, const double *a_, const double *c0_, std::
                      const double *b_, const double *c1_)
     : k0(k0_), k1(k1_) {
   if (k0 == 0 || k1 == 0) {
-    fail(Errc::InvalidArgument, "a Gromov-Wasserstein problem needs K0 >= 1 and K1 >= 1 (got K0 = " +
-                                    std::to_string(k0) + ", K1 = " + std::to_string(k1) + ")");
+    fail(Errc::InvalidArgument,
+         "a Gromov-Wasserstein problem needs K0 >= 1 and K1 >= 1 (got K0 = " + std::to_string(k0) +
+             ", K1 = " + std::to_string(k1) + ")");
   }
   if (k0 > 46340 || k1 > 46340) fail(Errc::TooLarge, "K0 and K1 must be at most 46340");
   TransportWeights w = validated_transport_weights(k0, k1, a_, b_);
@@ -79,8 +80,10 @@ GwProblem::GwProblem(std::size_t k0_, const double *a_, const double *c0_, std::
   for (std::size_t i = 0; i < k0; ++i) s += a[i] * r0[i];
   for (std::size_t j = 0; j < k1; ++j) s += b[j] * r1[j];
   if (!std::isfinite(s)) {
-    fail(Errc::Overflow, "the Gromov-Wasserstein objective overflows: sum C0^2 a a + sum C1^2 b b"
-                         " is " + fmt(s));
+    fail(Errc::Overflow,
+         "the Gromov-Wasserstein objective overflows: sum C0^2 a a + sum C1^2 b b"
+         " is " +
+             fmt(s));
   }
   scale = s;
 }

@@ -115,7 +115,8 @@ GwResult gromov_wasserstein(const GwProblem &p, const GwOptions &options, const 
   consider(std::move(product), 0);
   unsigned index = 1;
   if (options.annealing != 0) consider(annealed_start(p, options, ctx), index++);
-  for (unsigned r = 0; r < options.starts; ++r) consider(random_vertex(p, options, r, ctx), index++);
+  for (unsigned r = 0; r < options.starts; ++r)
+    consider(random_vertex(p, options, r, ctx), index++);
   best.certified = best.gap <= options.tolerance;
   return best;
 }

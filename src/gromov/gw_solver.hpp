@@ -53,13 +53,13 @@ struct GwOptions {
 };
 
 struct GwResult {
-  double value = 0;          // GW(plan), >= 0
-  std::vector<double> plan;  // K0 x K1 row-major, the best start's end point
+  double value = 0;              // GW(plan), >= 0
+  std::vector<double> plan;      // K0 x K1 row-major, the best start's end point
   std::uint64_t iterations = 0;  // Frank-Wolfe steps, summed over the starts
-  double gap = 0;            // the best start's final Frank-Wolfe gap, divided by S (0 if S = 0)
-  bool certified = false;    // gap <= tolerance: a first-order stationary point
+  double gap = 0;          // the best start's final Frank-Wolfe gap, divided by S (0 if S = 0)
+  bool certified = false;  // gap <= tolerance: a first-order stationary point
   unsigned starts_tried = 0;
-  unsigned best_start = 0;   // 0: product, then annealed (if on), then random ones
+  unsigned best_start = 0;  // 0: product, then annealed (if on), then random ones
 };
 
 // The problem: C0 (K0 x K0) and C1 (K1 x K1) row-major, symmetric, finite; a and b weights

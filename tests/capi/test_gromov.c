@@ -127,8 +127,8 @@ void test_gromov(void) {
   gmmot_gw_t *out = untouched;
   CHECK_ERROR(gmmot_mgw2_create(NULL, g1, NULL, &out), GMMOT_E_INVALID_ARGUMENT,
               "gmmot_mgw2_create", "g0");
-  CHECK_ERROR(gmmot_mgw2_create(g0, g1, NULL, NULL), GMMOT_E_INVALID_ARGUMENT,
-              "gmmot_mgw2_create", "out");
+  CHECK_ERROR(gmmot_mgw2_create(g0, g1, NULL, NULL), GMMOT_E_INVALID_ARGUMENT, "gmmot_mgw2_create",
+              "out");
   CHECK_ERROR(gmmot_gw_create(0, wq, e0, 3, w1, e1, NULL, &out), GMMOT_E_INVALID_ARGUMENT,
               "gmmot_gw_create", "K0");
   const double bad[4] = {0, NAN, NAN, 0};

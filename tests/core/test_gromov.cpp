@@ -222,8 +222,7 @@ TEST_CASE("MGW2: invariant to rotations, reflections and translations of either 
   }
 }
 
-TEST_CASE("MGW2: embedding a mixture isometrically in a larger space changes nothing",
-          "[gromov]") {
+TEST_CASE("MGW2: embedding a mixture isometrically in a larger space changes nothing", "[gromov]") {
   std::mt19937_64 rng(31);
   std::normal_distribution<double> n(0, 2);
   for (int trial = 0; trial < 3; ++trial) {
@@ -261,7 +260,8 @@ TEST_CASE("MGW2: zero on an isometric copy, the plan pairing the components", "[
     INFO("value " << r.gw.value << " scale " << scale);
     CHECK(r.gw.value <= 1e-14 * scale);
     // copy's component c is x's perm[c]: the plan pairs x's o with copy's c, mass x.w[o].
-    for (std::size_t c = 0; c < k; ++c) CHECK(r.gw.plan[perm[c] * k + c] == Approx(x.w[perm[c]]).epsilon(1e-12));
+    for (std::size_t c = 0; c < k; ++c)
+      CHECK(r.gw.plan[perm[c] * k + c] == Approx(x.w[perm[c]]).epsilon(1e-12));
   }
 }
 
@@ -295,7 +295,8 @@ TEST_CASE("MGW2: defaults reach the exhaustive optimum where one product start d
     const std::size_t n = k * k;
     std::vector<double> proj(k * k), h(n * n, 0.0), c0p(k * k, 0.0), c1p(k * k, 0.0);
     for (std::size_t i = 0; i < k; ++i)
-      for (std::size_t j = 0; j < k; ++j) proj[i * k + j] = (i == j ? 1.0 : 0.0) - 1.0 / static_cast<double>(k);
+      for (std::size_t j = 0; j < k; ++j)
+        proj[i * k + j] = (i == j ? 1.0 : 0.0) - 1.0 / static_cast<double>(k);
     for (std::size_t i = 0; i < k; ++i)
       for (std::size_t j = 0; j < k; ++j)
         for (std::size_t a = 0; a < k; ++a)
