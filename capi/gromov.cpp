@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "gmmot/gromov.h"
+#include "gromov/gaussian_gw.hpp"
 #include "guard.hpp"
 #include "handles.hpp"
 
@@ -127,6 +128,30 @@ GMMOT_API int gmmot_gw_info(const gmmot_gw_t *gw, uint64_t *out_iterations, doub
     if (out_starts != nullptr) *out_starts = r.starts_tried;
     if (out_best_start != nullptr) *out_best_start = r.best_start;
     return GMMOT_OK;
+  });
+}
+
+GMMOT_API int gmmot_gaussian_gw(size_t m, const double *mean0, const double *cov0, size_t n,
+                                const double *mean1, const double *cov1, double *out_ggw2,
+                                double *out_a, size_t a_len, double *out_b,
+                                size_t b_len) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(cov0, "cov0");
+    require_not_null(cov1, "cov1");
+    require_not_null(out_ggw2, "out_ggw2");
+    if (out_a != nullptr && m > 0 && n > 0 && m <= 46340 && n <= 46340) {
+      require_capacity(a_len, n * m, "a_len", "n*m");
+      if (out_b != nullptr) require_capacity(b_len, n, "b_len", "n");
+    }
+    std::string sym;
+    const gmmot::GaussianGw r =
+        gmmot::gaussian_gromov_wasserstein(m, mean0, cov0, n, mean1, cov1, out_a != nullptr, &sym);
+    *out_ggw2 = r.ggw2;
+    if (out_a != nullptr) {
+      std::copy(r.a.begin(), r.a.end(), out_a);
+      if (out_b != nullptr) std::copy(r.b.begin(), r.b.end(), out_b);
+    }
+    return sym.empty() ? GMMOT_OK : warn(GMMOT_W_SYMMETRIZED, sym);
   });
 }
 

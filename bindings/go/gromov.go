@@ -189,3 +189,65 @@ func (g *Gromov) Info() (GromovInfo, error) {
 	}
 	return GromovInfo{uint64(it), float64(gap), cert != 0, uint64(starts), uint64(best)}, nil
 }
+
+// squareDim is d for a non-empty d x d row-major matrix.
+func squareDim(fn, name string, cov []float64) (int, error) {
+	d := int(math.Round(math.Sqrt(float64(len(cov)))))
+	if d == 0 || d*d != len(cov) {
+		return 0, argError(EDimension, "%s: %s has %d values, not a non-empty d x d matrix", fn, name, len(cov))
+	}
+	return d, nil
+}
+
+// GaussianGW is GGW^2, the Gaussian Gromov-Wasserstein closed form (gmmot_gaussian_gw,
+// Delon-Desolneux-Salmona 2022 Thm 4.1) between N(., cov0) (m x m) and N(., cov1) (n x n), any
+// m and n. A *Warning (WSymmetrized) comes with the value.
+func GaussianGW(cov0, cov1 []float64) (float64, error) {
+	const fn = "gmmot.GaussianGW"
+	m, err := squareDim(fn, "cov0", cov0)
+	if err != nil {
+		return 0, err
+	}
+	n, err := squareDim(fn, "cov1", cov1)
+	if err != nil {
+		return 0, err
+	}
+	var v C.double
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	err = check(C.gmmot_gaussian_gw(sz(m), nil, dptr(cov0), sz(n), nil, dptr(cov1), &v, nil, 0, nil, 0), nil)
+	if err != nil && !IsWarning(err) {
+		return 0, err
+	}
+	return float64(v), err
+}
+
+// GaussianGWMap is GGW^2 with the optimal map x -> A x + b (A: n x m row-major, b: n) from
+// N(mean0, cov0) on R^m onto N(mean1, cov1) on R^n, for m >= n (ENoMap otherwise).
+func GaussianGWMap(mean0, cov0, mean1, cov1 []float64) (float64, []float64, []float64, error) {
+	const fn = "gmmot.GaussianGWMap"
+	m, err := squareDim(fn, "cov0", cov0)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	n, err := squareDim(fn, "cov1", cov1)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	if err := checkLen(fn, "mean0", len(mean0), m, "m"); err != nil {
+		return 0, nil, nil, err
+	}
+	if err := checkLen(fn, "mean1", len(mean1), n, "n"); err != nil {
+		return 0, nil, nil, err
+	}
+	a, b := make([]float64, n*m), make([]float64, n)
+	var v C.double
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	err = check(C.gmmot_gaussian_gw(sz(m), dptr(mean0), dptr(cov0), sz(n), dptr(mean1), dptr(cov1), &v,
+		dptr(a), sz(len(a)), dptr(b), sz(len(b))), nil)
+	if err != nil && !IsWarning(err) {
+		return 0, nil, nil, err
+	}
+	return float64(v), a, b, err
+}

@@ -98,3 +98,27 @@ func TestGromovBadInput(t *testing.T) {
 		t.Fatalf("closed: %v", err)
 	}
 }
+
+// cov0 = diag(4, 1) in R^2, cov1 = 0.25 in R^1: GGW^2 = 4 (5 - 0.25)^2 + 8 ((4 - 0.25)^2 + 1)
+// = 210.75, and A = +-(0.25, 0).
+func TestGaussianGW(t *testing.T) {
+	cov0 := []float64{4, 0, 0, 1}
+	v, err := GaussianGW(cov0, []float64{0.25})
+	must(t, err)
+	near(t, "GGW^2", v, 210.75, 1e-13)
+	v, err = GaussianGW([]float64{0.25}, cov0)
+	must(t, err)
+	near(t, "symmetric", v, 210.75, 1e-13)
+	g, a, b, err := GaussianGWMap([]float64{1, 2}, cov0, []float64{-1}, []float64{0.25})
+	must(t, err)
+	near(t, "GGW^2 with map", g, 210.75, 1e-13)
+	near(t, "|A0|", math.Abs(a[0]), 0.25, 1e-13)
+	near(t, "A1", a[1], 0, 1e-13)
+	near(t, "b", b[0], -1-a[0], 1e-13)
+	_, _, _, err = GaussianGWMap([]float64{0}, []float64{0.25}, []float64{0, 0}, cov0)
+	wantStatus(t, err, ENoMap)
+	_, err = GaussianGW([]float64{1, 2, 3}, cov0)
+	wantStatus(t, err, EDimension, "cov0")
+	_, err = GaussianGW([]float64{1, 0, 0, -1}, []float64{1})
+	wantStatus(t, err, ENotPSD, "cov0")
+}

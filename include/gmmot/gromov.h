@@ -114,6 +114,34 @@ GMMOT_API int gmmot_gw_info(const gmmot_gw_t *gw, uint64_t *out_iterations, doub
                             int *out_certified, uint64_t *out_starts,
                             uint64_t *out_best_start) GMMOT_NOEXCEPT;
 
+/** The Gaussian Gromov-Wasserstein distance and map (Delon, Desolneux, Salmona, "Gromov-
+ *  Wasserstein distances between Gaussian distributions", J. Appl. Probab. 2022, Thm 4.1; POT's
+ *  gaussian_gromov_wasserstein_distance / _mapping): between mu = N(mean0, cov0) on R^m and
+ *  nu = N(mean1, cov1) on R^n, any m and n, the square-loss Gromov-Wasserstein objective with
+ *  squared Euclidean distances minimised over the Gaussian couplings,
+ *  GGW^2 = min E[(|X - X'|^2 - |Y - Y'|^2)^2], has the closed form
+ *
+ *      GGW^2 = 4 (sum_i d0_i - sum_i d1_i)^2 + 8 sum_i (d0_i - d1_i)^2,
+ *
+ *  d0, d1 the eigenvalues of cov0 and cov1 in decreasing order, the shorter list padded with
+ *  zeros. *out_ggw2 receives GGW^2 (POT returns its square root). When m >= n the optimum is
+ *  attained by the linear map T(x) = A x + b pushing mu onto nu, A = U1 diag(sqrt(d1_i / d0_i))
+ *  [I_n 0] U0^T (U0, U1 the eigenvectors in the same order; their signs are arbitrary and every
+ *  choice is optimal), b = mean1 - A mean0: out_a (n x m row-major, a_len >= n*m) and out_b
+ *  (n, b_len >= n) receive it when out_a is not NULL (out_b may be NULL). mean0 and mean1 may
+ *  be NULL (zero means). The value does not depend on the means.
+ *  Status: GMMOT_OK; GMMOT_W_SYMMETRIZED (results written; the message names the covariance);
+ *  GMMOT_E_INVALID_ARGUMENT (cov0, cov1 or out_ggw2 NULL); GMMOT_E_DIMENSION (m or n = 0);
+ *  GMMOT_E_TOO_LARGE; GMMOT_E_NONFINITE, GMMOT_E_NOT_SYMMETRIC, GMMOT_E_NOT_PSD (naming mean0,
+ *  cov0, mean1 or cov1); GMMOT_E_BUFFER_TOO_SMALL; GMMOT_E_NO_MAP (out_a given and m < n, where
+ *  the optimal coupling is a map from nu to mu, or a zero variance of cov0 facing a positive one
+ *  of cov1); GMMOT_E_OVERFLOW; GMMOT_E_OUT_OF_MEMORY. On error nothing is written.
+ *  @since 0.4 */
+GMMOT_API int gmmot_gaussian_gw(size_t m, const double *mean0, const double *cov0, size_t n,
+                                const double *mean1, const double *cov1, double *out_ggw2,
+                                double *out_a, size_t a_len, double *out_b,
+                                size_t b_len) GMMOT_NOEXCEPT;
+
 GMMOT_END_DECLS
 
 #endif /* GMMOT_GROMOV_H */

@@ -176,6 +176,37 @@ void test_gromov(void) {
   gmmot_gw_destroy(t);
   gmmot_options_destroy(tight);
 
+  /* Gaussian GW: cov0 = R diag(4, 1) R^T in R^2 (R the rotation by 30 degrees), cov1 = 0.25 in
+   * R^1: GGW^2 = 4 (5 - 0.25)^2 + 8 ((4 - 0.25)^2 + 1^2) = 210.75, A = +-0.25 (cos, sin). */
+  {
+    const double cov0[4] = {4 * c * c + sn * sn, 3 * c * sn, 3 * c * sn, 4 * sn * sn + c * c};
+    const double cov1[1] = {0.25}, mean0[2] = {1, 2}, mean1[1] = {-1};
+    double ggw2 = -1, amap[2], bmap[1], amap3[3];
+    CHECK_OK(gmmot_gaussian_gw(2, mean0, cov0, 1, mean1, cov1, &ggw2, amap, 2, bmap, 1));
+    CHECK_NEAR(ggw2, 210.75, 1e-13, 0);
+    CHECK_NEAR(fabs(amap[0]), 0.25 * c, 1e-13, 0);
+    CHECK_NEAR(fabs(amap[1]), 0.25 * sn, 1e-13, 0);
+    CHECK(amap[0] * amap[1] > 0);
+    CHECK_NEAR(bmap[0], -1 - amap[0] - 2 * amap[1], 1e-14, 1e-14);
+    CHECK_OK(gmmot_gaussian_gw(1, NULL, cov1, 2, NULL, cov0, &ggw2, NULL, 0, NULL, 0));
+    CHECK_NEAR(ggw2, 210.75, 1e-13, 0);
+    h_fill(amap3, 3);
+    CHECK_ERROR(gmmot_gaussian_gw(1, NULL, cov1, 2, NULL, cov0, &ggw2, amap3, 3, NULL, 0),
+                GMMOT_E_NO_MAP, "gmmot_gaussian_gw", NULL);
+    CHECK_UNTOUCHED(amap3, 3);
+    CHECK_ERROR(gmmot_gaussian_gw(2, mean0, cov0, 1, mean1, cov1, &ggw2, amap, 1, bmap, 1),
+                GMMOT_E_BUFFER_TOO_SMALL, "gmmot_gaussian_gw", "a_len");
+    CHECK_ERROR(gmmot_gaussian_gw(2, mean0, cov0, 0, mean1, cov1, &ggw2, NULL, 0, NULL, 0),
+                GMMOT_E_DIMENSION, "gmmot_gaussian_gw", NULL);
+    CHECK_ERROR(gmmot_gaussian_gw(2, mean0, NULL, 1, mean1, cov1, &ggw2, NULL, 0, NULL, 0),
+                GMMOT_E_INVALID_ARGUMENT, "gmmot_gaussian_gw", "cov0");
+    {
+      const double notpsd[4] = {1, 0, 0, -1};
+      CHECK_ERROR(gmmot_gaussian_gw(2, NULL, notpsd, 1, NULL, cov1, &ggw2, NULL, 0, NULL, 0),
+                  GMMOT_E_NOT_PSD, "gmmot_gaussian_gw", "cov0");
+    }
+  }
+
   gmmot_gw_destroy(a);
   gmmot_gw_destroy(b);
   gmmot_gw_destroy(g);

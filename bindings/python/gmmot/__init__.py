@@ -18,7 +18,7 @@ from ._lib import lib as _clib
 from .barycenter import (MixtureBarycenter, barycenter_exact, barycenter_fixed_point,
                          barycenter_fixed_support)
 from .gaussian import w2_cost_matrix
-from .gromov import GWResult, gromov_wasserstein, mgw2
+from .gromov import GWResult, gaussian_gromov_wasserstein, gromov_wasserstein, mgw2
 from .mixture import GaussianMixture
 from .mw2 import MW2Plan, mw2_distance, mw2_squared
 from .options import Interrupt, Options, Stage
@@ -40,7 +40,7 @@ def build_info():
 
 __all__ = [
     "GaussianMixture", "MW2Plan", "TransportPlan", "MixtureBarycenter", "RelaxedFit",
-    "GWResult", "mgw2", "gromov_wasserstein",
+    "GWResult", "mgw2", "gromov_wasserstein", "gaussian_gromov_wasserstein",
     "Options", "Interrupt", "Stage", "GmmotError", "GmmotValueError", "GmmotMemoryError",
     "GmmotOverflowError", "GmmotIOError", "GmmotNoMapError", "GmmotCancelled",
     "GmmotConvergenceError", "GmmotWarning", "GmmotConvergenceWarning", "mw2_squared",

@@ -127,3 +127,32 @@ def gromov_wasserstein(c0, c1, a=None, b=None, options=None, progress=None, **op
         result = GWResult(out) if status >= 0 else None
         call.finish(status)
     return result
+
+
+def gaussian_gromov_wasserstein(cov0, cov1, mean0=None, mean1=None, return_map=False):
+    """The Gaussian Gromov-Wasserstein closed form (gmmot_gaussian_gw; Delon-Desolneux-Salmona
+    2022 Thm 4.1) between N(mean0, cov0) on R^m and N(mean1, cov1) on R^n, any m and n.
+
+    Returns GGW^2 (POT's gaussian_gromov_wasserstein_distance is its square root), or with
+    ``return_map=True`` ``(ggw2, A (n, m), b (n,))``, the optimal map x -> A x + b (m >= n;
+    otherwise :class:`gmmot.GmmotNoMapError`).
+    """
+    cov0 = as_array(cov0, "cov0", (None, None))
+    m = cov0.shape[0]
+    if cov0.shape[1] != m or m == 0:
+        raise ValueError("cov0: expected a non-empty square matrix, got shape %s" % (cov0.shape,))
+    cov1 = as_array(cov1, "cov1", (None, None))
+    n = cov1.shape[0]
+    if cov1.shape[1] != n or n == 0:
+        raise ValueError("cov1: expected a non-empty square matrix, got shape %s" % (cov1.shape,))
+    mean0 = None if mean0 is None else as_array(mean0, "mean0", (m,))
+    mean1 = None if mean1 is None else as_array(mean1, "mean1", (n,))
+    out = C.c_double()
+    if not return_map:
+        _errors.check(lib.gmmot_gaussian_gw(m, addr(mean0), addr(cov0), n, addr(mean1),
+                                            addr(cov1), C.byref(out), None, 0, None, 0))
+        return out.value
+    a, b = empty((n, m)), empty((n,))
+    _errors.check(lib.gmmot_gaussian_gw(m, addr(mean0), addr(cov0), n, addr(mean1), addr(cov1),
+                                        C.byref(out), addr(a), a.size, addr(b), b.size))
+    return out.value, a, b

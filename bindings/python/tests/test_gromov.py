@@ -133,3 +133,24 @@ def test_bad_input(rng):
         gmmot.mgw2(mixture(rng, 2, 2), mixture(rng, 2, 2), gw_annealing=2)
     with pytest.raises(TypeError):
         gmmot.mgw2(c, c)
+
+
+def test_gaussian_gromov_wasserstein(rng):
+    """The closed form against the moment formula at its own map, E[(Z^T M Z)^2] =
+    (tr MS)^2 + 2 tr(MSMS), Z ~ N(0, S = 2 cov0), M = I - A^T A; the push-forward; 1-D."""
+    from conftest import random_spd
+    for m, n in ((3, 3), (5, 2), (2, 1)):
+        c0, c1 = random_spd(rng, m), random_spd(rng, n)
+        m0, m1 = rng.normal(size=m), rng.normal(size=n)
+        ggw2, a, b = gmmot.gaussian_gromov_wasserstein(c0, c1, m0, m1, return_map=True)
+        s = 2 * c0
+        ms = (np.eye(m) - a.T @ a) @ s
+        assert ggw2 == pytest.approx(np.trace(ms) ** 2 + 2 * np.trace(ms @ ms), rel=1e-10)
+        np.testing.assert_allclose(a @ c0 @ a.T, c1, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(b, m1 - a @ m0, rtol=1e-12, atol=1e-12)
+        assert gmmot.gaussian_gromov_wasserstein(c1, c0) == pytest.approx(ggw2, rel=1e-12)
+    assert gmmot.gaussian_gromov_wasserstein([[4.0]], [[1.0]]) == pytest.approx(12 * 9.0)
+    with pytest.raises(gmmot.GmmotNoMapError):
+        gmmot.gaussian_gromov_wasserstein([[1.0]], np.eye(2), return_map=True)
+    with pytest.raises(ValueError, match="cov0"):
+        gmmot.gaussian_gromov_wasserstein(np.zeros((2, 3)), np.eye(2))

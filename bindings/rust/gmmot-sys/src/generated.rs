@@ -143,6 +143,7 @@ extern "C" { pub fn gmmot_gw_cols (gw : * const gmmot_gw_t) -> usize ; }
 extern "C" { pub fn gmmot_gw_copy_plan (gw : * const gmmot_gw_t , out : * mut f64 , out_len : usize) -> :: std :: os :: raw :: c_int ; }
 extern "C" { pub fn gmmot_gw_copy_cost_matrices (gw : * const gmmot_gw_t , out_d0 : * mut f64 , d0_len : usize , out_d1 : * mut f64 , d1_len : usize) -> :: std :: os :: raw :: c_int ; }
 extern "C" { pub fn gmmot_gw_info (gw : * const gmmot_gw_t , out_iterations : * mut u64 , out_gap : * mut f64 , out_certified : * mut :: std :: os :: raw :: c_int , out_starts : * mut u64 , out_best_start : * mut u64) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_gaussian_gw (m : usize , mean0 : * const f64 , cov0 : * const f64 , n : usize , mean1 : * const f64 , cov1 : * const f64 , out_ggw2 : * mut f64 , out_a : * mut f64 , a_len : usize , out_b : * mut f64 , b_len : usize) -> :: std :: os :: raw :: c_int ; }
 # [repr (C)] # [derive (Debug , Copy , Clone)] pub struct gmmot_mw2 { _unused : [u8 ; 0] , }
 pub type gmmot_mw2_t = gmmot_mw2 ;
 extern "C" { pub fn gmmot_mw2_create (g0 : * const gmmot_gmm_t , g1 : * const gmmot_gmm_t , opts : * const gmmot_options_t , out : * mut * mut gmmot_mw2_t) -> :: std :: os :: raw :: c_int ; }

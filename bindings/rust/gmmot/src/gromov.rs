@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 //! MGW2 between mixtures of any dimensions and the square-loss Gromov-Wasserstein solver
 //! (`gmmot/gromov.h`).
-use crate::error::{check, check_ok, Error, Result, Status, Warning};
+use crate::error::{check, check_ok, Error, Result, Status, Warned, Warning};
 use crate::gmm::Gmm;
 use crate::options::{call, Options};
 use crate::util::{expect_len, mul};
@@ -110,4 +110,38 @@ impl Drop for Gromov {
     fn drop(&mut self) {
         unsafe { sys::gmmot_gw_destroy(self.ptr.as_ptr()) }
     }
+}
+
+fn square_dim(func: &str, name: &str, cov: &[f64]) -> Result<usize> {
+    let d = (cov.len() as f64).sqrt().round() as usize;
+    if d == 0 || d * d != cov.len() {
+        return Err(Error::new(Status::Dimension, format!("{}: {} has {} entries, not a non-empty d x d matrix", func, name, cov.len())));
+    }
+    Ok(d)
+}
+
+/// GGW^2, the Gaussian Gromov-Wasserstein closed form (`gmmot_gaussian_gw`) between N(., cov0)
+/// (m x m) and N(., cov1) (n x n), any m and n (the means do not enter the value).
+pub fn gaussian_gw(cov0: &[f64], cov1: &[f64]) -> Result<Warned<f64>> {
+    const F: &str = "gromov::gaussian_gw";
+    let (m, n) = (square_dim(F, "cov0", cov0)?, square_dim(F, "cov1", cov1)?);
+    let mut v = 0.0;
+    let w = check(unsafe {
+        sys::gmmot_gaussian_gw(m, ptr::null(), cov0.as_ptr(), n, ptr::null(), cov1.as_ptr(), &mut v, ptr::null_mut(), 0, ptr::null_mut(), 0)
+    })?;
+    Ok(Warned { value: v, warning: w })
+}
+
+/// GGW^2 and the optimal map x -> A x + b (A: n x m row-major, b: n) from N(mean0, cov0) on R^m
+/// onto N(mean1, cov1) on R^n, for m >= n (`Status::NoMap` otherwise).
+pub fn gaussian_gw_map(mean0: &[f64], cov0: &[f64], mean1: &[f64], cov1: &[f64]) -> Result<Warned<(f64, Vec<f64>, Vec<f64>)>> {
+    const F: &str = "gromov::gaussian_gw_map";
+    let (m, n) = (square_dim(F, "cov0", cov0)?, square_dim(F, "cov1", cov1)?);
+    expect_len(F, "mean0", mean0.len(), m, "m, cov0 being m x m")?;
+    expect_len(F, "mean1", mean1.len(), n, "n, cov1 being n x n")?;
+    let (mut v, mut a, mut b) = (0.0, vec![0.0; n * m], vec![0.0; n]);
+    let w = check(unsafe {
+        sys::gmmot_gaussian_gw(m, mean0.as_ptr(), cov0.as_ptr(), n, mean1.as_ptr(), cov1.as_ptr(), &mut v, a.as_mut_ptr(), a.len(), b.as_mut_ptr(), b.len())
+    })?;
+    Ok(Warned { value: (v, a, b), warning: w })
 }

@@ -3,7 +3,7 @@
 // permuted) at zero with the correspondence recovered, the value equal to the quadruple sum at
 // the plan, the generic entry point on the same matrices, the report, and bad input.
 use super::common::*;
-use gmmot::{Gmm, Gromov, OptionKey, Options, Status};
+use gmmot::{gaussian_gw, gaussian_gw_map, Gmm, Gromov, OptionKey, Options, Status};
 
 fn objective(c0: &[f64], c1: &[f64], w: &[f64], k0: usize, k1: usize) -> f64 {
     let mut s = 0.0;
@@ -72,4 +72,23 @@ fn gromov_bad_input() {
     let e = Gromov::solve(&[0.5, 0.5], &[0.0, f64::NAN, f64::NAN, 0.0], &[0.5, 0.5], &c, None).err().unwrap();
     assert_eq!(e.status(), Status::Nonfinite);
     assert!(Options::new().unwrap().with_int(OptionKey::GwAnnealing, 2).is_err());
+}
+
+#[test]
+fn gaussian_gw_closed_form() {
+    // cov0 = diag(4, 1) in R^2, cov1 = 0.25 in R^1: 4 (5 - 0.25)^2 + 8 ((4 - 0.25)^2 + 1) = 210.75,
+    // A = +-(0.25, 0).
+    let cov0 = [4.0, 0.0, 0.0, 1.0];
+    let v = gaussian_gw(&cov0, &[0.25]).unwrap();
+    close(*v, 210.75, 1e-13, "GGW^2");
+    close(*gaussian_gw(&[0.25], &cov0).unwrap(), 210.75, 1e-13, "symmetric");
+    let r = gaussian_gw_map(&[1.0, 2.0], &cov0, &[-1.0], &[0.25]).unwrap();
+    let (g, a, b) = &r.value;
+    close(*g, 210.75, 1e-13, "GGW^2 with map");
+    close(a[0].abs(), 0.25, 1e-13, "A");
+    close(a[1], 0.0, 1e-13, "A");
+    close(b[0], -1.0 - a[0], 1e-13, "b");
+    assert_eq!(gaussian_gw_map(&[0.0], &[0.25], &[0.0, 0.0], &cov0).err().unwrap().status(), Status::NoMap);
+    assert_eq!(gaussian_gw(&[1.0, 2.0, 3.0], &cov0).err().unwrap().status(), Status::Dimension);
+    assert_eq!(gaussian_gw(&[1.0, 0.0, 0.0, -1.0], &[1.0]).err().unwrap().status(), Status::NotPsd);
 }
