@@ -64,10 +64,10 @@ typedef enum gmmot_stage {
    *  iterate (in the data's units, see the relaxed fit's documentation). With a lambda
    *  continuation, done restarts at 0 for each lambda of the sequence. @since 0.3 */
   GMMOT_STAGE_RELAXED = 10,
-  /** Gromov-Wasserstein and MGW2 (gmmot/gromov.h): done = Frank-Wolfe steps so far, summed
-   *  over the starts, total = GMMOT_OPT_GW_MAX_ITERATIONS times (GMMOT_OPT_GW_STARTS + 2),
-   *  value = the objective at the current iterate (non-increasing within one start).
-   *  @since 0.4 */
+  /** Gromov-Wasserstein and MGW2 (gmmot/gromov.h): reported when a start begins and after
+   *  every Frank-Wolfe step; done = steps so far, summed over the starts, total =
+   *  GMMOT_OPT_GW_MAX_ITERATIONS times (GMMOT_OPT_GW_STARTS + 2), value = the objective at the
+   *  current iterate (non-increasing within one start). @since 0.4 */
   GMMOT_STAGE_GROMOV = 11
   /* Later versions add 12 and above. */
 } gmmot_stage;

@@ -42,6 +42,8 @@ FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOpt
   std::vector<double> w = std::move(start), x(n), grad(n), d(n), y(n);
   p.cross(w.data(), x.data());
   std::vector<double> u, v;  // the previous linear step's duals: its warm start
+  ctx.report(Stage::Gromov, std::min(total, iterations_before), total,
+             std::max(0.0, p.scale - 2 * dot(x, w)));
   for (;;) {
     // The gradient of GW at w is 2 const - 4 C0 w C1 - const, i.e. const - 4 C0 w C1 up to a
     // term constant on the couplings (const_ij = r0_i + r1_j integrates to S against any).

@@ -15,6 +15,14 @@ void test_gromov(void);
 static int g_gromov_reports;
 static double g_last_value;
 
+static int cancel_in_gromov(void *user, int stage, uint64_t done, uint64_t total, double value) {
+  (void)user;
+  (void)done;
+  (void)total;
+  (void)value;
+  return stage == GMMOT_STAGE_GROMOV;
+}
+
 static int on_progress(void *user, int stage, uint64_t done, uint64_t total, double value) {
   (void)done;
   (void)total;
@@ -175,6 +183,30 @@ void test_gromov(void) {
   }
   gmmot_gw_destroy(t);
   gmmot_options_destroy(tight);
+
+  /* Cancellation: by the progress callback at the first Frank-Wolfe step, and by a raised
+   * interrupt flag; nothing is written. */
+  {
+    gmmot_options_t *stop = NULL;
+    gmmot_interrupt_t *flag = NULL;
+    gmmot_gw_t *none = untouched;
+    CHECK_OK(gmmot_options_create(&stop));
+    CHECK_OK(gmmot_options_set_progress(stop, cancel_in_gromov, NULL));
+    CHECK_ERROR(gmmot_mgw2_create(q, g3, stop, &none), GMMOT_E_CANCELLED, "gmmot_mgw2_create",
+                NULL);
+    CHECK(none == untouched);
+    if (none != untouched) gmmot_gw_destroy(none);
+    none = untouched;
+    CHECK_OK(gmmot_options_set_progress(stop, NULL, NULL));
+    CHECK_OK(gmmot_interrupt_create(&flag));
+    CHECK_OK(gmmot_interrupt_raise(flag));
+    CHECK_OK(gmmot_options_set_interrupt(stop, flag));
+    CHECK_ERROR(gmmot_gw_create(2, wq, e0, 3, w1, e1, stop, &none), GMMOT_E_CANCELLED,
+                "gmmot_gw_create", NULL);
+    CHECK(none == untouched);
+    gmmot_options_destroy(stop);
+    gmmot_interrupt_destroy(flag);
+  }
 
   /* Gaussian GW: cov0 = R diag(4, 1) R^T in R^2 (R the rotation by 30 degrees), cov1 = 0.25 in
    * R^1: GGW^2 = 4 (5 - 0.25)^2 + 8 ((4 - 0.25)^2 + 1^2) = 210.75, A = +-0.25 (cos, sin). */

@@ -171,7 +171,8 @@ TEST_CASE("GW Frank-Wolfe: monotone objective, certified gap at termination", "[
     const double v0 = p.objective(start.data());
     GwOptions o;
     const FwOutcome r = frank_wolfe(p, start, o, ctx, 0);
-    REQUIRE(values.size() == r.iterations);
+    REQUIRE(values.size() == r.iterations + 1);  // the start, then every step
+    CHECK(std::fabs(values[0] - v0) <= 1e-13 * p.scale);
     double prev = v0;
     for (double v : values) {
       CHECK(v <= prev + 1e-14 * p.scale);
