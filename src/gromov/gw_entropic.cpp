@@ -11,10 +11,10 @@ namespace gmmot {
 
 namespace {
 
-constexpr int kAnnealSteps = 6;       // epsilon values
-constexpr double kAnnealRatio = 0.4;  // epsilon_{s+1} / epsilon_s
-constexpr int kMirrorSteps = 3;       // mirror-descent steps per epsilon
-constexpr std::uint64_t kSinkhornCap = 200;
+constexpr int kAnnealSteps = 8;       // epsilon values
+constexpr double kAnnealRatio = 0.5;  // epsilon_{s+1} / epsilon_s
+constexpr int kMirrorSteps = 2;       // mirror-descent steps per epsilon
+constexpr std::uint64_t kSinkhornCap = 100;
 
 // Altschuler-Weed-Rigollet rounding (2017, Alg. 2): scale rows then columns down to their
 // marginals, then add the missing mass as a rank-one term; the result has marginals a and b
