@@ -152,6 +152,27 @@ TEST_CASE("GW objective: both evaluations equal the quadruple sum", "[gromov]") 
   }
 }
 
+TEST_CASE("MGW2: the intra-mixture matrix is the full W2^2 matrix, symmetric", "[gromov]") {
+  std::mt19937_64 rng(3);
+  for (std::size_t k : {1, 7, 20, 45}) {
+    const Mix x = random_mix(k, 4, rng);
+    const Gmm g = x.gmm();
+    const auto d = intra_w2_matrix(g, Context{});
+    std::vector<double> full(k * k);
+    w2_cost_matrix(4, g.means().data(), g.factors(), g.means().data(), g.factors(), Context{},
+                   full.data());
+    INFO("K " << k);
+    for (std::size_t i = 0; i < k; ++i) {
+      CHECK(d[i * k + i] == 0);
+      for (std::size_t j = 0; j < k; ++j) {
+        CHECK(d[i * k + j] == d[j * k + i]);
+        if (i != j)
+          CHECK(std::fabs(d[i * k + j] - full[i * k + j]) <= 1e-12 * (1 + full[i * k + j]));
+      }
+    }
+  }
+}
+
 TEST_CASE("GW Frank-Wolfe: monotone objective, certified gap at termination", "[gromov]") {
   std::mt19937_64 rng(5);
   for (int trial = 0; trial < 5; ++trial) {
