@@ -50,10 +50,9 @@ typedef struct gmmot_gw gmmot_gw_t;
 /** MGW2 between g0 (K0 components in R^m) and g1 (K1 components in R^n), any m and n. Options
  *  read: GMMOT_OPT_GW_MAX_ITERATIONS, GMMOT_OPT_GW_TOLERANCE, GMMOT_OPT_GW_STARTS,
  *  GMMOT_OPT_GW_ANNEALING, GMMOT_OPT_GW_EPSILON, GMMOT_OPT_SEED, GMMOT_OPT_EXACT_MAX_ITERATIONS
- *  (each linear step), GMMOT_OPT_NUM_THREADS (the matrices), the progress callback
- *  (GMMOT_STAGE_COST_MATRIX for each matrix, GMMOT_STAGE_SINKHORN within the annealing,
- *  GMMOT_STAGE_EXACT_LP within a linear step, GMMOT_STAGE_GROMOV when a start begins and after
- *  every Frank-Wolfe step) and the interrupt flag. *out receives a new object (free with gmmot_gw_destroy).
+ *  (each linear step), GMMOT_OPT_NUM_THREADS (the matrices), the progress callback (only
+ *  GMMOT_STAGE_GROMOV, when a start begins and after every Frank-Wolfe step: the inner solvers
+ *  are not reported) and the interrupt flag (checked throughout). *out receives a new object (free with gmmot_gw_destroy).
  *  Status: GMMOT_OK; GMMOT_W_NOT_CONVERGED (*out written: the best start stopped at
  *  GMMOT_OPT_GW_MAX_ITERATIONS with a gap above the tolerance, so the plan is not certified);
  *  GMMOT_E_INVALID_ARGUMENT (NULL, an option out of bounds); GMMOT_E_OVERFLOW (a W2^2 or the

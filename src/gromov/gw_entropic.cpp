@@ -66,7 +66,8 @@ std::vector<double> annealed_start(const GwProblem &p, const GwOptions &options,
   eo.max_iterations = kSinkhornCap;
   // Sinkhorn's parallel row blocks cost more in synchronisation than they save on the small
   // problems of MGW2 (measured: 30x slower at K = 10 with 2 threads on a busy machine).
-  const Context sinkhorn_ctx = n < (std::size_t{1} << 18) ? ctx.limited(1) : ctx;
+  const Context quiet = without_progress(ctx);
+  const Context sinkhorn_ctx = n < (std::size_t{1} << 18) ? quiet.limited(1) : quiet;
   double eps = options.epsilon;
   for (int s = 0; s < kAnnealSteps; ++s, eps *= kAnnealRatio) {
     eo.epsilon = std::max(eps, EntropicOptions::kEpsilonBounds.min);

@@ -27,8 +27,8 @@ std::vector<double> random_vertex(const GwProblem &p, const GwOptions &options, 
   Xoshiro256 rng(options.seed, index);
   std::vector<double> cost(p.k0 * p.k1);
   for (double &c : cost) c = rng.uniform();
-  const TransportResult r =
-      transport_exact(p.k0, p.k1, p.a.data(), p.b.data(), cost.data(), options.exact, ctx);
+  const TransportResult r = transport_exact(p.k0, p.k1, p.a.data(), p.b.data(), cost.data(),
+                                            options.exact, without_progress(ctx));
   return dense_plan(p.k0, p.k1, r);
 }
 
@@ -42,6 +42,7 @@ FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOpt
   std::vector<double> w = std::move(start), x(n), grad(n), d(n), y(n);
   p.cross(w.data(), x.data());
   std::vector<double> u, v;  // the previous linear step's duals: its warm start
+  const Context inner = without_progress(ctx);
   ctx.report(Stage::Gromov, std::min(total, iterations_before), total,
              std::max(0.0, p.scale - 2 * dot(x, w)));
   for (;;) {
@@ -49,7 +50,7 @@ FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOpt
     // term constant on the couplings (const_ij = r0_i + r1_j integrates to S against any).
     for (std::size_t m = 0; m < n; ++m) grad[m] = p.const_cost[m] - 4 * x[m];
     const TransportResult r =
-        transport_exact(p.k0, p.k1, p.a.data(), p.b.data(), grad.data(), options.exact, ctx,
+        transport_exact(p.k0, p.k1, p.a.data(), p.b.data(), grad.data(), options.exact, inner,
                         u.empty() ? nullptr : u.data(), v.empty() ? nullptr : v.data());
     u = r.u;
     v = r.v;

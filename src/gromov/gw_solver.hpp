@@ -103,6 +103,15 @@ FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOpt
 std::vector<double> annealed_start(const GwProblem &p, const GwOptions &options,
                                    const Context &ctx);
 
+// ctx without its progress callback, for the inner solvers (cost matrices, Sinkhorn, exact LP
+// steps): each would restart its stage's count many times within one call, which progress.h
+// forbids; their interrupt checks stay. Only Stage::Gromov is reported.
+inline Context without_progress(const Context &ctx) {
+  Context c = ctx;
+  c.progress = nullptr;
+  return c;
+}
+
 // All starts (options), the best end point. Errc::InvalidArgument for options outside bounds.
 GwResult gromov_wasserstein(const GwProblem &p, const GwOptions &options, const Context &ctx);
 

@@ -43,8 +43,9 @@ std::vector<double> intra_w2_matrix(const Gmm &g, const Context &ctx) {
 Mgw2Result mgw2(const Gmm &g0, const Gmm &g1, const GwOptions &options, const Context &ctx) {
   options.validate();
   Mgw2Result r;
-  r.d0 = intra_w2_matrix(g0, ctx);
-  r.d1 = intra_w2_matrix(g1, ctx);
+  const Context quiet = without_progress(ctx);
+  r.d0 = intra_w2_matrix(g0, quiet);
+  r.d1 = intra_w2_matrix(g1, quiet);
   const GwProblem p(g0.k(), g0.weights().data(), r.d0.data(), g1.k(), g1.weights().data(),
                     r.d1.data());
   r.gw = gromov_wasserstein(p, options, ctx);
