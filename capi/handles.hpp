@@ -9,17 +9,20 @@
 #include <cstdint>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "em/em.hpp"
 #include "gaussian/gaussian_ot.hpp"
 #include "gmmot/barycenter.h"
 #include "gmmot/em.h"
 #include "gmmot/gmm.h"
+#include "gmmot/gromov.h"
 #include "gmmot/mw2.h"
 #include "gmmot/options.h"
 #include "gmmot/progress.h"
 #include "gmmot/relaxed.h"
 #include "gmmot/transport.h"
+#include "gromov/mgw2.hpp"
 #include "lp/transport.hpp"
 #include "maps/transport_maps.hpp"
 #include "mixture/gmm.hpp"
@@ -92,6 +95,20 @@ struct gmmot_attachments {
   gmmot_interrupt_t *interrupt = nullptr;  // borrowed
 };
 
+// A solved Gromov-Wasserstein problem (gmmot/gromov.h): the solver's result and its two
+// matrices (for MGW2, the intra-mixture W2^2 matrices); immutable after creation.
+struct gmmot_gw {
+  gmmot_gw(gmmot::GwResult r, std::vector<double> m0, std::vector<double> m1, std::size_t n0,
+           std::size_t n1)
+      : impl(std::move(r)), c0(std::move(m0)), c1(std::move(m1)), k0(n0), k1(n1) {}
+  gmmot_gw(const gmmot_gw &) = delete;
+  gmmot_gw &operator=(const gmmot_gw &) = delete;
+
+  const gmmot::GwResult impl;
+  const std::vector<double> c0, c1;
+  const std::size_t k0, k1;
+};
+
 // A relaxed fit's result; immutable after creation (gmmot/relaxed.h).
 struct gmmot_relaxed {
   explicit gmmot_relaxed(gmmot::RelaxedResult r) : impl(std::move(r)) {}
@@ -133,7 +150,7 @@ constexpr TransportOptions kTransport{};
 constexpr MultimarginalOptions kMultimarginal{};
 constexpr FixedPointOptions kFixedPoint{};
 using Relaxed = RelaxedOptions;
-constexpr std::array<OptionSpec, 28> kOptionSpecs = {{
+constexpr std::array<OptionSpec, 33> kOptionSpecs = {{
     spec(GMMOT_OPT_NUM_THREADS, GMMOT_OPTION_INT, kThreadRequestBounds, kDefaultThreadRequest,
          "GMMOT_OPT_NUM_THREADS"),
     spec(GMMOT_OPT_SEED, GMMOT_OPTION_INT, kSeedBounds, static_cast<double>(kDefaultSeed),
@@ -194,6 +211,16 @@ constexpr std::array<OptionSpec, 28> kOptionSpecs = {{
          Relaxed::kDefaultRegularization, "GMMOT_OPT_RELAXED_REGULARIZATION"),
     spec(GMMOT_OPT_RELAXED_INIT, GMMOT_OPTION_INT, Relaxed::kInitBounds,
          static_cast<double>(Relaxed::kDefaultInit), "GMMOT_OPT_RELAXED_INIT"),
+    spec(GMMOT_OPT_GW_MAX_ITERATIONS, GMMOT_OPTION_INT, GwOptions::kMaxIterationsBounds,
+         static_cast<double>(GwOptions::kDefaultMaxIterations), "GMMOT_OPT_GW_MAX_ITERATIONS"),
+    spec(GMMOT_OPT_GW_TOLERANCE, GMMOT_OPTION_DOUBLE, GwOptions::kToleranceBounds,
+         GwOptions::kDefaultTolerance, "GMMOT_OPT_GW_TOLERANCE"),
+    spec(GMMOT_OPT_GW_STARTS, GMMOT_OPTION_INT, GwOptions::kStartsBounds,
+         static_cast<double>(GwOptions::kDefaultStarts), "GMMOT_OPT_GW_STARTS"),
+    spec(GMMOT_OPT_GW_ANNEALING, GMMOT_OPTION_INT, GwOptions::kAnnealingBounds,
+         static_cast<double>(GwOptions::kDefaultAnnealing), "GMMOT_OPT_GW_ANNEALING"),
+    spec(GMMOT_OPT_GW_EPSILON, GMMOT_OPTION_DOUBLE, GwOptions::kEpsilonBounds,
+         GwOptions::kDefaultEpsilon, "GMMOT_OPT_GW_EPSILON"),
 }};
 
 // Index of `key` in kOptionSpecs, or -1.
@@ -224,6 +251,8 @@ EmOptions em_options_of(const gmmot_options_t *opts) noexcept;
 MultimarginalOptions multimarginal_options_of(const gmmot_options_t *opts) noexcept;
 FixedPointOptions fixed_point_options_of(const gmmot_options_t *opts) noexcept;
 RelaxedOptions relaxed_options_of(const gmmot_options_t *opts);  // allocates (lambda_path)
+// Gromov-Wasserstein (gmmot/gromov.h): keys 700-704, GMMOT_OPT_SEED, the exact LP's pivot cap.
+GwOptions gw_options_of(const gmmot_options_t *opts) noexcept;
 // The progress callback and interrupt flag of opts (none for NULL).
 gmmot_attachments attachments_of(const gmmot_options_t *opts) noexcept;
 

@@ -126,6 +126,18 @@ RelaxedOptions relaxed_options_of(const gmmot_options_t *opts) {
   return o;
 }
 
+GwOptions gw_options_of(const gmmot_options_t *opts) noexcept {
+  GwOptions o;
+  o.max_iterations = static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_GW_MAX_ITERATIONS));
+  o.tolerance = value_of(opts, GMMOT_OPT_GW_TOLERANCE);
+  o.starts = static_cast<unsigned>(value_of(opts, GMMOT_OPT_GW_STARTS));
+  o.annealing = static_cast<int>(value_of(opts, GMMOT_OPT_GW_ANNEALING));
+  o.epsilon = value_of(opts, GMMOT_OPT_GW_EPSILON);
+  o.seed = seed_of(opts);
+  o.exact = transport_options_of(opts).exact;
+  return o;
+}
+
 gmmot_attachments attachments_of(const gmmot_options_t *opts) noexcept {
   return opts != nullptr ? opts->attached : gmmot_attachments{};
 }

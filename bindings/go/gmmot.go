@@ -18,7 +18,7 @@
 //     completed and its results are valid. They are returned as a non-nil error of type
 //     *Warning TOGETHER WITH the results, so that code which checks `err != nil` notices them;
 //     use IsWarning(err) (or errors.As with *Warning) to accept them.
-//   - Handles (GMM, Options, Interrupt, Transport, MW2, EM, MW2Barycenter, Relaxed) free
+//   - Handles (GMM, Options, Interrupt, Transport, MW2, EM, MW2Barycenter, Relaxed, Gromov) free
 //     their C object with Close, which is idempotent and safe while other goroutines still
 //     use the handle (the C object is freed when the last running call returns); a finalizer
 //     calls Close as a safety net for handles that are dropped unclosed. A call on a closed

@@ -55,6 +55,11 @@ const (
 	OptRelaxedMaxIterations    Option = C.GMMOT_OPT_RELAXED_MAX_ITERATIONS
 	OptRelaxedRegularization   Option = C.GMMOT_OPT_RELAXED_REGULARIZATION
 	OptRelaxedInit             Option = C.GMMOT_OPT_RELAXED_INIT
+	OptGwMaxIterations         Option = C.GMMOT_OPT_GW_MAX_ITERATIONS
+	OptGwTolerance             Option = C.GMMOT_OPT_GW_TOLERANCE
+	OptGwStarts                Option = C.GMMOT_OPT_GW_STARTS
+	OptGwAnnealing             Option = C.GMMOT_OPT_GW_ANNEALING
+	OptGwEpsilon               Option = C.GMMOT_OPT_GW_EPSILON
 )
 
 // Values of OptTransportMethod, OptFixedPointMethod and OptRelaxedInit.

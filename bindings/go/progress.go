@@ -34,6 +34,7 @@ const (
 	StageMultimarginal Stage = C.GMMOT_STAGE_MULTIMARGINAL
 	StageFixedPoint    Stage = C.GMMOT_STAGE_FIXED_POINT
 	StageRelaxed       Stage = C.GMMOT_STAGE_RELAXED
+	StageGromov        Stage = C.GMMOT_STAGE_GROMOV
 )
 
 // Progress is one progress report: Done and Total count the stage's work, Value is a
@@ -376,7 +377,8 @@ func (s Stage) String() string {
 	names := map[Stage]string{StageEM: "em", StageExactLP: "exact_lp", StageSinkhorn: "sinkhorn",
 		StageBarycenter: "barycenter", StageCostMatrix: "cost_matrix", StageMaps: "maps",
 		StageDensity: "density", StageMultimarginal: "multimarginal",
-		StageFixedPoint: "fixed_point", StageRelaxed: "relaxed"}
+		StageFixedPoint: "fixed_point", StageRelaxed: "relaxed",
+		StageGromov: "gromov"}
 	if n, ok := names[s]; ok {
 		return n
 	}

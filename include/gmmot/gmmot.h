@@ -32,6 +32,7 @@
 #include "gmmot/gaussian.h"
 #include "gmmot/gmm.h"
 #include "gmmot/gmm_io.h"
+#include "gmmot/gromov.h"
 #include "gmmot/maps.h"
 #include "gmmot/mw2.h"
 #include "gmmot/options.h"

@@ -26,7 +26,8 @@ typedef struct gmmot_options gmmot_options_t;
 
 /** Option keys. Values are pinned and spaced by area (100: execution, 200: Gaussian
  *  barycenter, 300: discrete transport, 400: EM fitting, 500: mixture barycenters, 600: the
- *  relaxed coupled fit); a value is never reused for another option (405, GMMOT_OPT_EM_SEED
+ *  relaxed coupled fit, 700: Gromov-Wasserstein); a value is never reused for another option
+ *  (405, GMMOT_OPT_EM_SEED
  *  before 0.2, stays unused). */
 typedef enum gmmot_option {
   /** int. Worker threads used by libgmmot's own parallel loops (cost matrices, densities,
@@ -127,7 +128,25 @@ typedef enum gmmot_option {
   GMMOT_OPT_RELAXED_REGULARIZATION = 604,
   /** int. Relaxed fit: the start, a gmmot_relaxed_init. Default GMMOT_RELAXED_INIT_SEPARATE.
    *  Bounds [0, 2]. @since 0.3 */
-  GMMOT_OPT_RELAXED_INIT = 605
+  GMMOT_OPT_RELAXED_INIT = 605,
+  /** int. Gromov-Wasserstein and MGW2 (gmmot/gromov.h): Frank-Wolfe step cap per start
+   *  (GMMOT_W_NOT_CONVERGED when the returned plan is not certified). Default 10000.
+   *  Bounds [1, 1e9]. @since 0.4 */
+  GMMOT_OPT_GW_MAX_ITERATIONS = 700,
+  /** double. Gromov-Wasserstein: stop a start when its Frank-Wolfe gap, relative to the
+   *  problem's scale S (gmmot/gromov.h), is at most this; the certificate's threshold.
+   *  Default 1e-9. Bounds [0, 1]. @since 0.4 */
+  GMMOT_OPT_GW_TOLERANCE = 701,
+  /** int. Gromov-Wasserstein: the number of seeded random starts (GMMOT_OPT_SEED) besides the
+   *  product coupling and the annealed start. Default 4. Bounds [0, 10000]. @since 0.4 */
+  GMMOT_OPT_GW_STARTS = 702,
+  /** int. Gromov-Wasserstein: 1 (default) adds the annealed start (entropic GW with
+   *  decreasing epsilon), 0 leaves it out. Bounds [0, 1]. @since 0.4 */
+  GMMOT_OPT_GW_ANNEALING = 703,
+  /** double. Gromov-Wasserstein annealing: the first epsilon, relative to the largest entry of
+   *  the linearised cost; later ones decrease geometrically. Default 0.1.
+   *  Bounds [1e-6, 1e3]. @since 0.4 */
+  GMMOT_OPT_GW_EPSILON = 704
 } gmmot_option;
 
 /** Values of GMMOT_OPT_TRANSPORT_METHOD. */

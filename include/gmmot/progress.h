@@ -63,8 +63,13 @@ typedef enum gmmot_stage {
    *  the majorise-minimise scheme, total = the iteration cap, value = the energy of that
    *  iterate (in the data's units, see the relaxed fit's documentation). With a lambda
    *  continuation, done restarts at 0 for each lambda of the sequence. @since 0.3 */
-  GMMOT_STAGE_RELAXED = 10
-  /* Later versions add 11 and above. */
+  GMMOT_STAGE_RELAXED = 10,
+  /** Gromov-Wasserstein and MGW2 (gmmot/gromov.h): reported when a start begins and after
+   *  every Frank-Wolfe step; done = steps so far, summed over the starts, total =
+   *  GMMOT_OPT_GW_MAX_ITERATIONS times (GMMOT_OPT_GW_STARTS + 2), value = the objective at the
+   *  current iterate (non-increasing within one start). @since 0.4 */
+  GMMOT_STAGE_GROMOV = 11
+  /* Later versions add 12 and above. */
 } gmmot_stage;
 
 /** Progress callback (attach it with gmmot_options_set_progress). `stage` is a gmmot_stage,

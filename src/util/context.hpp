@@ -25,7 +25,8 @@ enum class Stage {
   Density,
   Multimarginal,
   FixedPoint,
-  Relaxed
+  Relaxed,
+  Gromov
 };
 
 // Requested worker threads before resolution (resolve_threads): 0 = the hardware concurrency.

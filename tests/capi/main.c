@@ -30,6 +30,8 @@ void test_relaxed_plan(void);
 void test_cancel(void);
 /* Group of gmm_io.h (0.4: saved mixtures). */
 void test_gmm_io(void);
+/* Group of gromov.h (0.4: MGW2 and Gromov-Wasserstein). */
+void test_gromov(void);
 
 int main(void) {
   /* The crash-isolated (forking) tests run first, before any thread has been started. */
@@ -60,6 +62,7 @@ int main(void) {
   test_relaxed_plan();
   test_cancel();
   test_gmm_io();
+  test_gromov();
   test_threads();
   test_audit_findings();
   test_bad_inputs();

@@ -40,6 +40,7 @@ typedef struct Outs {
   gmmot_options_t *opts;
   gmmot_interrupt_t *flag;
   gmmot_mw2_barycenter_t *bary;
+  gmmot_gw_t *gw;
 } Outs;
 
 static int canary_target;
@@ -62,6 +63,7 @@ static void outs_fill(Outs *o) {
   o->opts = (gmmot_options_t *)CANARY_PTR;
   o->flag = (gmmot_interrupt_t *)CANARY_PTR;
   o->bary = (gmmot_mw2_barycenter_t *)CANARY_PTR;
+  o->gw = (gmmot_gw_t *)CANARY_PTR;
 }
 
 /* Handles created by a successful row are destroyed (no leak). */
@@ -73,6 +75,7 @@ static void outs_release(Outs *o) {
   if (o->opts != (gmmot_options_t *)CANARY_PTR) gmmot_options_destroy(o->opts);
   if (o->flag != (gmmot_interrupt_t *)CANARY_PTR) gmmot_interrupt_destroy(o->flag);
   if (o->bary != (gmmot_mw2_barycenter_t *)CANARY_PTR) gmmot_mw2_barycenter_destroy(o->bary);
+  if (o->gw != (gmmot_gw_t *)CANARY_PTR) gmmot_gw_destroy(o->gw);
 }
 
 /* The prepared, valid inputs; each case copies and spoils what it needs. */
@@ -602,6 +605,29 @@ CASE(c_mb_energies_null, return gmmot_mw2_barycenter_copy_energies(NULL, o->d, 2
 CASE(c_mb_energies_null_out, return gmmot_mw2_barycenter_copy_energies(g_mb, NULL, 256);)
 CASE(c_mb_energies_short, return gmmot_mw2_barycenter_copy_energies(g_mb_fp, o->d, 0);)
 
+/* gromov.h: MGW2, Gromov-Wasserstein on matrices, the Gaussian closed form. */
+static const double GD[4] = {0.0, 1.0, 1.0, 0.0};
+static const double GI[4] = {1.0, 0.0, 0.0, 1.0};
+static gmmot_gw_t *g_gw; /* GD against itself */
+CASE(c_mgw2_null0, return gmmot_mgw2_create(NULL, g_gmm, NULL, &o->gw);)
+CASE(c_mgw2_null_out, return gmmot_mgw2_create(g_gmm, g_gmm, NULL, NULL);)
+CASE(c_mgw2_dims, return gmmot_mgw2_create(g_gmm, g_gmm3, NULL, &o->gw);)
+CASE(c_gw_k0, return gmmot_gw_create(0, W, GD, 2, W, GD, NULL, &o->gw);)
+CASE(c_gw_null_c1, return gmmot_gw_create(2, W, GD, 2, W, NULL, NULL, &o->gw);)
+CASE(c_gw_nan, double c[4] = {0.0, 1.0, 1.0, 0.0}; c[2] = NAN;
+     return gmmot_gw_create(2, W, c, 2, W, GD, NULL, &o->gw);)
+CASE(c_gw_asym, double c[4] = {0.0, 1.0, 1.5, 0.0};
+     return gmmot_gw_create(2, W, GD, 2, W, c, NULL, &o->gw);)
+CASE(c_gw_weight, W_COPY w[1] = -0.5; return gmmot_gw_create(2, w, GD, 2, W, GD, NULL, &o->gw);)
+CASE(c_gw_value_null, return gmmot_gw_value(NULL, &o->scalar, NULL);)
+CASE(c_gw_plan_short, return gmmot_gw_copy_plan(g_gw, o->d, 3);)
+CASE(c_ggw_not_psd, const double c[4] = {1.0, 0.0, 0.0, -1.0};
+     return gmmot_gaussian_gw(2, NULL, c, 1, NULL, W, &o->scalar, NULL, 0, NULL, 0);)
+CASE(c_ggw_no_map,
+     return gmmot_gaussian_gw(1, NULL, W, 2, NULL, GI, &o->scalar, o->d, 256, o->d2, 256);)
+CASE(c_ggw_nan_mean, const double m[1] = {NAN};
+     return gmmot_gaussian_gw(1, m, W, 1, NULL, W, &o->scalar, o->d, 256, o->d2, 256);)
+
 typedef struct Case {
   const char *name;
   int (*run)(Outs *o);
@@ -1128,6 +1154,24 @@ static const Case kCases[] = {
      "gmmot_mw2_barycenter_copy_energies", "out", -1, NULL},
     {"mw2_barycenter_copy_energies(out_len 0)", c_mb_energies_short, E_BUF,
      "gmmot_mw2_barycenter_copy_energies", "out_len", -1, NULL},
+    /* gromov.h */
+    {"mgw2_create(NULL g0)", c_mgw2_null0, E_INV, "gmmot_mgw2_create", "g0", -1, NULL},
+    {"mgw2_create(NULL out)", c_mgw2_null_out, E_INV, "gmmot_mgw2_create", "out", -1, NULL},
+    OK_ROW("mgw2_create(dimensions 2 and 3)", c_mgw2_dims, "gmmot_mgw2_create"),
+    {"gw_create(k0 = 0)", c_gw_k0, E_INV, "gmmot_gw_create", "K0", -1, NULL},
+    {"gw_create(NULL c1)", c_gw_null_c1, E_INV, "gmmot_gw_create", "c1", -1, NULL},
+    {"gw_create(NaN c0)", c_gw_nan, GMMOT_E_NONFINITE, "gmmot_gw_create", "c0", 1, NULL},
+    {"gw_create(c1 asymmetric)", c_gw_asym, GMMOT_E_NOT_SYMMETRIC, "gmmot_gw_create", "c1", 0,
+     NULL},
+    {"gw_create(negative weight)", c_gw_weight, GMMOT_E_WEIGHTS, "gmmot_gw_create", "a", 1, NULL},
+    {"gw_value(NULL gw)", c_gw_value_null, E_INV, "gmmot_gw_value", "gw", -1, NULL},
+    {"gw_copy_plan(out_len 3)", c_gw_plan_short, E_BUF, "gmmot_gw_copy_plan", "out_len", -1, NULL},
+    {"gaussian_gw(cov0 not PSD)", c_ggw_not_psd, GMMOT_E_NOT_PSD, "gmmot_gaussian_gw", "cov0", -1,
+     NULL},
+    {"gaussian_gw(map, m < n)", c_ggw_no_map, GMMOT_E_NO_MAP, "gmmot_gaussian_gw", NULL, -1,
+     "no map"},
+    {"gaussian_gw(NaN mean0)", c_ggw_nan_mean, GMMOT_E_NONFINITE, "gmmot_gaussian_gw", "mean0", 0,
+     NULL},
 };
 
 static void run_case(const Case *c) {
@@ -1204,9 +1248,12 @@ void test_bad_inputs(void) {
       g_em_big == NULL || g_mb == NULL || g_mb_fp == NULL || g_opts_tuples3 == NULL ||
       g_relaxed == NULL || g_given == NULL || g_opts_k2 == NULL)
     return;
+  CHECK_OK(gmmot_gw_create(2, W, GD, 2, W, GD, NULL, &g_gw));
+  if (g_gw == NULL) return;
   g_nnz = gmmot_mw2_nnz(g_mw2);
   CHECK(g_nnz >= 1 && g_nnz <= 3 && gmmot_transport_nnz(g_tr) >= 1);
   for (i = 0; i < sizeof kCases / sizeof kCases[0]; ++i) run_case(&kCases[i]);
+  gmmot_gw_destroy(g_gw);
   gmmot_mw2_destroy(g_given);
   gmmot_relaxed_destroy(g_relaxed);
   gmmot_options_destroy(g_opts_k2);

@@ -10,6 +10,7 @@
 #include "em/em.hpp"
 #include "gaussian/gaussian_ot.hpp"
 #include "gmmot/gmmot.h"
+#include "gromov/gw_solver.hpp"
 #include "lp/transport.hpp"
 #include "mw2/mixture_barycenter.hpp"
 #include "relax/relaxed_fit.hpp"
@@ -34,6 +35,7 @@ std::vector<Expected> expected_table() {
   const MultimarginalOptions mm;
   const FixedPointOptions fp;
   const RelaxedOptions rx;
+  const GwOptions gw;
   const auto u = [](std::uint64_t v) { return static_cast<double>(v); };
   return {
       {GMMOT_OPT_NUM_THREADS, GMMOT_OPTION_INT, kDefaultThreadRequest, kThreadRequestBounds},
@@ -86,6 +88,13 @@ std::vector<Expected> expected_table() {
        RelaxedOptions::kRegularizationBounds},
       {GMMOT_OPT_RELAXED_INIT, GMMOT_OPTION_INT, static_cast<double>(rx.init),
        RelaxedOptions::kInitBounds},
+      {GMMOT_OPT_GW_MAX_ITERATIONS, GMMOT_OPTION_INT, u(gw.max_iterations),
+       GwOptions::kMaxIterationsBounds},
+      {GMMOT_OPT_GW_TOLERANCE, GMMOT_OPTION_DOUBLE, gw.tolerance, GwOptions::kToleranceBounds},
+      {GMMOT_OPT_GW_STARTS, GMMOT_OPTION_INT, u(gw.starts), GwOptions::kStartsBounds},
+      {GMMOT_OPT_GW_ANNEALING, GMMOT_OPTION_INT, static_cast<double>(gw.annealing),
+       GwOptions::kAnnealingBounds},
+      {GMMOT_OPT_GW_EPSILON, GMMOT_OPTION_DOUBLE, gw.epsilon, GwOptions::kEpsilonBounds},
   };
 }
 
@@ -176,6 +185,7 @@ TEST_CASE("pinned C enum values equal the core's", "[options]") {
         static_cast<int>(FixedPointOptions::Method::EuclideanProjection));
   CHECK(GMMOT_FIXED_POINT_BURES == static_cast<int>(FixedPointOptions::Method::BuresProjection));
   CHECK(GMMOT_STAGE_RELAXED == static_cast<int>(Stage::Relaxed));
+  CHECK(GMMOT_STAGE_GROMOV == static_cast<int>(Stage::Gromov));
   CHECK(GMMOT_RELAXED_INIT_POOLED == static_cast<int>(RelaxedInit::Pooled));
   CHECK(GMMOT_RELAXED_INIT_SEPARATE == static_cast<int>(RelaxedInit::Separate));
   CHECK(GMMOT_RELAXED_INIT_USER == static_cast<int>(RelaxedInit::User));

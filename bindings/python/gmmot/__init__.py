@@ -3,7 +3,8 @@
 
 Objects: :class:`GaussianMixture` (fit by EM, densities, sampling, scikit-learn round trips,
 saving and pickling), :class:`MW2Plan` (the MW2 distance, plan, coupling, geodesic, T_mean and
-T_rand maps), :class:`TransportPlan`, :class:`MixtureBarycenter`, :class:`RelaxedFit`;
+T_rand maps), :class:`TransportPlan`, :class:`MixtureBarycenter`, :class:`RelaxedFit`,
+:class:`GWResult` (:func:`mgw2`, :func:`gromov_wasserstein`);
 functions for single Gaussians (:mod:`gmmot.gaussian`); POT-compatible functions in
 :mod:`gmmot.pot`; the raw ctypes layer in :mod:`gmmot._lib` (``gmmot._lib.lib``).
 """
@@ -18,6 +19,7 @@ from ._progress import cancel_all
 from .barycenter import (MixtureBarycenter, barycenter_exact, barycenter_fixed_point,
                          barycenter_fixed_support)
 from .gaussian import w2_cost_matrix
+from .gromov import GWResult, gaussian_gromov_wasserstein, gromov_wasserstein, mgw2
 from .mixture import GaussianMixture
 from .mw2 import MW2Plan, mw2_distance, mw2_squared
 from .options import Interrupt, Options, Stage
@@ -39,6 +41,7 @@ def build_info():
 
 __all__ = [
     "GaussianMixture", "MW2Plan", "TransportPlan", "MixtureBarycenter", "RelaxedFit",
+    "GWResult", "mgw2", "gromov_wasserstein", "gaussian_gromov_wasserstein",
     "Options", "Interrupt", "Stage", "GmmotError", "GmmotValueError", "GmmotMemoryError",
     "GmmotOverflowError", "GmmotIOError", "GmmotNoMapError", "GmmotCancelled",
     "GmmotConvergenceError", "GmmotWarning", "GmmotConvergenceWarning", "mw2_squared",

@@ -53,6 +53,10 @@ class Relaxed(C.Structure):
     """Opaque gmmot_relaxed_t."""
 
 
+class Gw(C.Structure):
+    """Opaque gmmot_gw_t."""
+
+
 GmmP = C.POINTER(Gmm)
 OptsP = C.POINTER(Options)
 InterruptP = C.POINTER(Interrupt)
@@ -61,6 +65,7 @@ TransportP = C.POINTER(Transport)
 Mw2P = C.POINTER(Mw2)
 BaryP = C.POINTER(MixtureBarycenter)
 RelaxedP = C.POINTER(Relaxed)
+GwP = C.POINTER(Gw)
 
 # gmmot_progress_fn(user_data, stage, done, total, value); non-zero return cancels.
 ProgressFn = C.CFUNCTYPE(C.c_int, C.c_void_p, C.c_int, C.c_uint64, C.c_uint64, C.c_double)
@@ -203,6 +208,17 @@ SIGNATURES = {
     "gmmot_relaxed_energies": (_i, [RelaxedP, _buf, _sz, _szP]),
     "gmmot_relaxed_degenerate": (_i, [RelaxedP, _buf, _sz, _szP]),
     "gmmot_relaxed_path": (_i, [RelaxedP, _buf, _sz, _szP]),
+    # gromov.h
+    "gmmot_mgw2_create": (_i, [GmmP, GmmP, OptsP, C.POINTER(GwP)]),
+    "gmmot_gw_create": (_i, [_sz, _buf, _buf, _sz, _buf, _buf, OptsP, C.POINTER(GwP)]),
+    "gmmot_gw_destroy": (None, [GwP]),
+    "gmmot_gw_value": (_i, [GwP, _dP, _dP]),
+    "gmmot_gw_rows": (_sz, [GwP]),
+    "gmmot_gw_cols": (_sz, [GwP]),
+    "gmmot_gw_copy_plan": (_i, [GwP, _buf, _sz]),
+    "gmmot_gw_copy_cost_matrices": (_i, [GwP, _buf, _sz, _buf, _sz]),
+    "gmmot_gw_info": (_i, [GwP, _u64P, _dP, _iP, _u64P, _u64P]),
+    "gmmot_gaussian_gw": (_i, [_sz, _buf, _buf, _sz, _buf, _buf, _dP, _buf, _sz, _buf, _sz]),
 }
 
 

@@ -26,6 +26,7 @@ class Stage(enum.IntEnum):
     MULTIMARGINAL = 8
     FIXED_POINT = 9
     RELAXED = 10
+    GROMOV = 11
 
 
 _INT, _DOUBLE = 1, 2
@@ -47,6 +48,8 @@ OPTION_KEYS = {
     "relaxed_components": (600, _INT), "relaxed_lambda": (601, _DOUBLE),
     "relaxed_tolerance": (602, _DOUBLE), "relaxed_max_iterations": (603, _INT),
     "relaxed_regularization": (604, _DOUBLE), "relaxed_init": (605, _INT),
+    "gw_max_iterations": (700, _INT), "gw_tolerance": (701, _DOUBLE),
+    "gw_starts": (702, _INT), "gw_annealing": (703, _INT), "gw_epsilon": (704, _DOUBLE),
 }
 
 #: string values accepted for the enumerated int options

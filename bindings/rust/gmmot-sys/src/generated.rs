@@ -19,6 +19,7 @@ pub const GMMOT_STAGE_DENSITY : gmmot_stage = 7 ;
 pub const GMMOT_STAGE_MULTIMARGINAL : gmmot_stage = 8 ;
 pub const GMMOT_STAGE_FIXED_POINT : gmmot_stage = 9 ;
 pub const GMMOT_STAGE_RELAXED : gmmot_stage = 10 ;
+pub const GMMOT_STAGE_GROMOV : gmmot_stage = 11 ;
 pub type gmmot_stage = :: std :: os :: raw :: c_uint ;
 pub type gmmot_progress_fn = :: std :: option :: Option < unsafe extern "C" fn (user_data : * mut :: std :: os :: raw :: c_void , stage : :: std :: os :: raw :: c_int , done : u64 , total : u64 , value : f64) -> :: std :: os :: raw :: c_int > ;
 # [repr (C)] # [derive (Debug , Copy , Clone)] pub struct gmmot_interrupt { _unused : [u8 ; 0] , }
@@ -58,6 +59,11 @@ pub const GMMOT_OPT_RELAXED_TOLERANCE : gmmot_option = 602 ;
 pub const GMMOT_OPT_RELAXED_MAX_ITERATIONS : gmmot_option = 603 ;
 pub const GMMOT_OPT_RELAXED_REGULARIZATION : gmmot_option = 604 ;
 pub const GMMOT_OPT_RELAXED_INIT : gmmot_option = 605 ;
+pub const GMMOT_OPT_GW_MAX_ITERATIONS : gmmot_option = 700 ;
+pub const GMMOT_OPT_GW_TOLERANCE : gmmot_option = 701 ;
+pub const GMMOT_OPT_GW_STARTS : gmmot_option = 702 ;
+pub const GMMOT_OPT_GW_ANNEALING : gmmot_option = 703 ;
+pub const GMMOT_OPT_GW_EPSILON : gmmot_option = 704 ;
 pub type gmmot_option = :: std :: os :: raw :: c_uint ;
 pub const GMMOT_TRANSPORT_EXACT : gmmot_transport_method = 0 ;
 pub const GMMOT_TRANSPORT_ENTROPIC : gmmot_transport_method = 1 ;
@@ -126,6 +132,18 @@ extern "C" { pub fn gmmot_gmm_save (gmm : * const gmmot_gmm_t , out : * mut :: s
 extern "C" { pub fn gmmot_gmm_load (data : * const :: std :: os :: raw :: c_uchar , len : usize , out : * mut * mut gmmot_gmm_t) -> :: std :: os :: raw :: c_int ; }
 extern "C" { pub fn gmmot_gmm_save_file (gmm : * const gmmot_gmm_t , path : * const :: std :: os :: raw :: c_char) -> :: std :: os :: raw :: c_int ; }
 extern "C" { pub fn gmmot_gmm_load_file (path : * const :: std :: os :: raw :: c_char , out : * mut * mut gmmot_gmm_t) -> :: std :: os :: raw :: c_int ; }
+# [repr (C)] # [derive (Debug , Copy , Clone)] pub struct gmmot_gw { _unused : [u8 ; 0] , }
+pub type gmmot_gw_t = gmmot_gw ;
+extern "C" { pub fn gmmot_mgw2_create (g0 : * const gmmot_gmm_t , g1 : * const gmmot_gmm_t , opts : * const gmmot_options_t , out : * mut * mut gmmot_gw_t) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_gw_create (k0 : usize , a : * const f64 , c0 : * const f64 , k1 : usize , b : * const f64 , c1 : * const f64 , opts : * const gmmot_options_t , out : * mut * mut gmmot_gw_t) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_gw_destroy (gw : * mut gmmot_gw_t) ; }
+extern "C" { pub fn gmmot_gw_value (gw : * const gmmot_gw_t , out_value : * mut f64 , out_sqrt_value : * mut f64) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_gw_rows (gw : * const gmmot_gw_t) -> usize ; }
+extern "C" { pub fn gmmot_gw_cols (gw : * const gmmot_gw_t) -> usize ; }
+extern "C" { pub fn gmmot_gw_copy_plan (gw : * const gmmot_gw_t , out : * mut f64 , out_len : usize) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_gw_copy_cost_matrices (gw : * const gmmot_gw_t , out_d0 : * mut f64 , d0_len : usize , out_d1 : * mut f64 , d1_len : usize) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_gw_info (gw : * const gmmot_gw_t , out_iterations : * mut u64 , out_gap : * mut f64 , out_certified : * mut :: std :: os :: raw :: c_int , out_starts : * mut u64 , out_best_start : * mut u64) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_gaussian_gw (m : usize , mean0 : * const f64 , cov0 : * const f64 , n : usize , mean1 : * const f64 , cov1 : * const f64 , out_ggw2 : * mut f64 , out_a : * mut f64 , a_len : usize , out_b : * mut f64 , b_len : usize) -> :: std :: os :: raw :: c_int ; }
 # [repr (C)] # [derive (Debug , Copy , Clone)] pub struct gmmot_mw2 { _unused : [u8 ; 0] , }
 pub type gmmot_mw2_t = gmmot_mw2 ;
 extern "C" { pub fn gmmot_mw2_create (g0 : * const gmmot_gmm_t , g1 : * const gmmot_gmm_t , opts : * const gmmot_options_t , out : * mut * mut gmmot_mw2_t) -> :: std :: os :: raw :: c_int ; }

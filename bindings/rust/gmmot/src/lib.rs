@@ -2,7 +2,7 @@
 //! Safe Rust bindings of libgmmot: optimal transport between Gaussian mixture models.
 //!
 //! - Handles (`Gmm`, `Options`, `Interrupt`, `Em`, `Transport`, `Mw2Plan`, `Barycenter`,
-//!   `Relaxed`) own their C object and free it on drop.
+//!   `Relaxed`, `Gromov`) own their C object and free it on drop.
 //! - Errors are `Result<T, gmmot::Error>` carrying the status, its name and the library's
 //!   message (read on the calling thread right after the call). Wrong slice lengths are
 //!   reported by the binding, naming the argument, before any C call.
@@ -20,6 +20,7 @@ pub mod em;
 pub mod error;
 pub mod gaussian;
 pub mod gmm;
+pub mod gromov;
 pub mod mw2;
 pub mod options;
 pub mod relaxed;
@@ -31,6 +32,7 @@ pub use em::{Em, EmInfo, EmWork};
 pub use error::{last_error_message, status_string, Error, Result, Status, Warned, Warning};
 pub use gaussian::{Gaussian, GaussianBarycenter, MongeMap};
 pub use gmm::{Gmm, Sample};
+pub use gromov::{gaussian_gw, gaussian_gw_map, Gromov, GwInfo};
 pub use mw2::{mw2_squared, Mw2Plan, PairMaps};
 pub use options::{Interrupt, OptionBounds, OptionKey, OptionType, Options, Stage};
 pub use relaxed::{PathRow, Relaxed, RelaxedEnergy, RelaxedInfo};

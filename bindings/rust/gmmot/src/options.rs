@@ -61,6 +61,11 @@ option_keys! {
     RelaxedMaxIterations = GMMOT_OPT_RELAXED_MAX_ITERATIONS,
     RelaxedRegularization = GMMOT_OPT_RELAXED_REGULARIZATION,
     RelaxedInit = GMMOT_OPT_RELAXED_INIT,
+    GwMaxIterations = GMMOT_OPT_GW_MAX_ITERATIONS,
+    GwTolerance = GMMOT_OPT_GW_TOLERANCE,
+    GwStarts = GMMOT_OPT_GW_STARTS,
+    GwAnnealing = GMMOT_OPT_GW_ANNEALING,
+    GwEpsilon = GMMOT_OPT_GW_EPSILON,
 }
 
 /// Values of `OptionKey::TransportMethod` (set with `set_int`).
@@ -109,6 +114,7 @@ pub enum Stage {
     Multimarginal,
     FixedPoint,
     Relaxed,
+    Gromov,
     Other(i32),
 }
 
@@ -123,6 +129,7 @@ const STAGES: &[(Stage, u32)] = &[
     (Stage::Multimarginal, sys::GMMOT_STAGE_MULTIMARGINAL),
     (Stage::FixedPoint, sys::GMMOT_STAGE_FIXED_POINT),
     (Stage::Relaxed, sys::GMMOT_STAGE_RELAXED),
+    (Stage::Gromov, sys::GMMOT_STAGE_GROMOV),
 ];
 
 impl Stage {

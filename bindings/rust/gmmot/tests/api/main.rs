@@ -9,6 +9,7 @@ mod coverage;
 mod em;
 mod gaussian;
 mod gmm;
+mod gromov;
 mod mw2;
 mod relaxed;
 mod threads;

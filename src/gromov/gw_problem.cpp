@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "gromov/gw_solver.hpp"
+#include "linalg/dense.hpp"
+#include "util/error.hpp"
+#include "util/sizes.hpp"
+
+namespace gmmot {
+
+namespace {
+
+// Checks c (k x k) finite and symmetric to 1e-12 of its largest entry, returns it symmetrised
+// (the objective and its gradient below assume exact symmetry).
+std::vector<double> symmetric_matrix(std::size_t k, const double *c, const char *name) {
+  if (c == nullptr) fail(Errc::InvalidArgument, std::string(name) + " is NULL");
+  const std::size_t n = checked_mul(k, k, name);
+  double largest = 0;
+  for (std::size_t i = 0; i < k; ++i) {
+    for (std::size_t j = 0; j < k; ++j) {
+      const double v = c[i * k + j];
+      if (!std::isfinite(v)) {
+        fail(Errc::NonFinite, std::string(name) + "[" + std::to_string(i) + "][" +
+                                  std::to_string(j) + "] is not finite: " + fmt(v));
+      }
+      largest = std::max(largest, std::fabs(v));
+    }
+  }
+  std::vector<double> s(n);
+  for (std::size_t i = 0; i < k; ++i) {
+    for (std::size_t j = 0; j < k; ++j) {
+      const double u = c[i * k + j], v = c[j * k + i];
+      if (std::fabs(u - v) > 1e-12 * largest) {
+        fail(Errc::NotSymmetric, std::string(name) + " is not symmetric: " + name + "[" +
+                                     std::to_string(i) + "][" + std::to_string(j) +
+                                     "] = " + fmt(u) + " but " + name + "[" + std::to_string(j) +
+                                     "][" + std::to_string(i) + "] = " + fmt(v));
+      }
+      s[i * k + j] = 0.5 * (u + v);
+    }
+  }
+  return s;
+}
+
+// out_i = sum_k C_ik^2 w_k.
+std::vector<double> squared_times(std::size_t k, const std::vector<double> &c,
+                                  const std::vector<double> &w) {
+  std::vector<double> out(k, 0.0);
+  for (std::size_t i = 0; i < k; ++i) {
+    double s = 0;
+    for (std::size_t j = 0; j < k; ++j) s += c[i * k + j] * c[i * k + j] * w[j];
+    out[i] = s;
+  }
+  return out;
+}
+
+}  // namespace
+
+GwProblem::GwProblem(std::size_t k0_, const double *a_, const double *c0_, std::size_t k1_,
+                     const double *b_, const double *c1_)
+    : k0(k0_), k1(k1_) {
+  if (k0 == 0 || k1 == 0) {
+    fail(Errc::InvalidArgument,
+         "a Gromov-Wasserstein problem needs K0 >= 1 and K1 >= 1 (got K0 = " + std::to_string(k0) +
+             ", K1 = " + std::to_string(k1) + ")");
+  }
+  if (k0 > 46340 || k1 > 46340) fail(Errc::TooLarge, "K0 and K1 must be at most 46340");
+  TransportWeights w = validated_transport_weights(k0, k1, a_, b_);
+  a = std::move(w.a);
+  b = std::move(w.b);
+  c0 = symmetric_matrix(k0, c0_, "c0");
+  c1 = symmetric_matrix(k1, c1_, "c1");
+  const std::vector<double> r0 = squared_times(k0, c0, a), r1 = squared_times(k1, c1, b);
+  const_cost.resize(checked_mul(k0, k1, "K0*K1"));
+  for (std::size_t i = 0; i < k0; ++i)
+    for (std::size_t j = 0; j < k1; ++j) const_cost[i * k1 + j] = r0[i] + r1[j];
+  double s = 0;
+  for (std::size_t i = 0; i < k0; ++i) s += a[i] * r0[i];
+  for (std::size_t j = 0; j < k1; ++j) s += b[j] * r1[j];
+  if (!std::isfinite(s)) {
+    fail(Errc::Overflow,
+         "the Gromov-Wasserstein objective overflows: sum C0^2 a a + sum C1^2 b b"
+         " is " +
+             fmt(s));
+  }
+  scale = s;
+}
+
+void GwProblem::cross(const double *w, double *out) const {
+  // Row-major matrices are their transposes in the column-major BLAS: W C1 first (as
+  // (C1 W^T) read column-major, C1 symmetric), then C0 (W C1).
+  std::vector<double> y(k0 * k1);
+  const int m = static_cast<int>(k1), n = static_cast<int>(k0);
+  linalg::gemm_mnk(false, false, m, n, m, 1.0, c1.data(), m, w, m, 0.0, y.data(), m);
+  linalg::gemm_mnk(false, false, m, n, n, 1.0, y.data(), m, c0.data(), n, 0.0, out, m);
+}
+
+void GwProblem::cross_sparse(const std::vector<PlanEntry> &w, double *out) const {
+  std::vector<double> y(k0 * k1, 0.0);
+  for (const PlanEntry &e : w) {
+    const double *row = &c1[e.j * k1];
+    double *target = &y[e.i * k1];
+    for (std::size_t l = 0; l < k1; ++l) target[l] += e.mass * row[l];
+  }
+  const int m = static_cast<int>(k1), n = static_cast<int>(k0);
+  linalg::gemm_mnk(false, false, m, n, n, 1.0, y.data(), m, c0.data(), n, 0.0, out, m);
+}
+
+double GwProblem::objective(const double *w) const {
+  struct Nz {
+    std::size_t i, j;
+    double mass;
+  };
+  std::vector<Nz> nz;
+  constexpr std::size_t kDirectLimit = 3000;
+  for (std::size_t i = 0; i < k0 && nz.size() <= kDirectLimit; ++i)
+    for (std::size_t j = 0; j < k1; ++j)
+      if (w[i * k1 + j] != 0) nz.push_back({i, j, w[i * k1 + j]});
+  if (nz.size() <= kDirectLimit) {
+    // Every term is a square times non-negative masses: no cancellation, and exactly 0 for a
+    // plan that matches the two matrices.
+    double total = 0;
+    for (const Nz &p : nz) {
+      double row = 0;
+      for (const Nz &q : nz) {
+        const double diff = c0[p.i * k0 + q.i] - c1[p.j * k1 + q.j];
+        row += diff * diff * q.mass;
+      }
+      total += row * p.mass;
+    }
+    return total;
+  }
+  std::vector<double> x(k0 * k1);
+  cross(w, x.data());
+  double t = 0;
+  for (std::size_t n = 0; n < x.size(); ++n) t += x[n] * w[n];
+  return std::max(0.0, scale - 2 * t);
+}
+
+void GwOptions::validate() const {
+  check_bounds("max_iterations", static_cast<double>(max_iterations), kMaxIterationsBounds);
+  check_bounds("tolerance", tolerance, kToleranceBounds);
+  check_bounds("starts", static_cast<double>(starts), kStartsBounds);
+  check_bounds("annealing", static_cast<double>(annealing), kAnnealingBounds);
+  check_bounds("epsilon", epsilon, kEpsilonBounds);
+  check_bounds("seed", static_cast<double>(seed), kSeedBounds);
+  exact.validate();
+}
+
+}  // namespace gmmot

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+// Frank-Wolfe for the square-loss Gromov-Wasserstein problem, and the multi-start driver.
+#include "gromov/gw_solver.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace gmmot {
+
+namespace {
+
+std::vector<double> dense_plan(std::size_t k0, std::size_t k1, const TransportResult &r) {
+  std::vector<double> s(k0 * k1, 0.0);
+  for (const PlanEntry &e : r.plan) s[e.i * k1 + e.j] += e.mass;
+  return s;
+}
+
+double dot(const std::vector<double> &x, const std::vector<double> &y) {
+  double s = 0;
+  for (std::size_t n = 0; n < x.size(); ++n) s += x[n] * y[n];
+  return s;
+}
+
+// A random vertex of the transport polytope: the exact plan for a uniformly random cost.
+std::vector<double> random_vertex(const GwProblem &p, const GwOptions &options, unsigned index,
+                                  const Context &ctx) {
+  Xoshiro256 rng(options.seed, index);
+  std::vector<double> cost(p.k0 * p.k1);
+  for (double &c : cost) c = rng.uniform();
+  const TransportResult r = transport_exact(p.k0, p.k1, p.a.data(), p.b.data(), cost.data(),
+                                            options.exact, without_progress(ctx));
+  return dense_plan(p.k0, p.k1, r);
+}
+
+}  // namespace
+
+FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOptions &options,
+                      const Context &ctx, std::uint64_t iterations_before) {
+  const std::size_t n = p.k0 * p.k1;
+  const std::uint64_t total = options.max_iterations * (options.starts + 2ULL);
+  FwOutcome out;
+  std::vector<double> w = std::move(start), x(n), grad(n), d(n), y(n);
+  p.cross(w.data(), x.data());
+  std::vector<double> u, v;  // the previous linear step's duals: its warm start
+  const Context inner = without_progress(ctx);
+  ctx.report(Stage::Gromov, std::min(total, iterations_before), total,
+             std::max(0.0, p.scale - 2 * dot(x, w)));
+  for (;;) {
+    // The gradient of GW at w is 2 const - 4 C0 w C1 - const, i.e. const - 4 C0 w C1 up to a
+    // term constant on the couplings (const_ij = r0_i + r1_j integrates to S against any).
+    for (std::size_t m = 0; m < n; ++m) grad[m] = p.const_cost[m] - 4 * x[m];
+    const TransportResult r =
+        transport_exact(p.k0, p.k1, p.a.data(), p.b.data(), grad.data(), options.exact, inner,
+                        u.empty() ? nullptr : u.data(), v.empty() ? nullptr : v.data());
+    u = r.u;
+    v = r.v;
+    const std::vector<double> s = dense_plan(p.k0, p.k1, r);
+    double gap = 0;
+    for (std::size_t m = 0; m < n; ++m) {
+      d[m] = s[m] - w[m];
+      gap -= grad[m] * d[m];
+    }
+    out.gap = p.scale > 0 ? std::max(0.0, gap) / p.scale : 0.0;
+    if (out.gap <= options.tolerance || out.iterations >= options.max_iterations) break;
+    // GW(w + t d) = GW(w) - t gap + t^2 q with q = -2 <C0 d C1, d>: minimised on [0, 1] in
+    // closed form (at 1 when q <= 0, the concave case). C0 d C1 = C0 s C1 - C0 w C1, the first
+    // from s's few entries.
+    p.cross_sparse(r.plan, y.data());
+    for (std::size_t m = 0; m < n; ++m) y[m] -= x[m];
+    const double q = -2 * dot(y, d);
+    const double t = q > 0 ? std::min(1.0, gap / (2 * q)) : 1.0;
+    if (!(t > 0)) break;
+    if (t >= 1) {
+      // A full step lands on the vertex s: take it exactly (w + (s - w) leaves rounding
+      // residues of w's entries, which would cost |C|^2 each in the objective).
+      w = s;
+      for (std::size_t m = 0; m < n; ++m) x[m] += y[m];
+    } else {
+      for (std::size_t m = 0; m < n; ++m) {
+        w[m] += t * d[m];
+        x[m] += t * y[m];
+      }
+    }
+    ++out.iterations;
+    const double next = std::max(0.0, p.scale - 2 * dot(x, w));
+    ctx.report(Stage::Gromov, std::min(total, iterations_before + out.iterations), total, next);
+  }
+  // The iterate may leave [0, inf) by a rounding step of the size of the previous entries.
+  for (double &m : w) m = std::max(0.0, m);
+  out.value = p.objective(w.data());
+  out.plan = std::move(w);
+  return out;
+}
+
+GwResult gromov_wasserstein(const GwProblem &p, const GwOptions &options, const Context &ctx) {
+  options.validate();
+  GwResult best;
+  bool have = false;
+  const auto consider = [&](std::vector<double> start, unsigned index) {
+    FwOutcome o = frank_wolfe(p, std::move(start), options, ctx, best.iterations);
+    best.iterations += o.iterations;
+    ++best.starts_tried;
+    if (!have || o.value < best.value) {
+      have = true;
+      best.value = o.value;
+      best.plan = std::move(o.plan);
+      best.gap = o.gap;
+      best.best_start = index;
+    }
+  };
+  std::vector<double> product(p.k0 * p.k1);
+  for (std::size_t i = 0; i < p.k0; ++i)
+    for (std::size_t j = 0; j < p.k1; ++j) product[i * p.k1 + j] = p.a[i] * p.b[j];
+  // a b^T has mass sum(a)^2 while the couplings have mass sum(a) (b is rescaled to it).
+  double mass = 0;
+  for (double x : p.a) mass += x;
+  for (double &x : product) x /= mass;
+  consider(std::move(product), 0);
+  unsigned index = 1;
+  if (options.annealing != 0) consider(annealed_start(p, options, ctx), index++);
+  for (unsigned r = 0; r < options.starts; ++r)
+    consider(random_vertex(p, options, r, ctx), index++);
+  best.certified = best.gap <= options.tolerance;
+  return best;
+}
+
+}  // namespace gmmot

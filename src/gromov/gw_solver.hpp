@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+// Gromov-Wasserstein with the square loss between two small metric-measure spaces given by
+// their matrices (Memoli 2011; Peyre-Cuturi-Solomon 2016): over couplings w of a (K0) and b (K1),
+//   GW(w) = sum_{i,k,j,l} (C0_ik - C1_jl)^2 w_ij w_kl.
+// With S = sum_ik C0_ik^2 a_i a_k + sum_jl C1_jl^2 b_j b_l (a constant on the couplings),
+//   GW(w) = S - 2 <C0 w C1, w>,
+// a quadratic, in general indefinite (concave when C0 and C1 are conditionally negative
+// definite, e.g. squared Euclidean distances): the problem is non-convex and a solver finds
+// local minima. Ours: Frank-Wolfe (conditional gradient) whose linear steps are exact
+// transports by the network simplex (lp/), warm-started from the previous step's duals, with
+// the exact line search of the quadratic; started from several couplings (the product a b^T,
+// an annealed entropic start, seeded random vertices), the best end point kept.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "lp/transport.hpp"
+#include "util/bounds.hpp"
+#include "util/context.hpp"
+#include "util/rng.hpp"
+
+namespace gmmot {
+
+struct GwOptions {
+  // Scalar defaults are constants too, for the C option table (capi/handles.hpp).
+  static constexpr std::uint64_t kDefaultMaxIterations = 10000;
+  std::uint64_t max_iterations = kDefaultMaxIterations;  // Frank-Wolfe steps per start
+  static constexpr Bounds kMaxIterationsBounds{1, 1e9};
+  // Stop a start when the Frank-Wolfe gap <grad GW(w), w - s> <= tolerance * S (S above, the
+  // value of GW at any coupling when the cross term vanishes: a scale of the problem).
+  static constexpr double kDefaultTolerance = 1e-9;
+  double tolerance = kDefaultTolerance;
+  static constexpr Bounds kToleranceBounds{0, 1};
+  // Seeded random starts besides the product coupling and the annealed start.
+  static constexpr unsigned kDefaultStarts = 4;
+  unsigned starts = kDefaultStarts;
+  static constexpr Bounds kStartsBounds{0, 10000};
+  // 1: add the annealed start (entropic GW with decreasing epsilon, then Frank-Wolfe).
+  static constexpr int kDefaultAnnealing = 1;
+  int annealing = kDefaultAnnealing;
+  static constexpr Bounds kAnnealingBounds{0, 1};
+  // The annealing's first epsilon, relative to the largest entry of the linearised cost.
+  static constexpr double kDefaultEpsilon = 0.1;
+  double epsilon = kDefaultEpsilon;
+  static constexpr Bounds kEpsilonBounds{1e-6, 1e3};
+  std::uint64_t seed = kDefaultSeed;  // the random starts'
+  ExactOptions exact;                 // the linear steps' pivot cap
+
+  // Errc::InvalidArgument naming the first field outside its bounds.
+  void validate() const;
+};
+
+struct GwResult {
+  double value = 0;              // GW(plan), >= 0
+  std::vector<double> plan;      // K0 x K1 row-major, the best start's end point
+  std::uint64_t iterations = 0;  // Frank-Wolfe steps, summed over the starts
+  double gap = 0;          // the best start's final Frank-Wolfe gap, divided by S (0 if S = 0)
+  bool certified = false;  // gap <= tolerance: a first-order stationary point
+  unsigned starts_tried = 0;
+  unsigned best_start = 0;  // 0: product, then annealed (if on), then random ones
+};
+
+// The problem: C0 (K0 x K0) and C1 (K1 x K1) row-major, symmetric, finite; a and b weights
+// (validated_transport_weights: b rescaled to a's mass). Copies what it keeps.
+// Errors: Errc::InvalidArgument (K0 or K1 zero), Errc::NonFinite naming c0[i][k] / c1[j][l],
+// Errc::NotSymmetric naming the first asymmetric pair (beyond 1e-12 of the largest entry),
+// Errc::Weights / NonFinite for the weights, Errc::Overflow when S is not finite.
+struct GwProblem {
+  GwProblem(std::size_t k0, const double *a, const double *c0, std::size_t k1, const double *b,
+            const double *c1);
+  std::size_t k0, k1;
+  std::vector<double> a, b, c0, c1;
+  std::vector<double> const_cost;  // (C0^2 a)_i + (C1^2 b)_j, K0 x K1
+  double scale = 0;                // S
+
+  // out = C0 w C1 (K0 x K1), in O(K0^2 K1 + K0 K1^2) by two products.
+  void cross(const double *w, double *out) const;
+  // The same for a sparse w (a vertex of the transport polytope, K0 + K1 - 1 entries at most):
+  // w C1 in O(nnz K1), then one dense product.
+  void cross_sparse(const std::vector<PlanEntry> &w, double *out) const;
+  // GW(w) for a coupling w, by the direct sum over non-zeros when there are few (exact zero
+  // for an isometric match) and S - 2 <C0 w C1, w> (clamped at 0) otherwise.
+  double objective(const double *w) const;
+};
+
+// Frank-Wolfe from the coupling `start` (K0 x K1, marginals a and b) to a stationary point.
+// `iterations_before` offsets the progress count (Stage::Gromov, done = steps over all
+// starts, value = GW). Errors of the linear steps pass through (Errc::IterationLimit,
+// Errc::Cancelled).
+struct FwOutcome {
+  std::vector<double> plan;
+  double value = 0, gap = 0;  // gap relative to S
+  std::uint64_t iterations = 0;
+};
+FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOptions &options,
+                      const Context &ctx, std::uint64_t iterations_before);
+
+// The annealed start (gw_entropic.cpp): from a b^T, entropic GW (Peyre-Cuturi-Solomon 2016,
+// projected mirror descent: w <- Sinkhorn(a, b, const - 2 C0 w C1, eps)) with eps decreasing
+// geometrically from options.epsilon (relative to the cost's largest entry).
+std::vector<double> annealed_start(const GwProblem &p, const GwOptions &options,
+                                   const Context &ctx);
+
+// ctx without its progress callback, for the inner solvers (cost matrices, Sinkhorn, exact LP
+// steps): each would restart its stage's count many times within one call, which progress.h
+// forbids; their interrupt checks stay. Only Stage::Gromov is reported.
+inline Context without_progress(const Context &ctx) {
+  Context c = ctx;
+  c.progress = nullptr;
+  return c;
+}
+
+// All starts (options), the best end point. Errc::InvalidArgument for options outside bounds.
+GwResult gromov_wasserstein(const GwProblem &p, const GwOptions &options, const Context &ctx);
+
+}  // namespace gmmot
