@@ -35,7 +35,8 @@ SCALARS = {"int": C.c_int, "size_t": C.c_size_t, "double": C.c_double, "int64_t"
 HANDLES = {"gmmot_gmm_t": _lib.Gmm, "gmmot_options_t": _lib.Options,
            "gmmot_interrupt_t": _lib.Interrupt, "gmmot_em_t": _lib.Em,
            "gmmot_transport_t": _lib.Transport, "gmmot_mw2_t": _lib.Mw2,
-           "gmmot_mw2_barycenter_t": _lib.MixtureBarycenter, "gmmot_relaxed_t": _lib.Relaxed}
+           "gmmot_mw2_barycenter_t": _lib.MixtureBarycenter, "gmmot_relaxed_t": _lib.Relaxed,
+           "gmmot_gw_t": _lib.Gw}
 
 
 def _pointee(ct):
