@@ -207,10 +207,8 @@ static void stalls_are_normal_stops(void) {
   CHECK_OK(gmmot_options_set_int(opts, GMMOT_OPT_GW_ANNEALING, 0));
   CHECK_OK(gmmot_options_set_double(opts, GMMOT_OPT_GW_TOLERANCE, 0));
   gmmot_gw_t *gw = NULL;
-  const int st = gmmot_gw_create(3, w3, c0, 3, v3, c1, opts, &gw);
-  if (st == GMMOT_W_NOT_CONVERGED) {
-    CHECK(strstr(gmmot_last_error_message(), "step cap") != NULL);
-  }
+  CHECK(gmmot_gw_create(3, w3, c0, 3, v3, c1, opts, &gw) == GMMOT_W_NOT_CONVERGED);
+  CHECK(strstr(gmmot_last_error_message(), "step cap") != NULL);
   gmmot_gw_destroy(gw);
   gmmot_options_destroy(opts);
 }

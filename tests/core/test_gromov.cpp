@@ -221,6 +221,29 @@ TEST_CASE("GW: the stopping rule is invariant under a common shift and a power o
   }
 }
 
+TEST_CASE("GW progress: the total counts the starts that run", "[gromov]") {
+  // The total was max_iterations * (starts + 2) even without the annealed start.
+  const double c0[9] = {0, 1, 4, 1, 0, 1, 4, 1, 0}, c1[4] = {0, 2, 2, 0};
+  const double a[3] = {0.2, 0.3, 0.5}, b[2] = {0.4, 0.6};
+  const GwProblem p(3, a, c0, 2, b, c1);
+  for (int annealing : {0, 1}) {
+    GwOptions o;
+    o.annealing = annealing;
+    o.starts = 2;
+    o.max_iterations = 50;
+    std::uint64_t total = 0;
+    Context ctx;
+    ctx.progress = [&](Stage, std::uint64_t, std::uint64_t t, double) {
+      total = t;
+      return false;
+    };
+    const GwResult r = gromov_wasserstein(p, o, ctx);
+    INFO("annealing " << annealing);
+    CHECK(r.starts_tried == 3U + static_cast<unsigned>(annealing));
+    CHECK(total == o.max_iterations * r.starts_tried);
+  }
+}
+
 TEST_CASE("MGW2: the intra-mixture matrix is the full W2^2 matrix, symmetric", "[gromov]") {
   std::mt19937_64 rng(3);
   for (std::size_t k : {1, 7, 20, 45}) {
