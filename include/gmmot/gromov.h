@@ -23,11 +23,28 @@
  * solver runs from several starts and keeps the best end point: the product coupling a b^T
  * (start 0, the start of POT's ot.gromov.gromov_wasserstein), an annealed start
  * (GMMOT_OPT_GW_ANNEALING: entropic Gromov-Wasserstein with decreasing epsilon, rounded onto
- * the couplings) and GMMOT_OPT_GW_STARTS random vertices of the polytope (GMMOT_OPT_SEED). The
- * result carries a certificate: the Frank-Wolfe gap <grad, w - s> of the returned plan,
- * relative to S = sum D0_kk'^2 a_k a_k' + sum D1_ll'^2 b_l b_l'; a gap <= GMMOT_OPT_GW_TOLERANCE
- * means the plan is a first-order stationary point (no feasible descent direction to that
- * tolerance), which is what "certified" means below. It is not a proof of global optimality.
+ * the couplings), GMMOT_OPT_GW_STARTS random vertices of the polytope (GMMOT_OPT_SEED) and,
+ * when GMMOT_OPT_GW_STARTS >= 1, K0 = K1 <= 6 and both weight vectors are uniform (the vertices
+ * are then the K! permutation plans), the best permutation plan, found by trying them all.
+ *
+ * The objective is unchanged when one constant is added to both matrices and scales as
+ * lambda^2 when both are multiplied by lambda; the solver works on both matrices centred by
+ * the common constant c* minimising S(c) = sum (C0_ik - c)^2 a_i a_k + sum (C1_jl - c)^2 b_j b_l
+ * and scaled by a power of two, so that its results (plan, gap, certificate) do not depend on
+ * such a shift or scale and nothing overflows or underflows inside; the value is scaled back
+ * exactly (it may underflow to a subnormal or 0, and GMMOT_E_OVERFLOW when it exceeds the
+ * largest double). Write S_c = S(c*) = M^2 (Var0 + Var1 + (mean0 - mean1)^2 / 2) (mass M, the
+ * a a- and b b-weighted means and variances of the two matrices' entries): between half and all
+ * of the objective at the product coupling, shift-invariant.
+ *
+ * The result carries a certificate: the Frank-Wolfe gap <grad, w - s> of the returned plan,
+ * relative to S_c; a gap <= GMMOT_OPT_GW_TOLERANCE means the plan is a first-order stationary
+ * point (no feasible descent direction to that tolerance), which is what "certified" means
+ * below. It is not a proof of global optimality. A start ends when its gap is within the
+ * tolerance (certified), when a step lowers the objective by at most GMMOT_OPT_GW_TOLERANCE
+ * times max(objective, S_c) (stalled: POT's stopping rule; plain Frank-Wolfe's gap decreases
+ * only like 1/k when the local minimum lies inside a face; a normal end, status GMMOT_OK,
+ * certified only if the gap is within the tolerance), or at GMMOT_OPT_GW_MAX_ITERATIONS steps.
  *
  * Thread rule: a gmmot_gw_t is immutable after creation and may be read by any number of
  * threads at once. */
@@ -53,10 +70,11 @@ typedef struct gmmot_gw gmmot_gw_t;
  *  (each linear step), GMMOT_OPT_NUM_THREADS (the matrices), the progress callback (only
  *  GMMOT_STAGE_GROMOV, when a start begins and after every Frank-Wolfe step: the inner solvers
  *  are not reported) and the interrupt flag (checked throughout). *out receives a new object (free with gmmot_gw_destroy).
- *  Status: GMMOT_OK; GMMOT_W_NOT_CONVERGED (*out written: the best start stopped at
+ *  Status: GMMOT_OK (also when the best start stalled uncertified: see gmmot_gw_info);
+ *  GMMOT_W_NOT_CONVERGED (*out written: the best start stopped at
  *  GMMOT_OPT_GW_MAX_ITERATIONS with a gap above the tolerance, so the plan is not certified);
- *  GMMOT_E_INVALID_ARGUMENT (NULL, an option out of bounds); GMMOT_E_OVERFLOW (a W2^2 or the
- *  objective's scale is not finite); GMMOT_E_ITERATION_LIMIT (a linear step); GMMOT_E_CANCELLED;
+ *  GMMOT_E_INVALID_ARGUMENT (NULL, an option out of bounds); GMMOT_E_OVERFLOW (a W2^2 between
+ *  two components of g0 or of g1, named, or the value exceeds the largest double); GMMOT_E_ITERATION_LIMIT (a linear step); GMMOT_E_CANCELLED;
  *  GMMOT_E_OUT_OF_MEMORY. On error *out is untouched. @since 0.4 */
 GMMOT_API int gmmot_mgw2_create(const gmmot_gmm_t *g0, const gmmot_gmm_t *g1,
                                 const gmmot_options_t *opts, gmmot_gw_t **out) GMMOT_NOEXCEPT;
@@ -103,11 +121,12 @@ GMMOT_API int gmmot_gw_copy_cost_matrices(const gmmot_gw_t *gw, double *out_d0, 
                                           double *out_d1, size_t d1_len) GMMOT_NOEXCEPT;
 
 /** The solver's report; every pointer may be NULL. *out_iterations: Frank-Wolfe steps summed
- *  over all starts; *out_gap: the returned plan's Frank-Wolfe gap relative to S (above);
+ *  over all starts; *out_gap: the returned plan's Frank-Wolfe gap relative to S_c (above);
  *  *out_certified: 1 when that gap is <= GMMOT_OPT_GW_TOLERANCE (a first-order stationary
  *  point), else 0; *out_starts: the number of starts run; *out_best_start: the index of the
  *  start whose end point is returned (0 the product coupling, 1 the annealed start when
- *  GMMOT_OPT_GW_ANNEALING is on, then the random starts). Status: GMMOT_OK,
+ *  GMMOT_OPT_GW_ANNEALING is on, then the random starts, then the permutation start when it
+ *  applies). Status: GMMOT_OK,
  *  GMMOT_E_INVALID_ARGUMENT (gw NULL). @since 0.4 */
 GMMOT_API int gmmot_gw_info(const gmmot_gw_t *gw, uint64_t *out_iterations, double *out_gap,
                             int *out_certified, uint64_t *out_starts,
@@ -126,7 +145,8 @@ GMMOT_API int gmmot_gw_info(const gmmot_gw_t *gw, uint64_t *out_iterations, doub
  *  zeros. *out_ggw2 receives GGW^2 (POT returns its square root). When m >= n the optimum is
  *  attained by the linear map T(x) = A x + b pushing mu onto nu, A = U1 diag(sqrt(d1_i / d0_i))
  *  [I_n 0] U0^T (U0, U1 the eigenvectors in the same order; their signs are arbitrary and every
- *  choice is optimal), b = mean1 - A mean0: out_a (n x m row-major, a_len >= n*m) and out_b
+ *  choice is optimal), b = mean1 - A mean0; an eigenvalue at most 64*d*eps times the largest
+ *  of its matrix (the PSD rule of gmmot/gmm.h) counts as 0: out_a (n x m row-major, a_len >= n*m) and out_b
  *  (n, b_len >= n) receive it when out_a is not NULL (out_b may be NULL). mean0 and mean1 may
  *  be NULL (zero means). The value does not depend on the means.
  *  Status: GMMOT_OK; GMMOT_W_SYMMETRIZED (results written; the message names the covariance);

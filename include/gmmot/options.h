@@ -134,17 +134,21 @@ typedef enum gmmot_option {
    *  Bounds [1, 1e9]. @since 0.4 */
   GMMOT_OPT_GW_MAX_ITERATIONS = 700,
   /** double. Gromov-Wasserstein: stop a start when its Frank-Wolfe gap, relative to the
-   *  problem's scale S (gmmot/gromov.h), is at most this; the certificate's threshold.
-   *  Default 1e-9. Bounds [0, 1]. @since 0.4 */
+   *  problem's centred scale S_c (gmmot/gromov.h), is at most this (the certificate's
+   *  threshold), or when a step lowers the objective by at most this times
+   *  max(objective, S_c) (stalled). Default 1e-9. Bounds [0, 1]. @since 0.4 */
   GMMOT_OPT_GW_TOLERANCE = 701,
   /** int. Gromov-Wasserstein: the number of seeded random starts (GMMOT_OPT_SEED) besides the
-   *  product coupling and the annealed start. Default 4. Bounds [0, 10000]. @since 0.4 */
+   *  product coupling and the annealed start; when >= 1 and K0 = K1 <= 6 with uniform
+   *  weights, the best of all permutation plans is one more start (gmmot/gromov.h).
+   *  Default 4. Bounds [0, 10000]. @since 0.4 */
   GMMOT_OPT_GW_STARTS = 702,
   /** int. Gromov-Wasserstein: 1 (default) adds the annealed start (entropic GW with
    *  decreasing epsilon), 0 leaves it out. Bounds [0, 1]. @since 0.4 */
   GMMOT_OPT_GW_ANNEALING = 703,
   /** double. Gromov-Wasserstein annealing: the first epsilon, relative to the largest entry of
-   *  the linearised cost; later ones decrease geometrically. Default 0.1.
+   *  the linearised cost; the next 7 halve it, each raised to at least 1e-8 (the smallest
+   *  GMMOT_OPT_ENTROPIC_EPSILON), so the last is max(epsilon / 128, 1e-8). Default 0.1.
    *  Bounds [1e-6, 1e3]. @since 0.4 */
   GMMOT_OPT_GW_EPSILON = 704
 } gmmot_option;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "linalg/covariance_factor.hpp"
 #include "linalg/dense.hpp"
@@ -29,12 +30,16 @@ Spectrum spectrum(std::size_t d, const double *cov, const char *name, std::strin
     fail(Errc::NotPsd,
          std::string(name) + " is not positive semi-definite: eigenvalue " + fmt(w[0]));
   }
+  // Eigenvalues within rounding of zero, by the library's PSD rule (gmmot/gmm.h: 64 d eps of
+  // the largest), are zero: their sign is that of the rounding, and dividing by a +1e-18 would
+  // give a map of norm 1e8 that does not push mu onto nu.
+  const double zero = 64.0 * static_cast<double>(d) * std::numeric_limits<double>::epsilon() * top;
   Spectrum s{std::vector<double>(d), std::vector<double>(d * d)};
   // dsyevd returns eigenvectors as columns of a column-major matrix: element (r, c) at
   // sym[c * d + r].
   for (std::size_t i = 0; i < d; ++i) {
     const std::size_t src = d - 1 - i;
-    s.values[i] = std::max(0.0, w[src]);
+    s.values[i] = w[src] > zero ? w[src] : 0.0;
     for (std::size_t r = 0; r < d; ++r) s.vectors[r * d + i] = sym[src * d + r];
   }
   return s;

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+
+#include "util/error.hpp"
 
 namespace gmmot {
 
@@ -34,17 +37,56 @@ std::vector<double> random_vertex(const GwProblem &p, const GwOptions &options, 
 
 }  // namespace
 
+// K0 = K1 in [2, 6], a uniform and b uniform: the vertices are the permutation plans.
+bool permutation_vertices(const GwProblem &p) {
+  if (p.k1 != p.k0 || p.k0 < 2 || p.k0 > 6) return false;
+  for (std::size_t i = 1; i < p.k0; ++i)
+    if (p.a[i] != p.a[0] || p.b[i] != p.b[0]) return false;
+  return true;
+}
+
+unsigned planned_starts(const GwProblem &p, const GwOptions &options) {
+  const bool permutations = options.starts > 0 && permutation_vertices(p);
+  return 1U + (options.annealing != 0 ? 1U : 0U) + options.starts + (permutations ? 1U : 0U);
+}
+
+std::vector<double> best_permutation_vertex(const GwProblem &p) {
+  if (!permutation_vertices(p)) return {};
+  const std::size_t k = p.k0;
+  std::vector<std::size_t> perm(k), best;
+  for (std::size_t i = 0; i < k; ++i) perm[i] = i;
+  double best_value = 0;
+  do {
+    // GW of the plan w_{i perm(i)} = a_i: sum (N0_ik - N1_perm(i)perm(k))^2 a_i a_k.
+    double v = 0;
+    for (std::size_t i = 0; i < k; ++i)
+      for (std::size_t m = 0; m < k; ++m) {
+        const double d = p.n0[i * k + m] - p.n1[perm[i] * k + perm[m]];
+        v += d * d * p.a[i] * p.a[m];
+      }
+    if (best.empty() || v < best_value) {
+      best = perm;
+      best_value = v;
+    }
+  } while (std::next_permutation(perm.begin(), perm.end()));
+  std::vector<double> w(k * k, 0.0);
+  for (std::size_t i = 0; i < k; ++i) w[i * k + best[i]] = p.a[i];
+  return w;
+}
+
 FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOptions &options,
                       const Context &ctx, std::uint64_t iterations_before) {
   const std::size_t n = p.k0 * p.k1;
-  const std::uint64_t total = options.max_iterations * (options.starts + 2ULL);
+  const std::uint64_t total = options.max_iterations * planned_starts(p, options);
   FwOutcome out;
   std::vector<double> w = std::move(start), x(n), grad(n), d(n), y(n);
   p.cross(w.data(), x.data());
   std::vector<double> u, v;  // the previous linear step's duals: its warm start
   const Context inner = without_progress(ctx);
-  ctx.report(Stage::Gromov, std::min(total, iterations_before), total,
-             std::max(0.0, p.scale - 2 * dot(x, w)));
+  // The tracked value (internal units), for progress and the stall test.
+  double value = std::max(0.0, p.scale - 2 * dot(x, w));
+  ctx.report(Stage::Gromov, std::min(total, iterations_before), total, p.to_input_units(value));
+  bool stalled = false;
   for (;;) {
     // The gradient of GW at w is 2 const - 4 C0 w C1 - const, i.e. const - 4 C0 w C1 up to a
     // term constant on the couplings (const_ij = r0_i + r1_j integrates to S against any).
@@ -61,7 +103,18 @@ FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOpt
       gap -= grad[m] * d[m];
     }
     out.gap = p.scale > 0 ? std::max(0.0, gap) / p.scale : 0.0;
-    if (out.gap <= options.tolerance || out.iterations >= options.max_iterations) break;
+    if (out.gap <= options.tolerance) {
+      out.stop = FwStop::Certified;
+      break;
+    }
+    if (stalled) {
+      out.stop = FwStop::Stalled;
+      break;
+    }
+    if (out.iterations >= options.max_iterations) {
+      out.stop = FwStop::StepCap;
+      break;
+    }
     // GW(w + t d) = GW(w) - t gap + t^2 q with q = -2 <C0 d C1, d>: minimised on [0, 1] in
     // closed form (at 1 when q <= 0, the concave case). C0 d C1 = C0 s C1 - C0 w C1, the first
     // from s's few entries.
@@ -69,7 +122,11 @@ FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOpt
     for (std::size_t m = 0; m < n; ++m) y[m] -= x[m];
     const double q = -2 * dot(y, d);
     const double t = q > 0 ? std::min(1.0, gap / (2 * q)) : 1.0;
-    if (!(t > 0)) break;
+    if (!(t > 0)) {
+      // No descent along d although the gap is above the tolerance (rounding): a stall.
+      out.stop = FwStop::Stalled;
+      break;
+    }
     if (t >= 1) {
       // A full step lands on the vertex s: take it exactly (w + (s - w) leaves rounding
       // residues of w's entries, which would cost |C|^2 each in the objective).
@@ -82,12 +139,18 @@ FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOpt
       }
     }
     ++out.iterations;
-    const double next = std::max(0.0, p.scale - 2 * dot(x, w));
-    ctx.report(Stage::Gromov, std::min(total, iterations_before + out.iterations), total, next);
+    // The decrease from the quadratic model, t gap - t^2 q: no cancellation against S_c. The
+    // gap is recomputed at the new iterate before stopping on a stall.
+    const double decrease = t * gap - t * t * q;
+    value = std::max(0.0, p.scale - 2 * dot(x, w));
+    stalled = !(decrease > options.tolerance * std::max(value, p.scale));
+    ctx.report(Stage::Gromov, std::min(total, iterations_before + out.iterations), total,
+               p.to_input_units(value));
   }
   // The iterate may leave [0, inf) by a rounding step of the size of the previous entries.
   for (double &m : w) m = std::max(0.0, m);
-  out.value = p.objective(w.data());
+  out.inner_value = p.inner_objective(w.data());
+  out.value = p.to_input_units(out.inner_value);
   out.plan = std::move(w);
   return out;
 }
@@ -95,16 +158,18 @@ FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOpt
 GwResult gromov_wasserstein(const GwProblem &p, const GwOptions &options, const Context &ctx) {
   options.validate();
   GwResult best;
+  double best_inner = 0;
   bool have = false;
   const auto consider = [&](std::vector<double> start, unsigned index) {
     FwOutcome o = frank_wolfe(p, std::move(start), options, ctx, best.iterations);
     best.iterations += o.iterations;
     ++best.starts_tried;
-    if (!have || o.value < best.value) {
+    if (!have || o.inner_value < best_inner) {
       have = true;
-      best.value = o.value;
+      best_inner = o.inner_value;
       best.plan = std::move(o.plan);
       best.gap = o.gap;
+      best.stop = o.stop;
       best.best_start = index;
     }
   };
@@ -120,7 +185,17 @@ GwResult gromov_wasserstein(const GwProblem &p, const GwOptions &options, const 
   if (options.annealing != 0) consider(annealed_start(p, options, ctx), index++);
   for (unsigned r = 0; r < options.starts; ++r)
     consider(random_vertex(p, options, r, ctx), index++);
+  if (options.starts > 0) {
+    std::vector<double> perm = best_permutation_vertex(p);
+    if (!perm.empty()) consider(std::move(perm), index++);
+  }
   best.certified = best.gap <= options.tolerance;
+  best.value = p.to_input_units(best_inner);
+  if (!std::isfinite(best.value)) {
+    fail(Errc::Overflow, "the Gromov-Wasserstein value exceeds the largest double (about " +
+                             fmt(best_inner) + " * 2^" + std::to_string(-2 * p.exponent) +
+                             "): the matrices' entries are too far apart");
+  }
   return best;
 }
 

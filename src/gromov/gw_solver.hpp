@@ -4,6 +4,11 @@
 //   GW(w) = sum_{i,k,j,l} (C0_ik - C1_jl)^2 w_ij w_kl.
 // With S = sum_ik C0_ik^2 a_i a_k + sum_jl C1_jl^2 b_j b_l (a constant on the couplings),
 //   GW(w) = S - 2 <C0 w C1, w>,
+// GW is unchanged when one constant is added to both matrices and scales as lambda^2 when both
+// are multiplied by lambda, while S is not shift-invariant (it grows like c^2): the problem
+// works on C' = (C - c*) 2^e, c* the common shift minimising S, 2^e an exact power of two
+// bringing max |C'| near 1 (no cancellation in S - 2 <.,.> beyond that of the centred scale, no
+// overflow or underflow), and reports values times 2^-2e.
 // a quadratic, in general indefinite (concave when C0 and C1 are conditionally negative
 // definite, e.g. squared Euclidean distances): the problem is non-convex and a solver finds
 // local minima. Ours: Frank-Wolfe (conditional gradient) whose linear steps are exact
@@ -12,6 +17,7 @@
 // an annealed entropic start, seeded random vertices), the best end point kept.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -28,8 +34,10 @@ struct GwOptions {
   static constexpr std::uint64_t kDefaultMaxIterations = 10000;
   std::uint64_t max_iterations = kDefaultMaxIterations;  // Frank-Wolfe steps per start
   static constexpr Bounds kMaxIterationsBounds{1, 1e9};
-  // Stop a start when the Frank-Wolfe gap <grad GW(w), w - s> <= tolerance * S (S above, the
-  // value of GW at any coupling when the cross term vanishes: a scale of the problem).
+  // Stop a start when the Frank-Wolfe gap <grad GW(w), w - s> <= tolerance * S_c (S_c: S of
+  // the centred matrices, between half and all of GW at the product coupling; shift- and
+  // scale-invariant), or when a step lowers GW by at most tolerance * max(GW, S_c) (stalled,
+  // POT's criterion: plain Frank-Wolfe's gap decreases like 1/k inside a face).
   static constexpr double kDefaultTolerance = 1e-9;
   double tolerance = kDefaultTolerance;
   static constexpr Bounds kToleranceBounds{0, 1};
@@ -52,37 +60,55 @@ struct GwOptions {
   void validate() const;
 };
 
+// Why a Frank-Wolfe run ended.
+enum class FwStop {
+  Certified,  // gap <= tolerance
+  Stalled,    // the objective stopped decreasing (by the tolerance) with the gap above it
+  StepCap     // max_iterations steps with the gap above the tolerance
+};
+
 struct GwResult {
-  double value = 0;              // GW(plan), >= 0
+  double value = 0;              // GW(plan), >= 0 (input units)
   std::vector<double> plan;      // K0 x K1 row-major, the best start's end point
   std::uint64_t iterations = 0;  // Frank-Wolfe steps, summed over the starts
-  double gap = 0;          // the best start's final Frank-Wolfe gap, divided by S (0 if S = 0)
+  double gap = 0;          // the best start's final Frank-Wolfe gap, divided by S_c (0 if S_c = 0)
   bool certified = false;  // gap <= tolerance: a first-order stationary point
+  FwStop stop = FwStop::Certified;  // how the best start ended
   unsigned starts_tried = 0;
-  unsigned best_start = 0;  // 0: product, then annealed (if on), then random ones
+  unsigned best_start = 0;  // 0: product, then annealed (if on), random ones, permutation one
 };
 
 // The problem: C0 (K0 x K0) and C1 (K1 x K1) row-major, symmetric, finite; a and b weights
 // (validated_transport_weights: b rescaled to a's mass). Copies what it keeps.
 // Errors: Errc::InvalidArgument (K0 or K1 zero), Errc::NonFinite naming c0[i][k] / c1[j][l],
 // Errc::NotSymmetric naming the first asymmetric pair (beyond 1e-12 of the largest entry),
-// Errc::Weights / NonFinite for the weights, Errc::Overflow when S is not finite.
+// Errc::Weights / NonFinite for the weights.
 struct GwProblem {
   GwProblem(std::size_t k0, const double *a, const double *c0, std::size_t k1, const double *b,
             const double *c1);
   std::size_t k0, k1;
-  std::vector<double> a, b, c0, c1;
-  std::vector<double> const_cost;  // (C0^2 a)_i + (C1^2 b)_j, K0 x K1
-  double scale = 0;                // S
+  std::vector<double> a, b;
+  std::vector<double> c0, c1;      // the given matrices, symmetrised (input units)
+  std::vector<double> n0, n1;      // (C - shift) 2^exponent, max |entry| in [1/2, 1) (or 0)
+  double shift = 0;                // the common centring constant c*, input units
+  int exponent = 0;                // GW(input) = GW(n0, n1) 2^-2 exponent
+  std::vector<double> const_cost;  // (N0^2 a)_i + (N1^2 b)_j, K0 x K1
+  double scale = 0;                // S_c: S of n0 and n1 (internal units)
+
+  // An internal GW value in input units (2^-2 exponent, exact unless it over/underflows).
+  double to_input_units(double v) const { return std::ldexp(v, -2 * exponent); }
+  double input_scale() const { return to_input_units(scale); }
 
   // out = C0 w C1 (K0 x K1), in O(K0^2 K1 + K0 K1^2) by two products.
   void cross(const double *w, double *out) const;
   // The same for a sparse w (a vertex of the transport polytope, K0 + K1 - 1 entries at most):
   // w C1 in O(nnz K1), then one dense product.
   void cross_sparse(const std::vector<PlanEntry> &w, double *out) const;
-  // GW(w) for a coupling w, by the direct sum over non-zeros when there are few (exact zero
-  // for an isometric match) and S - 2 <C0 w C1, w> (clamped at 0) otherwise.
-  double objective(const double *w) const;
+  // GW(w) for a coupling w in internal units, by the direct sum over non-zeros when it is
+  // affordable (exact zero for an isometric match, no cancellation) and S_c - 2 <N0 w N1, w>
+  // (clamped at 0) otherwise; objective() in input units.
+  double inner_objective(const double *w) const;
+  double objective(const double *w) const { return to_input_units(inner_objective(w)); }
 };
 
 // Frank-Wolfe from the coupling `start` (K0 x K1, marginals a and b) to a stationary point.
@@ -91,9 +117,17 @@ struct GwProblem {
 // Errc::Cancelled).
 struct FwOutcome {
   std::vector<double> plan;
-  double value = 0, gap = 0;  // gap relative to S
+  double value = 0;        // input units
+  double inner_value = 0;  // internal units (compared across starts)
+  double gap = 0;          // relative to S_c
   std::uint64_t iterations = 0;
+  FwStop stop = FwStop::Certified;
 };
+// The number of starts gromov_wasserstein runs (the progress total is max_iterations times it).
+unsigned planned_starts(const GwProblem &p, const GwOptions &options);
+// For K0 = K1 <= 6 with uniform a and uniform b the vertices of the polytope are the K!
+// permutation plans: the best of them by the objective (a start), else empty.
+std::vector<double> best_permutation_vertex(const GwProblem &p);
 FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOptions &options,
                       const Context &ctx, std::uint64_t iterations_before);
 

@@ -2,16 +2,34 @@
 #include "gromov/mgw2.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <string>
 
 #include "gaussian/gaussian_ot.hpp"
+#include "util/error.hpp"
 
 namespace gmmot {
 
-std::vector<double> intra_w2_matrix(const Gmm &g, const Context &ctx) {
+std::vector<double> intra_w2_matrix(const Gmm &g, const Context &ctx, const char *name) {
   const std::size_t k = g.k(), dim = g.d();
   const std::vector<CovFactor> &f = g.factors();
   const double *means = g.means().data();
+  // |m_k - m_l|^2 <= W2^2 <= |m_k - m_l|^2 + tr S_k + tr S_l: an overflow is found here and
+  // named by this mixture's pair (w2_cost_matrix would name the pair within a block, as if
+  // between two mixtures).
+  for (std::size_t i = 0; i < k; ++i)
+    for (std::size_t j = i + 1; j < k; ++j) {
+      double s = f[i].trace + f[j].trace;
+      for (std::size_t c = 0; c < dim; ++c) {
+        const double diff = means[i * dim + c] - means[j * dim + c];
+        s += diff * diff;
+      }
+      if (!std::isfinite(s)) {
+        fail(Errc::Overflow, "W2^2 between components " + std::to_string(i) + " and " +
+                                 std::to_string(j) + " of " + name + " exceeds the largest double");
+      }
+    }
   std::vector<double> d(k * k, 0.0), block;
   // The matrix is symmetric: only row blocks against the columns from their first row on (the
   // upper trapezoids, about half the pairs; the pairs cost a d x d SVD each at large d).
@@ -44,8 +62,8 @@ Mgw2Result mgw2(const Gmm &g0, const Gmm &g1, const GwOptions &options, const Co
   options.validate();
   Mgw2Result r;
   const Context quiet = without_progress(ctx);
-  r.d0 = intra_w2_matrix(g0, quiet);
-  r.d1 = intra_w2_matrix(g1, quiet);
+  r.d0 = intra_w2_matrix(g0, quiet, "g0");
+  r.d1 = intra_w2_matrix(g1, quiet, "g1");
   const GwProblem p(g0.k(), g0.weights().data(), r.d0.data(), g1.k(), g1.weights().data(),
                     r.d1.data());
   r.gw = gromov_wasserstein(p, options, ctx);

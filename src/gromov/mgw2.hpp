@@ -22,7 +22,9 @@ struct Mgw2Result {
 
 // The intra-mixture matrix of a mixture: W2^2 between its own components (w2_cost_matrix),
 // symmetrised, diagonal zero. Reports Stage::CostMatrix (mgw2 calls it without progress).
-std::vector<double> intra_w2_matrix(const Gmm &g, const Context &ctx);
+// Errc::Overflow naming the two components of `name` whose W2^2 exceeds the largest double.
+std::vector<double> intra_w2_matrix(const Gmm &g, const Context &ctx,
+                                    const char *name = "the mixture");
 
 // Errors of the cost matrices and of the solver pass through (Errc::InvalidArgument for
 // options, Errc::Overflow, Errc::IterationLimit, Errc::Cancelled).

@@ -32,6 +32,8 @@ void test_cancel(void);
 void test_gmm_io(void);
 /* Group of gromov.h (0.4: MGW2 and Gromov-Wasserstein). */
 void test_gromov(void);
+/* Gromov-Wasserstein on shifted, scaled, indefinite matrices; the review's findings. */
+void test_gromov_robust(void);
 
 int main(void) {
   /* The crash-isolated (forking) tests run first, before any thread has been started. */
@@ -63,6 +65,7 @@ int main(void) {
   test_cancel();
   test_gmm_io();
   test_gromov();
+  test_gromov_robust();
   test_threads();
   test_audit_findings();
   test_bad_inputs();
