@@ -2,6 +2,8 @@
 """Small helpers shared by the object modules: output handles and long-call thresholds."""
 import ctypes as C
 
+from ._lib import lib
+
 
 #: work (roughly flops) above which a call gets the progress trampoline (Ctrl-C, callbacks);
 #: below it the call is short (well under a millisecond) and runs with no extra overhead.
@@ -29,3 +31,24 @@ class Immutable:
 
     def __deepcopy__(self, memo):
         return self
+
+
+class Owned(Immutable):
+    """Base of the immutable results that own one C handle (``_ptr``): ``_destroy`` names the C
+    function that frees it, and the object pickles as its ``_recipe`` (the inputs and option
+    values), solved again on loading by ``_rebuild`` (the solvers are deterministic)."""
+
+    __slots__ = ()
+    _destroy = None
+    _rebuild = None
+
+    def __del__(self):
+        ptr, self._ptr = getattr(self, "_ptr", None), None
+        if ptr:
+            getattr(lib, self._destroy)(ptr)
+
+    def __reduce__(self):
+        recipe = getattr(self, "_recipe", None)
+        if recipe is None or type(self)._rebuild is None:
+            raise TypeError("this %s has no recipe and cannot be pickled" % type(self).__name__)
+        return (type(self)._rebuild, recipe)

@@ -7,14 +7,14 @@ import numpy as np
 
 from . import _errors
 from ._arrays import addr, as_array, empty, empty_sizes
-from ._handles import Immutable, address
+from ._handles import Owned, address
 from ._lib import BaryP, GmmP, lib
 from ._progress import LongCall
 from .mixture import GaussianMixture, as_mixture
 from .options import resolve, resolve_named
 
 
-class MixtureBarycenter(Immutable):
+class MixtureBarycenter(Owned):
     """The result of a barycenter solver (immutable).
 
     Attributes: ``mixture`` (the barycenter, a GaussianMixture), ``cost`` (V), ``n_inputs``,
@@ -23,22 +23,12 @@ class MixtureBarycenter(Immutable):
     """
 
     __slots__ = ("_ptr", "_inputs", "_recipe")
+    _destroy = "gmmot_mw2_barycenter_destroy"
 
     def __init__(self, ptr, inputs, recipe=None):
         self._ptr = ptr
         self._inputs = inputs  # the input mixtures (their sizes shape the plans)
         self._recipe = recipe
-
-    def __reduce__(self):
-        # the inputs and option values: solved again on loading (deterministic solvers)
-        if self._recipe is None:
-            raise TypeError("this MixtureBarycenter has no recipe and cannot be pickled")
-        return (_rebuild_barycenter, self._recipe)
-
-    def __del__(self):
-        ptr, self._ptr = getattr(self, "_ptr", None), None
-        if ptr:
-            lib.gmmot_mw2_barycenter_destroy(ptr)
 
     @property
     def mixture(self):
@@ -215,3 +205,6 @@ def barycenter_fixed_point(mixtures, weights=None, init=None, method=None, optio
     return _run((lib.gmmot_mw2_barycenter_fixed_point,
                  (addr(handles), j, addr(lam), j, init_ptr)), mixtures, opts,
                 ("fixed_point", mixtures, lam.copy(), init))
+
+
+MixtureBarycenter._rebuild = staticmethod(_rebuild_barycenter)

@@ -7,27 +7,24 @@ import numpy as np
 
 from . import _errors
 from ._arrays import addr, as_array, empty
-from ._handles import is_long
+from ._handles import Owned, is_long
 from ._lib import GwP, lib
 from ._progress import LongCall
 from .mixture import as_mixture
 from .options import resolve_named
 
 
-class GWResult:
+class GWResult(Owned):
     """A solved Gromov-Wasserstein problem (immutable): ``value`` (MGW2^2 for :func:`mgw2`),
     ``distance`` (its square root), ``plan`` (dense K0 x K1), ``cost_matrices`` (D0, D1),
     ``info`` (iterations, gap, certified, starts, best_start), ``shape``."""
 
-    __slots__ = ("_ptr",)
+    __slots__ = ("_ptr", "_recipe")
+    _destroy = "gmmot_gw_destroy"
 
-    def __init__(self, ptr):
+    def __init__(self, ptr, recipe=None):
         self._ptr = ptr
-
-    def __del__(self):
-        ptr, self._ptr = getattr(self, "_ptr", None), None
-        if ptr:
-            lib.gmmot_gw_destroy(ptr)
+        self._recipe = recipe  # pickled as its inputs and option values, solved again
 
     @property
     def shape(self):
@@ -96,7 +93,8 @@ def mgw2(g0, g1, options=None, progress=None, **option_kwargs):
     out = GwP()
     with LongCall(opts, is_long(50 * k0 * k1 * (k0 + k1))) as call:
         status = lib.gmmot_mgw2_create(g0._ptr, g1._ptr, call.opts, C.byref(out))
-        result = GWResult(out) if status >= 0 else None
+        recipe = ("mgw2", (g0, g1), None if opts is None else opts.as_dict())
+        result = GWResult(out, recipe) if status >= 0 else None
         call.finish(status)
     return result
 
@@ -124,7 +122,9 @@ def gromov_wasserstein(c0, c1, a=None, b=None, options=None, progress=None, **op
     with LongCall(opts, is_long(50 * k0 * k1 * (k0 + k1))) as call:
         status = lib.gmmot_gw_create(k0, addr(a), addr(c0), k1, addr(b), addr(c1), call.opts,
                                      C.byref(out))
-        result = GWResult(out) if status >= 0 else None
+        recipe = ("gw", (c0.copy(), c1.copy(), a.copy(), b.copy()),
+                  None if opts is None else opts.as_dict())
+        result = GWResult(out, recipe) if status >= 0 else None
         call.finish(status)
     return result
 
@@ -156,3 +156,13 @@ def gaussian_gromov_wasserstein(cov0, cov1, mean0=None, mean1=None, return_map=F
     _errors.check(lib.gmmot_gaussian_gw(m, addr(mean0), addr(cov0), n, addr(mean1), addr(cov1),
                                         C.byref(out), addr(a), a.size, addr(b), b.size))
     return out.value, a, b
+
+
+def _rebuild_gw(kind, args, values):
+    if kind == "mgw2":
+        return mgw2(*args, **(values or {}))
+    c0, c1, a, b = args
+    return gromov_wasserstein(c0, c1, a, b, **(values or {}))
+
+
+GWResult._rebuild = staticmethod(_rebuild_gw)

@@ -7,7 +7,7 @@ import numpy as np
 from . import _errors
 from ._arrays import (addr, as_array, check_out, check_positive_int, empty, empty_sizes,
                       optional_weights)
-from ._handles import Immutable, is_long
+from ._handles import Owned, is_long
 from ._lib import GmmP, Mw2P, lib
 from ._progress import LongCall, run_blocks
 from .mixture import GaussianMixture, as_mixture
@@ -36,7 +36,7 @@ def mw2_distance(g0, g1, **kwargs):
     return float(np.sqrt(mw2_squared(g0, g1, **kwargs)))
 
 
-class MW2Plan(Immutable):
+class MW2Plan(Owned):
     """The MW2 plan between two mixtures: distance, component plan, coupling, geodesic and
     the transport maps T_mean / T_rand (Delon-Desolneux 2020).
 
@@ -56,6 +56,7 @@ class MW2Plan(Immutable):
     """
 
     __slots__ = ("_ptr", "source", "target", "_recipe")
+    _destroy = "gmmot_mw2_destroy"
 
     def __init__(self, source, target, method=None, options=None, progress=None,
                  **option_kwargs):
@@ -102,10 +103,6 @@ class MW2Plan(Immutable):
         g1 = GaussianMixture.fit(points1, k, weights1, options=opts)
         return cls(g0, g1, options=opts)
 
-    def __del__(self):
-        ptr, self._ptr = getattr(self, "_ptr", None), None
-        if ptr:
-            lib.gmmot_mw2_destroy(ptr)
 
     def __reduce__(self):
         if self._recipe is not None and self._recipe[0] == "relaxed":

@@ -6,7 +6,7 @@ import numpy as np
 
 from . import _errors
 from ._arrays import addr, as_array, optional_weights
-from ._handles import Immutable
+from ._handles import Owned
 from ._lib import GmmP, Mw2P, RelaxedP, lib
 from ._progress import LongCall
 from .mixture import GaussianMixture, as_mixture
@@ -17,7 +17,7 @@ PATH_COLUMNS = ("lambda", "energy", "transport", "ll0", "ll1", "penalty", "itera
                 "converged")
 
 
-class RelaxedFit(Immutable):
+class RelaxedFit(Owned):
     """One mixture on R^{2d} fitted to two point clouds with a transport penalty.
 
     Create it with :meth:`fit`. Read-outs: :meth:`coupling`, :meth:`marginals`, :meth:`plan`
@@ -27,22 +27,11 @@ class RelaxedFit(Immutable):
     """
 
     __slots__ = ("_ptr", "_recipe")
+    _destroy = "gmmot_relaxed_destroy"
 
     def __init__(self, ptr, recipe=None):
         self._ptr = ptr
         self._recipe = recipe
-
-    def __reduce__(self):
-        # the inputs (copied at fit time) and option values: fitted again on loading
-        # (deterministic for a given seed)
-        if self._recipe is None:
-            raise TypeError("this RelaxedFit has no recipe and cannot be pickled")
-        return (_rebuild_fit, self._recipe)
-
-    def __del__(self):
-        ptr, self._ptr = getattr(self, "_ptr", None), None
-        if ptr:
-            lib.gmmot_relaxed_destroy(ptr)
 
     @classmethod
     def fit(cls, points0, points1, n_components=None, lam=None, weights0=None, weights1=None,
@@ -179,3 +168,6 @@ class RelaxedFit(Immutable):
 def _rebuild_fit(points0, points1, weights0, weights1, starts, lambdas, values):
     return RelaxedFit.fit(points0, points1, weights0=weights0, weights1=weights1, init=starts,
                           lambdas=lambdas, **(values or {}))
+
+
+RelaxedFit._rebuild = staticmethod(_rebuild_fit)

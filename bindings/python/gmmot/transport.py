@@ -7,13 +7,13 @@ import numpy as np
 
 from . import _errors
 from ._arrays import addr, as_array, empty, empty_sizes
-from ._handles import Immutable, is_long
+from ._handles import Owned, is_long
 from ._lib import TransportP, lib
 from ._progress import LongCall
 from .options import resolve_named
 
 
-class TransportPlan(Immutable):
+class TransportPlan(Owned):
     """The result of :func:`solve` (immutable).
 
     Attributes are computed by the library on demand: ``cost``, ``plan`` (dense K0 x K1),
@@ -23,20 +23,11 @@ class TransportPlan(Immutable):
     """
 
     __slots__ = ("_ptr", "_recipe")
+    _destroy = "gmmot_transport_destroy"
 
     def __init__(self, ptr, recipe=None):
         self._ptr = ptr
         self._recipe = recipe
-
-    def __reduce__(self):
-        if self._recipe is None:
-            raise TypeError("this TransportPlan has no recipe and cannot be pickled")
-        return (_rebuild_transport, self._recipe)
-
-    def __del__(self):
-        ptr, self._ptr = getattr(self, "_ptr", None), None
-        if ptr:
-            lib.gmmot_transport_destroy(ptr)
 
     @property
     def shape(self):
@@ -165,3 +156,6 @@ def emd(a, b, cost, **kwargs):
 def emd2(a, b, cost, **kwargs):
     """The exact optimal cost, as ``ot.emd2``."""
     return solve(a, b, cost, **kwargs).cost
+
+
+TransportPlan._rebuild = staticmethod(_rebuild_transport)

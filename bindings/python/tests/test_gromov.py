@@ -154,3 +154,21 @@ def test_gaussian_gromov_wasserstein(rng):
         gmmot.gaussian_gromov_wasserstein([[1.0]], np.eye(2), return_map=True)
     with pytest.raises(ValueError, match="cov0"):
         gmmot.gaussian_gromov_wasserstein(np.zeros((2, 3)), np.eye(2))
+
+
+def test_gw_results_copy_as_themselves_and_pickle_as_their_recipe():
+    """A copy must not duplicate the C handle (it was freed twice: a crash), and a result
+    pickles as its inputs and options, solved again to the same value and plan."""
+    import copy
+    import pickle
+    g0 = gmmot.GaussianMixture([0.5, 0.5], [[0.0], [1.0]], [[[1.0]], [[2.0]]])
+    g1 = gmmot.GaussianMixture([0.3, 0.7], [[0.0, 1.0], [1.0, 0.0]],
+                               [np.eye(2), 2 * np.eye(2)])
+    r = gmmot.mgw2(g0, g1, seed=3)
+    assert copy.copy(r) is r and copy.deepcopy(r) is r
+    back = pickle.loads(pickle.dumps(r))
+    assert back.value == r.value and np.array_equal(back.plan, r.plan)
+    q = gmmot.gromov_wasserstein(np.array([[0, 1.0], [1.0, 0]]),
+                                 np.array([[0, 2.0, 1], [2.0, 0, 1], [1, 1, 0]]))
+    back = pickle.loads(pickle.dumps(q))
+    assert back.value == q.value and np.array_equal(back.plan, q.plan)

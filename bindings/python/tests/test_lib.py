@@ -139,6 +139,10 @@ def test_every_public_function_is_used_by_the_pythonic_api():
             with open(os.path.join(PACKAGE_ROOT, "gmmot", name), encoding="utf-8") as f:
                 tree = ast.parse(f.read())
             used |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+            # the destroy functions named by Owned subclasses (_destroy = "gmmot_..._destroy")
+            used |= {n.value.value for n in ast.walk(tree)
+                     if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant)
+                     and any(isinstance(t, ast.Name) and t.id == "_destroy" for t in n.targets)}
     unused = [n for n in prototypes() if n not in used]
     # gmmot_version_number is called by the loader in _lib.py itself;
     # gmmot_mw2_create_from_points: MW2Plan.from_points runs its documented equivalent (two
