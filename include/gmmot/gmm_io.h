@@ -34,9 +34,10 @@
  * rejects, with GMMOT_E_FORMAT and a message saying which check failed: a wrong magic, a
  * version it does not know, non-zero flags, K = 0 or d = 0, sizes that overflow, a size that is
  * not exactly the one K and d imply (truncated input or trailing bytes), a checksum mismatch,
- * and covariances that are not symmetric bit for bit (+0.0 facing -0.0 included). The content is then validated as gmmot_gmm_create validates it (finite entries,
- * weights, positive semi-definite covariances) with the same status codes. Weights that sum to
- * 1 to rounding are kept bit for bit (they are not divided by their sum again).
+ * and covariances that are not symmetric bit for bit (+0.0 facing -0.0 included). The content is
+ * then validated as gmmot_gmm_create validates it (finite entries, weights, positive semi-definite
+ * covariances) with the same status codes. Weights that sum to 1 to rounding are kept bit for bit
+ * (they are not divided by their sum again).
  *
  * Thread rule: as for every function taking a gmmot_gmm_t (gmmot/gmm.h). Saving to the same
  * file from two threads at once is safe (each save replaces the file whole; the last rename

@@ -69,13 +69,14 @@ typedef struct gmmot_gw gmmot_gw_t;
  *  GMMOT_OPT_GW_ANNEALING, GMMOT_OPT_GW_EPSILON, GMMOT_OPT_SEED, GMMOT_OPT_EXACT_MAX_ITERATIONS
  *  (each linear step), GMMOT_OPT_NUM_THREADS (the matrices), the progress callback (only
  *  GMMOT_STAGE_GROMOV, when a start begins and after every Frank-Wolfe step: the inner solvers
- *  are not reported) and the interrupt flag (checked throughout). *out receives a new object (free with gmmot_gw_destroy).
- *  Status: GMMOT_OK (also when the best start stalled uncertified: see gmmot_gw_info);
- *  GMMOT_W_NOT_CONVERGED (*out written: the best start stopped at
+ *  are not reported) and the interrupt flag (checked throughout). *out receives a new object (free
+ *  with gmmot_gw_destroy). Status: GMMOT_OK (also when the best start stalled uncertified: see
+ *  gmmot_gw_info); GMMOT_W_NOT_CONVERGED (*out written: the best start stopped at
  *  GMMOT_OPT_GW_MAX_ITERATIONS with a gap above the tolerance, so the plan is not certified);
- *  GMMOT_E_INVALID_ARGUMENT (NULL, an option out of bounds); GMMOT_E_OVERFLOW (a W2^2 between
- *  two components of g0 or of g1, named, or the value exceeds the largest double); GMMOT_E_ITERATION_LIMIT (a linear step); GMMOT_E_CANCELLED;
- *  GMMOT_E_OUT_OF_MEMORY. On error *out is untouched. @since 0.4 */
+ *  GMMOT_E_INVALID_ARGUMENT (NULL, an option out of bounds); GMMOT_E_OVERFLOW (a W2^2 between two
+ *  components of g0 or of g1, named, or the value exceeds the largest double);
+ *  GMMOT_E_ITERATION_LIMIT (a linear step); GMMOT_E_CANCELLED; GMMOT_E_OUT_OF_MEMORY. On error *out
+ *  is untouched. @since 0.4 */
 GMMOT_API int gmmot_mgw2_create(const gmmot_gmm_t *g0, const gmmot_gmm_t *g1,
                                 const gmmot_options_t *opts, gmmot_gw_t **out) GMMOT_NOEXCEPT;
 
@@ -146,16 +147,15 @@ GMMOT_API int gmmot_gw_info(const gmmot_gw_t *gw, uint64_t *out_iterations, doub
  *  attained by the linear map T(x) = A x + b pushing mu onto nu, A = U1 diag(sqrt(d1_i / d0_i))
  *  [I_n 0] U0^T (U0, U1 the eigenvectors in the same order; their signs are arbitrary and every
  *  choice is optimal), b = mean1 - A mean0; an eigenvalue at most 64*d*eps times the largest
- *  of its matrix (the PSD rule of gmmot/gmm.h) counts as 0: out_a (n x m row-major, a_len >= n*m) and out_b
- *  (n, b_len >= n) receive it when out_a is not NULL (out_b may be NULL). mean0 and mean1 may
- *  be NULL (zero means). The value does not depend on the means.
- *  Status: GMMOT_OK; GMMOT_W_SYMMETRIZED (results written; the message names the covariance);
+ *  of its matrix (the PSD rule of gmmot/gmm.h) counts as 0: out_a (n x m row-major, a_len >= n*m)
+ *  and out_b (n, b_len >= n) receive it when out_a is not NULL (out_b may be NULL). mean0 and mean1
+ *  may be NULL (zero means). The value does not depend on the means. Status: GMMOT_OK;
+ *  GMMOT_W_SYMMETRIZED (results written; the message names the covariance);
  *  GMMOT_E_INVALID_ARGUMENT (cov0, cov1 or out_ggw2 NULL); GMMOT_E_DIMENSION (m or n = 0);
  *  GMMOT_E_TOO_LARGE; GMMOT_E_NONFINITE, GMMOT_E_NOT_SYMMETRIC, GMMOT_E_NOT_PSD (naming mean0,
- *  cov0, mean1 or cov1); GMMOT_E_BUFFER_TOO_SMALL; GMMOT_E_NO_MAP (out_a given and m < n, where
- *  the optimal coupling is a map from nu to mu, or a zero variance of cov0 facing a positive one
- *  of cov1); GMMOT_E_OVERFLOW; GMMOT_E_OUT_OF_MEMORY. On error nothing is written.
- *  @since 0.4 */
+ *  cov0, mean1 or cov1); GMMOT_E_BUFFER_TOO_SMALL; GMMOT_E_NO_MAP (out_a given and m < n, where the
+ *  optimal coupling is a map from nu to mu, or a zero variance of cov0 facing a positive one of
+ *  cov1); GMMOT_E_OVERFLOW; GMMOT_E_OUT_OF_MEMORY. On error nothing is written. @since 0.4 */
 GMMOT_API int gmmot_gaussian_gw(size_t m, const double *mean0, const double *cov0, size_t n,
                                 const double *mean1, const double *cov1, double *out_ggw2,
                                 double *out_a, size_t a_len, double *out_b,
