@@ -17,7 +17,7 @@ namespace {
 // A plan that is not certified is still written. Only the step cap is a warning: a start that
 // stalled (the objective no longer decreasing by the tolerance) ended normally, as POT's does.
 int status_of(const gmmot_gw &gw, std::uint64_t cap) {
-  if (gw.impl.certified || gw.impl.stop != gmmot::FwStop::StepCap) return GMMOT_OK;
+  if (gw.impl.stop != gmmot::FwStop::StepCap) return GMMOT_OK;
   return warn(GMMOT_W_NOT_CONVERGED,
               "the best start stopped at the Frank-Wolfe step cap (" + std::to_string(cap) +
                   ", GMMOT_OPT_GW_MAX_ITERATIONS) with relative gap " + gmmot::fmt(gw.impl.gap) +

@@ -102,9 +102,11 @@ func TestMW2BarycenterExactClosedForm(t *testing.T) {
 	if cert.PrimalInfeasibility > 1e-12 || cert.DualityGap > 1e-9*v0 {
 		t.Fatalf("certificate %+v", cert)
 	}
-	it, _, _, err := b.Info()
+	it, _, rounds, err := b.Info()
 	must(t, err)
-	_ = it
+	if it == 0 || rounds == 0 {
+		t.Fatalf("Info: %d pivots, %d pricing rounds (an LP was solved: both > 0)", it, rounds)
+	}
 
 	// Fixed support on the exact barycenter's components (and a useless one) gives the same V.
 	fs, err := MW2BarycenterFixedSupport(gmms, lambda, append(gm, 25, 25),

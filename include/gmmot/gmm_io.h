@@ -69,7 +69,8 @@ GMMOT_API int gmmot_gmm_save(const gmmot_gmm_t *gmm, unsigned char *out, size_t 
                              size_t *out_written) GMMOT_NOEXCEPT;
 
 /** Read a mixture saved by gmmot_gmm_save from the len bytes at data (exactly one saved
- *  mixture: trailing bytes are an error). *out receives a new handle (gmmot_gmm_destroy).
+ *  mixture: trailing bytes are an error). data is only read during the call, never kept.
+ *  *out receives a new handle (gmmot_gmm_destroy).
  *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (NULL data or out), GMMOT_E_FORMAT (wrong magic,
  *  unknown version or flags, K or d zero or overflowing, truncated or oversized input, checksum
  *  mismatch, asymmetric covariance), and the content errors of

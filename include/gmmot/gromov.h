@@ -133,7 +133,11 @@ GMMOT_API int gmmot_gw_info(const gmmot_gw_t *gw, uint64_t *out_iterations, doub
                             int *out_certified, uint64_t *out_starts,
                             uint64_t *out_best_start) GMMOT_NOEXCEPT;
 
-/** The Gaussian Gromov-Wasserstein distance and map (Delon, Desolneux, Salmona, "Gromov-
+/** The Gaussian Gromov-Wasserstein distance and map. Arrays are row-major and borrowed for the
+ *  call: mean0 (m), cov0 (m x m), mean1 (n), cov1 (n x n). The call takes no options: it runs
+ *  on the calling thread (two symmetric eigendecompositions and an n x m product, O(m^3 + n^3))
+ *  and cannot be cancelled. Reentrant: any number of threads may call it at once.
+ *  (Delon, Desolneux, Salmona, "Gromov-
  *  Wasserstein distances between Gaussian distributions", J. Appl. Probab. 2022, Thm 4.1; POT's
  *  gaussian_gromov_wasserstein_distance / _mapping): between mu = N(mean0, cov0) on R^m and
  *  nu = N(mean1, cov1) on R^n, any m and n, the square-loss Gromov-Wasserstein objective with

@@ -114,7 +114,6 @@ GwProblem::GwProblem(std::size_t k0_, const double *a_, const double *c0_, std::
   const int e2 = -exponent_of(std::max(largest_abs(n0), largest_abs(n1)));
   for (double &x : n0) x = std::ldexp(x, e2);
   for (double &x : n1) x = std::ldexp(x, e2);
-  shift = std::ldexp(centre, -e1);
   exponent = e1 + e2;
   const std::vector<double> r0 = squared_times(k0, n0, a), r1 = squared_times(k1, n1, b);
   const_cost.resize(checked_mul(k0, k1, "K0*K1"));

@@ -90,7 +90,6 @@ struct GwProblem {
   std::vector<double> a, b;
   std::vector<double> c0, c1;      // the given matrices, symmetrised (input units)
   std::vector<double> n0, n1;      // (C - shift) 2^exponent, max |entry| in [1/2, 1) (or 0)
-  double shift = 0;                // the common centring constant c*, input units
   int exponent = 0;                // GW(input) = GW(n0, n1) 2^-2 exponent
   std::vector<double> const_cost;  // (N0^2 a)_i + (N1^2 b)_j, K0 x K1
   double scale = 0;                // S_c: S of n0 and n1 (internal units)

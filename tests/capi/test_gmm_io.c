@@ -92,6 +92,15 @@ static void check_round_trip(const gmmot_gmm_t *g, const char *what) {
   CHECKF(same_bits(x, y, k * d * d), "%s: covariances bit-exact", what);
   CHECK_OK(gmmot_gmm_save(h, b, n, NULL));
   CHECKF(memcmp(a, b, n) == 0, "%s: saving the loaded mixture gives the same bytes", what);
+  /* Derived results too (gmm_io.h): the log-density at the means, bit for bit. */
+  CHECK_OK(gmmot_gmm_copy_means(g, x, k * d));
+  {
+    double lg[32], lh[32];
+    const size_t m = k < 32 ? k : 32;
+    CHECK_OK(gmmot_gmm_log_density(g, m, x, NULL, lg, m));
+    CHECK_OK(gmmot_gmm_log_density(h, m, x, NULL, lh, m));
+    CHECKF(same_bits(lg, lh, m), "%s: log-densities bit-identical", what);
+  }
 done:
   gmmot_gmm_destroy(h);
   free(a);
@@ -175,7 +184,7 @@ static void test_round_trips(void) {
     check_round_trip(g, "K=3 d=2");
     gmmot_gmm_destroy(g);
   }
-  /* Random larger mixtures, including an EM fit's output. */
+  /* Random larger mixtures. */
   unsigned long state = 12345;
   for (size_t trial = 0; trial < 4; ++trial) {
     const size_t k = 1 + trial * 5, d = 1 + trial * 2; /* h_random_spd: d <= 8 */

@@ -72,7 +72,6 @@ void test_gromov(void) {
   gmmot_gw_t *gw = NULL;
   CHECK_OK(gmmot_mgw2_create(g0, g1, opts, &gw));
   CHECK(g_gromov_reports >= 1);
-  CHECK(g_last_value >= 0);
   CHECK(gmmot_gw_rows(gw) == 3 && gmmot_gw_cols(gw) == 3);
   double d0[9], d1[9], plan[9], value = -1, root = -1;
   CHECK_OK(gmmot_gw_copy_cost_matrices(gw, d0, 9, d1, 9));
@@ -84,6 +83,8 @@ void test_gromov(void) {
     }
   }
   CHECK_OK(gmmot_gw_value(gw, &value, &root));
+  /* The last report is some start's final objective; the result is the best start's. */
+  CHECK(g_last_value >= value - 1e-9);
   /* Zero up to rounding: rounding-level masses (~1e-17) on degenerate entries of the LP's
    * vertices each cost up to max D^2 (about 1e2 here). */
   CHECK_NEAR(value, 0, 0, 1e-12);

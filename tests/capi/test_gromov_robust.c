@@ -193,10 +193,13 @@ static void stalls_are_normal_stops(void) {
       for (int j = 0; j <= i; ++j) c1[i * k + j] = c1[j * k + i] = 2 * uniform01();
     gmmot_gw_t *gw = NULL;
     const int st = gmmot_gw_create((size_t)k, w, c0, (size_t)k, w, c1, NULL, &gw);
-    if (st != GMMOT_OK) ++warned;
+    CHECKF(st == GMMOT_OK || st == GMMOT_W_NOT_CONVERGED, "trial: status %d", st);
+    if (st == GMMOT_W_NOT_CONVERGED) ++warned;
     gmmot_gw_destroy(gw);
   }
-  CHECKF(warned <= 2, "%d of 80 small problems did not end with GMMOT_OK", warned);
+  /* Plain Frank-Wolfe is slow inside faces: 2 of these 80 problems are known to reach the step
+   * cap (a documented warning); more would be a regression. */
+  CHECKF(warned <= 2, "%d of 80 small problems reached the step cap", warned);
   /* The cap itself is still a warning, and says so. */
   double c0[9] = {0, 1, 4, 1, 0, 1, 4, 1, 0}, c1[9] = {0, 2, 1, 2, 0, 3, 1, 3, 0};
   const double w3[3] = {0.2, 0.3, 0.5}, v3[3] = {0.5, 0.25, 0.25};

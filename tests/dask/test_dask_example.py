@@ -105,8 +105,6 @@ def main():
         matrix = np.array([[float(v) for v in r[1:]] for r in rows[1:]])
         n = len(inputs)
         check(matrix.shape == (n, n), "matrix is %d x %d" % (n, n))
-        check(np.array_equal(matrix, matrix.T), "matrix is symmetric")
-        check(np.all(np.diag(matrix) == 0), "matrix has a zero diagonal")
         check(0.0 <= matrix[1, 3] <= 1e-12,
               "the two copies of coffee.png are at distance 0 (to rounding: %.3g)" % matrix[1, 3])
 

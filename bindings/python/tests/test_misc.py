@@ -33,7 +33,7 @@ def test_options_reach_every_object(two):
     opts = gmmot.Options(num_threads=1, transport_method="entropic", entropic_epsilon=1e-3)
     exact = gmmot.mw2_squared(g0, g1)
     ent = gmmot.mw2_squared(g0, g1, options=opts)
-    assert ent != exact and ent == pytest.approx(exact, rel=1e-2)
+    assert ent != exact and ent == pytest.approx(exact, rel=1e-7)
     assert gmmot.mw2_squared(g0, g1, num_threads=1) == exact
     assert gmmot.MW2Plan(g0, g1, options=opts).squared_distance == ent
     assert gmmot.MW2Plan(g0, g1, options=opts, transport_method="exact").squared_distance \
