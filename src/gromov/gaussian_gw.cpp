@@ -99,14 +99,16 @@ GaussianGw gaussian_gromov_wasserstein(std::size_t m, const double *mean0, const
                             " (decreasing order) is 0 where cov1's is " + fmt(s1.values[i]));
     }
   }
-  r.a.assign(n * m, 0.0);
+  // A = U1 diag(scale) U0[:, :n]^T as one BLAS-3 product (a scalar triple loop cost 3.4x the
+  // two eigendecompositions at d = 1024). Row-major W = U1 diag(scale) is column-major W^T, and
+  // row-major A (n x m) is column-major A^T = U0[:, :n] W^T.
+  std::vector<double> w(n * n);
   for (std::size_t row = 0; row < n; ++row)
-    for (std::size_t col = 0; col < m; ++col) {
-      double v = 0;
-      for (std::size_t i = 0; i < n; ++i)
-        v += s1.vectors[row * n + i] * scale[i] * s0.vectors[col * m + i];
-      r.a[row * m + col] = v;
-    }
+    for (std::size_t i = 0; i < n; ++i) w[row * n + i] = s1.vectors[row * n + i] * scale[i];
+  r.a.assign(n * m, 0.0);
+  const int mi = static_cast<int>(m), ni = static_cast<int>(n);
+  linalg::gemm_mnk(true, false, mi, ni, ni, 1.0, s0.vectors.data(), mi, w.data(), ni, 0.0,
+                   r.a.data(), mi);
   r.b.assign(n, 0.0);
   for (std::size_t row = 0; row < n; ++row) {
     double v = mean1 != nullptr ? mean1[row] : 0.0;
