@@ -43,6 +43,39 @@ GMMOT_API int gmmot_gmm_create(size_t k, size_t d, const double *weights, const 
   });
 }
 
+GMMOT_API int gmmot_gmm_create_t(size_t k, size_t d, double nu, const double *weights,
+                                 const double *means, const double *scales,
+                                 gmmot_gmm_t **out) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(weights, "weights");
+    require_not_null(means, "means");
+    require_not_null(scales, "scales");
+    require_not_null(out, "out");
+    std::string warning;
+    auto g = std::make_unique<gmmot_gmm>(std::make_shared<const gmmot::Gmm>(
+        gmmot::Gmm::student_t(k, d, nu, weights, means, scales, &warning)));
+    *out = g.release();
+    return warning.empty() ? GMMOT_OK : warn(GMMOT_W_SYMMETRIZED, warning);
+  });
+}
+
+GMMOT_API int gmmot_gmm_get_family(const gmmot_gmm_t *gmm, int *out_family,
+                                   double *out_nu) GMMOT_NOEXCEPT {
+  return guarded(__func__, [&] {
+    require_not_null(gmm, "gmm");
+    const gmmot::Family &f = gmm->impl.family();
+    if (out_family != nullptr)
+      *out_family = f.is_student_t() ? GMMOT_FAMILY_STUDENT_T : GMMOT_FAMILY_GAUSSIAN;
+    if (out_nu != nullptr) *out_nu = f.nu();
+    return GMMOT_OK;
+  });
+}
+
+GMMOT_API int gmmot_gmm_copy_scales(const gmmot_gmm_t *gmm, double *out,
+                                    size_t out_len) GMMOT_NOEXCEPT {
+  return copy_out(__func__, gmm, out, out_len, &gmmot::Gmm::scales, "K*d*d");
+}
+
 GMMOT_API void gmmot_gmm_destroy(gmmot_gmm_t *gmm) GMMOT_NOEXCEPT {
   clear_error();
   delete gmm;

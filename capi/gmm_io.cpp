@@ -23,7 +23,7 @@ GMMOT_API int gmmot_gmm_saved_size(const gmmot_gmm_t *gmm, size_t *out_size) GMM
   return guarded(__func__, [&] {
     require_not_null(gmm, "gmm");
     require_not_null(out_size, "out_size");
-    *out_size = gmmot::saved_size(gmm->impl.k(), gmm->impl.d());
+    *out_size = gmmot::saved_size(gmm->impl);
     return GMMOT_OK;
   });
 }
@@ -33,7 +33,7 @@ GMMOT_API int gmmot_gmm_save(const gmmot_gmm_t *gmm, unsigned char *out, size_t 
   return guarded(__func__, [&] {
     require_not_null(gmm, "gmm");
     require_not_null(out, "out");
-    const std::size_t need = gmmot::saved_size(gmm->impl.k(), gmm->impl.d());
+    const std::size_t need = gmmot::saved_size(gmm->impl);
     if (out_len < need) {
       reject(GMMOT_E_BUFFER_TOO_SMALL, "out_len is " + std::to_string(out_len) +
                                            " bytes but this mixture needs " + std::to_string(need) +

@@ -43,6 +43,8 @@ int status_of(Errc code) noexcept {
       return GMMOT_E_FORMAT;
     case Errc::Io:
       return GMMOT_E_IO;
+    case Errc::Family:
+      return GMMOT_E_FAMILY;
     case Errc::Internal:
       return GMMOT_E_INTERNAL;
   }

@@ -48,6 +48,8 @@ GMMOT_API const char *gmmot_status_string(int status) GMMOT_NOEXCEPT {
       return "GMMOT_E_FORMAT: corrupt, truncated or unknown saved data";
     case GMMOT_E_IO:
       return "GMMOT_E_IO: file could not be opened, read or written";
+    case GMMOT_E_FAMILY:
+      return "GMMOT_E_FAMILY: mixtures of different component families or degrees of freedom";
     case GMMOT_E_INTERNAL:
       return "GMMOT_E_INTERNAL: internal error";
     default:

@@ -21,18 +21,22 @@
  *     offset  size       field
  *     0       8          magic: the bytes 0x89 'G' 'M' 'M' 0x0D 0x0A 0x1A 0x0A
  *     8       4          format version: 1
- *     12      4          flags: 0 (any other value is rejected by this version)
+ *     12      4          flags: 0 for a Gaussian mixture, 1 (bit 0) for a Student-t mixture
+ *                        (@since 0.5); other bits are reserved and rejected
  *     16      8          K, the number of components (>= 1)
  *     24      8          d, the dimension (>= 1)
- *     32      8 K        the weights, as gmmot_gmm_copy_weights gives them
+ *     32      8          Student-t only: nu, the degrees of freedom (finite, > 2)
+ *     ...     8 K        the weights, as gmmot_gmm_copy_weights gives them
  *     ...     8 K d      the means, row-major
- *     ...     8 K d d    the covariances, row-major, each d x d block contiguous
+ *     ...     8 K d d    the covariances (Student-t: the scales, as gmmot_gmm_copy_scales
+ *                        gives them), row-major, each d x d block contiguous
  *     end-8   8          CRC-64/XZ (ECMA-182 polynomial, reflected, init and xorout all ones)
  *                        of every preceding byte
  *
- * so a saved mixture takes 40 + 8 (K + K d + K d d) bytes (gmmot_gmm_saved_size). A reader
+ * so a saved mixture takes 40 + 8 (K + K d + K d d) bytes, 8 more for Student-t
+ * (gmmot_gmm_saved_size). Version 0.4 readers refuse Student-t files (non-zero flags). A reader
  * rejects, with GMMOT_E_FORMAT and a message saying which check failed: a wrong magic, a
- * version it does not know, non-zero flags, K = 0 or d = 0, sizes that overflow, a size that is
+ * version it does not know, reserved flag bits, a saved nu that is not finite and > 2, K = 0 or d = 0, sizes that overflow, a size that is
  * not exactly the one K and d imply (truncated input or trailing bytes), a checksum mismatch,
  * and covariances that are not symmetric bit for bit (+0.0 facing -0.0 included). The content is
  * then validated as gmmot_gmm_create validates it (finite entries, weights, positive semi-definite

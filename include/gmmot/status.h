@@ -44,6 +44,9 @@ typedef enum gmmot_status {
   GMMOT_E_FORMAT = -16,          /**< saved data is corrupt, truncated or of an unknown format
                                       version (gmmot/gmm_io.h); @since 0.4 */
   GMMOT_E_IO = -17,              /**< a file could not be opened, read or written; @since 0.4 */
+  GMMOT_E_FAMILY = -18,          /**< mixtures of different component families (Gaussian,
+                                      Student-t) or different nu combined (gmmot/gmm.h);
+                                      @since 0.5 */
   GMMOT_E_INTERNAL = -99         /**< a bug in libgmmot; please report the message */
 } gmmot_status;
 

@@ -111,7 +111,7 @@ TransportMaps::TransportMaps(const Mw2Plan &plan, const Context &ctx)
     entry_begin_.push_back(entry_l_.size());
     row_mass_.push_back(r);
     log_mass_.push_back(std::log(r));
-    densities_.emplace_back(g0.means().data() + k * d, g0.factors()[k]);
+    densities_.emplace_back(g0.means().data() + k * d, g0.factors()[k], g0.family());
     const double *m0 = g0.means().data() + k * d;
     m0_.insert(m0_.end(), m0, m0 + d);
   }

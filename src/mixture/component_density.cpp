@@ -14,6 +14,7 @@ namespace gmmot {
 namespace {
 
 constexpr double kLog2Pi = 1.8378770664093454836;
+constexpr double kPi = 3.14159265358979323846;
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 
 }  // namespace
@@ -132,11 +133,24 @@ void PointBlock::assign(std::size_t dim, std::size_t count, const double *points
   }
 }
 
-ComponentDensity::ComponentDensity(const double *mean, const CovFactor &f) : m_(mean), f_(&f) {
+ComponentDensity::ComponentDensity(const double *mean, const CovFactor &f, const Family &family)
+    : m_(mean), f_(&f) {
   const int d = f.d;
   for (int i = 0; i < d; ++i) mnorm_ += mean[i] * mean[i];
   mnorm_ = std::sqrt(mnorm_);
-  c0_ = -0.5 * ((f.kind == FactorKind::Cholesky ? d : f.rank) * kLog2Pi + f.log_pdet);
+  const int r = f.kind == FactorKind::Cholesky ? d : f.rank;
+  c0_ = -0.5 * (r * kLog2Pi + f.log_pdet);
+  if (family.is_student_t()) {
+    // log pdet S = log pdet C - r log(nu / (nu - 2)); the Gaussian kernel then gives the
+    // quadratic form of C, and delta (of S) = q_C nu / (nu - 2).
+    t_ = true;
+    nu_ = family.nu();
+    cps_ = family.cov_per_scale();
+    half_nu_r_ = 0.5 * (nu_ + r);
+    const double log_pdet_s = f.log_pdet - r * std::log(cps_);
+    tc0_ = std::lgamma(half_nu_r_) - std::lgamma(0.5 * nu_) - 0.5 * r * std::log(nu_ * kPi) -
+           0.5 * log_pdet_s;
+  }
   if (static_cast<std::size_t>(d) > kSmallDim) return;
   const double scale = f.scale, inv_scale = std::ldexp(1.0, -f.scale_exp);
   if (f.kind == FactorKind::Cholesky) {
@@ -160,6 +174,18 @@ ComponentDensity::ComponentDensity(const double *mean, const CovFactor &f) : m_(
 }
 
 void ComponentDensity::log_density(PointBlock &b, double *out, double shift) const {
+  if (!t_) {
+    gaussian_log_density(b, out, shift);
+    return;
+  }
+  // -q_C / 2 from the Gaussian kernel (its constant cancelled exactly), then the t profile.
+  gaussian_log_density(b, out, -c0_);
+  const std::size_t n = b.d <= kSmallDim ? b.stride : b.nb;
+  const double c = tc0_ + shift, s = -2.0 * cps_ / nu_;
+  for (std::size_t p = 0; p < n; ++p) out[p] = c - half_nu_r_ * std::log1p(s * out[p]);
+}
+
+void ComponentDensity::gaussian_log_density(PointBlock &b, double *out, double shift) const {
   const CovFactor &f = *f_;
   const int d = f.d;
   const double c0 = c0_ + shift;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "linalg/covariance_factor.hpp"
+#include "mixture/family.hpp"
 
 namespace gmmot {
 
@@ -39,12 +40,17 @@ struct PointBlock {
 
 class ComponentDensity {
  public:
-  // Borrows mean (d doubles) and f, which must outlive this object.
-  ComponentDensity(const double *mean, const CovFactor &f);
+  // Borrows mean (d doubles) and f, the factor of the COVARIANCE C, which must outlive this
+  // object. For a Student-t family the density is that of t_nu(m, S) with the scale
+  // S = C (nu - 2) / nu.
+  ComponentDensity(const double *mean, const CovFactor &f, const Family &family = Family());
 
   // out[p] = shift + log N(x_p; m, S) for the points of b (the shift is added to the constant
-  // term, before the quadratic form). out holds b.stride entries when d <= kSmallDim (the
-  // padding lanes are written too), b.nb otherwise.
+  // term, before the quadratic form); for Student-t, shift + log t_nu(x_p; m, S) =
+  //   shift + lgamma((nu + r)/2) - lgamma(nu/2) - (r/2) log(nu pi) - (1/2) log pdet S
+  //         - ((nu + r)/2) log1p(delta / nu),   delta = (x - m)^T S^+ (x - m),
+  // r the rank, the same density on the support as the Gaussian case. out holds b.stride
+  // entries when d <= kSmallDim (the padding lanes are written too), b.nb otherwise.
   void log_density(PointBlock &b, double *out, double shift = 0.0) const;
 
   // Squared Euclidean distance from x (d doubles) to the support m + range(S); 0 when S is
@@ -58,6 +64,10 @@ class ComponentDensity {
   const CovFactor *f_;
   double mnorm_ = 0;  // ||m||
   double c0_ = 0;     // -(r log 2pi + log pdet) / 2
+  // Student-t: t_ is set, tc0_ its constant term, delta = -2 q_half * cov_per_scale.
+  bool t_ = false;
+  double nu_ = 0, half_nu_r_ = 0, tc0_ = 0, cps_ = 1;
+  void gaussian_log_density(PointBlock &b, double *out, double shift) const;
   // d <= kSmallDim: Cholesky uses l_ (the unscaled factor chol(S), row-major, strictly lower)
   // and rinv_ (1 / chol(S)_ii); the others project c = P (x - m) with the rows of p_ (the
   // eigenvectors; the identity for a diagonal), in-range coordinates weighted by w_ (1 / sqrt of

@@ -37,7 +37,8 @@ Gmm::Gmm(std::size_t k, std::size_t d, const double *weights, const double *mean
 }
 
 Gmm Gmm::with_factors(std::size_t k, std::size_t d, const double *weights, const double *means,
-                      std::vector<double> covs, std::vector<CovFactor> factors) {
+                      std::vector<double> covs, std::vector<CovFactor> factors,
+                      const Family &family) {
   require_mixture_shape(k, d, "k");
   if (covs.size() != k * d * d || factors.size() != k)
     fail(Errc::Internal, "Gmm::with_factors: covs or factors do not have K components");
@@ -51,12 +52,49 @@ Gmm Gmm::with_factors(std::size_t k, std::size_t d, const double *weights, const
   g.means_.assign(means, means + k * d);
   g.covs_ = std::move(covs);
   g.factors_ = std::move(factors);
+  return family.is_student_t() ? with_family(std::move(g), family) : g;
+}
+
+Gmm Gmm::student_t(std::size_t k, std::size_t d, double nu, const double *weights,
+                   const double *means, const double *scales, std::string *warning) {
+  const Family family = Family::student_t(nu);
+  require_mixture_shape(k, d, "k");
+  const std::size_t dd = d * d;
+  Gmm g(d);
+  g.weights_ = normalized_weights(weights, k, "weights");
+  require_finite(means, k * d, "means", d);
+  g.means_.assign(means, means + k * d);
+  g.scales_.resize(k * dd);
+  g.covs_.resize(k * dd);
+  g.factors_.reserve(k);
+  const double c = family.cov_per_scale();
+  for (std::size_t i = 0; i < k; ++i) {
+    const std::string what = "scales[" + std::to_string(i) + "]";
+    const int di = static_cast<int>(d);
+    validate_covariance(di, scales + i * dd, what, g.scales_.data() + i * dd, warning);
+    // c S is exactly symmetric when S is (entrywise products), and as well conditioned.
+    for (std::size_t e = 0; e < dd; ++e) g.covs_[i * dd + e] = c * g.scales_[i * dd + e];
+    g.factors_.push_back(factor_covariance(di, g.covs_.data() + i * dd, what));
+  }
+  g.family_ = family;
+  return g;
+}
+
+Gmm Gmm::with_family(Gmm g, const Family &family) {
+  g.family_ = family;
+  g.scales_.clear();
+  if (family.is_student_t()) {
+    const double c = family.cov_per_scale();
+    g.scales_.resize(g.covs_.size());
+    for (std::size_t e = 0; e < g.covs_.size(); ++e) g.scales_[e] = g.covs_[e] / c;
+  }
   return g;
 }
 
 Gmm Gmm::restored(std::size_t k, std::size_t d, const double *weights, const double *means,
-                  const double *covs) {
-  Gmm g(k, d, weights, means, covs, nullptr);
+                  const double *matrices, const Family &family) {
+  Gmm g = family.is_student_t() ? student_t(k, d, family.nu(), weights, means, matrices, nullptr)
+                                : Gmm(k, d, weights, means, matrices, nullptr);
   // The constructor divided by the sum; a saved mixture's weights were normalised once already,
   // so their sum is 1 up to the rounding of K additions, and dividing again could move ulps.
   double sum = 0.0;

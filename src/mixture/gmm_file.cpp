@@ -93,7 +93,7 @@ std::size_t read_up_to(int fd, unsigned char *out, std::size_t n, const std::str
 }  // namespace
 
 void save_gmm_file(const Gmm &g, const std::string &path) {
-  std::vector<unsigned char> bytes(saved_size(g.k(), g.d()));
+  std::vector<unsigned char> bytes(saved_size(g));
   save_gmm(g, bytes.data());
   mode_t mode = 0666;
   bool exists = false;

@@ -71,24 +71,27 @@ std::uint64_t crc64_xz(const unsigned char *p, std::size_t n) {
   return ~c;
 }
 
-std::size_t saved_size(std::size_t k, std::size_t d) {
+std::size_t saved_size(std::size_t k, std::size_t d, bool student_t) {
   const std::size_t kd = checked_mul(k, d, "K*d");
   const std::size_t kdd = checked_mul(kd, d, "K*d*d");
   const std::size_t reals = checked_add(checked_add(k, kd, "K+K*d"), kdd, "K+K*d+K*d*d");
-  return checked_add(checked_mul(reals, 8, "8*(K+K*d+K*d*d)"), kHeader + kTrailer,
-                     "the saved size");
+  return checked_add(checked_mul(reals, 8, "8*(K+K*d+K*d*d)"),
+                     kHeader + kTrailer + (student_t ? 8 : 0), "the saved size");
 }
 
 void save_gmm(const Gmm &g, unsigned char *out) {
-  const std::size_t size = saved_size(g.k(), g.d());
+  const std::size_t size = saved_size(g);
+  const bool t = g.family().is_student_t();
   std::memcpy(out, kMagic, sizeof kMagic);
   put_u32(out + 8, kGmmFormatVersion);
-  put_u32(out + 12, 0);
+  put_u32(out + 12, t ? kGmmFlagStudentT : 0);
   put_u64(out + 16, g.k());
   put_u64(out + 24, g.d());
-  unsigned char *p = put_reals(out + kHeader, g.weights());
+  unsigned char *p = out + kHeader;
+  if (t) p = put_reals(p, std::vector<double>{g.family().nu()});
+  p = put_reals(p, g.weights());
   p = put_reals(p, g.means());
-  p = put_reals(p, g.covariances());
+  p = put_reals(p, g.scales());
   put_u64(p, crc64_xz(out, size - kTrailer));
 }
 
@@ -104,14 +107,17 @@ std::size_t saved_size_from_header(const unsigned char *data, std::size_t len) {
     bad("format version " + std::to_string(version) + " is not one this library reads (" +
         std::to_string(kGmmFormatVersion) + "): written by a newer libgmmot, or corrupt");
   }
-  if (flags != 0) bad("the flags field is " + std::to_string(flags) + " (version 1 needs 0)");
+  if ((flags & ~kGmmFlagStudentT) != 0) {
+    bad("the flags field is " + std::to_string(flags) +
+        " (this library knows only bit 0, Student-t: written by a newer libgmmot, or corrupt)");
+  }
   const std::uint64_t k64 = get_u64(data + 16), d64 = get_u64(data + 24);
   if (k64 == 0 || d64 == 0)
     bad("the header says K = " + std::to_string(k64) + ", d = " + std::to_string(d64));
   if (k64 > SIZE_MAX || d64 > SIZE_MAX) bad("K or d does not fit in a size_t");
   const auto k = static_cast<std::size_t>(k64), d = static_cast<std::size_t>(d64);
   try {
-    return saved_size(k, d);
+    return saved_size(k, d, (flags & kGmmFlagStudentT) != 0);
   } catch (const Error &) {
     bad("the header's K = " + std::to_string(k) + ", d = " + std::to_string(d) +
         " imply more data than any array can hold (corrupt header?)");
@@ -130,8 +136,11 @@ Gmm load_gmm(const unsigned char *data, std::size_t len) {
   const std::uint64_t stored = get_u64(data + len - kTrailer);
   const std::uint64_t actual = crc64_xz(data, len - kTrailer);
   if (stored != actual) bad("checksum mismatch: the data is corrupt");
-  std::vector<double> w, m, s;
-  const unsigned char *p = get_reals(data + kHeader, k, w);
+  const bool t = (get_u32(data + 12) & kGmmFlagStudentT) != 0;
+  std::vector<double> nu, w, m, s;
+  const unsigned char *p = data + kHeader;
+  if (t) p = get_reals(p, 1, nu);
+  p = get_reals(p, k, w);
   p = get_reals(p, k * d, m);
   get_reals(p, k * d * d, s);
   // gmmot_gmm_save writes the stored covariances, symmetric bit for bit: anything else (also
@@ -143,13 +152,22 @@ Gmm load_gmm(const unsigned char *data, std::size_t len) {
       for (std::size_t j = i + 1; j < d; ++j) {
         const double x = a[i * d + j], y = a[j * d + i];
         if (std::memcmp(&x, &y, sizeof x) != 0 && !(std::isnan(x) && std::isnan(y))) {
-          bad("covs[" + std::to_string(c) + "] is not exactly symmetric at entry (" +
-              std::to_string(i) + ", " + std::to_string(j) + ")");
+          bad(std::string(t ? "scales[" : "covs[") + std::to_string(c) +
+              "] is not exactly symmetric at entry (" + std::to_string(i) + ", " +
+              std::to_string(j) + ")");
         }
       }
     }
   }
-  return Gmm::restored(k, d, w.data(), m.data(), s.data());
+  Family family;
+  if (t) {
+    try {
+      family = Family::student_t(nu[0], "the saved nu");
+    } catch (const Error &e) {
+      bad(e.what());
+    }
+  }
+  return Gmm::restored(k, d, w.data(), m.data(), s.data(), family);
 }
 
 }  // namespace gmmot

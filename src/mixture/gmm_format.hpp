@@ -14,10 +14,18 @@ namespace gmmot {
 
 inline constexpr std::uint32_t kGmmFormatVersion = 1;
 
-// 40 + 8 (K + K d + K d d); Errc::TooLarge if it does not fit in a size_t.
-std::size_t saved_size(std::size_t k, std::size_t d);
+// Header flag bit 0: a Student-t mixture; nu (binary64) follows the 32-byte header and the
+// matrices are the scales. Other bits are reserved (refused).
+inline constexpr std::uint32_t kGmmFlagStudentT = 1;
 
-// Writes exactly saved_size(g.k(), g.d()) bytes at out.
+// 40 + 8 (K + K d + K d d), 8 more for a Student-t mixture; Errc::TooLarge if it does not fit
+// in a size_t.
+std::size_t saved_size(std::size_t k, std::size_t d, bool student_t);
+inline std::size_t saved_size(const Gmm &g) {
+  return saved_size(g.k(), g.d(), g.family().is_student_t());
+}
+
+// Writes exactly saved_size(g) bytes at out.
 void save_gmm(const Gmm &g, unsigned char *out);
 
 // The total size a saved mixture's header announces, from its first bytes (at least the 40 of

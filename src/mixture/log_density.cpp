@@ -24,7 +24,8 @@ void Gmm::log_density(std::size_t n, const double *points, const Context &ctx, d
   require_finite(points, n * d, "points", d);
   std::vector<ComponentDensity> kernels;
   kernels.reserve(k);
-  for (std::size_t c = 0; c < k; ++c) kernels.emplace_back(means_.data() + c * d, factors_[c]);
+  for (std::size_t c = 0; c < k; ++c)
+    kernels.emplace_back(means_.data() + c * d, factors_[c], family_);
   constexpr std::size_t kBlock = 128;
   // Every worker's scratch is allocated before the first entry of out is written, so that once
   // the points are validated nothing can fail (not even running out of memory) and the caller's

@@ -14,6 +14,8 @@ namespace gmmot {
 void Gmm::sample(std::size_t n, std::uint64_t seed, const Context &ctx, double *points,
                  std::size_t *labels) const {
   const std::size_t d = d_, k = weights_.size();
+  const bool t = family_.is_student_t();
+  const double nu = family_.nu();
   std::vector<double> cumulative(k);
   double total = 0.0;
   for (std::size_t c = 0; c < k; ++c) cumulative[c] = (total += weights_[c]);
@@ -44,10 +46,13 @@ void Gmm::sample(std::size_t n, std::uint64_t seed, const Context &ctx, double *
           const CovFactor &f = factors_[c];
           const double *m = means_.data() + c * d;
           double *x = points + i * d;
+          // Student-t: m + S^(1/2) z / sqrt(W / nu), W ~ chi2_nu = 2 Gamma(nu / 2), with
+          // S^(1/2) = sqrt((nu - 2) / nu) C^(1/2) from the covariance factor.
+          const double radial = t ? std::sqrt((nu - 2.0) / (2.0 * rng.gamma(0.5 * nu))) : 1.0;
           for (std::size_t r = 0; r < d; ++r) {
             double acc = 0.0;
             for (std::size_t j = 0; j < d; ++j) acc += f.f[r + j * d] * z[j];
-            x[r] = m[r] + std::ldexp(acc, f.scale_exp);
+            x[r] = m[r] + std::ldexp(acc, f.scale_exp) * radial;
           }
           if (labels != nullptr) labels[i] = c;
         }

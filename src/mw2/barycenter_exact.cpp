@@ -423,8 +423,8 @@ MixtureBarycenter mixture_barycenter_exact(const BarycenterInputs &in,
       std::copy(tb.gaussian.cov.begin(), tb.gaussian.cov.end(), covs.begin() + i * d * d);
     }
   });
-  out.barycenter =
-      std::make_shared<const Gmm>(n, d, weights.data(), means.data(), covs.data(), nullptr);
+  out.barycenter = std::make_shared<const Gmm>(Gmm::with_family(
+      Gmm(n, d, weights.data(), means.data(), covs.data(), nullptr), in.mixtures[0]->family()));
   out.plans.resize(j);
   std::vector<std::vector<CompensatedSum>> marginal(j);
   for (std::size_t q = 0; q < j; ++q) marginal[q].resize(rows.k[q]);

@@ -77,10 +77,13 @@ void copy_component(const Gmm &g, std::size_t k, std::size_t c, Components &out)
   out.factors[c] = g.factors()[k];
 }
 
+// The iterate belongs to the inputs' family (the Gaussian barycenter of one elliptical
+// family's members is that family's member with the barycenter covariance).
 std::shared_ptr<const Gmm> assemble(std::size_t d, const std::vector<double> &weights,
-                                    Components &&c) {
-  return std::make_shared<const Gmm>(Gmm::with_factors(
-      weights.size(), d, weights.data(), c.means.data(), std::move(c.covs), std::move(c.factors)));
+                                    Components &&c, const Family &family) {
+  return std::make_shared<const Gmm>(Gmm::with_factors(weights.size(), d, weights.data(),
+                                                       c.means.data(), std::move(c.covs),
+                                                       std::move(c.factors), family));
 }
 
 // B of J Gaussians (zero lambdas already dropped); Errc::IterationLimit naming `what` when the
@@ -175,7 +178,7 @@ Iterate from_tuples(const BarycenterInputs &in, std::vector<std::size_t> tuples,
     }
   });
   Iterate it;
-  it.gmm = assemble(du, weights, std::move(comp));
+  it.gmm = assemble(du, weights, std::move(comp), in.mixtures[0]->family());
   it.tuples = std::move(tuples);
   return it;
 }
@@ -365,7 +368,7 @@ Iterate projection_step(const BarycenterInputs &in, const Iterate &x,
     }
   });
   Iterate it;
-  it.gmm = assemble(du, g.weights(), std::move(comp));
+  it.gmm = assemble(du, g.weights(), std::move(comp), in.mixtures[0]->family());
   return it;
 }
 
@@ -398,6 +401,8 @@ MixtureBarycenter mixture_barycenter_fixed_point(const BarycenterInputs &in,
     fail(Errc::Dimension, "init has dimension " + std::to_string(init->d()) +
                               " but the mixtures have dimension " + std::to_string(in.dim()));
   }
+  if (init != nullptr)
+    require_same_family(init->family(), "init", in.mixtures[0]->family(), "gmms[0]");
   ctx.check_interrupt();
   const Context inner = quiet(ctx);
   const bool glue = options.method == FixedPointOptions::Method::TrueFixedPoint;

@@ -131,7 +131,11 @@ MixtureBarycenter mixture_barycenter_fixed_support(const BarycenterInputs &in, s
   // The candidates, validated and factored as the components of a mixture (equal weights for
   // now; the LP gives the real ones).
   std::vector<double> uniform(n, 1.0 / static_cast<double>(n));
-  const Gmm support(n, d, uniform.data(), means, covs, nullptr);
+  // For Student-t inputs the candidates are t components of the same nu, given by their scales.
+  const Family &family = in.mixtures[0]->family();
+  const Gmm support = family.is_student_t()
+                          ? Gmm::student_t(n, d, family.nu(), uniform.data(), means, covs, nullptr)
+                          : Gmm(n, d, uniform.data(), means, covs, nullptr);
 
   const MarginalRows rows = detail::marginal_rows(in);
   SupportOracle oracle(in, rows, support, ctx);
@@ -193,8 +197,8 @@ MixtureBarycenter mixture_barycenter_fixed_support(const BarycenterInputs &in, s
           std::max(out.certificate.primal_infeasibility, std::abs(marginal[q][k].value() - w[k]));
     }
   }
-  out.barycenter = std::make_shared<const Gmm>(n, d, p.data(), support.means().data(),
-                                               support.covariances().data(), nullptr);
+  out.barycenter = std::make_shared<const Gmm>(Gmm::with_family(
+      Gmm(n, d, p.data(), support.means().data(), support.covariances().data(), nullptr), family));
   detail::take_lp_solution(rows, lp, out);
   return out;
 }

@@ -42,6 +42,8 @@ BarycenterInputs make_barycenter_inputs(std::vector<std::shared_ptr<const Gmm>> 
                                 std::to_string(mixtures[j]->d()) + " but gmms[0] has dimension " +
                                 std::to_string(d));
     }
+    const std::string name = "gmms[" + std::to_string(j) + "]";
+    require_same_family(mixtures.front()->family(), "gmms[0]", mixtures[j]->family(), name.c_str());
   }
   if (lambda == nullptr) fail(Errc::InvalidArgument, "lambda is NULL");
   BarycenterInputs in;

@@ -77,7 +77,9 @@ Gmm Mw2Plan::coupling() const {
       }
     }
   }
-  return Gmm(k, n2, weights.data(), means.data(), covs.data(), nullptr);
+  // For Student-t sides, (X, T(X)) with T affine is t in 2d with the coupled scale.
+  return Gmm::with_family(Gmm(k, n2, weights.data(), means.data(), covs.data(), nullptr),
+                          g0_->family());
 }
 
 }  // namespace gmmot

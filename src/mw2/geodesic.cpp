@@ -28,7 +28,10 @@ Gmm Mw2Plan::geodesic(double t) const {
     std::copy(g.mean.begin(), g.mean.end(), means.begin() + n * d);
     std::copy(g.cov.begin(), g.cov.end(), covs.begin() + n * nn);
   }
-  return Gmm(k, d, weights.data(), means.data(), covs.data(), nullptr);
+  // The affine displacement maps push a t component onto the t of the interpolated covariance
+  // (Chen-Georgiou-Tannenbaum 2019 §3.1), so the geodesic stays in the inputs' family.
+  return Gmm::with_family(Gmm(k, d, weights.data(), means.data(), covs.data(), nullptr),
+                          g0_->family());
 }
 
 }  // namespace gmmot

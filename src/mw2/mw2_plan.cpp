@@ -27,6 +27,7 @@ std::shared_ptr<const Gmm> same_dimension(std::shared_ptr<const Gmm> g0, const G
          "the mixtures have different dimensions: the first has d = " + std::to_string(g0->d()) +
              ", the second d = " + std::to_string(g1->d()));
   }
+  require_same_family(g0->family(), "the first mixture", g1->family(), "the second mixture");
   return g0;
 }
 

@@ -164,6 +164,10 @@ Theta initial_theta(const PointCloud &c0, const PointCloud &c1, const Problem &p
                                     ", d = " + std::to_string((*g[c])->d()) + " (expected K = " +
                                     std::to_string(k) + ", d = " + std::to_string(d) + ")");
         }
+        if ((*g[c])->family().is_student_t()) {
+          fail(Errc::Family, name + " is " + (*g[c])->family().describe() +
+                                 ": the KL-relaxed fit models Gaussian mixtures only");
+        }
       }
       const Gmm &g0 = **g[0], &g1 = **g[1];
       std::vector<double> w(k);

@@ -24,6 +24,7 @@ enum class Errc {
   Cancelled,
   Format,  // saved data corrupt, truncated or of an unknown version
   Io,      // a file could not be opened, read or written
+  Family,  // mixtures of different component families (Gaussian, Student-t nu) combined
   Internal
 };
 

@@ -257,9 +257,13 @@ static void test_corrupt(void) {
   reseal(buf, sizeof kGolden);
   expect_format_error(buf, sizeof kGolden, "version 2", "format version 2");
   memcpy(buf, kGolden, sizeof kGolden);
-  buf[12] = 1;
+  buf[12] = 2; /* bit 1: reserved */
   reseal(buf, sizeof kGolden);
-  expect_format_error(buf, sizeof kGolden, "flags", "non-zero flags");
+  expect_format_error(buf, sizeof kGolden, "flags", "reserved flag bit");
+  memcpy(buf, kGolden, sizeof kGolden);
+  buf[12] = 1; /* Student-t: a nu would follow the header, so 8 bytes are missing */
+  reseal(buf, sizeof kGolden);
+  expect_format_error(buf, sizeof kGolden, "truncated", "Student-t flag on a Gaussian file");
   memcpy(buf, kGolden, sizeof kGolden);
   put_u64(buf + 16, 0);
   reseal(buf, sizeof kGolden);

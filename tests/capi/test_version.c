@@ -30,6 +30,7 @@ static const struct {
     {GMMOT_E_ITERATION_LIMIT, "GMMOT_E_ITERATION_LIMIT"},
     {GMMOT_E_FORMAT, "GMMOT_E_FORMAT"},
     {GMMOT_E_IO, "GMMOT_E_IO"},
+    {GMMOT_E_FAMILY, "GMMOT_E_FAMILY"},
     {GMMOT_E_INTERNAL, "GMMOT_E_INTERNAL"},
 };
 #define N_STATUSES (sizeof kStatuses / sizeof kStatuses[0])
@@ -74,7 +75,7 @@ void test_version_status(void) {
     }
   }
   {
-    static const int unknown[] = {3, -18, -98, -100, 100, 12345, -2147483647 - 1, 2147483647};
+    static const int unknown[] = {3, -19, -98, -100, 100, 12345, -2147483647 - 1, 2147483647};
     for (i = 0; i < sizeof unknown / sizeof unknown[0]; ++i) {
       const char *s = gmmot_status_string(unknown[i]);
       CHECKF(s != NULL && strcmp(s, "unknown status") == 0, "status_string(%d) = \"%s\"",
