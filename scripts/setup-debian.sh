@@ -19,6 +19,8 @@ packages=(
   # the Dask example and its test (examples/dask, ctest dask_example): a local cluster of
   # worker processes, images through PIL
   python3-distributed python3-pil
+  # the papers' figures (scripts/figures.sh, ctest figures_reduced): matplotlib
+  python3-matplotlib
   # Go binding tests (bindings/go, ctest go_bindings): Debian's Go with cgo
   golang-go
   # test-only oracle for the exact transport LP (tests/oracle/): GLPK
