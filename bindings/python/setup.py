@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Records where libgmmot is at install time (gmmot/_install_path.txt), so that the installed
 package finds it without GMMOT_LIBRARY: the path in GMMOT_LIBRARY when set during the install,
-else <libdir>/libgmmot.so.0.4 from ``pkg-config --variable=libdir gmmot``. Nothing is compiled
+else <libdir>/libgmmot.so.0.5 from ``pkg-config --variable=libdir gmmot``. Nothing is compiled
 and nothing is downloaded: ``pip install --no-build-isolation bindings/python`` works offline
 with Debian's python3-setuptools."""
 import os
@@ -10,7 +10,7 @@ import subprocess
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
-SONAME = "libgmmot.so.0.4"
+SONAME = "libgmmot.so.0.5"
 
 
 def library_path():

@@ -25,7 +25,7 @@ channel is dropped); files that cannot be read as images are skipped with a mess
 --scheduler, the workers read the inputs and write the outputs themselves, so the paths must
 name the same files on every machine (a shared file system).
 Needs: python3-distributed, python3-pil, python3-numpy and the gmmot package
-(bindings/python) with libgmmot (GMMOT_LIBRARY or an installed libgmmot.so.0.4).
+(bindings/python) with libgmmot (GMMOT_LIBRARY or an installed libgmmot.so.0.5).
 """
 import argparse
 import csv

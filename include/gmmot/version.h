@@ -10,14 +10,14 @@
 /** Major version. While it is 0, every minor release may change the ABI. */
 #define GMMOT_VERSION_MAJOR 0
 /** Minor version. */
-#define GMMOT_VERSION_MINOR 4
+#define GMMOT_VERSION_MINOR 5
 /** Patch version. */
 #define GMMOT_VERSION_PATCH 0
 /** MAJOR*10000 + MINOR*100 + PATCH. */
 #define GMMOT_VERSION_NUMBER \
   (GMMOT_VERSION_MAJOR * 10000 + GMMOT_VERSION_MINOR * 100 + GMMOT_VERSION_PATCH)
 /** "MAJOR.MINOR.PATCH" as a string literal. */
-#define GMMOT_VERSION_STRING "0.4.0"
+#define GMMOT_VERSION_STRING "0.5.0"
 
 GMMOT_BEGIN_DECLS
 

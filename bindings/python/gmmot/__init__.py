@@ -26,7 +26,7 @@ from .options import Interrupt, Options, Stage
 from .relaxed import RelaxedFit
 from .transport import TransportPlan, emd, emd2, solve
 
-__version__ = "0.4.0"
+__version__ = "0.5.0"
 
 
 def library_version():

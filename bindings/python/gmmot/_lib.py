@@ -4,7 +4,7 @@
 The library is looked for, in order: the path in the environment variable GMMOT_LIBRARY; the
 path recorded at install time (``_install_path.txt`` beside this file, written by setup.py when
 ``GMMOT_LIBRARY`` was set during ``pip install``); ``ctypes.util.find_library("gmmot")``;
-finally the SONAME ``libgmmot.so.0.4`` through the dynamic loader's search path.
+finally the SONAME ``libgmmot.so.0.5`` through the dynamic loader's search path.
 
 Every GMMOT_API function of ``include/gmmot/*.h`` has its ``argtypes`` and ``restype`` set
 below (tests/test_lib.py checks this against the headers). Arrays are passed as ``c_void_p``
@@ -17,8 +17,8 @@ import ctypes.util
 import os
 
 EXPECTED_MAJOR = 0
-EXPECTED_MINOR = 4
-SONAME = "libgmmot.so.0.4"
+EXPECTED_MINOR = 5
+SONAME = "libgmmot.so.0.5"
 
 
 class Gmm(C.Structure):

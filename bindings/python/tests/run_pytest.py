@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Run the gmmot package's pytest suite; exit 77 (CTest skip) when numpy or pytest is missing.
 
-Usage: GMMOT_LIBRARY=/path/libgmmot.so.0.4 PYTHONPATH=bindings/python \
+Usage: GMMOT_LIBRARY=/path/libgmmot.so.0.5 PYTHONPATH=bindings/python \
        /usr/bin/python3 bindings/python/tests/run_pytest.py [pytest args]
 """
 import os

@@ -111,7 +111,7 @@ def test_version():
 
 
 def test_bad_library_path_is_a_clear_import_error():
-    env = dict(os.environ, GMMOT_LIBRARY="/nonexistent/libgmmot.so.0.4",
+    env = dict(os.environ, GMMOT_LIBRARY="/nonexistent/libgmmot.so.0.5",
                PYTHONPATH=PACKAGE_ROOT)
     proc = subprocess.run([sys.executable, "-c", "import gmmot"], env=env,
                           capture_output=True, text=True)
