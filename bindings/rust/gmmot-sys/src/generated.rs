@@ -83,7 +83,13 @@ extern "C" { pub fn gmmot_options_set_interrupt (opts : * mut gmmot_options_t , 
 extern "C" { pub fn gmmot_options_bounds (key : :: std :: os :: raw :: c_int , out_type : * mut :: std :: os :: raw :: c_int , out_min : * mut f64 , out_max : * mut f64) -> :: std :: os :: raw :: c_int ; }
 # [repr (C)] # [derive (Debug , Copy , Clone)] pub struct gmmot_gmm { _unused : [u8 ; 0] , }
 pub type gmmot_gmm_t = gmmot_gmm ;
+pub const GMMOT_FAMILY_GAUSSIAN : gmmot_family = 0 ;
+pub const GMMOT_FAMILY_STUDENT_T : gmmot_family = 1 ;
+pub type gmmot_family = :: std :: os :: raw :: c_uint ;
 extern "C" { pub fn gmmot_gmm_create (k : usize , d : usize , weights : * const f64 , means : * const f64 , covs : * const f64 , out : * mut * mut gmmot_gmm_t) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_gmm_create_t (k : usize , d : usize , nu : f64 , weights : * const f64 , means : * const f64 , scales : * const f64 , out : * mut * mut gmmot_gmm_t) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_gmm_get_family (gmm : * const gmmot_gmm_t , out_family : * mut :: std :: os :: raw :: c_int , out_nu : * mut f64) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_gmm_copy_scales (gmm : * const gmmot_gmm_t , out : * mut f64 , out_len : usize) -> :: std :: os :: raw :: c_int ; }
 extern "C" { pub fn gmmot_gmm_destroy (gmm : * mut gmmot_gmm_t) ; }
 extern "C" { pub fn gmmot_gmm_ncomponents (gmm : * const gmmot_gmm_t) -> usize ; }
 extern "C" { pub fn gmmot_gmm_dim (gmm : * const gmmot_gmm_t) -> usize ; }
@@ -204,6 +210,7 @@ pub const GMMOT_E_CANCELLED : gmmot_status = - 14 ;
 pub const GMMOT_E_ITERATION_LIMIT : gmmot_status = - 15 ;
 pub const GMMOT_E_FORMAT : gmmot_status = - 16 ;
 pub const GMMOT_E_IO : gmmot_status = - 17 ;
+pub const GMMOT_E_FAMILY : gmmot_status = - 18 ;
 pub const GMMOT_E_INTERNAL : gmmot_status = - 99 ;
 pub type gmmot_status = :: std :: os :: raw :: c_int ;
 extern "C" { pub fn gmmot_status_string (status : :: std :: os :: raw :: c_int) -> * const :: std :: os :: raw :: c_char ; }
