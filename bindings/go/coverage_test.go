@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -94,6 +95,62 @@ func TestCoverageCheckIgnoresComments(t *testing.T) {
 		"gmmot_d": true, "gmmot_e": false} {
 		if got := wrapped(name, code, pre); got != want {
 			t.Errorf("wrapped(%s) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+// enumerators are the (name, value) pairs "PREFIX... = v" of a header's enums.
+func enumerators(t *testing.T, header, prefix string) map[string]int {
+	b, err := os.ReadFile("../../include/gmmot/" + header)
+	must(t, err)
+	re := regexp.MustCompile(`(?m)^\s*(` + prefix + `[A-Z0-9_]+)\s*=\s*(-?[0-9]+)`)
+	out := map[string]int{}
+	for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+		v, err := strconv.Atoi(m[2])
+		must(t, err)
+		out[m[1]] = v
+	}
+	if len(out) == 0 {
+		t.Fatalf("no %s enumerators in %s", prefix, header)
+	}
+	return out
+}
+
+// Every status code and family of the headers has its Go constant with the same value (a new
+// enumerator without one fails here).
+func TestEveryStatusAndFamilyHasAConstant(t *testing.T) {
+	if _, err := os.Stat("../../include/gmmot/gmmot.h"); err != nil {
+		t.Skip("not inside the libgmmot source tree (../../include/gmmot): ", err)
+	}
+	statuses := map[string]Status{"GMMOT_OK": OK, "GMMOT_W_NOT_CONVERGED": WNotConverged,
+		"GMMOT_W_SYMMETRIZED": WSymmetrized, "GMMOT_E_INVALID_ARGUMENT": EInvalidArgument,
+		"GMMOT_E_BUFFER_TOO_SMALL": EBufferTooSmall, "GMMOT_E_OUT_OF_MEMORY": EOutOfMemory,
+		"GMMOT_E_DIMENSION": EDimension, "GMMOT_E_TOO_LARGE": ETooLarge,
+		"GMMOT_E_NONFINITE": ENonFinite, "GMMOT_E_WEIGHTS": EWeights,
+		"GMMOT_E_NOT_SYMMETRIC": ENotSymmetric, "GMMOT_E_NOT_PSD": ENotPSD,
+		"GMMOT_E_SINGULAR": ESingular, "GMMOT_E_NO_MAP": ENoMap, "GMMOT_E_OVERFLOW": EOverflow,
+		"GMMOT_E_LAPACK": ELapack, "GMMOT_E_CANCELLED": ECancelled,
+		"GMMOT_E_ITERATION_LIMIT": EIterationLimit, "GMMOT_E_FORMAT": EFormat, "GMMOT_E_IO": EIO,
+		"GMMOT_E_FAMILY": EFamily, "GMMOT_E_INTERNAL": EInternal}
+	header := enumerators(t, "status.h", "GMMOT_[EWO]")
+	if len(header) != len(statuses) {
+		t.Errorf("status.h has %d status codes, the package %d", len(header), len(statuses))
+	}
+	for name, v := range header {
+		s, ok := statuses[name]
+		if !ok || int(s) != v || s.Name() != name {
+			t.Errorf("%s = %d: Go constant %d (%v, name %q)", name, v, int(s), ok, s.Name())
+		}
+	}
+	families := map[string]Family{"GMMOT_FAMILY_GAUSSIAN": FamilyGaussian,
+		"GMMOT_FAMILY_STUDENT_T": FamilyStudentT}
+	header = enumerators(t, "gmm.h", "GMMOT_FAMILY_")
+	if len(header) != len(families) {
+		t.Errorf("gmm.h has %d families, the package %d", len(header), len(families))
+	}
+	for name, v := range header {
+		if f, ok := families[name]; !ok || int(f) != v {
+			t.Errorf("%s = %d: Go constant %d (%v)", name, v, int(f), ok)
 		}
 	}
 }

@@ -36,6 +36,7 @@ const (
 	EIterationLimit  Status = C.GMMOT_E_ITERATION_LIMIT
 	EFormat          Status = C.GMMOT_E_FORMAT
 	EIO              Status = C.GMMOT_E_IO
+	EFamily          Status = C.GMMOT_E_FAMILY
 	EInternal        Status = C.GMMOT_E_INTERNAL
 )
 
@@ -125,6 +126,7 @@ var (
 	ErrIterationLimit  = sentinel(EIterationLimit)
 	ErrFormat          = sentinel(EFormat)
 	ErrIO              = sentinel(EIO)
+	ErrFamily          = sentinel(EFamily)
 	ErrInternal        = sentinel(EInternal)
 
 	WarnNotConverged = &Warning{Status: WNotConverged, Name: WNotConverged.Name()}

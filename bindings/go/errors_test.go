@@ -13,7 +13,7 @@ import (
 
 func TestStatusNames(t *testing.T) {
 	cases := map[Status]string{OK: "GMMOT_OK", EWeights: "GMMOT_E_WEIGHTS",
-		WNotConverged: "GMMOT_W_NOT_CONVERGED", EFormat: "GMMOT_E_FORMAT", EIO: "GMMOT_E_IO",
+		WNotConverged: "GMMOT_W_NOT_CONVERGED", EFormat: "GMMOT_E_FORMAT", EIO: "GMMOT_E_IO", EFamily: "GMMOT_E_FAMILY",
 		EInternal: "GMMOT_E_INTERNAL"}
 	for s, want := range cases {
 		if s.Name() != want {

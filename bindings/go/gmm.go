@@ -6,13 +6,38 @@ package gmmot
 import "C"
 
 import (
+	"fmt"
 	"runtime"
 	"unsafe"
 )
 
 // GMM is an immutable Gaussian mixture sum_k w_k N(m_k, S_k) on R^d (gmmot/gmm.h), usable
 // from any number of goroutines at once.
+//
+// A GMM may instead hold a Student-t mixture sum_k w_k t_nu(m_k, S_k) with one nu > 2
+// (NewStudentT, or the coupling, geodesic and barycenters of Student-t inputs): Family is then
+// FamilyStudentT, Nu the degrees of freedom, Scales the S_k and Covariances nu / (nu - 2) S_k.
+// Calls combining mixtures of different families or nu fail with EFamily (ErrFamily).
 type GMM struct{ h handle }
+
+// Family is the component family of a mixture (gmmot_family).
+type Family int
+
+// The families of gmmot/gmm.h.
+const (
+	FamilyGaussian Family = C.GMMOT_FAMILY_GAUSSIAN  // Gaussian components (NewGMM)
+	FamilyStudentT Family = C.GMMOT_FAMILY_STUDENT_T // Student-t components sharing one nu (NewStudentT)
+)
+
+func (f Family) String() string {
+	switch f {
+	case FamilyGaussian:
+		return "gaussian"
+	case FamilyStudentT:
+		return "student_t"
+	}
+	return fmt.Sprintf("Family(%d)", int(f))
+}
 
 // wrapGMM takes ownership of a new C mixture handle.
 func wrapGMM(p *C.gmmot_gmm_t) *GMM {
@@ -39,44 +64,74 @@ func (g *GMM) done() {
 // row-major) and covariances (k*d*d, each d x d block contiguous); the slices are copied. It
 // may return a valid mixture together with a *Warning (WSymmetrized).
 func NewGMM(k, d int, weights, means, covs []float64) (*GMM, error) {
-	const fn = "gmmot.NewGMM"
-	if k < 0 || d < 0 {
-		return nil, argError(EDimension, "%s: k = %d, d = %d must not be negative", fn, k, d)
-	}
-	kd, ok1 := mulOK(k, d)
-	kdd, ok2 := mulOK(k, d, d)
-	if !ok1 || !ok2 {
-		return nil, argError(ETooLarge, "%s: k*d*d overflows", fn)
-	}
-	if err := checkLen(fn, "weights", len(weights), k, "k"); err != nil {
+	w, m, c, err := mixtureArrays("gmmot.NewGMM", k, d, weights, means, covs, "covs")
+	if err != nil {
 		return nil, err
-	}
-	if err := checkLen(fn, "means", len(means), kd, "k*d"); err != nil {
-		return nil, err
-	}
-	if err := checkLen(fn, "covs", len(covs), kdd, "k*d*d"); err != nil {
-		return nil, err
-	}
-	// C needs non-NULL arrays even when k or d is 0 (it then reports GMMOT_E_DIMENSION).
-	var dummy [1]float64
-	w, m, c := dptr(weights), dptr(means), dptr(covs)
-	if w == nil {
-		w = dptr(dummy[:])
-	}
-	if m == nil {
-		m = dptr(dummy[:])
-	}
-	if c == nil {
-		c = dptr(dummy[:])
 	}
 	var out *C.gmmot_gmm_t
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	err := check(C.gmmot_gmm_create(sz(k), sz(d), w, m, c, &out), nil)
+	err = check(C.gmmot_gmm_create(sz(k), sz(d), w, m, c, &out), nil)
 	if out == nil {
 		return nil, err
 	}
 	return wrapGMM(out), err
+}
+
+// NewStudentT creates a Student-t mixture sum_k w_k t_nu(m_k, S_k) of k components in
+// dimension d with nu degrees of freedom, from weights (k), means (k*d) and the scale matrices
+// S_k (k*d*d; the covariances are nu / (nu - 2) S_k); the slices are copied. Validated as
+// NewGMM, plus EInvalidArgument when nu is not a finite number > 2.
+func NewStudentT(k, d int, nu float64, weights, means, scales []float64) (*GMM, error) {
+	w, m, s, err := mixtureArrays("gmmot.NewStudentT", k, d, weights, means, scales, "scales")
+	if err != nil {
+		return nil, err
+	}
+	var out *C.gmmot_gmm_t
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	err = check(C.gmmot_gmm_create_t(sz(k), sz(d), C.double(nu), w, m, s, &out), nil)
+	if out == nil {
+		return nil, err
+	}
+	return wrapGMM(out), err
+}
+
+// mixtureArrays checks the lengths of a mixture's arrays (mats names the k*d*d matrices) and
+// returns their C pointers.
+func mixtureArrays(fn string, k, d int, weights, means, matrices []float64,
+	mats string) (w, m, c *C.double, err error) {
+	if k < 0 || d < 0 {
+		return nil, nil, nil, argError(EDimension, "%s: k = %d, d = %d must not be negative", fn, k, d)
+	}
+	kd, ok1 := mulOK(k, d)
+	kdd, ok2 := mulOK(k, d, d)
+	if !ok1 || !ok2 {
+		return nil, nil, nil, argError(ETooLarge, "%s: k*d*d overflows", fn)
+	}
+	if err := checkLen(fn, "weights", len(weights), k, "k"); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := checkLen(fn, "means", len(means), kd, "k*d"); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := checkLen(fn, mats, len(matrices), kdd, "k*d*d"); err != nil {
+		return nil, nil, nil, err
+	}
+	// C needs non-NULL arrays even when k or d is 0 (it then reports GMMOT_E_DIMENSION); the
+	// dummy escapes to the heap, so it outlives this function.
+	dummy := make([]float64, 1)
+	w, m, c = dptr(weights), dptr(means), dptr(matrices)
+	if w == nil {
+		w = dptr(dummy)
+	}
+	if m == nil {
+		m = dptr(dummy)
+	}
+	if c == nil {
+		c = dptr(dummy)
+	}
+	return w, m, c, nil
 }
 
 // Close frees the mixture (idempotent; also run by a finalizer). Objects computed from it
@@ -142,6 +197,44 @@ func (g *GMM) Covariances() ([]float64, error) {
 		func(p *C.gmmot_gmm_t, o *C.double, n C.size_t) C.int {
 			return C.gmmot_gmm_copy_covariances(p, o, n)
 		})
+}
+
+// Scales copies the k x d x d scale matrices S_k: those given to NewStudentT (symmetrised), or
+// the covariances divided by nu / (nu - 2) for a Student-t mixture computed by the library; the
+// covariances of a Gaussian mixture.
+func (g *GMM) Scales() ([]float64, error) {
+	return g.copyOut(func(k, d int) int { return k * d * d },
+		func(p *C.gmmot_gmm_t, o *C.double, n C.size_t) C.int { return C.gmmot_gmm_copy_scales(p, o, n) })
+}
+
+// familyNu is gmmot_gmm_get_family.
+func (g *GMM) familyNu() (Family, float64, error) {
+	p, err := g.use()
+	if err != nil {
+		return 0, 0, err
+	}
+	defer g.done()
+	var code C.int
+	var nu C.double
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if err := check(C.gmmot_gmm_get_family(p, &code, &nu), nil); err != nil {
+		return 0, 0, err
+	}
+	return Family(code), float64(nu), nil
+}
+
+// Family is the component family (ErrClosed after Close).
+func (g *GMM) Family() (Family, error) {
+	f, _, err := g.familyNu()
+	return f, err
+}
+
+// Nu is the degrees of freedom of the Student-t components; +Inf for a Gaussian mixture (the
+// Student-t limit). ErrClosed after Close.
+func (g *GMM) Nu() (float64, error) {
+	_, nu, err := g.familyNu()
+	return nu, err
 }
 
 // LogDensity evaluates log mu(x) at the n points of points (n x d, row-major).

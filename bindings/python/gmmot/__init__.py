@@ -10,7 +10,7 @@ functions for single Gaussians (:mod:`gmmot.gaussian`); POT-compatible functions
 """
 from . import gaussian, pot
 from ._errors import (GmmotCancelled, GmmotConvergenceError, GmmotConvergenceWarning,
-                      GmmotError, GmmotIOError, GmmotMemoryError, GmmotNoMapError,
+                      GmmotError, GmmotFamilyError, GmmotIOError, GmmotMemoryError, GmmotNoMapError,
                       GmmotOverflowError, GmmotValueError, GmmotWarning, status_name,
                       status_string)
 from ._arrays import set_strict_inputs
@@ -43,7 +43,7 @@ __all__ = [
     "GaussianMixture", "MW2Plan", "TransportPlan", "MixtureBarycenter", "RelaxedFit",
     "GWResult", "mgw2", "gromov_wasserstein", "gaussian_gromov_wasserstein",
     "Options", "Interrupt", "Stage", "GmmotError", "GmmotValueError", "GmmotMemoryError",
-    "GmmotOverflowError", "GmmotIOError", "GmmotNoMapError", "GmmotCancelled",
+    "GmmotOverflowError", "GmmotIOError", "GmmotFamilyError", "GmmotNoMapError", "GmmotCancelled",
     "GmmotConvergenceError", "GmmotWarning", "GmmotConvergenceWarning", "mw2_squared",
     "mw2_distance", "w2_cost_matrix", "solve", "emd", "emd2", "barycenter_exact",
     "barycenter_fixed_support", "barycenter_fixed_point", "gaussian", "pot", "status_name",

@@ -31,6 +31,7 @@ E_CANCELLED = -14
 E_ITERATION_LIMIT = -15
 E_FORMAT = -16
 E_IO = -17
+E_FAMILY = -18
 E_INTERNAL = -99
 
 STATUS_NAMES = {
@@ -42,6 +43,7 @@ STATUS_NAMES = {
     E_NOT_PSD: "GMMOT_E_NOT_PSD", E_SINGULAR: "GMMOT_E_SINGULAR", E_NO_MAP: "GMMOT_E_NO_MAP",
     E_OVERFLOW: "GMMOT_E_OVERFLOW", E_LAPACK: "GMMOT_E_LAPACK", E_CANCELLED: "GMMOT_E_CANCELLED",
     E_ITERATION_LIMIT: "GMMOT_E_ITERATION_LIMIT", E_FORMAT: "GMMOT_E_FORMAT", E_IO: "GMMOT_E_IO",
+    E_FAMILY: "GMMOT_E_FAMILY",
     E_INTERNAL: "GMMOT_E_INTERNAL",
 }
 
@@ -89,6 +91,11 @@ class GmmotNoMapError(GmmotError, ValueError):
     """GMMOT_E_NO_MAP: no deterministic transport map exists."""
 
 
+class GmmotFamilyError(GmmotError, ValueError):
+    """GMMOT_E_FAMILY: mixtures of different families (Gaussian, Student-t) or different nu
+    combined, e.g. MW2 between a Gaussian and a Student-t mixture (no closed form)."""
+
+
 class GmmotCancelled(GmmotError):
     """GMMOT_E_CANCELLED: a progress callback returned True or the interrupt flag was raised."""
 
@@ -124,6 +131,7 @@ _ERROR_CLASSES = {
     E_NOT_SYMMETRIC: GmmotValueError, E_NOT_PSD: GmmotValueError, E_SINGULAR: GmmotValueError,
     E_NO_MAP: GmmotNoMapError, E_OVERFLOW: GmmotOverflowError, E_CANCELLED: GmmotCancelled,
     E_ITERATION_LIMIT: GmmotConvergenceError, E_FORMAT: GmmotValueError, E_IO: GmmotIOError,
+    E_FAMILY: GmmotFamilyError,
 }
 
 

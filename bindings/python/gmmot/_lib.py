@@ -109,6 +109,9 @@ SIGNATURES = {
     "gmmot_interrupt_is_raised": (_i, [InterruptP, _iP]),
     # gmm.h
     "gmmot_gmm_create": (_i, [_sz, _sz, _buf, _buf, _buf, _GmmPP]),
+    "gmmot_gmm_create_t": (_i, [_sz, _sz, _d, _buf, _buf, _buf, _GmmPP]),
+    "gmmot_gmm_get_family": (_i, [GmmP, _iP, _dP]),
+    "gmmot_gmm_copy_scales": (_i, [GmmP, _buf, _sz]),
     "gmmot_gmm_destroy": (None, [GmmP]),
     "gmmot_gmm_ncomponents": (_sz, [GmmP]),
     "gmmot_gmm_dim": (_sz, [GmmP]),

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
-"""GaussianMixture: an immutable Gaussian mixture held by libgmmot (gmmot/gmm.h, gmm_io.h,
-em.h), with scikit-learn interoperability for all four covariance types and pickling."""
+"""GaussianMixture: an immutable Gaussian (or Student-t) mixture held by libgmmot
+(gmmot/gmm.h, gmm_io.h, em.h), with scikit-learn interoperability for all four covariance types
+and pickling."""
 import ctypes as C
 import os
 
@@ -14,6 +15,8 @@ from ._progress import LongCall, run_blocks
 from .options import Stage, resolve, resolve_named
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
+#: the component families of gmmot/gmm.h, by their gmmot_family value
+FAMILIES = {0: "gaussian", 1: "student_t"}
 
 
 def expand_covariances(covariances, covariance_type, k, d, name="covariances"):
@@ -105,6 +108,12 @@ class GaussianMixture:
     Notes
     -----
     Immutable and thread-safe. Pickles through the library's save format (bit-exact).
+
+    The same class holds Student-t mixtures sum_k w_k t_nu(m_k, S_k) (one nu > 2 shared by
+    all components), made by :meth:`student_t` or returned by MW2, barycenter and map calls on
+    Student-t inputs: :attr:`family` is then ``'student_t'``, :attr:`nu` the degrees of freedom,
+    :attr:`scales` the S_k and :attr:`covariances` nu / (nu - 2) S_k. Calls combining mixtures
+    of different families or nu raise :class:`GmmotFamilyError` (GMMOT_E_FAMILY).
     """
 
     __slots__ = ("_ptr", "_cache", "covariance_type", "fit_info", "__weakref__")
@@ -119,6 +128,45 @@ class GaussianMixture:
         # owned before the status is checked: a warning turned into an error must not leak it
         self._init(ptr if status >= 0 else None, covariance_type)
         _errors.check(status)
+
+    @classmethod
+    def student_t(cls, weights, means, scales, nu, covariance_type="full"):
+        """A Student-t mixture sum_k w_k t_nu(m_k, S_k) (gmmot_gmm_create_t).
+
+        Parameters
+        ----------
+        weights, means
+            As for the constructor.
+        scales : array-like
+            The scale matrices S_k (not the covariances, which are nu / (nu - 2) S_k), in the
+            layout of ``covariance_type`` as the constructor's ``covariances``.
+        nu : float
+            Degrees of freedom shared by every component, finite and > 2 (the covariances,
+            and so every W2, are infinite for nu <= 2).
+        covariance_type : str
+            Layout of ``scales``.
+
+        Raises
+        ------
+        TypeError, ValueError
+            Bad shapes or dtypes, or ``nu`` not a real number (before any C call).
+        GmmotValueError
+            The library's checks, e.g. GMMOT_E_INVALID_ARGUMENT when nu is not finite and
+            > 2, GMMOT_E_NOT_PSD for a scale matrix (the message names ``scales[k]``).
+        """
+        if isinstance(nu, bool) or not isinstance(nu, (int, float, np.integer, np.floating)):
+            raise TypeError("nu: expected a real number, got %s" % type(nu).__name__)
+        means = as_array(means, "means", (None, None))
+        k, d = means.shape
+        weights = as_array(weights, "weights", (k,))
+        full = expand_covariances(scales, covariance_type, k, d, "scales")
+        ptr = GmmP()
+        status = lib.gmmot_gmm_create_t(k, d, float(nu), addr(weights), addr(means), addr(full),
+                                        C.byref(ptr))
+        self = cls.__new__(cls)
+        self._init(ptr if status >= 0 else None, covariance_type)
+        _errors.check(status)
+        return self
 
     def _init(self, ptr, covariance_type="full", fit_info=None):
         self._ptr = ptr
@@ -157,6 +205,30 @@ class GaussianMixture:
             self._cache[what] = arr
         return arr
 
+    def _family(self):
+        fam = self._cache.get("family")
+        if fam is None:
+            code, nu = C.c_int(), C.c_double()
+            _errors.check(lib.gmmot_gmm_get_family(self._ptr, C.byref(code), C.byref(nu)))
+            fam = self._cache["family"] = (FAMILIES.get(code.value, code.value), nu.value)
+        return fam
+
+    @property
+    def family(self):
+        """The component family: ``'gaussian'`` or ``'student_t'``."""
+        return self._family()[0]
+
+    @property
+    def nu(self):
+        """Degrees of freedom of the Student-t components; ``math.inf`` for a Gaussian mixture
+        (the Student-t limit)."""
+        return self._family()[1]
+
+    @property
+    def is_student_t(self):
+        """Whether the components are Student-t (:attr:`family` ``== 'student_t'``)."""
+        return self.family == "student_t"
+
     @property
     def weights(self):
         """Normalised weights, shape (K,) (read-only)."""
@@ -169,9 +241,18 @@ class GaussianMixture:
 
     @property
     def covariances(self):
-        """Full covariances as stored (symmetrised), shape (K, d, d) (read-only)."""
+        """Full covariances as stored (symmetrised), shape (K, d, d) (read-only); for a
+        Student-t mixture nu / (nu - 2) times :attr:`scales`."""
         k, d = self.n_components, self.dim
         return self._copy("c", lib.gmmot_gmm_copy_covariances, (k, d, d))
+
+    @property
+    def scales(self):
+        """Full scale matrices S_k, shape (K, d, d) (read-only): those given to
+        :meth:`student_t` (symmetrised), or the covariances divided by nu / (nu - 2) for a
+        t-mixture computed by the library; the covariances of a Gaussian mixture."""
+        k, d = self.n_components, self.dim
+        return self._copy("s", lib.gmmot_gmm_copy_scales, (k, d, d))
 
     # ------------------------------------------------------------------ densities
     def _points(self, x, name="x"):
@@ -210,13 +291,19 @@ class GaussianMixture:
     def _component_mixtures(self):
         comps = self._cache.get("components")
         if comps is None:
-            comps = [GaussianMixture([1.0], self.means[k:k + 1], self.covariances[k:k + 1])
-                     for k in range(self.n_components)]
+            if self.is_student_t:
+                comps = [GaussianMixture.student_t([1.0], self.means[k:k + 1],
+                                                   self.scales[k:k + 1], self.nu)
+                         for k in range(self.n_components)]
+            else:
+                comps = [GaussianMixture([1.0], self.means[k:k + 1], self.covariances[k:k + 1])
+                         for k in range(self.n_components)]
             self._cache["components"] = comps
         return comps
 
     def component_log_densities(self, x, **kwargs):
-        """log N(x_i; m_k, S_k) for every point and component, shape (n, K)."""
+        """log N(x_i; m_k, S_k) (Student-t: log t_nu(x_i; m_k, S_k)) for every point and
+        component, shape (n, K)."""
         x = self._points(x)
         return np.stack([c.log_density(x, **kwargs) for c in self._component_mixtures()], axis=1)
 
@@ -335,7 +422,10 @@ class GaussianMixture:
 
         covariance_type defaults to the type this mixture came from (``from_sklearn``) or
         'full'; 'tied', 'diag' and 'spherical' require covariances of that form (ValueError
-        otherwise)."""
+        otherwise). A Student-t mixture has no scikit-learn counterpart: ValueError."""
+        if self.is_student_t:
+            raise ValueError("to_sklearn: this is a Student-t mixture (nu = %r); scikit-learn's "
+                             "GaussianMixture holds Gaussian components only" % self.nu)
         from sklearn.mixture import GaussianMixture as SkGaussianMixture
         ctype = covariance_type or self.covariance_type
         covs = compress_covariances(np.array(self.covariances), ctype)
@@ -386,7 +476,8 @@ class GaussianMixture:
 
     @classmethod
     def load(cls, path):
-        """Load a file written by :meth:`save`. The file holds full covariances only:
+        """Load a file written by :meth:`save` (Gaussian or Student-t, as saved). The file
+        holds full covariances (or scales) only:
         ``covariance_type`` is 'full' (pickling keeps it; or set it with :meth:`to_sklearn`'s
         argument)."""
         out = GmmP()
@@ -397,6 +488,10 @@ class GaussianMixture:
         return (_from_pickle, (self.to_bytes(), self.covariance_type, self.fit_info))
 
     def __repr__(self):
+        if self.is_student_t:
+            return "GaussianMixture(n_components=%d, dim=%d, covariance_type=%r, " \
+                "family='student_t', nu=%r)" % (self.n_components, self.dim,
+                                                self.covariance_type, self.nu)
         return "GaussianMixture(n_components=%d, dim=%d, covariance_type=%r)" % (
             self.n_components, self.dim, self.covariance_type)
 

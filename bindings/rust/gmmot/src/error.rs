@@ -32,6 +32,7 @@ pub enum Status {
     IterationLimit,
     Format,
     Io,
+    Family,
     Internal,
     Other(i32),
 }
@@ -57,6 +58,7 @@ const TABLE: &[(Status, i32)] = &[
     (Status::IterationLimit, sys::GMMOT_E_ITERATION_LIMIT),
     (Status::Format, sys::GMMOT_E_FORMAT),
     (Status::Io, sys::GMMOT_E_IO),
+    (Status::Family, sys::GMMOT_E_FAMILY),
     (Status::Internal, sys::GMMOT_E_INTERNAL),
 ];
 

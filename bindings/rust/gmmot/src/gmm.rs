@@ -11,6 +11,12 @@ use std::ptr::{self, NonNull};
 
 /// A Gaussian mixture sum_k w_k N(m_k, S_k) on R^d, immutable once created. Arrays are
 /// row-major: weights K, means K x d, covariances K x d x d.
+///
+/// The same handle may hold a Student-t mixture sum_k w_k t_nu(m_k, S_k) with one nu > 2
+/// (`Gmm::student_t`, or the coupling, geodesic and barycenters of Student-t inputs):
+/// `family()` is then `Family::StudentT`, `nu()` the degrees of freedom, `scales()` the S_k and
+/// `covariances()` nu / (nu - 2) S_k. Calls combining mixtures of different families or nu fail
+/// with `Status::Family`.
 pub struct Gmm {
     ptr: NonNull<sys::gmmot_gmm_t>,
     warning: Option<Warning>,
@@ -20,6 +26,34 @@ pub struct Gmm {
 // used by any number of threads at once; Drop destroys it only when no borrow (no call) is left.
 unsafe impl Send for Gmm {}
 unsafe impl Sync for Gmm {}
+
+/// The component family of a mixture (`gmmot_family`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// Gaussian components (`Gmm::new`).
+    Gaussian,
+    /// Student-t components sharing one nu (`Gmm::student_t`).
+    StudentT,
+}
+
+impl Family {
+    /// The family of a C `gmmot_family` value.
+    pub fn from_code(code: i32) -> Option<Family> {
+        match code as sys::gmmot_family {
+            sys::GMMOT_FAMILY_GAUSSIAN => Some(Family::Gaussian),
+            sys::GMMOT_FAMILY_STUDENT_T => Some(Family::StudentT),
+            _ => None,
+        }
+    }
+
+    /// The C `gmmot_family` value.
+    pub fn code(self) -> i32 {
+        (match self {
+            Family::Gaussian => sys::GMMOT_FAMILY_GAUSSIAN,
+            Family::StudentT => sys::GMMOT_FAMILY_STUDENT_T,
+        }) as i32
+    }
+}
 
 /// Points drawn by `Gmm::sample`: n x d row-major, and each point's component.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,21 +73,45 @@ impl Gmm {
     /// symmetric PSD covariances); a covariance symmetrised beyond rounding gives a handle with
     /// `warning()` set (`Status::Symmetrized`).
     pub fn new(weights: &[f64], means: &[f64], covs: &[f64]) -> Result<Gmm> {
-        const F: &str = "Gmm::new";
-        let k = weights.len();
-        if k == 0 {
-            return Err(Error::new(Status::Dimension, format!("{}: weights is empty (K = 0)", F)));
-        }
-        let d = rows(F, "means", means.len(), k)?;
-        if d == 0 {
-            return Err(Error::new(Status::Dimension, format!("{}: means is empty (d = 0)", F)));
-        }
-        let kdd = mul(F, "K d d", mul(F, "K d", k, d)?, d)?;
-        expect_len(F, "covs", covs.len(), kdd, "K x d x d")?;
+        let (k, d) = shape("Gmm::new", weights, means, covs, "covs")?;
         let mut out = ptr::null_mut();
         let st = unsafe { sys::gmmot_gmm_create(k, d, weights.as_ptr(), means.as_ptr(), covs.as_ptr(), &mut out) };
         let warning = check(st)?;
         Ok(Gmm::from_out(out, warning, "gmmot_gmm_create"))
+    }
+
+    /// A Student-t mixture sum_k w_k t_nu(m_k, S_k) from K = weights.len() components with
+    /// `nu` degrees of freedom; `scales` holds the K d^2 entries of the scale matrices S_k (the
+    /// covariances are nu / (nu - 2) S_k). Validated as `new`, plus `Status::InvalidArgument`
+    /// when nu is not a finite number > 2.
+    pub fn student_t(weights: &[f64], means: &[f64], scales: &[f64], nu: f64) -> Result<Gmm> {
+        let (k, d) = shape("Gmm::student_t", weights, means, scales, "scales")?;
+        let mut out = ptr::null_mut();
+        let st = unsafe {
+            sys::gmmot_gmm_create_t(k, d, nu, weights.as_ptr(), means.as_ptr(), scales.as_ptr(), &mut out)
+        };
+        let warning = check(st)?;
+        Ok(Gmm::from_out(out, warning, "gmmot_gmm_create_t"))
+    }
+
+    fn family_and_nu(&self) -> (Family, f64) {
+        let (mut code, mut nu) = (0, 0.0);
+        // Fails only for a NULL handle, which a Gmm never holds.
+        check_ok(unsafe { sys::gmmot_gmm_get_family(self.ptr.as_ptr(), &mut code, &mut nu) })
+            .unwrap_or_else(|e| panic!("gmmot_gmm_get_family: {}", e));
+        let family = Family::from_code(code).unwrap_or_else(|| panic!("gmmot_gmm_get_family: unknown family {}", code));
+        (family, nu)
+    }
+
+    /// The component family.
+    pub fn family(&self) -> Family {
+        self.family_and_nu().0
+    }
+
+    /// The degrees of freedom of the Student-t components; +infinity for a Gaussian mixture
+    /// (the Student-t limit).
+    pub fn nu(&self) -> f64 {
+        self.family_and_nu().1
     }
 
     /// The warning of the call that created this handle, if any.
@@ -90,6 +148,16 @@ impl Gmm {
         let d = self.dim();
         let mut out = vec![0.0; self.ncomponents() * d * d];
         check_ok(unsafe { sys::gmmot_gmm_copy_covariances(self.ptr.as_ptr(), out.as_mut_ptr(), out.len()) })?;
+        Ok(out)
+    }
+
+    /// The K x d x d scale matrices S_k: those given to `student_t` (symmetrised), or the
+    /// covariances divided by nu / (nu - 2) for a t-mixture computed by the library; the
+    /// covariances of a Gaussian mixture.
+    pub fn scales(&self) -> Result<Vec<f64>> {
+        let d = self.dim();
+        let mut out = vec![0.0; self.ncomponents() * d * d];
+        check_ok(unsafe { sys::gmmot_gmm_copy_scales(self.ptr.as_ptr(), out.as_mut_ptr(), out.len()) })?;
         Ok(out)
     }
 
@@ -191,8 +259,30 @@ impl Drop for Gmm {
 
 impl std::fmt::Debug for Gmm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Gmm").field("k", &self.ncomponents()).field("d", &self.dim()).finish()
+        let (family, nu) = self.family_and_nu();
+        let mut s = f.debug_struct("Gmm");
+        s.field("k", &self.ncomponents()).field("d", &self.dim());
+        if family == Family::StudentT {
+            s.field("family", &family).field("nu", &nu);
+        }
+        s.finish()
     }
+}
+
+/// (K, d) of a mixture's arrays, checked before any C call; `mats` is the name of the K d^2
+/// matrix array.
+fn shape(func: &str, weights: &[f64], means: &[f64], matrices: &[f64], mats: &str) -> Result<(usize, usize)> {
+    let k = weights.len();
+    if k == 0 {
+        return Err(Error::new(Status::Dimension, format!("{}: weights is empty (K = 0)", func)));
+    }
+    let d = rows(func, "means", means.len(), k)?;
+    if d == 0 {
+        return Err(Error::new(Status::Dimension, format!("{}: means is empty (d = 0)", func)));
+    }
+    let kdd = mul(func, "K d d", mul(func, "K d", k, d)?, d)?;
+    expect_len(func, mats, matrices.len(), kdd, "K x d x d")?;
+    Ok((k, d))
 }
 
 fn path_to_cstring(func: &str, path: &Path) -> Result<CString> {

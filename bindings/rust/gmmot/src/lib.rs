@@ -31,7 +31,7 @@ pub use barycenter::{Barycenter, BarycenterInfo, Certificate};
 pub use em::{Em, EmInfo, EmWork};
 pub use error::{last_error_message, status_string, Error, Result, Status, Warned, Warning};
 pub use gaussian::{Gaussian, GaussianBarycenter, MongeMap};
-pub use gmm::{Gmm, Sample};
+pub use gmm::{Family, Gmm, Sample};
 pub use gromov::{gaussian_gw, gaussian_gw_map, Gromov, GwInfo};
 pub use mw2::{mw2_squared, Mw2Plan, PairMaps};
 pub use options::{Interrupt, OptionBounds, OptionKey, OptionType, Options, Stage};

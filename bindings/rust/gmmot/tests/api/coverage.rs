@@ -3,7 +3,7 @@
 // `sys::<name>(` somewhere in src/), and every option key, stage and status code of the headers
 // must have its safe counterpart with the same value. A new header function therefore fails
 // gmmot-sys's header_check (not declared) and then this test (not wrapped).
-use gmmot::{OptionKey, Stage, Status};
+use gmmot::{Family, OptionKey, Stage, Status};
 use std::fs;
 use std::path::Path;
 
@@ -129,7 +129,7 @@ fn every_stage_and_status_has_a_variant() {
         assert_eq!(s.code(), value);
     }
     let statuses = enumerators("status.h", "GMMOT_");
-    assert!(statuses.len() >= 21);
+    assert!(statuses.len() >= 22);
     for (name, value) in statuses {
         let s = Status::from_code(value);
         assert!(!matches!(s, Status::Other(_)), "no Status for {}", name);
@@ -137,6 +137,12 @@ fn every_stage_and_status_has_a_variant() {
         assert_eq!(s.name(), name, "the library's name of {}", value);
     }
     assert_eq!(Status::from_code(-1234), Status::Other(-1234));
+    let families = enumerators("gmm.h", "GMMOT_FAMILY_");
+    assert_eq!(families.len(), 2, "gmm.h has {:?}", families);
+    for (name, value) in families {
+        let f = Family::from_code(value).unwrap_or_else(|| panic!("no Family for {}", name));
+        assert_eq!(f.code(), value, "{}", name);
+    }
 }
 
 #[test]
