@@ -55,7 +55,8 @@
  *     U_S multiplied by the other 2^d - 1 sign patterns (start 0 is the pattern +...+; start s
  *     flips column j when bit j of s is set);
  *  next, when GMMOT_OPT_EW_ANNEALING is 1, the annealed start: from the covariance start, 8
- *     alternations whose plan step is entropic (log-domain Sinkhorn, gmmot/transport.h) with
+ *     alternations whose plan step is entropic (log-domain Sinkhorn, gmmot/transport.h, run to
+ *     an L1 marginal error of 1e-5 or 100 iterations: a rough plan steers the isometry) with
  *     epsilon = GMMOT_OPT_EW_EPSILON times the largest cost entry, halved at each alternation,
  *     then exact alternations as above. For MEW2 the annealed alternations run on the component
  *     means weighted by the mixture weights (the published code's annealed EW2 on the means,
@@ -86,8 +87,7 @@ typedef struct gmmot_ew gmmot_ew_t;
  *  normalised to sum 1), or NULL for uniform weights. All arrays are borrowed for the call.
  *  Options read: GMMOT_OPT_EW_MAX_ITERATIONS, GMMOT_OPT_EW_TOLERANCE, GMMOT_OPT_EW_STARTS,
  *  GMMOT_OPT_EW_ANNEALING, GMMOT_OPT_EW_EPSILON, GMMOT_OPT_EW_SIGN_FLIPS, GMMOT_OPT_SEED,
- *  GMMOT_OPT_EXACT_MAX_ITERATIONS (each plan step), GMMOT_OPT_ENTROPIC_TOLERANCE and
- *  GMMOT_OPT_ENTROPIC_MAX_ITERATIONS (the annealed plan steps), GMMOT_OPT_NUM_THREADS, the
+ *  GMMOT_OPT_EXACT_MAX_ITERATIONS (each plan step), GMMOT_OPT_NUM_THREADS, the
  *  progress callback (GMMOT_STAGE_EMBEDDING only) and the interrupt flag. The plan is
  *  n0 x n1 (dense accessors hold n0*n1 doubles; an exact plan has at most n0 + n1 - 1
  *  non-zeros). *out receives a new object (free with gmmot_ew_destroy).
