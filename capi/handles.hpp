@@ -258,8 +258,7 @@ constexpr std::array<OptionSpec, 40> kOptionSpecs = {{
     spec(GMMOT_OPT_EW_SIGN_FLIPS, GMMOT_OPTION_INT, EwOptions::kSignFlipsBounds,
          static_cast<double>(EwOptions::kDefaultSignFlips), "GMMOT_OPT_EW_SIGN_FLIPS"),
     spec(GMMOT_OPT_EW_INNER_ITERATIONS, GMMOT_OPTION_INT, EwOptions::kInnerIterationsBounds,
-         static_cast<double>(EwOptions::kDefaultInnerIterations),
-         "GMMOT_OPT_EW_INNER_ITERATIONS"),
+         static_cast<double>(EwOptions::kDefaultInnerIterations), "GMMOT_OPT_EW_INNER_ITERATIONS"),
 }};
 
 // Index of `key` in kOptionSpecs, or -1.

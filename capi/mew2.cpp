@@ -69,8 +69,7 @@ GMMOT_API int gmmot_ew2_create(const double *points0, size_t n0, size_t m, const
     require_not_null(points1, "points1");
     const gmmot::EwOptions o = ew_options_of(opts);
     const gmmot::CloudView c0{n0, m, points0, weights0}, c1{n1, n, points1, weights1};
-    auto ew = std::make_unique<gmmot_ew>(gmmot::ew2(c0, c1, o, context_of(opts)), nullptr,
-                                         nullptr);
+    auto ew = std::make_unique<gmmot_ew>(gmmot::ew2(c0, c1, o, context_of(opts)), nullptr, nullptr);
     const int status = status_of(*ew, o.max_iterations);
     *out = ew.release();
     return status;

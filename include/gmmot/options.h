@@ -26,9 +26,8 @@ typedef struct gmmot_options gmmot_options_t;
 
 /** Option keys. Values are pinned and spaced by area (100: execution, 200: Gaussian
  *  barycenter, 300: discrete transport, 400: EM fitting, 500: mixture barycenters, 600: the
- *  relaxed coupled fit, 700: Gromov-Wasserstein, 800: EW2 and MEW2); a value is never reused for another option
- *  (405, GMMOT_OPT_EM_SEED
- *  before 0.2, stays unused). */
+ *  relaxed coupled fit, 700: Gromov-Wasserstein, 800: EW2 and MEW2); a value is never reused
+ *  for another option (405, GMMOT_OPT_EM_SEED before 0.2, stays unused). */
 typedef enum gmmot_option {
   /** int. Worker threads used by libgmmot's own parallel loops (cost matrices, densities,
    *  sampling, EM fitting). 0 (default) = std::thread::hardware_concurrency(). Bounds [0, 1024].

@@ -98,8 +98,7 @@ void EwOptions::validate() const {
   check_bounds("annealing", static_cast<double>(annealing), kAnnealingBounds);
   check_bounds("epsilon", epsilon, kEpsilonBounds);
   check_bounds("sign_flips", static_cast<double>(sign_flips), kSignFlipsBounds);
-  check_bounds("inner_iterations", static_cast<double>(inner_iterations),
-               kInnerIterationsBounds);
+  check_bounds("inner_iterations", static_cast<double>(inner_iterations), kInnerIterationsBounds);
   check_bounds("seed", static_cast<double>(seed), kSeedBounds);
   exact.validate();
 }
@@ -116,8 +115,8 @@ EwResult ew2(const CloudView &x0, const CloudView &x1, const EwOptions &options,
   const CloudView &l = swapped ? x1 : x0, &s = swapped ? x0 : x1;
   const PointEmbedding pb(l.n, l.d, swapped ? c1 : c0, swapped ? w1 : w0, s.n, s.d,
                           swapped ? c0 : c1, swapped ? w0 : w1);
-  EwResult r = result_of(solve_embedding(pb, nullptr, options, ctx), swapped, x0.n, x1.n, x0.d,
-                         x1.d);
+  EwResult r =
+      result_of(solve_embedding(pb, nullptr, options, ctx), swapped, x0.n, x1.n, x0.d, x1.d);
   r.mean0 = std::move(mean0);
   r.mean1 = std::move(mean1);
   return r;
@@ -130,8 +129,8 @@ EwResult mew2(const Gmm &g0, const Gmm &g1, const EwOptions &options, const Cont
   const MixtureEmbedding pb(l, s);
   const PointEmbedding means(l.k(), l.d(), pb.large_means(), l.weights(), s.k(), s.d(),
                              pb.small_means(), s.weights());
-  EwResult r = result_of(solve_embedding(pb, &means, options, ctx), swapped, g0.k(), g1.k(),
-                         g0.d(), g1.d());
+  EwResult r =
+      result_of(solve_embedding(pb, &means, options, ctx), swapped, g0.k(), g1.k(), g0.d(), g1.d());
   r.mean0 = mixture_mean(g0);
   r.mean1 = mixture_mean(g1);
   return r;

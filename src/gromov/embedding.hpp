@@ -65,11 +65,11 @@ constexpr double kAnnealingSinkhornTolerance = 1e-5;
 constexpr std::uint64_t kAnnealingSinkhornCap = 100;
 
 struct EwResult {
-  double value = 0;              // EW2^2 or MEW2^2: L at (isometry, plan)
-  std::size_t rows = 0, cols = 0;  // n0 x n1 or K0 x K1
-  std::size_t m = 0, n = 0;        // dimensions of side 0 and side 1
-  std::vector<PlanEntry> plan;     // side 0 x side 1, sorted by (i, j), positive masses
-  std::vector<double> isometry;    // max(m, n) x min(m, n) row-major, orthonormal columns
+  double value = 0;                  // EW2^2 or MEW2^2: L at (isometry, plan)
+  std::size_t rows = 0, cols = 0;    // n0 x n1 or K0 x K1
+  std::size_t m = 0, n = 0;          // dimensions of side 0 and side 1
+  std::vector<PlanEntry> plan;       // side 0 x side 1, sorted by (i, j), positive masses
+  std::vector<double> isometry;      // max(m, n) x min(m, n) row-major, orthonormal columns
   std::vector<double> mean0, mean1;  // the means removed (m, n)
   std::uint64_t iterations = 0;      // alternations summed over the starts
   bool converged = false;            // the returned start stopped by the tolerance

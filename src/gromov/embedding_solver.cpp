@@ -38,10 +38,9 @@ TransportResult exact_plan(const EmbeddingProblem &pb, const double *p, const Ew
                            std::vector<double> &cost) {
   pb.cost_matrix(p, quiet, cost.data());
   const bool use = warm != nullptr && warm->u.size() == pb.rows() && warm->v.size() == pb.cols();
-  TransportResult r = transport_exact(pb.rows(), pb.cols(), pb.row_weights().data(),
-                                      pb.col_weights().data(), cost.data(), o.exact, quiet,
-                                      use ? warm->u.data() : nullptr,
-                                      use ? warm->v.data() : nullptr);
+  TransportResult r = transport_exact(
+      pb.rows(), pb.cols(), pb.row_weights().data(), pb.col_weights().data(), cost.data(), o.exact,
+      quiet, use ? warm->u.data() : nullptr, use ? warm->v.data() : nullptr);
   require_finite_result(r);
   return r;
 }
@@ -63,13 +62,13 @@ Run run_start(const EmbeddingProblem &pb, std::vector<double> p, bool annealed, 
       EntropicOptions e;
       e.tolerance = kAnnealingSinkhornTolerance;
       e.max_iterations = kAnnealingSinkhornCap;
-      e.epsilon = std::max(o.epsilon / static_cast<double>(1u << t),
-                           EntropicOptions::kEpsilonBounds.min);
+      e.epsilon =
+          std::max(o.epsilon / static_cast<double>(1u << t), EntropicOptions::kEpsilonBounds.min);
       const TransportResult r =
-          transport_entropic(pb.rows(), pb.cols(), pb.row_weights().data(),
-                             pb.col_weights().data(), cost.data(), e, sinkhorn_ctx);
-      const double l = pb.embed_step(p.data(), r.plan, pb.loss(p.data(), r.plan), tol,
-                                     o.inner_iterations);
+          transport_entropic(pb.rows(), pb.cols(), pb.row_weights().data(), pb.col_weights().data(),
+                             cost.data(), e, sinkhorn_ctx);
+      const double l =
+          pb.embed_step(p.data(), r.plan, pb.loss(p.data(), r.plan), tol, o.inner_iterations);
       ++run.iterations;
       progress.step(l);
     }
@@ -106,8 +105,7 @@ EmbeddingSolution solve_embedding(const EmbeddingProblem &pb, const EmbeddingPro
   const std::vector<double> ul = sorted_eigenvectors(D, pb.large_covariance().data());
   const std::vector<double> us = sorted_eigenvectors(d, pb.small_covariance().data());
   const unsigned long flips = d <= o.sign_flips ? (1UL << d) : 1UL;
-  const unsigned starts =
-      static_cast<unsigned>(flips) + (o.annealing != 0 ? 1u : 0u) + o.starts;
+  const unsigned starts = static_cast<unsigned>(flips) + (o.annealing != 0 ? 1u : 0u) + o.starts;
   const bool anneal_here = o.annealing != 0 && means == nullptr;
   Progress progress{ctx, o.max_iterations * starts + (anneal_here ? kAnnealingSteps : 0)};
 

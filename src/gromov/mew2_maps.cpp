@@ -35,14 +35,13 @@ std::shared_ptr<const Gmm> embedded(const Gmm &g1, const std::vector<double> &p,
         S[r * m + s] = S[s * m + r] = t;
       }
   }
-  return std::make_shared<const Gmm>(k, m, g1.weights().data(), means.data(), covs.data(),
-                                     nullptr);
+  return std::make_shared<const Gmm>(k, m, g1.weights().data(), means.data(), covs.data(), nullptr);
 }
 
 }  // namespace
 
-Mew2Maps::Mew2Maps(const EwResult &r, std::shared_ptr<const Gmm> g0,
-                   std::shared_ptr<const Gmm> g1, const Context &ctx)
+Mew2Maps::Mew2Maps(const EwResult &r, std::shared_ptr<const Gmm> g0, std::shared_ptr<const Gmm> g1,
+                   const Context &ctx)
     : m_(r.m), n_(r.n), p_(r.isometry), mean0_(r.mean0), mean1_(r.mean1) {
   if (g0 == nullptr || g1 == nullptr) fail(Errc::InvalidArgument, "the result has no mixtures");
   if (m_ < n_) {

@@ -80,8 +80,8 @@ MixtureEmbedding::MixtureEmbedding(const Gmm &large, const Gmm &small) {
   bsqrt_.assign(ks * d * d, 0.0);
   for (std::size_t l = 0; l < ks; ++l)
     sym_function(
-        d, bcov_.data() + l * d * d,
-        [](double w, double) { return w > 0 ? std::sqrt(w) : 0.0; }, bsqrt_.data() + l * d * d);
+        d, bcov_.data() + l * d * d, [](double w, double) { return w > 0 ? std::sqrt(w) : 0.0; },
+        bsqrt_.data() + l * d * d);
   // Global covariances sum_k w_k (A_k + a_k a_k^T) and the scale S = their traces' sum.
   const auto global = [](std::size_t k, std::size_t dim, const std::vector<double> &w,
                          const std::vector<double> &m, const std::vector<double> &cov) {
@@ -113,9 +113,9 @@ MixtureEmbedding::Projected MixtureEmbedding::project(const double *p,
   pr.outside.assign(kl, 0.0);
   // All A_k P at once: acov_ is (K D) x D row-major, so one product (K D) x D times D x d; in
   // column-major terms (ap)^T = P^T acov^T.
-  linalg::gemm_mnk(false, false, static_cast<int>(d), static_cast<int>(kl * D),
-                   static_cast<int>(D), 1.0, p, static_cast<int>(d), acov_.data(),
-                   static_cast<int>(D), 0.0, pr.ap.data(), static_cast<int>(d));
+  linalg::gemm_mnk(false, false, static_cast<int>(d), static_cast<int>(kl * D), static_cast<int>(D),
+                   1.0, p, static_cast<int>(d), acov_.data(), static_cast<int>(D), 0.0,
+                   pr.ap.data(), static_cast<int>(d));
   for (std::size_t k = 0; k < kl; ++k) {
     if (!need[k]) continue;
     const double *a = a_.data() + k * D, *A = acov_.data() + k * D * D;
@@ -146,9 +146,8 @@ MixtureEmbedding::Projected MixtureEmbedding::project(const double *p,
       pr.outside[k] = out + std::max(0.0, tr - ptr);
     }
     if (factor)
-      pr.factors[k] = factor_covariance(static_cast<int>(d), pap,
-                                      "the projected covariance of component " +
-                                          std::to_string(k));
+      pr.factors[k] = factor_covariance(
+          static_cast<int>(d), pap, "the projected covariance of component " + std::to_string(k));
   }
   return pr;
 }
@@ -175,8 +174,8 @@ double MixtureEmbedding::loss(const double *p, const std::vector<PlanEntry> &pla
   const std::size_t d = small_;
   CompensatedSum sum;
   for (const PlanEntry &e : plan) {
-    const double w2 = gaussian_w2_squared(pr.pa.data() + e.i * d, pr.factors[e.i],
-                                          b_.data() + e.j * d, bf_[e.j]);
+    const double w2 =
+        gaussian_w2_squared(pr.pa.data() + e.i * d, pr.factors[e.i], b_.data() + e.j * d, bf_[e.j]);
     sum.add(e.mass * (w2 + pr.outside[e.i]));
   }
   return sum.value();
@@ -274,9 +273,8 @@ void MixtureEmbedding::gradient(const double *p, const std::vector<PlanEntry> &p
   value_and_gradient(p, plan, full, g);
 }
 
-double MixtureEmbedding::embed_step(double *p, const std::vector<PlanEntry> &plan,
-                                    double loss_now, double tolerance_abs,
-                                    std::uint64_t max_steps) const {
+double MixtureEmbedding::embed_step(double *p, const std::vector<PlanEntry> &plan, double loss_now,
+                                    double tolerance_abs, std::uint64_t max_steps) const {
   const std::size_t D = big_, d = small_;
   // The steps compare the value computed with the gradient (same pass, same closed form); the
   // value returned is loss()'s, the one the plan steps and the result use.

@@ -62,8 +62,8 @@ void PointEmbedding::cost_matrix(const double *p, const Context &ctx, double *co
       double &c = cost[i * ns + j];
       c = std::max(0.0, c + nx[i] + nz[j]);
       if (!std::isfinite(c)) {
-        fail(Errc::Overflow, "the squared distance between points " + std::to_string(i) +
-                                 " and " + std::to_string(j) + " exceeds the largest double");
+        fail(Errc::Overflow, "the squared distance between points " + std::to_string(i) + " and " +
+                                 std::to_string(j) + " exceeds the largest double");
       }
     }
 }

@@ -58,8 +58,8 @@ static void test_copy(void) {
   /* mu: K = 3 in R^3, well separated. */
   const double w[3] = {0.2, 0.3, 0.5};
   const double m[9] = {0, 0, 0, 6, 1, -2, -3, 5, 2};
-  const double s[27] = {1, 0.2, 0, 0.2, 0.5, 0.1, 0, 0.1, 0.8, 2, 0, 0.3, 0, 1, 0,
-                        0.3, 0, 0.6, 0.7, -0.2, 0, -0.2, 1.5, 0.4, 0, 0.4, 1.1};
+  const double s[27] = {1, 0.2, 0, 0.2, 0.5, 0.1,  0, 0.1,  0.8, 2,   0, 0.3, 0,  1,
+                        0, 0.3, 0, 0.6, 0.7, -0.2, 0, -0.2, 1.5, 0.4, 0, 0.4, 1.1};
   /* Q: rotation by 40 degrees about z, then the reflection x -> -x. */
   const double c = cos(40 * H_PI / 180), sn = sin(40 * H_PI / 180);
   const double q[9] = {-c, sn, 0, sn, c, 0, 0, 0, 1};
@@ -161,15 +161,15 @@ static void test_copy(void) {
 static void test_across_dimensions(void) {
   const double w0[3] = {0.5, 0.25, 0.25};
   const double m0[9] = {0, 0, 0, 5, 0, 1, 0, 6, -2};
-  const double s0[27] = {1, 0, 0, 0, 1, 0, 0, 0, 1, 2, 0.5, 0, 0.5, 1, 0, 0, 0, 0.5,
-                         0.5, 0, 0, 0, 2, 0.3, 0, 0.3, 1};
+  const double s0[27] = {1, 0, 0, 0,   1,   0, 0, 0, 1, 2,   0.5, 0,   0.5, 1,
+                         0, 0, 0, 0.5, 0.5, 0, 0, 0, 2, 0.3, 0,   0.3, 1};
   const double w1[2] = {0.6, 0.4};
   const double m1[4] = {1, 1, -4, 2};
   const double s1[8] = {1, 0.2, 0.2, 0.7, 0.4, 0, 0, 1.2};
   gmmot_gmm_t *g0 = NULL, *g1 = NULL;
   gmmot_ew_t *a = NULL, *b = NULL;
   gmmot_options_t *o = NULL;
-  double va = -1, vb = -2, iso[6], x[9], y[6], untouched[6];
+  double va = -1, vb = -2, iso[6], x[9], y[6], untouched[9];
   double mw2sq = 0;
   int i;
 
@@ -198,10 +198,10 @@ static void test_across_dimensions(void) {
   CHECK_OK(gmmot_mew2_map_mean(a, 3, x, NULL, y, 6));
   for (i = 0; i < 6; ++i) CHECK(isfinite(y[i]));
   /* m < n: no map, nothing written. */
-  h_fill(untouched, 6);
-  CHECK_ERROR(gmmot_mew2_map_mean(b, 3, y, NULL, untouched, 6), GMMOT_E_NO_MAP,
+  h_fill(untouched, 9);
+  CHECK_ERROR(gmmot_mew2_map_mean(b, 3, y, NULL, untouched, 9), GMMOT_E_NO_MAP,
               "gmmot_mew2_map_mean", "m");
-  CHECK_UNTOUCHED(untouched, 6);
+  CHECK_UNTOUCHED(untouched, 9);
   /* MEW2 <= MW2 when m = n (P = I is feasible). */
   {
     gmmot_ew_t *e = NULL;
@@ -222,8 +222,8 @@ static void test_across_dimensions(void) {
   /* Bad arguments. */
   CHECK_ERROR(gmmot_mew2_create(NULL, g1, NULL, &a), GMMOT_E_INVALID_ARGUMENT, "gmmot_mew2_create",
               "g0");
-  CHECK_ERROR(gmmot_mew2_create(g0, g1, NULL, NULL), GMMOT_E_INVALID_ARGUMENT,
-              "gmmot_mew2_create", "out");
+  CHECK_ERROR(gmmot_mew2_create(g0, g1, NULL, NULL), GMMOT_E_INVALID_ARGUMENT, "gmmot_mew2_create",
+              "out");
   CHECK_ERROR(gmmot_options_set_int(o, GMMOT_OPT_EW_SIGN_FLIPS, 17), GMMOT_E_INVALID_ARGUMENT,
               "gmmot_options_set_int", "GMMOT_OPT_EW_SIGN_FLIPS");
   CHECK_ERROR(gmmot_options_set_double(o, GMMOT_OPT_EW_TOLERANCE, -1), GMMOT_E_INVALID_ARGUMENT,

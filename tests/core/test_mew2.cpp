@@ -191,7 +191,8 @@ TEST_CASE("stiefel: polar factor is orthonormal and maximises <G, P>", "[mew2]")
 
 TEST_CASE("mew2: the loss includes the part of each component outside the range of P", "[mew2]") {
   std::mt19937_64 rng(21);
-  const Mix large = centred(random_mix(4, 5, 3.0, rng)), small = centred(random_mix(3, 2, 3.0, rng));
+  const Mix large = centred(random_mix(4, 5, 3.0, rng)),
+            small = centred(random_mix(3, 2, 3.0, rng));
   const MixtureEmbedding pb(large.gmm(), small.gmm());
   const Mat p = random_isometry(5, 2, rng);
   const std::vector<PlanEntry> plan = product_plan(large, small);
@@ -303,7 +304,8 @@ TEST_CASE("mew2: at most MW2 when m = n, zero for an isometric copy", "[mew2]") 
   const std::vector<double> t = random_vec(3, rng, 10.0);
   const EwResult r = mew2_of(mu, embed(mu, q, 3, t));
   double scale = 0;
-  for (std::size_t c = 0; c < mu.k; ++c) scale += mu.w[c] * trace(3, Mat(mu.s.begin() + c * 9, mu.s.begin() + (c + 1) * 9));
+  for (std::size_t c = 0; c < mu.k; ++c)
+    scale += mu.w[c] * trace(3, Mat(mu.s.begin() + c * 9, mu.s.begin() + (c + 1) * 9));
   CHECK(r.value <= 1e-12 * scale);
   const Mat qt = trans(3, 3, q);
   for (std::size_t i = 0; i < 9; ++i) CHECK(r.isometry[i] == Approx(qt[i]).margin(1e-7));
@@ -332,7 +334,8 @@ TEST_CASE("mew2: embedding one side in a larger space leaves the value unchanged
   const double v = mew2_of(mu, nu).value;
   // nu into R^3 (still below m = 4), and into R^6 (above: mu becomes the embedded side).
   for (std::size_t big : {3u, 6u}) {
-    const Mix up = embed(nu, random_isometry(big, 2, rng), big, random_vec(static_cast<int>(big), rng, 3.0));
+    const Mix up =
+        embed(nu, random_isometry(big, 2, rng), big, random_vec(static_cast<int>(big), rng, 3.0));
     CHECK(std::abs(mew2_of(mu, up).value - v) <= 1e-9 * v);
   }
 }
@@ -355,8 +358,8 @@ TEST_CASE("ew2: 2-D point clouds against brute force over rotations and reflecti
     for (double &v : b) tb += (v = u(rng));
     for (double &v : a) v /= ta;  // the exact solver needs equal masses; EW2 normalises itself
     for (double &v : b) v /= tb;
-    const EwResult r = ew2({n0, 2, x.data(), a.data()}, {n1, 2, y.data(), b.data()}, EwOptions{},
-                           Context{});
+    const EwResult r =
+        ew2({n0, 2, x.data(), a.data()}, {n1, 2, y.data(), b.data()}, EwOptions{}, Context{});
     // Brute force on the centred clouds: P = R(theta) or R(theta) diag(1, -1), an exact plan
     // at each of 7200 grid points.
     double sa = 0, sb = 0;
@@ -387,8 +390,8 @@ TEST_CASE("ew2: 2-D point clouds against brute force over rotations and reflecti
             const double zy = p[2] * yc[j * 2] + p[3] * yc[j * 2 + 1];
             cost[i * n1 + j] = std::pow(xc[i * 2] - zx, 2) + std::pow(xc[i * 2 + 1] - zy, 2);
           }
-        const TransportResult t = transport_exact(n0, n1, a.data(), b.data(), cost.data(),
-                                                  ExactOptions{}, Context{});
+        const TransportResult t =
+            transport_exact(n0, n1, a.data(), b.data(), cost.data(), ExactOptions{}, Context{});
         best = std::min(best, t.cost / sa);
       }
     // min over plans of a function with |dL/dtheta| <= 2 max|x| max|y|: the grid's minimum is
@@ -412,10 +415,10 @@ TEST_CASE("ew2: R^2 against R^1, brute force over directions", "[mew2]") {
   for (double &v : x) v = n(rng);
   for (double &v : y) v = 2 * n(rng);
   // Both orders (side 0 or side 1 is the large one) give the same value.
-  const EwResult r = ew2({n0, 2, x.data(), nullptr}, {n1, 1, y.data(), nullptr}, EwOptions{},
-                         Context{});
-  const EwResult rs = ew2({n1, 1, y.data(), nullptr}, {n0, 2, x.data(), nullptr}, EwOptions{},
-                          Context{});
+  const EwResult r =
+      ew2({n0, 2, x.data(), nullptr}, {n1, 1, y.data(), nullptr}, EwOptions{}, Context{});
+  const EwResult rs =
+      ew2({n1, 1, y.data(), nullptr}, {n0, 2, x.data(), nullptr}, EwOptions{}, Context{});
   CHECK(std::abs(r.value - rs.value) <= 1e-12 * r.value);
   double mx[2] = {0, 0}, my = 0;
   for (std::size_t i = 0; i < n0; ++i)
@@ -423,7 +426,8 @@ TEST_CASE("ew2: R^2 against R^1, brute force over directions", "[mew2]") {
   for (double v : y) my += v / n1;
   std::vector<double> a(n0, 1.0 / n0), b(n1, 1.0 / n1), cost(n0 * n1);
   double best = std::numeric_limits<double>::infinity(), rx = 0, ry = 0;
-  for (std::size_t i = 0; i < n0; ++i) rx = std::max(rx, std::hypot(x[i * 2] - mx[0], x[i * 2 + 1] - mx[1]));
+  for (std::size_t i = 0; i < n0; ++i)
+    rx = std::max(rx, std::hypot(x[i * 2] - mx[0], x[i * 2 + 1] - mx[1]));
   for (double v : y) ry = std::max(ry, std::abs(v - my));
   const int steps = 7200;
   for (int s = 0; s < steps; ++s) {
@@ -432,9 +436,9 @@ TEST_CASE("ew2: R^2 against R^1, brute force over directions", "[mew2]") {
       for (std::size_t j = 0; j < n1; ++j)
         cost[i * n1 + j] = std::pow(x[i * 2] - mx[0] - c * (y[j] - my), 2) +
                            std::pow(x[i * 2 + 1] - mx[1] - sn * (y[j] - my), 2);
-    best = std::min(best, transport_exact(n0, n1, a.data(), b.data(), cost.data(), ExactOptions{},
-                                          Context{})
-                              .cost);
+    best = std::min(
+        best,
+        transport_exact(n0, n1, a.data(), b.data(), cost.data(), ExactOptions{}, Context{}).cost);
   }
   CHECK(r.value <= best + 1e-12 * best);
   CHECK(best - r.value <= rx * ry * 2 * M_PI / steps);
@@ -494,8 +498,9 @@ TEST_CASE("mew2: maps across dimensions equal the MW2 maps of the embedded targe
   }
   // m < n: no map.
   const EwResult rn = mew2_of(nu, mu);
-  CHECK_THROWS_MATCHES(Mew2Maps(rn, g1, g0, Context{}), Error,
-                       Catch::Predicate<Error>([](const Error &e) { return e.code() == Errc::NoMap; }));
+  CHECK_THROWS_MATCHES(
+      Mew2Maps(rn, g1, g0, Context{}), Error,
+      Catch::Predicate<Error>([](const Error &e) { return e.code() == Errc::NoMap; }));
 }
 
 TEST_CASE("ew2 and mew2: bad input, progress and cancellation", "[mew2]") {
@@ -509,15 +514,23 @@ TEST_CASE("ew2 and mew2: bad input, progress and cancellation", "[mew2]") {
   };
   const double x[4] = {0, 1, 2, 3}, nan[4] = {0, 1, std::nan(""), 3}, wneg[2] = {1, -1};
   EwOptions o;
-  CHECK(code_of([&] { ew2({0, 2, x, nullptr}, {2, 2, x, nullptr}, o, Context{}); }) == Errc::Dimension);
-  CHECK(code_of([&] { ew2({2, 0, x, nullptr}, {2, 2, x, nullptr}, o, Context{}); }) == Errc::Dimension);
-  CHECK(code_of([&] { ew2({2, 2, nan, nullptr}, {2, 2, x, nullptr}, o, Context{}); }) == Errc::NonFinite);
+  CHECK(code_of([&] {
+          ew2({0, 2, x, nullptr}, {2, 2, x, nullptr}, o, Context{});
+        }) == Errc::Dimension);
+  CHECK(code_of([&] {
+          ew2({2, 0, x, nullptr}, {2, 2, x, nullptr}, o, Context{});
+        }) == Errc::Dimension);
+  CHECK(code_of([&] {
+          ew2({2, 2, nan, nullptr}, {2, 2, x, nullptr}, o, Context{});
+        }) == Errc::NonFinite);
   CHECK(code_of([&] { ew2({2, 2, x, nullptr}, {2, 2, x, wneg}, o, Context{}); }) == Errc::Weights);
-  CHECK(code_of([&] { ew2({2, 2, nullptr, nullptr}, {2, 2, x, nullptr}, o, Context{}); }) ==
-        Errc::InvalidArgument);
+  CHECK(code_of([&] {
+          ew2({2, 2, nullptr, nullptr}, {2, 2, x, nullptr}, o, Context{});
+        }) == Errc::InvalidArgument);
   o.tolerance = 2;
-  CHECK(code_of([&] { ew2({2, 2, x, nullptr}, {2, 2, x, nullptr}, o, Context{}); }) ==
-        Errc::InvalidArgument);
+  CHECK(code_of([&] {
+          ew2({2, 2, x, nullptr}, {2, 2, x, nullptr}, o, Context{});
+        }) == Errc::InvalidArgument);
   try {
     ew2({2, 2, nan, nullptr}, {2, 2, x, nullptr}, EwOptions{}, Context{});
   } catch (const Error &e) {
