@@ -163,7 +163,8 @@ GMMOT_API int gmmot_ew_copy_means(const gmmot_ew_t *ew, double *out_mean0, size_
                                   double *out_mean1, size_t mean1_len) GMMOT_NOEXCEPT;
 
 /** The solver's report; every pointer may be NULL. *out_iterations: alternations (plan step +
- *  embedding step) summed over all starts; *out_converged: 1 when the returned start stopped
+ *  embedding step) summed over all starts (for MEW2, not counting those of the annealed start
+ *  on the component means); *out_converged: 1 when the returned start stopped
  *  by GMMOT_OPT_EW_TOLERANCE, 0 when it reached GMMOT_OPT_EW_MAX_ITERATIONS;
  *  *out_gradient_norm: the Frobenius norm of the Riemannian gradient (the Euclidean gradient of
  *  L(., w) projected on the tangent space of the Stiefel manifold at P) at the returned plan

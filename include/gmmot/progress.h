@@ -71,8 +71,9 @@ typedef enum gmmot_stage {
   GMMOT_STAGE_GROMOV = 11,
   /** EW2 and MEW2 (gmmot/mew2.h): reported when a start begins and after every alternation;
    *  done = alternations so far, summed over the starts, total = GMMOT_OPT_EW_MAX_ITERATIONS
-   *  times the number of starts, value = the loss at the current iterate (non-increasing
-   *  within one start once its exact alternations begin). @since 0.5 */
+   *  times the number of starts (plus 8 for the annealed alternations of EW2's annealed start),
+   *  value = the loss at the current iterate (non-increasing within one start once its exact
+   *  alternations begin). @since 0.5 */
   GMMOT_STAGE_EMBEDDING = 12
   /* Later versions add 13 and above. */
 } gmmot_stage;
