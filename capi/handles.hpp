@@ -17,11 +17,14 @@
 #include "gmmot/em.h"
 #include "gmmot/gmm.h"
 #include "gmmot/gromov.h"
+#include "gmmot/mew2.h"
 #include "gmmot/mw2.h"
 #include "gmmot/options.h"
 #include "gmmot/progress.h"
 #include "gmmot/relaxed.h"
 #include "gmmot/transport.h"
+#include "gromov/embedding.hpp"
+#include "gromov/mew2_maps.hpp"
 #include "gromov/mgw2.hpp"
 #include "lp/transport.hpp"
 #include "maps/transport_maps.hpp"
@@ -109,6 +112,27 @@ struct gmmot_gw {
   const std::size_t k0, k1;
 };
 
+// A solved EW2 or MEW2 problem (gmmot/mew2.h), immutable after creation. A MEW2 result shares
+// its two mixtures (null for EW2) for the maps across dimensions, built once on first use
+// (capi/mew2.cpp) because most callers only want the value.
+struct gmmot_ew {
+  gmmot_ew(gmmot::EwResult r, std::shared_ptr<const gmmot::Gmm> m0,
+           std::shared_ptr<const gmmot::Gmm> m1)
+      : impl(std::move(r)), g0(std::move(m0)), g1(std::move(m1)) {}
+  gmmot_ew(const gmmot_ew &) = delete;
+  gmmot_ew &operator=(const gmmot_ew &) = delete;
+
+  // Errc::NoMap (m < n or a pair without a Monge map) and Errc::Cancelled propagate; the next
+  // call retries.
+  const gmmot::Mew2Maps &maps(const gmmot::Context &ctx) const;
+
+  const gmmot::EwResult impl;
+  const std::shared_ptr<const gmmot::Gmm> g0, g1;
+
+ private:
+  gmmot::Lazy<gmmot::Mew2Maps> maps_;
+};
+
 // A relaxed fit's result; immutable after creation (gmmot/relaxed.h).
 struct gmmot_relaxed {
   explicit gmmot_relaxed(gmmot::RelaxedResult r) : impl(std::move(r)) {}
@@ -150,7 +174,7 @@ constexpr TransportOptions kTransport{};
 constexpr MultimarginalOptions kMultimarginal{};
 constexpr FixedPointOptions kFixedPoint{};
 using Relaxed = RelaxedOptions;
-constexpr std::array<OptionSpec, 33> kOptionSpecs = {{
+constexpr std::array<OptionSpec, 40> kOptionSpecs = {{
     spec(GMMOT_OPT_NUM_THREADS, GMMOT_OPTION_INT, kThreadRequestBounds, kDefaultThreadRequest,
          "GMMOT_OPT_NUM_THREADS"),
     spec(GMMOT_OPT_SEED, GMMOT_OPTION_INT, kSeedBounds, static_cast<double>(kDefaultSeed),
@@ -221,6 +245,20 @@ constexpr std::array<OptionSpec, 33> kOptionSpecs = {{
          static_cast<double>(GwOptions::kDefaultAnnealing), "GMMOT_OPT_GW_ANNEALING"),
     spec(GMMOT_OPT_GW_EPSILON, GMMOT_OPTION_DOUBLE, GwOptions::kEpsilonBounds,
          GwOptions::kDefaultEpsilon, "GMMOT_OPT_GW_EPSILON"),
+    spec(GMMOT_OPT_EW_MAX_ITERATIONS, GMMOT_OPTION_INT, EwOptions::kMaxIterationsBounds,
+         static_cast<double>(EwOptions::kDefaultMaxIterations), "GMMOT_OPT_EW_MAX_ITERATIONS"),
+    spec(GMMOT_OPT_EW_TOLERANCE, GMMOT_OPTION_DOUBLE, EwOptions::kToleranceBounds,
+         EwOptions::kDefaultTolerance, "GMMOT_OPT_EW_TOLERANCE"),
+    spec(GMMOT_OPT_EW_STARTS, GMMOT_OPTION_INT, EwOptions::kStartsBounds,
+         static_cast<double>(EwOptions::kDefaultStarts), "GMMOT_OPT_EW_STARTS"),
+    spec(GMMOT_OPT_EW_ANNEALING, GMMOT_OPTION_INT, EwOptions::kAnnealingBounds,
+         static_cast<double>(EwOptions::kDefaultAnnealing), "GMMOT_OPT_EW_ANNEALING"),
+    spec(GMMOT_OPT_EW_EPSILON, GMMOT_OPTION_DOUBLE, EwOptions::kEpsilonBounds,
+         EwOptions::kDefaultEpsilon, "GMMOT_OPT_EW_EPSILON"),
+    spec(GMMOT_OPT_EW_SIGN_FLIPS, GMMOT_OPTION_INT, EwOptions::kSignFlipsBounds,
+         static_cast<double>(EwOptions::kDefaultSignFlips), "GMMOT_OPT_EW_SIGN_FLIPS"),
+    spec(GMMOT_OPT_EW_INNER_ITERATIONS, GMMOT_OPTION_INT, EwOptions::kInnerIterationsBounds,
+         static_cast<double>(EwOptions::kDefaultInnerIterations), "GMMOT_OPT_EW_INNER_ITERATIONS"),
 }};
 
 // Index of `key` in kOptionSpecs, or -1.
@@ -253,6 +291,8 @@ FixedPointOptions fixed_point_options_of(const gmmot_options_t *opts) noexcept;
 RelaxedOptions relaxed_options_of(const gmmot_options_t *opts);  // allocates (lambda_path)
 // Gromov-Wasserstein (gmmot/gromov.h): keys 700-704, GMMOT_OPT_SEED, the exact LP's pivot cap.
 GwOptions gw_options_of(const gmmot_options_t *opts) noexcept;
+// EW2 and MEW2 (gmmot/mew2.h): keys 800-806, GMMOT_OPT_SEED, the exact LP's pivot cap.
+EwOptions ew_options_of(const gmmot_options_t *opts) noexcept;
 // The progress callback and interrupt flag of opts (none for NULL).
 gmmot_attachments attachments_of(const gmmot_options_t *opts) noexcept;
 

@@ -138,6 +138,20 @@ GwOptions gw_options_of(const gmmot_options_t *opts) noexcept {
   return o;
 }
 
+EwOptions ew_options_of(const gmmot_options_t *opts) noexcept {
+  EwOptions o;
+  o.max_iterations = static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_EW_MAX_ITERATIONS));
+  o.tolerance = value_of(opts, GMMOT_OPT_EW_TOLERANCE);
+  o.starts = static_cast<unsigned>(value_of(opts, GMMOT_OPT_EW_STARTS));
+  o.annealing = static_cast<int>(value_of(opts, GMMOT_OPT_EW_ANNEALING));
+  o.epsilon = value_of(opts, GMMOT_OPT_EW_EPSILON);
+  o.sign_flips = static_cast<unsigned>(value_of(opts, GMMOT_OPT_EW_SIGN_FLIPS));
+  o.inner_iterations = static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_EW_INNER_ITERATIONS));
+  o.seed = seed_of(opts);
+  o.exact = transport_options_of(opts).exact;
+  return o;
+}
+
 gmmot_attachments attachments_of(const gmmot_options_t *opts) noexcept {
   return opts != nullptr ? opts->attached : gmmot_attachments{};
 }

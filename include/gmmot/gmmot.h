@@ -34,6 +34,7 @@
 #include "gmmot/gmm_io.h"
 #include "gmmot/gromov.h"
 #include "gmmot/maps.h"
+#include "gmmot/mew2.h"
 #include "gmmot/mw2.h"
 #include "gmmot/options.h"
 #include "gmmot/progress.h"

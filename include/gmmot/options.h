@@ -26,9 +26,8 @@ typedef struct gmmot_options gmmot_options_t;
 
 /** Option keys. Values are pinned and spaced by area (100: execution, 200: Gaussian
  *  barycenter, 300: discrete transport, 400: EM fitting, 500: mixture barycenters, 600: the
- *  relaxed coupled fit, 700: Gromov-Wasserstein); a value is never reused for another option
- *  (405, GMMOT_OPT_EM_SEED
- *  before 0.2, stays unused). */
+ *  relaxed coupled fit, 700: Gromov-Wasserstein, 800: EW2 and MEW2); a value is never reused
+ *  for another option (405, GMMOT_OPT_EM_SEED before 0.2, stays unused). */
 typedef enum gmmot_option {
   /** int. Worker threads used by libgmmot's own parallel loops (cost matrices, densities,
    *  sampling, EM fitting). 0 (default) = std::thread::hardware_concurrency(). Bounds [0, 1024].
@@ -150,7 +149,35 @@ typedef enum gmmot_option {
    *  the linearised cost; the next 7 halve it, each raised to at least 1e-8 (the smallest
    *  GMMOT_OPT_ENTROPIC_EPSILON), so the last is max(epsilon / 128, 1e-8). Default 0.1.
    *  Bounds [1e-6, 1e3]. @since 0.4 */
-  GMMOT_OPT_GW_EPSILON = 704
+  GMMOT_OPT_GW_EPSILON = 704,
+  /** int. EW2 and MEW2 (gmmot/mew2.h): alternations (plan step + embedding step) per start;
+   *  reaching it returns GMMOT_W_NOT_CONVERGED when the returned start did. Default 1000.
+   *  Bounds [1, 1e9]. @since 0.5 */
+  GMMOT_OPT_EW_MAX_ITERATIONS = 800,
+  /** double. EW2 and MEW2: a start (and MEW2's inner embedding steps) stops when one step
+   *  lowers the loss by at most this times the scale S (gmmot/mew2.h: the sum of the two sides'
+   *  total variances). Default 1e-10. Bounds [0, 1] (0 runs until the loss stops decreasing
+   *  exactly or to the cap). @since 0.5 */
+  GMMOT_OPT_EW_TOLERANCE = 801,
+  /** int. EW2 and MEW2: the number of random starts (P uniform on the Stiefel manifold,
+   *  GMMOT_OPT_SEED) besides the covariance start, its sign flips and the annealed start.
+   *  Default 0. Bounds [0, 10000]. @since 0.5 */
+  GMMOT_OPT_EW_STARTS = 802,
+  /** int. EW2 and MEW2: 1 (default) adds the annealed start (entropic plan steps with
+   *  decreasing epsilon, gmmot/mew2.h), 0 leaves it out. Bounds [0, 1]. @since 0.5 */
+  GMMOT_OPT_EW_ANNEALING = 803,
+  /** double. EW2 and MEW2 annealing: the first epsilon, relative to the largest entry of the
+   *  cost matrix at the start; the next 7 halve it, each raised to at least 1e-8. Default 0.1.
+   *  Bounds [1e-6, 1e3]. @since 0.5 */
+  GMMOT_OPT_EW_EPSILON = 804,
+  /** int. EW2 and MEW2: when d = min(m, n) is at most this, every one of the 2^d sign patterns
+   *  of the covariance start's eigenvectors is a start (gmmot/mew2.h); 0 tries only the
+   *  covariance start itself. Default 4. Bounds [0, 16]. @since 0.5 */
+  GMMOT_OPT_EW_SIGN_FLIPS = 805,
+  /** int. MEW2: the most projected-gradient steps on the isometry per alternation (fewer when
+   *  a step lowers the loss by at most GMMOT_OPT_EW_TOLERANCE times S). Default 50.
+   *  Bounds [1, 1e6]. @since 0.5 */
+  GMMOT_OPT_EW_INNER_ITERATIONS = 806
 } gmmot_option;
 
 /** Values of GMMOT_OPT_TRANSPORT_METHOD. */

@@ -68,8 +68,14 @@ typedef enum gmmot_stage {
    *  every Frank-Wolfe step; done = steps so far, summed over the starts, total =
    *  GMMOT_OPT_GW_MAX_ITERATIONS times (GMMOT_OPT_GW_STARTS + 2), value = the objective at the
    *  current iterate (non-increasing within one start). @since 0.4 */
-  GMMOT_STAGE_GROMOV = 11
-  /* Later versions add 12 and above. */
+  GMMOT_STAGE_GROMOV = 11,
+  /** EW2 and MEW2 (gmmot/mew2.h): reported when a start begins and after every alternation;
+   *  done = alternations so far, summed over the starts, total = GMMOT_OPT_EW_MAX_ITERATIONS
+   *  times the number of starts (plus 8 for the annealed alternations of EW2's annealed start),
+   *  value = the loss at the current iterate (non-increasing within one start once its exact
+   *  alternations begin). @since 0.5 */
+  GMMOT_STAGE_EMBEDDING = 12
+  /* Later versions add 13 and above. */
 } gmmot_stage;
 
 /** Progress callback (attach it with gmmot_options_set_progress). `stage` is a gmmot_stage,

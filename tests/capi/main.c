@@ -34,6 +34,8 @@ void test_gmm_io(void);
 void test_gromov(void);
 /* Gromov-Wasserstein on shifted, scaled, indefinite matrices; the review's findings. */
 void test_gromov_robust(void);
+/* Group of mew2.h (0.5: EW2 and MEW2 across dimensions, their maps). */
+void test_mew2(void);
 
 int main(void) {
   /* The crash-isolated (forking) tests run first, before any thread has been started. */
@@ -66,6 +68,7 @@ int main(void) {
   test_gmm_io();
   test_gromov();
   test_gromov_robust();
+  test_mew2();
   test_threads();
   test_audit_findings();
   test_bad_inputs();

@@ -41,6 +41,7 @@ typedef struct Outs {
   gmmot_interrupt_t *flag;
   gmmot_mw2_barycenter_t *bary;
   gmmot_gw_t *gw;
+  gmmot_ew_t *ew;
 } Outs;
 
 static int canary_target;
@@ -64,6 +65,7 @@ static void outs_fill(Outs *o) {
   o->flag = (gmmot_interrupt_t *)CANARY_PTR;
   o->bary = (gmmot_mw2_barycenter_t *)CANARY_PTR;
   o->gw = (gmmot_gw_t *)CANARY_PTR;
+  o->ew = (gmmot_ew_t *)CANARY_PTR;
 }
 
 /* Handles created by a successful row are destroyed (no leak). */
@@ -76,6 +78,7 @@ static void outs_release(Outs *o) {
   if (o->flag != (gmmot_interrupt_t *)CANARY_PTR) gmmot_interrupt_destroy(o->flag);
   if (o->bary != (gmmot_mw2_barycenter_t *)CANARY_PTR) gmmot_mw2_barycenter_destroy(o->bary);
   if (o->gw != (gmmot_gw_t *)CANARY_PTR) gmmot_gw_destroy(o->gw);
+  if (o->ew != (gmmot_ew_t *)CANARY_PTR) gmmot_ew_destroy(o->ew);
 }
 
 /* The prepared, valid inputs; each case copies and spoils what it needs. */
@@ -628,6 +631,27 @@ CASE(c_ggw_no_map,
 CASE(c_ggw_nan_mean, const double m[1] = {NAN};
      return gmmot_gaussian_gw(1, m, W, 1, NULL, W, &o->scalar, o->d, 256, o->d2, 256);)
 
+/* mew2.h: EW2 between point clouds, MEW2 between mixtures, the maps across dimensions. */
+static gmmot_ew_t *g_ew;     /* MEW2 of g_gmm (d = 2) and g_gmm3 (d = 3): m < n, no maps */
+static gmmot_ew_t *g_ew_pts; /* EW2 of X (10 points in R^2) and X (20 points in R^1) */
+CASE(c_ew2_n0, return gmmot_ew2_create(X, 0, 2, NULL, X, 20, 1, NULL, NULL, &o->ew);)
+CASE(c_ew2_nan, double x[6] = {0.0, 1.0, 2.0, 3.0, 4.0, 5.0}; x[3] = NAN;
+     return gmmot_ew2_create(X, 10, 2, NULL, x, 3, 2, NULL, NULL, &o->ew);)
+CASE(c_ew2_weight, const double w[3] = {1.0, -1.0, 1.0};
+     return gmmot_ew2_create(X, 10, 2, NULL, X, 3, 1, w, NULL, &o->ew);)
+CASE(c_ew2_null_out, return gmmot_ew2_create(X, 10, 2, NULL, X, 20, 1, NULL, NULL, NULL);)
+CASE(c_mew2_null1, return gmmot_mew2_create(g_gmm, NULL, NULL, &o->ew);)
+CASE(c_mew2_dims, return gmmot_mew2_create(g_gmm, g_gmm3, NULL, &o->ew);)
+CASE(c_ew_value_null, return gmmot_ew_value(NULL, &o->scalar, NULL);)
+CASE(c_ew_plan_short, return gmmot_ew_copy_plan(g_ew_pts, o->d, 199);)
+CASE(c_ew_sparse_null, return gmmot_ew_copy_sparse_plan(g_ew, NULL, NULL, NULL, 64);)
+CASE(c_ew_iso_short, return gmmot_ew_copy_isometry(g_ew, o->d, 5);)
+CASE(c_ew_means_null, return gmmot_ew_copy_means(g_ew, NULL, 2, NULL, 3);)
+CASE(c_ew_info_null, return gmmot_ew_info(NULL, &o->u64, &o->i, &o->scalar, NULL, NULL);)
+CASE(c_mew2_map_points, return gmmot_mew2_map_mean(g_ew_pts, 1, X, NULL, o->d, 256);)
+CASE(c_mew2_map_no_map, return gmmot_mew2_map_rand(g_ew, 2, X, NULL, o->d, 256);)
+CASE(c_mew2_map_null_x, return gmmot_mew2_map_mean(g_ew, 2, NULL, NULL, o->d, 256);)
+
 typedef struct Case {
   const char *name;
   int (*run)(Outs *o);
@@ -1154,6 +1178,29 @@ static const Case kCases[] = {
      "gmmot_mw2_barycenter_copy_energies", "out", -1, NULL},
     {"mw2_barycenter_copy_energies(out_len 0)", c_mb_energies_short, E_BUF,
      "gmmot_mw2_barycenter_copy_energies", "out_len", -1, NULL},
+    /* mew2.h */
+    {"ew2_create(n0 = 0)", c_ew2_n0, GMMOT_E_DIMENSION, "gmmot_ew2_create", "points0", -1, NULL},
+    {"ew2_create(NaN points1)", c_ew2_nan, GMMOT_E_NONFINITE, "gmmot_ew2_create", "points1", 1,
+     NULL},
+    {"ew2_create(negative weight)", c_ew2_weight, GMMOT_E_WEIGHTS, "gmmot_ew2_create", "weights1",
+     1, NULL},
+    {"ew2_create(NULL out)", c_ew2_null_out, E_INV, "gmmot_ew2_create", "out", -1, NULL},
+    {"mew2_create(NULL g1)", c_mew2_null1, E_INV, "gmmot_mew2_create", "g1", -1, NULL},
+    OK_ROW("mew2_create(dimensions 2 and 3)", c_mew2_dims, "gmmot_mew2_create"),
+    {"ew_value(NULL ew)", c_ew_value_null, E_INV, "gmmot_ew_value", "ew", -1, NULL},
+    {"ew_copy_plan(out_len 199)", c_ew_plan_short, E_BUF, "gmmot_ew_copy_plan", "out_len", -1,
+     NULL},
+    {"ew_copy_sparse_plan(all NULL)", c_ew_sparse_null, E_INV, "gmmot_ew_copy_sparse_plan",
+     "out_rows", -1, NULL},
+    {"ew_copy_isometry(out_len 5)", c_ew_iso_short, E_BUF, "gmmot_ew_copy_isometry", "out_len", -1,
+     NULL},
+    {"ew_copy_means(both NULL)", c_ew_means_null, E_INV, "gmmot_ew_copy_means", "out_mean0", -1,
+     NULL},
+    {"ew_info(NULL ew)", c_ew_info_null, E_INV, "gmmot_ew_info", "ew", -1, NULL},
+    {"mew2_map_mean(EW2 result)", c_mew2_map_points, E_INV, "gmmot_mew2_map_mean", "ew", -1, NULL},
+    {"mew2_map_rand(m < n)", c_mew2_map_no_map, GMMOT_E_NO_MAP, "gmmot_mew2_map_rand", "m", -1,
+     NULL},
+    {"mew2_map_mean(NULL x)", c_mew2_map_null_x, E_INV, "gmmot_mew2_map_mean", "x", -1, NULL},
     /* gromov.h */
     {"mgw2_create(NULL g0)", c_mgw2_null0, E_INV, "gmmot_mgw2_create", "g0", -1, NULL},
     {"mgw2_create(NULL out)", c_mgw2_null_out, E_INV, "gmmot_mgw2_create", "out", -1, NULL},
@@ -1250,9 +1297,14 @@ void test_bad_inputs(void) {
     return;
   CHECK_OK(gmmot_gw_create(2, W, GD, 2, W, GD, NULL, &g_gw));
   if (g_gw == NULL) return;
+  CHECK_OK(gmmot_mew2_create(g_gmm, g_gmm3, NULL, &g_ew));
+  CHECK_OK(gmmot_ew2_create(X, 10, 2, NULL, X, 20, 1, NULL, NULL, &g_ew_pts));
+  if (g_ew == NULL || g_ew_pts == NULL) return;
   g_nnz = gmmot_mw2_nnz(g_mw2);
   CHECK(g_nnz >= 1 && g_nnz <= 3 && gmmot_transport_nnz(g_tr) >= 1);
   for (i = 0; i < sizeof kCases / sizeof kCases[0]; ++i) run_case(&kCases[i]);
+  gmmot_ew_destroy(g_ew);
+  gmmot_ew_destroy(g_ew_pts);
   gmmot_gw_destroy(g_gw);
   gmmot_mw2_destroy(g_given);
   gmmot_relaxed_destroy(g_relaxed);

@@ -10,6 +10,7 @@
 #include "em/em.hpp"
 #include "gaussian/gaussian_ot.hpp"
 #include "gmmot/gmmot.h"
+#include "gromov/embedding.hpp"
 #include "gromov/gw_solver.hpp"
 #include "lp/transport.hpp"
 #include "mw2/mixture_barycenter.hpp"
@@ -36,6 +37,7 @@ std::vector<Expected> expected_table() {
   const FixedPointOptions fp;
   const RelaxedOptions rx;
   const GwOptions gw;
+  const EwOptions ew;
   const auto u = [](std::uint64_t v) { return static_cast<double>(v); };
   return {
       {GMMOT_OPT_NUM_THREADS, GMMOT_OPTION_INT, kDefaultThreadRequest, kThreadRequestBounds},
@@ -95,6 +97,16 @@ std::vector<Expected> expected_table() {
       {GMMOT_OPT_GW_ANNEALING, GMMOT_OPTION_INT, static_cast<double>(gw.annealing),
        GwOptions::kAnnealingBounds},
       {GMMOT_OPT_GW_EPSILON, GMMOT_OPTION_DOUBLE, gw.epsilon, GwOptions::kEpsilonBounds},
+      {GMMOT_OPT_EW_MAX_ITERATIONS, GMMOT_OPTION_INT, u(ew.max_iterations),
+       EwOptions::kMaxIterationsBounds},
+      {GMMOT_OPT_EW_TOLERANCE, GMMOT_OPTION_DOUBLE, ew.tolerance, EwOptions::kToleranceBounds},
+      {GMMOT_OPT_EW_STARTS, GMMOT_OPTION_INT, u(ew.starts), EwOptions::kStartsBounds},
+      {GMMOT_OPT_EW_ANNEALING, GMMOT_OPTION_INT, static_cast<double>(ew.annealing),
+       EwOptions::kAnnealingBounds},
+      {GMMOT_OPT_EW_EPSILON, GMMOT_OPTION_DOUBLE, ew.epsilon, EwOptions::kEpsilonBounds},
+      {GMMOT_OPT_EW_SIGN_FLIPS, GMMOT_OPTION_INT, u(ew.sign_flips), EwOptions::kSignFlipsBounds},
+      {GMMOT_OPT_EW_INNER_ITERATIONS, GMMOT_OPTION_INT, u(ew.inner_iterations),
+       EwOptions::kInnerIterationsBounds},
   };
 }
 
@@ -186,6 +198,7 @@ TEST_CASE("pinned C enum values equal the core's", "[options]") {
   CHECK(GMMOT_FIXED_POINT_BURES == static_cast<int>(FixedPointOptions::Method::BuresProjection));
   CHECK(GMMOT_STAGE_RELAXED == static_cast<int>(Stage::Relaxed));
   CHECK(GMMOT_STAGE_GROMOV == static_cast<int>(Stage::Gromov));
+  CHECK(GMMOT_STAGE_EMBEDDING == static_cast<int>(Stage::Embedding));
   CHECK(GMMOT_RELAXED_INIT_POOLED == static_cast<int>(RelaxedInit::Pooled));
   CHECK(GMMOT_RELAXED_INIT_SEPARATE == static_cast<int>(RelaxedInit::Separate));
   CHECK(GMMOT_RELAXED_INIT_USER == static_cast<int>(RelaxedInit::User));
