@@ -34,6 +34,8 @@ void test_gmm_io(void);
 void test_gromov(void);
 /* Gromov-Wasserstein on shifted, scaled, indefinite matrices; the review's findings. */
 void test_gromov_robust(void);
+/* Student-t mixtures (0.5: gmmot_gmm_create_t and the families downstream). */
+void test_student_t(void);
 
 int main(void) {
   /* The crash-isolated (forking) tests run first, before any thread has been started. */
@@ -66,6 +68,7 @@ int main(void) {
   test_gmm_io();
   test_gromov();
   test_gromov_robust();
+  test_student_t();
   test_threads();
   test_audit_findings();
   test_bad_inputs();
