@@ -91,8 +91,11 @@ GMMOT_API int gmmot_gmm_get_family(const gmmot_gmm_t *gmm, int *out_family,
 
 /** Copy the K x d x d scale matrices into out (out_len >= K*d*d): the S_k of a Student-t
  *  mixture as given to gmmot_gmm_create_t (symmetrised; for mixtures computed by the library,
- *  such as a coupling or a barycenter, the covariances divided by nu / (nu - 2)), the
- *  covariances of a Gaussian mixture. Status as gmmot_gmm_copy_weights. @since 0.5 */
+ *  such as a coupling or a barycenter, the covariances divided by nu / (nu - 2), rounded so that
+ *  nu / (nu - 2) times each entry is the stored covariance entry: a saved copy, which stores the
+ *  scales, then loads back to the same covariances bit for bit; where no double does that, the
+ *  covariance entry is the product, one rounding away), the covariances of a Gaussian mixture.
+ *  Status as gmmot_gmm_copy_weights. @since 0.5 */
 GMMOT_API int gmmot_gmm_copy_scales(const gmmot_gmm_t *gmm, double *out,
                                     size_t out_len) GMMOT_NOEXCEPT;
 
