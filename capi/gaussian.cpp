@@ -167,7 +167,7 @@ GMMOT_API int gmmot_w2_cost_matrix(const gmmot_gmm_t *g0, const gmmot_gmm_t *g1,
       gmmot::fail(gmmot::Errc::Dimension, "g0 has dimension " + std::to_string(a.d()) +
                                               " but g1 has dimension " + std::to_string(b.d()));
     }
-    // W2 between components of two families is not the Gelbrich formula (only a lower bound).
+    // Gelbrich's formula is W2 only between members of one elliptical family.
     gmmot::require_same_family(a.family(), "g0", b.family(), "g1");
     const std::size_t pairs = gmmot::checked_mul(a.k(), b.k(), "K0*K1");
     require_capacity(out_len, pairs, "out_len", "K0*K1");

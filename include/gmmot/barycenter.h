@@ -74,8 +74,10 @@ typedef enum gmmot_fixed_point_method {
  *  with gmmot_mw2_barycenter_destroy).
  *  Status: GMMOT_OK; GMMOT_E_INVALID_ARGUMENT (gmms, a gmms[i], lambda or out NULL;
  *  lambda_len < j); GMMOT_E_DIMENSION (j = 0, or the mixtures' dimensions differ: the message
- *  names the mixture); GMMOT_E_WEIGHTS / GMMOT_E_NONFINITE (lambda off the simplex, naming the
- *  entry); GMMOT_E_TOO_LARGE (prod_j K_j > GMMOT_OPT_MMOT_MAX_TUPLES);
+ *  names the mixture); GMMOT_E_FAMILY (since 0.5: the mixtures are not all of gmms[0]'s family
+ *  and nu, naming both; the result is of that family, gmmot/gmm.h); GMMOT_E_WEIGHTS /
+ *  GMMOT_E_NONFINITE (lambda off the simplex, naming the entry); GMMOT_E_TOO_LARGE
+ *  (prod_j K_j > GMMOT_OPT_MMOT_MAX_TUPLES);
  *  GMMOT_E_ITERATION_LIMIT (the pivot cap, or a tuple barycenter that did not converge);
  *  GMMOT_E_OVERFLOW; GMMOT_E_CANCELLED; GMMOT_E_OUT_OF_MEMORY. On error *out is untouched.
  *  @since 0.3 */
@@ -86,8 +88,11 @@ GMMOT_API int gmmot_mw2_barycenter_exact(const gmmot_gmm_t *const *gmms, size_t 
 
 /** The barycenter supported on n given Gaussians N(means[s], covs[s]) (means n x d,
  *  means_len >= n*d; covs n x d x d, covs_len >= n*d*d; validated as a mixture's covariances)
- *  with d the mixtures' dimension. The result keeps the n candidates in order, with their
- *  optimal weights (zeros included). Options and status as gmmot_mw2_barycenter_exact, plus
+ *  with d the mixtures' dimension. For Student-t mixtures (@since 0.5) the candidates are
+ *  t_nu(means[s], covs[s]) with the mixtures' nu: covs are then SCALE matrices, as given to
+ *  gmmot_gmm_create_t, and the messages name scales[s]. The result keeps the n candidates in
+ *  order, with their optimal weights (zeros included). Options and status as
+ *  gmmot_mw2_barycenter_exact, plus
  *  the covariance statuses of gmmot_gmm_create (naming covs[s]); n = 0 is GMMOT_E_DIMENSION.
  *  @since 0.3 */
 GMMOT_API int gmmot_mw2_barycenter_fixed_support(const gmmot_gmm_t *const *gmms, size_t j,
@@ -97,9 +102,10 @@ GMMOT_API int gmmot_mw2_barycenter_fixed_support(const gmmot_gmm_t *const *gmms,
                                                  const gmmot_options_t *opts,
                                                  gmmot_mw2_barycenter_t **out) GMMOT_NOEXCEPT;
 
-/** The fixed-point barycenter, started from `init` (a mixture of the same dimension, not
- *  modified) or, when init is NULL, from GMMOT_OPT_FIXED_POINT_COMPONENTS Gaussian barycenters
- *  of tuples drawn at random (GMMOT_OPT_SEED) with probability prod_j pi_j(t_j), equal weights.
+/** The fixed-point barycenter, started from `init` (a mixture of the same dimension and, since
+ *  0.5, of the same family and nu as the gmms, else GMMOT_E_FAMILY; not modified) or, when init
+ *  is NULL, from GMMOT_OPT_FIXED_POINT_COMPONENTS Gaussian barycenters of tuples drawn at
+ *  random (GMMOT_OPT_SEED) with probability prod_j pi_j(t_j), equal weights.
  *  Options read: GMMOT_OPT_FIXED_POINT_METHOD, GMMOT_OPT_FIXED_POINT_COMPONENTS,
  *  GMMOT_OPT_FIXED_POINT_TOLERANCE, GMMOT_OPT_FIXED_POINT_MAX_ITERATIONS,
  *  GMMOT_OPT_FIXED_POINT_MAX_SUPPORT, GMMOT_OPT_SEED, GMMOT_OPT_EXACT_MAX_ITERATIONS (the plans)

@@ -152,11 +152,11 @@ GMMOT_API int gmmot_gaussian_multimarginal_cost(size_t j, size_t d, const double
  *  Only a call that can be cancelled (opts carries a progress callback or an interrupt flag,
  *  gmmot/progress.h) computes into a K0*K1 staging copy first, so that a cancelled call still
  *  leaves out untouched: attach neither when memory is tight (2 x 512 MB at K0 = K1 = 8000).
- *  Student-t mixtures (gmmot/gmm.h) of one nu give the W2^2 between their t components (the same
- *  formula on their covariances).
+ *  Student-t mixtures (gmmot/gmm.h): the entries are W2^2 between t components, the formula
+ *  applied to their covariances, so g0 and g1 must be of one family with one nu.
  *  Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT, GMMOT_E_DIMENSION (g0 and g1 differ in dimension),
- *  GMMOT_E_FAMILY (one Gaussian and one Student-t mixture, or two nu; @since 0.5),
- *  GMMOT_E_BUFFER_TOO_SMALL, GMMOT_E_TOO_LARGE, GMMOT_E_OVERFLOW (naming the pair),
+ *  GMMOT_E_FAMILY (since 0.5: g0 and g1 differ in family or nu), GMMOT_E_BUFFER_TOO_SMALL,
+ *  GMMOT_E_TOO_LARGE, GMMOT_E_OVERFLOW (naming the pair),
  *  GMMOT_E_CANCELLED (the progress callback, GMMOT_STAGE_COST_MATRIX, or the interrupt flag of
  *  opts, gmmot/progress.h; out untouched), GMMOT_E_OUT_OF_MEMORY. @since 0.1 */
 GMMOT_API int gmmot_w2_cost_matrix(const gmmot_gmm_t *g0, const gmmot_gmm_t *g1,

@@ -29,7 +29,7 @@
  * naming "scales[k]"). Component k has covariance nu / (nu - 2) S_k, and that is what
  * gmmot_gmm_copy_covariances gives; gmmot_gmm_copy_scales gives the S_k. Student-t is the one
  * usual elliptical family with the marginal-consistency property, so the whole MW2 construction
- * carries over (Delon & Desolneux 2020, section 4.6; Chen, Georgiou & Tannenbaum 2019,
+ * carries over (Delon & Desolneux 2020, section 4.6; D. Meunier's review of that paper,
  * sections 2.6 and 3.1): W2 between two t components of the same nu is the Gaussian formula on
  * their covariances (gmmot/gaussian.h), the Gaussian Monge map (affine) pushes one onto the
  * other, and so MW2, its plan, coupling, geodesic, maps and barycenters (gmmot/mw2.h,
@@ -91,8 +91,11 @@ GMMOT_API int gmmot_gmm_get_family(const gmmot_gmm_t *gmm, int *out_family,
 
 /** Copy the K x d x d scale matrices into out (out_len >= K*d*d): the S_k of a Student-t
  *  mixture as given to gmmot_gmm_create_t (symmetrised; for mixtures computed by the library,
- *  such as a coupling or a barycenter, the covariances divided by nu / (nu - 2)), the
- *  covariances of a Gaussian mixture. Status as gmmot_gmm_copy_weights. @since 0.5 */
+ *  such as a coupling or a barycenter, the covariances divided by nu / (nu - 2), rounded so that
+ *  nu / (nu - 2) times each entry is the stored covariance entry: a saved copy, which stores the
+ *  scales, then loads back to the same covariances bit for bit; where no double does that, the
+ *  covariance entry is the product, one rounding away), the covariances of a Gaussian mixture.
+ *  Status as gmmot_gmm_copy_weights. @since 0.5 */
 GMMOT_API int gmmot_gmm_copy_scales(const gmmot_gmm_t *gmm, double *out,
                                     size_t out_len) GMMOT_NOEXCEPT;
 
@@ -126,8 +129,9 @@ GMMOT_API int gmmot_gmm_copy_covariances(const gmmot_gmm_t *gmm, double *out,
  *  example d = 500 with covariances 0.01*I). For a Student-t mixture the terms are
  *  log t_nu(x; m_k, S_k) = lgamma((nu + d)/2) - lgamma(nu/2) - (d/2) log(nu pi)
  *  - (1/2) log det S_k - ((nu + d)/2) log1p(delta/nu), delta = (x - m_k)^T S_k^-1 (x - m_k),
- *  finite far away (no overflow of delta before the logarithm: a delta above the largest double
- *  gives -inf for that term only); degenerate components as below with r in place of d.
+ *  finite at every finite point of the support, however far (where delta itself would exceed
+ *  the largest double its logarithm is computed from rescaled coordinates); degenerate
+ *  components as below with r in place of d.
  *  Degenerate components (covariance of rank r < d, including r = 0, a Dirac) are supported
  *  the usual way (as scipy's allow_singular): on their support m_k + range(S_k) they contribute
  *  the r-dimensional density -(r log 2pi + log pdet S_k + (x-m)^T S_k^+ (x-m)) / 2, where pdet is

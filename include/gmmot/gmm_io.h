@@ -36,9 +36,10 @@
  * so a saved mixture takes 40 + 8 (K + K d + K d d) bytes, 8 more for Student-t
  * (gmmot_gmm_saved_size). Version 0.4 readers refuse Student-t files (non-zero flags). A reader
  * rejects, with GMMOT_E_FORMAT and a message saying which check failed: a wrong magic, a
- * version it does not know, reserved flag bits, a saved nu that is not finite and > 2, K = 0 or d = 0, sizes that overflow, a size that is
- * not exactly the one K and d imply (truncated input or trailing bytes), a checksum mismatch,
- * and covariances that are not symmetric bit for bit (+0.0 facing -0.0 included). The content is
+ * version it does not know, reserved flag bits, a saved nu that is not finite and > 2, K = 0 or
+ * d = 0, sizes that overflow, a size that is not exactly the one K and d imply (truncated input
+ * or trailing bytes), a checksum mismatch, and covariances (scales) that are not symmetric bit
+ * for bit (+0.0 facing -0.0 included). The content is
  * then validated as gmmot_gmm_create validates it (finite entries, weights, positive semi-definite
  * covariances) with the same status codes. Weights that sum to 1 to rounding are kept bit for bit
  * (they are not divided by their sum again).

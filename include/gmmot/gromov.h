@@ -70,8 +70,10 @@ typedef struct gmmot_gw gmmot_gw_t;
  *  (each linear step), GMMOT_OPT_NUM_THREADS (the matrices), the progress callback (only
  *  GMMOT_STAGE_GROMOV, when a start begins and after every Frank-Wolfe step: the inner solvers
  *  are not reported) and the interrupt flag (checked throughout). *out receives a new object (free
- *  with gmmot_gw_destroy). Status: GMMOT_OK (also when the best start stalled uncertified: see
- *  gmmot_gw_info); GMMOT_W_NOT_CONVERGED (*out written: the best start stopped at
+ *  with gmmot_gw_destroy). g0 and g1 may be of different families (gmmot/gmm.h, since 0.5): each
+ *  side's matrix is W2^2 between its own components, from their covariances, so only the two
+ *  sides' families enter, one each. Status: GMMOT_OK (also when the best start stalled
+ *  uncertified: see gmmot_gw_info); GMMOT_W_NOT_CONVERGED (*out written: the best start stopped at
  *  GMMOT_OPT_GW_MAX_ITERATIONS with a gap above the tolerance, so the plan is not certified);
  *  GMMOT_E_INVALID_ARGUMENT (NULL, an option out of bounds); GMMOT_E_OVERFLOW (a W2^2 between two
  *  components of g0 or of g1, named, or the value exceeds the largest double);

@@ -12,6 +12,10 @@
  *
  *     rho_k(x) = r_k N(x; m0_k, S0_k) / sum_j r_j N(x; m0_j, S0_j),
  *
+ * (for a plan between Student-t mixtures, since 0.5, with the t densities t_nu(x; m0_k, scale
+ * S0_k) in place of the normal ones, gmmot/gmm.h: their log-densities stay finite however far
+ * x is, so the overflow rule at the end of this paragraph does not arise for them),
+ *
  *  - T_mean(x) = E_gamma[Y | X = x] = sum_k rho_k(x) (Abar_k (x - m0_k) + cbar_k), with the
  *    averaged maps Abar_k = sum_l (w_kl / r_k) A_kl and cbar_k = sum_l (w_kl / r_k) m1_l
  *    (section 6.3, the formula after "we get that"): K0 affine maps per point whatever the size

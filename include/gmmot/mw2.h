@@ -52,7 +52,8 @@ typedef struct gmmot_mw2 gmmot_mw2_t;
  *  (gmmot/progress.h: GMMOT_STAGE_COST_MATRIX, then the transport's stage). *out receives a new
  *  object (free with gmmot_mw2_destroy).
  *  Status: GMMOT_OK; GMMOT_W_NOT_CONVERGED (entropic iteration cap); GMMOT_E_INVALID_ARGUMENT
- *  (NULL); GMMOT_E_DIMENSION (the mixtures' dimensions differ); GMMOT_E_OVERFLOW (a W2^2 cost
+ *  (NULL); GMMOT_E_DIMENSION (the mixtures' dimensions differ); GMMOT_E_FAMILY (since 0.5: one
+ *  is Gaussian and the other Student-t, or two nu; gmmot/gmm.h); GMMOT_E_OVERFLOW (a W2^2 cost
  *  is not finite); GMMOT_E_ITERATION_LIMIT; GMMOT_E_CANCELLED (gmmot/progress.h; *out
  *  untouched); GMMOT_E_OUT_OF_MEMORY. @since 0.2 */
 GMMOT_API int gmmot_mw2_create(const gmmot_gmm_t *g0, const gmmot_gmm_t *g1,

@@ -92,7 +92,8 @@ GMMOT_API int gmmot_relaxed_create(const double *points0, size_t n0, const doubl
  *  GMMOT_OPT_RELAXED_COMPONENTS components in dimension d) start gamma's component k, with
  *  weight the mean of their two weights (GMMOT_OPT_RELAXED_INIT is ignored). Status as
  *  gmmot_relaxed_create, plus GMMOT_E_INVALID_ARGUMENT (start0 or start1 NULL) and
- *  GMMOT_E_DIMENSION (a start of another K or d, naming it). @since 0.3 */
+ *  GMMOT_E_DIMENSION (a start of another K or d, naming it), GMMOT_E_FAMILY (since 0.5: a
+ *  Student-t start; the relaxed fit models Gaussian mixtures only). @since 0.3 */
 GMMOT_API int gmmot_relaxed_create_from(const double *points0, size_t n0, const double *points1,
                                         size_t n1, size_t d, const double *weights0,
                                         const double *weights1, const gmmot_gmm_t *start0,

@@ -14,7 +14,6 @@ namespace gmmot {
 namespace {
 
 constexpr double kLog2Pi = 1.8378770664093454836;
-constexpr double kPi = 3.14159265358979323846;
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 
 }  // namespace
@@ -147,9 +146,8 @@ ComponentDensity::ComponentDensity(const double *mean, const CovFactor &f, const
     nu_ = family.nu();
     cps_ = family.cov_per_scale();
     half_nu_r_ = 0.5 * (nu_ + r);
-    const double log_pdet_s = f.log_pdet - r * std::log(cps_);
-    tc0_ = std::lgamma(half_nu_r_) - std::lgamma(0.5 * nu_) - 0.5 * r * std::log(nu_ * kPi) -
-           0.5 * log_pdet_s;
+    const double log_pdet_s = f.log_pdet - r * std::log1p(2.0 / (nu_ - 2.0));
+    tc0_ = log_t_normaliser(nu_, r) - 0.5 * log_pdet_s;
   }
   if (static_cast<std::size_t>(d) > kSmallDim) return;
   const double scale = f.scale, inv_scale = std::ldexp(1.0, -f.scale_exp);
@@ -182,7 +180,83 @@ void ComponentDensity::log_density(PointBlock &b, double *out, double shift) con
   gaussian_log_density(b, out, -c0_);
   const std::size_t n = b.d <= kSmallDim ? b.stride : b.nb;
   const double c = tc0_ + shift, s = -2.0 * cps_ / nu_;
-  for (std::size_t p = 0; p < n; ++p) out[p] = c - half_nu_r_ * std::log1p(s * out[p]);
+  // Scratch for the far points without allocating (nothing may fail once out is written): the
+  // large-d kernel left b.y with at least d entries.
+  double local[kSmallDim];
+  double *scratch = b.d <= kSmallDim ? local : b.y.data();
+  for (std::size_t p = 0; p < n; ++p) {
+    out[p] = c - half_nu_r_ * std::log1p(s * out[p]);
+    // -inf: off the support, or delta beyond the largest double although its logarithm, all
+    // the t density needs, is finite (|x - m| above ~1e154 scale lengths): recomputed scaled.
+    if (out[p] == kNegInf && p < b.nb && may_overflow(b.x + p * b.d))
+      out[p] = c - half_nu_r_ * far_log1p_delta(b.x + p * b.d, scratch);
+  }
+}
+
+bool ComponentDensity::may_overflow(const double *x) const {
+  const CovFactor &f = *f_;
+  if (f.kind == FactorKind::Cholesky || f.full_rank()) return true;
+  // Degenerate: -inf is usually a point off the support. delta / nu <= |x - m|^2 / (lambda_min
+  // (nu - 2)) with lambda_min >= the rank threshold (4^scale_exp in the scaled units), so
+  // delta / nu stays far below the largest double, and the point is off the support, when
+  // |x - m|^2 is below that bound (1e-4 of it: rounding of the kernel's own sums).
+  double ysq = 0.0;
+  for (int i = 0; i < f.d; ++i) {
+    const double yi = std::fabs(x[i]) + std::fabs(m_[i]);
+    ysq += yi * yi;
+  }
+  const double bound = 1e-4 * DBL_MAX * (nu_ - 2.0) * std::ldexp(f.rank_threshold, 2 * f.scale_exp);
+  return !(ysq < bound);
+}
+
+double ComponentDensity::far_log1p_delta(const double *x, double *y) const {
+  const CovFactor &f = *f_;
+  const int d = f.d;
+  // y = (x - m) 2^-e with 2^e above every |x_i| and |m_i|: no overflow, and powers of two keep
+  // the quadratic form exact up to its own rounding.
+  double big = 0.0;
+  for (int i = 0; i < d; ++i) big = std::max({big, std::fabs(x[i]), std::fabs(m_[i])});
+  if (big == 0.0) return 0.0;
+  const int e = std::ilogb(big) + 1;
+  double xn = 0.0;
+  for (int i = 0; i < d; ++i) {
+    const double xs = std::ldexp(x[i], -e);
+    y[i] = xs - std::ldexp(m_[i], -e);
+    xn += xs * xs;
+  }
+  double q = 0.0;  // the quadratic form of the scaled covariance F F^T on y
+  if (f.kind == FactorKind::Cholesky) {
+    for (int i = 0; i < d; ++i) {
+      double t = y[i];
+      for (int j = 0; j < i; ++j) t -= f.f[i + j * d] * y[j];
+      y[i] = t / f.f[i + i * d];
+      q += y[i] * y[i];
+    }
+  } else {
+    double off = 0.0;
+    for (int i = 0; i < d; ++i) {
+      double ci = y[i];
+      if (f.kind == FactorKind::Eigen) {
+        ci = 0.0;
+        for (int j = 0; j < d; ++j) ci += f.eigvec[j + i * d] * y[j];
+      }
+      if (f.eigval[i] > f.rank_threshold) {
+        q += ci * ci / f.eigval[i];
+      } else {
+        off += ci * ci;
+      }
+    }
+    // The support rule of the Gaussian kernel, in the scaled units.
+    const double tol =
+        1e-9 * (std::sqrt(xn) + std::ldexp(mnorm_, -e) + std::ldexp(f.sqrt_max_eig, -e));
+    if (!(std::sqrt(off) <= tol)) return HUGE_VAL;
+  }
+  if (!(q > 0.0) || !std::isfinite(q)) return HUGE_VAL;
+  // delta = q_C cps = q 4^(e - scale_exp) cps; log1p(delta / nu) = log(delta / nu) +
+  // log1p(nu / delta), the last term below 1e-290 here.
+  const double log_delta_nu =
+      std::log(q) + 2.0 * (e - f.scale_exp) * 0.69314718055994530942 + std::log(cps_ / nu_);
+  return log_delta_nu + std::log1p(std::exp(-log_delta_nu));
 }
 
 void ComponentDensity::gaussian_log_density(PointBlock &b, double *out, double shift) const {

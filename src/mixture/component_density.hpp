@@ -68,6 +68,11 @@ class ComponentDensity {
   bool t_ = false;
   double nu_ = 0, half_nu_r_ = 0, tc0_ = 0, cps_ = 1;
   void gaussian_log_density(PointBlock &b, double *out, double shift) const;
+  // log1p(delta / nu) at x (d doubles) where delta may exceed the largest double; +inf off
+  // the support. y: d doubles of scratch.
+  double far_log1p_delta(const double *x, double *y) const;
+  // False when a -inf at x can only mean "off the support" (no overflow possible).
+  bool may_overflow(const double *x) const;
   // d <= kSmallDim: Cholesky uses l_ (the unscaled factor chol(S), row-major, strictly lower)
   // and rinv_ (1 / chol(S)_ii); the others project c = P (x - m) with the rows of p_ (the
   // eigenvectors; the identity for a diagonal), in-range coordinates weighted by w_ (1 / sqrt of

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The component family of a mixture: Gaussian, or Student-t with one shared degree of freedom.
 // Every MW2 construction carries over from Gaussians to one elliptical family with the
-// marginal-consistency property (Delon-Desolneux 2020 §4.6; Chen-Georgiou-Tannenbaum 2019 §2.6,
+// marginal-consistency property (Delon-Desolneux 2020 §4.6; Meunier's review of it, §2.6 and
 // §3.1), and among the usual families only Student-t (a scale mixture of normals) qualifies.
 // W2 between two members of one such family is the Gaussian formula applied to their covariance
 // matrices (Gelbrich's bound is attained: the Gaussian Monge map is affine and pushes a member
@@ -48,6 +48,11 @@ class Family {
   double nu_ = std::numeric_limits<double>::infinity();
   double cov_per_scale_ = 1.0;
 };
+
+// lgamma((nu + r) / 2) - lgamma(nu / 2) - (r / 2) log(nu pi), the log normaliser of an
+// r-dimensional t_nu without its log pdet S term, accurate to a few ulps of the result also for
+// large nu (the two lgamma values, ~ (nu / 2) log(nu / 2), would cancel to 1e-9 at nu = 1e8).
+double log_t_normaliser(double nu, int r);
 
 // Errc::Family unless a and b are of one family; the message names both (`a_name`, `b_name`:
 // "g0", "mixtures[2]", ...).

@@ -73,7 +73,15 @@ Gmm Gmm::student_t(std::size_t k, std::size_t d, double nu, const double *weight
     const int di = static_cast<int>(d);
     validate_covariance(di, scales + i * dd, what, g.scales_.data() + i * dd, warning);
     // c S is exactly symmetric when S is (entrywise products), and as well conditioned.
-    for (std::size_t e = 0; e < dd; ++e) g.covs_[i * dd + e] = c * g.scales_[i * dd + e];
+    for (std::size_t e = 0; e < dd; ++e) {
+      const double v = c * g.scales_[i * dd + e];
+      if (!std::isfinite(v)) {
+        fail(Errc::Overflow, what + " entry (" + std::to_string(e / d) + "," +
+                                 std::to_string(e % d) + ") is " + fmt(g.scales_[i * dd + e]) +
+                                 ": times nu / (nu - 2) = " + fmt(c) + " the covariance overflows");
+      }
+      g.covs_[i * dd + e] = v;
+    }
     g.factors_.push_back(factor_covariance(di, g.covs_.data() + i * dd, what));
   }
   g.family_ = family;
@@ -84,9 +92,24 @@ Gmm Gmm::with_family(Gmm g, const Family &family) {
   g.family_ = family;
   g.scales_.clear();
   if (family.is_student_t()) {
+    // A scale s with c * s == cov exactly (the rounded quotient or a neighbour; one exists
+    // unless c * s skips cov), so that saving the scales and loading them back (covariance
+    // c * s) gives the same covariances bit for bit; otherwise the covariance becomes c * s,
+    // an ulp away, kept with its factor.
     const double c = family.cov_per_scale();
     g.scales_.resize(g.covs_.size());
-    for (std::size_t e = 0; e < g.covs_.size(); ++e) g.scales_[e] = g.covs_[e] / c;
+    for (std::size_t e = 0; e < g.covs_.size(); ++e) {
+      const double cov = g.covs_[e], q = cov / c;
+      double s = q;
+      for (const double cand : {q, std::nextafter(q, -HUGE_VAL), std::nextafter(q, HUGE_VAL)}) {
+        if (c * cand == cov) {
+          s = cand;
+          break;
+        }
+      }
+      g.scales_[e] = s;
+      g.covs_[e] = c * s;
+    }
   }
   return g;
 }

@@ -42,9 +42,11 @@ class Gmm {
   static Gmm student_t(std::size_t k, std::size_t d, double nu, const double *weights,
                        const double *means, const double *scales, std::string *warning);
 
-  // g relabelled as a member of `family`, its covariances unchanged (the scales become the
-  // covariances divided by nu / (nu - 2)): for results computed from covariances (coupling,
-  // geodesic, barycenters), which belong to the family of their inputs.
+  // g relabelled as a member of `family` (the scales become the covariances divided by
+  // nu / (nu - 2), rounded so that nu / (nu - 2) times the scale is the covariance; where no
+  // double does that the covariance becomes that product, one rounding away, its factor kept):
+  // for results computed from covariances (coupling, geodesic, barycenters), which belong to
+  // the family of their inputs, and which then save and load back bit for bit.
   static Gmm with_family(Gmm g, const Family &family);
 
   // For a reader of saved mixtures (gmm_format.hpp): validated exactly as the constructor, but

@@ -197,8 +197,12 @@ MixtureBarycenter mixture_barycenter_fixed_support(const BarycenterInputs &in, s
           std::max(out.certificate.primal_infeasibility, std::abs(marginal[q][k].value() - w[k]));
     }
   }
-  out.barycenter = std::make_shared<const Gmm>(Gmm::with_family(
-      Gmm(n, d, p.data(), support.means().data(), support.covariances().data(), nullptr), family));
+  // The candidates as given: their scales for Student-t, kept bit for bit.
+  out.barycenter = std::make_shared<const Gmm>(
+      family.is_student_t()
+          ? Gmm::student_t(n, d, family.nu(), p.data(), support.means().data(),
+                           support.scales().data(), nullptr)
+          : Gmm(n, d, p.data(), support.means().data(), support.covariances().data(), nullptr));
   detail::take_lp_solution(rows, lp, out);
   return out;
 }

@@ -36,6 +36,8 @@ void test_gromov(void);
 void test_gromov_robust(void);
 /* Group of mew2.h (0.5: EW2 and MEW2 across dimensions, their maps). */
 void test_mew2(void);
+/* Student-t mixtures (0.5: gmmot_gmm_create_t and the families downstream). */
+void test_student_t(void);
 
 int main(void) {
   /* The crash-isolated (forking) tests run first, before any thread has been started. */
@@ -69,6 +71,7 @@ int main(void) {
   test_gromov();
   test_gromov_robust();
   test_mew2();
+  test_student_t();
   test_threads();
   test_audit_findings();
   test_bad_inputs();

@@ -56,19 +56,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
   // The header and the means and covariances are kept bit for bit; the weights too unless
   // they had to be renormalised (a sum off 1 by more than the rounding of K additions, the
   // rule of gmm_io.h).
+  // A Student-t file (flag bit 0) has nu between the 32-byte header and the weights.
   const std::size_t k = gmmot_gmm_ncomponents(g);
-  FZ_CHECK(std::equal(a.begin(), a.begin() + 32, in.begin()));
-  FZ_CHECK(std::equal(a.begin() + 32 + 8 * k, a.end() - 8, in.begin() + 32 + 8 * k));
+  int family = -1;
+  FZ_CHECK(FZ_CALL(gmmot_gmm_get_family(g, &family, nullptr)) == GMMOT_OK);
+  FZ_CHECK(family == ((in[12] & 1U) != 0 ? GMMOT_FAMILY_STUDENT_T : GMMOT_FAMILY_GAUSSIAN));
+  const std::size_t w0 = family == GMMOT_FAMILY_STUDENT_T ? 40 : 32;
+  FZ_CHECK(std::equal(a.begin(), a.begin() + w0, in.begin()));
+  FZ_CHECK(std::equal(a.begin() + w0 + 8 * k, a.end() - 8, in.begin() + w0 + 8 * k));
   double sum = 0.0;
   for (std::size_t c = 0; c < k; ++c) {
     std::uint64_t bits = 0;
-    for (int b = 7; b >= 0; --b) bits = (bits << 8) | in[32 + 8 * c + static_cast<std::size_t>(b)];
+    for (int b = 7; b >= 0; --b) bits = (bits << 8) | in[w0 + 8 * c + static_cast<std::size_t>(b)];
     double w = 0.0;
     std::memcpy(&w, &bits, sizeof w);
     sum += w;
   }
   if (std::fabs(sum - 1.0) <= 4.0 * (static_cast<double>(k) + 1.0) * DBL_EPSILON)
-    FZ_CHECK(std::equal(a.begin() + 32, a.begin() + 32 + 8 * k, in.begin() + 32));
+    FZ_CHECK(std::equal(a.begin() + w0, a.begin() + w0 + 8 * k, in.begin() + w0));
   gmmot_gmm_t *h = marker;
   FZ_CHECK(FZ_CALL(gmmot_gmm_load(a.data(), a.size(), &h)) == GMMOT_OK);
   FZ_CHECK(save(h) == a);
