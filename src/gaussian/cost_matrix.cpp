@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The K0 x K1 matrix of W2^2 between mixture components: every covariance was factored once,
-// so a pair costs one factor product and its singular values (numerics.md A.4, A.7.2-3), four
-// pairs at a time (closed forms in vector lanes for d <= 3, lockstep dqds above).
+// so a pair costs one factor product and its singular values (numerics.md A.4, A.7.2-3), in
+// batches of kPairBatch pairs (closed forms four to a vector for d <= 3; above, the products
+// bidiagonalised four at a time in vector lanes up to d = 64 and lockstep dqds on eight).
 #include <algorithm>
 #include <cmath>
 #include <limits>
