@@ -130,7 +130,8 @@ void BarycenterOptions::validate() const {
 
 BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, const double *means,
                                      const std::vector<CovFactor> &covs,
-                                     const BarycenterOptions &options, const Context &ctx) {
+                                     const BarycenterOptions &options, const Context &ctx,
+                                     const double *start) {
   options.validate();
   const std::size_t nn = static_cast<std::size_t>(d) * d;
   BarycenterResult out;
@@ -184,6 +185,11 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
     // reset, so the iteration never does worse than the plain fixed point.
     Anderson accel(nn, 5);
     std::vector<double> x = s, gx, plain;  // plain = g(previous x), always positive semi-definite
+    bool warm = false;
+    if (start != nullptr) {
+      for (std::size_t i = 0; i < nn; ++i) x[i] = std::ldexp(start[i], -2 * e);
+      warm = true;
+    }
     std::vector<double> best;
     double best_r = std::numeric_limits<double>::infinity(), prev_r = best_r;
     std::uint64_t since_best = 0;
@@ -192,6 +198,13 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
       gx = x;
       const double r = fixed_point_step(gx, in, d, spaces, team, ctx);
       out.iterations = it;
+      if (r < 0.0 && warm) {
+        x = s;  // the warm start has no Cholesky factor: the default start instead
+        warm = false;
+        --it;  // that step does not count
+        continue;
+      }
+      warm = false;
       if (r < 0.0 || (extrapolated && r > 2.0 * prev_r)) {
         if (!extrapolated) {
           fail(Errc::Singular,

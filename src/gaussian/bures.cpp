@@ -87,19 +87,19 @@ PairWorkspace::PairWorkspace(int dim) : d(dim), lapack(dim), small_svd(dim) {
   u.assign(nn, 0.0);
   tmp.assign(nn, 0.0);
   sv.assign(static_cast<std::size_t>(dim), 0.0);
-  if (dim > 3) w_lanes.assign(nn * kLanes, 0.0);
+  if (dim > 3) w_lanes.assign(nn * kPairBatch, 0.0);
 }
 
 namespace {
 
-// Bures terms of `count` <= kLanes pairs in dimension d > 3: the factor products' singular
+// Bures terms of `count` <= kPairBatch pairs in dimension d > 3: the factor products' singular
 // values are found together (linalg::SmallSvd::nuclear_norms), each lane exactly as alone.
 void bures_svd_batch(const CovFactor *const *a, const CovFactor *const *b, int count,
                      PairWorkspace &ws, double *out) {
   const std::size_t nn = ws.w.size();
-  double *mats[kLanes];
-  double nuc[kLanes];
-  int lane_of[kLanes], k = 0;
+  double *mats[kPairBatch];
+  double nuc[kPairBatch];
+  int lane_of[kPairBatch], k = 0;
   for (int l = 0; l < count; ++l) {
     if (a[l]->kind == FactorKind::Diagonal && b[l]->kind == FactorKind::Diagonal) {
       out[l] = bures_diagonal(*a[l], *b[l]);
@@ -126,7 +126,11 @@ void bures_svd_batch(const CovFactor *const *a, const CovFactor *const *b, int c
 
 void bures_batch(const CovFactor *const *a, const CovFactor *const *b, int count, PairWorkspace &ws,
                  double *out) {
-  if (a[0]->d <= 3) return bures_small(a, b, count, ws, out);
+  if (a[0]->d <= 3) {
+    for (int p = 0; p < count; p += kLanes)
+      bures_small(a + p, b + p, std::min(kLanes, count - p), ws, out + p);
+    return;
+  }
   bures_svd_batch(a, b, count, ws, out);
 }
 

@@ -11,6 +11,7 @@
 #include "gaussian/small_nuclear_norm.hpp"
 #include "linalg/covariance_factor.hpp"
 #include "linalg/dense.hpp"
+#include "linalg/dqds_lanes.hpp"
 #include "linalg/small_svd.hpp"
 
 namespace gmmot {
@@ -22,8 +23,12 @@ struct PairWorkspace {
   linalg::Workspace lapack;
   linalg::SmallSvd small_svd;
   std::vector<double> w, p, qt, u, tmp, sv;
-  std::vector<double> w_lanes;  // kLanes factor products for the batched SVD (d > 3)
+  std::vector<double> w_lanes;  // kPairBatch factor products for the batched SVD (d > 3)
 };
+
+// Most pairs w2_squared_batch takes at once: above d = 3 their singular values are found in
+// lockstep (linalg::kDqdsLanes); at d <= 3 the closed forms take kLanes at a time.
+constexpr int kPairBatch = linalg::kDqdsLanes;
 
 // Squared Bures distance between the covariances behind two factors (never negative).
 double bures_squared(const CovFactor &a, const CovFactor &b, PairWorkspace &ws);
@@ -32,9 +37,9 @@ double bures_squared(const CovFactor &a, const CovFactor &b, PairWorkspace &ws);
 double w2_squared(const double *m0, const CovFactor &a, const double *m1, const CovFactor &b,
                   PairWorkspace &ws);
 
-// w2_squared for `count` <= kLanes pairs (a[l], b[l]) at once: for d <= 3 the closed forms run
-// on all pairs in one vector register, above the factor products' singular values are found in
-// lockstep (linalg/dqds_lanes.hpp). Results are identical to w2_squared's pair by pair.
+// w2_squared for `count` <= kPairBatch pairs (a[l], b[l]) at once: for d <= 3 the closed forms
+// run on kLanes pairs in one vector register, above the factor products' singular values are found
+// in lockstep (linalg/dqds_lanes.hpp). Results are identical to w2_squared's pair by pair.
 void w2_squared_batch(const double *const *m0, const CovFactor *const *a, const double *const *m1,
                       const CovFactor *const *b, int count, PairWorkspace &ws, double *out);
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The K0 x K1 matrix of W2^2 between mixture components: every covariance was factored once,
-// so a pair costs one factor product and its singular values (numerics.md A.4, A.7.2-3), four
-// pairs at a time (closed forms in vector lanes for d <= 3, lockstep dqds above).
+// so a pair costs one factor product and its singular values (numerics.md A.4, A.7.2-3), in
+// batches of kPairBatch pairs (closed forms four to a vector for d <= 3; above, the products
+// bidiagonalised four at a time in vector lanes up to d = 64 and lockstep dqds on eight).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -33,17 +34,18 @@ void w2_cost_matrix(int d, const double *means0, const std::vector<CovFactor> &c
   const double total_ns = pair_ns * static_cast<double>(pairs);
   const unsigned useful =
       static_cast<unsigned>(std::clamp(total_ns / 2e5, 1.0, static_cast<double>(ctx.threads)));
-  // Blocks of whole batches of kLanes pairs (a batch's lanes never affect each other's results).
+  // Blocks of whole batches of kPairBatch pairs (a batch's lanes never affect each other's
+  // results).
   const std::size_t block =
-      kLanes * std::max<std::size_t>(1, static_cast<std::size_t>(2e4 / pair_ns / kLanes));
+      kPairBatch * std::max<std::size_t>(1, static_cast<std::size_t>(2e4 / pair_ns / kPairBatch));
   std::vector<PairWorkspace> spaces;
   spaces.reserve(useful);
   for (unsigned t = 0; t < useful; ++t) spaces.emplace_back(d);
-  // Pairs [p, p + count) of the matrix into dst (count <= kLanes, any grouping gives the same
+  // Pairs [p, p + count) of the matrix into dst (count <= kPairBatch, any grouping gives the same
   // values: a batch's lanes never affect each other's results).
   auto batch = [&](std::size_t p, int count, PairWorkspace &ws, double *dst) {
-    const double *m0[kLanes], *m1[kLanes];
-    const CovFactor *f0[kLanes], *f1[kLanes];
+    const double *m0[kPairBatch], *m1[kPairBatch];
+    const CovFactor *f0[kPairBatch], *f1[kPairBatch];
     for (int i = 0; i < count; ++i) {
       const std::size_t k = (p + i) / k1, l = (p + i) % k1;
       m0[i] = means0 + k * d;
@@ -84,8 +86,9 @@ void w2_cost_matrix(int d, const double *means0, const std::vector<CovFactor> &c
   parallel_blocks(
       pairs, block, ctx.limited(useful),
       [&](std::size_t begin, std::size_t end, unsigned w) {
-        for (std::size_t p = begin; p < end; p += kLanes) {
-          batch(p, static_cast<int>(std::min<std::size_t>(kLanes, end - p)), spaces[w], out + p);
+        for (std::size_t p = begin; p < end; p += kPairBatch) {
+          batch(p, static_cast<int>(std::min<std::size_t>(kPairBatch, end - p)), spaces[w],
+                out + p);
         }
       },
       Stage::CostMatrix);

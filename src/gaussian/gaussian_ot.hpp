@@ -55,10 +55,15 @@ struct BarycenterResult {
 // commuting covariances) or the Alvarez-Esteban fixed point in factor form (numerics.md B.3).
 // means: J x d. Weights must already be validated; zero weights drop their input. The J square
 // roots of each step run on ctx.threads threads (any number gives the same result); reports
-// Stage::Barycenter (iteration, max_iterations, residual) after every step.
+// Stage::Barycenter (iteration, max_iterations, residual) after every step. start (d x d, may
+// be null): a covariance near the barycenter to iterate from instead of sum_j lambda_j S_j (a
+// warm start, e.g. the previous iterate's component in the mixture fixed point); one without a
+// Cholesky factor falls back to that default start. The result satisfies the same tolerance
+// either way.
 BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, const double *means,
                                      const std::vector<CovFactor> &covs,
-                                     const BarycenterOptions &options, const Context &ctx);
+                                     const BarycenterOptions &options, const Context &ctx,
+                                     const double *start = nullptr);
 
 // C[k * K1 + l] = W2^2(N(m0_k, S0_k), N(m1_l, S1_l)); means are K x d row-major. Parallel over
 // pairs in fixed blocks: bit-identical for any thread count. Errc::Overflow names the pair.

@@ -24,8 +24,12 @@ constexpr double kSmallestEntry = 0x1p-900;                // smaller squared en
 constexpr double kFlushE = 0x1p-1000;                      // keeps e out of subnormals
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-typedef double v4 __attribute__((vector_size(L * sizeof(double))));
-typedef long long v4i __attribute__((vector_size(L * sizeof(long long))));
+// Eight lanes as two halves of four: each step has two independent division chains in flight
+// (one chain alone leaves the divider idle most of its latency). The halves are explicit
+// 4-double vectors: GCC lowers one 8-double vector with masks through the stack on AVX2.
+constexpr int H = L / 2;
+typedef double v4 __attribute__((vector_size(H * sizeof(double))));
+typedef long long v4i __attribute__((vector_size(H * sizeof(long long))));
 
 GMMOT_INLINE v4 load(const double *p) {
   v4 x;
@@ -40,47 +44,79 @@ struct SweepResult {
   long long bad_interior[L];
 };
 
+// The running state of one half during a sweep.
+struct Half {
+  v4 tau, nm1, nm2, d, dmin1, dmin2, dprev, dprev2;
+  v4i bad;
+};
+
+GMMOT_INLINE void start_half(Half &h, const double *q, const double *tau, const double *nm1,
+                             const double *nm2) {
+  const v4 zero = {0.0, 0.0, 0.0, 0.0}, inf = {kInf, kInf, kInf, kInf};
+  h.tau = load(tau);
+  h.nm1 = load(nm1);
+  h.nm2 = load(nm2);
+  h.d = load(q) - h.tau;
+  h.dmin1 = inf;
+  h.dmin2 = inf;
+  h.dprev = h.d;
+  h.dprev2 = h.d;
+  h.bad = (h.nm1 > zero) & ~(h.d >= zero);
+}
+
+// Step i of one half; q, e, qh, eh point at the half's first lane of row 0.
+GMMOT_INLINE void step_half(Half &h, std::size_t i, v4 vi, const double *q, const double *e,
+                            double *qh, double *eh) {
+  const v4 one = {1.0, 1.0, 1.0, 1.0}, zero = {0.0, 0.0, 0.0, 0.0};
+  const v4 flush = {kFlushE, kFlushE, kFlushE, kFlushE};
+  const v4 ve = load(e + i * L);
+  const v4 vq = load(q + (i + 1) * L);
+  const v4i act = vi < h.nm1, inner = vi < h.nm2;
+  const v4 qhat = h.d + ve;
+  const v4 t = vq / qhat;
+  v4 ehat = ve * t;
+  const v4 dnext = h.d * t - h.tau;
+  ehat = ehat < flush ? zero : ehat;
+  store(qh + i * L, act ? qhat : one);
+  store(eh + i * L, act ? ehat : one);
+  h.bad |= act & (~(qhat > zero) | (inner & ~(dnext >= zero)));
+  h.dmin1 = act & (h.d < h.dmin1) ? h.d : h.dmin1;
+  h.dmin2 = inner & (h.d < h.dmin2) ? h.d : h.dmin2;
+  h.dprev2 = act ? h.dprev : h.dprev2;
+  h.dprev = act ? h.d : h.dprev;
+  h.d = act ? dnext : h.d;
+}
+
+GMMOT_INLINE void finish_half(const Half &h, int off, SweepResult &res) {
+  for (int l = 0; l < H; ++l) {
+    res.dn[off + l] = h.d[l];
+    res.dn1[off + l] = h.dprev[l];
+    res.dn2[off + l] = h.dprev2[l];
+    res.dmin1[off + l] = h.dmin1[l];
+    res.dmin2[off + l] = h.dmin2[l];
+    res.bad_interior[off + l] = h.bad[l];
+  }
+}
+
 // One dqds transform with shift tau[l] in every lane (LAWN 155, Alg. dqds; the qd arrays are
 // lane-interleaved: q[i * L + l]). Lane l is active for steps i < nm1[l] = n0 - 1 (inactive
 // lanes have nm1 = -1); its d's are frozen after its last step and the entries it does not own
 // are written as 1 so that stale lanes never produce subnormals. The chain
-// d -> d + e -> q / (d + e) -> d t - tau is the latency the four lanes share.
+// d -> d + e -> q / (d + e) -> d t - tau is the latency each half carries.
 GMMOT_CLONES void sweep(int steps, const double *q, const double *e, double *qh, double *eh,
                         const double *tau, const double *nm1, const double *nm2, SweepResult &res) {
-  const v4 vtau = load(tau), vnm1 = load(nm1), vnm2 = load(nm2);
-  const v4 one = {1.0, 1.0, 1.0, 1.0}, zero = {0.0, 0.0, 0.0, 0.0};
-  const v4 flush = {kFlushE, kFlushE, kFlushE, kFlushE};
-  const v4 inf = {kInf, kInf, kInf, kInf};
-  v4 d = load(q) - vtau;
-  v4 dmin1 = inf, dmin2 = inf, dprev = d, dprev2 = d;
-  v4i bad = (vnm1 > zero) & ~(d >= zero);
-  v4 vi = zero;
+  Half a, b;
+  start_half(a, q, tau, nm1, nm2);
+  start_half(b, q + H, tau + H, nm1 + H, nm2 + H);
+  const v4 one = {1.0, 1.0, 1.0, 1.0};
+  v4 vi = {0.0, 0.0, 0.0, 0.0};
   for (int i = 0; i < steps; ++i, vi += one) {
-    const v4 ve = load(e + static_cast<std::size_t>(i) * L);
-    const v4 vq = load(q + static_cast<std::size_t>(i + 1) * L);
-    const v4i act = vi < vnm1, inner = vi < vnm2;
-    const v4 qhat = d + ve;
-    const v4 t = vq / qhat;
-    v4 ehat = ve * t;
-    const v4 dnext = d * t - vtau;
-    ehat = ehat < flush ? zero : ehat;
-    store(qh + static_cast<std::size_t>(i) * L, act ? qhat : one);
-    store(eh + static_cast<std::size_t>(i) * L, act ? ehat : one);
-    bad |= act & (~(qhat > zero) | (inner & ~(dnext >= zero)));
-    dmin1 = act & (d < dmin1) ? d : dmin1;
-    dmin2 = inner & (d < dmin2) ? d : dmin2;
-    dprev2 = act ? dprev : dprev2;
-    dprev = act ? d : dprev;
-    d = act ? dnext : d;
+    const std::size_t row = static_cast<std::size_t>(i);
+    step_half(a, row, vi, q, e, qh, eh);
+    step_half(b, row, vi, q + H, e + H, qh + H, eh + H);
   }
-  for (int l = 0; l < L; ++l) {
-    res.dn[l] = d[l];
-    res.dn1[l] = dprev[l];
-    res.dn2[l] = dprev2[l];
-    res.dmin1[l] = dmin1[l];
-    res.dmin2[l] = dmin2[l];
-    res.bad_interior[l] = bad[l];
-  }
+  finish_half(a, 0, res);
+  finish_half(b, H, res);
 }
 
 struct Lane {

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-// Sums of the singular values of up to four upper bidiagonal matrices at once, by the dqds
+// Sums of the singular values of up to eight upper bidiagonal matrices at once, by the dqds
 // algorithm (Fernando & Parlett, Numer. Math. 67, 1994; shifts and deflation after Parlett &
 // Marques, "An implementation of the dqds algorithm (positive case)", LAPACK Working Note 155).
 //
 // Why our own: one dqds sweep is a chain of dependent divisions, so LAPACK's dlasq1 on one small
-// bidiagonal is bound by the divider's latency (~2/3 of a d = 27 Bures cost). Here four
-// independent problems advance in the lanes of one vector register, each with its own shift,
+// bidiagonal is bound by the divider's latency (~2/3 of a d = 27 Bures cost). Here eight
+// independent problems advance in the lanes of two vector registers, each with its own shift,
 // deflation and failure handling (lanes never mix, so a lane's result does not depend on its
 // neighbours). Unusual inputs (zero or tiny entries, slow convergence) are not handled: the
 // lane reports failure and the caller falls back to LAPACK.
@@ -15,7 +15,7 @@
 
 namespace gmmot::linalg {
 
-constexpr int kDqdsLanes = 4;
+constexpr int kDqdsLanes = 8;
 
 // Scratch size of bidiagonal_singular_sums: two lane-interleaved qd arrays (q, e) and their
 // transforms.

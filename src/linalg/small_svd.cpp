@@ -6,6 +6,7 @@
 
 #include <lapack.h>
 
+#include "linalg/bidiag_lanes.hpp"
 #include "linalg/dqds_lanes.hpp"
 #include "util/simd.hpp"
 
@@ -153,7 +154,12 @@ SmallSvd::SmallSvd(int n)
       e_(static_cast<std::size_t>(kDqdsLanes) * static_cast<std::size_t>(n)),
       v_(static_cast<std::size_t>(n)),
       s_(static_cast<std::size_t>(n)),
-      work_(dqds_work_doubles(n) + 4) {}  // also dbdsqr's 4n for the fallback
+      work_(dqds_work_doubles(n) + 4) {  // also dbdsqr's 4n for the fallback
+  if (n <= kBidiagLanesMaxN) {
+    const std::size_t col = static_cast<std::size_t>(kBidiagLanes) * static_cast<std::size_t>(n);
+    lanes_.assign(col * static_cast<std::size_t>(n) + 4 * col, 0.0);
+  }
+}
 
 double SmallSvd::nuclear_norm(double *w) {
   double out = 0.0;
@@ -176,15 +182,39 @@ void SmallSvd::nuclear_norms(int count, double *const *w, double *out) {
     // factors, since 2^-ex alone may not be representable for extreme ex.
     std::frexp(mx, &ex[l]);
     const double f1 = std::ldexp(1.0, -ex[l] / 2), f2 = std::ldexp(1.0, -ex[l] - (-ex[l] / 2));
-    scale_by(w[l], nn, f1, f2);
     double *d = d_.data() + static_cast<std::size_t>(lanes) * n;
     double *e = e_.data() + static_cast<std::size_t>(lanes) * n;
-    bidiagonalize(n, w[l], d, e, v_.data(), s_.data());
+    scale_by(w[l], nn, f1, f2);
+    // Up to kBidiagLanesMaxN the matrices go through the lane form, in groups, below.
+    if (lanes_.empty()) bidiagonalize(n, w[l], d, e, v_.data(), s_.data());
     diag[lanes] = d;
     super[lanes] = e;
     solve[lanes++] = l;
   }
   if (lanes == 0) return;
+  for (int g = 0; g < lanes && !lanes_.empty(); g += kBidiagLanes) {
+    // Unused lanes of the last group get the identity (any matrix would do: lanes never mix).
+    constexpr int B = kBidiagLanes;
+    double *a = lanes_.data();
+    for (int k = 0; k < B; ++k) {
+      if (g + k < lanes) {
+        const double *src = w[solve[g + k]];
+        for (std::size_t i = 0; i < nn; ++i) a[i * B + k] = src[i];
+      } else {
+        for (std::size_t i = 0; i < nn; ++i)
+          a[i * B + k] = i % (static_cast<std::size_t>(n) + 1) == 0 ? 1.0 : 0.0;
+      }
+    }
+    const std::size_t col = static_cast<std::size_t>(B) * static_cast<std::size_t>(n);
+    double *bd = a + nn * B, *be = bd + col;
+    bidiagonalize_lanes(n, a, bd, be, be + col);
+    for (int k = 0; k < B && g + k < lanes; ++k) {
+      double *d = d_.data() + static_cast<std::size_t>(g + k) * n;
+      double *e = e_.data() + static_cast<std::size_t>(g + k) * n;
+      for (int i = 0; i < n; ++i) d[i] = bd[static_cast<std::size_t>(i) * B + k];
+      for (int i = 0; i + 1 < n; ++i) e[i] = be[static_cast<std::size_t>(i) * B + k];
+    }
+  }
   bidiagonal_singular_sums(n, lanes, diag, super, work_.data(), sums);
   for (int k = 0; k < lanes; ++k) {
     const int l = solve[k];

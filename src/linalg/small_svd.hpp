@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Singular values of small dense matrices (d up to a few hundred) without LAPACK's per-call
 // overhead: Householder bidiagonalisation in straight loops (the algorithm of LAPACK's dgebd2,
-// Golub & Van Loan, "Matrix Computations", 4th ed., Alg. 5.4.2), then the bidiagonal's singular
+// Golub & Van Loan, "Matrix Computations", 4th ed., Alg. 5.4.2; four matrices interleaved in
+// vector lanes up to d = 64, bidiag_lanes.hpp), then the bidiagonal's singular
 // values by our lockstep dqds (dqds_lanes.hpp; Fernando & Parlett 1994), with LAPACK's dbdsqr
 // as the fallback for the cases it declines; both are accurate to high relative precision. Backward
 // stable like dgesdd: each singular value is exact for a matrix within ~n*eps*||W|| of the input.
@@ -25,6 +26,7 @@ class SmallSvd {
  private:
   int n_;
   std::vector<double> d_, e_, v_, s_, work_;
+  std::vector<double> lanes_;  // interleaved matrices, bidiagonal and work (n <= 64)
 };
 
 }  // namespace gmmot::linalg

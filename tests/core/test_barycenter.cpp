@@ -160,3 +160,49 @@ TEST_CASE("barycenter reports non-convergence and keeps the best iterate", "[bar
   CHECK(std::all_of(r.gaussian.cov.begin(), r.gaussian.cov.end(),
                     [](double x) { return std::isfinite(x); }));
 }
+
+TEST_CASE("a warm start reaches the same barycenter; one without a Cholesky factor falls back",
+          "[barycenter]") {
+  std::mt19937_64 rng(33);
+  for (int d : {5, 27}) {
+    std::vector<Mat> covs;
+    std::vector<CovFactor> f;
+    std::vector<double> means;
+    for (int j = 0; j < 4; ++j) {
+      covs.push_back(random_cov(d, 1e4, rng));
+      f.push_back(factor(d, covs.back()));
+      const auto m = random_vec(d, rng);
+      means.insert(means.end(), m.begin(), m.end());
+    }
+    const std::vector<double> lambda{0.1, 0.2, 0.3, 0.4};
+    const BarycenterResult cold = gaussian_barycenter(d, lambda, means.data(), f, {}, {});
+    REQUIRE(cold.converged);
+    auto distance = [&](const BarycenterResult &r) {
+      Mat diff(r.gaussian.cov);
+      for (std::size_t i = 0; i < diff.size(); ++i) diff[i] -= cold.gaussian.cov[i];
+      return frob(diff) / frob(cold.gaussian.cov);
+    };
+    const Mat far = random_cov(d, 10.0, rng);  // a regular start far from the barycenter
+    const Mat zero(static_cast<std::size_t>(d) * d, 0.0);
+    Mat indefinite = far;  // symmetric with a negative eigenvalue
+    for (int i = 0; i < d; ++i) indefinite[i * d + i] -= 2.0;
+    const Mat &converged = cold.gaussian.cov;
+    for (const Mat *start : {&converged, &far, &zero, &static_cast<const Mat &>(indefinite)}) {
+      const BarycenterResult warm =
+          gaussian_barycenter(d, lambda, means.data(), f, {}, {}, start->data());
+      INFO("d = " << d << " start "
+                  << (start == &converged ? "converged"
+                      : start == &far     ? "far"
+                      : start == &zero    ? "zero"
+                                          : "indefinite")
+                  << " iterations " << warm.iterations << " (cold " << cold.iterations << ")");
+      CHECK(warm.converged);
+      CHECK(warm.residual <= 1e-12);
+      CHECK(fixed_point_residual(d, warm.gaussian.cov, lambda, covs) <= 1e-12 * std::sqrt(1e4));
+      // Both within the tolerance of the same fixed point (its contraction rate is about 1/2).
+      CHECK(distance(warm) <= 1e-10);
+      if (start == &converged) CHECK(warm.iterations <= 2);
+      if (start == &zero) CHECK(warm.iterations == cold.iterations);  // the default start
+    }
+  }
+}

@@ -14,6 +14,7 @@
 
 #include "gaussian/bures.hpp"
 #include "linalg/large_svd.hpp"
+#include "long_double_reference.hpp"
 #include "support.hpp"
 
 using namespace gmmot;
@@ -22,82 +23,6 @@ using namespace gmmot::test;
 namespace {
 
 constexpr double kEps = std::numeric_limits<double>::epsilon();
-using Real = long double;  // 64-bit significand on x86-64: 2^11 times finer than double
-
-// Lower Cholesky factor (row-major) of the row-major SPD matrix s, in long double.
-std::vector<Real> cholesky_ld(int d, const Mat &s) {
-  std::vector<Real> l(static_cast<std::size_t>(d) * d, 0.0L);
-  for (int j = 0; j < d; ++j) {
-    Real diag = s[j * d + j];
-    for (int k = 0; k < j; ++k) diag -= l[j * d + k] * l[j * d + k];
-    REQUIRE(diag > 0.0L);
-    const Real ljj = std::sqrt(diag);
-    l[j * d + j] = ljj;
-    for (int i = j + 1; i < d; ++i) {
-      Real acc = s[i * d + j];
-      for (int k = 0; k < j; ++k) acc -= l[i * d + k] * l[j * d + k];
-      l[i * d + j] = acc / ljj;
-    }
-  }
-  return l;
-}
-
-// Sum of the singular values of the d x d matrix whose COLUMNS are cols[j] (column j stored
-// contiguously), by one-sided Jacobi (Hestenes) rotations in long double until every pair of
-// columns is orthogonal to 1e-17 relative: high relative accuracy, no squaring of the matrix.
-Real nuclear_norm_jacobi(int d, std::vector<Real> cols) {
-  auto col = [&](int j) { return cols.data() + static_cast<std::size_t>(j) * d; };
-  for (int sweep = 0; sweep < 40; ++sweep) {
-    bool rotated = false;
-    for (int p = 0; p < d - 1; ++p) {
-      for (int q = p + 1; q < d; ++q) {
-        Real *a = col(p), *b = col(q);
-        Real alpha = 0.0L, beta = 0.0L, gamma = 0.0L;
-        for (int i = 0; i < d; ++i) {
-          alpha += a[i] * a[i];
-          beta += b[i] * b[i];
-          gamma += a[i] * b[i];
-        }
-        if (gamma == 0.0L || std::fabs(gamma) <= 1e-17L * std::sqrt(alpha * beta)) continue;
-        rotated = true;
-        const Real zeta = (beta - alpha) / (2.0L * gamma);
-        const Real t =
-            (zeta >= 0.0L ? 1.0L : -1.0L) / (std::fabs(zeta) + std::sqrt(1.0L + zeta * zeta));
-        const Real c = 1.0L / std::sqrt(1.0L + t * t), s = c * t;
-        for (int i = 0; i < d; ++i) {
-          const Real x = a[i], y = b[i];
-          a[i] = c * x - s * y;
-          b[i] = s * x + c * y;
-        }
-      }
-    }
-    if (!rotated) break;
-  }
-  Real sum = 0.0L;
-  for (int j = 0; j < d; ++j) {
-    Real sq = 0.0L;
-    for (int i = 0; i < d; ++i) sq += col(j)[i] * col(j)[i];
-    sum += std::sqrt(sq);
-  }
-  return sum;
-}
-
-// tr S0 + tr S1 - 2 ||L1^T L0||_* in long double, for SPD s0, s1 (row-major).
-double bures_reference_ld(int d, const Mat &s0, const Mat &s1) {
-  const std::vector<Real> l0 = cholesky_ld(d, s0), l1 = cholesky_ld(d, s1);
-  // Column j of W = L1^T L0: W[i][j] = sum_k L1[k][i] L0[k][j].
-  std::vector<Real> cols(static_cast<std::size_t>(d) * d, 0.0L);
-  for (int j = 0; j < d; ++j)
-    for (int i = 0; i < d; ++i) {
-      Real acc = 0.0L;
-      for (int k = std::max(i, j); k < d; ++k) acc += l1[k * d + i] * l0[k * d + j];
-      cols[static_cast<std::size_t>(j) * d + i] = acc;
-    }
-  Real tr = 0.0L;
-  for (int i = 0; i < d; ++i) tr += static_cast<Real>(s0[i * d + i]) + s1[i * d + i];
-  return static_cast<double>(tr - 2.0L * nuclear_norm_jacobi(d, cols));
-}
-
 // The per-pair kernels' Bures term (the path below kLargePairMinD).
 double bures_small_path(int d, const CovFactor &a, const CovFactor &b) {
   PairWorkspace ws(d);
