@@ -68,7 +68,8 @@ if [[ -x "$BUILD_DIR/examples/gmmot-color-transfer" ]]; then
   echo "installed: bin/gmmot-color-transfer (--help runs from the prefix)"
 fi
 # Every installed program comes with its man page (docs/man/), version filled in.
-for exe in gmmot-color-transfer gmmot-barycenter-grid gmmot-palette-barycenter gmmot-relaxed-fig6; do
+for exe in gmmot-color-transfer gmmot-barycenter-grid gmmot-palette-barycenter gmmot-relaxed-fig6 \
+  gmmot-rotated-match; do
   if [[ -x "$BUILD_DIR/examples/$exe" ]]; then
     page=$(find "$PREFIX" -path "*/man/man1/$exe.1" -print -quit)
     [[ -n "$page" ]] || die "no man/man1/$exe.1 installed under $PREFIX"
