@@ -45,7 +45,8 @@ def test_cost_matrices_are_intra_w2_squared(rng):
     assert res.distance == pytest.approx(np.sqrt(res.value), rel=1e-15)
     info = res.info
     assert info["certified"] and 0 <= info["gap"] <= 1e-9
-    # product, annealed, then up to 4 random starts, until one does not improve
+    # product, annealed, then up to 4 random starts, until one does not improve (5 x 4: too
+    # many bases for the enumerated-vertex start)
     assert 3 <= info["starts"] <= 6 and 0 <= info["best_start"] < info["starts"]
 
 
