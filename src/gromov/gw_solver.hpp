@@ -13,8 +13,10 @@
 // definite, e.g. squared Euclidean distances): the problem is non-convex and a solver finds
 // local minima. Ours: Frank-Wolfe (conditional gradient) whose linear steps are exact
 // transports by the network simplex (lp/), warm-started from the previous step's duals, with
-// the exact line search of the quadratic; started from several couplings (the product a b^T,
-// an annealed entropic start, seeded random vertices), the best end point kept.
+// the exact line search of the quadratic, plain steps first (POT's algorithm) then pairwise
+// steps after a stall or 200 plain ones; started from several couplings (the product a b^T, an
+// annealed entropic start, the best enumerated vertex of small problems, seeded random vertices
+// while they improve), the best end point kept.
 #pragma once
 
 #include <cmath>
