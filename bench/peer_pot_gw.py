@@ -7,7 +7,8 @@ matrices libgmmot wrote, so both sides solve exactly the same Gromov-Wasserstein
       Writes the mixtures and DIR/manifest.txt ("mgw2 <n> <file>"). Cases n=d<m>x<n>_K<K>: two
       random K-component mixtures (bench/peer_common.py random_mixture: exponential weights,
       means 3 N(0, I), covariances of random spectra up to condition 1e6) in R^m and R^n, for
-      K = 10, 50, 200 and (m, n) = (3, 3), (27, 3); seed 2026.
+      K = 10, 50, 200 and (m, n) = (3, 3), (27, 3); seed 2026. Then "gw_points <n> <file>":
+      generate_points below (N = 2000 points in 3-D, their rotated noisy shuffled copy).
   peer_pot_gw.py run DIR --libgmmot-output FILE [--runs R]
       For every case: reads D0, D1 (<file>.D, written by bench_gromov) and the weights, times
       ot.gromov.gromov_wasserstein(D0, D1, a, b, "square_loss", log=True) (median of R runs,
@@ -15,7 +16,9 @@ matrices libgmmot wrote, so both sides solve exactly the same Gromov-Wasserstein
         case=<case> impl=pot-gw n=<n> seconds=<s> extra=pot_value:<v>;libgmmot_value:<v>;
              lower_or_equal:<yes|no>
       where pot_value is the objective at POT's plan (sum (D0_ik - D1_jl)^2 T_ij T_kl) and
-      lower_or_equal says whether libgmmot's value is <= POT's (1 + 1e-12).
+      lower_or_equal says whether libgmmot's value is <= POT's (1 + 1e-12); for the gw_points
+      case one line case=gw_points_vs_mgw2 (run_points below: both times, both agreements;
+      PEER_POINTS_RUNS runs, default 1).
 """
 import os
 import struct
@@ -29,6 +32,9 @@ pc.single_threaded_blas()
 import numpy as np  # noqa: E402
 
 CASES = [(k, m, n) for (m, n) in ((3, 3), (27, 3)) for k in (10, 50, 200)]
+# case=gw_points_vs_mgw2: N points in 3-D drawn from C clusters, and their rotated, translated,
+# noisy and shuffled copy; libgmmot fits K-component mixtures to both.
+POINTS_N, POINTS_CLUSTERS, POINTS_K = 2000, 20, 20
 
 
 def random_spd(rng, d):
@@ -58,8 +64,93 @@ def generate(datadir):
                 for arr in (w, means, covs):
                     f.write(np.ascontiguousarray(arr, dtype="<f8").tobytes())
         lines.append("mgw2 %s %s\n" % (name, os.path.basename(path)))
+    lines.append(generate_points(datadir, rng))
     with open(os.path.join(datadir, "manifest.txt"), "w") as f:
         f.writelines(lines)
+
+
+def generate_points(datadir, rng):
+    """Two clouds with a known correspondence: X from C Gaussian clusters (centres uniform in
+    [-10, 10]^3, random covariances of scale about 1, weights exponential: the clusters differ
+    in mass and shape, so no isometry of X maps it onto itself), Y[perm[i]] = R X[i] + t +
+    N(0, 0.05^2 I) with R a random rotation. Labels and perm go to <file>.truth.npz."""
+    n, c = POINTS_N, POINTS_CLUSTERS
+    w = rng.exponential(size=c)
+    w /= w.sum()
+    labels = rng.choice(c, size=n, p=w)
+    centres = rng.uniform(-10.0, 10.0, size=(c, 3))
+    x = np.empty((n, 3))
+    for k in range(c):
+        a = rng.standard_normal((3, 3)) * 0.6
+        idx = labels == k
+        x[idx] = centres[k] + rng.standard_normal((idx.sum(), 3)) @ a.T
+    q, r = np.linalg.qr(rng.standard_normal((3, 3)))
+    q *= np.sign(np.diag(r))
+    if np.linalg.det(q) < 0:
+        q[:, 0] = -q[:, 0]
+    perm = rng.permutation(n)
+    y = np.empty_like(x)
+    y[perm] = x @ q.T + rng.uniform(-5, 5, size=3) + 0.05 * rng.standard_normal((n, 3))
+    name = "N%d_C%d_K%d" % (n, c, POINTS_K)
+    path = os.path.join(datadir, "points_%s.bin" % name)
+    with open(path, "wb") as f:
+        f.write(b"GMMOTPT1")
+        f.write(struct.pack("<2Q", n, 3))
+        f.write(np.ascontiguousarray(x, dtype="<f8").tobytes())
+        f.write(np.ascontiguousarray(y, dtype="<f8").tobytes())
+    np.savez(path + ".truth.npz", labels=labels, perm=perm)
+    return "gw_points %s %s\n" % (name, os.path.basename(path))
+
+
+def run_points(path, n_text, lib, runs):
+    """POT's GW between the clouds (squared Euclidean matrices, uniform weights, its defaults),
+    and the agreement of both correspondences with the truth: the fraction of X points whose
+    matched cluster is their own. POT: the matched point argmax_j T_ij (also: the fraction
+    matched to exactly their copy). libgmmot: X point i's MAP component k, the component l of Y
+    with the most plan mass from k, and the cluster most of l's MAP points belong to."""
+    import ot
+
+    truth = np.load(path + ".truth.npz")
+    labels, perm = truth["labels"], truth["perm"]
+    with open(path, "rb") as f:
+        assert f.read(8) == b"GMMOTPT1"
+        n, d = struct.unpack("<2Q", f.read(16))
+        xy = np.frombuffer(f.read(16 * n * d), dtype="<f8")
+    x, y = xy[:n * d].reshape(n, d), xy[n * d:].reshape(n, d)
+    labels_y = np.empty(n, dtype=labels.dtype)
+    labels_y[perm] = labels
+    p = np.full(n, 1.0 / n)
+
+    def pot():
+        c0 = ot.dist(x, x)
+        c1 = ot.dist(y, y)
+        return ot.gromov.gromov_wasserstein(c0, c1, p, p, "square_loss", log=True)
+
+    saved = pc.NRUNS
+    pc.NRUNS = runs
+    seconds, (t, log) = pc.time_median(pot, no_warmup_seconds=1.0)
+    pc.NRUNS = saved
+    match = np.asarray(t).argmax(axis=1)
+    pot_cluster = float(np.mean(labels_y[match] == labels))
+    pot_point = float(np.mean(match == perm))
+    tail = "libgmmot_cluster_agreement:NA"
+    raw = np.fromfile(path + ".assign", dtype="<i8", count=2 * n) if os.path.exists(
+        path + ".assign") else None
+    if raw is not None:
+        k = POINTS_K
+        plan = np.fromfile(path + ".assign", dtype="<f8", offset=16 * n).reshape(k, k)
+        kx, ky = raw[:n], raw[n:]
+        majority = np.full(k, -1)
+        for comp in range(k):
+            own = labels_y[ky == comp]
+            if own.size:
+                majority[comp] = np.bincount(own).argmax()
+        predicted = majority[plan.argmax(axis=1)[kx]]
+        tail = "libgmmot_cluster_agreement:%.4f" % float(np.mean(predicted == labels))
+    print("case=gw_points_vs_mgw2 impl=pot-gw n=%s seconds=%.6e extra=pot_cluster_agreement:%.4f;"
+          "pot_point_agreement:%.4f;pot_gw_dist:%.6g;runs:%d;%s"
+          % (n_text, seconds, pot_cluster, pot_point, float(log["gw_dist"]), runs, tail),
+          flush=True)
 
 
 def read_weights(path):
@@ -85,6 +176,11 @@ def run(datadir, lib_output, runs):
     lib = pc.libgmmot_results(lib_output)
     for case, n, fname in pc.read_manifest(datadir):
         path = os.path.join(datadir, fname)
+        if case == "gw_points":
+            # One run: POT's GW on 2000 points takes minutes (a 2000 x 2000 network simplex per
+            # Frank-Wolfe step, capped at POT's numItermaxEmd = 100000 pivots).
+            run_points(path, n, lib, int(os.environ.get("PEER_POINTS_RUNS", "1")))
+            continue
         a, b = read_weights(path)
         raw = np.fromfile(path + ".D", dtype="<f8")
         k0, k1 = a.size, b.size

@@ -4,13 +4,18 @@
 # one invocation; then one ratio line per case and peer:
 #   case=<case> n=<params> ratio=pot-gw/libgmmot:<POT seconds / libgmmot seconds>
 # (> 1: libgmmot is faster). Cases (recipes in peer_pot_gw.py, which writes the mixtures):
-#   mgw2        libgmmot's defaults (product start, annealed start, 4 random starts; end to end
-#               from the arrays, the W2^2 matrices included) against POT's single start on the
-#               given matrices;
+#   mgw2        libgmmot's defaults (product start, annealed start, up to 4 random starts while
+#               they improve; end to end from the arrays, the W2^2 matrices included) against
+#               POT's single start on the given matrices;
 #   mgw2_single libgmmot with POT's start and algorithm only (GMMOT_OPT_GW_STARTS = 0,
 #               GMMOT_OPT_GW_ANNEALING = 0);
 #   gw, gw_single the same two on the matrices already computed (gmmot_gw_create): the solver
 #               alone, exactly what the POT call times.
+#   gw_points_vs_mgw2 the job MGW2 replaces: POT's GW between two clouds of N = 2000 points
+#               in 3-D (a rotated, translated, noisy, shuffled copy; its distance matrices
+#               included) against libgmmot's EM fits of K = 20 components to both plus MGW2;
+#               extra: the fraction of points matched to their own cluster by each (one POT run:
+#               minutes; PEER_POINTS_RUNS to change).
 # K = 10, 50, 200 components, dimensions m = n = 3 and m = 27, n = 3. Target: >= 10x at an
 # equal or lower objective (extra lower_or_equal:yes on the POT lines).
 # Usage: bench/run_gromov.sh [build-dir (default: build)] [bench_gromov options]

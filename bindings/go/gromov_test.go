@@ -53,7 +53,10 @@ func TestMGW2(t *testing.T) {
 	near(t, "D0[0][1]", d0[1], 4+0.25, 1e-12) // (0-2)^2 + (1-0.5)^2
 	info, err := r.Info()
 	must(t, err)
-	if !info.Certified || info.Gap > 1e-9 || info.Starts != 6 || info.BestStart >= 6 {
+	// Product, annealed, the best enumerated vertex (3 x 3), then up to 4 random starts while
+	// they improve.
+	if !info.Certified || info.Gap > 1e-9 || info.Starts < 4 || info.Starts > 7 ||
+		info.BestStart >= info.Starts {
 		t.Fatalf("info %+v", info)
 	}
 
@@ -77,7 +80,8 @@ func TestMGW2(t *testing.T) {
 	gp, err := g.Plan()
 	must(t, err)
 	near(t, "quadruple sum", vg, gwObjective(e0, e1, gp, 2, 3), 1e-12*math.Max(1, vg))
-	if gi, _ := g.Info(); gi.Starts != 2 {
+	// Product, the best enumerated vertex (2 x 3), one random start.
+	if gi, _ := g.Info(); gi.Starts != 3 {
 		t.Fatalf("starts %d", gi.Starts)
 	}
 }

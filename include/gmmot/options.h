@@ -137,10 +137,11 @@ typedef enum gmmot_option {
    *  threshold), or when a step lowers the objective by at most this times
    *  max(objective, S_c) (stalled). Default 1e-9. Bounds [0, 1]. @since 0.4 */
   GMMOT_OPT_GW_TOLERANCE = 701,
-  /** int. Gromov-Wasserstein: the number of seeded random starts (GMMOT_OPT_SEED) besides the
-   *  product coupling and the annealed start; when >= 1 and K0 = K1 <= 6 with uniform
-   *  weights, the best of all permutation plans is one more start (gmmot/gromov.h).
-   *  Default 4. Bounds [0, 10000]. @since 0.4 */
+  /** int. Gromov-Wasserstein: the most seeded random starts (GMMOT_OPT_SEED) besides the
+   *  product coupling and the annealed start; they stop at the first that does not improve
+   *  the best value (since 0.5); when >= 1 and K0 = K1 <= 6 with uniform weights, the best of
+   *  all permutation plans is one more start (gmmot/gromov.h). Default 4. Bounds [0, 10000].
+   *  @since 0.4 */
   GMMOT_OPT_GW_STARTS = 702,
   /** int. Gromov-Wasserstein: 1 (default) adds the annealed start (entropic GW with
    *  decreasing epsilon), 0 leaves it out. Bounds [0, 1]. @since 0.4 */

@@ -126,23 +126,27 @@ GwProblem::GwProblem(std::size_t k0_, const double *a_, const double *c0_, std::
 }
 
 void GwProblem::cross(const double *w, double *out) const {
-  // Row-major matrices are their transposes in the column-major BLAS: W C1 first (as
-  // (C1 W^T) read column-major, C1 symmetric), then C0 (W C1).
   std::vector<double> y(k0 * k1);
-  const int m = static_cast<int>(k1), n = static_cast<int>(k0);
-  linalg::gemm_mnk(false, false, m, n, m, 1.0, n1.data(), m, w, m, 0.0, y.data(), m);
-  linalg::gemm_mnk(false, false, m, n, n, 1.0, y.data(), m, n0.data(), n, 0.0, out, m);
+  cross(w, out, y.data());
 }
 
-void GwProblem::cross_sparse(const std::vector<PlanEntry> &w, double *out) const {
-  std::vector<double> y(k0 * k1, 0.0);
+void GwProblem::cross(const double *w, double *out, double *y) const {
+  // Row-major matrices are their transposes in the column-major BLAS: W C1 first (as
+  // (C1 W^T) read column-major, C1 symmetric), then C0 (W C1).
+  const int m = static_cast<int>(k1), n = static_cast<int>(k0);
+  linalg::gemm_mnk(false, false, m, n, m, 1.0, n1.data(), m, w, m, 0.0, y, m);
+  linalg::gemm_mnk(false, false, m, n, n, 1.0, y, m, n0.data(), n, 0.0, out, m);
+}
+
+void GwProblem::cross_sparse(const std::vector<PlanEntry> &w, double *out, double *y) const {
+  std::fill(y, y + k0 * k1, 0.0);
   for (const PlanEntry &e : w) {
     const double *row = &n1[e.j * k1];
     double *target = &y[e.i * k1];
     for (std::size_t l = 0; l < k1; ++l) target[l] += e.mass * row[l];
   }
   const int m = static_cast<int>(k1), n = static_cast<int>(k0);
-  linalg::gemm_mnk(false, false, m, n, n, 1.0, y.data(), m, n0.data(), n, 0.0, out, m);
+  linalg::gemm_mnk(false, false, m, n, n, 1.0, y, m, n0.data(), n, 0.0, out, m);
 }
 
 double GwProblem::inner_objective(const double *w) const {

@@ -13,8 +13,10 @@
 // definite, e.g. squared Euclidean distances): the problem is non-convex and a solver finds
 // local minima. Ours: Frank-Wolfe (conditional gradient) whose linear steps are exact
 // transports by the network simplex (lp/), warm-started from the previous step's duals, with
-// the exact line search of the quadratic; started from several couplings (the product a b^T,
-// an annealed entropic start, seeded random vertices), the best end point kept.
+// the exact line search of the quadratic, plain steps first (POT's algorithm) then pairwise
+// steps after a stall or 200 plain ones; started from several couplings (the product a b^T, an
+// annealed entropic start, the best enumerated vertex of small problems, seeded random vertices
+// while they improve), the best end point kept.
 #pragma once
 
 #include <cmath>
@@ -41,7 +43,8 @@ struct GwOptions {
   static constexpr double kDefaultTolerance = 1e-9;
   double tolerance = kDefaultTolerance;
   static constexpr Bounds kToleranceBounds{0, 1};
-  // Seeded random starts besides the product coupling and the annealed start.
+  // At most this many seeded random starts besides the product coupling and the annealed start:
+  // they end at the first that does not lower the best value (gromov_wasserstein).
   static constexpr unsigned kDefaultStarts = 4;
   unsigned starts = kDefaultStarts;
   static constexpr Bounds kStartsBounds{0, 10000};
@@ -75,7 +78,7 @@ struct GwResult {
   bool certified = false;  // gap <= tolerance: a first-order stationary point
   FwStop stop = FwStop::Certified;  // how the best start ended
   unsigned starts_tried = 0;
-  unsigned best_start = 0;  // 0: product, then annealed (if on), random ones, permutation one
+  unsigned best_start = 0;  // 0: product, then annealed (if on), permutation one, random ones
 };
 
 // The problem: C0 (K0 x K0) and C1 (K1 x K1) row-major, symmetric, finite; a and b weights
@@ -100,9 +103,11 @@ struct GwProblem {
 
   // out = C0 w C1 (K0 x K1), in O(K0^2 K1 + K0 K1^2) by two products.
   void cross(const double *w, double *out) const;
+  // The same with caller-owned K0 x K1 scratch (no allocation: Frank-Wolfe's inner loop).
+  void cross(const double *w, double *out, double *scratch) const;
   // The same for a sparse w (a vertex of the transport polytope, K0 + K1 - 1 entries at most):
   // w C1 in O(nnz K1), then one dense product.
-  void cross_sparse(const std::vector<PlanEntry> &w, double *out) const;
+  void cross_sparse(const std::vector<PlanEntry> &w, double *out, double *scratch) const;
   // GW(w) for a coupling w in internal units, by the direct sum over non-zeros when it is
   // affordable (exact zero for an isometric match, no cancellation) and S_c - 2 <N0 w N1, w>
   // (clamped at 0) otherwise; objective() in input units.
@@ -122,11 +127,17 @@ struct FwOutcome {
   std::uint64_t iterations = 0;
   FwStop stop = FwStop::Certified;
 };
-// The number of starts gromov_wasserstein runs (the progress total is max_iterations times it).
+// The most starts gromov_wasserstein runs (the progress total is max_iterations times it).
 unsigned planned_starts(const GwProblem &p, const GwOptions &options);
 // For K0 = K1 <= 6 with uniform a and uniform b the vertices of the polytope are the K!
 // permutation plans: the best of them by the objective (a start), else empty.
 std::vector<double> best_permutation_vertex(const GwProblem &p);
+// Otherwise, when the bases (K0 + K1 - 1 cells out of K0 K1) number at most kMaxVertexBases
+// (up to 4 x 4, 3 x 5, 2 x 8; about a millisecond), the best vertex of the polytope found by
+// enumerating them all (gw_vertices.cpp), else empty. Any weights.
+constexpr std::uint64_t kMaxVertexBases = 12000;
+bool small_vertex_enumeration(const GwProblem &p);
+std::vector<double> best_enumerated_vertex(const GwProblem &p);
 FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOptions &options,
                       const Context &ctx, std::uint64_t iterations_before);
 

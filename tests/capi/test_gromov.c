@@ -97,7 +97,8 @@ void test_gromov(void) {
   CHECK_OK(gmmot_gw_info(gw, &iterations, &gap, &certified, &starts, &best));
   CHECK(certified == 1);
   CHECK(gap >= 0 && gap <= 1e-9);
-  CHECK(starts == 6); /* product, annealed, 4 random (the defaults) */
+  /* Product, annealed, then up to 4 random ones (the defaults) until one does not improve. */
+  CHECK(starts >= 3 && starts <= 6);
   CHECK(best < starts);
   CHECK_OK(gmmot_gw_info(gw, NULL, NULL, NULL, NULL, NULL));
   gmmot_gw_destroy(gw);

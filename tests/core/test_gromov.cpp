@@ -239,8 +239,13 @@ TEST_CASE("GW progress: the total counts the starts that run", "[gromov]") {
     };
     const GwResult r = gromov_wasserstein(p, o, ctx);
     INFO("annealing " << annealing);
-    CHECK(r.starts_tried == 3U + static_cast<unsigned>(annealing));
-    CHECK(total == o.max_iterations * r.starts_tried);
+    // Product, annealed, the best enumerated vertex (3 x 2: 15 bases), 2 random ones; random
+    // starts end at the first that does not improve: at least one of the two runs.
+    const unsigned planned = 4U + static_cast<unsigned>(annealing);
+    CHECK(planned_starts(p, o) == planned);
+    CHECK(r.starts_tried >= planned - 1);
+    CHECK(r.starts_tried <= planned);
+    CHECK(total == o.max_iterations * planned);
   }
 }
 
@@ -308,7 +313,9 @@ TEST_CASE("GW Frank-Wolfe: monotone objective, certified gap at termination", "[
     CHECK(full.certified);
     CHECK(full.gap <= o.tolerance);
     CHECK(full.value <= r.value + 1e-13 * p.input_scale());
-    CHECK(full.starts_tried == 2 + o.starts);
+    // The product and annealed starts always run; random ones until one does not improve.
+    CHECK(full.starts_tried >= 3);
+    CHECK(full.starts_tried <= 2 + o.starts);
   }
 }
 

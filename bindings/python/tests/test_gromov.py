@@ -45,7 +45,9 @@ def test_cost_matrices_are_intra_w2_squared(rng):
     assert res.distance == pytest.approx(np.sqrt(res.value), rel=1e-15)
     info = res.info
     assert info["certified"] and 0 <= info["gap"] <= 1e-9
-    assert info["starts"] == 6 and 0 <= info["best_start"] < 6
+    # product, annealed, then up to 4 random starts, until one does not improve (5 x 4: too
+    # many bases for the enumerated-vertex start)
+    assert 3 <= info["starts"] <= 6 and 0 <= info["best_start"] < info["starts"]
 
 
 @pytest.mark.parametrize("k0,k1,d0,d1", [(5, 5, 3, 3), (8, 6, 3, 2), (10, 10, 2, 2),
@@ -114,7 +116,7 @@ def test_progress_and_options(rng):
 
     res = gmmot.mgw2(g0, g1, progress=progress, gw_starts=2, gw_epsilon=0.05, seed=3,
                      gw_tolerance=1e-10, gw_max_iterations=500)
-    assert res.info["starts"] == 4
+    assert 3 <= res.info["starts"] <= 4
     assert len(seen) == res.info["iterations"] + res.info["starts"]  # each start, each step
     assert min(seen) >= res.value * (1 - 1e-12) - 1e-12
 

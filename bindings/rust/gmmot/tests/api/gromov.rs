@@ -44,13 +44,17 @@ fn mgw2_isometric_copy_and_generic_solver() {
     let (d0, d1) = r.cost_matrices().unwrap();
     close(d0[1], w2_1d(m[0], 1.0, m[1], 0.5), 1e-12, "D0[0][1]");
     let info = r.info().unwrap();
-    assert!(info.certified && info.gap <= 1e-9 && info.starts == 6 && info.best_start < 6);
+    // Product, annealed, the best enumerated vertex (3 x 3), then up to 4 random starts while
+    // they improve.
+    assert!(info.certified && info.gap <= 1e-9 && (4..=7).contains(&info.starts));
+    assert!(info.best_start < info.starts);
 
     // A different mixture in R^2: the generic solver on the same matrices agrees.
     let g2 = Gmm::new(&[0.5, 0.5], &[0.0, 0.0, 3.0, 1.0], &[1.0, 0.0, 0.0, 2.0, 0.5, 0.1, 0.1, 0.5]).unwrap();
     let opts = Options::new().unwrap().with_int(OptionKey::GwStarts, 1).unwrap().with_int(OptionKey::GwAnnealing, 0).unwrap();
     let a = Gromov::mgw2(&g2, &g0, Some(&opts)).unwrap();
-    assert_eq!(a.info().unwrap().starts, 2);
+    // Product, the best enumerated vertex (2 x 3), one random start.
+    assert_eq!(a.info().unwrap().starts, 3);
     let (e0, e1) = a.cost_matrices().unwrap();
     let g = Gromov::solve(&[0.5, 0.5], &e0, &w, &e1, Some(&opts)).unwrap();
     close(g.value().unwrap().0, a.value().unwrap().0, 1e-12, "generic = mgw2");
