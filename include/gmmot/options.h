@@ -26,9 +26,8 @@ typedef struct gmmot_options gmmot_options_t;
 
 /** Option keys. Values are pinned and spaced by area (100: execution, 200: Gaussian
  *  barycenter, 300: discrete transport, 400: EM fitting, 500: mixture barycenters, 600: the
- *  relaxed coupled fit, 700: Gromov-Wasserstein); a value is never reused for another option
- *  (405, GMMOT_OPT_EM_SEED
- *  before 0.2, stays unused). */
+ *  relaxed coupled fit, 700: Gromov-Wasserstein, 900: texture synthesis); a value is never
+ *  reused for another option (405, GMMOT_OPT_EM_SEED before 0.2, stays unused). */
 typedef enum gmmot_option {
   /** int. Worker threads used by libgmmot's own parallel loops (cost matrices, densities,
    *  sampling, EM fitting). 0 (default) = std::thread::hardware_concurrency(). Bounds [0, 1024].
@@ -150,7 +149,24 @@ typedef enum gmmot_option {
    *  the linearised cost; the next 7 halve it, each raised to at least 1e-8 (the smallest
    *  GMMOT_OPT_ENTROPIC_EPSILON), so the last is max(epsilon / 128, 1e-8). Default 0.1.
    *  Bounds [1e-6, 1e3]. @since 0.4 */
-  GMMOT_OPT_GW_EPSILON = 704
+  GMMOT_OPT_GW_EPSILON = 704,
+  /** int. Texture synthesis (gmmot/texture.h): components K of both patch mixtures.
+   *  Default 10. Bounds [1, 1000]. @since 0.5 */
+  GMMOT_OPT_TEXTURE_COMPONENTS = 900,
+  /** int. Texture synthesis: the patch side P (patches of P x P pixels, d = P^2 channels).
+   *  Default 3. Bounds [1, 16]. @since 0.5 */
+  GMMOT_OPT_TEXTURE_PATCH = 901,
+  /** int. Texture synthesis: patches drawn at random for each EM fit; 0 = all of them. The
+   *  patch sets hold about as many points as pixels, and EM costs linear time in them; 5000
+   *  (default) gives mixtures whose synthesis matches the exemplar's patch statistics as well
+   *  as all patches do (tests/core/test_texture.cpp). Bounds [0, 1e12]. @since 0.5 */
+  GMMOT_OPT_TEXTURE_FIT_PATCHES = 902,
+  /** double. Texture synthesis: the EM tolerance of both fits (as GMMOT_OPT_EM_TOLERANCE).
+   *  Default 1e-4. Bounds [0, 1]. @since 0.5 */
+  GMMOT_OPT_TEXTURE_EM_TOLERANCE = 903,
+  /** int. Texture synthesis: the EM iteration cap of both fits (GMMOT_W_NOT_CONVERGED when
+   *  reached). Default 100. Bounds [1, 1e9]. @since 0.5 */
+  GMMOT_OPT_TEXTURE_EM_MAX_ITERATIONS = 904
 } gmmot_option;
 
 /** Values of GMMOT_OPT_TRANSPORT_METHOD. */

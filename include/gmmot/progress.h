@@ -68,8 +68,12 @@ typedef enum gmmot_stage {
    *  every Frank-Wolfe step; done = steps so far, summed over the starts, total =
    *  GMMOT_OPT_GW_MAX_ITERATIONS times (GMMOT_OPT_GW_STARTS + 2), value = the objective at the
    *  current iterate (non-increasing within one start). @since 0.4 */
-  GMMOT_STAGE_GROMOV = 11
-  /* Later versions add 12 and above. */
+  GMMOT_STAGE_GROMOV = 11,
+  /** Texture synthesis (gmmot/texture.h): done = stages finished (0 at the start), total =
+   *  GMMOT_TEXTURE_STAGE_COUNT, value = NaN; the steps' own stages are reported in between.
+   *  @since 0.5 */
+  GMMOT_STAGE_TEXTURE = 12
+  /* Later versions add 13 and above. */
 } gmmot_stage;
 
 /** Progress callback (attach it with gmmot_options_set_progress). `stage` is a gmmot_stage,

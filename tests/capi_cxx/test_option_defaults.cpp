@@ -14,6 +14,7 @@
 #include "lp/transport.hpp"
 #include "mw2/mixture_barycenter.hpp"
 #include "relax/relaxed_fit.hpp"
+#include "texture/texture.hpp"
 #include "util/context.hpp"
 #include "util/rng.hpp"
 
@@ -36,6 +37,7 @@ std::vector<Expected> expected_table() {
   const FixedPointOptions fp;
   const RelaxedOptions rx;
   const GwOptions gw;
+  const TextureOptions tx;
   const auto u = [](std::uint64_t v) { return static_cast<double>(v); };
   return {
       {GMMOT_OPT_NUM_THREADS, GMMOT_OPTION_INT, kDefaultThreadRequest, kThreadRequestBounds},
@@ -95,6 +97,15 @@ std::vector<Expected> expected_table() {
       {GMMOT_OPT_GW_ANNEALING, GMMOT_OPTION_INT, static_cast<double>(gw.annealing),
        GwOptions::kAnnealingBounds},
       {GMMOT_OPT_GW_EPSILON, GMMOT_OPTION_DOUBLE, gw.epsilon, GwOptions::kEpsilonBounds},
+      {GMMOT_OPT_TEXTURE_COMPONENTS, GMMOT_OPTION_INT, u(tx.components),
+       TextureOptions::kComponentsBounds},
+      {GMMOT_OPT_TEXTURE_PATCH, GMMOT_OPTION_INT, u(tx.patch), TextureOptions::kPatchBounds},
+      {GMMOT_OPT_TEXTURE_FIT_PATCHES, GMMOT_OPTION_INT, u(tx.fit_patches),
+       TextureOptions::kFitPatchesBounds},
+      {GMMOT_OPT_TEXTURE_EM_TOLERANCE, GMMOT_OPTION_DOUBLE, tx.em_tolerance,
+       TextureOptions::kEmToleranceBounds},
+      {GMMOT_OPT_TEXTURE_EM_MAX_ITERATIONS, GMMOT_OPTION_INT, u(tx.em_max_iterations),
+       TextureOptions::kEmMaxIterationsBounds},
   };
 }
 
@@ -186,6 +197,8 @@ TEST_CASE("pinned C enum values equal the core's", "[options]") {
   CHECK(GMMOT_FIXED_POINT_BURES == static_cast<int>(FixedPointOptions::Method::BuresProjection));
   CHECK(GMMOT_STAGE_RELAXED == static_cast<int>(Stage::Relaxed));
   CHECK(GMMOT_STAGE_GROMOV == static_cast<int>(Stage::Gromov));
+  CHECK(GMMOT_STAGE_TEXTURE == static_cast<int>(Stage::Texture));
+  CHECK(GMMOT_TEXTURE_STAGE_AGGREGATE == static_cast<int>(TextureStage::Aggregate));
   CHECK(GMMOT_RELAXED_INIT_POOLED == static_cast<int>(RelaxedInit::Pooled));
   CHECK(GMMOT_RELAXED_INIT_SEPARATE == static_cast<int>(RelaxedInit::Separate));
   CHECK(GMMOT_RELAXED_INIT_USER == static_cast<int>(RelaxedInit::User));
