@@ -20,6 +20,7 @@ pub const GMMOT_STAGE_MULTIMARGINAL : gmmot_stage = 8 ;
 pub const GMMOT_STAGE_FIXED_POINT : gmmot_stage = 9 ;
 pub const GMMOT_STAGE_RELAXED : gmmot_stage = 10 ;
 pub const GMMOT_STAGE_GROMOV : gmmot_stage = 11 ;
+pub const GMMOT_STAGE_TEXTURE : gmmot_stage = 12 ;
 pub type gmmot_stage = :: std :: os :: raw :: c_uint ;
 pub type gmmot_progress_fn = :: std :: option :: Option < unsafe extern "C" fn (user_data : * mut :: std :: os :: raw :: c_void , stage : :: std :: os :: raw :: c_int , done : u64 , total : u64 , value : f64) -> :: std :: os :: raw :: c_int > ;
 # [repr (C)] # [derive (Debug , Copy , Clone)] pub struct gmmot_interrupt { _unused : [u8 ; 0] , }
@@ -64,6 +65,11 @@ pub const GMMOT_OPT_GW_TOLERANCE : gmmot_option = 701 ;
 pub const GMMOT_OPT_GW_STARTS : gmmot_option = 702 ;
 pub const GMMOT_OPT_GW_ANNEALING : gmmot_option = 703 ;
 pub const GMMOT_OPT_GW_EPSILON : gmmot_option = 704 ;
+pub const GMMOT_OPT_TEXTURE_COMPONENTS : gmmot_option = 900 ;
+pub const GMMOT_OPT_TEXTURE_PATCH : gmmot_option = 901 ;
+pub const GMMOT_OPT_TEXTURE_FIT_PATCHES : gmmot_option = 902 ;
+pub const GMMOT_OPT_TEXTURE_EM_TOLERANCE : gmmot_option = 903 ;
+pub const GMMOT_OPT_TEXTURE_EM_MAX_ITERATIONS : gmmot_option = 904 ;
 pub type gmmot_option = :: std :: os :: raw :: c_uint ;
 pub const GMMOT_TRANSPORT_EXACT : gmmot_transport_method = 0 ;
 pub const GMMOT_TRANSPORT_ENTROPIC : gmmot_transport_method = 1 ;
@@ -83,7 +89,13 @@ extern "C" { pub fn gmmot_options_set_interrupt (opts : * mut gmmot_options_t , 
 extern "C" { pub fn gmmot_options_bounds (key : :: std :: os :: raw :: c_int , out_type : * mut :: std :: os :: raw :: c_int , out_min : * mut f64 , out_max : * mut f64) -> :: std :: os :: raw :: c_int ; }
 # [repr (C)] # [derive (Debug , Copy , Clone)] pub struct gmmot_gmm { _unused : [u8 ; 0] , }
 pub type gmmot_gmm_t = gmmot_gmm ;
+pub const GMMOT_FAMILY_GAUSSIAN : gmmot_family = 0 ;
+pub const GMMOT_FAMILY_STUDENT_T : gmmot_family = 1 ;
+pub type gmmot_family = :: std :: os :: raw :: c_uint ;
 extern "C" { pub fn gmmot_gmm_create (k : usize , d : usize , weights : * const f64 , means : * const f64 , covs : * const f64 , out : * mut * mut gmmot_gmm_t) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_gmm_create_t (k : usize , d : usize , nu : f64 , weights : * const f64 , means : * const f64 , scales : * const f64 , out : * mut * mut gmmot_gmm_t) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_gmm_get_family (gmm : * const gmmot_gmm_t , out_family : * mut :: std :: os :: raw :: c_int , out_nu : * mut f64) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_gmm_copy_scales (gmm : * const gmmot_gmm_t , out : * mut f64 , out_len : usize) -> :: std :: os :: raw :: c_int ; }
 extern "C" { pub fn gmmot_gmm_destroy (gmm : * mut gmmot_gmm_t) ; }
 extern "C" { pub fn gmmot_gmm_ncomponents (gmm : * const gmmot_gmm_t) -> usize ; }
 extern "C" { pub fn gmmot_gmm_dim (gmm : * const gmmot_gmm_t) -> usize ; }
@@ -204,10 +216,22 @@ pub const GMMOT_E_CANCELLED : gmmot_status = - 14 ;
 pub const GMMOT_E_ITERATION_LIMIT : gmmot_status = - 15 ;
 pub const GMMOT_E_FORMAT : gmmot_status = - 16 ;
 pub const GMMOT_E_IO : gmmot_status = - 17 ;
+pub const GMMOT_E_FAMILY : gmmot_status = - 18 ;
 pub const GMMOT_E_INTERNAL : gmmot_status = - 99 ;
 pub type gmmot_status = :: std :: os :: raw :: c_int ;
 extern "C" { pub fn gmmot_status_string (status : :: std :: os :: raw :: c_int) -> * const :: std :: os :: raw :: c_char ; }
 extern "C" { pub fn gmmot_last_error_message () -> * const :: std :: os :: raw :: c_char ; }
+pub const GMMOT_TEXTURE_STAGE_ADSN : gmmot_texture_stage = 0 ;
+pub const GMMOT_TEXTURE_STAGE_PATCHES : gmmot_texture_stage = 1 ;
+pub const GMMOT_TEXTURE_STAGE_FIT_EXEMPLAR : gmmot_texture_stage = 2 ;
+pub const GMMOT_TEXTURE_STAGE_FIT_ADSN : gmmot_texture_stage = 3 ;
+pub const GMMOT_TEXTURE_STAGE_PLAN : gmmot_texture_stage = 4 ;
+pub const GMMOT_TEXTURE_STAGE_MAP : gmmot_texture_stage = 5 ;
+pub const GMMOT_TEXTURE_STAGE_AGGREGATE : gmmot_texture_stage = 6 ;
+pub const GMMOT_TEXTURE_STAGE_COUNT : gmmot_texture_stage = 7 ;
+pub type gmmot_texture_stage = :: std :: os :: raw :: c_uint ;
+extern "C" { pub fn gmmot_texture_synthesize (exemplar : * const f64 , width : usize , height : usize , channels : usize , out_width : usize , out_height : usize , opts : * const gmmot_options_t , out : * mut f64 , out_len : usize , out_seconds : * mut f64 , seconds_len : usize) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_texture_adsn (exemplar : * const f64 , width : usize , height : usize , channels : usize , out_width : usize , out_height : usize , opts : * const gmmot_options_t , out : * mut f64 , out_len : usize) -> :: std :: os :: raw :: c_int ; }
 # [repr (C)] # [derive (Debug , Copy , Clone)] pub struct gmmot_transport { _unused : [u8 ; 0] , }
 pub type gmmot_transport_t = gmmot_transport ;
 extern "C" { pub fn gmmot_transport_solve (k0 : usize , k1 : usize , a : * const f64 , b : * const f64 , cost : * const f64 , opts : * const gmmot_options_t , out : * mut * mut gmmot_transport_t) -> :: std :: os :: raw :: c_int ; }
