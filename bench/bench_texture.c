@@ -65,9 +65,10 @@ int main(int argc, char **argv) {
   for (r = 0; r < NRUNS; ++r) order[r] = wall[r] == sorted[NRUNS / 2];
   for (r = 0; r < NRUNS && !order[r]; ++r) {
   }
-  printf("case=texture_synthesis impl=libgmmot n=exemplar:%lux%lu;out:%lux%lu;k:10;patch:3 "
-         "seconds=%.4f extra=threads:%ld;cpu_seconds:%.4f",
-         (unsigned long)ex.width, (unsigned long)ex.height, ow, oh, wall[r], threads, cpu[r]);
+  printf(
+      "case=texture_synthesis impl=libgmmot n=exemplar:%lux%lu;out:%lux%lu;k:10;patch:3 "
+      "seconds=%.4f extra=threads:%ld;cpu_seconds:%.4f",
+      (unsigned long)ex.width, (unsigned long)ex.height, ow, oh, wall[r], threads, cpu[r]);
   for (i = 0; i < GMMOT_TEXTURE_STAGE_COUNT; ++i) printf(";%s:%.4f", kStages[i], stages[r][i]);
   printf("\n");
   gmmot_options_destroy(opts);

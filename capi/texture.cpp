@@ -19,9 +19,9 @@ std::size_t check_arguments(const double *exemplar, std::size_t channels, std::s
                             std::size_t out_height, const double *out, std::size_t out_len) {
   require_not_null(exemplar, "exemplar");
   require_not_null(out, "out");
-  const std::size_t need = gmmot::checked_mul(
-      gmmot::checked_mul(out_width, out_height, "out_width*out_height"), channels,
-      "out_width*out_height*channels");
+  const std::size_t need =
+      gmmot::checked_mul(gmmot::checked_mul(out_width, out_height, "out_width*out_height"),
+                         channels, "out_width*out_height*channels");
   require_capacity(out_len, need, "out_len", "out_width*out_height*channels");
   return need;
 }
@@ -62,8 +62,8 @@ GMMOT_API int gmmot_texture_adsn(const double *exemplar, size_t width, size_t he
     const std::size_t need =
         check_arguments(exemplar, channels, out_width, out_height, out, out_len);
     const gmmot::ImageView u{width, height, channels, exemplar};
-    const std::vector<double> r = gmmot::texture_adsn(u, out_width, out_height,
-                                                      texture_options_of(opts), context_of(opts));
+    const std::vector<double> r =
+        gmmot::texture_adsn(u, out_width, out_height, texture_options_of(opts), context_of(opts));
     std::copy(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(need), out);
     return GMMOT_OK;
   });

@@ -67,8 +67,8 @@ int main(int argc, char **argv) {
   to_out = mw2(&ex, &out, opts);
   to_adsn = mw2(&ex, &adsn, opts);
   gmmot_options_destroy(opts);
-  printf("MW2(exemplar, output) = %.4f, MW2(exemplar, ADSN) = %.4f, ratio %.3f\n", to_out,
-         to_adsn, to_out / to_adsn);
+  printf("MW2(exemplar, output) = %.4f, MW2(exemplar, ADSN) = %.4f, ratio %.3f\n", to_out, to_adsn,
+         to_out / to_adsn);
   free_rgb(&ex);
   free_rgb(&out);
   free_rgb(&adsn);

@@ -60,9 +60,8 @@ static int on_progress(void *user, int stage, uint64_t done, uint64_t total, dou
   const double *start = (const double *)user;
   (void)value;
   if (stage == GMMOT_STAGE_TEXTURE && done > 0) {
-    fprintf(stderr, "%s: [%llu/%llu] %s done (%.2f s)\n", cli_program(),
-            (unsigned long long)done, (unsigned long long)total, kStageNames[done - 1],
-            cli_now() - *start);
+    fprintf(stderr, "%s: [%llu/%llu] %s done (%.2f s)\n", cli_program(), (unsigned long long)done,
+            (unsigned long long)total, kStageNames[done - 1], cli_now() - *start);
   }
   return 0;
 }
@@ -160,8 +159,8 @@ int main(int argc, char **argv) {
     rc = cli_fail("gmmot_options", status);
     goto done;
   }
-  status = gmmot_texture_synthesize(ex.rgb, ex.width, ex.height, 3, a.width, a.height, opts, out,
-                                    n, seconds, GMMOT_TEXTURE_STAGE_COUNT);
+  status = gmmot_texture_synthesize(ex.rgb, ex.width, ex.height, 3, a.width, a.height, opts, out, n,
+                                    seconds, GMMOT_TEXTURE_STAGE_COUNT);
   total = cli_now() - start;
   if (status < 0) {
     rc = cli_fail("gmmot_texture_synthesize", status);
@@ -177,10 +176,11 @@ int main(int argc, char **argv) {
     }
     if (save_rgb_png(a.adsn_output, a.width, a.height, out) != 0) goto done;
   }
-  printf("case=texture_synthesis impl=libgmmot n=exemplar:%lux%lu;out:%lux%lu;k:%lld;patch:%lld "
-         "seconds=%.4f extra=",
-         (unsigned long)ex.width, (unsigned long)ex.height, (unsigned long)a.width,
-         (unsigned long)a.height, a.k, a.patch, total);
+  printf(
+      "case=texture_synthesis impl=libgmmot n=exemplar:%lux%lu;out:%lux%lu;k:%lld;patch:%lld "
+      "seconds=%.4f extra=",
+      (unsigned long)ex.width, (unsigned long)ex.height, (unsigned long)a.width,
+      (unsigned long)a.height, a.k, a.patch, total);
   for (s = 0; s < GMMOT_TEXTURE_STAGE_COUNT; ++s)
     printf("%s%s:%.4f", s > 0 ? ";" : "", kStageNames[s], seconds[s]);
   printf("\n");

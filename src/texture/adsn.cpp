@@ -61,8 +61,8 @@ std::vector<double> adsn(const ImageView &u, std::size_t width, std::size_t heig
     for (std::size_t y = 0; y < n; ++y)
       for (std::size_t x = 0; x < m; ++x) {
         const double *p = u.pixels + (y * m + x) * c;
-        a[y * gw + x] = Complex((p[k0] - mean[k0]) * scale,
-                                pair ? (p[k0 + 1] - mean[k0 + 1]) * scale : 0.0);
+        a[y * gw + x] =
+            Complex((p[k0] - mean[k0]) * scale, pair ? (p[k0 + 1] - mean[k0 + 1]) * scale : 0.0);
       }
     ctx.check_interrupt();
     fft_2d(gh, gw, a.data(), false, ctx);

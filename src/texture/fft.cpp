@@ -94,10 +94,18 @@ void Fft::transform(Complex *x, Complex *work) const {
   Complex *a = x, *b = work;
   for (const std::size_t r : radices_) {
     switch (r) {
-      case 2: pass<2>(n, s, n_, twiddles_.data(), a, b); break;
-      case 3: pass<3>(n, s, n_, twiddles_.data(), a, b); break;
-      case 4: pass<4>(n, s, n_, twiddles_.data(), a, b); break;
-      default: pass<5>(n, s, n_, twiddles_.data(), a, b); break;
+      case 2:
+        pass<2>(n, s, n_, twiddles_.data(), a, b);
+        break;
+      case 3:
+        pass<3>(n, s, n_, twiddles_.data(), a, b);
+        break;
+      case 4:
+        pass<4>(n, s, n_, twiddles_.data(), a, b);
+        break;
+      default:
+        pass<5>(n, s, n_, twiddles_.data(), a, b);
+        break;
     }
     std::swap(a, b);
     n /= r;
@@ -120,8 +128,10 @@ void fft_2d(std::size_t rows, std::size_t cols, Complex *a, bool inverse, const 
   parallel_blocks(rows, kRowsPerBlock, ctx, [&](std::size_t r0, std::size_t r1, unsigned) {
     std::vector<Complex> work(cols);
     for (std::size_t r = r0; r < r1; ++r) {
-      if (inverse) row_fft.inverse(a + r * cols, work.data());
-      else row_fft.forward(a + r * cols, work.data());
+      if (inverse)
+        row_fft.inverse(a + r * cols, work.data());
+      else
+        row_fft.forward(a + r * cols, work.data());
     }
   });
   // Columns are gathered into a contiguous buffer, a few at a time for cache reuse.
@@ -132,8 +142,10 @@ void fft_2d(std::size_t rows, std::size_t cols, Complex *a, bool inverse, const 
     for (std::size_t r = 0; r < rows; ++r)
       for (std::size_t c = 0; c < nc; ++c) buf[c * rows + r] = a[r * cols + c0 + c];
     for (std::size_t c = 0; c < nc; ++c) {
-      if (inverse) col_fft.inverse(buf.data() + c * rows, work.data());
-      else col_fft.forward(buf.data() + c * rows, work.data());
+      if (inverse)
+        col_fft.inverse(buf.data() + c * rows, work.data());
+      else
+        col_fft.forward(buf.data() + c * rows, work.data());
     }
     for (std::size_t r = 0; r < rows; ++r)
       for (std::size_t c = 0; c < nc; ++c) a[r * cols + c0 + c] = buf[c * rows + r];

@@ -11,8 +11,7 @@
 namespace gmmot {
 
 std::vector<double> extract_patches(const ImageView &image, std::size_t patch,
-                                    const std::vector<std::size_t> &positions,
-                                    const Context &ctx) {
+                                    const std::vector<std::size_t> &positions, const Context &ctx) {
   const std::size_t c = image.channels, px = image.width - patch + 1;
   const std::size_t all = px * (image.height - patch + 1);
   const std::size_t n = positions.empty() ? all : positions.size();
@@ -48,8 +47,7 @@ std::vector<std::size_t> subsample(std::size_t n, std::size_t count, std::uint64
 }
 
 void aggregate_patches(std::size_t width, std::size_t height, std::size_t channels,
-                       std::size_t patch, const double *patches, const Context &ctx,
-                       double *out) {
+                       std::size_t patch, const double *patches, const Context &ctx, double *out) {
   const std::size_t px = width - patch + 1;
   const std::size_t ow = width - 2 * patch + 2, oh = height - 2 * patch + 2;
   const std::size_t d = patch * patch * channels;

@@ -42,9 +42,9 @@ void check_inputs(const ImageView &u, std::size_t width, std::size_t height,
   for (std::size_t i = 0; i < n; ++i) {
     if (!std::isfinite(u.pixels[i])) {
       const std::size_t pixel = i / u.channels;
-      fail(Errc::NonFinite, "exemplar[" + std::to_string(i) + "] (pixel x = " +
-                                std::to_string(pixel % u.width) + ", y = " +
-                                std::to_string(pixel / u.width) + ", channel " +
+      fail(Errc::NonFinite, "exemplar[" + std::to_string(i) +
+                                "] (pixel x = " + std::to_string(pixel % u.width) +
+                                ", y = " + std::to_string(pixel / u.width) + ", channel " +
                                 std::to_string(i % u.channels) + ") is " + fmt(u.pixels[i]));
     }
   }
@@ -66,8 +66,7 @@ class StageClock {
 
  private:
   void report(std::size_t finished) const {
-    ctx_.report(Stage::Texture, finished, kTextureStages,
-                std::numeric_limits<double>::quiet_NaN());
+    ctx_.report(Stage::Texture, finished, kTextureStages, std::numeric_limits<double>::quiet_NaN());
   }
   const Context &ctx_;
   std::array<double, kTextureStages> &seconds_;
@@ -90,8 +89,7 @@ void TextureOptions::validate() const {
   check_bounds("patch", static_cast<double>(patch), kPatchBounds);
   check_bounds("fit_patches", static_cast<double>(fit_patches), kFitPatchesBounds);
   check_bounds("em_tolerance", em_tolerance, kEmToleranceBounds);
-  check_bounds("em_max_iterations", static_cast<double>(em_max_iterations),
-               kEmMaxIterationsBounds);
+  check_bounds("em_max_iterations", static_cast<double>(em_max_iterations), kEmMaxIterationsBounds);
   check_bounds("seed", static_cast<double>(seed), kSeedBounds);
 }
 
@@ -139,8 +137,7 @@ TextureResult synthesize_texture(const ImageView &u, std::size_t width, std::siz
   const std::vector<std::size_t> f_idx = subsample(nf, o.fit_patches, o.seed, kAdsnStream);
   std::vector<double> f_fit(checked_mul(f_idx.size(), d, "fit patches"));
   for (std::size_t i = 0; i < f_idx.size(); ++i)
-    std::copy(f_all.data() + f_idx[i] * d, f_all.data() + (f_idx[i] + 1) * d,
-              f_fit.data() + i * d);
+    std::copy(f_all.data() + f_idx[i] * d, f_all.data() + (f_idx[i] + 1) * d, f_fit.data() + i * d);
   clock.done(TextureStage::Patches);
 
   // 3. The two mixtures.

@@ -6,7 +6,7 @@
 //   2. K-component Gaussian mixtures (EM) of the P x P patches (d = P^2 C) of u and of U, each
 //      fitted on at most `fit_patches` patches drawn uniformly (the full sets are ~10^4-10^5
 //      points; EM cost is linear in them, and a few thousand points pin 10 components in d = 27
-//      for the map's purpose: tests/core/test_texture.cpp checks the statistics of the result);
+//      for the map's purpose: measured in gmmot/options.h, GMMOT_OPT_TEXTURE_FIT_PATCHES);
 //   3. the MW2 plan from U's mixture to u's, and its T_mean applied to every patch of U;
 //   4. each output pixel = the mean of the P^2 transported patches that cover it.
 #pragma once

@@ -83,8 +83,8 @@ void test_texture(void) {
   CHECK_ERROR_AT(gmmot_texture_adsn(u, EW, EH, C, OW, OH, opts, out, n), GMMOT_E_NONFINITE,
                  "gmmot_texture_adsn", "exemplar", (2 * EW + 3) * C + 1);
   make_exemplar(u);
-  CHECK_ERROR(gmmot_texture_adsn(u, EW, EH, C, OW, OH, opts, out, n - 1),
-              GMMOT_E_BUFFER_TOO_SMALL, "gmmot_texture_adsn", "out_len");
+  CHECK_ERROR(gmmot_texture_adsn(u, EW, EH, C, OW, OH, opts, out, n - 1), GMMOT_E_BUFFER_TOO_SMALL,
+              "gmmot_texture_adsn", "out_len");
   CHECK_UNTOUCHED(out, n);
 
   /* A run with timings; every value finite, every stage timed. */

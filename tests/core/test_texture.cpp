@@ -36,7 +36,8 @@ std::vector<double> disks(std::size_t w, std::size_t h, std::uint64_t seed) {
     const double cx = ux(rng), cy = uy(rng);
     for (std::size_t y = 0; y < h; ++y)
       for (std::size_t x = 0; x < w; ++x) {
-        double dx = std::abs(static_cast<double>(x) - cx), dy = std::abs(static_cast<double>(y) - cy);
+        double dx = std::abs(static_cast<double>(x) - cx),
+               dy = std::abs(static_cast<double>(y) - cy);
         dx = std::min(dx, static_cast<double>(w) - dx);
         dy = std::min(dy, static_cast<double>(h) - dy);
         if (dx * dx + dy * dy <= 2.5 * 2.5)
@@ -213,6 +214,7 @@ TEST_CASE("texture: bad inputs name the argument", "[texture]") {
   big.patch = 17;
   CHECK(code({8, 8, 3, ex.data()}, 4, 4, big) == Errc::InvalidArgument);
   CHECK(msg.find("patch") != std::string::npos);
-  CHECK(test::error_of([&] { texture_adsn({8, 8, 3, bad.data()}, 4, 4, o, Context(1)); }) ==
-        Errc::NonFinite);
+  CHECK(test::error_of([&] {
+          texture_adsn({8, 8, 3, bad.data()}, 4, 4, o, Context(1));
+        }) == Errc::NonFinite);
 }

@@ -52,16 +52,18 @@ double norm2(const std::vector<Complex> &x) {
 TEST_CASE("FFT equals the direct DFT on 2^a 3^b 5^c lengths", "[texture][fft]") {
   std::mt19937_64 rng(11);
   std::normal_distribution<double> normal;
-  for (const std::size_t n : {1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 15, 16, 18, 20, 25, 27, 30, 45, 60,
-                              64, 75, 81, 100, 120, 125, 128, 243, 250, 384}) {
+  for (const std::size_t n : {1,  2,  3,  4,  5,  6,  8,  9,   10,  12,  15,  16,  18,  20, 25,
+                              27, 30, 45, 60, 64, 75, 81, 100, 120, 125, 128, 243, 250, 384}) {
     std::vector<Complex> x(n);
     for (Complex &v : x) v = Complex(normal(rng), normal(rng));
     const Fft fft(n);
     std::vector<Complex> work(n);
     for (const bool inverse : {false, true}) {
       std::vector<Complex> y = x;
-      if (inverse) fft.inverse(y.data(), work.data());
-      else fft.forward(y.data(), work.data());
+      if (inverse)
+        fft.inverse(y.data(), work.data());
+      else
+        fft.forward(y.data(), work.data());
       const std::vector<Complex> ref = direct_dft(x, inverse);
       double err = 0;
       for (std::size_t i = 0; i < n; ++i) err = std::max(err, std::abs(y[i] - ref[i]));
@@ -106,8 +108,8 @@ TEST_CASE("FFT lengths: next_size and refused factors", "[texture][fft]") {
 TEST_CASE("2-D FFT equals the direct 2-D DFT, for any thread count", "[texture][fft]") {
   std::mt19937_64 rng(12);
   std::normal_distribution<double> normal;
-  for (const auto &[rows, cols] : std::vector<std::pair<std::size_t, std::size_t>>{
-           {6, 10}, {9, 5}, {1, 12}, {16, 15}}) {
+  for (const auto &[rows, cols] :
+       std::vector<std::pair<std::size_t, std::size_t>>{{6, 10}, {9, 5}, {1, 12}, {16, 15}}) {
     std::vector<Complex> a(rows * cols);
     for (Complex &v : a) v = Complex(normal(rng), normal(rng));
     // Reference: 1-D direct DFTs along rows, then along columns.
