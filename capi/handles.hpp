@@ -32,6 +32,7 @@
 #include "mw2/mixture_barycenter.hpp"
 #include "mw2/mw2_plan.hpp"
 #include "relax/relaxed_fit.hpp"
+#include "texture/texture.hpp"
 #include "util/context.hpp"
 #include "util/lazy.hpp"
 #include "util/rng.hpp"
@@ -174,7 +175,9 @@ constexpr TransportOptions kTransport{};
 constexpr MultimarginalOptions kMultimarginal{};
 constexpr FixedPointOptions kFixedPoint{};
 using Relaxed = RelaxedOptions;
-constexpr std::array<OptionSpec, 40> kOptionSpecs = {{
+using Texture = TextureOptions;
+constexpr TextureOptions kTexture{};
+constexpr std::array<OptionSpec, 45> kOptionSpecs = {{
     spec(GMMOT_OPT_NUM_THREADS, GMMOT_OPTION_INT, kThreadRequestBounds, kDefaultThreadRequest,
          "GMMOT_OPT_NUM_THREADS"),
     spec(GMMOT_OPT_SEED, GMMOT_OPTION_INT, kSeedBounds, static_cast<double>(kDefaultSeed),
@@ -259,6 +262,16 @@ constexpr std::array<OptionSpec, 40> kOptionSpecs = {{
          static_cast<double>(EwOptions::kDefaultSignFlips), "GMMOT_OPT_EW_SIGN_FLIPS"),
     spec(GMMOT_OPT_EW_INNER_ITERATIONS, GMMOT_OPTION_INT, EwOptions::kInnerIterationsBounds,
          static_cast<double>(EwOptions::kDefaultInnerIterations), "GMMOT_OPT_EW_INNER_ITERATIONS"),
+    spec(GMMOT_OPT_TEXTURE_COMPONENTS, GMMOT_OPTION_INT, Texture::kComponentsBounds,
+         static_cast<double>(kTexture.components), "GMMOT_OPT_TEXTURE_COMPONENTS"),
+    spec(GMMOT_OPT_TEXTURE_PATCH, GMMOT_OPTION_INT, Texture::kPatchBounds,
+         static_cast<double>(kTexture.patch), "GMMOT_OPT_TEXTURE_PATCH"),
+    spec(GMMOT_OPT_TEXTURE_FIT_PATCHES, GMMOT_OPTION_INT, Texture::kFitPatchesBounds,
+         static_cast<double>(kTexture.fit_patches), "GMMOT_OPT_TEXTURE_FIT_PATCHES"),
+    spec(GMMOT_OPT_TEXTURE_EM_TOLERANCE, GMMOT_OPTION_DOUBLE, Texture::kEmToleranceBounds,
+         kTexture.em_tolerance, "GMMOT_OPT_TEXTURE_EM_TOLERANCE"),
+    spec(GMMOT_OPT_TEXTURE_EM_MAX_ITERATIONS, GMMOT_OPTION_INT, Texture::kEmMaxIterationsBounds,
+         static_cast<double>(kTexture.em_max_iterations), "GMMOT_OPT_TEXTURE_EM_MAX_ITERATIONS"),
 }};
 
 // Index of `key` in kOptionSpecs, or -1.
@@ -293,6 +306,8 @@ RelaxedOptions relaxed_options_of(const gmmot_options_t *opts);  // allocates (l
 GwOptions gw_options_of(const gmmot_options_t *opts) noexcept;
 // EW2 and MEW2 (gmmot/mew2.h): keys 800-806, GMMOT_OPT_SEED, the exact LP's pivot cap.
 EwOptions ew_options_of(const gmmot_options_t *opts) noexcept;
+// Texture synthesis (gmmot/texture.h): keys 900-904, GMMOT_OPT_SEED, the transport keys.
+TextureOptions texture_options_of(const gmmot_options_t *opts) noexcept;
 // The progress callback and interrupt flag of opts (none for NULL).
 gmmot_attachments attachments_of(const gmmot_options_t *opts) noexcept;
 

@@ -152,6 +152,19 @@ EwOptions ew_options_of(const gmmot_options_t *opts) noexcept {
   return o;
 }
 
+TextureOptions texture_options_of(const gmmot_options_t *opts) noexcept {
+  TextureOptions o;
+  o.components = static_cast<std::size_t>(value_of(opts, GMMOT_OPT_TEXTURE_COMPONENTS));
+  o.patch = static_cast<std::size_t>(value_of(opts, GMMOT_OPT_TEXTURE_PATCH));
+  o.fit_patches = static_cast<std::size_t>(value_of(opts, GMMOT_OPT_TEXTURE_FIT_PATCHES));
+  o.em_tolerance = value_of(opts, GMMOT_OPT_TEXTURE_EM_TOLERANCE);
+  o.em_max_iterations =
+      static_cast<std::uint64_t>(value_of(opts, GMMOT_OPT_TEXTURE_EM_MAX_ITERATIONS));
+  o.seed = seed_of(opts);
+  o.transport = transport_options_of(opts);
+  return o;
+}
+
 gmmot_attachments attachments_of(const gmmot_options_t *opts) noexcept {
   return opts != nullptr ? opts->attached : gmmot_attachments{};
 }

@@ -60,6 +60,11 @@ const (
 	OptGwStarts                Option = C.GMMOT_OPT_GW_STARTS
 	OptGwAnnealing             Option = C.GMMOT_OPT_GW_ANNEALING
 	OptGwEpsilon               Option = C.GMMOT_OPT_GW_EPSILON
+	OptTextureComponents       Option = C.GMMOT_OPT_TEXTURE_COMPONENTS
+	OptTexturePatch            Option = C.GMMOT_OPT_TEXTURE_PATCH
+	OptTextureFitPatches       Option = C.GMMOT_OPT_TEXTURE_FIT_PATCHES
+	OptTextureEmTolerance      Option = C.GMMOT_OPT_TEXTURE_EM_TOLERANCE
+	OptTextureEmMaxIterations  Option = C.GMMOT_OPT_TEXTURE_EM_MAX_ITERATIONS
 )
 
 // Values of OptTransportMethod, OptFixedPointMethod and OptRelaxedInit.

@@ -40,6 +40,7 @@
 #include "gmmot/progress.h"
 #include "gmmot/relaxed.h"
 #include "gmmot/status.h"
+#include "gmmot/texture.h"
 #include "gmmot/transport.h"
 #include "gmmot/version.h"
 

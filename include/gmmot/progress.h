@@ -74,7 +74,11 @@ typedef enum gmmot_stage {
    *  times the number of starts (plus 8 for the annealed alternations of EW2's annealed start),
    *  value = the loss at the current iterate (non-increasing within one start once its exact
    *  alternations begin). @since 0.5 */
-  GMMOT_STAGE_EMBEDDING = 12
+  GMMOT_STAGE_EMBEDDING = 12,
+  /** Texture synthesis (gmmot/texture.h): done = stages finished (0 at the start), total =
+   *  GMMOT_TEXTURE_STAGE_COUNT, value = NaN; the steps' own stages are reported in between.
+   *  @since 0.5 */
+  GMMOT_STAGE_TEXTURE = 13
   /* Later versions add 13 and above. */
 } gmmot_stage;
 

@@ -27,7 +27,8 @@ enum class Stage {
   FixedPoint,
   Relaxed,
   Gromov,
-  Embedding
+  Embedding,
+  Texture
 };
 
 // Requested worker threads before resolution (resolve_threads): 0 = the hardware concurrency.

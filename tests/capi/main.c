@@ -38,6 +38,8 @@ void test_gromov_robust(void);
 void test_mew2(void);
 /* Student-t mixtures (0.5: gmmot_gmm_create_t and the families downstream). */
 void test_student_t(void);
+/* Group of texture.h (0.5: texture synthesis). */
+void test_texture(void);
 
 int main(void) {
   /* The crash-isolated (forking) tests run first, before any thread has been started. */
@@ -72,6 +74,7 @@ int main(void) {
   test_gromov_robust();
   test_mew2();
   test_student_t();
+  test_texture();
   test_threads();
   test_audit_findings();
   test_bad_inputs();

@@ -15,6 +15,7 @@
 #include "lp/transport.hpp"
 #include "mw2/mixture_barycenter.hpp"
 #include "relax/relaxed_fit.hpp"
+#include "texture/texture.hpp"
 #include "util/context.hpp"
 #include "util/rng.hpp"
 
@@ -38,6 +39,7 @@ std::vector<Expected> expected_table() {
   const RelaxedOptions rx;
   const GwOptions gw;
   const EwOptions ew;
+  const TextureOptions tx;
   const auto u = [](std::uint64_t v) { return static_cast<double>(v); };
   return {
       {GMMOT_OPT_NUM_THREADS, GMMOT_OPTION_INT, kDefaultThreadRequest, kThreadRequestBounds},
@@ -107,6 +109,15 @@ std::vector<Expected> expected_table() {
       {GMMOT_OPT_EW_SIGN_FLIPS, GMMOT_OPTION_INT, u(ew.sign_flips), EwOptions::kSignFlipsBounds},
       {GMMOT_OPT_EW_INNER_ITERATIONS, GMMOT_OPTION_INT, u(ew.inner_iterations),
        EwOptions::kInnerIterationsBounds},
+      {GMMOT_OPT_TEXTURE_COMPONENTS, GMMOT_OPTION_INT, u(tx.components),
+       TextureOptions::kComponentsBounds},
+      {GMMOT_OPT_TEXTURE_PATCH, GMMOT_OPTION_INT, u(tx.patch), TextureOptions::kPatchBounds},
+      {GMMOT_OPT_TEXTURE_FIT_PATCHES, GMMOT_OPTION_INT, u(tx.fit_patches),
+       TextureOptions::kFitPatchesBounds},
+      {GMMOT_OPT_TEXTURE_EM_TOLERANCE, GMMOT_OPTION_DOUBLE, tx.em_tolerance,
+       TextureOptions::kEmToleranceBounds},
+      {GMMOT_OPT_TEXTURE_EM_MAX_ITERATIONS, GMMOT_OPTION_INT, u(tx.em_max_iterations),
+       TextureOptions::kEmMaxIterationsBounds},
   };
 }
 
@@ -199,6 +210,8 @@ TEST_CASE("pinned C enum values equal the core's", "[options]") {
   CHECK(GMMOT_STAGE_RELAXED == static_cast<int>(Stage::Relaxed));
   CHECK(GMMOT_STAGE_GROMOV == static_cast<int>(Stage::Gromov));
   CHECK(GMMOT_STAGE_EMBEDDING == static_cast<int>(Stage::Embedding));
+  CHECK(GMMOT_STAGE_TEXTURE == static_cast<int>(Stage::Texture));
+  CHECK(GMMOT_TEXTURE_STAGE_AGGREGATE == static_cast<int>(TextureStage::Aggregate));
   CHECK(GMMOT_RELAXED_INIT_POOLED == static_cast<int>(RelaxedInit::Pooled));
   CHECK(GMMOT_RELAXED_INIT_SEPARATE == static_cast<int>(RelaxedInit::Separate));
   CHECK(GMMOT_RELAXED_INIT_USER == static_cast<int>(RelaxedInit::User));

@@ -4,7 +4,8 @@
 Objects: :class:`GaussianMixture` (fit by EM, densities, sampling, scikit-learn round trips,
 saving and pickling), :class:`MW2Plan` (the MW2 distance, plan, coupling, geodesic, T_mean and
 T_rand maps), :class:`TransportPlan`, :class:`MixtureBarycenter`, :class:`RelaxedFit`,
-:class:`GWResult` (:func:`mgw2`, :func:`gromov_wasserstein`);
+:class:`GWResult` (:func:`mgw2`, :func:`gromov_wasserstein`); texture synthesis
+(:func:`synthesize_texture`, :func:`texture_adsn`);
 functions for single Gaussians (:mod:`gmmot.gaussian`); POT-compatible functions in
 :mod:`gmmot.pot`; the raw ctypes layer in :mod:`gmmot._lib` (``gmmot._lib.lib``).
 """
@@ -24,6 +25,7 @@ from .mixture import GaussianMixture
 from .mw2 import MW2Plan, mw2_distance, mw2_squared
 from .options import Interrupt, Options, Stage
 from .relaxed import RelaxedFit
+from .texture import TEXTURE_STAGES, synthesize_texture, texture_adsn
 from .transport import TransportPlan, emd, emd2, solve
 
 __version__ = "0.5.0"
@@ -48,5 +50,5 @@ __all__ = [
     "mw2_distance", "w2_cost_matrix", "solve", "emd", "emd2", "barycenter_exact",
     "barycenter_fixed_support", "barycenter_fixed_point", "gaussian", "pot", "status_name",
     "status_string", "library_version", "build_info", "set_strict_inputs", "cancel_all",
-    "__version__",
+    "synthesize_texture", "texture_adsn", "TEXTURE_STAGES", "__version__",
 ]

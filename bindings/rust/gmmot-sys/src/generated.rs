@@ -20,6 +20,8 @@ pub const GMMOT_STAGE_MULTIMARGINAL : gmmot_stage = 8 ;
 pub const GMMOT_STAGE_FIXED_POINT : gmmot_stage = 9 ;
 pub const GMMOT_STAGE_RELAXED : gmmot_stage = 10 ;
 pub const GMMOT_STAGE_GROMOV : gmmot_stage = 11 ;
+pub const GMMOT_STAGE_EMBEDDING : gmmot_stage = 12 ;
+pub const GMMOT_STAGE_TEXTURE : gmmot_stage = 13 ;
 pub type gmmot_stage = :: std :: os :: raw :: c_uint ;
 pub type gmmot_progress_fn = :: std :: option :: Option < unsafe extern "C" fn (user_data : * mut :: std :: os :: raw :: c_void , stage : :: std :: os :: raw :: c_int , done : u64 , total : u64 , value : f64) -> :: std :: os :: raw :: c_int > ;
 # [repr (C)] # [derive (Debug , Copy , Clone)] pub struct gmmot_interrupt { _unused : [u8 ; 0] , }
@@ -64,6 +66,18 @@ pub const GMMOT_OPT_GW_TOLERANCE : gmmot_option = 701 ;
 pub const GMMOT_OPT_GW_STARTS : gmmot_option = 702 ;
 pub const GMMOT_OPT_GW_ANNEALING : gmmot_option = 703 ;
 pub const GMMOT_OPT_GW_EPSILON : gmmot_option = 704 ;
+pub const GMMOT_OPT_EW_MAX_ITERATIONS : gmmot_option = 800 ;
+pub const GMMOT_OPT_EW_TOLERANCE : gmmot_option = 801 ;
+pub const GMMOT_OPT_EW_STARTS : gmmot_option = 802 ;
+pub const GMMOT_OPT_EW_ANNEALING : gmmot_option = 803 ;
+pub const GMMOT_OPT_EW_EPSILON : gmmot_option = 804 ;
+pub const GMMOT_OPT_EW_SIGN_FLIPS : gmmot_option = 805 ;
+pub const GMMOT_OPT_EW_INNER_ITERATIONS : gmmot_option = 806 ;
+pub const GMMOT_OPT_TEXTURE_COMPONENTS : gmmot_option = 900 ;
+pub const GMMOT_OPT_TEXTURE_PATCH : gmmot_option = 901 ;
+pub const GMMOT_OPT_TEXTURE_FIT_PATCHES : gmmot_option = 902 ;
+pub const GMMOT_OPT_TEXTURE_EM_TOLERANCE : gmmot_option = 903 ;
+pub const GMMOT_OPT_TEXTURE_EM_MAX_ITERATIONS : gmmot_option = 904 ;
 pub type gmmot_option = :: std :: os :: raw :: c_uint ;
 pub const GMMOT_TRANSPORT_EXACT : gmmot_transport_method = 0 ;
 pub const GMMOT_TRANSPORT_ENTROPIC : gmmot_transport_method = 1 ;
@@ -171,6 +185,24 @@ extern "C" { pub fn gmmot_mw2_geodesic (p : * const gmmot_mw2_t , t : f64 , out 
 extern "C" { pub fn gmmot_mw2_copy_pair_maps (p : * const gmmot_mw2_t , out_a : * mut f64 , a_len : usize , out_b : * mut f64 , b_len : usize) -> :: std :: os :: raw :: c_int ; }
 extern "C" { pub fn gmmot_mw2_map_mean (p : * const gmmot_mw2_t , n : usize , x : * const f64 , opts : * const gmmot_options_t , out : * mut f64 , out_len : usize) -> :: std :: os :: raw :: c_int ; }
 extern "C" { pub fn gmmot_mw2_map_rand (p : * const gmmot_mw2_t , n : usize , x : * const f64 , opts : * const gmmot_options_t , out : * mut f64 , out_len : usize) -> :: std :: os :: raw :: c_int ; }
+# [repr (C)] # [derive (Debug , Copy , Clone)] pub struct gmmot_ew { _unused : [u8 ; 0] , }
+pub type gmmot_ew_t = gmmot_ew ;
+extern "C" { pub fn gmmot_ew2_create (points0 : * const f64 , n0 : usize , m : usize , weights0 : * const f64 , points1 : * const f64 , n1 : usize , n : usize , weights1 : * const f64 , opts : * const gmmot_options_t , out : * mut * mut gmmot_ew_t) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_mew2_create (g0 : * const gmmot_gmm_t , g1 : * const gmmot_gmm_t , opts : * const gmmot_options_t , out : * mut * mut gmmot_ew_t) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_ew_destroy (ew : * mut gmmot_ew_t) ; }
+extern "C" { pub fn gmmot_ew_value (ew : * const gmmot_ew_t , out_value : * mut f64 , out_sqrt_value : * mut f64) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_ew_rows (ew : * const gmmot_ew_t) -> usize ; }
+extern "C" { pub fn gmmot_ew_cols (ew : * const gmmot_ew_t) -> usize ; }
+extern "C" { pub fn gmmot_ew_dim0 (ew : * const gmmot_ew_t) -> usize ; }
+extern "C" { pub fn gmmot_ew_dim1 (ew : * const gmmot_ew_t) -> usize ; }
+extern "C" { pub fn gmmot_ew_nnz (ew : * const gmmot_ew_t) -> usize ; }
+extern "C" { pub fn gmmot_ew_copy_plan (ew : * const gmmot_ew_t , out : * mut f64 , out_len : usize) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_ew_copy_sparse_plan (ew : * const gmmot_ew_t , out_rows : * mut usize , out_cols : * mut usize , out_mass : * mut f64 , triplets_len : usize) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_ew_copy_isometry (ew : * const gmmot_ew_t , out : * mut f64 , out_len : usize) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_ew_copy_means (ew : * const gmmot_ew_t , out_mean0 : * mut f64 , mean0_len : usize , out_mean1 : * mut f64 , mean1_len : usize) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_ew_info (ew : * const gmmot_ew_t , out_iterations : * mut u64 , out_converged : * mut :: std :: os :: raw :: c_int , out_gradient_norm : * mut f64 , out_starts : * mut u64 , out_best_start : * mut u64) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_mew2_map_mean (ew : * const gmmot_ew_t , n_points : usize , x : * const f64 , opts : * const gmmot_options_t , out : * mut f64 , out_len : usize) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_mew2_map_rand (ew : * const gmmot_ew_t , n_points : usize , x : * const f64 , opts : * const gmmot_options_t , out : * mut f64 , out_len : usize) -> :: std :: os :: raw :: c_int ; }
 # [repr (C)] # [derive (Debug , Copy , Clone)] pub struct gmmot_relaxed { _unused : [u8 ; 0] , }
 pub type gmmot_relaxed_t = gmmot_relaxed ;
 pub const GMMOT_RELAXED_INIT_POOLED : gmmot_relaxed_init = 0 ;
@@ -215,6 +247,17 @@ pub const GMMOT_E_INTERNAL : gmmot_status = - 99 ;
 pub type gmmot_status = :: std :: os :: raw :: c_int ;
 extern "C" { pub fn gmmot_status_string (status : :: std :: os :: raw :: c_int) -> * const :: std :: os :: raw :: c_char ; }
 extern "C" { pub fn gmmot_last_error_message () -> * const :: std :: os :: raw :: c_char ; }
+pub const GMMOT_TEXTURE_STAGE_ADSN : gmmot_texture_stage = 0 ;
+pub const GMMOT_TEXTURE_STAGE_PATCHES : gmmot_texture_stage = 1 ;
+pub const GMMOT_TEXTURE_STAGE_FIT_EXEMPLAR : gmmot_texture_stage = 2 ;
+pub const GMMOT_TEXTURE_STAGE_FIT_ADSN : gmmot_texture_stage = 3 ;
+pub const GMMOT_TEXTURE_STAGE_PLAN : gmmot_texture_stage = 4 ;
+pub const GMMOT_TEXTURE_STAGE_MAP : gmmot_texture_stage = 5 ;
+pub const GMMOT_TEXTURE_STAGE_AGGREGATE : gmmot_texture_stage = 6 ;
+pub const GMMOT_TEXTURE_STAGE_COUNT : gmmot_texture_stage = 7 ;
+pub type gmmot_texture_stage = :: std :: os :: raw :: c_uint ;
+extern "C" { pub fn gmmot_texture_synthesize (exemplar : * const f64 , width : usize , height : usize , channels : usize , out_width : usize , out_height : usize , opts : * const gmmot_options_t , out : * mut f64 , out_len : usize , out_seconds : * mut f64 , seconds_len : usize) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_texture_adsn (exemplar : * const f64 , width : usize , height : usize , channels : usize , out_width : usize , out_height : usize , opts : * const gmmot_options_t , out : * mut f64 , out_len : usize) -> :: std :: os :: raw :: c_int ; }
 # [repr (C)] # [derive (Debug , Copy , Clone)] pub struct gmmot_transport { _unused : [u8 ; 0] , }
 pub type gmmot_transport_t = gmmot_transport ;
 extern "C" { pub fn gmmot_transport_solve (k0 : usize , k1 : usize , a : * const f64 , b : * const f64 , cost : * const f64 , opts : * const gmmot_options_t , out : * mut * mut gmmot_transport_t) -> :: std :: os :: raw :: c_int ; }

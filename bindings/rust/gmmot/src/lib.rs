@@ -24,6 +24,7 @@ pub mod gromov;
 pub mod mw2;
 pub mod options;
 pub mod relaxed;
+pub mod texture;
 pub mod transport;
 mod util;
 
@@ -36,6 +37,7 @@ pub use gromov::{gaussian_gw, gaussian_gw_map, Gromov, GwInfo};
 pub use mw2::{mw2_squared, Mw2Plan, PairMaps};
 pub use options::{Interrupt, OptionBounds, OptionKey, OptionType, Options, Stage};
 pub use relaxed::{PathRow, Relaxed, RelaxedEnergy, RelaxedInfo};
+pub use texture::{synthesize_texture, texture_adsn, Image, Texture, TEXTURE_STAGES};
 pub use transport::{SolverInfo, SparsePlan, Transport};
 
 pub use gmmot_sys as sys;

@@ -66,6 +66,11 @@ option_keys! {
     GwStarts = GMMOT_OPT_GW_STARTS,
     GwAnnealing = GMMOT_OPT_GW_ANNEALING,
     GwEpsilon = GMMOT_OPT_GW_EPSILON,
+    TextureComponents = GMMOT_OPT_TEXTURE_COMPONENTS,
+    TexturePatch = GMMOT_OPT_TEXTURE_PATCH,
+    TextureFitPatches = GMMOT_OPT_TEXTURE_FIT_PATCHES,
+    TextureEmTolerance = GMMOT_OPT_TEXTURE_EM_TOLERANCE,
+    TextureEmMaxIterations = GMMOT_OPT_TEXTURE_EM_MAX_ITERATIONS,
 }
 
 /// Values of `OptionKey::TransportMethod` (set with `set_int`).
@@ -115,6 +120,7 @@ pub enum Stage {
     FixedPoint,
     Relaxed,
     Gromov,
+    Texture,
     Other(i32),
 }
 
@@ -130,6 +136,7 @@ const STAGES: &[(Stage, u32)] = &[
     (Stage::FixedPoint, sys::GMMOT_STAGE_FIXED_POINT),
     (Stage::Relaxed, sys::GMMOT_STAGE_RELAXED),
     (Stage::Gromov, sys::GMMOT_STAGE_GROMOV),
+    (Stage::Texture, sys::GMMOT_STAGE_TEXTURE),
 ];
 
 impl Stage {

@@ -13,5 +13,6 @@ mod gmm;
 mod gromov;
 mod mw2;
 mod relaxed;
+mod texture;
 mod threads;
 mod transport;
