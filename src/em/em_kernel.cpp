@@ -11,6 +11,11 @@
 // uses BLAS on the row-major sub-block: a triangular solve for step 1 and a rank-k update (dsyrk
 // on rows scaled by sqrt(w r)) for step 3, over the points whose responsibility for the
 // component is at least 2^-60 (smaller ones are below rounding in every statistic).
+// Student-t (Params::nu > 0): step 1 gives the Mahalanobis distance delta = |L^-1 (x - mu)|^2
+// to the scale (the Gaussian kernels with a zero constant return -delta / 2), turned into
+// lp = c_t - (nu + d)/2 log(1 + delta / nu) by a vectorised log; step 3 first forms the weights
+// w r and the latent scale weights u = (nu + d) / (nu + delta), then runs the Gaussian statistics
+// kernels on r u (em_detail.hpp, Stats).
 
 #include <cmath>
 #include <limits>
@@ -25,6 +30,7 @@ namespace gmmot::em_kernels {
 
 using vexp::exp4;
 using vexp::load;
+using vexp::log4;
 using vexp::splat;
 using vexp::store;
 using vexp::v4d;
@@ -229,6 +235,52 @@ GMMOT_CLONES std::size_t gather_scaled(std::size_t d, std::size_t b, const doubl
   return cnt;
 }
 
+// Student-t, after step 1 with zero constants (lp = -delta / 2): delta and L = log(1 + delta /
+// nu) to dl and lg (k x b), lp = ct_c - h L, h = (nu + d) / 2. Components with ct_c = -inf
+// (weight 0) keep lp = -inf.
+GMMOT_CLONES void t_profile(std::size_t k, std::size_t b, double *lp, double *dl, double *lg,
+                            const double *ct, double nu, double h) {
+  const v4d one = splat(1.0), inv_nu = splat(1.0 / nu), hv = splat(h);
+  for (std::size_t c = 0; c < k; ++c) {
+    if (ct[c] == kNegInf) continue;
+    const v4d cv = splat(ct[c]);
+    double *l = lp + c * b, *dd = dl + c * b, *gg = lg + c * b;
+    for (std::size_t p = 0; p < b; p += 4) {
+      const v4d delta = load(l + p) * -2.0;
+      const v4d g = log4(delta * inv_nu + one);
+      store(dd + p, delta);
+      store(gg + p, g);
+      store(l + p, cv - hv * g);
+    }
+  }
+}
+
+// Student-t, after step 2: n_c += sum_p w r, *lu += sum w r (log u - u) with u = (nu + d) /
+// (nu + delta) and log u = log((nu + d) / nu) - L, and e <- e u, so that the Gaussian
+// statistics kernels then accumulate the u-weighted sums.
+GMMOT_CLONES void t_weights(std::size_t k, std::size_t b, double *e, const double *ws,
+                            const double *dl, const double *lg, const double *ct, double nu,
+                            double d, double *n, double *lu) {
+  const v4d nd = splat(nu + d), nuv = splat(nu), lr = splat(std::log((nu + d) / nu));
+  double lsum = 0;
+  for (std::size_t c = 0; c < k; ++c) {
+    if (ct[c] == kNegInf) continue;
+    double *ec = e + c * b;
+    const double *dd = dl + c * b, *gg = lg + c * b;
+    v4d an = splat(0.0), al = splat(0.0);
+    for (std::size_t p = 0; p < b; p += 4) {
+      const v4d ev = load(ec + p), wr = ev * load(ws + p);
+      const v4d u = nd / (nuv + load(dd + p));
+      an += wr;
+      al += wr * ((lr - load(gg + p)) - u);
+      store(ec + p, ev * u);
+    }
+    n[c] += (an[0] + an[1]) + (an[2] + an[3]);
+    lsum += (al[0] + al[1]) + (al[2] + al[3]);
+  }
+  *lu += lsum;
+}
+
 }  // namespace gmmot::em_kernels
 
 namespace gmmot::em {
@@ -237,13 +289,15 @@ namespace {
 using namespace gmmot::em_kernels;
 
 constexpr double kLog2Pi = 1.8378770664093454836;
+constexpr double kPi = 3.14159265358979323846;
 constexpr double kPrune = 0x1p-60;  // responsibilities below this are skipped (large d)
 
-// Scratch of one worker: lp (k x b), then m, s, inv_s, ws (b each), y (k x b x d), z (b x d).
+// Scratch of one worker: lp (k x b), then m, s, inv_s, ws (b each), y (k x b x d), z (b x d),
+// and for Student-t dl, lg (k x b each).
 struct Scratch {
-  double *lp, *m, *s, *inv_s, *ws, *y, *z;
-  Scratch(std::vector<double> &buf, std::size_t k, std::size_t b, std::size_t d) {
-    buf.resize(k * b + 4 * b + (k + 1) * b * d);
+  double *lp, *m, *s, *inv_s, *ws, *y, *z, *dl, *lg;
+  Scratch(std::vector<double> &buf, std::size_t k, std::size_t b, std::size_t d, bool t) {
+    buf.resize(k * b + 4 * b + (k + 1) * b * d + (t ? 2 * k * b : 0));
     lp = buf.data();
     m = lp + k * b;
     s = m + b;
@@ -251,6 +305,8 @@ struct Scratch {
     ws = inv_s + b;
     y = ws + b;
     z = y + k * b * d;
+    dl = z + b * d;
+    lg = dl + k * b;
   }
 };
 
@@ -262,6 +318,7 @@ Kernel::Kernel(const Data &data, std::size_t k) : data_(data), k_(k) {
   slot_stats_.resize(slots_);
   for (auto &s : slot_stats_) s.reset(k, d);
   logc_.resize(k);
+  logc_t_.resize(k);
   if (data.soa)
     small_.resize(k * small_stride(d));
   else {
@@ -283,6 +340,11 @@ Kernel::Kernel(const Data &data, std::size_t k) : data_(data), k_(k) {
 void Kernel::pass(const Params &p, bool want_stats, Team &team, const Context &ctx, Stats &total,
                   BlockObserver *observer) {
   const std::size_t k = k_, d = data_.d, b = data_.block;
+  const bool t = p.nu > 0;
+  const double dd_ = static_cast<double>(d);
+  const double t_const = t ? std::lgamma(0.5 * (p.nu + dd_)) - std::lgamma(0.5 * p.nu) -
+                                 0.5 * dd_ * std::log(p.nu * kPi)
+                           : 0.0;
   for (std::size_t c = 0; c < k; ++c) {
     const double *l = p.chol.data() + c * d * d;
     double logdet = 0;
@@ -290,6 +352,12 @@ void Kernel::pass(const Params &p, bool want_stats, Team &team, const Context &c
     logc_[c] = p.weight[c] > 0
                    ? std::log(p.weight[c]) - 0.5 * static_cast<double>(d) * kLog2Pi - logdet
                    : kNegInf;
+    if (t) {
+      // log pi + lgamma((nu + d)/2) - lgamma(nu/2) - (d/2) log(nu pi) - log det L; the
+      // Gaussian kernels then run with a zero constant and return -delta / 2.
+      logc_t_[c] = p.weight[c] > 0 ? std::log(p.weight[c]) + t_const - logdet : kNegInf;
+      logc_[c] = p.weight[c] > 0 ? 0.0 : kNegInf;
+    }
     if (data_.soa) {
       double *q = small_.data() + c * small_stride(d);
       q[0] = logc_[c];
@@ -320,12 +388,14 @@ void Kernel::pass(const Params &p, bool want_stats, Team &team, const Context &c
     }
   }
   if (scratch_.size() < team.size()) scratch_.resize(team.size());
-  total.reset(k, d);
+  total.reset(k, d, t);
 
   auto body = [&](std::size_t chunk, std::size_t slot, unsigned worker) {
     Stats &st = slot_stats_[slot];
-    st.reset(k, d);
-    Scratch sc(scratch_[worker], k, b, d);
+    st.reset(k, d, t);
+    Scratch sc(scratch_[worker], k, b, d, t);
+    // Student-t: the statistics kernels accumulate sum w r u into Stats::u (t_weights gives n).
+    double *nk = t ? st.u.data() : st.n.data();
     for (std::size_t blk = data_.chunk_begin(chunk); blk < data_.chunk_end(chunk); ++blk) {
       ctx.check_interrupt();
       const double *x = data_.block_x(blk);
@@ -363,6 +433,7 @@ void Kernel::pass(const Params &p, bool want_stats, Team &team, const Context &c
         }
         quad_forms(k, groups, ng, b, yg, vg, logc_.data(), sc.lp);
       }
+      if (t) t_profile(k, b, sc.lp, sc.dl, sc.lg, logc_t_.data(), p.nu, 0.5 * (p.nu + dd_));
       // Step 2.
       log_sum_exp(k, b, sc.lp, w, sc.m, sc.s, sc.inv_s, sc.ws);
       double ll = 0;
@@ -380,24 +451,23 @@ void Kernel::pass(const Params &p, bool want_stats, Team &team, const Context &c
       st.add_ll(ll);
       if (observer != nullptr) observer->block(slot, b, sc.lp, sc.m, sc.inv_s, w);
       if (!want_stats) continue;
+      if (t) {
+        t_weights(k, b, sc.lp, sc.ws, sc.dl, sc.lg, logc_t_.data(), p.nu, dd_, st.n.data(), &st.lu);
+      }
       // Step 3.
       if (data_.soa) {
         switch (d) {
           case 1:
-            small_stats_1(k, b, x, small_.data(), sc.lp, sc.ws, st.n.data(), st.s1.data(),
-                          st.s2.data());
+            small_stats_1(k, b, x, small_.data(), sc.lp, sc.ws, nk, st.s1.data(), st.s2.data());
             break;
           case 2:
-            small_stats_2(k, b, x, small_.data(), sc.lp, sc.ws, st.n.data(), st.s1.data(),
-                          st.s2.data());
+            small_stats_2(k, b, x, small_.data(), sc.lp, sc.ws, nk, st.s1.data(), st.s2.data());
             break;
           case 3:
-            small_stats_3(k, b, x, small_.data(), sc.lp, sc.ws, st.n.data(), st.s1.data(),
-                          st.s2.data());
+            small_stats_3(k, b, x, small_.data(), sc.lp, sc.ws, nk, st.s1.data(), st.s2.data());
             break;
           default:
-            small_stats_4(k, b, x, small_.data(), sc.lp, sc.ws, st.n.data(), st.s1.data(),
-                          st.s2.data());
+            small_stats_4(k, b, x, small_.data(), sc.lp, sc.ws, nk, st.s1.data(), st.s2.data());
             break;
         }
         continue;
@@ -412,7 +482,7 @@ void Kernel::pass(const Params &p, bool want_stats, Team &team, const Context &c
         double *a1 = sc.y;  // the block's partial s1
         const std::size_t cnt = gather_scaled(d, b, x, mu, e, sc.inv_s, w, kPrune, sc.z, a1, &nsum);
         if (cnt == 0) continue;
-        st.n[c] += nsum;
+        nk[c] += nsum;
         for (std::size_t j = 0; j < d; ++j) s1[j] += a1[j];
         linalg::syrk_lower_add(di, static_cast<int>(cnt), sc.z, di, st.s2.data() + c * d * d, di);
       }
