@@ -40,13 +40,13 @@ static void sample_t(double nu, uint64_t seed, double *out) {
   gmmot_gmm_destroy(g);
 }
 
-static double mean_log_density(const gmmot_gmm_t *g, const double *x) {
+static double mean_log_density(const gmmot_gmm_t *g, const double *x, size_t n) {
   static double lp[NT];
   double s = 0;
   size_t i;
-  CHECK_OK(gmmot_gmm_log_density(g, NT, x, NULL, lp, NT));
-  for (i = 0; i < NT; ++i) s += lp[i];
-  return s / NT;
+  CHECK_OK(gmmot_gmm_log_density(g, n, x, NULL, lp, NT));
+  for (i = 0; i < n; ++i) s += lp[i];
+  return s / (double)n;
 }
 
 static void test_single(void) {
@@ -64,7 +64,7 @@ static void test_single(void) {
   CHECKF(fabs(nu - 3.0) < 0.3, "nu = %g, expected 3", nu);
   CHECK_OK(gmmot_em_info(em, &ll, NULL, &converged));
   CHECK(converged == 1);
-  CHECK_NEAR(ll, mean_log_density(g, xa), 0, 1e-12);
+  CHECK_NEAR(ll, mean_log_density(g, xa, NT), 0, 1e-12);
   CHECK_OK(gmmot_gmm_copy_means(g, means, K * D));
   CHECK_OK(gmmot_gmm_copy_scales(g, scales, K * D * D));
   CHECK_OK(gmmot_gmm_copy_covariances(g, covs, K * D * D));
@@ -101,7 +101,7 @@ static void test_joint(void) {
   CHECK(nu0 == nu1);
   CHECKF(nu0 > 3.0 && nu0 < 10.0, "joint nu = %g (data sets with nu 3 and 10)", nu0);
   CHECK_OK(gmmot_em_info(em, &ll, NULL, NULL));
-  CHECK_NEAR(ll, mean_log_density(out[0], xa) + mean_log_density(out[1], xb), 0, 2e-12);
+  CHECK_NEAR(ll, mean_log_density(out[0], xa, NT) + mean_log_density(out[1], xb, NT / 2), 0, 2e-12);
   CHECK_OK(gmmot_em_work(em, &passes, NULL));
   CHECK(passes > 4);
   /* One thread: bit for bit. */
