@@ -46,6 +46,8 @@ pub const GMMOT_OPT_EM_MAX_ITERATIONS : gmmot_option = 402 ;
 pub const GMMOT_OPT_EM_REGULARIZATION : gmmot_option = 403 ;
 pub const GMMOT_OPT_EM_INITIALIZATIONS : gmmot_option = 404 ;
 pub const GMMOT_OPT_EM_SPLIT_MERGE : gmmot_option = 406 ;
+pub const GMMOT_OPT_EM_FAMILY : gmmot_option = 407 ;
+pub const GMMOT_OPT_EM_DOF : gmmot_option = 408 ;
 pub const GMMOT_OPT_MMOT_MAX_TUPLES : gmmot_option = 500 ;
 pub const GMMOT_OPT_MMOT_MAX_ITERATIONS : gmmot_option = 501 ;
 pub const GMMOT_OPT_FIXED_POINT_METHOD : gmmot_option = 510 ;
@@ -83,7 +85,13 @@ extern "C" { pub fn gmmot_options_set_interrupt (opts : * mut gmmot_options_t , 
 extern "C" { pub fn gmmot_options_bounds (key : :: std :: os :: raw :: c_int , out_type : * mut :: std :: os :: raw :: c_int , out_min : * mut f64 , out_max : * mut f64) -> :: std :: os :: raw :: c_int ; }
 # [repr (C)] # [derive (Debug , Copy , Clone)] pub struct gmmot_gmm { _unused : [u8 ; 0] , }
 pub type gmmot_gmm_t = gmmot_gmm ;
+pub const GMMOT_FAMILY_GAUSSIAN : gmmot_family = 0 ;
+pub const GMMOT_FAMILY_STUDENT_T : gmmot_family = 1 ;
+pub type gmmot_family = :: std :: os :: raw :: c_uint ;
 extern "C" { pub fn gmmot_gmm_create (k : usize , d : usize , weights : * const f64 , means : * const f64 , covs : * const f64 , out : * mut * mut gmmot_gmm_t) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_gmm_create_t (k : usize , d : usize , nu : f64 , weights : * const f64 , means : * const f64 , scales : * const f64 , out : * mut * mut gmmot_gmm_t) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_gmm_get_family (gmm : * const gmmot_gmm_t , out_family : * mut :: std :: os :: raw :: c_int , out_nu : * mut f64) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_gmm_copy_scales (gmm : * const gmmot_gmm_t , out : * mut f64 , out_len : usize) -> :: std :: os :: raw :: c_int ; }
 extern "C" { pub fn gmmot_gmm_destroy (gmm : * mut gmmot_gmm_t) ; }
 extern "C" { pub fn gmmot_gmm_ncomponents (gmm : * const gmmot_gmm_t) -> usize ; }
 extern "C" { pub fn gmmot_gmm_dim (gmm : * const gmmot_gmm_t) -> usize ; }
@@ -119,6 +127,7 @@ pub type gmmot_em_t = gmmot_em ;
 extern "C" { pub fn gmmot_em_create (opts : * const gmmot_options_t , out : * mut * mut gmmot_em_t) -> :: std :: os :: raw :: c_int ; }
 extern "C" { pub fn gmmot_em_destroy (em : * mut gmmot_em_t) ; }
 extern "C" { pub fn gmmot_em_fit (em : * mut gmmot_em_t , n : usize , d : usize , points : * const f64 , weights : * const f64 , out : * mut * mut gmmot_gmm_t) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_em_fit_joint (em : * mut gmmot_em_t , j : usize , d : usize , n : * const usize , points : * const * const f64 , weights : * const * const f64 , out : * mut * mut gmmot_gmm_t) -> :: std :: os :: raw :: c_int ; }
 extern "C" { pub fn gmmot_em_info (em : * const gmmot_em_t , out_mean_log_likelihood : * mut f64 , out_iterations : * mut u64 , out_converged : * mut :: std :: os :: raw :: c_int) -> :: std :: os :: raw :: c_int ; }
 extern "C" { pub fn gmmot_em_work (em : * const gmmot_em_t , out_passes : * mut u64 , out_moves : * mut u64) -> :: std :: os :: raw :: c_int ; }
 extern "C" { pub fn gmmot_gaussian_w2_squared (d : usize , m0 : * const f64 , s0 : * const f64 , m1 : * const f64 , s1 : * const f64 , out_w2sq : * mut f64) -> :: std :: os :: raw :: c_int ; }
@@ -204,6 +213,7 @@ pub const GMMOT_E_CANCELLED : gmmot_status = - 14 ;
 pub const GMMOT_E_ITERATION_LIMIT : gmmot_status = - 15 ;
 pub const GMMOT_E_FORMAT : gmmot_status = - 16 ;
 pub const GMMOT_E_IO : gmmot_status = - 17 ;
+pub const GMMOT_E_FAMILY : gmmot_status = - 18 ;
 pub const GMMOT_E_INTERNAL : gmmot_status = - 99 ;
 pub type gmmot_status = :: std :: os :: raw :: c_int ;
 extern "C" { pub fn gmmot_status_string (status : :: std :: os :: raw :: c_int) -> * const :: std :: os :: raw :: c_char ; }

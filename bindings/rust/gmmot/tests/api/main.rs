@@ -7,6 +7,7 @@ mod barycenter;
 mod callbacks;
 mod coverage;
 mod em;
+mod em_student_t;
 mod gaussian;
 mod gmm;
 mod gromov;
