@@ -123,6 +123,127 @@ GMMOT_INLINE void small_stats(std::size_t k, std::size_t b, const double *x, con
   }
 }
 
+// Student-t, d <= kSmallDim, step 1 fused with the t profile: delta = |L^-1 (x - mu)|^2 stays
+// in registers; lg = log(1 + delta / nu), u = (nu + d) / (nu + delta) and lp = ct - h lg are
+// stored (k x b each).
+template <int D>
+GMMOT_INLINE void small_logp_t(std::size_t k, std::size_t b, const double *x, const double *cst,
+                               const double *ct, double nu, double *lp, double *uu, double *lg) {
+  constexpr std::size_t S = small_stride(D);
+  const v4d one = splat(1.0), inv_nu = splat(1.0 / nu), hv = splat(0.5 * (nu + D)),
+            nd = splat(nu + D), nuv = splat(nu);
+  for (std::size_t c = 0; c < k; ++c) {
+    const double *q = cst + c * S;
+    double *out = lp + c * b;
+    if (ct[c] == kNegInf) {
+      for (std::size_t p = 0; p < b; ++p) out[p] = kNegInf;
+      continue;
+    }
+    v4d mu[D], ri[D], lo[D * (D - 1) / 2 + 1];
+#pragma GCC unroll 8
+    for (int j = 0; j < D; ++j) {
+      mu[j] = splat(q[1 + j]);
+      ri[j] = splat(q[1 + D + j]);
+    }
+#pragma GCC unroll 8
+    for (int j = 0; j < D * (D - 1) / 2; ++j) lo[j] = splat(q[1 + 2 * D + j]);
+    const v4d c0 = splat(ct[c]);
+    double *uc = uu + c * b, *gc = lg + c * b;
+    for (std::size_t p = 0; p < b; p += 4) {
+      v4d y[D];
+      v4d acc = splat(0.0);
+      int o = 0;
+#pragma GCC unroll 8
+      for (int j = 0; j < D; ++j) {
+        v4d t = load(x + j * b + p) - mu[j];
+#pragma GCC unroll 8
+        for (int l = 0; l < j; ++l) t -= lo[o + l] * y[l];
+        o += j;
+        y[j] = t * ri[j];
+        acc += y[j] * y[j];
+      }
+      const v4d g = log4(acc * inv_nu + one);
+      store(gc + p, g);
+      store(uc + p, nd / (nuv + acc));
+      store(out + p, c0 - hv * g);
+    }
+  }
+}
+
+// Student-t, d <= kSmallDim, step 3 fused with the latent weights: n += w r, u_k += w r u,
+// lu += w r (log u - u) (log u = lr - lg, lr = log((nu + d) / nu)), and the statistics of
+// small_stats with the weights w r u.
+template <int D>
+GMMOT_INLINE void small_stats_t(std::size_t k, std::size_t b, const double *x, const double *cst,
+                                const double *ct, const double *e, const double *ws,
+                                const double *uu, const double *lg, double lr, double *n,
+                                double *uk, double *lu, double *s1, double *s2) {
+  constexpr std::size_t S = small_stride(D);
+  constexpr int T = D * (D + 1) / 2;
+  const v4d lrv = splat(lr);
+  double lsum = 0;
+  for (std::size_t c = 0; c < k; ++c) {
+    const double *q = cst + c * S;
+    if (ct[c] == kNegInf) continue;
+    v4d mu[D];
+#pragma GCC unroll 8
+    for (int j = 0; j < D; ++j) mu[j] = splat(q[1 + j]);
+    v4d an = splat(0.0), au = splat(0.0), al = splat(0.0), a1[D], a2[T];
+#pragma GCC unroll 8
+    for (int j = 0; j < D; ++j) a1[j] = splat(0.0);
+#pragma GCC unroll 16
+    for (int j = 0; j < T; ++j) a2[j] = splat(0.0);
+    const double *ec = e + c * b, *uc = uu + c * b, *gc = lg + c * b;
+    for (std::size_t p = 0; p < b; p += 4) {
+      const v4d wr = load(ec + p) * load(ws + p), u = load(uc + p);
+      const v4d wu = wr * u;
+      an += wr;
+      au += wu;
+      al += wr * ((lrv - load(gc + p)) - u);
+      v4d dx[D];
+      int o = 0;
+#pragma GCC unroll 8
+      for (int j = 0; j < D; ++j) {
+        dx[j] = load(x + j * b + p) - mu[j];
+        const v4d t = wu * dx[j];
+        a1[j] += t;
+#pragma GCC unroll 8
+        for (int l = 0; l <= j; ++l) a2[o + l] += t * dx[l];
+        o += j + 1;
+      }
+    }
+    auto sum = [](const v4d &v) { return (v[0] + v[1]) + (v[2] + v[3]); };
+    n[c] += sum(an);
+    uk[c] += sum(au);
+    lsum += sum(al);
+    int o = 0;
+    for (int j = 0; j < D; ++j) {
+      s1[c * D + j] += sum(a1[j]);
+      for (int l = 0; l <= j; ++l) s2[c * D * D + j + l * D] += sum(a2[o + l]);
+      o += j + 1;
+    }
+  }
+  *lu += lsum;
+}
+
+#define GMMOT_EM_SMALL_T(D)                                                                        \
+  GMMOT_CLONES void small_logp_t_##D(std::size_t k, std::size_t b, const double *x,                \
+                                     const double *cst, const double *ct, double nu, double *lp,   \
+                                     double *uu, double *lg) {                                     \
+    small_logp_t<D>(k, b, x, cst, ct, nu, lp, uu, lg);                                             \
+  }                                                                                                \
+  GMMOT_CLONES void small_stats_t_##D(                                                             \
+      std::size_t k, std::size_t b, const double *x, const double *cst, const double *ct,          \
+      const double *e, const double *ws, const double *uu, const double *lg, double lr, double *n, \
+      double *uk, double *lu, double *s1, double *s2) {                                            \
+    small_stats_t<D>(k, b, x, cst, ct, e, ws, uu, lg, lr, n, uk, lu, s1, s2);                      \
+  }
+GMMOT_EM_SMALL_T(1)
+GMMOT_EM_SMALL_T(2)
+GMMOT_EM_SMALL_T(3)
+GMMOT_EM_SMALL_T(4)
+#undef GMMOT_EM_SMALL_T
+
 #define GMMOT_EM_SMALL(D)                                                                 \
   GMMOT_CLONES void small_logp_##D(std::size_t k, std::size_t b, const double *x,         \
                                    const double *cst, double *lp) {                       \
@@ -401,7 +522,24 @@ void Kernel::pass(const Params &p, bool want_stats, Team &team, const Context &c
       const double *x = data_.block_x(blk);
       const double *w = data_.w.data() + blk * b;
       // Step 1.
-      if (data_.soa) {
+      if (t && data_.soa) {
+        // Fused with the t profile: sc.dl receives u, sc.lg log(1 + delta / nu).
+        const double *cs = small_.data(), *ct = logc_t_.data();
+        switch (d) {
+          case 1:
+            small_logp_t_1(k, b, x, cs, ct, p.nu, sc.lp, sc.dl, sc.lg);
+            break;
+          case 2:
+            small_logp_t_2(k, b, x, cs, ct, p.nu, sc.lp, sc.dl, sc.lg);
+            break;
+          case 3:
+            small_logp_t_3(k, b, x, cs, ct, p.nu, sc.lp, sc.dl, sc.lg);
+            break;
+          default:
+            small_logp_t_4(k, b, x, cs, ct, p.nu, sc.lp, sc.dl, sc.lg);
+            break;
+        }
+      } else if (data_.soa) {
         switch (d) {
           case 1:
             small_logp_1(k, b, x, small_.data(), sc.lp);
@@ -433,7 +571,8 @@ void Kernel::pass(const Params &p, bool want_stats, Team &team, const Context &c
         }
         quad_forms(k, groups, ng, b, yg, vg, logc_.data(), sc.lp);
       }
-      if (t) t_profile(k, b, sc.lp, sc.dl, sc.lg, logc_t_.data(), p.nu, 0.5 * (p.nu + dd_));
+      if (t && !data_.soa)
+        t_profile(k, b, sc.lp, sc.dl, sc.lg, logc_t_.data(), p.nu, 0.5 * (p.nu + dd_));
       // Step 2.
       log_sum_exp(k, b, sc.lp, w, sc.m, sc.s, sc.inv_s, sc.ws);
       double ll = 0;
@@ -451,6 +590,26 @@ void Kernel::pass(const Params &p, bool want_stats, Team &team, const Context &c
       st.add_ll(ll);
       if (observer != nullptr) observer->block(slot, b, sc.lp, sc.m, sc.inv_s, w);
       if (!want_stats) continue;
+      if (t && data_.soa) {
+        const double *cs = small_.data(), *ct = logc_t_.data();
+        const double lr = std::log((p.nu + dd_) / p.nu);
+        double *n = st.n.data(), *uk = st.u.data(), *s1 = st.s1.data(), *s2 = st.s2.data();
+        switch (d) {
+          case 1:
+            small_stats_t_1(k, b, x, cs, ct, sc.lp, sc.ws, sc.dl, sc.lg, lr, n, uk, &st.lu, s1, s2);
+            break;
+          case 2:
+            small_stats_t_2(k, b, x, cs, ct, sc.lp, sc.ws, sc.dl, sc.lg, lr, n, uk, &st.lu, s1, s2);
+            break;
+          case 3:
+            small_stats_t_3(k, b, x, cs, ct, sc.lp, sc.ws, sc.dl, sc.lg, lr, n, uk, &st.lu, s1, s2);
+            break;
+          default:
+            small_stats_t_4(k, b, x, cs, ct, sc.lp, sc.ws, sc.dl, sc.lg, lr, n, uk, &st.lu, s1, s2);
+            break;
+        }
+        continue;
+      }
       if (t) {
         t_weights(k, b, sc.lp, sc.ws, sc.dl, sc.lg, logc_t_.data(), p.nu, dd_, st.n.data(), &st.lu);
       }
