@@ -8,12 +8,16 @@
  * Student-t EM to compare with, so the peer is libgmmot's own Gaussian EM. The two fits
  * alternate, R runs each (default 5), so load from other processes hits both alike.
  * Output, one line per side, then the ratio line:
+ *
  *   case=em_fit_t impl=libgmmot n=N100000_d3_K10 seconds=<median> extra=s_per_iter:<median of
- *     (seconds - init) / (passes - 1), init the time to the first progress report (the k-means++
- *     start and the first pass), as bench_em_maps.c>;passes:..;iterations:..;nu:..;mean_loglik:..;heldout_loglik:..;...
+ *       (seconds - init) / (passes - 1)>;passes:..;iterations:..;nu:..;mean_loglik:..;
+ *       heldout_loglik:..;...
  *   case=em_fit_t impl=libgmmot_gaussian n=N100000_d3_K10 seconds=... extra=(the same keys)
- *   case=em_fit_t n=N100000_d3_K10 per_iter_ratio=t/gaussian:<x> heldout_diff=t-gaussian:<y>
- * (target of the issue: per_iter_ratio <= 1.5).
+ *   case=em_fit_t n=N100000_d3_K10 per_iter_ratio=t/gaussian:<x of the medians>
+ *       per_iter_ratio_min=t/gaussian:<x of the fastest runs> heldout_diff=t-gaussian:<y>
+ *
+ * init is the time to the first progress report (the k-means++ start and the first pass), as in
+ * bench_em_maps.c. Target of the issue: per_iter_ratio <= 1.5.
  * Usage: bench_student_t [--threads T] [--runs R] */
 #define _POSIX_C_SOURCE 200809L
 #define BENCH_PROGRAM "bench_student_t"
@@ -75,8 +79,8 @@ static void fit_once(const gmmot_options_t *o, const double *x, const double *he
   check(gmmot_em_info(em, &r->loglik, &r->iterations, &r->converged), "gmmot_em_info");
   check(gmmot_em_work(em, &r->passes, NULL), "gmmot_em_work");
   /* As bench_em_maps.c: the passes after the first, without the k-means++ start. */
-  r->per_pass = (r->seconds - (ps.t_init < 0 ? 0 : ps.t_init)) /
-                (double)(r->passes > 1 ? r->passes - 1 : 1);
+  r->per_pass =
+      (r->seconds - (ps.t_init < 0 ? 0 : ps.t_init)) / (double)(r->passes > 1 ? r->passes - 1 : 1);
   check(gmmot_gmm_get_family(g, &family, &r->nu), "gmmot_gmm_get_family");
   check(gmmot_gmm_log_density(g, N, held, NULL, lp, N), "gmmot_gmm_log_density");
   for (i = 0; i < N; ++i) s += lp[i];
@@ -159,10 +163,19 @@ int main(int argc, char **argv) {
   }
   print_line("libgmmot", rt, (int)runs, threads);
   print_line("libgmmot_gaussian", rg, (int)runs, threads);
-  printf(
-      "case=em_fit_t n=N%d_d%d_K%d per_iter_ratio=t/gaussian:%.3f heldout_diff=t-gaussian:%.6g\n",
-      N, D, K, median(per_t, (size_t)runs) / median(per_g, (size_t)runs),
-      rt[0].heldout - rg[0].heldout);
+  {
+    /* Also the fastest run of each side: under load from other processes the minimum is the
+     * steadier estimate of the cost. */
+    double min_t = per_t[0], min_g = per_g[0];
+    for (i = 1; i < runs; ++i) {
+      min_t = per_t[i] < min_t ? per_t[i] : min_t;
+      min_g = per_g[i] < min_g ? per_g[i] : min_g;
+    }
+    printf("case=em_fit_t n=N%d_d%d_K%d per_iter_ratio=t/gaussian:%.3f "
+           "per_iter_ratio_min=t/gaussian:%.3f heldout_diff=t-gaussian:%.6g\n",
+           N, D, K, median(per_t, (size_t)runs) / median(per_g, (size_t)runs), min_t / min_g,
+           rt[0].heldout - rg[0].heldout);
+  }
   gmmot_options_destroy(ot);
   gmmot_options_destroy(og);
   gmmot_options_destroy(seed);

@@ -123,6 +123,34 @@ GMMOT_INLINE void small_stats(std::size_t k, std::size_t b, const double *x, con
   }
 }
 
+// g = log(1 + delta / nu) and u = (nu + d) / (nu + delta) with ONE division: log4's
+// reduction (util/vexp.hpp: x = 2^e m, s = (m - 1) / (m + 1)) and u share the reciprocal
+// 1 / ((m + 1)(nu + delta)); the division is the costliest operation of the t kernel.
+GMMOT_INLINE void log_and_u(const v4d &delta, const v4d &inv_nu, const v4d &nuv, const v4d &nd,
+                            v4d &g, v4d &u) {
+  typedef long long v4i __attribute__((vector_size(32)));
+  typedef unsigned long long v4u __attribute__((vector_size(32)));
+  const v4d x = delta * inv_nu + 1.0;
+  const v4u bits = reinterpret_cast<v4u>(x);
+  const v4u mant = (bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL;
+  v4i e = reinterpret_cast<v4i>(bits >> 52) - 1023;
+  v4d m = reinterpret_cast<v4d>(mant);
+  const v4i big = reinterpret_cast<v4i>(m > 1.4142135623730951);
+  m = big ? m * 0.5 : m;
+  e -= big;
+  const v4d ed = __builtin_convertvector(e, v4d);
+  const v4d den1 = m + 1.0, den2 = nuv + delta;
+  const v4d r = 1.0 / (den1 * den2);
+  const v4d s = (m - 1.0) * den2 * r;
+  u = nd * den1 * r;
+  const v4d z = s * s, z2 = z * z, z4 = z2 * z2, z8 = z4 * z4;
+  const v4d a0 = z * (1.0 / 3) + 1.0, a1 = z * (1.0 / 7) + 1.0 / 5, a2 = z * (1.0 / 11) + 1.0 / 9;
+  const v4d a3 = z * (1.0 / 15) + 1.0 / 13, a4 = z * (1.0 / 19) + 1.0 / 17;
+  const v4d b0 = a1 * z2 + a0, b1 = a3 * z2 + a2;
+  const v4d poly = (b1 * z4 + b0) + (z2 * (1.0 / 21) + a4) * z8;
+  g = ed * 6.93147180369123816490e-01 + (ed * 1.90821492927058770002e-10 + 2.0 * s * poly);
+}
+
 // Student-t, d <= kSmallDim, step 1 fused with the t profile: delta = |L^-1 (x - mu)|^2 stays
 // in registers; lg = log(1 + delta / nu), u = (nu + d) / (nu + delta) and lp = ct - h lg are
 // stored (k x b each).
@@ -130,8 +158,8 @@ template <int D>
 GMMOT_INLINE void small_logp_t(std::size_t k, std::size_t b, const double *x, const double *cst,
                                const double *ct, double nu, double *lp, double *uu, double *lg) {
   constexpr std::size_t S = small_stride(D);
-  const v4d one = splat(1.0), inv_nu = splat(1.0 / nu), hv = splat(0.5 * (nu + D)),
-            nd = splat(nu + D), nuv = splat(nu);
+  const v4d inv_nu = splat(1.0 / nu), hv = splat(0.5 * (nu + D)), nd = splat(nu + D),
+            nuv = splat(nu);
   for (std::size_t c = 0; c < k; ++c) {
     const double *q = cst + c * S;
     double *out = lp + c * b;
@@ -162,9 +190,10 @@ GMMOT_INLINE void small_logp_t(std::size_t k, std::size_t b, const double *x, co
         y[j] = t * ri[j];
         acc += y[j] * y[j];
       }
-      const v4d g = log4(acc * inv_nu + one);
+      v4d g, u;
+      log_and_u(acc, inv_nu, nuv, nd, g, u);
       store(gc + p, g);
-      store(uc + p, nd / (nuv + acc));
+      store(uc + p, u);
       store(out + p, c0 - hv * g);
     }
   }
