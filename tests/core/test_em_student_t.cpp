@@ -185,7 +185,8 @@ TEST_CASE("Student-t EM recovers a known t-mixture from 1e5 samples", "[em][stud
   CHECK(std::fabs(r.mean_log_likelihood - mean_log_density(g, n, x.data())) < 1e-12);
 }
 
-TEST_CASE("Student-t EM: the ECM log-likelihood never decreases; BLAS path", "[em][student_t]") {
+TEST_CASE("Student-t EM: the ECM log-likelihood never decreases (small-d and BLAS paths)",
+          "[em][student_t]") {
   for (std::size_t d : {2u, 6u}) {
     for (bool relax : {false, true}) {
       CAPTURE(d, relax);
@@ -224,7 +225,7 @@ TEST_CASE("Student-t EM: the ECM log-likelihood never decreases; BLAS path", "[e
   }
 }
 
-TEST_CASE("Student-t EM: a fixed nu is kept; threads are bit-identical", "[em][student_t]") {
+TEST_CASE("Student-t EM: a fixed nu is kept, and threads are bit-identical", "[em][student_t]") {
   const Gmm ref = reference_t();
   const std::size_t n = 30000, d = 3;
   std::vector<double> x(n * d);
