@@ -65,12 +65,13 @@ GMMOT_INLINE v4d log4(const v4d &x) {
   typedef long long v4i __attribute__((vector_size(32)));
   const v4u bits = reinterpret_cast<v4u>(x);
   const v4u mant = (bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL;
-  v4i e = reinterpret_cast<v4i>(bits >> 52) - 1023;
+  // The exponent field as a double without an int64 -> double conversion (AVX2 has none; GCC
+  // would convert lane by lane): 2^52 + field, minus 2^52 + 1023.
+  v4d ed = reinterpret_cast<v4d>((bits >> 52) | 0x4330000000000000ULL) - (0x1p52 + 1023.0);
   v4d m = reinterpret_cast<v4d>(mant);
   const v4i big = reinterpret_cast<v4i>(m > 1.4142135623730951);  // all ones where true
   m = big ? m * 0.5 : m;
-  e -= big;  // big is -1 where true
-  const v4d ed = __builtin_convertvector(e, v4d);
+  ed = big ? ed + 1.0 : ed;
   const v4d f = m - 1.0;
   const v4d s = f / (m + 1.0);
   const v4d z = s * s, z2 = z * z, z4 = z2 * z2, z8 = z4 * z4;
