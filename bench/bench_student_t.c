@@ -171,10 +171,11 @@ int main(int argc, char **argv) {
       min_t = per_t[i] < min_t ? per_t[i] : min_t;
       min_g = per_g[i] < min_g ? per_g[i] : min_g;
     }
-    printf("case=em_fit_t n=N%d_d%d_K%d per_iter_ratio=t/gaussian:%.3f "
-           "per_iter_ratio_min=t/gaussian:%.3f heldout_diff=t-gaussian:%.6g\n",
-           N, D, K, median(per_t, (size_t)runs) / median(per_g, (size_t)runs), min_t / min_g,
-           rt[0].heldout - rg[0].heldout);
+    printf(
+        "case=em_fit_t n=N%d_d%d_K%d per_iter_ratio=t/gaussian:%.3f "
+        "per_iter_ratio_min=t/gaussian:%.3f heldout_diff=t-gaussian:%.6g\n",
+        N, D, K, median(per_t, (size_t)runs) / median(per_g, (size_t)runs), min_t / min_g,
+        rt[0].heldout - rg[0].heldout);
   }
   gmmot_options_destroy(ot);
   gmmot_options_destroy(og);

@@ -125,13 +125,14 @@ typedef struct gmmot_em gmmot_em_t;
 /** Create an EM object. Options read and copied now (later changes to opts have no effect):
  *  GMMOT_OPT_EM_COMPONENTS (K), GMMOT_OPT_EM_TOLERANCE, GMMOT_OPT_EM_MAX_ITERATIONS,
  *  GMMOT_OPT_EM_REGULARIZATION, GMMOT_OPT_EM_INITIALIZATIONS, GMMOT_OPT_EM_SPLIT_MERGE,
- *  GMMOT_OPT_EM_FAMILY, GMMOT_OPT_EM_DOF (0.5), GMMOT_OPT_SEED and GMMOT_OPT_NUM_THREADS, and the progress callback, its user_data
- *  and the interrupt flag (gmmot_options_set_progress, gmmot_options_set_interrupt; the flag
- *  and user_data stay borrowed: they must outlive the fits) (NULL: all defaults, no callback,
- *  no flag). *out receives the
- * handle (free it with gmmot_em_destroy). Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (out NULL;
- * since 0.5 also a fixed GMMOT_OPT_EM_DOF in (0, 2], or GMMOT_OPT_EM_SPLIT_MERGE > 0 with the
- * Student-t family, the message naming the option), GMMOT_E_OUT_OF_MEMORY. On error *out is untouched. @since 0.2 */
+ *  GMMOT_OPT_EM_FAMILY, GMMOT_OPT_EM_DOF (0.5), GMMOT_OPT_SEED and GMMOT_OPT_NUM_THREADS, and
+ *  the progress callback, its user_data and the interrupt flag (gmmot_options_set_progress,
+ *  gmmot_options_set_interrupt; the flag and user_data stay borrowed: they must outlive the
+ *  fits) (NULL: all defaults, no callback, no flag). *out receives the handle (free it with
+ *  gmmot_em_destroy). Status: GMMOT_OK, GMMOT_E_INVALID_ARGUMENT (out NULL; since 0.5 also a
+ *  fixed GMMOT_OPT_EM_DOF in (0, 2], or GMMOT_OPT_EM_SPLIT_MERGE > 0 with the Student-t family,
+ *  the message naming the option), GMMOT_E_OUT_OF_MEMORY. On error *out is untouched.
+ *  @since 0.2 */
 GMMOT_API int gmmot_em_create(const gmmot_options_t *opts, gmmot_em_t **out) GMMOT_NOEXCEPT;
 
 /** Destroy an EM object; NULL is a no-op. Not while a fit runs on it. @since 0.2 */
