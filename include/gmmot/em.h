@@ -72,8 +72,8 @@
  *  scale factors and keep the CM-step's nu). Split-and-merge is Gaussian-only: a Student-t fit
  *  with GMMOT_OPT_EM_SPLIT_MERGE > 0 is refused (GMMOT_E_INVALID_ARGUMENT). The returned mixture
  *  is a Student-t mixture (gmmot_gmm_get_family) whose covariances are nu / (nu - 2) times the
- *  fitted scales (gmmot_gmm_copy_scales gives the scales). A pass costs about 1.4 to 1.5 times
- *  a Gaussian one at d = 3, K = 10 (one more vectorised log and division per point and
+ *  fitted scales (gmmot_gmm_copy_scales gives the scales). A pass costs about 1.6 times a
+ *  Gaussian one at N = 1e5, d = 3, K = 10 (one more vectorised log and division per point and
  *  component; bench/run_student_t.sh).
  *
  * Degenerate data never crash or give NaN:
