@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "em/em.hpp"
 #include "gmmot/em.h"
@@ -38,6 +39,18 @@ GMMOT_API int gmmot_em_create(const gmmot_options_t *opts, gmmot_em_t **out) GMM
     require_not_null(out, "out");
     auto em = std::make_unique<gmmot_em>();
     em->options = em_options_of(opts);
+    const gmmot::EmOptions &o = em->options;
+    if (o.dof != 0 && !(o.dof > 2)) {
+      reject(GMMOT_E_INVALID_ARGUMENT, "GMMOT_OPT_EM_DOF = " + gmmot::fmt(o.dof) +
+                                           ": a fixed Student-t nu must be > 2 (the covariance "
+                                           "is infinite for nu <= 2), or 0 to estimate it");
+    }
+    if (o.family == GMMOT_FAMILY_STUDENT_T && o.split_merge > 0) {
+      reject(GMMOT_E_INVALID_ARGUMENT,
+             "GMMOT_OPT_EM_SPLIT_MERGE = " + std::to_string(o.split_merge) +
+                 " with GMMOT_OPT_EM_FAMILY = GMMOT_FAMILY_STUDENT_T: split-and-merge is "
+                 "implemented for the Gaussian family only (set it to 0)");
+    }
     em->threads = threads_of(opts);
     em->attached = attachments_of(opts);
     *out = em.release();
@@ -74,6 +87,47 @@ GMMOT_API int gmmot_em_fit(gmmot_em_t *em, size_t n, size_t d, const double *poi
                               "log-likelihood settled; the best mixture seen is returned "
                               "(mean log-likelihood " +
                               gmmot::fmt(r.mean_log_likelihood) + ")");
+    return GMMOT_W_NOT_CONVERGED;
+  });
+}
+
+GMMOT_API int gmmot_em_fit_joint(gmmot_em_t *em, size_t j, size_t d, const size_t *n,
+                                 const double *const *points, const double *const *weights,
+                                 gmmot_gmm_t **out) GMMOT_NOEXCEPT {
+  static const char *const function = __func__;
+  return guarded(function, [&] {
+    require_not_null(em, "em");
+    require_not_null(out, "out");
+    if (j > 0) {
+      require_not_null(n, "n");
+      require_not_null(points, "points");
+      for (std::size_t i = 0; i < j; ++i) {
+        if (n[i] > 0 && d > 0 && points[i] == nullptr) {
+          reject(GMMOT_E_INVALID_ARGUMENT, "points[" + std::to_string(i) + "] is NULL (n[" +
+                                               std::to_string(i) + "] = " + std::to_string(n[i]) +
+                                               ")");
+        }
+      }
+    }
+    BusyGuard busy(*em);
+    const gmmot::Context ctx = context_of(em->threads, em->attached);
+    gmmot::EmJointResult r = gmmot::fit_em_joint(j, d, n, points, weights, em->options, ctx);
+    std::vector<std::unique_ptr<gmmot_gmm>> handles;
+    handles.reserve(j);
+    for (auto &f : r.fits) handles.push_back(std::make_unique<gmmot_gmm>(std::move(f.gmm)));
+    for (std::size_t i = 0; i < j; ++i) out[i] = handles[i].release();
+    em->has_fit = true;
+    em->mean_log_likelihood = r.objective;
+    em->iterations = r.iterations;
+    em->converged = r.converged;
+    em->passes = r.passes;
+    em->moves = 0;
+    if (r.converged) return GMMOT_OK;
+    set_message(function,
+                "the joint EM stopped at its cap of GMMOT_OPT_EM_MAX_ITERATIONS "
+                "iterations before the objective settled; the best mixtures seen are "
+                "returned (sum of the mean log-likelihoods " +
+                    gmmot::fmt(r.objective) + ")");
     return GMMOT_W_NOT_CONVERGED;
   });
 }

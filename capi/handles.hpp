@@ -177,7 +177,7 @@ constexpr FixedPointOptions kFixedPoint{};
 using Relaxed = RelaxedOptions;
 using Texture = TextureOptions;
 constexpr TextureOptions kTexture{};
-constexpr std::array<OptionSpec, 45> kOptionSpecs = {{
+constexpr std::array<OptionSpec, 47> kOptionSpecs = {{
     spec(GMMOT_OPT_NUM_THREADS, GMMOT_OPTION_INT, kThreadRequestBounds, kDefaultThreadRequest,
          "GMMOT_OPT_NUM_THREADS"),
     spec(GMMOT_OPT_SEED, GMMOT_OPTION_INT, kSeedBounds, static_cast<double>(kDefaultSeed),
@@ -210,6 +210,9 @@ constexpr std::array<OptionSpec, 45> kOptionSpecs = {{
          kEm.initializations, "GMMOT_OPT_EM_INITIALIZATIONS"),
     spec(GMMOT_OPT_EM_SPLIT_MERGE, GMMOT_OPTION_INT, EmOptions::kSplitMergeBounds, kEm.split_merge,
          "GMMOT_OPT_EM_SPLIT_MERGE"),
+    spec(GMMOT_OPT_EM_FAMILY, GMMOT_OPTION_INT, EmOptions::kFamilyBounds, kEm.family,
+         "GMMOT_OPT_EM_FAMILY"),
+    spec(GMMOT_OPT_EM_DOF, GMMOT_OPTION_DOUBLE, EmOptions::kDofBounds, kEm.dof, "GMMOT_OPT_EM_DOF"),
     spec(GMMOT_OPT_MMOT_MAX_TUPLES, GMMOT_OPTION_DOUBLE, MultimarginalOptions::kMaxTuplesBounds,
          kMultimarginal.max_tuples, "GMMOT_OPT_MMOT_MAX_TUPLES"),
     spec(GMMOT_OPT_MMOT_MAX_ITERATIONS, GMMOT_OPTION_INT,

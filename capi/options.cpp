@@ -87,6 +87,8 @@ EmOptions em_options_of(const gmmot_options_t *opts) noexcept {
   o.initializations = static_cast<unsigned>(value_of(opts, GMMOT_OPT_EM_INITIALIZATIONS));
   o.seed = seed_of(opts);
   o.split_merge = static_cast<unsigned>(value_of(opts, GMMOT_OPT_EM_SPLIT_MERGE));
+  o.family = static_cast<int>(value_of(opts, GMMOT_OPT_EM_FAMILY));
+  o.dof = value_of(opts, GMMOT_OPT_EM_DOF);
   return o;
 }
 

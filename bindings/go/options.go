@@ -42,6 +42,8 @@ const (
 	OptEMRegularization        Option = C.GMMOT_OPT_EM_REGULARIZATION
 	OptEMInitializations       Option = C.GMMOT_OPT_EM_INITIALIZATIONS
 	OptEMSplitMerge            Option = C.GMMOT_OPT_EM_SPLIT_MERGE
+	OptEMFamily                Option = C.GMMOT_OPT_EM_FAMILY
+	OptEMDof                   Option = C.GMMOT_OPT_EM_DOF
 	OptMMOTMaxTuples           Option = C.GMMOT_OPT_MMOT_MAX_TUPLES
 	OptMMOTMaxIterations       Option = C.GMMOT_OPT_MMOT_MAX_ITERATIONS
 	OptFixedPointMethod        Option = C.GMMOT_OPT_FIXED_POINT_METHOD

@@ -71,7 +71,12 @@ GMMOT_API int gmmot_mw2_create(const gmmot_gmm_t *g0, const gmmot_gmm_t *g1,
  *  read: those of gmmot_em_create (GMMOT_OPT_EM_*, GMMOT_OPT_SEED), those of gmmot_mw2_create,
  *  GMMOT_OPT_NUM_THREADS, the progress callback (GMMOT_STAGE_EM for each fit in turn, then the
  *  plan's stages) and the interrupt flag. *out receives a new object (free with
- *  gmmot_mw2_destroy). Declared here rather than in gmmot/em.h or gmmot/relaxed.h because its
+ *  gmmot_mw2_destroy). Since 0.5, with GMMOT_OPT_EM_FAMILY = GMMOT_FAMILY_STUDENT_T and
+ *  GMMOT_OPT_EM_DOF = 0 the two fits are one joint fit with a shared nu (gmmot_em_fit_joint on
+ *  points0 and points1, bit-identical to it; its errors are prefixed by "fitting points0 (data
+ *  set 0) and points1 (data set 1) jointly: "), since MW2 needs one nu on both sides; with a
+ *  fixed nu the two fits are separate as above, and the plan is between t-mixtures.
+ *  Declared here rather than in gmmot/em.h or gmmot/relaxed.h because its
  *  result is an MW2 plan: a user after MW2 between data looks here.
  *  Status: GMMOT_OK; GMMOT_W_NOT_CONVERGED (*out written: an EM fit reached
  *  GMMOT_OPT_EM_MAX_ITERATIONS, the message naming points0 or points1, or the entropic solver

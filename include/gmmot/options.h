@@ -89,6 +89,15 @@ typedef enum gmmot_option {
    *  al.'s choice) typically finds clearly better mixtures for several times the work.
    *  Bounds [0, 1000]. */
   GMMOT_OPT_EM_SPLIT_MERGE = 406,
+  /** int. EM fitting: the component family, a gmmot_family (gmmot/gmm.h): GMMOT_FAMILY_GAUSSIAN
+   *  (default) or GMMOT_FAMILY_STUDENT_T (the ECM algorithm of Peel & McLachlan 2000, gmmot/em.h;
+   *  not with GMMOT_OPT_EM_SPLIT_MERGE > 0). Bounds [0, 1]. @since 0.5 */
+  GMMOT_OPT_EM_FAMILY = 407,
+  /** double. EM fitting with GMMOT_OPT_EM_FAMILY = GMMOT_FAMILY_STUDENT_T: 0 (default) estimates
+   *  the degrees of freedom nu in [2.01, 1000] (gmmot/em.h), a value > 2 fixes it. Values in
+   *  (0, 2] are refused by gmmot_em_create and the fits (GMMOT_E_INVALID_ARGUMENT). Ignored for
+   *  the Gaussian family. Bounds [0, 1e6]. @since 0.5 */
+  GMMOT_OPT_EM_DOF = 408,
   /** double. Exact mixture barycenter (gmmot/barycenter.h): refuse (GMMOT_E_TOO_LARGE) when the
    *  number of component tuples prod_j K_j exceeds this. Default 1e9. Bounds [1, 1e15].
    *  @since 0.3 */

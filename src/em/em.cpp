@@ -80,6 +80,7 @@
 #include "em/em_detail.hpp"
 #include "em/em_fit.hpp"
 #include "em/em_split_merge.hpp"
+#include "em/student_t.hpp"
 #include "linalg/covariance_factor.hpp"
 #include "linalg/dense.hpp"
 #include "util/parallel.hpp"
@@ -99,6 +100,19 @@ void check_options(const EmOptions &o) {
     fail(Errc::TooLarge, "K = " + std::to_string(o.components) + " is too large");
   o.validate();
 }
+
+}  // namespace
+
+void check_family(const EmOptions &o) {
+  if (o.family != 1) return;
+  if (o.split_merge > 0) {
+    fail(Errc::InvalidArgument,
+         "split-and-merge (split_merge = " + std::to_string(o.split_merge) +
+             ") is implemented for the Gaussian family only: set it to 0 for Student-t fits");
+  }
+}
+
+namespace {
 
 // Sub-block size: 256 points, fewer for large K so the K x block scratch stays near 128 KiB.
 std::size_t block_size(std::size_t k) {
@@ -281,7 +295,7 @@ Fit::Fit(const Data &data, const EmOptions &o, const Context &ctx, Team &team)
   ll_shift_ = -static_cast<double>(d_) * (data.exp_a + data.exp_s) * kLn2;
 }
 
-Fit::Outcome Fit::run(std::uint64_t stream) {
+Params Fit::start(std::uint64_t stream) {
   std::vector<double> centres;
   Stats st;
   kmeans_init(data_, k_, o_.seed, stream, team_, ctx_, centres, st);
@@ -293,8 +307,14 @@ Fit::Outcome Fit::run(std::uint64_t stream) {
   p.chol.assign(k_ * d_ * d_, 0.0);
   for (std::size_t c = 0; c < k_; ++c)  // for clusters left empty: the data scale
     for (std::size_t j = 0; j < d_; ++j) p.chol[c * d_ * d_ + j * d_ + j] = std::sqrt(data_.scale2);
-  m_step(st, p, false, nullptr);
-  return iterate(std::move(p));
+  if (o_.family == 1) p.nu = o_.dof > 0 ? o_.dof : kNuStart;
+  m_step(st, p, false, nullptr);  // hard statistics (no u): the cluster scatter as the scale
+  return p;
+}
+
+double Fit::pass(const Params &p, bool want_stats, Stats &st) {
+  kernel_.pass(p, want_stats, team_, ctx_, st);
+  return st.ll() / data_.total_weight;
 }
 
 Fit::Outcome Fit::iterate(Params p) {
@@ -443,22 +463,28 @@ bool Fit::m_step(const Stats &st, Params &p, bool guard, std::size_t *reseed) {
   double total = 0;
   for (std::size_t c = 0; c < k; ++c) total += st.n[c];
   std::vector<double> s(dd), cand(dd), tmp;
+  // Student-t statistics (not the hard k-means ones, which have no u): CM-step 1 with the
+  // u-weighted sums, mean = sum w r u x / sum w r u, scale = sum w r u (x - m)(x - m)^T /
+  // sum w r (Peel & McLachlan 2000).
+  const bool t = p.nu > 0 && !st.u.empty();
   for (std::size_t c = 0; c < k; ++c) {
     const double nk = st.n[c];
     double *mu = p.mean.data() + c * d, *l = p.chol.data() + c * dd;
-    if (!(nk > 0) || !(total > 0)) {
+    if (!(nk > 0) || !(total > 0) || (t && !(st.u[c] > 0))) {
       p.weight[c] = 0;
       continue;
     }
+    const double uk = t ? st.u[c] : nk;
     std::vector<double> delta(d);
     bool finite = true;
     for (std::size_t j = 0; j < d; ++j) {
-      delta[j] = st.s1[c * d + j] / nk;
+      delta[j] = st.s1[c * d + j] / uk;
       finite = finite && std::isfinite(delta[j]);
     }
     for (std::size_t j = 0; j < d; ++j)
       for (std::size_t i = j; i < d; ++i) {
-        const double v = st.s2[c * dd + i + j * d] / nk - delta[i] * delta[j];
+        double v = st.s2[c * dd + i + j * d] / uk - delta[i] * delta[j];
+        if (t) v *= uk / nk;
         s[i + j * d] = v;
         s[j + i * d] = v;
         finite = finite && std::isfinite(v);
@@ -472,6 +498,9 @@ bool Fit::m_step(const Stats &st, Params &p, bool guard, std::size_t *reseed) {
       continue;  // the previous covariance is better for this component: keep it
     std::copy(cand.begin(), cand.end(), l);
   }
+  // CM-step 2: nu given the E-step's u (its own, unless the joint fit pools the data sets).
+  if (t && o_.dof == 0 && !pooled_nu_ && total > 0)
+    p.nu = nu_step(st.lu / total, p.nu, static_cast<double>(d));
   if (reseed == nullptr || st.worst_index == SIZE_MAX) return false;
   std::size_t dead = SIZE_MAX, heavy = 0;
   for (std::size_t c = 0; c < k; ++c) {
@@ -501,6 +530,14 @@ void EmOptions::validate() const {
   check_bounds("initializations", initializations, kInitializationsBounds);
   check_bounds("split_merge", split_merge, kSplitMergeBounds);
   check_bounds("seed", static_cast<double>(seed), kSeedBounds);
+  check_bounds("family", family, kFamilyBounds);
+  check_bounds("dof", dof, kDofBounds);
+  if (dof != 0 && !(dof > 2)) {
+    fail(Errc::InvalidArgument, "dof = " + fmt(dof) +
+                                    ": a fixed Student-t nu must be > 2 (the covariance is "
+                                    "infinite for nu <= 2), or 0 to estimate it");
+  }
+  em::check_family(*this);
 }
 
 EmResult fit_gmm_em(std::size_t n, std::size_t d, const double *points, const double *weights,
@@ -528,19 +565,43 @@ EmResult fit_gmm_em(std::size_t n, std::size_t d, const double *points, const do
   const std::uint64_t before = best.passes;
   em::split_merge(fit, options.split_merge, best);
   passes += best.passes - before;
+  EmResult r;
+  r.gmm = em::to_mixture(data, best.params);
+  r.mean_log_likelihood = best.ll;
+  r.iterations = best.iterations;
+  r.passes = passes;
+  r.converged = best.converged;
+  r.reseeded = best.reseeded;
+  r.moves = best.moves;
+  return r;
+}
+
+}  // namespace gmmot
+
+namespace gmmot::em {
+
+std::shared_ptr<const Gmm> to_mixture(const Data &data, const Params &params) {
+  const Params &p = params;
   // Back to the units of the data.
-  const std::size_t k = options.components, dd = d * d;
+  const std::size_t k = p.k, d = data.d, dd = d * d;
   const int e = data.exp_a + data.exp_s;
-  std::vector<double> means(k * d), covs(k * dd);
+  const Family family = p.nu > 0 ? Family::student_t(p.nu) : Family();
+  const double cps = family.cov_per_scale(), root_cps = std::sqrt(cps);
+  std::vector<double> means(k * d), covs(k * dd), chol;
+  if (p.nu > 0) {  // the factor of the covariance (to rounding, as factor_from_cholesky allows)
+    chol = p.chol;
+    for (double &v : chol) v *= root_cps;
+  }
+  const std::vector<double> &lc = p.nu > 0 ? chol : p.chol;
   for (std::size_t c = 0; c < k; ++c) {
-    const double *l = best.params.chol.data() + c * dd;
+    const double *l = p.chol.data() + c * dd;
     for (std::size_t j = 0; j < d; ++j) {
-      means[c * d + j] = std::ldexp(
-          data.centre[j] + std::ldexp(best.params.mean[c * d + j], data.exp_s), data.exp_a);
+      means[c * d + j] =
+          std::ldexp(data.centre[j] + std::ldexp(p.mean[c * d + j], data.exp_s), data.exp_a);
       for (std::size_t i = j; i < d; ++i) {
         double v = 0;
         for (std::size_t m = 0; m <= j; ++m) v += l[i + m * d] * l[j + m * d];
-        v = std::ldexp(v, 2 * e);
+        v = std::ldexp(v, 2 * e) * cps;  // Student-t: the covariance of the scale
         covs[c * dd + i * d + j] = v;
         covs[c * dd + j * d + i] = v;
       }
@@ -560,19 +621,11 @@ EmResult fit_gmm_em(std::size_t n, std::size_t d, const double *points, const do
   factors.reserve(k);
   for (std::size_t c = 0; c < k; ++c) {
     factors.push_back(factor_from_cholesky(static_cast<int>(d), covs.data() + c * dd,
-                                           best.params.chol.data() + c * dd, e,
+                                           lc.data() + c * dd, e,
                                            "covs[" + std::to_string(c) + "]"));
   }
-  EmResult r;
-  r.gmm = std::make_shared<const Gmm>(Gmm::with_factors(
-      k, d, best.params.weight.data(), means.data(), std::move(covs), std::move(factors)));
-  r.mean_log_likelihood = best.ll;
-  r.iterations = best.iterations;
-  r.passes = passes;
-  r.converged = best.converged;
-  r.reseeded = best.reseeded;
-  r.moves = best.moves;
-  return r;
+  return std::make_shared<const Gmm>(Gmm::with_factors(
+      k, d, p.weight.data(), means.data(), std::move(covs), std::move(factors), family));
 }
 
-}  // namespace gmmot
+}  // namespace gmmot::em

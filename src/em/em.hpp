@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "mixture/gmm.hpp"
 #include "util/bounds.hpp"
@@ -36,6 +37,13 @@ struct EmOptions {
   unsigned split_merge = 0;
   static constexpr Bounds kSplitMergeBounds{0, 1000};
   std::uint64_t seed = kDefaultSeed;  // bounds gmmot::kSeedBounds (util/rng.hpp), as every seed
+  // Component family: 0 Gaussian, 1 Student-t (the ECM algorithm, em.cpp and student_t.hpp).
+  int family = 0;
+  static constexpr Bounds kFamilyBounds{0, 1};
+  // Student-t degrees of freedom: 0 = estimated (in [2.01, 1000], student_t.hpp), else fixed,
+  // > 2. Ignored for the Gaussian family.
+  double dof = 0;
+  static constexpr Bounds kDofBounds{0, 1e6};
 
   // Errc::InvalidArgument naming the first field outside its bounds.
   void validate() const;
@@ -65,5 +73,22 @@ struct EmResult {
 // and regularisation rules.
 EmResult fit_gmm_em(std::size_t n, std::size_t d, const double *points, const double *weights,
                     const EmOptions &options, const Context &ctx);
+
+// One fit per data set with one shared nu (em_joint.cpp): for the Student-t family with nu
+// estimated, the J ECM runs advance in lockstep and every iteration takes one nu step on the
+// pooled equation (the mean over the data sets of their nu terms), which maximises the joint
+// objective sum_j l_j (l_j the mean log-likelihood of data set j); otherwise (Gaussian, or nu
+// fixed) the J fits are independent. Data set j: n[j] points (n[j] x d), weights[j] (nullptr =
+// all 1; weights itself may be nullptr). Errors as fit_gmm_em, the messages naming the data set.
+struct EmJointResult {
+  std::vector<EmResult> fits;    // J; each with its own l_j, iterations and passes
+  double objective = 0;          // sum_j l_j
+  std::uint64_t iterations = 0;  // of the joint run (max over j when the fits are independent)
+  std::uint64_t passes = 0;      // sum over j
+  bool converged = false;        // all of them
+};
+EmJointResult fit_em_joint(std::size_t j, std::size_t d, const std::size_t *n,
+                           const double *const *points, const double *const *weights,
+                           const EmOptions &options, const Context &ctx);
 
 }  // namespace gmmot

@@ -64,9 +64,12 @@ struct Data {
 
 // Mixture parameters in normalised coordinates; chol[k] is the lower Cholesky factor of the
 // covariance, column-major d x d (upper triangle zero).
+// Student-t (em_student_t.hpp): chol[k] factors the SCALE matrix and nu > 0 is the shared
+// degrees of freedom; nu = 0 marks a Gaussian mixture.
 struct Params {
   std::size_t k = 0, d = 0;
   std::vector<double> weight, mean, chol;
+  double nu = 0;
 };
 
 // Weighted sufficient statistics of one E-step, each accumulated around the mean of the
@@ -74,16 +77,22 @@ struct Params {
 // n_k = sum_i w_i r_ik, s1_k = sum_i w_i r_ik (x_i - mu_k), s2_k = the same with
 // (x_i - mu_k)(x_i - mu_k)^T (column-major d x d, lower triangle). ll = sum_i w_i log p(x_i) as
 // a compensated sum, and the positive-weight point of lowest log p.
+// Student-t (t = true in reset): s1 and s2 carry the latent scale weights u_ik as well
+// (sum_i w_i r_ik u_ik (x_i - mu_k) ...), u_k = sum_i w_i r_ik u_ik, and lu = sum_i sum_k w_i r_ik
+// (log u_ik - u_ik), the data term of the nu equation; both empty / 0 for Gaussian statistics.
 struct Stats {
-  std::vector<double> n, s1, s2;
+  std::vector<double> n, s1, s2, u;
+  double lu = 0;
   double ll_sum = 0, ll_err = 0;
   double worst_value = HUGE_VAL;
   std::size_t worst_index = SIZE_MAX;
 
-  void reset(std::size_t k, std::size_t d) {
+  void reset(std::size_t k, std::size_t d, bool t = false) {
     n.assign(k, 0.0);
     s1.assign(k * d, 0.0);
     s2.assign(k * d * d, 0.0);
+    u.assign(t ? k : 0, 0.0);
+    lu = 0;
     ll_sum = ll_err = 0;
     worst_value = HUGE_VAL;
     worst_index = SIZE_MAX;
@@ -105,6 +114,8 @@ struct Stats {
     for (std::size_t i = 0; i < n.size(); ++i) n[i] += o.n[i];
     for (std::size_t i = 0; i < s1.size(); ++i) s1[i] += o.s1[i];
     for (std::size_t i = 0; i < s2.size(); ++i) s2[i] += o.s2[i];
+    for (std::size_t i = 0; i < u.size(); ++i) u[i] += o.u[i];
+    lu += o.lu;
     add_ll(o.ll_sum);
     add_ll(o.ll_err);
     note_point(o.worst_value, o.worst_index);
@@ -151,6 +162,8 @@ class BlockObserver {
 // One pass over the data with the parameters p: the mean log-likelihood terms, the lowest
 // point, and (if want_stats) the sufficient statistics, into total (reset here); observer (if
 // not null) sees every sub-block's responsibilities. em_kernel.cpp.
+// Student-t parameters (p.nu > 0): lp_c = log pi_c + log t_nu(x; mu_c, L_c L_c^T), and the
+// statistics of the ECM (Stats above) with u_ic = (nu + d) / (nu + delta_ic).
 class Kernel {
  public:
   Kernel(const Data &data, std::size_t k);
@@ -166,6 +179,7 @@ class Kernel {
   std::vector<Stats> slot_stats_;
   std::vector<std::vector<double>> scratch_;  // per worker
   std::vector<double> logc_, small_;          // per-component constants of the current pass
+  std::vector<double> logc_t_;                // Student-t: the constants of log t_nu
   // d > kSmallDim: row blocks [rows_[g], rows_[g+1]) of every U_k = L_k^-1, stacked over k, and
   // the same rows of U_k mu_k.
   std::vector<std::size_t> rows_;

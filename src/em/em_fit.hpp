@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "em/em.hpp"
@@ -23,6 +24,14 @@ Data prepare(std::size_t n, std::size_t d, const double *points, const double *w
 // documented in em.cpp if that is not safely positive definite.
 void regularised_cholesky(int d, const double *s, double reg, double scale2, double *l);
 
+// The fitted mixture in the data's units (em.cpp): a Gaussian mixture, or for p.nu > 0 a
+// Student-t mixture (covariances nu / (nu - 2) times the fitted scales).
+std::shared_ptr<const Gmm> to_mixture(const Data &data, const Params &p);
+
+// Errc::InvalidArgument for option combinations the Student-t family does not support
+// (split-and-merge).
+void check_family(const EmOptions &o);
+
 class Fit {
  public:
   Fit(const Data &data, const EmOptions &o, const Context &ctx, Team &team);
@@ -38,8 +47,11 @@ class Fit {
     std::size_t moves = 0;  // accepted split-and-merge moves (em_split_merge.cpp)
   };
 
-  // k-means++ start number `stream`, then iterate().
-  Outcome run(std::uint64_t stream);
+  // The first iterate from k-means++ start number `stream` (weights, means and covariances of
+  // the hard clusters; Student-t: those covariances as scales, nu fixed or kNuStart).
+  Params start(std::uint64_t stream);
+  // start(stream), then iterate().
+  Outcome run(std::uint64_t stream) { return iterate(start(stream)); }
   // EM from p to convergence or the iteration cap (em.cpp documents the steps).
   Outcome iterate(Params p);
   // One evaluation pass (no statistics) with an observer.
@@ -49,6 +61,15 @@ class Fit {
 
   const Data &data() const { return data_; }
   const EmOptions &options() const { return o_; }
+  // For the joint fit (em_joint.cpp): one pass with statistics (want_stats) into st, returning
+  // l of the normalised data; the M-step as iterate() takes it (CM-step 1 only when
+  // set_pooled_nu(true): the caller then takes the nu step on the pooled statistics).
+  double pass(const Params &p, bool want_stats, Stats &st);
+  bool cm_step(const Stats &st, Params &p, std::size_t *reseed) {
+    return m_step(st, p, true, reseed);
+  }
+  void set_pooled_nu(bool pooled) { pooled_nu_ = pooled; }
+  double ll_shift() const { return ll_shift_; }
   const Context &context() const { return ctx_; }
   std::size_t slots() const { return kernel_.slots(); }
 
@@ -65,6 +86,7 @@ class Fit {
   double reg_;
   Kernel kernel_;
   double n_min_ = 0, ll_shift_ = 0;
+  bool pooled_nu_ = false;
   std::vector<double> work_;
 };
 

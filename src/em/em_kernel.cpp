@@ -11,6 +11,11 @@
 // uses BLAS on the row-major sub-block: a triangular solve for step 1 and a rank-k update (dsyrk
 // on rows scaled by sqrt(w r)) for step 3, over the points whose responsibility for the
 // component is at least 2^-60 (smaller ones are below rounding in every statistic).
+// Student-t (Params::nu > 0): step 1 gives the Mahalanobis distance delta = |L^-1 (x - mu)|^2
+// to the scale (the Gaussian kernels with a zero constant return -delta / 2), turned into
+// lp = c_t - (nu + d)/2 log(1 + delta / nu) by a vectorised log; step 3 first forms the weights
+// w r and the latent scale weights u = (nu + d) / (nu + delta), then runs the Gaussian statistics
+// kernels on r u (em_detail.hpp, Stats).
 
 #include <cmath>
 #include <limits>
@@ -25,6 +30,7 @@ namespace gmmot::em_kernels {
 
 using vexp::exp4;
 using vexp::load;
+using vexp::log4;
 using vexp::splat;
 using vexp::store;
 using vexp::v4d;
@@ -116,6 +122,157 @@ GMMOT_INLINE void small_stats(std::size_t k, std::size_t b, const double *x, con
     }
   }
 }
+
+// g = log(1 + delta / nu) and u = (nu + d) / (nu + delta) with ONE division: log4's
+// reduction (util/vexp.hpp: x = 2^e m, s = (m - 1) / (m + 1)) and u share the reciprocal
+// 1 / ((m + 1)(nu + delta)); the division is the costliest operation of the t kernel.
+GMMOT_INLINE void log_and_u(const v4d &delta, const v4d &inv_nu, const v4d &nuv, const v4d &nd,
+                            v4d &g, v4d &u) {
+  typedef long long v4i __attribute__((vector_size(32)));
+  typedef unsigned long long v4u __attribute__((vector_size(32)));
+  const v4d x = delta * inv_nu + 1.0;
+  const v4u bits = reinterpret_cast<v4u>(x);
+  const v4u mant = (bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL;
+  // The exponent field as a double without an int64 -> double conversion (AVX2 has none; GCC
+  // would convert lane by lane): 2^52 + field, minus 2^52 + 1023.
+  v4d ed = reinterpret_cast<v4d>((bits >> 52) | 0x4330000000000000ULL) - (0x1p52 + 1023.0);
+  v4d m = reinterpret_cast<v4d>(mant);
+  const v4i big = reinterpret_cast<v4i>(m > 1.4142135623730951);
+  m = big ? m * 0.5 : m;
+  ed = big ? ed + 1.0 : ed;
+  const v4d den1 = m + 1.0, den2 = nuv + delta;
+  const v4d r = 1.0 / (den1 * den2);
+  const v4d s = (m - 1.0) * den2 * r;
+  u = nd * den1 * r;
+  const v4d z = s * s, z2 = z * z, z4 = z2 * z2, z8 = z4 * z4;
+  const v4d a0 = z * (1.0 / 3) + 1.0, a1 = z * (1.0 / 7) + 1.0 / 5, a2 = z * (1.0 / 11) + 1.0 / 9;
+  const v4d a3 = z * (1.0 / 15) + 1.0 / 13, a4 = z * (1.0 / 19) + 1.0 / 17;
+  const v4d b0 = a1 * z2 + a0, b1 = a3 * z2 + a2;
+  const v4d poly = (b1 * z4 + b0) + (z2 * (1.0 / 21) + a4) * z8;
+  g = ed * 6.93147180369123816490e-01 + (ed * 1.90821492927058770002e-10 + 2.0 * s * poly);
+}
+
+// Student-t, d <= kSmallDim, step 1 fused with the t profile: delta = |L^-1 (x - mu)|^2 stays
+// in registers; lg = log(1 + delta / nu), u = (nu + d) / (nu + delta) and lp = ct - h lg are
+// stored (k x b each).
+template <int D>
+GMMOT_INLINE void small_logp_t(std::size_t k, std::size_t b, const double *x, const double *cst,
+                               const double *ct, double nu, double *lp, double *uu, double *lg) {
+  constexpr std::size_t S = small_stride(D);
+  const v4d inv_nu = splat(1.0 / nu), hv = splat(0.5 * (nu + D)), nd = splat(nu + D),
+            nuv = splat(nu);
+  for (std::size_t c = 0; c < k; ++c) {
+    const double *q = cst + c * S;
+    double *out = lp + c * b;
+    if (ct[c] == kNegInf) {
+      for (std::size_t p = 0; p < b; ++p) out[p] = kNegInf;
+      continue;
+    }
+    v4d mu[D], ri[D], lo[D * (D - 1) / 2 + 1];
+#pragma GCC unroll 8
+    for (int j = 0; j < D; ++j) {
+      mu[j] = splat(q[1 + j]);
+      ri[j] = splat(q[1 + D + j]);
+    }
+#pragma GCC unroll 8
+    for (int j = 0; j < D * (D - 1) / 2; ++j) lo[j] = splat(q[1 + 2 * D + j]);
+    const v4d c0 = splat(ct[c]);
+    double *uc = uu + c * b, *gc = lg + c * b;
+    for (std::size_t p = 0; p < b; p += 4) {
+      v4d y[D];
+      v4d acc = splat(0.0);
+      int o = 0;
+#pragma GCC unroll 8
+      for (int j = 0; j < D; ++j) {
+        v4d t = load(x + j * b + p) - mu[j];
+#pragma GCC unroll 8
+        for (int l = 0; l < j; ++l) t -= lo[o + l] * y[l];
+        o += j;
+        y[j] = t * ri[j];
+        acc += y[j] * y[j];
+      }
+      v4d g, u;
+      log_and_u(acc, inv_nu, nuv, nd, g, u);
+      store(gc + p, g);
+      store(uc + p, u);
+      store(out + p, c0 - hv * g);
+    }
+  }
+}
+
+// Student-t, d <= kSmallDim, step 3 fused with the latent weights: n += w r, u_k += w r u,
+// lu += w r (log u - u) (log u = lr - lg, lr = log((nu + d) / nu)), and the statistics of
+// small_stats with the weights w r u.
+template <int D>
+GMMOT_INLINE void small_stats_t(std::size_t k, std::size_t b, const double *x, const double *cst,
+                                const double *ct, const double *e, const double *ws,
+                                const double *uu, const double *lg, double lr, double *n,
+                                double *uk, double *lu, double *s1, double *s2) {
+  constexpr std::size_t S = small_stride(D);
+  constexpr int T = D * (D + 1) / 2;
+  const v4d lrv = splat(lr);
+  double lsum = 0;
+  for (std::size_t c = 0; c < k; ++c) {
+    const double *q = cst + c * S;
+    if (ct[c] == kNegInf) continue;
+    v4d mu[D];
+#pragma GCC unroll 8
+    for (int j = 0; j < D; ++j) mu[j] = splat(q[1 + j]);
+    v4d an = splat(0.0), au = splat(0.0), al = splat(0.0), a1[D], a2[T];
+#pragma GCC unroll 8
+    for (int j = 0; j < D; ++j) a1[j] = splat(0.0);
+#pragma GCC unroll 16
+    for (int j = 0; j < T; ++j) a2[j] = splat(0.0);
+    const double *ec = e + c * b, *uc = uu + c * b, *gc = lg + c * b;
+    for (std::size_t p = 0; p < b; p += 4) {
+      const v4d wr = load(ec + p) * load(ws + p), u = load(uc + p);
+      const v4d wu = wr * u;
+      an += wr;
+      au += wu;
+      al += wr * ((lrv - load(gc + p)) - u);
+      v4d dx[D];
+      int o = 0;
+#pragma GCC unroll 8
+      for (int j = 0; j < D; ++j) {
+        dx[j] = load(x + j * b + p) - mu[j];
+        const v4d t = wu * dx[j];
+        a1[j] += t;
+#pragma GCC unroll 8
+        for (int l = 0; l <= j; ++l) a2[o + l] += t * dx[l];
+        o += j + 1;
+      }
+    }
+    auto sum = [](const v4d &v) { return (v[0] + v[1]) + (v[2] + v[3]); };
+    n[c] += sum(an);
+    uk[c] += sum(au);
+    lsum += sum(al);
+    int o = 0;
+    for (int j = 0; j < D; ++j) {
+      s1[c * D + j] += sum(a1[j]);
+      for (int l = 0; l <= j; ++l) s2[c * D * D + j + l * D] += sum(a2[o + l]);
+      o += j + 1;
+    }
+  }
+  *lu += lsum;
+}
+
+#define GMMOT_EM_SMALL_T(D)                                                                        \
+  GMMOT_CLONES void small_logp_t_##D(std::size_t k, std::size_t b, const double *x,                \
+                                     const double *cst, const double *ct, double nu, double *lp,   \
+                                     double *uu, double *lg) {                                     \
+    small_logp_t<D>(k, b, x, cst, ct, nu, lp, uu, lg);                                             \
+  }                                                                                                \
+  GMMOT_CLONES void small_stats_t_##D(                                                             \
+      std::size_t k, std::size_t b, const double *x, const double *cst, const double *ct,          \
+      const double *e, const double *ws, const double *uu, const double *lg, double lr, double *n, \
+      double *uk, double *lu, double *s1, double *s2) {                                            \
+    small_stats_t<D>(k, b, x, cst, ct, e, ws, uu, lg, lr, n, uk, lu, s1, s2);                      \
+  }
+GMMOT_EM_SMALL_T(1)
+GMMOT_EM_SMALL_T(2)
+GMMOT_EM_SMALL_T(3)
+GMMOT_EM_SMALL_T(4)
+#undef GMMOT_EM_SMALL_T
 
 #define GMMOT_EM_SMALL(D)                                                                 \
   GMMOT_CLONES void small_logp_##D(std::size_t k, std::size_t b, const double *x,         \
@@ -229,6 +386,52 @@ GMMOT_CLONES std::size_t gather_scaled(std::size_t d, std::size_t b, const doubl
   return cnt;
 }
 
+// Student-t, after step 1 with zero constants (lp = -delta / 2): delta and L = log(1 + delta /
+// nu) to dl and lg (k x b), lp = ct_c - h L, h = (nu + d) / 2. Components with ct_c = -inf
+// (weight 0) keep lp = -inf.
+GMMOT_CLONES void t_profile(std::size_t k, std::size_t b, double *lp, double *dl, double *lg,
+                            const double *ct, double nu, double h) {
+  const v4d one = splat(1.0), inv_nu = splat(1.0 / nu), hv = splat(h);
+  for (std::size_t c = 0; c < k; ++c) {
+    if (ct[c] == kNegInf) continue;
+    const v4d cv = splat(ct[c]);
+    double *l = lp + c * b, *dd = dl + c * b, *gg = lg + c * b;
+    for (std::size_t p = 0; p < b; p += 4) {
+      const v4d delta = load(l + p) * -2.0;
+      const v4d g = log4(delta * inv_nu + one);
+      store(dd + p, delta);
+      store(gg + p, g);
+      store(l + p, cv - hv * g);
+    }
+  }
+}
+
+// Student-t, after step 2: n_c += sum_p w r, *lu += sum w r (log u - u) with u = (nu + d) /
+// (nu + delta) and log u = log((nu + d) / nu) - L, and e <- e u, so that the Gaussian
+// statistics kernels then accumulate the u-weighted sums.
+GMMOT_CLONES void t_weights(std::size_t k, std::size_t b, double *e, const double *ws,
+                            const double *dl, const double *lg, const double *ct, double nu,
+                            double d, double *n, double *lu) {
+  const v4d nd = splat(nu + d), nuv = splat(nu), lr = splat(std::log((nu + d) / nu));
+  double lsum = 0;
+  for (std::size_t c = 0; c < k; ++c) {
+    if (ct[c] == kNegInf) continue;
+    double *ec = e + c * b;
+    const double *dd = dl + c * b, *gg = lg + c * b;
+    v4d an = splat(0.0), al = splat(0.0);
+    for (std::size_t p = 0; p < b; p += 4) {
+      const v4d ev = load(ec + p), wr = ev * load(ws + p);
+      const v4d u = nd / (nuv + load(dd + p));
+      an += wr;
+      al += wr * ((lr - load(gg + p)) - u);
+      store(ec + p, ev * u);
+    }
+    n[c] += (an[0] + an[1]) + (an[2] + an[3]);
+    lsum += (al[0] + al[1]) + (al[2] + al[3]);
+  }
+  *lu += lsum;
+}
+
 }  // namespace gmmot::em_kernels
 
 namespace gmmot::em {
@@ -237,13 +440,15 @@ namespace {
 using namespace gmmot::em_kernels;
 
 constexpr double kLog2Pi = 1.8378770664093454836;
+constexpr double kPi = 3.14159265358979323846;
 constexpr double kPrune = 0x1p-60;  // responsibilities below this are skipped (large d)
 
-// Scratch of one worker: lp (k x b), then m, s, inv_s, ws (b each), y (k x b x d), z (b x d).
+// Scratch of one worker: lp (k x b), then m, s, inv_s, ws (b each), y (k x b x d), z (b x d),
+// and for Student-t dl, lg (k x b each).
 struct Scratch {
-  double *lp, *m, *s, *inv_s, *ws, *y, *z;
-  Scratch(std::vector<double> &buf, std::size_t k, std::size_t b, std::size_t d) {
-    buf.resize(k * b + 4 * b + (k + 1) * b * d);
+  double *lp, *m, *s, *inv_s, *ws, *y, *z, *dl, *lg;
+  Scratch(std::vector<double> &buf, std::size_t k, std::size_t b, std::size_t d, bool t) {
+    buf.resize(k * b + 4 * b + (k + 1) * b * d + (t ? 2 * k * b : 0));
     lp = buf.data();
     m = lp + k * b;
     s = m + b;
@@ -251,6 +456,8 @@ struct Scratch {
     ws = inv_s + b;
     y = ws + b;
     z = y + k * b * d;
+    dl = z + b * d;
+    lg = dl + k * b;
   }
 };
 
@@ -262,6 +469,7 @@ Kernel::Kernel(const Data &data, std::size_t k) : data_(data), k_(k) {
   slot_stats_.resize(slots_);
   for (auto &s : slot_stats_) s.reset(k, d);
   logc_.resize(k);
+  logc_t_.resize(k);
   if (data.soa)
     small_.resize(k * small_stride(d));
   else {
@@ -283,6 +491,11 @@ Kernel::Kernel(const Data &data, std::size_t k) : data_(data), k_(k) {
 void Kernel::pass(const Params &p, bool want_stats, Team &team, const Context &ctx, Stats &total,
                   BlockObserver *observer) {
   const std::size_t k = k_, d = data_.d, b = data_.block;
+  const bool t = p.nu > 0;
+  const double dd_ = static_cast<double>(d);
+  const double t_const = t ? std::lgamma(0.5 * (p.nu + dd_)) - std::lgamma(0.5 * p.nu) -
+                                 0.5 * dd_ * std::log(p.nu * kPi)
+                           : 0.0;
   for (std::size_t c = 0; c < k; ++c) {
     const double *l = p.chol.data() + c * d * d;
     double logdet = 0;
@@ -290,6 +503,12 @@ void Kernel::pass(const Params &p, bool want_stats, Team &team, const Context &c
     logc_[c] = p.weight[c] > 0
                    ? std::log(p.weight[c]) - 0.5 * static_cast<double>(d) * kLog2Pi - logdet
                    : kNegInf;
+    if (t) {
+      // log pi + lgamma((nu + d)/2) - lgamma(nu/2) - (d/2) log(nu pi) - log det L; the
+      // Gaussian kernels then run with a zero constant and return -delta / 2.
+      logc_t_[c] = p.weight[c] > 0 ? std::log(p.weight[c]) + t_const - logdet : kNegInf;
+      logc_[c] = p.weight[c] > 0 ? 0.0 : kNegInf;
+    }
     if (data_.soa) {
       double *q = small_.data() + c * small_stride(d);
       q[0] = logc_[c];
@@ -320,18 +539,37 @@ void Kernel::pass(const Params &p, bool want_stats, Team &team, const Context &c
     }
   }
   if (scratch_.size() < team.size()) scratch_.resize(team.size());
-  total.reset(k, d);
+  total.reset(k, d, t);
 
   auto body = [&](std::size_t chunk, std::size_t slot, unsigned worker) {
     Stats &st = slot_stats_[slot];
-    st.reset(k, d);
-    Scratch sc(scratch_[worker], k, b, d);
+    st.reset(k, d, t);
+    Scratch sc(scratch_[worker], k, b, d, t);
+    // Student-t: the statistics kernels accumulate sum w r u into Stats::u (t_weights gives n).
+    double *nk = t ? st.u.data() : st.n.data();
     for (std::size_t blk = data_.chunk_begin(chunk); blk < data_.chunk_end(chunk); ++blk) {
       ctx.check_interrupt();
       const double *x = data_.block_x(blk);
       const double *w = data_.w.data() + blk * b;
       // Step 1.
-      if (data_.soa) {
+      if (t && data_.soa) {
+        // Fused with the t profile: sc.dl receives u, sc.lg log(1 + delta / nu).
+        const double *cs = small_.data(), *ct = logc_t_.data();
+        switch (d) {
+          case 1:
+            small_logp_t_1(k, b, x, cs, ct, p.nu, sc.lp, sc.dl, sc.lg);
+            break;
+          case 2:
+            small_logp_t_2(k, b, x, cs, ct, p.nu, sc.lp, sc.dl, sc.lg);
+            break;
+          case 3:
+            small_logp_t_3(k, b, x, cs, ct, p.nu, sc.lp, sc.dl, sc.lg);
+            break;
+          default:
+            small_logp_t_4(k, b, x, cs, ct, p.nu, sc.lp, sc.dl, sc.lg);
+            break;
+        }
+      } else if (data_.soa) {
         switch (d) {
           case 1:
             small_logp_1(k, b, x, small_.data(), sc.lp);
@@ -363,6 +601,8 @@ void Kernel::pass(const Params &p, bool want_stats, Team &team, const Context &c
         }
         quad_forms(k, groups, ng, b, yg, vg, logc_.data(), sc.lp);
       }
+      if (t && !data_.soa)
+        t_profile(k, b, sc.lp, sc.dl, sc.lg, logc_t_.data(), p.nu, 0.5 * (p.nu + dd_));
       // Step 2.
       log_sum_exp(k, b, sc.lp, w, sc.m, sc.s, sc.inv_s, sc.ws);
       double ll = 0;
@@ -380,24 +620,43 @@ void Kernel::pass(const Params &p, bool want_stats, Team &team, const Context &c
       st.add_ll(ll);
       if (observer != nullptr) observer->block(slot, b, sc.lp, sc.m, sc.inv_s, w);
       if (!want_stats) continue;
+      if (t && data_.soa) {
+        const double *cs = small_.data(), *ct = logc_t_.data();
+        const double lr = std::log((p.nu + dd_) / p.nu);
+        double *n = st.n.data(), *uk = st.u.data(), *s1 = st.s1.data(), *s2 = st.s2.data();
+        switch (d) {
+          case 1:
+            small_stats_t_1(k, b, x, cs, ct, sc.lp, sc.ws, sc.dl, sc.lg, lr, n, uk, &st.lu, s1, s2);
+            break;
+          case 2:
+            small_stats_t_2(k, b, x, cs, ct, sc.lp, sc.ws, sc.dl, sc.lg, lr, n, uk, &st.lu, s1, s2);
+            break;
+          case 3:
+            small_stats_t_3(k, b, x, cs, ct, sc.lp, sc.ws, sc.dl, sc.lg, lr, n, uk, &st.lu, s1, s2);
+            break;
+          default:
+            small_stats_t_4(k, b, x, cs, ct, sc.lp, sc.ws, sc.dl, sc.lg, lr, n, uk, &st.lu, s1, s2);
+            break;
+        }
+        continue;
+      }
+      if (t) {
+        t_weights(k, b, sc.lp, sc.ws, sc.dl, sc.lg, logc_t_.data(), p.nu, dd_, st.n.data(), &st.lu);
+      }
       // Step 3.
       if (data_.soa) {
         switch (d) {
           case 1:
-            small_stats_1(k, b, x, small_.data(), sc.lp, sc.ws, st.n.data(), st.s1.data(),
-                          st.s2.data());
+            small_stats_1(k, b, x, small_.data(), sc.lp, sc.ws, nk, st.s1.data(), st.s2.data());
             break;
           case 2:
-            small_stats_2(k, b, x, small_.data(), sc.lp, sc.ws, st.n.data(), st.s1.data(),
-                          st.s2.data());
+            small_stats_2(k, b, x, small_.data(), sc.lp, sc.ws, nk, st.s1.data(), st.s2.data());
             break;
           case 3:
-            small_stats_3(k, b, x, small_.data(), sc.lp, sc.ws, st.n.data(), st.s1.data(),
-                          st.s2.data());
+            small_stats_3(k, b, x, small_.data(), sc.lp, sc.ws, nk, st.s1.data(), st.s2.data());
             break;
           default:
-            small_stats_4(k, b, x, small_.data(), sc.lp, sc.ws, st.n.data(), st.s1.data(),
-                          st.s2.data());
+            small_stats_4(k, b, x, small_.data(), sc.lp, sc.ws, nk, st.s1.data(), st.s2.data());
             break;
         }
         continue;
@@ -412,7 +671,7 @@ void Kernel::pass(const Params &p, bool want_stats, Team &team, const Context &c
         double *a1 = sc.y;  // the block's partial s1
         const std::size_t cnt = gather_scaled(d, b, x, mu, e, sc.inv_s, w, kPrune, sc.z, a1, &nsum);
         if (cnt == 0) continue;
-        st.n[c] += nsum;
+        nk[c] += nsum;
         for (std::size_t j = 0; j < d; ++j) s1[j] += a1[j];
         linalg::syrk_lower_add(di, static_cast<int>(cnt), sc.z, di, st.s2.data() + c * d * d, di);
       }

@@ -47,6 +47,24 @@ CloudsMw2 mw2_between_clouds(const PointCloud &cloud0, const PointCloud &cloud1,
   }
   em.validate();
   transport.validate();
+  if (em.family == 1 && em.dof == 0) {
+    // Student-t with nu estimated: one shared nu (MW2 compares mixtures of one nu), by the joint
+    // fit; its errors name "data set 0" / "data set 1", i.e. points0 / points1.
+    const std::size_t n[2] = {cloud0.n, cloud1.n};
+    const double *const pts[2] = {cloud0.points, cloud1.points};
+    const double *const ws[2] = {cloud0.weights, cloud1.weights};
+    EmJointResult joint;
+    try {
+      joint = fit_em_joint(2, cloud0.d, n, pts, ws, em, ctx);
+    } catch (const Error &e) {
+      if (e.code() == Errc::Cancelled) throw;
+      throw Error(e.code(), std::string("fitting points0 (data set 0) and points1 (data set 1) "
+                                        "jointly: ") +
+                                e.what());
+    }
+    Mw2Plan plan(joint.fits[0].gmm, joint.fits[1].gmm, transport, ctx);
+    return CloudsMw2{std::move(joint.fits[0]), std::move(joint.fits[1]), std::move(plan)};
+  }
   EmResult fit0 = fit_cloud(cloud0, "points0", em, ctx);
   EmResult fit1 = fit_cloud(cloud1, "points1", em, ctx);
   Mw2Plan plan(fit0.gmm, fit1.gmm, transport, ctx);

@@ -26,6 +26,8 @@ Mw2Plan relaxed_plan(const RelaxedResult &r, const Context &ctx = Context{});
 // each cloud (fit_gmm_em, cloud0 first, the same options and seed for both), then the MW2 plan
 // between the two fits (Mw2Plan with transport). The same as the three calls made in turn, bit
 // for bit. fit0, fit1 are the EM results (their gmm are the plan's source and target).
+// Student-t with nu estimated (em.family == 1, em.dof == 0): one joint fit (fit_em_joint) of
+// both clouds with a shared nu instead of the two fits.
 struct CloudsMw2 {
   EmResult fit0, fit1;
   Mw2Plan plan;

@@ -57,4 +57,31 @@ GMMOT_INLINE v4d exp4(const v4d &x) {
   return x < lo ? splat(0.0) : p * two_n;
 }
 
+// log(x) within a few ulp for finite x >= 2^-1022 (normal, positive): x = 2^e m with m in
+// [sqrt(1/2), sqrt(2)), log m = 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.1716, by its odd
+// series to s^21 (truncation below 2e-19 relative), and e ln2 in two parts (ln2_hi e exact).
+// For the Student-t EM kernels (em_kernel.cpp), whose arguments 1 + delta / nu are >= 1.
+GMMOT_INLINE v4d log4(const v4d &x) {
+  typedef long long v4i __attribute__((vector_size(32)));
+  const v4u bits = reinterpret_cast<v4u>(x);
+  const v4u mant = (bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL;
+  // The exponent field as a double without an int64 -> double conversion (AVX2 has none; GCC
+  // would convert lane by lane): 2^52 + field, minus 2^52 + 1023.
+  v4d ed = reinterpret_cast<v4d>((bits >> 52) | 0x4330000000000000ULL) - (0x1p52 + 1023.0);
+  v4d m = reinterpret_cast<v4d>(mant);
+  const v4i big = reinterpret_cast<v4i>(m > 1.4142135623730951);  // all ones where true
+  m = big ? m * 0.5 : m;
+  ed = big ? ed + 1.0 : ed;
+  const v4d f = m - 1.0;
+  const v4d s = f / (m + 1.0);
+  const v4d z = s * s, z2 = z * z, z4 = z2 * z2, z8 = z4 * z4;
+  // 1 + z/3 + ... + z^10/21 by Estrin's scheme.
+  const v4d a0 = z * (1.0 / 3) + 1.0, a1 = z * (1.0 / 7) + 1.0 / 5, a2 = z * (1.0 / 11) + 1.0 / 9;
+  const v4d a3 = z * (1.0 / 15) + 1.0 / 13, a4 = z * (1.0 / 19) + 1.0 / 17;
+  const v4d b0 = a1 * z2 + a0, b1 = a3 * z2 + a2;
+  const v4d poly = (b1 * z4 + b0) + (z2 * (1.0 / 21) + a4) * z8;
+  const v4d lm = 2.0 * s * poly;
+  return ed * 6.93147180369123816490e-01 + (ed * 1.90821492927058770002e-10 + lm);
+}
+
 }  // namespace gmmot::vexp

@@ -18,6 +18,7 @@ void test_mw2_shared(void);
 /* Group of em.h (EM fitting). */
 void test_em_too_large(void);
 void test_em(void);
+void test_em_student_t(void);
 /* Regression tests of the fuzzing audit (issue 10) and the table of bad inputs. */
 void test_audit_findings(void);
 void test_bad_inputs(void);
@@ -65,6 +66,7 @@ int main(void) {
   test_mw2_maps();
   test_mw2_shared();
   test_em();
+  test_em_student_t();
   test_mw2_barycenter();
   test_relaxed();
   test_relaxed_plan();

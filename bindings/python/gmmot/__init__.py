@@ -20,6 +20,7 @@ from ._progress import cancel_all
 from .barycenter import (MixtureBarycenter, barycenter_exact, barycenter_fixed_point,
                          barycenter_fixed_support)
 from .gaussian import w2_cost_matrix
+from .fitting import fit_joint
 from .gromov import GWResult, gaussian_gromov_wasserstein, gromov_wasserstein, mgw2
 from .mixture import GaussianMixture
 from .mw2 import MW2Plan, mw2_distance, mw2_squared
@@ -50,5 +51,5 @@ __all__ = [
     "mw2_distance", "w2_cost_matrix", "solve", "emd", "emd2", "barycenter_exact",
     "barycenter_fixed_support", "barycenter_fixed_point", "gaussian", "pot", "status_name",
     "status_string", "library_version", "build_info", "set_strict_inputs", "cancel_all",
-    "synthesize_texture", "texture_adsn", "TEXTURE_STAGES", "__version__",
+    "synthesize_texture", "texture_adsn", "TEXTURE_STAGES", "__version__", "fit_joint",
 ]

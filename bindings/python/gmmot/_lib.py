@@ -132,6 +132,7 @@ SIGNATURES = {
     "gmmot_em_fit": (_i, [EmP, _sz, _sz, _buf, _buf, _GmmPP]),
     "gmmot_em_info": (_i, [EmP, _dP, _u64P, _iP]),
     "gmmot_em_work": (_i, [EmP, _u64P, _u64P]),
+    "gmmot_em_fit_joint": (_i, [EmP, _sz, _sz, _szP, C.POINTER(_buf), C.POINTER(_buf), _GmmPP]),
     # gaussian.h
     "gmmot_gaussian_w2_squared": (_i, [_sz, _buf, _buf, _buf, _buf, _dP]),
     "gmmot_gaussian_monge_map": (_i, [_sz, _buf, _buf, _buf, _buf, _buf, _sz, _buf, _sz, _dP]),

@@ -12,7 +12,7 @@ from ._arrays import addr, as_array, check_positive_int, empty, empty_sizes, opt
 from ._handles import is_long
 from ._lib import EmP, GmmP, lib
 from ._progress import LongCall, run_blocks
-from .options import Stage, resolve, resolve_named
+from .options import Stage, family_code, resolve, resolve_named
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 #: the component families of gmmot/gmm.h, by their gmmot_family value
@@ -346,7 +346,7 @@ class GaussianMixture:
     # ------------------------------------------------------------------ fitting
     @classmethod
     def fit(cls, points, n_components=10, weights=None, options=None, progress=None,
-            **option_kwargs):
+            family=None, nu=None, **option_kwargs):
         """Fit a mixture with full covariances to weighted points by EM (gmmot/em.h).
 
         Parameters
@@ -360,6 +360,12 @@ class GaussianMixture:
             :class:`gmmot.Options` and keywords, e.g. ``seed``, ``em_tolerance``,
             ``em_max_iterations``, ``em_regularization``, ``em_initializations``,
             ``em_split_merge``, ``num_threads``.
+        family : {"gaussian", "t"}, optional
+            The component family (``em_family``; 0.5): "t" fits a Student-t mixture by the
+            ECM algorithm (gmmot/em.h). Default "gaussian".
+        nu : float, optional
+            Student-t degrees of freedom (``em_dof``): 0 (default) estimates nu, a value > 2
+            fixes it.
 
         Returns
         -------
@@ -371,7 +377,8 @@ class GaussianMixture:
         n, d = points.shape
         weights = optional_weights(weights, "weights", n)
         k = check_positive_int(n_components, "n_components", 1)
-        opts = resolve_named(options, option_kwargs, progress=progress, em_components=k)
+        opts = resolve_named(options, option_kwargs, progress=progress, em_components=k,
+                             em_family=family_code(family), em_dof=nu)
         with LongCall(opts, True) as call:
             em = EmP()
             _errors.check(lib.gmmot_em_create(call.opts, C.byref(em)))

@@ -99,8 +99,14 @@ class MW2Plan(Owned):
         weights1 = optional_weights(weights1, "weights1", n1)
         k = check_positive_int(n_components, "n_components", 1)
         opts = resolve_named(options, option_kwargs, progress=progress, em_components=k)
-        g0 = GaussianMixture.fit(points0, k, weights0, options=opts)
-        g1 = GaussianMixture.fit(points1, k, weights1, options=opts)
+        if opts is not None and opts.get("em_family") == 1 and opts.get("em_dof") == 0:
+            # Student-t with nu estimated: one joint fit with a shared nu (0.5), as
+            # gmmot_mw2_create_from_points does
+            from .fitting import fit_joint
+            g0, g1 = fit_joint([points0, points1], k, [weights0, weights1], options=opts)
+        else:
+            g0 = GaussianMixture.fit(points0, k, weights0, options=opts)
+            g1 = GaussianMixture.fit(points1, k, weights1, options=opts)
         return cls(g0, g1, options=opts)
 
 

@@ -42,6 +42,7 @@ OPTION_KEYS = {
     "em_components": (400, _INT), "em_tolerance": (401, _DOUBLE),
     "em_max_iterations": (402, _INT), "em_regularization": (403, _DOUBLE),
     "em_initializations": (404, _INT), "em_split_merge": (406, _INT),
+    "em_family": (407, _INT), "em_dof": (408, _DOUBLE),
     "mmot_max_tuples": (500, _DOUBLE), "mmot_max_iterations": (501, _INT),
     "fixed_point_method": (510, _INT), "fixed_point_components": (511, _INT),
     "fixed_point_tolerance": (512, _DOUBLE), "fixed_point_max_iterations": (513, _INT),
@@ -265,3 +266,18 @@ def resolve_named(options, option_kwargs, **named):
             raise TypeError("option %s given twice (%r and %r)" % (key, value, merged[key]))
         merged[key] = value
     return resolve(options, **merged)
+
+
+_FAMILIES = {"gaussian": 0, "t": 1, "student_t": 1, "student-t": 1}
+
+
+def family_code(family):
+    """The gmmot_family value of ``family`` ("gaussian", "t" / "student_t", 0, 1, or None for
+    the default); a ValueError names the accepted values."""
+    if family is None:
+        return None
+    if isinstance(family, str) and family.lower() in _FAMILIES:
+        return _FAMILIES[family.lower()]
+    if not isinstance(family, bool) and isinstance(family, int) and family in (0, 1):
+        return family
+    raise ValueError("family must be 'gaussian' or 't' (got %r)" % (family,))

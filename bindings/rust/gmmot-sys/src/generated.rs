@@ -48,6 +48,8 @@ pub const GMMOT_OPT_EM_MAX_ITERATIONS : gmmot_option = 402 ;
 pub const GMMOT_OPT_EM_REGULARIZATION : gmmot_option = 403 ;
 pub const GMMOT_OPT_EM_INITIALIZATIONS : gmmot_option = 404 ;
 pub const GMMOT_OPT_EM_SPLIT_MERGE : gmmot_option = 406 ;
+pub const GMMOT_OPT_EM_FAMILY : gmmot_option = 407 ;
+pub const GMMOT_OPT_EM_DOF : gmmot_option = 408 ;
 pub const GMMOT_OPT_MMOT_MAX_TUPLES : gmmot_option = 500 ;
 pub const GMMOT_OPT_MMOT_MAX_ITERATIONS : gmmot_option = 501 ;
 pub const GMMOT_OPT_FIXED_POINT_METHOD : gmmot_option = 510 ;
@@ -139,6 +141,7 @@ pub type gmmot_em_t = gmmot_em ;
 extern "C" { pub fn gmmot_em_create (opts : * const gmmot_options_t , out : * mut * mut gmmot_em_t) -> :: std :: os :: raw :: c_int ; }
 extern "C" { pub fn gmmot_em_destroy (em : * mut gmmot_em_t) ; }
 extern "C" { pub fn gmmot_em_fit (em : * mut gmmot_em_t , n : usize , d : usize , points : * const f64 , weights : * const f64 , out : * mut * mut gmmot_gmm_t) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_em_fit_joint (em : * mut gmmot_em_t , j : usize , d : usize , n : * const usize , points : * const * const f64 , weights : * const * const f64 , out : * mut * mut gmmot_gmm_t) -> :: std :: os :: raw :: c_int ; }
 extern "C" { pub fn gmmot_em_info (em : * const gmmot_em_t , out_mean_log_likelihood : * mut f64 , out_iterations : * mut u64 , out_converged : * mut :: std :: os :: raw :: c_int) -> :: std :: os :: raw :: c_int ; }
 extern "C" { pub fn gmmot_em_work (em : * const gmmot_em_t , out_passes : * mut u64 , out_moves : * mut u64) -> :: std :: os :: raw :: c_int ; }
 extern "C" { pub fn gmmot_gaussian_w2_squared (d : usize , m0 : * const f64 , s0 : * const f64 , m1 : * const f64 , s1 : * const f64 , out_w2sq : * mut f64) -> :: std :: os :: raw :: c_int ; }

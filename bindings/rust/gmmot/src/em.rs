@@ -62,6 +62,11 @@ impl Em {
         Ok(Gmm::from_out(out, warning, "gmmot_em_fit"))
     }
 
+    /// The C handle, for the joint fit (em_joint.rs).
+    pub(crate) fn raw(&mut self) -> *mut sys::gmmot_em_t {
+        self.ptr.as_ptr()
+    }
+
     pub fn info(&self) -> Result<EmInfo> {
         let (mut ll, mut it, mut conv) = (0.0, 0u64, 0);
         check_ok(unsafe { sys::gmmot_em_info(self.ptr.as_ptr(), &mut ll, &mut it, &mut conv) })?;

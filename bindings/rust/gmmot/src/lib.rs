@@ -17,6 +17,7 @@
 #![doc = include_str!("../../README.md")]
 pub mod barycenter;
 pub mod em;
+mod em_joint;
 pub mod error;
 pub mod gaussian;
 pub mod gmm;

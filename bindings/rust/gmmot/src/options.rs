@@ -48,6 +48,8 @@ option_keys! {
     EmRegularization = GMMOT_OPT_EM_REGULARIZATION,
     EmInitializations = GMMOT_OPT_EM_INITIALIZATIONS,
     EmSplitMerge = GMMOT_OPT_EM_SPLIT_MERGE,
+    EmFamily = GMMOT_OPT_EM_FAMILY,
+    EmDof = GMMOT_OPT_EM_DOF,
     MmotMaxTuples = GMMOT_OPT_MMOT_MAX_TUPLES,
     MmotMaxIterations = GMMOT_OPT_MMOT_MAX_ITERATIONS,
     FixedPointMethod = GMMOT_OPT_FIXED_POINT_METHOD,

@@ -8,6 +8,7 @@ mod callbacks;
 mod coverage;
 mod em;
 mod student_t;
+mod em_student_t;
 mod gaussian;
 mod gmm;
 mod gromov;
