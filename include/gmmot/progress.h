@@ -68,8 +68,13 @@ typedef enum gmmot_stage {
    *  every Frank-Wolfe step; done = steps so far, summed over the starts, total =
    *  GMMOT_OPT_GW_MAX_ITERATIONS times (GMMOT_OPT_GW_STARTS + 2), value = the objective at the
    *  current iterate (non-increasing within one start). @since 0.4 */
-  GMMOT_STAGE_GROMOV = 11
-  /* Later versions add 12 and above. */
+  GMMOT_STAGE_GROMOV = 11,
+  /** Colour transfer (gmmot_colour_transfer, gmmot/colour.h): reported when the call starts
+   *  and after each of its steps; done = steps finished, total = 5 (source fit, target fit,
+   *  MW2 plan, map, regularisation), value = NaN. The stages of the steps (EM, cost matrix,
+   *  transport, maps) report in between. @since 0.5 */
+  GMMOT_STAGE_COLOUR = 12
+  /* Later versions add 13 and above. */
 } gmmot_stage;
 
 /** Progress callback (attach it with gmmot_options_set_progress). `stage` is a gmmot_stage,

@@ -26,7 +26,8 @@ enum class Stage {
   Multimarginal,
   FixedPoint,
   Relaxed,
-  Gromov
+  Gromov,
+  Colour
 };
 
 // Requested worker threads before resolution (resolve_threads): 0 = the hardware concurrency.

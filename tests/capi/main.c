@@ -34,6 +34,8 @@ void test_gmm_io(void);
 void test_gromov(void);
 /* Gromov-Wasserstein on shifted, scaled, indefinite matrices; the review's findings. */
 void test_gromov_robust(void);
+/* Group of colour.h (0.5: colour transfer over pixel buffers). */
+void test_colour(void);
 
 int main(void) {
   /* The crash-isolated (forking) tests run first, before any thread has been started. */
@@ -66,6 +68,7 @@ int main(void) {
   test_gmm_io();
   test_gromov();
   test_gromov_robust();
+  test_colour();
   test_threads();
   test_audit_findings();
   test_bad_inputs();

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+#include "colour/colour_transfer.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "colour/guided_filter.hpp"
+#include "colour/palette_points.hpp"
+#include "maps/transport_maps.hpp"
+#include "mw2/mw2_plan.hpp"
+#include "util/error.hpp"
+#include "util/parallel.hpp"
+
+namespace gmmot {
+
+namespace {
+
+constexpr std::size_t kBlock = 16384;
+constexpr std::uint64_t kSteps = 5;
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+struct Fit {
+  std::shared_ptr<const Gmm> gmm;
+  std::uint64_t iterations = 0;
+  bool converged = true;
+  std::size_t colours = 0;
+};
+
+Fit fit_palette(std::size_t n, const double *rgb, const ColourTransferOptions &o,
+                std::uint64_t stream, const Context &ctx) {
+  PalettePoints pts = palette_points(n, rgb, o.fit_points, o.em.seed ^ stream, ctx);
+  const std::size_t m = pts.counts.size();
+  to_space(o.space, m, pts.colours.data(), pts.colours.data(), ctx);
+  EmResult r = fit_gmm_em(m, 3, pts.colours.data(), pts.counts.data(), o.em, ctx);
+  return {std::move(r.gmm), r.iterations, r.converged, m};
+}
+
+}  // namespace
+
+std::size_t RegularizationOptions::resolved_radius(std::size_t width, std::size_t height) const {
+  if (radius > 0) return radius;
+  const double side = static_cast<double>(std::min(width, height));
+  return std::max<std::size_t>(2, static_cast<std::size_t>(std::lround(side / 100.0)));
+}
+
+std::size_t RegularizationOptions::resolved_subsample(std::size_t width, std::size_t height) const {
+  if (subsample > 0) return subsample;
+  std::size_t s = 1;
+  while (((width + s - 1) / s) * ((height + s - 1) / s) > (std::size_t{1} << 20)) ++s;
+  return s;
+}
+
+void check_unit_pixels(std::size_t n, const double *pixels, const char *name) {
+  for (std::size_t i = 0; i < 3 * n; ++i) {
+    const double v = pixels[i];
+    if (v >= 0.0 && v <= 1.0) continue;
+    const std::string where = std::string(name) + "[" + std::to_string(i / 3) + "][" +
+                              std::to_string(i % 3) + "] = " + fmt(v);
+    if (!std::isfinite(v)) fail(Errc::NonFinite, where + " is not finite");
+    fail(Errc::InvalidArgument, where + " is outside [0, 1] (RGB values are expected in [0, 1])");
+  }
+}
+
+void colour_regularize(const double *source, std::size_t width, std::size_t height,
+                       const double *mapped, const RegularizationOptions &options,
+                       const Context &ctx, double *out, std::size_t *radius_used,
+                       std::size_t *subsample_used) {
+  const std::size_t n = width * height;
+  std::size_t r = 0, s = 0;
+  if (options.enabled) {
+    r = options.resolved_radius(width, height);
+    s = options.resolved_subsample(width, height);
+    std::vector<double> change(3 * n);
+    parallel_blocks(n, kBlock, ctx, [&](std::size_t i0, std::size_t i1, unsigned) {
+      for (std::size_t i = 3 * i0; i < 3 * i1; ++i) change[i] = mapped[i] - source[i];
+    });
+    guided_filter(width, height, source, change.data(), {r, options.epsilon, s}, ctx,
+                  change.data());
+    // The last pass writes out: no interrupt check inside it, so a cancelled call leaves out
+    // as it was.
+    const Context quiet(ctx.threads);
+    parallel_blocks(n, kBlock, quiet, [&](std::size_t i0, std::size_t i1, unsigned) {
+      for (std::size_t i = 3 * i0; i < 3 * i1; ++i) {
+        const double v = source[i] + change[i];
+        out[i] = options.clip ? std::clamp(v, 0.0, 1.0) : v;
+      }
+    });
+  } else {
+    ctx.check_interrupt();
+    const Context quiet(ctx.threads);
+    parallel_blocks(n, kBlock, quiet, [&](std::size_t i0, std::size_t i1, unsigned) {
+      for (std::size_t i = 3 * i0; i < 3 * i1; ++i)
+        out[i] = options.clip ? std::clamp(mapped[i], 0.0, 1.0) : mapped[i];
+    });
+  }
+  if (radius_used != nullptr) *radius_used = r;
+  if (subsample_used != nullptr) *subsample_used = s;
+}
+
+ColourTransferInfo colour_transfer(const double *source, std::size_t sw, std::size_t sh,
+                                   const double *target, std::size_t tw, std::size_t th,
+                                   const ColourTransferOptions &options, const Context &ctx,
+                                   double *out) {
+  const auto t_start = std::chrono::steady_clock::now();
+  if (sw == 0 || sh == 0)
+    fail(Errc::Dimension, "the source image is empty (" + std::to_string(sw) + " x " +
+                              std::to_string(sh) + " pixels)");
+  if (tw == 0 || th == 0)
+    fail(Errc::Dimension, "the target image is empty (" + std::to_string(tw) + " x " +
+                              std::to_string(th) + " pixels)");
+  options.em.validate();
+  options.transport.validate();
+  const std::size_t n0 = sw * sh, n1 = tw * th;
+  check_unit_pixels(n0, source, "source");
+  check_unit_pixels(n1, target, "target");
+  ColourTransferInfo info;
+  ctx.report(Stage::Colour, 0, kSteps, std::nan(""));
+
+  // Streams 1 and 2 of the seed: the two images' pixel draws differ even for equal sizes.
+  auto t = std::chrono::steady_clock::now();
+  const Fit f0 = fit_palette(n0, source, options, 1, ctx);
+  info.fit_source_seconds = seconds_since(t);
+  ctx.report(Stage::Colour, 1, kSteps, std::nan(""));
+  t = std::chrono::steady_clock::now();
+  const Fit f1 = fit_palette(n1, target, options, 2, ctx);
+  info.fit_target_seconds = seconds_since(t);
+  ctx.report(Stage::Colour, 2, kSteps, std::nan(""));
+
+  t = std::chrono::steady_clock::now();
+  const Mw2Plan plan(f0.gmm, f1.gmm, options.transport, ctx);
+  const TransportMaps maps(plan, ctx);
+  info.plan_seconds = seconds_since(t);
+  ctx.report(Stage::Colour, 3, kSteps, std::nan(""));
+
+  t = std::chrono::steady_clock::now();
+  std::vector<double> work(3 * n0);
+  to_space(options.space, n0, source, work.data(), ctx);
+  std::vector<double> mapped(3 * n0);
+  if (options.map_rand) {
+    maps.apply_rand(n0, work.data(), options.em.seed, ctx, mapped.data());
+  } else {
+    maps.apply_mean(n0, work.data(), ctx, mapped.data());
+  }
+  std::vector<double>().swap(work);
+  from_space(options.space, n0, mapped.data(), mapped.data(), ctx);
+  info.map_seconds = seconds_since(t);
+  ctx.report(Stage::Colour, 4, kSteps, std::nan(""));
+
+  t = std::chrono::steady_clock::now();
+  colour_regularize(source, sw, sh, mapped.data(), options.regularization, ctx, out, &info.radius,
+                    &info.subsample);
+  info.regularize_seconds = seconds_since(t);
+
+  info.mw2_squared = plan.mw2_squared();
+  info.em_iterations_source = f0.iterations;
+  info.em_iterations_target = f1.iterations;
+  info.em_converged = f0.converged && f1.converged;
+  info.colours_source = f0.colours;
+  info.colours_target = f1.colours;
+  info.total_seconds = seconds_since(t_start);
+  // The last report cannot cancel any more: out is written.
+  if (ctx.progress) ctx.progress(Stage::Colour, kSteps, kSteps, std::nan(""));
+  return info;
+}
+
+}  // namespace gmmot
