@@ -18,6 +18,7 @@ from ._lib import lib as _clib
 from ._progress import cancel_all
 from .barycenter import (MixtureBarycenter, barycenter_exact, barycenter_fixed_point,
                          barycenter_fixed_support)
+from .colour import colour_regularize, colour_transfer
 from .gaussian import w2_cost_matrix
 from .gromov import GWResult, gaussian_gromov_wasserstein, gromov_wasserstein, mgw2
 from .mixture import GaussianMixture
@@ -48,5 +49,5 @@ __all__ = [
     "mw2_distance", "w2_cost_matrix", "solve", "emd", "emd2", "barycenter_exact",
     "barycenter_fixed_support", "barycenter_fixed_point", "gaussian", "pot", "status_name",
     "status_string", "library_version", "build_info", "set_strict_inputs", "cancel_all",
-    "__version__",
+    "colour_transfer", "colour_regularize", "__version__",
 ]

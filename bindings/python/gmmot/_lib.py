@@ -219,6 +219,9 @@ SIGNATURES = {
     "gmmot_gw_copy_cost_matrices": (_i, [GwP, _buf, _sz, _buf, _sz]),
     "gmmot_gw_info": (_i, [GwP, _u64P, _dP, _iP, _u64P, _u64P]),
     "gmmot_gaussian_gw": (_i, [_sz, _buf, _buf, _sz, _buf, _buf, _dP, _buf, _sz, _buf, _sz]),
+    # colour.h
+    "gmmot_colour_transfer": (_i, [_buf, _sz, _sz, _buf, _sz, _sz, OptsP, _buf, _sz, _buf, _sz]),
+    "gmmot_colour_regularize": (_i, [_buf, _sz, _sz, _buf, OptsP, _buf, _sz, _szP]),
 }
 
 

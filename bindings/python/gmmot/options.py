@@ -27,6 +27,7 @@ class Stage(enum.IntEnum):
     FIXED_POINT = 9
     RELAXED = 10
     GROMOV = 11
+    COLOUR = 12
 
 
 _INT, _DOUBLE = 1, 2
@@ -50,6 +51,9 @@ OPTION_KEYS = {
     "relaxed_regularization": (604, _DOUBLE), "relaxed_init": (605, _INT),
     "gw_max_iterations": (700, _INT), "gw_tolerance": (701, _DOUBLE),
     "gw_starts": (702, _INT), "gw_annealing": (703, _INT), "gw_epsilon": (704, _DOUBLE),
+    "colour_fit_points": (950, _INT), "colour_map": (951, _INT), "colour_space": (952, _INT),
+    "colour_regularize": (953, _INT), "colour_radius": (954, _INT),
+    "colour_epsilon": (955, _DOUBLE), "colour_subsample": (956, _INT), "colour_clip": (957, _INT),
 }
 
 #: string values accepted for the enumerated int options
@@ -57,6 +61,8 @@ ENUM_VALUES = {
     "transport_method": {"exact": 0, "entropic": 1},
     "fixed_point_method": {"true": 0, "euclidean": 1, "bures": 2},
     "relaxed_init": {"pooled": 0, "separate": 1, "user": 2},
+    "colour_map": {"mean": 0, "rand": 1},
+    "colour_space": {"rgb": 0, "lab": 1, "ycbcr": 2},
 }
 
 
