@@ -20,6 +20,7 @@ pub const GMMOT_STAGE_MULTIMARGINAL : gmmot_stage = 8 ;
 pub const GMMOT_STAGE_FIXED_POINT : gmmot_stage = 9 ;
 pub const GMMOT_STAGE_RELAXED : gmmot_stage = 10 ;
 pub const GMMOT_STAGE_GROMOV : gmmot_stage = 11 ;
+pub const GMMOT_STAGE_COLOUR : gmmot_stage = 12 ;
 pub type gmmot_stage = :: std :: os :: raw :: c_uint ;
 pub type gmmot_progress_fn = :: std :: option :: Option < unsafe extern "C" fn (user_data : * mut :: std :: os :: raw :: c_void , stage : :: std :: os :: raw :: c_int , done : u64 , total : u64 , value : f64) -> :: std :: os :: raw :: c_int > ;
 # [repr (C)] # [derive (Debug , Copy , Clone)] pub struct gmmot_interrupt { _unused : [u8 ; 0] , }
@@ -64,6 +65,14 @@ pub const GMMOT_OPT_GW_TOLERANCE : gmmot_option = 701 ;
 pub const GMMOT_OPT_GW_STARTS : gmmot_option = 702 ;
 pub const GMMOT_OPT_GW_ANNEALING : gmmot_option = 703 ;
 pub const GMMOT_OPT_GW_EPSILON : gmmot_option = 704 ;
+pub const GMMOT_OPT_COLOUR_FIT_POINTS : gmmot_option = 950 ;
+pub const GMMOT_OPT_COLOUR_MAP : gmmot_option = 951 ;
+pub const GMMOT_OPT_COLOUR_SPACE : gmmot_option = 952 ;
+pub const GMMOT_OPT_COLOUR_REGULARIZE : gmmot_option = 953 ;
+pub const GMMOT_OPT_COLOUR_RADIUS : gmmot_option = 954 ;
+pub const GMMOT_OPT_COLOUR_EPSILON : gmmot_option = 955 ;
+pub const GMMOT_OPT_COLOUR_SUBSAMPLE : gmmot_option = 956 ;
+pub const GMMOT_OPT_COLOUR_CLIP : gmmot_option = 957 ;
 pub type gmmot_option = :: std :: os :: raw :: c_uint ;
 pub const GMMOT_TRANSPORT_EXACT : gmmot_transport_method = 0 ;
 pub const GMMOT_TRANSPORT_ENTROPIC : gmmot_transport_method = 1 ;
@@ -83,7 +92,13 @@ extern "C" { pub fn gmmot_options_set_interrupt (opts : * mut gmmot_options_t , 
 extern "C" { pub fn gmmot_options_bounds (key : :: std :: os :: raw :: c_int , out_type : * mut :: std :: os :: raw :: c_int , out_min : * mut f64 , out_max : * mut f64) -> :: std :: os :: raw :: c_int ; }
 # [repr (C)] # [derive (Debug , Copy , Clone)] pub struct gmmot_gmm { _unused : [u8 ; 0] , }
 pub type gmmot_gmm_t = gmmot_gmm ;
+pub const GMMOT_FAMILY_GAUSSIAN : gmmot_family = 0 ;
+pub const GMMOT_FAMILY_STUDENT_T : gmmot_family = 1 ;
+pub type gmmot_family = :: std :: os :: raw :: c_uint ;
 extern "C" { pub fn gmmot_gmm_create (k : usize , d : usize , weights : * const f64 , means : * const f64 , covs : * const f64 , out : * mut * mut gmmot_gmm_t) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_gmm_create_t (k : usize , d : usize , nu : f64 , weights : * const f64 , means : * const f64 , scales : * const f64 , out : * mut * mut gmmot_gmm_t) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_gmm_get_family (gmm : * const gmmot_gmm_t , out_family : * mut :: std :: os :: raw :: c_int , out_nu : * mut f64) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_gmm_copy_scales (gmm : * const gmmot_gmm_t , out : * mut f64 , out_len : usize) -> :: std :: os :: raw :: c_int ; }
 extern "C" { pub fn gmmot_gmm_destroy (gmm : * mut gmmot_gmm_t) ; }
 extern "C" { pub fn gmmot_gmm_ncomponents (gmm : * const gmmot_gmm_t) -> usize ; }
 extern "C" { pub fn gmmot_gmm_dim (gmm : * const gmmot_gmm_t) -> usize ; }
@@ -114,6 +129,27 @@ extern "C" { pub fn gmmot_mw2_barycenter_certificate (b : * const gmmot_mw2_bary
 extern "C" { pub fn gmmot_mw2_barycenter_info (b : * const gmmot_mw2_barycenter_t , out_iterations : * mut u64 , out_tuple_costs : * mut u64 , out_pricing_rounds : * mut u64) -> :: std :: os :: raw :: c_int ; }
 extern "C" { pub fn gmmot_mw2_barycenter_energies_len (b : * const gmmot_mw2_barycenter_t) -> usize ; }
 extern "C" { pub fn gmmot_mw2_barycenter_copy_energies (b : * const gmmot_mw2_barycenter_t , out : * mut f64 , out_len : usize) -> :: std :: os :: raw :: c_int ; }
+pub const GMMOT_COLOUR_RGB : gmmot_colour_space = 0 ;
+pub const GMMOT_COLOUR_LAB : gmmot_colour_space = 1 ;
+pub const GMMOT_COLOUR_YCBCR : gmmot_colour_space = 2 ;
+pub type gmmot_colour_space = :: std :: os :: raw :: c_uint ;
+pub const GMMOT_COLOUR_INFO_FIT_SOURCE_SECONDS : gmmot_colour_info = 0 ;
+pub const GMMOT_COLOUR_INFO_FIT_TARGET_SECONDS : gmmot_colour_info = 1 ;
+pub const GMMOT_COLOUR_INFO_PLAN_SECONDS : gmmot_colour_info = 2 ;
+pub const GMMOT_COLOUR_INFO_MAP_SECONDS : gmmot_colour_info = 3 ;
+pub const GMMOT_COLOUR_INFO_REGULARIZE_SECONDS : gmmot_colour_info = 4 ;
+pub const GMMOT_COLOUR_INFO_TOTAL_SECONDS : gmmot_colour_info = 5 ;
+pub const GMMOT_COLOUR_INFO_MW2_SQUARED : gmmot_colour_info = 6 ;
+pub const GMMOT_COLOUR_INFO_EM_ITERATIONS_SOURCE : gmmot_colour_info = 7 ;
+pub const GMMOT_COLOUR_INFO_EM_ITERATIONS_TARGET : gmmot_colour_info = 8 ;
+pub const GMMOT_COLOUR_INFO_COLOURS_SOURCE : gmmot_colour_info = 9 ;
+pub const GMMOT_COLOUR_INFO_COLOURS_TARGET : gmmot_colour_info = 10 ;
+pub const GMMOT_COLOUR_INFO_RADIUS : gmmot_colour_info = 11 ;
+pub const GMMOT_COLOUR_INFO_SUBSAMPLE : gmmot_colour_info = 12 ;
+pub const GMMOT_COLOUR_INFO_COUNT : gmmot_colour_info = 13 ;
+pub type gmmot_colour_info = :: std :: os :: raw :: c_uint ;
+extern "C" { pub fn gmmot_colour_transfer (source : * const f64 , src_width : usize , src_height : usize , target : * const f64 , tgt_width : usize , tgt_height : usize , opts : * const gmmot_options_t , out : * mut f64 , out_len : usize , info : * mut f64 , info_len : usize) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_colour_regularize (source : * const f64 , width : usize , height : usize , mapped : * const f64 , opts : * const gmmot_options_t , out : * mut f64 , out_len : usize , radius_used : * mut usize) -> :: std :: os :: raw :: c_int ; }
 # [repr (C)] # [derive (Debug , Copy , Clone)] pub struct gmmot_em { _unused : [u8 ; 0] , }
 pub type gmmot_em_t = gmmot_em ;
 extern "C" { pub fn gmmot_em_create (opts : * const gmmot_options_t , out : * mut * mut gmmot_em_t) -> :: std :: os :: raw :: c_int ; }
@@ -204,6 +240,7 @@ pub const GMMOT_E_CANCELLED : gmmot_status = - 14 ;
 pub const GMMOT_E_ITERATION_LIMIT : gmmot_status = - 15 ;
 pub const GMMOT_E_FORMAT : gmmot_status = - 16 ;
 pub const GMMOT_E_IO : gmmot_status = - 17 ;
+pub const GMMOT_E_FAMILY : gmmot_status = - 18 ;
 pub const GMMOT_E_INTERNAL : gmmot_status = - 99 ;
 pub type gmmot_status = :: std :: os :: raw :: c_int ;
 extern "C" { pub fn gmmot_status_string (status : :: std :: os :: raw :: c_int) -> * const :: std :: os :: raw :: c_char ; }

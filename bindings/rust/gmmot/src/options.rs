@@ -66,6 +66,14 @@ option_keys! {
     GwStarts = GMMOT_OPT_GW_STARTS,
     GwAnnealing = GMMOT_OPT_GW_ANNEALING,
     GwEpsilon = GMMOT_OPT_GW_EPSILON,
+    ColourFitPoints = GMMOT_OPT_COLOUR_FIT_POINTS,
+    ColourMap = GMMOT_OPT_COLOUR_MAP,
+    ColourSpace = GMMOT_OPT_COLOUR_SPACE,
+    ColourRegularize = GMMOT_OPT_COLOUR_REGULARIZE,
+    ColourRadius = GMMOT_OPT_COLOUR_RADIUS,
+    ColourEpsilon = GMMOT_OPT_COLOUR_EPSILON,
+    ColourSubsample = GMMOT_OPT_COLOUR_SUBSAMPLE,
+    ColourClip = GMMOT_OPT_COLOUR_CLIP,
 }
 
 /// Values of `OptionKey::TransportMethod` (set with `set_int`).
@@ -115,6 +123,7 @@ pub enum Stage {
     FixedPoint,
     Relaxed,
     Gromov,
+    Colour,
     Other(i32),
 }
 
@@ -130,6 +139,7 @@ const STAGES: &[(Stage, u32)] = &[
     (Stage::FixedPoint, sys::GMMOT_STAGE_FIXED_POINT),
     (Stage::Relaxed, sys::GMMOT_STAGE_RELAXED),
     (Stage::Gromov, sys::GMMOT_STAGE_GROMOV),
+    (Stage::Colour, sys::GMMOT_STAGE_COLOUR),
 ];
 
 impl Stage {
