@@ -60,6 +60,14 @@ const (
 	OptGwStarts                Option = C.GMMOT_OPT_GW_STARTS
 	OptGwAnnealing             Option = C.GMMOT_OPT_GW_ANNEALING
 	OptGwEpsilon               Option = C.GMMOT_OPT_GW_EPSILON
+	OptColourFitPoints         Option = C.GMMOT_OPT_COLOUR_FIT_POINTS
+	OptColourMap               Option = C.GMMOT_OPT_COLOUR_MAP
+	OptColourSpace             Option = C.GMMOT_OPT_COLOUR_SPACE
+	OptColourRegularize        Option = C.GMMOT_OPT_COLOUR_REGULARIZE
+	OptColourRadius            Option = C.GMMOT_OPT_COLOUR_RADIUS
+	OptColourEpsilon           Option = C.GMMOT_OPT_COLOUR_EPSILON
+	OptColourSubsample         Option = C.GMMOT_OPT_COLOUR_SUBSAMPLE
+	OptColourClip              Option = C.GMMOT_OPT_COLOUR_CLIP
 )
 
 // Values of OptTransportMethod, OptFixedPointMethod and OptRelaxedInit.

@@ -35,6 +35,7 @@ const (
 	StageFixedPoint    Stage = C.GMMOT_STAGE_FIXED_POINT
 	StageRelaxed       Stage = C.GMMOT_STAGE_RELAXED
 	StageGromov        Stage = C.GMMOT_STAGE_GROMOV
+	StageColour        Stage = C.GMMOT_STAGE_COLOUR
 )
 
 // Progress is one progress report: Done and Total count the stage's work, Value is a
@@ -378,7 +379,7 @@ func (s Stage) String() string {
 		StageBarycenter: "barycenter", StageCostMatrix: "cost_matrix", StageMaps: "maps",
 		StageDensity: "density", StageMultimarginal: "multimarginal",
 		StageFixedPoint: "fixed_point", StageRelaxed: "relaxed",
-		StageGromov: "gromov"}
+		StageGromov: "gromov", StageColour: "colour"}
 	if n, ok := names[s]; ok {
 		return n
 	}
