@@ -50,10 +50,15 @@ std::size_t RegularizationOptions::resolved_radius(std::size_t width, std::size_
   return std::max<std::size_t>(2, static_cast<std::size_t>(std::lround(side / 100.0)));
 }
 
-std::size_t RegularizationOptions::resolved_subsample(std::size_t width, std::size_t height) const {
+std::size_t RegularizationOptions::resolved_subsample(std::size_t width,
+                                                      std::size_t height) const {
   if (subsample > 0) return subsample;
+  // The fast guided filter's regime: the coefficients are box means of radius r, so computing
+  // them on s x s averages with s <= r / 2 changes them little (He & Sun 2015 use s = r / 4 to
+  // r / 2) while the regression's cost drops by s^2. Subsample until at most 2^18 pixels remain.
+  const std::size_t cap = std::max<std::size_t>(1, resolved_radius(width, height) / 2);
   std::size_t s = 1;
-  while (((width + s - 1) / s) * ((height + s - 1) / s) > (std::size_t{1} << 20)) ++s;
+  while (s < cap && ((width + s - 1) / s) * ((height + s - 1) / s) > (std::size_t{1} << 18)) ++s;
   return s;
 }
 
@@ -77,22 +82,10 @@ void colour_regularize(const double *source, std::size_t width, std::size_t heig
   if (options.enabled) {
     r = options.resolved_radius(width, height);
     s = options.resolved_subsample(width, height);
-    std::vector<double> change(3 * n);
-    parallel_blocks(n, kBlock, ctx, [&](std::size_t i0, std::size_t i1, unsigned) {
-      for (std::size_t i = 3 * i0; i < 3 * i1; ++i) change[i] = mapped[i] - source[i];
-    });
-    guided_filter(width, height, source, change.data(), {r, options.epsilon, s}, ctx,
-                  change.data());
-    // The last pass writes out: no interrupt check inside it, so a cancelled call leaves out
-    // as it was.
-    const Context quiet(ctx.threads);
-    parallel_blocks(n, kBlock, quiet, [&](std::size_t i0, std::size_t i1, unsigned) {
-      for (std::size_t i = 3 * i0; i < 3 * i1; ++i) {
-        const double v = source[i] + change[i];
-        out[i] = options.clip ? std::clamp(v, 0.0, 1.0) : v;
-      }
-    });
+    guided_filter_change(width, height, source, mapped, {r, options.epsilon, s}, options.clip,
+                         ctx, out);
   } else {
+    // Only the clip (or a copy); nothing here can be cancelled once it writes out.
     ctx.check_interrupt();
     const Context quiet(ctx.threads);
     parallel_blocks(n, kBlock, quiet, [&](std::size_t i0, std::size_t i1, unsigned) {
@@ -140,21 +133,29 @@ ColourTransferInfo colour_transfer(const double *source, std::size_t sw, std::si
   ctx.report(Stage::Colour, 3, kSteps, std::nan(""));
 
   t = std::chrono::steady_clock::now();
-  std::vector<double> work(3 * n0);
-  to_space(options.space, n0, source, work.data(), ctx);
-  std::vector<double> mapped(3 * n0);
-  if (options.map_rand) {
-    maps.apply_rand(n0, work.data(), options.em.seed, ctx, mapped.data());
-  } else {
-    maps.apply_mean(n0, work.data(), ctx, mapped.data());
+  // Uninitialised: every entry is written by the map (no zero-filling pass over 24 bytes a pixel).
+  std::unique_ptr<double[]> mapped(new double[3 * n0]);
+  const double *x = source;
+  if (options.space != ColourSpace::Rgb) {
+    to_space(options.space, n0, source, mapped.get(), ctx);  // the map reads x, writes out
+    x = mapped.get();
   }
-  std::vector<double>().swap(work);
-  from_space(options.space, n0, mapped.data(), mapped.data(), ctx);
+  std::unique_ptr<double[]> work(options.space != ColourSpace::Rgb ? new double[3 * n0] : nullptr);
+  double *const dst = work ? work.get() : mapped.get();
+  if (options.map_rand) {
+    maps.apply_rand(n0, x, options.em.seed, ctx, dst);
+  } else {
+    maps.apply_mean(n0, x, ctx, dst);
+  }
+  if (work) {
+    from_space(options.space, n0, work.get(), mapped.get(), ctx);
+    work.reset();
+  }
   info.map_seconds = seconds_since(t);
   ctx.report(Stage::Colour, 4, kSteps, std::nan(""));
 
   t = std::chrono::steady_clock::now();
-  colour_regularize(source, sw, sh, mapped.data(), options.regularization, ctx, out, &info.radius,
+  colour_regularize(source, sw, sh, mapped.get(), options.regularization, ctx, out, &info.radius,
                     &info.subsample);
   info.regularize_seconds = seconds_since(t);
 

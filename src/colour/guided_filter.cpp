@@ -67,8 +67,13 @@ constexpr int kPair[3][3] = {{3, 4, 5}, {4, 6, 7}, {5, 7, 8}};
 
 }  // namespace
 
-void guided_filter(std::size_t width, std::size_t height, const double *guide, const double *p,
-                   const GuidedFilterParameters &parameters, const Context &ctx, double *q) {
+namespace {
+
+// base: nullptr (p is the input) or the guide itself (the input is p - guide, and the guide
+// is added back to the output, which is clipped to [0, 1] if clip).
+void filter(std::size_t width, std::size_t height, const double *guide, const double *p,
+            const double *base, bool clip, const GuidedFilterParameters &parameters,
+            const Context &ctx, double *q) {
   const std::size_t s = std::max<std::size_t>(1, parameters.subsample);
   const std::size_t w = (width + s - 1) / s, h = (height + s - 1) / s, m = w * h;
   const std::size_t r = std::max<std::size_t>(
@@ -89,7 +94,8 @@ void guided_filter(std::size_t width, std::size_t height, const double *guide, c
         for (std::size_t yy = ya; yy < yb; ++yy) {
           for (std::size_t xx = xa; xx < xb; ++xx) {
             const std::size_t o = 3 * (yy * width + xx);
-            for (int c = 0; c < 3; ++c) gi[c] += guide[o + c], pi[c] += p[o + c];
+            for (int c = 0; c < 3; ++c)
+              gi[c] += guide[o + c], pi[c] += base != nullptr ? p[o + c] - base[o + c] : p[o + c];
           }
         }
         const double inv = 1.0 / static_cast<double>((yb - ya) * (xb - xa));
@@ -140,39 +146,64 @@ void guided_filter(std::size_t width, std::size_t height, const double *guide, c
   });
   box_mean(planes, 0, 12, w, h, r, ctx, scratch);
 
-  // q = mean_a I + mean_b at full resolution; coefficients interpolated bilinearly when s > 1.
-  parallel_blocks(height, kRowBlock, ctx, [&](std::size_t y0, std::size_t y1, unsigned) {
+  // q = mean_a I + mean_b at full resolution; coefficients interpolated bilinearly when s > 1:
+  // per output row, first between the two low-resolution rows (12 w values), then per pixel
+  // between two columns, whose positions and weights are the same for every row.
+  std::vector<std::size_t> col0(width), col1(width);
+  std::vector<double> colt(width);
+  for (std::size_t x = 0; x < width; ++x) {
+    const double fx = std::clamp((static_cast<double>(x) + 0.5) / static_cast<double>(s) - 0.5,
+                                 0.0, static_cast<double>(w - 1));
+    col0[x] = static_cast<std::size_t>(fx);
+    col1[x] = std::min(w - 1, col0[x] + 1);
+    colt[x] = fx - static_cast<double>(col0[x]);
+  }
+  ctx.check_interrupt();
+  const Context quiet(ctx.threads);
+  parallel_blocks(height, kRowBlock, quiet, [&](std::size_t y0, std::size_t y1, unsigned) {
+    std::vector<double> row(12 * w);
     for (std::size_t y = y0; y < y1; ++y) {
       const double fy = std::clamp((static_cast<double>(y) + 0.5) / static_cast<double>(s) - 0.5,
                                    0.0, static_cast<double>(h - 1));
       const std::size_t ya = static_cast<std::size_t>(fy), yb = std::min(h - 1, ya + 1);
       const double ty = fy - static_cast<double>(ya);
+      for (int j = 0; j < 12; ++j) {
+        const float *a = planes[j].data() + ya * w, *b = planes[j].data() + yb * w;
+        double *lane = row.data() + j * w;
+        for (std::size_t x = 0; x < w; ++x) lane[x] = a[x] + ty * (b[x] - a[x]);
+      }
       for (std::size_t x = 0; x < width; ++x) {
         double coef[12];
-        if (s == 1) {
-          for (int j = 0; j < 12; ++j) coef[j] = planes[j][y * w + x];
-        } else {
-          const double fx =
-              std::clamp((static_cast<double>(x) + 0.5) / static_cast<double>(s) - 0.5, 0.0,
-                         static_cast<double>(w - 1));
-          const std::size_t xa = static_cast<std::size_t>(fx), xb = std::min(w - 1, xa + 1);
-          const double tx = fx - static_cast<double>(xa);
-          const double w00 = (1 - tx) * (1 - ty), w01 = tx * (1 - ty), w10 = (1 - tx) * ty,
-                       w11 = tx * ty;
-          for (int j = 0; j < 12; ++j) {
-            const float *pl = planes[j].data();
-            coef[j] = w00 * pl[ya * w + xa] + w01 * pl[ya * w + xb] + w10 * pl[yb * w + xa] +
-                      w11 * pl[yb * w + xb];
-          }
+        const std::size_t xa = col0[x], xb = col1[x];
+        const double tx = colt[x];
+        for (int j = 0; j < 12; ++j) {
+          const double *lane = row.data() + j * w;
+          coef[j] = lane[xa] + tx * (lane[xb] - lane[xa]);
         }
         const double *gi = guide + 3 * (y * width + x);
         double *out = q + 3 * (y * width + x);
-        for (int k = 0; k < 3; ++k)
-          out[k] =
-              coef[3 * k] * gi[0] + coef[3 * k + 1] * gi[1] + coef[3 * k + 2] * gi[2] + coef[9 + k];
+        for (int k = 0; k < 3; ++k) {
+          double v = coef[3 * k] * gi[0] + coef[3 * k + 1] * gi[1] + coef[3 * k + 2] * gi[2] +
+                     coef[9 + k];
+          if (base != nullptr) v += gi[k];
+          out[k] = clip ? std::clamp(v, 0.0, 1.0) : v;
+        }
       }
     }
   });
+}
+
+}  // namespace
+
+void guided_filter(std::size_t width, std::size_t height, const double *guide, const double *p,
+                   const GuidedFilterParameters &parameters, const Context &ctx, double *q) {
+  filter(width, height, guide, p, nullptr, false, parameters, ctx, q);
+}
+
+void guided_filter_change(std::size_t width, std::size_t height, const double *guide,
+                          const double *mapped, const GuidedFilterParameters &parameters,
+                          bool clip, const Context &ctx, double *q) {
+  filter(width, height, guide, mapped, guide, clip, parameters, ctx, q);
 }
 
 }  // namespace gmmot

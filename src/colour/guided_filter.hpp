@@ -26,8 +26,16 @@ struct GuidedFilterParameters {
 };
 
 // Interleaved row-major images of width x height pixels, 3 values each: the guide I, the input
-// p and the output q (q may alias p, not I). Throws Errc::Cancelled under ctx's interrupt.
+// p and the output q (q may alias p, not I). Throws Errc::Cancelled under ctx's interrupt
+// (checked before the last pass, which writes q and cannot be cancelled).
 void guided_filter(std::size_t width, std::size_t height, const double *guide, const double *p,
                    const GuidedFilterParameters &parameters, const Context &ctx, double *q);
+
+// The regularisation of a colour change in one sweep over the full-resolution images:
+// q = clip?(I + GF_I(mapped - I)), the input p = mapped - I formed on the fly (no image-sized
+// scratch). q may alias mapped, not I.
+void guided_filter_change(std::size_t width, std::size_t height, const double *guide,
+                          const double *mapped, const GuidedFilterParameters &parameters,
+                          bool clip, const Context &ctx, double *q);
 
 }  // namespace gmmot
