@@ -7,6 +7,7 @@
 #include "gmmot/colour.h"
 #include "guard.hpp"
 #include "handles.hpp"
+#include "staging.hpp"
 #include "util/sizes.hpp"
 
 using namespace gmmot::capi;
@@ -53,9 +54,12 @@ GMMOT_API int gmmot_colour_transfer(const double *source, size_t src_width, size
     require_disjoint(out, n0, source, n0, "out and source overlap (they must be separate arrays)");
     require_disjoint(out, n0, target, n1, "out and target overlap (they must be separate arrays)");
     const gmmot::Context ctx = context_of(opts);
-    const gmmot::ColourTransferInfo r =
-        gmmot::colour_transfer(source, src_width, src_height, target, tgt_width, tgt_height,
-                               colour_options_of(opts), ctx, out);
+    gmmot::ColourTransferInfo r;
+    // The core maps and regularises in out itself: staged when the call can be cancelled.
+    with_staging(ctx, n0, out, [&](double *o) {
+      r = gmmot::colour_transfer(source, src_width, src_height, target, tgt_width, tgt_height,
+                                 colour_options_of(opts), ctx, o);
+    });
     if (info != nullptr) {
       const double values[GMMOT_COLOUR_INFO_COUNT] = {r.fit_source_seconds,
                                                       r.fit_target_seconds,

@@ -329,7 +329,9 @@ static int set_options(const arguments *a, gmmot_options_t *opts, progress_state
       (status = gmmot_options_set_double(opts, GMMOT_OPT_COLOUR_EPSILON, a->eps)) < 0) {
     return cli_fail("gmmot_options_set_double", status);
   }
-  if ((status = gmmot_options_set_progress(opts, on_progress, progress)) < 0)
+  /* Without progress messages no callback: the library then maps and regularises straight in
+   * the output buffer (a cancellable call works in a copy). */
+  if (!a->quiet && (status = gmmot_options_set_progress(opts, on_progress, progress)) < 0)
     return cli_fail("gmmot_options_set_progress", status);
   return 0;
 }

@@ -24,8 +24,9 @@
  *     source's edges and smooth gradients while variations much weaker than epsilon (8-bit
  *     quantisation steps that the map stretches into bands, JPEG block edges, sensor noise)
  *     receive one smooth change instead of amplified differences. Cost O(1) per pixel whatever
- *     the radius (box filters by running sums). On images above 2^20 pixels the coefficients
- *     are computed on an s x s box-averaged copy and interpolated back (He & Sun 2015);
+ *     the radius (box filters by running sums). On images above 2^18 pixels the coefficients
+ *     are computed on an s x s box-averaged copy and interpolated back (He & Sun 2015;
+ *     GMMOT_OPT_COLOUR_SUBSAMPLE), the output a u + b using the full-resolution source;
  *  5. clipping to [0, 1].
  * Steps 1 to 3 run in the colour space GMMOT_OPT_COLOUR_SPACE (fits, plan and map there; the
  * mapped colours are converted back to RGB); steps 4 and 5 in RGB.
@@ -98,8 +99,11 @@ typedef enum gmmot_colour_info {
  *  index); GMMOT_E_DIMENSION (a width or height 0); GMMOT_E_TOO_LARGE (3 width height
  *  overflows, or an image of 2^32 pixels or more); GMMOT_E_BUFFER_TOO_SMALL (out_len);
  *  GMMOT_E_NONFINITE (a value NaN or infinite, named); the errors of EM, of the MW2 plan and of
- *  the maps (gmmot/em.h, gmmot/mw2.h, gmmot/maps.h); GMMOT_E_CANCELLED (nothing written);
- *  GMMOT_E_OUT_OF_MEMORY (about 60 bytes per source pixel are needed besides out). On any
+ *  the maps (gmmot/em.h, gmmot/mw2.h, gmmot/maps.h); GMMOT_E_CANCELLED (nothing written: when
+ *  opts carries a progress callback or an interrupt flag the result is computed in a
+ *  temporary copy of out); GMMOT_E_OUT_OF_MEMORY. Memory besides out: none image-sized in
+ *  RGB without a callback or flag (the map and the regularisation work in out), 24 bytes per
+ *  source pixel for CIELAB or YCbCr and again for the staging copy. On any
  *  error nothing is written to out or info. @since 0.5 */
 GMMOT_API int gmmot_colour_transfer(const double *source, size_t src_width, size_t src_height,
                                     const double *target, size_t tgt_width, size_t tgt_height,

@@ -179,8 +179,8 @@ typedef enum gmmot_option {
   GMMOT_OPT_COLOUR_EPSILON = 955,
   /** int. Colour regularisation: the fast guided filter's subsampling s (coefficients computed
    *  on s x s averaged pixels, radius r / s, interpolated back); 0 (default) = the smallest s
-   *  that brings the image to at most 2^20 pixels (so 1 up to a megapixel, 4 for 4000 x 3000).
-   *  Bounds [0, 64]. @since 0.5 */
+   *  that brings the image to at most 2^18 pixels, at most r / 2 (1 for 512 x 512, 2 for
+   *  1024 x 768, 7 for 4000 x 3000 with the automatic radius). Bounds [0, 64]. @since 0.5 */
   GMMOT_OPT_COLOUR_SUBSAMPLE = 956,
   /** int. Colour transfer: 1 (default) clips the result to [0, 1], 0 returns it unclipped
    *  (colours mapped outside the RGB cube, e.g. for further processing). Bounds [0, 1].

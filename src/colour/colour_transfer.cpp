@@ -50,8 +50,7 @@ std::size_t RegularizationOptions::resolved_radius(std::size_t width, std::size_
   return std::max<std::size_t>(2, static_cast<std::size_t>(std::lround(side / 100.0)));
 }
 
-std::size_t RegularizationOptions::resolved_subsample(std::size_t width,
-                                                      std::size_t height) const {
+std::size_t RegularizationOptions::resolved_subsample(std::size_t width, std::size_t height) const {
   if (subsample > 0) return subsample;
   // The fast guided filter's regime: the coefficients are box means of radius r, so computing
   // them on s x s averages with s <= r / 2 changes them little (He & Sun 2015 use s = r / 4 to
@@ -82,8 +81,8 @@ void colour_regularize(const double *source, std::size_t width, std::size_t heig
   if (options.enabled) {
     r = options.resolved_radius(width, height);
     s = options.resolved_subsample(width, height);
-    guided_filter_change(width, height, source, mapped, {r, options.epsilon, s}, options.clip,
-                         ctx, out);
+    guided_filter_change(width, height, source, mapped, {r, options.epsilon, s}, options.clip, ctx,
+                         out);
   } else {
     // Only the clip (or a copy); nothing here can be cancelled once it writes out.
     ctx.check_interrupt();
@@ -133,29 +132,30 @@ ColourTransferInfo colour_transfer(const double *source, std::size_t sw, std::si
   ctx.report(Stage::Colour, 3, kSteps, std::nan(""));
 
   t = std::chrono::steady_clock::now();
-  // Uninitialised: every entry is written by the map (no zero-filling pass over 24 bytes a pixel).
-  std::unique_ptr<double[]> mapped(new double[3 * n0]);
+  // The map writes straight into out (its input: the source, or the source converted into a
+  // scratch image, whose result is converted back in place); the regularisation then works in
+  // place too (guided_filter_change allows q = mapped): no other image-sized buffer.
   const double *x = source;
+  std::vector<double> work;
   if (options.space != ColourSpace::Rgb) {
-    to_space(options.space, n0, source, mapped.get(), ctx);  // the map reads x, writes out
-    x = mapped.get();
+    work.resize(3 * n0);
+    to_space(options.space, n0, source, work.data(), ctx);
+    x = work.data();
   }
-  std::unique_ptr<double[]> work(options.space != ColourSpace::Rgb ? new double[3 * n0] : nullptr);
-  double *const dst = work ? work.get() : mapped.get();
   if (options.map_rand) {
-    maps.apply_rand(n0, x, options.em.seed, ctx, dst);
+    maps.apply_rand(n0, x, options.em.seed, ctx, out);
   } else {
-    maps.apply_mean(n0, x, ctx, dst);
+    maps.apply_mean(n0, x, ctx, out);
   }
-  if (work) {
-    from_space(options.space, n0, work.get(), mapped.get(), ctx);
-    work.reset();
+  if (!work.empty()) {
+    std::vector<double>().swap(work);
+    from_space(options.space, n0, out, out, ctx);
   }
   info.map_seconds = seconds_since(t);
   ctx.report(Stage::Colour, 4, kSteps, std::nan(""));
 
   t = std::chrono::steady_clock::now();
-  colour_regularize(source, sw, sh, mapped.get(), options.regularization, ctx, out, &info.radius,
+  colour_regularize(source, sw, sh, out, options.regularization, ctx, out, &info.radius,
                     &info.subsample);
   info.regularize_seconds = seconds_since(t);
 

@@ -29,7 +29,7 @@ struct RegularizationOptions {
   double epsilon = 1e-3;
   static constexpr Bounds kEpsilonBounds{1e-12, 1e3};
   // The fast guided filter's subsampling s; 0 = automatic: the smallest s that brings the
-  // image to at most 2^20 pixels (1 up to a megapixel).
+  // image to at most 2^18 pixels, at most radius / 2.
   std::size_t subsample = 0;
   static constexpr Bounds kSubsampleBounds{0, 64};
   bool clip = true;  // clip the result to [0, 1]
@@ -68,8 +68,9 @@ struct ColourTransferInfo {
 // source: sw x sh x 3, target: tw x th x 3, out: sw x sh x 3 (not aliasing the inputs); RGB
 // values in [0, 1]. Errors: Errc::Dimension (an empty image), Errc::NonFinite /
 // Errc::InvalidArgument (a value NaN, infinite or outside [0, 1], named), errors of EM, of the
-// plan and of the maps, Errc::Cancelled (out is written only by the last step, which cannot be
-// cancelled).
+// plan and of the maps, Errc::Cancelled. The map and the regularisation work in out itself (no
+// other image-sized buffer in RGB), so a cancelled call may leave out partly written: the C
+// layer stages out when the call can be cancelled.
 ColourTransferInfo colour_transfer(const double *source, std::size_t sw, std::size_t sh,
                                    const double *target, std::size_t tw, std::size_t th,
                                    const ColourTransferOptions &options, const Context &ctx,

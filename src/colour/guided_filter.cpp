@@ -152,8 +152,8 @@ void filter(std::size_t width, std::size_t height, const double *guide, const do
   std::vector<std::size_t> col0(width), col1(width);
   std::vector<double> colt(width);
   for (std::size_t x = 0; x < width; ++x) {
-    const double fx = std::clamp((static_cast<double>(x) + 0.5) / static_cast<double>(s) - 0.5,
-                                 0.0, static_cast<double>(w - 1));
+    const double fx = std::clamp((static_cast<double>(x) + 0.5) / static_cast<double>(s) - 0.5, 0.0,
+                                 static_cast<double>(w - 1));
     col0[x] = static_cast<std::size_t>(fx);
     col1[x] = std::min(w - 1, col0[x] + 1);
     colt[x] = fx - static_cast<double>(col0[x]);
@@ -183,8 +183,8 @@ void filter(std::size_t width, std::size_t height, const double *guide, const do
         const double *gi = guide + 3 * (y * width + x);
         double *out = q + 3 * (y * width + x);
         for (int k = 0; k < 3; ++k) {
-          double v = coef[3 * k] * gi[0] + coef[3 * k + 1] * gi[1] + coef[3 * k + 2] * gi[2] +
-                     coef[9 + k];
+          double v =
+              coef[3 * k] * gi[0] + coef[3 * k + 1] * gi[1] + coef[3 * k + 2] * gi[2] + coef[9 + k];
           if (base != nullptr) v += gi[k];
           out[k] = clip ? std::clamp(v, 0.0, 1.0) : v;
         }
@@ -201,8 +201,8 @@ void guided_filter(std::size_t width, std::size_t height, const double *guide, c
 }
 
 void guided_filter_change(std::size_t width, std::size_t height, const double *guide,
-                          const double *mapped, const GuidedFilterParameters &parameters,
-                          bool clip, const Context &ctx, double *q) {
+                          const double *mapped, const GuidedFilterParameters &parameters, bool clip,
+                          const Context &ctx, double *q) {
   filter(width, height, guide, mapped, guide, clip, parameters, ctx, q);
 }
 

@@ -35,7 +35,7 @@ void guided_filter(std::size_t width, std::size_t height, const double *guide, c
 // q = clip?(I + GF_I(mapped - I)), the input p = mapped - I formed on the fly (no image-sized
 // scratch). q may alias mapped, not I.
 void guided_filter_change(std::size_t width, std::size_t height, const double *guide,
-                          const double *mapped, const GuidedFilterParameters &parameters,
-                          bool clip, const Context &ctx, double *q);
+                          const double *mapped, const GuidedFilterParameters &parameters, bool clip,
+                          const Context &ctx, double *q);
 
 }  // namespace gmmot
