@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "colour/colour_transfer.hpp"
 #include "em/em.hpp"
 #include "gaussian/gaussian_ot.hpp"
 #include "gmmot/barycenter.h"
@@ -177,7 +178,8 @@ constexpr FixedPointOptions kFixedPoint{};
 using Relaxed = RelaxedOptions;
 using Texture = TextureOptions;
 constexpr TextureOptions kTexture{};
-constexpr std::array<OptionSpec, 47> kOptionSpecs = {{
+constexpr ColourTransferOptions kColour{};
+constexpr std::array<OptionSpec, 55> kOptionSpecs = {{
     spec(GMMOT_OPT_NUM_THREADS, GMMOT_OPTION_INT, kThreadRequestBounds, kDefaultThreadRequest,
          "GMMOT_OPT_NUM_THREADS"),
     spec(GMMOT_OPT_SEED, GMMOT_OPTION_INT, kSeedBounds, static_cast<double>(kDefaultSeed),
@@ -275,6 +277,22 @@ constexpr std::array<OptionSpec, 47> kOptionSpecs = {{
          kTexture.em_tolerance, "GMMOT_OPT_TEXTURE_EM_TOLERANCE"),
     spec(GMMOT_OPT_TEXTURE_EM_MAX_ITERATIONS, GMMOT_OPTION_INT, Texture::kEmMaxIterationsBounds,
          static_cast<double>(kTexture.em_max_iterations), "GMMOT_OPT_TEXTURE_EM_MAX_ITERATIONS"),
+    spec(GMMOT_OPT_COLOUR_FIT_POINTS, GMMOT_OPTION_INT, ColourTransferOptions::kFitPointsBounds,
+         static_cast<double>(kColour.fit_points), "GMMOT_OPT_COLOUR_FIT_POINTS"),
+    spec(GMMOT_OPT_COLOUR_MAP, GMMOT_OPTION_INT, ColourTransferOptions::kMapBounds,
+         kColour.map_rand ? 1 : 0, "GMMOT_OPT_COLOUR_MAP"),
+    spec(GMMOT_OPT_COLOUR_SPACE, GMMOT_OPTION_INT, ColourTransferOptions::kSpaceBounds,
+         static_cast<double>(kColour.space), "GMMOT_OPT_COLOUR_SPACE"),
+    spec(GMMOT_OPT_COLOUR_REGULARIZE, GMMOT_OPTION_INT, RegularizationOptions::kEnabledBounds,
+         kColour.regularization.enabled ? 1 : 0, "GMMOT_OPT_COLOUR_REGULARIZE"),
+    spec(GMMOT_OPT_COLOUR_RADIUS, GMMOT_OPTION_INT, RegularizationOptions::kRadiusBounds,
+         static_cast<double>(kColour.regularization.radius), "GMMOT_OPT_COLOUR_RADIUS"),
+    spec(GMMOT_OPT_COLOUR_EPSILON, GMMOT_OPTION_DOUBLE, RegularizationOptions::kEpsilonBounds,
+         kColour.regularization.epsilon, "GMMOT_OPT_COLOUR_EPSILON"),
+    spec(GMMOT_OPT_COLOUR_SUBSAMPLE, GMMOT_OPTION_INT, RegularizationOptions::kSubsampleBounds,
+         static_cast<double>(kColour.regularization.subsample), "GMMOT_OPT_COLOUR_SUBSAMPLE"),
+    spec(GMMOT_OPT_COLOUR_CLIP, GMMOT_OPTION_INT, RegularizationOptions::kClipBounds,
+         kColour.regularization.clip ? 1 : 0, "GMMOT_OPT_COLOUR_CLIP"),
 }};
 
 // Index of `key` in kOptionSpecs, or -1.
@@ -311,6 +329,8 @@ GwOptions gw_options_of(const gmmot_options_t *opts) noexcept;
 EwOptions ew_options_of(const gmmot_options_t *opts) noexcept;
 // Texture synthesis (gmmot/texture.h): keys 900-904, GMMOT_OPT_SEED, the transport keys.
 TextureOptions texture_options_of(const gmmot_options_t *opts) noexcept;
+// Colour transfer (gmmot/colour.h): keys 950-957, every EM key, the transport keys, the seed.
+ColourTransferOptions colour_options_of(const gmmot_options_t *opts) noexcept;
 // The progress callback and interrupt flag of opts (none for NULL).
 gmmot_attachments attachments_of(const gmmot_options_t *opts) noexcept;
 

@@ -167,6 +167,23 @@ TextureOptions texture_options_of(const gmmot_options_t *opts) noexcept {
   return o;
 }
 
+ColourTransferOptions colour_options_of(const gmmot_options_t *opts) noexcept {
+  ColourTransferOptions o;
+  o.fit_points = static_cast<std::size_t>(value_of(opts, GMMOT_OPT_COLOUR_FIT_POINTS));
+  o.map_rand = value_of(opts, GMMOT_OPT_COLOUR_MAP) != 0;
+  o.space = static_cast<ColourSpace>(static_cast<int>(value_of(opts, GMMOT_OPT_COLOUR_SPACE)));
+  RegularizationOptions &r = o.regularization;
+  r.enabled = value_of(opts, GMMOT_OPT_COLOUR_REGULARIZE) != 0;
+  r.radius = static_cast<std::size_t>(value_of(opts, GMMOT_OPT_COLOUR_RADIUS));
+  r.epsilon = value_of(opts, GMMOT_OPT_COLOUR_EPSILON);
+  r.subsample = static_cast<std::size_t>(value_of(opts, GMMOT_OPT_COLOUR_SUBSAMPLE));
+  r.clip = value_of(opts, GMMOT_OPT_COLOUR_CLIP) != 0;
+  // The fits read the EM keys exactly as gmmot_em_create does, so EM options added later apply.
+  o.em = em_options_of(opts);
+  o.transport = transport_options_of(opts);
+  return o;
+}
+
 gmmot_attachments attachments_of(const gmmot_options_t *opts) noexcept {
   return opts != nullptr ? opts->attached : gmmot_attachments{};
 }

@@ -25,8 +25,9 @@ packages=(
   golang-go
   # test-only oracle for the exact transport LP (tests/oracle/): GLPK
   libglpk-dev
-  # the colour-transfer demo (examples/): PNG/JPEG reading and writing
-  libstb-dev
+  # the colour-transfer demo (examples/): PNG/JPEG reading and writing (stb), and the fast
+  # paths of the 12-megapixel recolour: libjpeg-turbo and libpng decoding, zlib PNG writing
+  libstb-dev libjpeg62-turbo-dev libpng-dev zlib1g-dev
   # docs: the API reference (Doxygen; ctest docs_doxygen) and the man pages' check (groff)
   doxygen groff-base
   # sanitizer runs (scripts/test-sanitized.sh): GCC's ASan, UBSan and TSan runtimes

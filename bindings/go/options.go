@@ -67,6 +67,14 @@ const (
 	OptTextureFitPatches       Option = C.GMMOT_OPT_TEXTURE_FIT_PATCHES
 	OptTextureEmTolerance      Option = C.GMMOT_OPT_TEXTURE_EM_TOLERANCE
 	OptTextureEmMaxIterations  Option = C.GMMOT_OPT_TEXTURE_EM_MAX_ITERATIONS
+	OptColourFitPoints         Option = C.GMMOT_OPT_COLOUR_FIT_POINTS
+	OptColourMap               Option = C.GMMOT_OPT_COLOUR_MAP
+	OptColourSpace             Option = C.GMMOT_OPT_COLOUR_SPACE
+	OptColourRegularize        Option = C.GMMOT_OPT_COLOUR_REGULARIZE
+	OptColourRadius            Option = C.GMMOT_OPT_COLOUR_RADIUS
+	OptColourEpsilon           Option = C.GMMOT_OPT_COLOUR_EPSILON
+	OptColourSubsample         Option = C.GMMOT_OPT_COLOUR_SUBSAMPLE
+	OptColourClip              Option = C.GMMOT_OPT_COLOUR_CLIP
 )
 
 // Values of OptTransportMethod, OptFixedPointMethod and OptRelaxedInit.

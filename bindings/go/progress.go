@@ -36,6 +36,7 @@ const (
 	StageRelaxed       Stage = C.GMMOT_STAGE_RELAXED
 	StageGromov        Stage = C.GMMOT_STAGE_GROMOV
 	StageTexture       Stage = C.GMMOT_STAGE_TEXTURE
+	StageColour        Stage = C.GMMOT_STAGE_COLOUR
 )
 
 // Progress is one progress report: Done and Total count the stage's work, Value is a
@@ -379,7 +380,8 @@ func (s Stage) String() string {
 		StageBarycenter: "barycenter", StageCostMatrix: "cost_matrix", StageMaps: "maps",
 		StageDensity: "density", StageMultimarginal: "multimarginal",
 		StageFixedPoint: "fixed_point", StageRelaxed: "relaxed",
-		StageGromov: "gromov", StageTexture: "texture"}
+		StageGromov: "gromov", StageTexture: "texture",
+		StageColour: "colour"}
 	if n, ok := names[s]; ok {
 		return n
 	}

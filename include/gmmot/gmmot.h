@@ -27,6 +27,7 @@
 #define GMMOT_GMMOT_H
 
 #include "gmmot/barycenter.h"
+#include "gmmot/colour.h"
 #include "gmmot/em.h"
 #include "gmmot/export.h"
 #include "gmmot/gaussian.h"

@@ -26,9 +26,9 @@ typedef struct gmmot_options gmmot_options_t;
 
 /** Option keys. Values are pinned and spaced by area (100: execution, 200: Gaussian
  *  barycenter, 300: discrete transport, 400: EM fitting, 500: mixture barycenters, 600: the
- *  relaxed coupled fit, 700: Gromov-Wasserstein, 800: EW2 and MEW2, 900: texture synthesis);
- *  a value is never reused for another option (405, GMMOT_OPT_EM_SEED before 0.2, stays
- *  unused). */
+ *  relaxed coupled fit, 700: Gromov-Wasserstein, 800: EW2 and MEW2, 900: texture synthesis,
+ *  950: colour transfer); a value is never reused for another option (405,
+ *  GMMOT_OPT_EM_SEED before 0.2, stays unused). */
 typedef enum gmmot_option {
   /** int. Worker threads used by libgmmot's own parallel loops (cost matrices, densities,
    *  sampling, EM fitting). 0 (default) = std::thread::hardware_concurrency(). Bounds [0, 1024].
@@ -207,7 +207,41 @@ typedef enum gmmot_option {
   GMMOT_OPT_TEXTURE_EM_TOLERANCE = 903,
   /** int. Texture synthesis: the EM iteration cap of both fits (GMMOT_W_NOT_CONVERGED when
    *  reached). Default 100. Bounds [1, 1e9]. @since 0.5 */
-  GMMOT_OPT_TEXTURE_EM_MAX_ITERATIONS = 904
+  GMMOT_OPT_TEXTURE_EM_MAX_ITERATIONS = 904,
+  /** int. Colour transfer (gmmot/colour.h): pixels drawn (uniformly, with replacement, seeded by
+   *  GMMOT_OPT_SEED) from each image for its fit; 0 = every pixel. Default 100000.
+   *  Bounds [0, 1e12]. @since 0.5 */
+  GMMOT_OPT_COLOUR_FIT_POINTS = 950,
+  /** int. Colour transfer: the map, 0 = T_mean (default, smooth), 1 = T_rand (a random draw per
+   *  pixel, noisier). Bounds [0, 1]. @since 0.5 */
+  GMMOT_OPT_COLOUR_MAP = 951,
+  /** int. Colour transfer: the space of the fits and the map, a gmmot_colour_space. Default
+   *  GMMOT_COLOUR_RGB. Bounds [0, 2]. @since 0.5 */
+  GMMOT_OPT_COLOUR_SPACE = 952,
+  /** int. Colour transfer: 1 (default) regularises the colour change with the guided filter
+   *  (gmmot/colour.h), 0 leaves the map's result as it is (then only clipped).
+   *  Bounds [0, 1]. @since 0.5 */
+  GMMOT_OPT_COLOUR_REGULARIZE = 953,
+  /** int. Colour regularisation: the guided filter's window radius r in pixels (windows of
+   *  (2r+1)^2 pixels); 0 (default) = 1% of the image's shorter side, at least 2 (8 for
+   *  1024 x 768, 30 for 4000 x 3000). Larger r spreads the change more evenly over flat regions.
+   *  Bounds [0, 100000]. @since 0.5 */
+  GMMOT_OPT_COLOUR_RADIUS = 954,
+  /** double. Colour regularisation: the filter's epsilon, in squared RGB units of [0, 1]
+   *  (default 1e-3, i.e. a standard deviation of about 0.03, 8 levels of 255): source
+   *  variations well below sqrt(epsilon) get one smooth change (no bands, no amplified JPEG
+   *  blocks), structures well above it keep their own change. Smaller values follow the map more
+   *  closely, larger ones smooth more. Bounds [1e-12, 1e3]. @since 0.5 */
+  GMMOT_OPT_COLOUR_EPSILON = 955,
+  /** int. Colour regularisation: the fast guided filter's subsampling s (coefficients computed
+   *  on s x s averaged pixels, radius r / s, interpolated back); 0 (default) = the smallest s
+   *  that brings the image to at most 2^18 pixels, at most r / 2 (1 for 512 x 512, 2 for
+   *  1024 x 768, 7 for 4000 x 3000 with the automatic radius). Bounds [0, 64]. @since 0.5 */
+  GMMOT_OPT_COLOUR_SUBSAMPLE = 956,
+  /** int. Colour transfer: 1 (default) clips the result to [0, 1], 0 returns it unclipped
+   *  (colours mapped outside the RGB cube, e.g. for further processing). Bounds [0, 1].
+   *  @since 0.5 */
+  GMMOT_OPT_COLOUR_CLIP = 957
 } gmmot_option;
 
 /** Values of GMMOT_OPT_TRANSPORT_METHOD. */

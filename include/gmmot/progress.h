@@ -78,7 +78,12 @@ typedef enum gmmot_stage {
   /** Texture synthesis (gmmot/texture.h): done = stages finished (0 at the start), total =
    *  GMMOT_TEXTURE_STAGE_COUNT, value = NaN; the steps' own stages are reported in between.
    *  @since 0.5 */
-  GMMOT_STAGE_TEXTURE = 13
+  GMMOT_STAGE_TEXTURE = 13,
+  /** Colour transfer (gmmot_colour_transfer, gmmot/colour.h): reported when the call starts
+   *  and after each of its steps; done = steps finished, total = 5 (source fit, target fit,
+   *  MW2 plan, map, regularisation), value = NaN. The stages of the steps (EM, cost matrix,
+   *  transport, maps) report in between. @since 0.5 */
+  GMMOT_STAGE_COLOUR = 14
   /* Later versions add 13 and above. */
 } gmmot_stage;
 

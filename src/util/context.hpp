@@ -28,7 +28,8 @@ enum class Stage {
   Relaxed,
   Gromov,
   Embedding,
-  Texture
+  Texture,
+  Colour
 };
 
 // Requested worker threads before resolution (resolve_threads): 0 = the hardware concurrency.

@@ -41,6 +41,8 @@ void test_mew2(void);
 void test_student_t(void);
 /* Group of texture.h (0.5: texture synthesis). */
 void test_texture(void);
+/* Group of colour.h (0.5: colour transfer over pixel buffers). */
+void test_colour(void);
 
 int main(void) {
   /* The crash-isolated (forking) tests run first, before any thread has been started. */
@@ -77,6 +79,7 @@ int main(void) {
   test_mew2();
   test_student_t();
   test_texture();
+  test_colour();
   test_threads();
   test_audit_findings();
   test_bad_inputs();

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "colour/colour_transfer.hpp"
 #include "em/em.hpp"
 #include "gaussian/gaussian_ot.hpp"
 #include "gmmot/gmmot.h"
@@ -40,6 +41,7 @@ std::vector<Expected> expected_table() {
   const GwOptions gw;
   const EwOptions ew;
   const TextureOptions tx;
+  const ColourTransferOptions ct;
   const auto u = [](std::uint64_t v) { return static_cast<double>(v); };
   return {
       {GMMOT_OPT_NUM_THREADS, GMMOT_OPTION_INT, kDefaultThreadRequest, kThreadRequestBounds},
@@ -121,6 +123,22 @@ std::vector<Expected> expected_table() {
        TextureOptions::kEmToleranceBounds},
       {GMMOT_OPT_TEXTURE_EM_MAX_ITERATIONS, GMMOT_OPTION_INT, u(tx.em_max_iterations),
        TextureOptions::kEmMaxIterationsBounds},
+      {GMMOT_OPT_COLOUR_FIT_POINTS, GMMOT_OPTION_INT, u(ct.fit_points),
+       ColourTransferOptions::kFitPointsBounds},
+      {GMMOT_OPT_COLOUR_MAP, GMMOT_OPTION_INT, ct.map_rand ? 1.0 : 0.0,
+       ColourTransferOptions::kMapBounds},
+      {GMMOT_OPT_COLOUR_SPACE, GMMOT_OPTION_INT, static_cast<double>(ct.space),
+       ColourTransferOptions::kSpaceBounds},
+      {GMMOT_OPT_COLOUR_REGULARIZE, GMMOT_OPTION_INT, ct.regularization.enabled ? 1.0 : 0.0,
+       RegularizationOptions::kEnabledBounds},
+      {GMMOT_OPT_COLOUR_RADIUS, GMMOT_OPTION_INT, u(ct.regularization.radius),
+       RegularizationOptions::kRadiusBounds},
+      {GMMOT_OPT_COLOUR_EPSILON, GMMOT_OPTION_DOUBLE, ct.regularization.epsilon,
+       RegularizationOptions::kEpsilonBounds},
+      {GMMOT_OPT_COLOUR_SUBSAMPLE, GMMOT_OPTION_INT, u(ct.regularization.subsample),
+       RegularizationOptions::kSubsampleBounds},
+      {GMMOT_OPT_COLOUR_CLIP, GMMOT_OPTION_INT, ct.regularization.clip ? 1.0 : 0.0,
+       RegularizationOptions::kClipBounds},
   };
 }
 
@@ -215,6 +233,10 @@ TEST_CASE("pinned C enum values equal the core's", "[options]") {
   CHECK(GMMOT_STAGE_EMBEDDING == static_cast<int>(Stage::Embedding));
   CHECK(GMMOT_STAGE_TEXTURE == static_cast<int>(Stage::Texture));
   CHECK(GMMOT_TEXTURE_STAGE_AGGREGATE == static_cast<int>(TextureStage::Aggregate));
+  CHECK(GMMOT_STAGE_COLOUR == static_cast<int>(Stage::Colour));
+  CHECK(GMMOT_COLOUR_RGB == static_cast<int>(ColourSpace::Rgb));
+  CHECK(GMMOT_COLOUR_LAB == static_cast<int>(ColourSpace::Lab));
+  CHECK(GMMOT_COLOUR_YCBCR == static_cast<int>(ColourSpace::YCbCr));
   CHECK(GMMOT_RELAXED_INIT_POOLED == static_cast<int>(RelaxedInit::Pooled));
   CHECK(GMMOT_RELAXED_INIT_SEPARATE == static_cast<int>(RelaxedInit::Separate));
   CHECK(GMMOT_RELAXED_INIT_USER == static_cast<int>(RelaxedInit::User));

@@ -19,6 +19,7 @@ from ._lib import lib as _clib
 from ._progress import cancel_all
 from .barycenter import (MixtureBarycenter, barycenter_exact, barycenter_fixed_point,
                          barycenter_fixed_support)
+from .colour import colour_regularize, colour_transfer
 from .gaussian import w2_cost_matrix
 from .fitting import fit_joint
 from .gromov import GWResult, gaussian_gromov_wasserstein, gromov_wasserstein, mgw2
@@ -52,4 +53,5 @@ __all__ = [
     "barycenter_fixed_support", "barycenter_fixed_point", "gaussian", "pot", "status_name",
     "status_string", "library_version", "build_info", "set_strict_inputs", "cancel_all",
     "synthesize_texture", "texture_adsn", "TEXTURE_STAGES", "__version__", "fit_joint",
+    "colour_transfer", "colour_regularize",
 ]

@@ -227,6 +227,9 @@ SIGNATURES = {
     "gmmot_texture_synthesize": (_i, [_buf, _sz, _sz, _sz, _sz, _sz, OptsP, _buf, _sz, _buf,
                                       _sz]),
     "gmmot_texture_adsn": (_i, [_buf, _sz, _sz, _sz, _sz, _sz, OptsP, _buf, _sz]),
+    # colour.h
+    "gmmot_colour_transfer": (_i, [_buf, _sz, _sz, _buf, _sz, _sz, OptsP, _buf, _sz, _buf, _sz]),
+    "gmmot_colour_regularize": (_i, [_buf, _sz, _sz, _buf, OptsP, _buf, _sz, _szP]),
 }
 
 

@@ -28,6 +28,7 @@ class Stage(enum.IntEnum):
     RELAXED = 10
     GROMOV = 11
     TEXTURE = 13
+    COLOUR = 14
 
 
 _INT, _DOUBLE = 1, 2
@@ -55,6 +56,9 @@ OPTION_KEYS = {
     "texture_components": (900, _INT), "texture_patch": (901, _INT),
     "texture_fit_patches": (902, _INT), "texture_em_tolerance": (903, _DOUBLE),
     "texture_em_max_iterations": (904, _INT),
+    "colour_fit_points": (950, _INT), "colour_map": (951, _INT), "colour_space": (952, _INT),
+    "colour_regularize": (953, _INT), "colour_radius": (954, _INT),
+    "colour_epsilon": (955, _DOUBLE), "colour_subsample": (956, _INT), "colour_clip": (957, _INT),
 }
 
 #: string values accepted for the enumerated int options
@@ -62,6 +66,8 @@ ENUM_VALUES = {
     "transport_method": {"exact": 0, "entropic": 1},
     "fixed_point_method": {"true": 0, "euclidean": 1, "bures": 2},
     "relaxed_init": {"pooled": 0, "separate": 1, "user": 2},
+    "colour_map": {"mean": 0, "rand": 1},
+    "colour_space": {"rgb": 0, "lab": 1, "ycbcr": 2},
 }
 
 

@@ -22,6 +22,7 @@ pub const GMMOT_STAGE_RELAXED : gmmot_stage = 10 ;
 pub const GMMOT_STAGE_GROMOV : gmmot_stage = 11 ;
 pub const GMMOT_STAGE_EMBEDDING : gmmot_stage = 12 ;
 pub const GMMOT_STAGE_TEXTURE : gmmot_stage = 13 ;
+pub const GMMOT_STAGE_COLOUR : gmmot_stage = 14 ;
 pub type gmmot_stage = :: std :: os :: raw :: c_uint ;
 pub type gmmot_progress_fn = :: std :: option :: Option < unsafe extern "C" fn (user_data : * mut :: std :: os :: raw :: c_void , stage : :: std :: os :: raw :: c_int , done : u64 , total : u64 , value : f64) -> :: std :: os :: raw :: c_int > ;
 # [repr (C)] # [derive (Debug , Copy , Clone)] pub struct gmmot_interrupt { _unused : [u8 ; 0] , }
@@ -80,6 +81,14 @@ pub const GMMOT_OPT_TEXTURE_PATCH : gmmot_option = 901 ;
 pub const GMMOT_OPT_TEXTURE_FIT_PATCHES : gmmot_option = 902 ;
 pub const GMMOT_OPT_TEXTURE_EM_TOLERANCE : gmmot_option = 903 ;
 pub const GMMOT_OPT_TEXTURE_EM_MAX_ITERATIONS : gmmot_option = 904 ;
+pub const GMMOT_OPT_COLOUR_FIT_POINTS : gmmot_option = 950 ;
+pub const GMMOT_OPT_COLOUR_MAP : gmmot_option = 951 ;
+pub const GMMOT_OPT_COLOUR_SPACE : gmmot_option = 952 ;
+pub const GMMOT_OPT_COLOUR_REGULARIZE : gmmot_option = 953 ;
+pub const GMMOT_OPT_COLOUR_RADIUS : gmmot_option = 954 ;
+pub const GMMOT_OPT_COLOUR_EPSILON : gmmot_option = 955 ;
+pub const GMMOT_OPT_COLOUR_SUBSAMPLE : gmmot_option = 956 ;
+pub const GMMOT_OPT_COLOUR_CLIP : gmmot_option = 957 ;
 pub type gmmot_option = :: std :: os :: raw :: c_uint ;
 pub const GMMOT_TRANSPORT_EXACT : gmmot_transport_method = 0 ;
 pub const GMMOT_TRANSPORT_ENTROPIC : gmmot_transport_method = 1 ;
@@ -136,6 +145,27 @@ extern "C" { pub fn gmmot_mw2_barycenter_certificate (b : * const gmmot_mw2_bary
 extern "C" { pub fn gmmot_mw2_barycenter_info (b : * const gmmot_mw2_barycenter_t , out_iterations : * mut u64 , out_tuple_costs : * mut u64 , out_pricing_rounds : * mut u64) -> :: std :: os :: raw :: c_int ; }
 extern "C" { pub fn gmmot_mw2_barycenter_energies_len (b : * const gmmot_mw2_barycenter_t) -> usize ; }
 extern "C" { pub fn gmmot_mw2_barycenter_copy_energies (b : * const gmmot_mw2_barycenter_t , out : * mut f64 , out_len : usize) -> :: std :: os :: raw :: c_int ; }
+pub const GMMOT_COLOUR_RGB : gmmot_colour_space = 0 ;
+pub const GMMOT_COLOUR_LAB : gmmot_colour_space = 1 ;
+pub const GMMOT_COLOUR_YCBCR : gmmot_colour_space = 2 ;
+pub type gmmot_colour_space = :: std :: os :: raw :: c_uint ;
+pub const GMMOT_COLOUR_INFO_FIT_SOURCE_SECONDS : gmmot_colour_info = 0 ;
+pub const GMMOT_COLOUR_INFO_FIT_TARGET_SECONDS : gmmot_colour_info = 1 ;
+pub const GMMOT_COLOUR_INFO_PLAN_SECONDS : gmmot_colour_info = 2 ;
+pub const GMMOT_COLOUR_INFO_MAP_SECONDS : gmmot_colour_info = 3 ;
+pub const GMMOT_COLOUR_INFO_REGULARIZE_SECONDS : gmmot_colour_info = 4 ;
+pub const GMMOT_COLOUR_INFO_TOTAL_SECONDS : gmmot_colour_info = 5 ;
+pub const GMMOT_COLOUR_INFO_MW2_SQUARED : gmmot_colour_info = 6 ;
+pub const GMMOT_COLOUR_INFO_EM_ITERATIONS_SOURCE : gmmot_colour_info = 7 ;
+pub const GMMOT_COLOUR_INFO_EM_ITERATIONS_TARGET : gmmot_colour_info = 8 ;
+pub const GMMOT_COLOUR_INFO_COLOURS_SOURCE : gmmot_colour_info = 9 ;
+pub const GMMOT_COLOUR_INFO_COLOURS_TARGET : gmmot_colour_info = 10 ;
+pub const GMMOT_COLOUR_INFO_RADIUS : gmmot_colour_info = 11 ;
+pub const GMMOT_COLOUR_INFO_SUBSAMPLE : gmmot_colour_info = 12 ;
+pub const GMMOT_COLOUR_INFO_COUNT : gmmot_colour_info = 13 ;
+pub type gmmot_colour_info = :: std :: os :: raw :: c_uint ;
+extern "C" { pub fn gmmot_colour_transfer (source : * const f64 , src_width : usize , src_height : usize , target : * const f64 , tgt_width : usize , tgt_height : usize , opts : * const gmmot_options_t , out : * mut f64 , out_len : usize , info : * mut f64 , info_len : usize) -> :: std :: os :: raw :: c_int ; }
+extern "C" { pub fn gmmot_colour_regularize (source : * const f64 , width : usize , height : usize , mapped : * const f64 , opts : * const gmmot_options_t , out : * mut f64 , out_len : usize , radius_used : * mut usize) -> :: std :: os :: raw :: c_int ; }
 # [repr (C)] # [derive (Debug , Copy , Clone)] pub struct gmmot_em { _unused : [u8 ; 0] , }
 pub type gmmot_em_t = gmmot_em ;
 extern "C" { pub fn gmmot_em_create (opts : * const gmmot_options_t , out : * mut * mut gmmot_em_t) -> :: std :: os :: raw :: c_int ; }

@@ -16,6 +16,7 @@
 //! The README follows (its example is compiled and run by `cargo test`).
 #![doc = include_str!("../../README.md")]
 pub mod barycenter;
+pub mod colour;
 pub mod em;
 mod em_joint;
 pub mod error;
@@ -30,6 +31,7 @@ pub mod transport;
 mod util;
 
 pub use barycenter::{Barycenter, BarycenterInfo, Certificate};
+pub use colour::{colour_regularize, colour_transfer, ColourInfo};
 pub use em::{Em, EmInfo, EmWork};
 pub use error::{last_error_message, status_string, Error, Result, Status, Warned, Warning};
 pub use gaussian::{Gaussian, GaussianBarycenter, MongeMap};

@@ -73,6 +73,14 @@ option_keys! {
     TextureFitPatches = GMMOT_OPT_TEXTURE_FIT_PATCHES,
     TextureEmTolerance = GMMOT_OPT_TEXTURE_EM_TOLERANCE,
     TextureEmMaxIterations = GMMOT_OPT_TEXTURE_EM_MAX_ITERATIONS,
+    ColourFitPoints = GMMOT_OPT_COLOUR_FIT_POINTS,
+    ColourMap = GMMOT_OPT_COLOUR_MAP,
+    ColourSpace = GMMOT_OPT_COLOUR_SPACE,
+    ColourRegularize = GMMOT_OPT_COLOUR_REGULARIZE,
+    ColourRadius = GMMOT_OPT_COLOUR_RADIUS,
+    ColourEpsilon = GMMOT_OPT_COLOUR_EPSILON,
+    ColourSubsample = GMMOT_OPT_COLOUR_SUBSAMPLE,
+    ColourClip = GMMOT_OPT_COLOUR_CLIP,
 }
 
 /// Values of `OptionKey::TransportMethod` (set with `set_int`).
@@ -123,6 +131,7 @@ pub enum Stage {
     Relaxed,
     Gromov,
     Texture,
+    Colour,
     Other(i32),
 }
 
@@ -139,6 +148,7 @@ const STAGES: &[(Stage, u32)] = &[
     (Stage::Relaxed, sys::GMMOT_STAGE_RELAXED),
     (Stage::Gromov, sys::GMMOT_STAGE_GROMOV),
     (Stage::Texture, sys::GMMOT_STAGE_TEXTURE),
+    (Stage::Colour, sys::GMMOT_STAGE_COLOUR),
 ];
 
 impl Stage {

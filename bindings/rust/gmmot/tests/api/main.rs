@@ -5,6 +5,7 @@ mod common;
 
 mod barycenter;
 mod callbacks;
+mod colour;
 mod coverage;
 mod em;
 mod student_t;
