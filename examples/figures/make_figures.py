@@ -5,9 +5,8 @@ Gaussian mixture models" (SIAM J. Imaging Sci. 2020; ../shared/papers/000) with 
 Usage: make_figures.py OUTDIR [--reduced] [--bin BUILD_DIR/examples] [--only NAME[,NAME...]]
 
 Every figure is computed by libgmmot through its Python package (`gmmot`), except the grids of
-barycenters (Fig. 4-5, Fig. 11), the texture (Fig. 12) and the Student-t geodesic (Chen,
-Georgiou & Tannenbaum 2019, Fig. 3), which are drawn by the installed C example programs found
-in --bin. --reduced makes every figure small and quick (CI). The figures:
+barycenters (Fig. 4-5, Fig. 11) and the Student-t geodesic (Fig. 3 of D. Meunier's review of the
+paper, ../shared/papers/001), which are drawn by the C example programs found in --bin. --reduced makes every figure small and quick (CI). The figures:
 
   fig01_plans_1d        000 Fig. 1 and section 6.3: the W2 and MW2 plans between two 1-D
                         mixtures, with T_mean and T_rand
@@ -18,7 +17,8 @@ in --bin. --reduced makes every figure small and quick (CI). The figures:
   fig10_k_comparison    000 Fig. 10: colour transfer with K = 1, 3 and 10 components
   fig11_palettes        000 Fig. 11: a photograph's palette through the barycenters of four
   fig12_texture         000 Fig. 12: exemplar, its spot noise (ADSN) and the synthesis
-  fig_t_geodesic        001 Fig. 3: MW2 geodesic between two 1-D Student-t mixtures (nu = 3)
+  fig_t_geodesic        001 Fig. 3: MW2 geodesic between two 1-D Student-t mixtures (nu = 3),
+                        the Gaussian geodesic of the same covariances in grey
 
 Exits non-zero if a figure fails; prints one line per figure written.
 """
@@ -292,6 +292,36 @@ def fig11_palettes(out, reduced, bindir):
                        "fig11_palettes")
 
 
+def fig12_texture(out, reduced):
+    rows = []
+    for name in ("texture_wood.png", "texture_fur.png"):
+        from PIL import Image
+
+        u = np.asarray(Image.open(os.path.join(DATA, name)).convert("RGB"), np.float64) / 255.0
+        if reduced:
+            u = u[:64, :64]
+        shape = (2 * u.shape[0], 2 * u.shape[1])
+        rows.append((name, u, gmmot.texture_adsn(u, shape, seed=3),
+                     gmmot.synthesize_texture(u, shape, seed=3)))
+    fig, ax = plt.subplots(len(rows), 3, figsize=(11, 3.8 * len(rows)),
+                           dpi=50 if reduced else 90)
+    for r, (name, u, adsn, synth) in enumerate(rows):
+        for c, (img, title) in enumerate(((u, "exemplar u (%s)" % name),
+                                          (adsn, "ADSN U"), (synth, "synthesis"))):
+            ax[r, c].imshow(np.clip(img, 0, 1))
+            ax[r, c].set_title(title)
+            ax[r, c].axis("off")
+    fig.suptitle("000 Fig. 12: texture synthesis by MW2 T_mean of 3x3 patch mixtures (K = 10)")
+    fig.tight_layout()
+    return savefig(fig, out, "fig12_texture")
+
+
+def fig_t_geodesic(out, reduced, bindir):
+    return run_example(bindir, "gmmot-t-geodesic", ["@OUT", "--pixels",
+                                                     "240" if reduced else "800"], out,
+                       "fig_t_geodesic")
+
+
 FIGURES = {
     "fig01_plans_1d": fig01_plans_1d,
     "fig02_geodesic_1d": fig02_geodesic_1d,
@@ -300,8 +330,10 @@ FIGURES = {
     "fig09_colour_clouds": fig09_colour_clouds,
     "fig10_k_comparison": fig10_k_comparison,
     "fig11_palettes": fig11_palettes,
+    "fig12_texture": fig12_texture,
+    "fig_t_geodesic": fig_t_geodesic,
 }
-NEEDS_BIN = {"fig04_barycenter_grid", "fig11_palettes"}
+NEEDS_BIN = {"fig04_barycenter_grid", "fig11_palettes", "fig_t_geodesic"}
 
 
 def main(argv):
