@@ -437,6 +437,10 @@ bool SpanningTree::price(std::size_t *enter_i, std::size_t *enter_j) {
     screening_ = false;
     cf_.clear();
     cf_.shrink_to_fit();
+    // The potentials from the tree now, as finish() would rebuild them before declaring
+    // optimality: when the exact scan finds nothing, that scan is then the proof (one full
+    // scan instead of two).
+    refresh();
   }
   return block_search(false, enter_i, enter_j);
 }
