@@ -82,9 +82,15 @@ GMMOT_INLINE RowMin<T> segment_min(const T *c, const T *xd, const T *sd, std::si
       where = lower ? at : where;
       at += static_cast<I>(kLanes);
     }
-    for (int l = 0; l < kLanes; ++l) {
-      const std::size_t w = static_cast<std::size_t>(where[l]);
-      if (m[l] < best.key || (m[l] == best.key && w < best.index)) best = {m[l], w};
+    // Most segments improve on nothing: one vector comparison skips the lane reduction.
+    const auto below = m < bound;
+    bool any = false;
+    for (int l = 0; l < kLanes; ++l) any |= below[l] != 0;
+    if (any) {
+      for (int l = 0; l < kLanes; ++l) {
+        const std::size_t w = static_cast<std::size_t>(where[l]);
+        if (m[l] < best.key || (m[l] == best.key && w < best.index)) best = {m[l], w};
+      }
     }
   }
   const T *s = kSigns ? sd : nullptr;
