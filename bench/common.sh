@@ -48,11 +48,21 @@ bench_start() {
 
 # bench_run_generated PEER ARGS...: PEER's generate mode writes the data to $work/data; then
 # $bench --threads 2 ARGS... --data $work/data, its lines to the terminal and to $lib_out, then
-# appended to $out.
+# appended to $out. BENCH_CASES=<extended regex>: only the manifest lines ("<case> <n> <file>")
+# it matches, e.g. BENCH_CASES='fixed_point .*_d27' (one kernel's ratio in a fraction of the
+# run time; the peers read the same manifest).
 bench_run_generated() {
   local peer="$1"
   shift
   /usr/bin/python3 "$peer" generate "$work/data"
+  if [[ -n "${BENCH_CASES:-}" && -f "$work/data/manifest.txt" ]]; then
+    grep -E -- "$BENCH_CASES" "$work/data/manifest.txt" > "$work/manifest.selected" || {
+      echo "${0##*/}: BENCH_CASES='$BENCH_CASES' matches no case of the manifest:" >&2
+      cat "$work/data/manifest.txt" >&2
+      exit 1
+    }
+    mv "$work/manifest.selected" "$work/data/manifest.txt"
+  fi
   "$bench" --threads 2 "$@" --data "$work/data" | tee "$lib_out"
   cat "$lib_out" >> "$out"
 }

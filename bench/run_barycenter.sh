@@ -16,6 +16,8 @@
 #     (NumPy + POT's ot.emd, peer_numpy_fixedpoint.py). Target >= 10x per iteration at the same
 #     final energy V (relative difference <= 1e-9).
 # Usage: bench/run_barycenter.sh [build-dir (default: build)] [bench_barycenter options]
+# BENCH_CASES=<regex> keeps the cases whose manifest line matches (bench/common.sh), e.g.
+#   BENCH_CASES='fixed_point .*_d27' bench/run_barycenter.sh build: the d = 27 fixed point only.
 # Needs build-dir/bench/bench_barycenter and Debian's python3-numpy, python3-scipy, python3-pot.
 # Runs: libgmmot median of 5; peers median of PEER_RUNS_EXACT (default 1: one run of the 4 x 12
 # case takes about 45 s) and PEER_RUNS_FP (default 3). About 2 minutes on a quiet 2-core
