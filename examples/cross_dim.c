@@ -14,10 +14,14 @@
  * use the other coordinates. With rgbxy, where P puts weight on the position rows the new colour
  * depends on where the pixel is (two pixels of the same colour at the top and at the bottom of
  * A may get different colours of B: a position-aware recolouring); with patches it depends on
- * the neighbourhood (texture and edges), not only on the pixel's own colour. P's rows tell
- * which: the bench line reports the share of P's mass (sum of squares / 3) on the position rows
- * or on the centre pixel's rows. Writes OUTPUT.png (A recoloured) and, with --panel, a
- * side-by-side A | B | result; prints the isometry and a line in the format of bench/.
+ * the neighbourhood (texture and edges), not only on the pixel's own colour. MEW2 is invariant
+ * to reflections too, so B's colour axes may arrive reflected: on chelsea.png -> coffee.png the
+ * default rgbxy run keeps the cat's light and dark, the patch run and rgbxy with
+ * --position-weight 0.25 exchange them (a negative-like result). P's rows tell which
+ * coordinates the map uses: the bench line reports off_colour_share, the share of P's mass (sum
+ * of squares / 3) on the rows that are not the pixel's own colour (position or neighbours).
+ * Writes OUTPUT.png (A recoloured) and, with --panel, a side-by-side A | B | result; prints the
+ * isometry and a line in the format of bench/.
  *
  * Usage: gmmot-cross-dim SOURCE TARGET OUTPUT.png [--features rgbxy|patch] [--position-weight W]
  *        [--k K] [--fit-points N] [--map mean|rand] [--no-regularize] [--seed S] [--shrink F]
@@ -58,8 +62,10 @@ static const char kHelp[] =
     "of R^3 into the larger space and the plan, and every pixel's description is mapped to a\n"
     "colour (R^m -> R^3). Unlike a colour-to-colour transfer the new colour may depend on where\n"
     "the pixel is (rgbxy: a position-aware recolouring) or on its neighbourhood (patch). The\n"
-    "isometry's rows show which coordinates the map uses. Writes OUTPUT.png (SOURCE recoloured)\n"
-    "and prints the isometry and a line in the format of bench/ (the MEW2 value and the times).\n"
+    "isometry's rows show which coordinates the map uses. MEW2 does not see reflections, so\n"
+    "TARGET's colours may also arrive reflected (dark and light exchanged). Writes OUTPUT.png\n"
+    "(SOURCE recoloured) and prints the isometry and a line in the format of bench/ (the MEW2\n"
+    "value and the times).\n"
     "\n"
     "Options (default in brackets):\n"
     "  --features rgbxy|patch  SOURCE's description: colour + position, or 3x3 patches [rgbxy]\n"
