@@ -69,7 +69,7 @@ if [[ -x "$BUILD_DIR/examples/gmmot-color-transfer" ]]; then
 fi
 # Every installed program comes with its man page (docs/man/), version filled in.
 for exe in gmmot-color-transfer gmmot-barycenter-grid gmmot-palette-barycenter gmmot-relaxed-fig6 \
-           gmmot-t-geodesic gmmot-rotated-match gmmot-texture; do
+           gmmot-t-geodesic gmmot-rotated-match gmmot-texture gmmot-cross-dim; do
   if [[ -x "$BUILD_DIR/examples/$exe" ]]; then
     page=$(find "$PREFIX" -path "*/man/man1/$exe.1" -print -quit)
     [[ -n "$page" ]] || die "no man/man1/$exe.1 installed under $PREFIX"
