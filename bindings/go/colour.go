@@ -16,9 +16,10 @@ const (
 	ColourYCbCr = C.GMMOT_COLOUR_YCBCR
 )
 
-// Image is a row-major interleaved RGB image: Pix has 3*Width*Height values in [0, 1], pixel
-// (x, y) channel c at Pix[3*(y*Width+x)+c].
-type Image struct {
+// RGBImage is a row-major interleaved RGB image: Pix has 3*Width*Height values in [0, 1], pixel
+// (x, y) channel c at Pix[3*(y*Width+x)+c]. (Image, of texture synthesis, has any number of
+// channels.)
+type RGBImage struct {
 	Width, Height int
 	Pix           []float64
 }
@@ -34,7 +35,7 @@ type ColourInfo struct {
 	Radius, Subsample                                                              uint64 // 0 when not regularised
 }
 
-func checkImage(fn, arg string, img Image) error {
+func checkImage(fn, arg string, img RGBImage) error {
 	if img.Width <= 0 || img.Height <= 0 {
 		return argError(EDimension, "%s: %s is empty (%d x %d pixels)", fn, arg, img.Width, img.Height)
 	}
@@ -50,20 +51,20 @@ func checkImage(fn, arg string, img Image) error {
 // both), the MW2 plan, T_mean or T_rand in the space OptColourSpace, the guided filter of the
 // colour change (OptColourRegularize, OptColourRadius, OptColourEpsilon) and clipping. A
 // *Warning (WNotConverged) comes with a written result.
-func ColourTransfer(source, target Image, opts *Options) (Image, ColourInfo, error) {
+func ColourTransfer(source, target RGBImage, opts *Options) (RGBImage, ColourInfo, error) {
 	const fn = "gmmot.ColourTransfer"
 	if err := checkImage(fn, "source", source); err != nil {
-		return Image{}, ColourInfo{}, err
+		return RGBImage{}, ColourInfo{}, err
 	}
 	if err := checkImage(fn, "target", target); err != nil {
-		return Image{}, ColourInfo{}, err
+		return RGBImage{}, ColourInfo{}, err
 	}
 	op, at, release, err := opts.use()
 	if err != nil {
-		return Image{}, ColourInfo{}, err
+		return RGBImage{}, ColourInfo{}, err
 	}
 	defer release()
-	out := Image{Width: source.Width, Height: source.Height, Pix: make([]float64, len(source.Pix))}
+	out := RGBImage{Width: source.Width, Height: source.Height, Pix: make([]float64, len(source.Pix))}
 	var info [C.GMMOT_COLOUR_INFO_COUNT]float64
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
@@ -71,7 +72,7 @@ func ColourTransfer(source, target Image, opts *Options) (Image, ColourInfo, err
 		dptr(target.Pix), sz(target.Width), sz(target.Height), op, dptr(out.Pix), sz(len(out.Pix)),
 		dptr(info[:]), sz(len(info))), at)
 	if err != nil && !IsWarning(err) {
-		return Image{}, ColourInfo{}, err
+		return RGBImage{}, ColourInfo{}, err
 	}
 	ci := ColourInfo{
 		FitSourceSeconds:   info[C.GMMOT_COLOUR_INFO_FIT_SOURCE_SECONDS],
@@ -95,30 +96,30 @@ func ColourTransfer(source, target Image, opts *Options) (Image, ColourInfo, err
 // GF(mapped - source), the colour change of any recolouring filtered by the colour guided
 // filter with source as guide, clipped unless OptColourClip is 0. mapped has source's size.
 // Returns the image and the radius used.
-func ColourRegularize(source, mapped Image, opts *Options) (Image, int, error) {
+func ColourRegularize(source, mapped RGBImage, opts *Options) (RGBImage, int, error) {
 	const fn = "gmmot.ColourRegularize"
 	if err := checkImage(fn, "source", source); err != nil {
-		return Image{}, 0, err
+		return RGBImage{}, 0, err
 	}
 	if mapped.Width != source.Width || mapped.Height != source.Height {
-		return Image{}, 0, argError(EDimension, "%s: mapped is %d x %d, source %d x %d", fn,
+		return RGBImage{}, 0, argError(EDimension, "%s: mapped is %d x %d, source %d x %d", fn,
 			mapped.Width, mapped.Height, source.Width, source.Height)
 	}
 	if err := checkImage(fn, "mapped", mapped); err != nil {
-		return Image{}, 0, err
+		return RGBImage{}, 0, err
 	}
 	op, at, release, err := opts.use()
 	if err != nil {
-		return Image{}, 0, err
+		return RGBImage{}, 0, err
 	}
 	defer release()
-	out := Image{Width: source.Width, Height: source.Height, Pix: make([]float64, len(source.Pix))}
+	out := RGBImage{Width: source.Width, Height: source.Height, Pix: make([]float64, len(source.Pix))}
 	var radius C.size_t
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	if err := check(C.gmmot_colour_regularize(dptr(source.Pix), sz(source.Width), sz(source.Height),
 		dptr(mapped.Pix), op, dptr(out.Pix), sz(len(out.Pix)), &radius), at); err != nil {
-		return Image{}, 0, err
+		return RGBImage{}, 0, err
 	}
 	return out, int(radius), nil
 }

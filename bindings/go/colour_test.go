@@ -11,7 +11,7 @@ import (
 )
 
 // A smooth 8-bit gradient with a dark block, and a warm target palette.
-func colourImages() (Image, Image) {
+func colourImages() (RGBImage, RGBImage) {
 	const w, h = 40, 30
 	s, t := make([]float64, 3*w*h), make([]float64, 3*w*h)
 	for y := 0; y < h; y++ {
@@ -29,10 +29,10 @@ func colourImages() (Image, Image) {
 			t[i+2] = 0.1 + 0.2*float64((x+y*3)%5)/5
 		}
 	}
-	return Image{w, h, s}, Image{w, h, t}
+	return RGBImage{w, h, s}, RGBImage{w, h, t}
 }
 
-func meanColour(img Image) [3]float64 {
+func meanColour(img RGBImage) [3]float64 {
 	var m [3]float64
 	for i, v := range img.Pix {
 		m[i%3] += v
@@ -51,7 +51,7 @@ func colourDist(a, b [3]float64) float64 {
 // a = 0, b = the change).
 func TestColourRegularizeKeepsAConstantChange(t *testing.T) {
 	src, _ := colourImages()
-	shifted := Image{src.Width, src.Height, make([]float64, len(src.Pix))}
+	shifted := RGBImage{src.Width, src.Height, make([]float64, len(src.Pix))}
 	for i, v := range src.Pix {
 		shifted.Pix[i] = v + []float64{0.1, -0.05, 0.02}[i%3]
 	}
@@ -127,18 +127,18 @@ func TestColourTransfer(t *testing.T) {
 
 func TestColourErrors(t *testing.T) {
 	src, tgt := colourImages()
-	_, _, err := ColourTransfer(Image{src.Width, src.Height, src.Pix[:9]}, tgt, nil)
+	_, _, err := ColourTransfer(RGBImage{src.Width, src.Height, src.Pix[:9]}, tgt, nil)
 	var e *Error
 	if !errors.As(err, &e) || e.Status != EDimension || !strings.Contains(e.Message, "source.Pix") {
 		t.Fatalf("short source: %v", err)
 	}
-	bad := Image{src.Width, src.Height, append([]float64(nil), src.Pix...)}
+	bad := RGBImage{src.Width, src.Height, append([]float64(nil), src.Pix...)}
 	bad.Pix[3*7+2] = 1.5
 	_, _, err = ColourTransfer(bad, tgt, nil)
 	if !errors.As(err, &e) || e.Status != EInvalidArgument || !strings.Contains(e.Message, "source[7][2]") {
 		t.Fatalf("value outside [0, 1]: %v", err)
 	}
-	_, _, err = ColourRegularize(src, Image{1, 1, []float64{0, 0, 0}}, nil)
+	_, _, err = ColourRegularize(src, RGBImage{1, 1, []float64{0, 0, 0}}, nil)
 	if !errors.As(err, &e) || e.Status != EDimension {
 		t.Fatalf("mapped of another size: %v", err)
 	}
