@@ -62,6 +62,13 @@ const (
 	OptGwStarts                Option = C.GMMOT_OPT_GW_STARTS
 	OptGwAnnealing             Option = C.GMMOT_OPT_GW_ANNEALING
 	OptGwEpsilon               Option = C.GMMOT_OPT_GW_EPSILON
+	OptEwMaxIterations         Option = C.GMMOT_OPT_EW_MAX_ITERATIONS
+	OptEwTolerance             Option = C.GMMOT_OPT_EW_TOLERANCE
+	OptEwStarts                Option = C.GMMOT_OPT_EW_STARTS
+	OptEwAnnealing             Option = C.GMMOT_OPT_EW_ANNEALING
+	OptEwEpsilon               Option = C.GMMOT_OPT_EW_EPSILON
+	OptEwSignFlips             Option = C.GMMOT_OPT_EW_SIGN_FLIPS
+	OptEwInnerIterations       Option = C.GMMOT_OPT_EW_INNER_ITERATIONS
 	OptTextureComponents       Option = C.GMMOT_OPT_TEXTURE_COMPONENTS
 	OptTexturePatch            Option = C.GMMOT_OPT_TEXTURE_PATCH
 	OptTextureFitPatches       Option = C.GMMOT_OPT_TEXTURE_FIT_PATCHES

@@ -35,6 +35,7 @@ const (
 	StageFixedPoint    Stage = C.GMMOT_STAGE_FIXED_POINT
 	StageRelaxed       Stage = C.GMMOT_STAGE_RELAXED
 	StageGromov        Stage = C.GMMOT_STAGE_GROMOV
+	StageEmbedding     Stage = C.GMMOT_STAGE_EMBEDDING
 	StageTexture       Stage = C.GMMOT_STAGE_TEXTURE
 	StageColour        Stage = C.GMMOT_STAGE_COLOUR
 )
@@ -380,7 +381,7 @@ func (s Stage) String() string {
 		StageBarycenter: "barycenter", StageCostMatrix: "cost_matrix", StageMaps: "maps",
 		StageDensity: "density", StageMultimarginal: "multimarginal",
 		StageFixedPoint: "fixed_point", StageRelaxed: "relaxed",
-		StageGromov: "gromov", StageTexture: "texture",
+		StageGromov: "gromov", StageEmbedding: "embedding", StageTexture: "texture",
 		StageColour: "colour"}
 	if n, ok := names[s]; ok {
 		return n

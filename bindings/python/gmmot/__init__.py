@@ -4,7 +4,8 @@
 Objects: :class:`GaussianMixture` (fit by EM, densities, sampling, scikit-learn round trips,
 saving and pickling), :class:`MW2Plan` (the MW2 distance, plan, coupling, geodesic, T_mean and
 T_rand maps), :class:`TransportPlan`, :class:`MixtureBarycenter`, :class:`RelaxedFit`,
-:class:`GWResult` (:func:`mgw2`, :func:`gromov_wasserstein`); texture synthesis
+:class:`GWResult` (:func:`mgw2`, :func:`gromov_wasserstein`), :class:`EWResult` (:func:`ew2`,
+:func:`mew2`: W2 and MW2 up to an isometric embedding, across dimensions); texture synthesis
 (:func:`synthesize_texture`, :func:`texture_adsn`);
 functions for single Gaussians (:mod:`gmmot.gaussian`); POT-compatible functions in
 :mod:`gmmot.pot`; the raw ctypes layer in :mod:`gmmot._lib` (``gmmot._lib.lib``).
@@ -20,6 +21,7 @@ from ._progress import cancel_all
 from .barycenter import (MixtureBarycenter, barycenter_exact, barycenter_fixed_point,
                          barycenter_fixed_support)
 from .colour import colour_regularize, colour_transfer
+from .ew import EWResult, ew2, mew2
 from .gaussian import w2_cost_matrix
 from .fitting import fit_joint
 from .gromov import GWResult, gaussian_gromov_wasserstein, gromov_wasserstein, mgw2
@@ -46,6 +48,7 @@ def build_info():
 __all__ = [
     "GaussianMixture", "MW2Plan", "TransportPlan", "MixtureBarycenter", "RelaxedFit",
     "GWResult", "mgw2", "gromov_wasserstein", "gaussian_gromov_wasserstein",
+    "EWResult", "ew2", "mew2",
     "Options", "Interrupt", "Stage", "GmmotError", "GmmotValueError", "GmmotMemoryError",
     "GmmotOverflowError", "GmmotIOError", "GmmotFamilyError", "GmmotNoMapError", "GmmotCancelled",
     "GmmotConvergenceError", "GmmotWarning", "GmmotConvergenceWarning", "mw2_squared",

@@ -57,6 +57,10 @@ class Gw(C.Structure):
     """Opaque gmmot_gw_t."""
 
 
+class Ew(C.Structure):
+    """Opaque gmmot_ew_t."""
+
+
 GmmP = C.POINTER(Gmm)
 OptsP = C.POINTER(Options)
 InterruptP = C.POINTER(Interrupt)
@@ -66,6 +70,7 @@ Mw2P = C.POINTER(Mw2)
 BaryP = C.POINTER(MixtureBarycenter)
 RelaxedP = C.POINTER(Relaxed)
 GwP = C.POINTER(Gw)
+EwP = C.POINTER(Ew)
 
 # gmmot_progress_fn(user_data, stage, done, total, value); non-zero return cancels.
 ProgressFn = C.CFUNCTYPE(C.c_int, C.c_void_p, C.c_int, C.c_uint64, C.c_uint64, C.c_double)
@@ -223,6 +228,24 @@ SIGNATURES = {
     "gmmot_gw_copy_cost_matrices": (_i, [GwP, _buf, _sz, _buf, _sz]),
     "gmmot_gw_info": (_i, [GwP, _u64P, _dP, _iP, _u64P, _u64P]),
     "gmmot_gaussian_gw": (_i, [_sz, _buf, _buf, _sz, _buf, _buf, _dP, _buf, _sz, _buf, _sz]),
+    # mew2.h
+    "gmmot_ew2_create": (_i, [_buf, _sz, _sz, _buf, _buf, _sz, _sz, _buf, OptsP,
+                              C.POINTER(EwP)]),
+    "gmmot_mew2_create": (_i, [GmmP, GmmP, OptsP, C.POINTER(EwP)]),
+    "gmmot_ew_destroy": (None, [EwP]),
+    "gmmot_ew_value": (_i, [EwP, _dP, _dP]),
+    "gmmot_ew_rows": (_sz, [EwP]),
+    "gmmot_ew_cols": (_sz, [EwP]),
+    "gmmot_ew_dim0": (_sz, [EwP]),
+    "gmmot_ew_dim1": (_sz, [EwP]),
+    "gmmot_ew_nnz": (_sz, [EwP]),
+    "gmmot_ew_copy_plan": (_i, [EwP, _buf, _sz]),
+    "gmmot_ew_copy_sparse_plan": (_i, [EwP, _buf, _buf, _buf, _sz]),
+    "gmmot_ew_copy_isometry": (_i, [EwP, _buf, _sz]),
+    "gmmot_ew_copy_means": (_i, [EwP, _buf, _sz, _buf, _sz]),
+    "gmmot_ew_info": (_i, [EwP, _u64P, _iP, _dP, _u64P, _u64P]),
+    "gmmot_mew2_map_mean": (_i, [EwP, _sz, _buf, OptsP, _buf, _sz]),
+    "gmmot_mew2_map_rand": (_i, [EwP, _sz, _buf, OptsP, _buf, _sz]),
     # texture.h
     "gmmot_texture_synthesize": (_i, [_buf, _sz, _sz, _sz, _sz, _sz, OptsP, _buf, _sz, _buf,
                                       _sz]),

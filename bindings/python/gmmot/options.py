@@ -27,6 +27,7 @@ class Stage(enum.IntEnum):
     FIXED_POINT = 9
     RELAXED = 10
     GROMOV = 11
+    EMBEDDING = 12
     TEXTURE = 13
     COLOUR = 14
 
@@ -53,6 +54,9 @@ OPTION_KEYS = {
     "relaxed_regularization": (604, _DOUBLE), "relaxed_init": (605, _INT),
     "gw_max_iterations": (700, _INT), "gw_tolerance": (701, _DOUBLE),
     "gw_starts": (702, _INT), "gw_annealing": (703, _INT), "gw_epsilon": (704, _DOUBLE),
+    "ew_max_iterations": (800, _INT), "ew_tolerance": (801, _DOUBLE),
+    "ew_starts": (802, _INT), "ew_annealing": (803, _INT), "ew_epsilon": (804, _DOUBLE),
+    "ew_sign_flips": (805, _INT), "ew_inner_iterations": (806, _INT),
     "texture_components": (900, _INT), "texture_patch": (901, _INT),
     "texture_fit_patches": (902, _INT), "texture_em_tolerance": (903, _DOUBLE),
     "texture_em_max_iterations": (904, _INT),

@@ -36,7 +36,7 @@ HANDLES = {"gmmot_gmm_t": _lib.Gmm, "gmmot_options_t": _lib.Options,
            "gmmot_interrupt_t": _lib.Interrupt, "gmmot_em_t": _lib.Em,
            "gmmot_transport_t": _lib.Transport, "gmmot_mw2_t": _lib.Mw2,
            "gmmot_mw2_barycenter_t": _lib.MixtureBarycenter, "gmmot_relaxed_t": _lib.Relaxed,
-           "gmmot_gw_t": _lib.Gw}
+           "gmmot_gw_t": _lib.Gw, "gmmot_ew_t": _lib.Ew}
 
 
 def _pointee(ct):
@@ -68,6 +68,8 @@ def expected_ctype(c_type):
             return (stars == 1 and base in SCALARS) or (stars == 2 and base in HANDLES)
         if ct is C.c_char_p:
             return stars == 1 and base == "char"
+        if _pointee(ct) == (1, C.c_void_p):  # an array of numpy buffers' addresses
+            return stars == 2 and base in SCALARS
         return _pointee(ct) == (stars, element)
     return ok
 
@@ -148,3 +150,18 @@ def test_every_public_function_is_used_by_the_pythonic_api():
     # gmmot_mw2_create_from_points: MW2Plan.from_points runs its documented equivalent (two
     # EM fits, then gmmot_mw2_create) to keep the fits; test_mw2 compares it with the C call
     assert unused == ["gmmot_mw2_create_from_points", "gmmot_version_number"], unused
+
+
+def _enumerators(header, prefix):
+    with open(os.path.join(REPO_ROOT, "include", "gmmot", header), encoding="utf-8") as f:
+        found = re.findall(r"^\s*%s([A-Z0-9_]+)\s*=\s*(-?\d+)" % prefix, f.read(), re.M)
+    assert found, "no %s enumerators in %s" % (prefix, header)
+    return {name: int(value) for name, value in found}
+
+
+def test_every_option_and_stage_of_the_headers_has_its_python_name():
+    from gmmot.options import OPTION_KEYS, Stage
+    options = _enumerators("options.h", "GMMOT_OPT_")
+    assert {k.upper(): code for k, (code, _) in OPTION_KEYS.items()} == options
+    stages = _enumerators("progress.h", "GMMOT_STAGE_")
+    assert {s.name: int(s) for s in Stage} == stages

@@ -2,7 +2,7 @@
 //! Safe Rust bindings of libgmmot: optimal transport between Gaussian mixture models.
 //!
 //! - Handles (`Gmm`, `Options`, `Interrupt`, `Em`, `Transport`, `Mw2Plan`, `Barycenter`,
-//!   `Relaxed`, `Gromov`) own their C object and free it on drop.
+//!   `Relaxed`, `Gromov`, `Ew`) own their C object and free it on drop.
 //! - Errors are `Result<T, gmmot::Error>` carrying the status, its name and the library's
 //!   message (read on the calling thread right after the call). Wrong slice lengths are
 //!   reported by the binding, naming the argument, before any C call.
@@ -20,6 +20,7 @@ pub mod colour;
 pub mod em;
 mod em_joint;
 pub mod error;
+pub mod ew;
 pub mod gaussian;
 pub mod gmm;
 pub mod gromov;
@@ -34,6 +35,7 @@ pub use barycenter::{Barycenter, BarycenterInfo, Certificate};
 pub use colour::{colour_regularize, colour_transfer, ColourInfo};
 pub use em::{Em, EmInfo, EmWork};
 pub use error::{last_error_message, status_string, Error, Result, Status, Warned, Warning};
+pub use ew::{Ew, EwInfo};
 pub use gaussian::{Gaussian, GaussianBarycenter, MongeMap};
 pub use gmm::{Family, Gmm, Sample};
 pub use gromov::{gaussian_gw, gaussian_gw_map, Gromov, GwInfo};

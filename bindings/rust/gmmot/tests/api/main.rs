@@ -8,6 +8,7 @@ mod callbacks;
 mod colour;
 mod coverage;
 mod em;
+mod ew;
 mod student_t;
 mod em_student_t;
 mod gaussian;
