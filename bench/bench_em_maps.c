@@ -37,7 +37,8 @@
  *       case=em_seeds n=<the em_fit label>_seeds5: the em_fit fit once for each seed 0 .. 4;
  *         seconds = the median fit time; extra: mean_loglik, min_loglik, max_loglik over the
  *         seeds, mean_iterations, mean_passes (one start's final l is a draw between local
- *         maxima: the mean over seeds compares the quality of the fits).
+ *         maxima: the mean over seeds compares the quality of the fits), mean_seconds (the
+ *         mean fit time).
  *       case=em_seeds_plain: the same with GMMOT_OPT_EM_SPLIT_MERGE = 0.
  *       case=tmean n=N786432_d3_K10x10: the em_fit_plain mixture of em_d3.bin and one fitted the
  *         same way to ct_tgt.bin, their MW2 plan (gmmot_mw2_create), then the timed call:
@@ -48,6 +49,9 @@
  *       WORK/tmean.bin: magic "GMMOTTM1", uint64 n, d, K0, K1, nnz, then float64: w0 (K0),
  *       m0 (K0 x d), c0 (K0 x d x d), w1, m1, c1, rows (nnz), cols (nnz), mass (nnz),
  *       A (nnz x d x d), b (nnz x d), out (n x d).
+ *   bench_em_maps seeds --data WORK [--threads N] [--split-merge C]
+ *       Only the em_seeds_plain and em_seeds lines of em_d3.bin (C moves per round, default 5):
+ *       bench/run_em_split_merge.sh alternates it between two builds of the library.
  * Timing: every run is one full call (no warm-up: each call takes well over 20 ms); R runs
  * (default 5), median. Run with OPENBLAS_NUM_THREADS=1 (bench/run_maps_em.sh does);
  * --threads sets GMMOT_OPT_NUM_THREADS (default 2, 0 = all cores). */
@@ -307,7 +311,8 @@ static gmmot_gmm_t *bench_em(const char *name, int split_merge, const char *labe
  * random_state 0 .. seeds - 1). */
 static void bench_em_seeds(const char *name, int split_merge, const char *label, size_t n, size_t d,
                            const double *x, int threads, int seeds) {
-  double totals[MAX_RUNS], sum = 0.0, lo = HUGE_VAL, hi = -HUGE_VAL, iters = 0.0, passes = 0.0;
+  double totals[MAX_RUNS], sum = 0.0, lo = HUGE_VAL, hi = -HUGE_VAL, iters = 0.0, passes = 0.0,
+                           seconds = 0.0;
   em_result res;
   int s;
   for (s = 0; s < seeds; ++s) {
@@ -315,6 +320,7 @@ static void bench_em_seeds(const char *name, int split_merge, const char *label,
     gmmot_gmm_destroy(em_fit_once(o, n, d, x, &res));
     gmmot_options_destroy(o);
     totals[s] = res.total;
+    seconds += res.total;
     sum += res.loglik;
     lo = res.loglik < lo ? res.loglik : lo;
     hi = res.loglik > hi ? res.loglik : hi;
@@ -324,9 +330,9 @@ static void bench_em_seeds(const char *name, int split_merge, const char *label,
   printf(
       "case=%s impl=libgmmot n=%s_seeds%d seconds=%.6e extra=mean_loglik:%.10g;"
       "min_loglik:%.10g;max_loglik:%.10g;mean_iterations:%.4g;mean_passes:%.4g;"
-      "split_merge:%d;threads:%d\n",
+      "mean_seconds:%.6e;split_merge:%d;threads:%d\n",
       name, label, seeds, median(totals, (size_t)seeds), sum / seeds, lo, hi, iters / seeds,
-      passes / seeds, split_merge, threads);
+      passes / seeds, seconds / seeds, split_merge, threads);
   fflush(stdout);
 }
 
@@ -386,6 +392,17 @@ static void export_tmean(const char *dir, const gmmot_gmm_t *g0, const gmmot_gmm
   free(a);
   free(b);
   free(tmp);
+}
+
+static int seeds_only(const char *dir, int threads, int split_merge) {
+  size_t n3, d3;
+  double *x3 = read_points(dir, "em_d3.bin", &n3, &d3);
+  char label[64];
+  snprintf(label, sizeof label, "N%lu_d%lu_K%d", (unsigned long)n3, (unsigned long)d3, EM_K);
+  bench_em_seeds("em_seeds_plain", 0, label, n3, d3, x3, threads, EM_SEEDS);
+  bench_em_seeds("em_seeds", split_merge, label, n3, d3, x3, threads, EM_SEEDS);
+  free(x3);
+  return 0;
 }
 
 static int run(const char *dir, int threads, int runs) {
@@ -455,13 +472,14 @@ static int run(const char *dir, int threads, int runs) {
 static int usage(void) {
   fprintf(stderr,
           "usage: bench_em_maps prepare --photos DIR --out WORK\n"
-          "       bench_em_maps run --data WORK [--threads N] [--runs R]\n");
+          "       bench_em_maps run --data WORK [--threads N] [--runs R]\n"
+          "       bench_em_maps seeds --data WORK [--threads N] [--split-merge C]\n");
   return 2;
 }
 
 int main(int argc, char **argv) {
   const char *photos = NULL, *out = NULL, *data = NULL;
-  int threads = 2, runs = 5, i;
+  int threads = 2, runs = 5, split_merge = EM_SPLIT_MERGE, i;
   if (argc < 2) return usage();
   for (i = 2; i + 1 < argc; i += 2) {
     if (strcmp(argv[i], "--photos") == 0) {
@@ -474,6 +492,8 @@ int main(int argc, char **argv) {
       threads = atoi(argv[i + 1]);
     } else if (strcmp(argv[i], "--runs") == 0) {
       runs = atoi(argv[i + 1]);
+    } else if (strcmp(argv[i], "--split-merge") == 0) {
+      split_merge = atoi(argv[i + 1]);
     } else {
       return usage();
     }
@@ -482,5 +502,7 @@ int main(int argc, char **argv) {
   if (runs < 1 || runs > MAX_RUNS || threads < 0) return usage();
   if (strcmp(argv[1], "prepare") == 0 && photos != NULL && out != NULL) return prepare(photos, out);
   if (strcmp(argv[1], "run") == 0 && data != NULL) return run(data, threads, runs);
+  if (strcmp(argv[1], "seeds") == 0 && data != NULL && split_merge >= 0)
+    return seeds_only(data, threads, split_merge);
   return usage();
 }

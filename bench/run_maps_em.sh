@@ -8,7 +8,8 @@
 # is better), for em_seeds (one fit per seed 0..4 on each side) the difference of the mean final
 # log-likelihoods. libgmmot's EM runs twice: with split-and-merge (em_fit, em_seeds;
 # GMMOT_OPT_EM_SPLIT_MERGE = 5) and plain (em_fit_plain, em_seeds_plain, the default); both are
-# compared with the same scikit-learn lines.
+# compared with the same scikit-learn lines. The library's default is plain EM (em_fit_plain);
+# bench/run_em_split_merge.sh compares split-and-merge between two builds.
 # Usage: bench/run_maps_em.sh [build-dir (default: build)]
 # Needs build-dir/bench/bench_em_maps and build-dir/examples/gmmot-color-transfer (libstb-dev),
 # and Debian's python3-sklearn, python3-pot, python3-numpy, python3-scipy.

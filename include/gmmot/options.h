@@ -86,7 +86,9 @@ typedef enum gmmot_option {
    * that an old value is rejected as an unknown key rather than read as another option. */
   /** int. EM fitting: split-and-merge moves tried per round once EM has converged (Ueda et
    *  al. 2000, gmmot/em.h); 0 (default) turns it off: plain EM, as scikit-learn. 5 (Ueda et
-   *  al.'s choice) typically finds clearly better mixtures for several times the work.
+   *  al.'s choice) typically finds clearly better mixtures: since 0.5, with n >= 131072 points
+   *  the moves are screened on a subsample, for about 2 times plain EM's passes (786432 pixels,
+   *  K = 10); below that, 5 to 10 times. Gaussian family only.
    *  Bounds [0, 1000]. */
   GMMOT_OPT_EM_SPLIT_MERGE = 406,
   /** int. EM fitting: the component family, a gmmot_family (gmmot/gmm.h): GMMOT_FAMILY_GAUSSIAN

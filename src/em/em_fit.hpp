@@ -71,6 +71,7 @@ class Fit {
   void set_pooled_nu(bool pooled) { pooled_nu_ = pooled; }
   double ll_shift() const { return ll_shift_; }
   const Context &context() const { return ctx_; }
+  Team &team() const { return team_; }
   std::size_t slots() const { return kernel_.slots(); }
 
  private:

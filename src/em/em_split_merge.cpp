@@ -23,6 +23,17 @@
 //     reaches the same maximum from the moment-matched start;
 //  4. the first move whose converged log-likelihood exceeds that of theta* by more than the
 //     convergence tolerance replaces theta*, and a new round starts; if none does, the fit ends.
+//     On large data (n >= 2 kScreenPoints) running EM to convergence on all the points for every
+//     candidate cost most of the fit (786432 pixels, K = 10: 7.8 times plain EM's time), so the
+//     candidates are screened instead, in the spirit of Ueda's partial EM (a cheap EM that only
+//     has to rank the moves): every (n / kScreenPoints)-th point forms a subsample (same
+//     normalised coordinates, so parameters carry over); EM runs to convergence on it from
+//     theta* (the baseline: theta* is not a maximum of the subsample's likelihood) and from
+//     each of the `candidates` moves; the moves that beat the baseline by more than the
+//     tolerance go, best first and at most kScreenFullRuns of them, to EM on all the points,
+//     started from their screened parameters (close to the maximum, so it takes few passes);
+//     the first that beats theta* on all the points is accepted as above. Acceptance is decided
+//     on all the points only, so the guarantee below holds as before.
 // At most K rounds are made. The log-likelihood of the returned fit is never lower than that of
 // the fit EM converged to first: every accepted move raised it.
 #include "em/em_split_merge.hpp"
@@ -201,9 +212,46 @@ std::vector<Move> split_merge_candidates(Fit &fit, const Params &p, std::size_t 
   return rank_moves(p, cr, count);
 }
 
-void split_merge(Fit &fit, unsigned candidates, Fit::Outcome &best) {
+Data subsample(const Data &data, std::size_t stride) {
+  Data s;
+  s.n = (data.n + stride - 1) / stride;
+  s.d = data.d;
+  s.block = data.block;
+  s.nblocks = (s.n + s.block - 1) / s.block;
+  s.chunk_blocks = data.chunk_blocks;
+  s.nchunks = (s.nblocks + s.chunk_blocks - 1) / s.chunk_blocks;
+  s.soa = data.soa;
+  s.scale2 = data.scale2;
+  s.centre = data.centre;
+  s.exp_a = data.exp_a;
+  s.exp_s = data.exp_s;
+  const std::size_t d = s.d, np = s.padded();
+  s.w.assign(np, 0.0);
+  s.x.assign(np * d, 0.0);
+  for (std::size_t i = 0; i < s.n; ++i) {
+    const std::size_t src = i * stride;
+    const double w = data.w[src];
+    if (!(w > 0)) continue;  // stays at the origin with weight 0, like the padding
+    s.w[i] = w;
+    ++s.positive;
+    s.total_weight += w;
+    const std::size_t b = i / s.block, p = i % s.block;
+    for (std::size_t j = 0; j < d; ++j) {
+      const double v = data.coord(src, j);
+      if (s.soa)
+        s.x[(b * d + j) * s.block + p] = v;
+      else
+        s.x[(b * s.block + p) * d + j] = v;
+    }
+  }
+  return s;
+}
+
+namespace {
+
+// Ueda's procedure on all the data (header comment, step 4): the first move that raises l wins.
+void rounds_full(Fit &fit, unsigned candidates, Fit::Outcome &best) {
   const std::size_t k = best.params.k;
-  if (candidates == 0 || k < 3 || k > kSplitMergeMaxComponents) return;
   for (std::size_t round = 0; round < k; ++round) {
     const std::vector<Move> moves = split_merge_candidates(fit, best.params, candidates);
     ++best.passes;
@@ -224,6 +272,71 @@ void split_merge(Fit &fit, unsigned candidates, Fit::Outcome &best) {
     }
     if (!accepted) return;
   }
+}
+
+// Screened rounds (header comment, step 4 for large n): every candidate, and the unmoved fit
+// as the baseline, is run to convergence on the subsample `screen`; the candidates that beat
+// the baseline there are run on all the data, best first, from their screened parameters, and
+// the first that raises l on all the data is kept. screen_points counts the subsample's work.
+void rounds_screened(Fit &fit, Fit &screen, unsigned candidates, Fit::Outcome &best,
+                     double &screen_points) {
+  const std::size_t k = best.params.k;
+  const double m = static_cast<double>(screen.data().n);
+  for (std::size_t round = 0; round < k; ++round) {
+    const std::vector<Move> moves = split_merge_candidates(fit, best.params, candidates);
+    ++best.passes;
+    const Fit::Outcome base = screen.iterate(best.params);
+    screen_points += static_cast<double>(base.passes) * m;
+    const double bar = base.ll_norm + screen.tolerance_at(base.ll_norm);
+    std::vector<Fit::Outcome> winners;
+    for (const Move &mv : moves) {
+      Params q;
+      if (!split_merge_move(best.params, mv, fit.data().scale2, q)) continue;
+      Fit::Outcome o = screen.iterate(std::move(q));
+      screen_points += static_cast<double>(o.passes) * m;
+      if (o.ll_norm > bar) winners.push_back(std::move(o));
+    }
+    std::stable_sort(
+        winners.begin(), winners.end(),
+        [](const Fit::Outcome &x, const Fit::Outcome &y) { return x.ll_norm > y.ll_norm; });
+    if (winners.size() > kScreenFullRuns) winners.resize(kScreenFullRuns);
+    bool accepted = false;
+    for (Fit::Outcome &w : winners) {
+      Fit::Outcome o = fit.iterate(std::move(w.params));
+      best.passes += o.passes;
+      if (o.ll_norm > best.ll_norm + fit.tolerance_at(best.ll_norm)) {
+        o.passes = best.passes;
+        o.moves = best.moves + 1;
+        o.reseeded += best.reseeded;
+        best = std::move(o);
+        accepted = true;
+        break;
+      }
+    }
+    if (!accepted) return;
+  }
+}
+
+}  // namespace
+
+void split_merge(Fit &fit, unsigned candidates, Fit::Outcome &best) {
+  const std::size_t k = best.params.k;
+  if (candidates == 0 || k < 3 || k > kSplitMergeMaxComponents) return;
+  const std::size_t stride = fit.data().n / kScreenPoints;
+  if (stride < 2) {
+    rounds_full(fit, candidates, best);
+    return;
+  }
+  const Data sub = subsample(fit.data(), stride);
+  if (sub.positive < std::min<std::size_t>(kScreenPoints, fit.data().positive) / 2) {
+    rounds_full(fit, candidates, best);  // the weight sits on points the subsample misses
+    return;
+  }
+  Fit screen(sub, fit.options(), fit.context(), fit.team());
+  double screen_points = 0;
+  rounds_screened(fit, screen, candidates, best, screen_points);
+  best.passes +=
+      static_cast<std::uint64_t>(std::ceil(screen_points / static_cast<double>(fit.data().n)));
 }
 
 }  // namespace gmmot::em

@@ -30,6 +30,15 @@ std::vector<Move> split_merge_candidates(Fit &fit, const Params &p, std::size_t 
 // eigenvalue.
 bool split_merge_move(const Params &p, const Move &mv, double scale2, Params &q);
 
+// Above kScreenPoints * 2 points, split-and-merge screens its candidate moves on every
+// (n / kScreenPoints)-th point (em_split_merge.cpp, step 4), and runs EM on all the points for
+// at most kScreenFullRuns screened moves per round.
+constexpr std::size_t kScreenPoints = 65536;
+constexpr std::size_t kScreenFullRuns = 2;
+
+// The points 0, stride, 2 stride, ... of data, in the same normalised coordinates and blocking.
+Data subsample(const Data &data, std::size_t stride);
+
 // Improves the converged fit `best` of `fit` in place by rounds of split-and-merge moves (the
 // method is documented in em_split_merge.cpp), trying at most `candidates` moves per round.
 // best.passes and best.moves count the work and the accepted moves.

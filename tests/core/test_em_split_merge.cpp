@@ -5,6 +5,7 @@
 // number of threads.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -212,4 +213,95 @@ TEST_CASE("split-and-merge: off below three components", "[em]") {
   CHECK(sm.moves == 0);
   CHECK(sm.passes == plain.passes);
   CHECK(sm.mean_log_likelihood == plain.mean_log_likelihood);
+}
+
+TEST_CASE("split-and-merge: the screening subsample keeps the data's coordinates", "[em]") {
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> nd;
+  for (std::size_t d : {2u, 7u}) {  // structure-of-arrays and row-major blocks
+    CAPTURE(d);
+    const std::size_t n = 5000;
+    std::vector<double> x(n * d), w(n);
+    for (auto &v : x) v = 3 + 2 * nd(rng);
+    for (std::size_t i = 0; i < n; ++i) w[i] = i % 7 == 3 ? 0.0 : 0.5 + std::fabs(nd(rng));
+    const em::Data data = em::prepare(n, d, x.data(), w.data(), 4);
+    const std::size_t stride = 3;
+    const em::Data sub = em::subsample(data, stride);
+    REQUIRE(sub.n == (n + stride - 1) / stride);
+    REQUIRE(sub.padded() % sub.block == 0);
+    REQUIRE(sub.padded() >= sub.n);
+    double total = 0;
+    std::size_t positive = 0;
+    for (std::size_t i = 0; i < sub.n; ++i) {
+      REQUIRE(sub.w[i] == data.w[i * stride]);
+      total += sub.w[i];
+      positive += sub.w[i] > 0;
+      for (std::size_t j = 0; j < d; ++j)
+        REQUIRE(sub.coord(i, j) == (sub.w[i] > 0 ? data.coord(i * stride, j) : 0.0));
+    }
+    for (std::size_t i = sub.n; i < sub.padded(); ++i) REQUIRE(sub.w[i] == 0);
+    CHECK(sub.positive == positive);
+    CHECK(sub.total_weight == Approx(total).epsilon(1e-14));
+    CHECK(sub.scale2 == data.scale2);
+    CHECK(sub.exp_a == data.exp_a);
+    CHECK(sub.exp_s == data.exp_s);
+  }
+}
+
+TEST_CASE("split-and-merge with screening: never lower, higher, identical for 1 to 3 threads",
+          "[em]") {
+  // Above 2 * kScreenPoints points the moves are screened on a subsample (em_split_merge.cpp);
+  // the same twelve-cluster layout as above, 16 times the points.
+  std::mt19937_64 rng(31);
+  std::normal_distribution<double> nd;
+  std::uniform_real_distribution<double> ud(-8, 8);
+  std::vector<double> x;
+  for (int c = 0; c < 12; ++c) {
+    const double cx = ud(rng), cy = ud(rng), cz = ud(rng), s = 0.3 + 0.4 * std::fabs(nd(rng));
+    const int count = 16 * (500 + 250 * (c % 4));
+    for (int i = 0; i < count; ++i) {
+      x.push_back(cx + s * nd(rng));
+      x.push_back(cy + 2 * s * nd(rng));
+      x.push_back(cz + s * nd(rng));
+    }
+  }
+  const std::size_t n = x.size() / 3;
+  REQUIRE(n >= 2 * em::kScreenPoints);
+  // Shuffle, as points of an image are not sorted by cluster either (the subsample is strided).
+  std::vector<std::size_t> perm(n);
+  for (std::size_t i = 0; i < n; ++i) perm[i] = i;
+  std::shuffle(perm.begin(), perm.end(), rng);
+  std::vector<double> y(x.size());
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < 3; ++j) y[i * 3 + j] = x[perm[i] * 3 + j];
+  int improved = 0;
+  for (std::uint64_t seed = 0; seed < 4; ++seed) {
+    CAPTURE(seed);
+    EmOptions o;
+    o.components = 12;
+    o.seed = seed;
+    o.tolerance = 1e-6;
+    const EmResult plain = fit_gmm_em(n, 3, y.data(), nullptr, o, {});
+    o.split_merge = 5;
+    const EmResult sm = fit_gmm_em(n, 3, y.data(), nullptr, o, {});
+    CHECK(sm.mean_log_likelihood >= plain.mean_log_likelihood);
+    CHECK(sm.passes > plain.passes);
+    CHECK(sm.converged);
+    if (sm.moves > 0) {
+      CHECK(sm.mean_log_likelihood > plain.mean_log_likelihood + 1e-6);
+      ++improved;
+    }
+    if (seed == 0) {
+      const EmResult two = fit_gmm_em(n, 3, y.data(), nullptr, o, Context{2});
+      const EmResult three = fit_gmm_em(n, 3, y.data(), nullptr, o, Context{3});
+      for (const EmResult *r : {&two, &three}) {
+        CHECK(std::memcmp(&r->mean_log_likelihood, &sm.mean_log_likelihood, sizeof(double)) == 0);
+        CHECK(r->gmm->means() == sm.gmm->means());
+        CHECK(r->gmm->covariances() == sm.gmm->covariances());
+        CHECK(r->passes == sm.passes);
+        CHECK(r->moves == sm.moves);
+      }
+    }
+  }
+  CHECK(improved >= 1);
 }
