@@ -11,8 +11,9 @@ import "runtime"
 var TextureStages = [C.GMMOT_TEXTURE_STAGE_COUNT]string{"adsn", "patches", "fit_exemplar",
 	"fit_adsn", "plan", "map", "aggregate"}
 
-// Image is an image of Height rows of Width pixels of Channels interleaved values, row-major.
-type Image struct {
+// TextureImage is an image of Height rows of Width pixels of Channels interleaved values,
+// row-major (any number of channels; the colour functions' Image is RGB only).
+type TextureImage struct {
 	Pixels                  []float64
 	Width, Height, Channels int
 }
@@ -20,11 +21,11 @@ type Image struct {
 // Texture is a synthesised texture (Width x Height x the exemplar's channels) and the
 // wall-clock seconds of each stage (TextureStages).
 type Texture struct {
-	Image
+	TextureImage
 	Seconds [C.GMMOT_TEXTURE_STAGE_COUNT]float64
 }
 
-func textureArgs(fn string, u Image, outWidth, outHeight int) (int, error) {
+func textureArgs(fn string, u TextureImage, outWidth, outHeight int) (int, error) {
 	if u.Width < 0 || u.Height < 0 || u.Channels < 0 || len(u.Pixels) != u.Width*u.Height*u.Channels {
 		return 0, argError(EDimension, "%s: exemplar has %d values, expected width*height*channels = %d*%d*%d",
 			fn, len(u.Pixels), u.Width, u.Height, u.Channels)
@@ -42,7 +43,7 @@ func textureArgs(fn string, u Image, outWidth, outHeight int) (int, error) {
 // transport of patch mixtures (gmmot_texture_synthesize; Delon-Desolneux 2020, section 7.2).
 // Options OptTexture*, OptSeed, OptNumThreads, the transport options, progress and interrupt.
 // A *Warning (WNotConverged) comes with a result when an EM fit reached its cap.
-func SynthesizeTexture(u Image, outWidth, outHeight int, opts *Options) (*Texture, error) {
+func SynthesizeTexture(u TextureImage, outWidth, outHeight int, opts *Options) (*Texture, error) {
 	n, err := textureArgs("gmmot.SynthesizeTexture", u, outWidth, outHeight)
 	if err != nil {
 		return nil, err
@@ -52,7 +53,7 @@ func SynthesizeTexture(u Image, outWidth, outHeight int, opts *Options) (*Textur
 		return nil, err
 	}
 	defer release()
-	t := &Texture{Image: Image{Pixels: make([]float64, n), Width: outWidth, Height: outHeight,
+	t := &Texture{TextureImage: TextureImage{Pixels: make([]float64, n), Width: outWidth, Height: outHeight,
 		Channels: u.Channels}}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
@@ -67,7 +68,7 @@ func SynthesizeTexture(u Image, outWidth, outHeight int, opts *Options) (*Textur
 
 // TextureADSN is the ADSN (the Gaussian texture with the exemplar's mean and covariance) that
 // SynthesizeTexture with the same arguments transports (gmmot_texture_adsn).
-func TextureADSN(u Image, outWidth, outHeight int, opts *Options) (*Image, error) {
+func TextureADSN(u TextureImage, outWidth, outHeight int, opts *Options) (*TextureImage, error) {
 	n, err := textureArgs("gmmot.TextureADSN", u, outWidth, outHeight)
 	if err != nil {
 		return nil, err
@@ -77,7 +78,7 @@ func TextureADSN(u Image, outWidth, outHeight int, opts *Options) (*Image, error
 		return nil, err
 	}
 	defer release()
-	out := &Image{Pixels: make([]float64, n), Width: outWidth, Height: outHeight, Channels: u.Channels}
+	out := &TextureImage{Pixels: make([]float64, n), Width: outWidth, Height: outHeight, Channels: u.Channels}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	err = check(C.gmmot_texture_adsn(dptr(u.Pixels), sz(u.Width), sz(u.Height), sz(u.Channels),

@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-func stripesImage(w, h int) Image {
+func stripesImage(w, h int) TextureImage {
 	px := make([]float64, 0, w*h*3)
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
@@ -20,7 +20,7 @@ func stripesImage(w, h int) Image {
 			px = append(px, 0.5+0.4*math.Sin(0.9*float64(x)+0.3*float64(y)), g, 0.1*float64(x%5))
 		}
 	}
-	return Image{Pixels: px, Width: w, Height: h, Channels: 3}
+	return TextureImage{Pixels: px, Width: w, Height: h, Channels: 3}
 }
 
 // Shapes, stage timings, determinism over thread counts, the ADSN's mean (the exemplar's, over
@@ -90,12 +90,12 @@ func TestTextureSynthesis(t *testing.T) {
 
 func TestTextureErrors(t *testing.T) {
 	u := stripesImage(16, 12)
-	short := Image{Pixels: u.Pixels[:10], Width: 16, Height: 12, Channels: 3}
+	short := TextureImage{Pixels: u.Pixels[:10], Width: 16, Height: 12, Channels: 3}
 	if _, err := SynthesizeTexture(short, 8, 8, nil); !errors.Is(err, ErrDimension) ||
 		!strings.Contains(err.Error(), "exemplar") {
 		t.Errorf("short exemplar: %v", err)
 	}
-	tiny := Image{Pixels: u.Pixels[:2*12*3], Width: 2, Height: 12, Channels: 3}
+	tiny := TextureImage{Pixels: u.Pixels[:2*12*3], Width: 2, Height: 12, Channels: 3}
 	if _, err := SynthesizeTexture(tiny, 8, 8, nil); !errors.Is(err, ErrDimension) ||
 		!strings.Contains(err.Error(), "patch") {
 		t.Errorf("exemplar smaller than the patch: %v", err)

@@ -73,7 +73,12 @@ typedef enum gmmot_texture_stage {
  * written, from the best mixtures seen); GMMOT_E_INVALID_ARGUMENT (exemplar, out NULL);
  * GMMOT_E_DIMENSION (width, height, channels, out_width or out_height 0, or the exemplar
  * smaller than a patch); GMMOT_E_NONFINITE (naming exemplar[i], its pixel and channel);
- * GMMOT_E_BUFFER_TOO_SMALL (out_len, seconds_len); GMMOT_E_TOO_LARGE; GMMOT_E_CANCELLED;
+ * GMMOT_E_BUFFER_TOO_SMALL (out_len, seconds_len); GMMOT_E_TOO_LARGE (sizes that overflow, or
+ * a working memory above 16 GiB, refused before anything is allocated: 32 bytes per entry of
+ * the ADSN's FFT grid, whose sides are out_width + width + 2P - 3 and out_height + height +
+ * 2P - 3 rounded up to 2^a 3^b 5^c, plus 16 P^2 channels bytes per P x P patch of the output grown
+ * by P - 1 on each side: about 0.45 KiB per output pixel for RGB and P = 3, so up to about
+ * 6000 x 6000 from a 128 x 128 exemplar); GMMOT_E_CANCELLED;
  * errors of the EM fits and of the MW2 plan. @since 0.5 */
 GMMOT_API int gmmot_texture_synthesize(const double *exemplar, size_t width, size_t height,
                                        size_t channels, size_t out_width, size_t out_height,

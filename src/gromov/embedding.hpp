@@ -15,6 +15,7 @@
 #include <memory>
 #include <vector>
 
+#include "gromov/warm_sinkhorn.hpp"
 #include "lp/transport.hpp"
 #include "mixture/gmm.hpp"
 #include "util/bounds.hpp"
@@ -57,12 +58,13 @@ struct EwOptions {
   void validate() const;
 };
 
-// The annealed start: kAnnealingSteps entropic alternations, each Sinkhorn run to an L1
-// marginal error of kAnnealingSinkhornTolerance or kAnnealingSinkhornCap iterations (a rough
-// plan is enough to steer the isometry).
+// The annealed start: kAnnealingSteps entropic alternations, each plan from a warm-started
+// kernel Sinkhorn (gromov/warm_sinkhorn.hpp) of at most 20 scaling iterations, to an L1 column
+// marginal error of 1e-3 relative to the mass: a rough plan is enough to steer the isometry,
+// and the exact alternations that follow decide the value. (A cold log-domain Sinkhorn of up to
+// 100 iterations per step, the first version, took 12.8 s at n0 = n1 = 1000 points.)
 constexpr unsigned kAnnealingSteps = 8;
-constexpr double kAnnealingSinkhornTolerance = 1e-5;
-constexpr std::uint64_t kAnnealingSinkhornCap = 100;
+constexpr WarmSinkhorn::Limits kAnnealingSinkhorn{20, 20, 1e-3};
 
 struct EwResult {
   double value = 0;                  // EW2^2 or MEW2^2: L at (isometry, plan)

@@ -7,6 +7,7 @@
 
 #include "gromov/embedding_start.hpp"
 #include "gromov/stiefel.hpp"
+#include "gromov/warm_sinkhorn.hpp"
 
 namespace gmmot {
 namespace {
@@ -52,23 +53,30 @@ Run run_start(const EmbeddingProblem &pb, std::vector<double> p, bool annealed, 
   const double tol = o.tolerance * pb.scale();
   std::vector<double> cost(pb.rows() * pb.cols());
   Run run;
-  // Sinkhorn's parallel row blocks cost more in synchronisation than they save on small plans.
-  const Context sinkhorn_ctx =
-      pb.rows() * pb.cols() < (std::size_t{1} << 18) ? quiet.limited(1) : quiet;
   if (annealed) {
+    // Warm-started kernel Sinkhorn (gromov/warm_sinkhorn.hpp): one kernel per step and matrix-
+    // vector products, where a cold log-domain solve took an exp per entry per iteration.
+    WarmSinkhorn sinkhorn(pb.rows(), pb.cols(), pb.row_weights(), pb.col_weights(),
+                          kAnnealingSinkhorn);
+    std::vector<double> w(cost.size());
+    std::vector<PlanEntry> plan;
     for (unsigned t = 0; t < kAnnealingSteps; ++t) {
       pb.cost_matrix(p.data(), quiet, cost.data());
-      // A rough plan is all the annealing needs (as for the Gromov-Wasserstein annealing).
-      EntropicOptions e;
-      e.tolerance = kAnnealingSinkhornTolerance;
-      e.max_iterations = kAnnealingSinkhornCap;
-      e.epsilon =
+      double largest = 0;
+      for (double c : cost) largest = std::max(largest, c);
+      const double eps =
           std::max(o.epsilon / static_cast<double>(1u << t), EntropicOptions::kEpsilonBounds.min);
-      const TransportResult r =
-          transport_entropic(pb.rows(), pb.cols(), pb.row_weights().data(), pb.col_weights().data(),
-                             cost.data(), e, sinkhorn_ctx);
+      plan.clear();
+      if (largest > 0) {
+        sinkhorn.solve(cost.data(), eps * largest, quiet, w.data());
+        for (std::size_t i = 0; i < pb.rows(); ++i)
+          for (std::size_t j = 0; j < pb.cols(); ++j)
+            if (w[i * pb.cols() + j] > 0) plan.push_back({i, j, w[i * pb.cols() + j]});
+      }
+      // All costs 0: every plan is optimal and P already fits exactly; nothing to steer.
+      if (plan.empty()) break;
       const double l =
-          pb.embed_step(p.data(), r.plan, pb.loss(p.data(), r.plan), tol, o.inner_iterations);
+          pb.embed_step(p.data(), plan, pb.loss(p.data(), plan), tol, o.inner_iterations);
       ++run.iterations;
       progress.step(l);
     }

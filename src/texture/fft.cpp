@@ -57,6 +57,11 @@ void pass(std::size_t n, std::size_t s, std::size_t big_n, const Complex *w, con
 }  // namespace
 
 std::size_t Fft::next_size(std::size_t n) {
+  // The candidates below run up to 2 n + 1 and are multiplied by 5 once more: keep them, and
+  // the grids they make, far from wrapping around.
+  if (n > (std::size_t{1} << 40)) {
+    fail(Errc::TooLarge, "FFT length " + std::to_string(n) + " is too large");
+  }
   std::size_t best = 0;
   for (std::size_t a = 1; a < 2 * n + 2; a *= 2)
     for (std::size_t b = a; b < 2 * n + 2; b *= 3)

@@ -23,7 +23,7 @@ class Fft {
   explicit Fft(std::size_t n);
 
   std::size_t size() const { return n_; }
-  // The smallest 2^a 3^b 5^c >= n (n >= 1).
+  // The smallest 2^a 3^b 5^c >= n (n >= 1); Errc::TooLarge for n > 2^40.
   static std::size_t next_size(std::size_t n);
 
   // In place on x (n values), work: n values of scratch. forward: X_f = sum_i x_i e^{-2 pi i f

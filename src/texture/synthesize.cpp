@@ -9,6 +9,7 @@
 #include "maps/transport_maps.hpp"
 #include "mw2/mw2_plan.hpp"
 #include "texture/adsn.hpp"
+#include "texture/fft.hpp"
 #include "texture/patches.hpp"
 #include "texture/texture.hpp"
 #include "util/error.hpp"
@@ -21,6 +22,32 @@ namespace {
 // Streams of the subsamples, far from the noise rows (Xoshiro256(seed, row)).
 constexpr std::uint64_t kExemplarStream = std::uint64_t{1} << 60;
 constexpr std::uint64_t kAdsnStream = kExemplarStream + 1;
+
+// The largest buffers of a synthesis, refused before anything is allocated: the two complex FFT
+// grids of the ADSN (about (out + exemplar) per side, so a thin output from a large exemplar
+// still needs a large grid) and all patches of the grown output with their transports. The
+// products are formed in double so that they cannot wrap around.
+void require_work_fits(const ImageView &u, std::size_t width, std::size_t height,
+                       std::size_t patch) {
+  const std::size_t grow = 2 * (patch - 1);
+  const double gw = static_cast<double>(Fft::next_size(
+      checked_add(checked_add(width, grow, "out_width"), u.width - 1, "out_width + width")));
+  const double gh = static_cast<double>(Fft::next_size(
+      checked_add(checked_add(height, grow, "out_height"), u.height - 1, "out_height + height")));
+  const double patches = static_cast<double>(width + grow - patch + 1) *
+                         static_cast<double>(height + grow - patch + 1);
+  const double d = static_cast<double>(patch * patch) * static_cast<double>(u.channels);
+  const double bytes = 2 * sizeof(Complex) * gw * gh + 2 * sizeof(double) * patches * d;
+  if (bytes > kTextureMaxWorkBytes) {
+    fail(Errc::TooLarge,
+         "out_width x out_height = " + std::to_string(width) + " x " + std::to_string(height) +
+             " from a " + std::to_string(u.width) + " x " + std::to_string(u.height) +
+             " exemplar needs about " + fmt(bytes / (1024.0 * 1024 * 1024)) +
+             " GiB of working memory (the FFT grids of the ADSN and the transported patches), "
+             "more than the limit of " +
+             std::to_string(kTextureMaxWorkBytes / (std::uint64_t{1} << 30)) + " GiB");
+  }
+}
 
 void check_inputs(const ImageView &u, std::size_t width, std::size_t height,
                   const TextureOptions &o) {
@@ -39,6 +66,7 @@ void check_inputs(const ImageView &u, std::size_t width, std::size_t height,
       checked_mul(checked_mul(u.width, u.height, "exemplar pixels"), u.channels, "exemplar");
   checked_mul(checked_mul(width, height, "output pixels"), u.channels, "output");
   checked_mul(o.patch * o.patch, u.channels, "patch dimension");
+  require_work_fits(u, width, height, o.patch);
   for (std::size_t i = 0; i < n; ++i) {
     if (!std::isfinite(u.pixels[i])) {
       const std::size_t pixel = i / u.channels;

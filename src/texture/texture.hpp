@@ -63,10 +63,14 @@ struct TextureResult {
   double mw2_squared = 0;                        // MW2^2 between U's and u's patch mixtures
 };
 
+// The most working memory a synthesis may need (texture.h: GMMOT_E_TOO_LARGE beyond it).
+constexpr std::uint64_t kTextureMaxWorkBytes = std::uint64_t{16} << 30;
+
 // Errors (nothing returned): Errc::Dimension naming width, height, channels, out_width or
 // out_height (the C argument names) when 0, or the exemplar smaller than the patch;
 // Errc::NonFinite naming exemplar[i] with its pixel and channel; Errc::InvalidArgument for bad
-// options; Errc::TooLarge; errors of EM and of the MW2 plan (Errc::Cancelled under ctx).
+// options; Errc::TooLarge (sizes that overflow, or above kTextureMaxWorkBytes of working
+// memory); errors of EM and of the MW2 plan (Errc::Cancelled under ctx).
 // Progress: Stage::Texture (done = stages finished of kTextureStages, value = NaN) at the start
 // and after every stage, besides the Stage::Em, CostMatrix, ExactLp and Maps reports of the
 // steps. Deterministic for a seed, whatever ctx.threads.

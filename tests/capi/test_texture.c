@@ -85,6 +85,14 @@ void test_texture(void) {
   make_exemplar(u);
   CHECK_ERROR(gmmot_texture_adsn(u, EW, EH, C, OW, OH, opts, out, n - 1), GMMOT_E_BUFFER_TOO_SMALL,
               "gmmot_texture_adsn", "out_len");
+  /* An output needing hundreds of GiB of working memory is refused before anything is
+   * allocated (the capacity passed is the size asked for: the call must not write). */
+  CHECK_ERROR(gmmot_texture_synthesize(u, EW, EH, C, (size_t)1 << 20, (size_t)1 << 12, opts, out,
+                                       ((size_t)1 << 32) * C, NULL, 0),
+              GMMOT_E_TOO_LARGE, "gmmot_texture_synthesize", "out_width x out_height");
+  CHECK_ERROR(gmmot_texture_adsn(u, EW, EH, C, (size_t)1 << 20, (size_t)1 << 12, opts, out,
+                                 ((size_t)1 << 32) * C),
+              GMMOT_E_TOO_LARGE, "gmmot_texture_adsn", "GiB");
   CHECK_UNTOUCHED(out, n);
 
   /* A run with timings; every value finite, every stage timed. */

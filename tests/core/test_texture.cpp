@@ -218,3 +218,32 @@ TEST_CASE("texture: bad inputs name the argument", "[texture]") {
           texture_adsn({8, 8, 3, bad.data()}, 4, 4, o, Context(1));
         }) == Errc::NonFinite);
 }
+
+TEST_CASE("texture: outputs beyond the working-memory limit are refused before allocating",
+          "[texture]") {
+  // Both requests would need hundreds of GiB; before the limit the first one was attempted.
+  const std::vector<double> ex = disks(8, 8, 5);
+  const TextureOptions o;
+  std::string msg;
+  CHECK(test::error_of(
+            [&] {
+              synthesize_texture({8, 8, 3, ex.data()}, 1u << 20, 1u << 12, o, Context(1));
+            },
+            &msg) == Errc::TooLarge);
+  CHECK(msg.find("out_width x out_height = 1048576 x 4096") != std::string::npos);
+  CHECK(msg.find("16 GiB") != std::string::npos);
+  CHECK(test::error_of([&] {
+          texture_adsn({8, 8, 3, ex.data()}, 1u << 20, 1u << 12, o, Context(1));
+        }) == Errc::TooLarge);
+  // A thin output from a large exemplar: the output is small, the ADSN's FFT grid is not
+  // (about 540 x 2^24 complex entries).
+  const std::vector<double> wide(512 * 512, 0.5);
+  CHECK(test::error_of(
+            [&] {
+              texture_adsn({512, 512, 1, wide.data()}, 1, 1u << 24, o, Context(1));
+            },
+            &msg) == Errc::TooLarge);
+  CHECK(msg.find("512 x 512 exemplar") != std::string::npos);
+  // An ordinary request is still accepted.
+  CHECK(texture_adsn({8, 8, 3, ex.data()}, 64, 48, o, Context(1)).size() == 64 * 48 * 3);
+}

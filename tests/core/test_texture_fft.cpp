@@ -100,6 +100,11 @@ TEST_CASE("FFT lengths: next_size and refused factors", "[texture][fft]") {
       }
     }
   }
+  // Lengths whose candidates would wrap around (next_size returned 0 for these) are refused.
+  CHECK(Fft::next_size(std::size_t{1} << 40) == std::size_t{1} << 40);
+  CHECK(test::error_of([] { Fft::next_size((std::size_t{1} << 40) + 1); }) == Errc::TooLarge);
+  CHECK(test::error_of([] { Fft::next_size(std::numeric_limits<std::size_t>::max() / 2 + 1); }) ==
+        Errc::TooLarge);
   CHECK(test::error_of([] { Fft f(7); }) == Errc::InvalidArgument);
   CHECK(test::error_of([] { Fft f(0); }) == Errc::InvalidArgument);
   CHECK(test::error_of([] { Fft f(2 * 3 * 5 * 11); }) == Errc::InvalidArgument);
