@@ -57,11 +57,18 @@ GMMOT_INLINE v4d exp4(const v4d &x) {
   return x < lo ? splat(0.0) : p * two_n;
 }
 
-// log(x) within a few ulp for finite x >= 2^-1022 (normal, positive): x = 2^e m with m in
+// log(x) and 1 / v with ONE division, for finite normal x > 0 and v != 0: x = 2^e m with m in
 // [sqrt(1/2), sqrt(2)), log m = 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.1716, by its odd
-// series to s^21 (truncation below 2e-19 relative), and e ln2 in two parts (ln2_hi e exact).
-// For the Student-t EM kernels (em_kernel.cpp), whose arguments 1 + delta / nu are >= 1.
-GMMOT_INLINE v4d log4(const v4d &x) {
+// series to s^21 (truncation below 2e-19 relative), and e ln2 in two parts (ln2_hi e exact);
+// s and 1 / v share the reciprocal 1 / ((m + 1) v), the division being the costliest operation
+// here. Errors (tests/core/test_vexp_log.cpp, against a long double log on random and edge
+// arguments: DBL_MIN and its neighbours, 1 and its neighbours, DBL_MAX): log within 6 ulp of the
+// correctly rounded result (measured 5.0 for x within 2% of 1, where the three roundings of s
+// dominate, 2.8 elsewhere; 0 exactly at x = 1), 1 / v within 3 ulp (measured 1.9). The Student-t EM
+// kernels (em_kernel.cpp) take log(1 + delta / nu) and u = (nu + d) / (nu + delta) from one call.
+// (A table-driven log without division, indexed on 7 mantissa bits, measured slower there: AVX2
+// has no cheap gather, and the four scalar table loads per vector cost more than the division.)
+GMMOT_INLINE void log4_inv(const v4d &x, const v4d &v, v4d &lg, v4d &inv_v) {
   typedef long long v4i __attribute__((vector_size(32)));
   const v4u bits = reinterpret_cast<v4u>(x);
   const v4u mant = (bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL;
@@ -72,8 +79,10 @@ GMMOT_INLINE v4d log4(const v4d &x) {
   const v4i big = reinterpret_cast<v4i>(m > 1.4142135623730951);  // all ones where true
   m = big ? m * 0.5 : m;
   ed = big ? ed + 1.0 : ed;
-  const v4d f = m - 1.0;
-  const v4d s = f / (m + 1.0);
+  const v4d den = m + 1.0;
+  const v4d r = 1.0 / (den * v);
+  const v4d s = (m - 1.0) * v * r;
+  inv_v = den * r;
   const v4d z = s * s, z2 = z * z, z4 = z2 * z2, z8 = z4 * z4;
   // 1 + z/3 + ... + z^10/21 by Estrin's scheme.
   const v4d a0 = z * (1.0 / 3) + 1.0, a1 = z * (1.0 / 7) + 1.0 / 5, a2 = z * (1.0 / 11) + 1.0 / 9;
@@ -81,7 +90,14 @@ GMMOT_INLINE v4d log4(const v4d &x) {
   const v4d b0 = a1 * z2 + a0, b1 = a3 * z2 + a2;
   const v4d poly = (b1 * z4 + b0) + (z2 * (1.0 / 21) + a4) * z8;
   const v4d lm = 2.0 * s * poly;
-  return ed * 6.93147180369123816490e-01 + (ed * 1.90821492927058770002e-10 + lm);
+  lg = ed * 6.93147180369123816490e-01 + (ed * 1.90821492927058770002e-10 + lm);
+}
+
+// log(x) alone (log4_inv with v = 1), same bound.
+GMMOT_INLINE v4d log4(const v4d &x) {
+  v4d lg, unused;
+  log4_inv(x, splat(1.0), lg, unused);
+  return lg;
 }
 
 }  // namespace gmmot::vexp
