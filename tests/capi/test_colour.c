@@ -214,6 +214,9 @@ static void errors_and_cancel(double *src, const double *tgt) {
   CHECK_ERROR(
       gmmot_colour_transfer(src, (size_t)1 << 32, 1, tgt, W, H, NULL, out, SIZE_MAX, NULL, 0),
       GMMOT_E_TOO_LARGE, fn, "source");
+  /* width * height overflowing size_t: the message names the image. */
+  CHECK_ERROR(gmmot_colour_transfer(src, W, H, tgt, SIZE_MAX / 2, 3, NULL, out, N, NULL, 0),
+              GMMOT_E_TOO_LARGE, fn, "target");
   src[3 * 5 + 1] = 1.5;
   CHECK_ERROR_AT(gmmot_colour_transfer(src, W, H, tgt, W, H, NULL, out, N, NULL, 0),
                  GMMOT_E_INVALID_ARGUMENT, fn, "source", 5);
