@@ -21,7 +21,9 @@ std::size_t image_values(std::size_t width, std::size_t height, const char *name
     reject(GMMOT_E_DIMENSION, std::string(name) + " is empty (" + std::to_string(width) + " x " +
                                   std::to_string(height) + " pixels)");
   }
-  const std::size_t n = gmmot::checked_mul(width, height, "width*height");
+  // The message names the image: two images (and two sizes) reach gmmot_colour_transfer.
+  const std::string what = std::string("width*height of ") + name;
+  const std::size_t n = gmmot::checked_mul(width, height, what.c_str());
   if (n >= (std::size_t{1} << 32)) {
     reject(GMMOT_E_TOO_LARGE, std::string(name) + " has " + std::to_string(n) +
                                   " pixels; at most 2^32 - 1 are supported");

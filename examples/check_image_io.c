@@ -2,7 +2,9 @@
 /* Test of the example programs' image files (image_io.c, ctest example_image_io): a PNG read,
  * written by save_rgb_png (the multithreaded level-1 encoder where zlib is available) and read
  * again must give the same pixels; and a JPEG must decode to the size and mean colour that
- * stb_image (an independent decoder) gives, within a level (IDCTs differ in rounding).
+ * stb_image (an independent decoder) gives, within a level (IDCTs differ in rounding). Corrupt
+ * files (the two cut short, or with their data overwritten) must be refused with a message,
+ * never decoded into an image that is not the file's.
  * Usage: check_image_io IMAGE.png IMAGE.jpg WORK.png */
 #include <math.h>
 #include <stdio.h>
@@ -14,6 +16,55 @@
 #include <stb/stb_image.h>
 
 #include "image_io.h"
+
+/* Writes the first `keep` bytes of `path` to `work`, overwriting 64 bytes from `from` (when
+ * from < keep) with 0x5A: a file cut short or with damaged data. 0 when written. */
+static int corrupt_copy(const char *path, const char *work, long keep, long from) {
+  FILE *in = fopen(path, "rb"), *out;
+  unsigned char *buf;
+  long n, i;
+  if (in == NULL) return 1;
+  buf = (unsigned char *)malloc((size_t)keep);
+  n = buf == NULL ? 0 : (long)fread(buf, 1, (size_t)keep, in);
+  fclose(in);
+  for (i = from; i < from + 64 && i < n; ++i) buf[i] = 0x5A;
+  out = n > 0 ? fopen(work, "wb") : NULL;
+  if (out != NULL) {
+    n = (long)fwrite(buf, 1, (size_t)n, out) == n ? 0 : 1;
+    n |= fclose(out) != 0;
+  } else {
+    n = 1;
+  }
+  free(buf);
+  return (int)n;
+}
+
+static long file_size(const char *path) {
+  FILE *f = fopen(path, "rb");
+  long n;
+  if (f == NULL) return 0;
+  fseek(f, 0, SEEK_END);
+  n = ftell(f);
+  fclose(f);
+  return n;
+}
+
+/* 1 when load_rgb refuses the corrupt copy (and leaves out->rgb NULL), 0 otherwise. */
+static int refused(const char *path, const char *work, long keep, long from, const char *what) {
+  rgb_image img = {0, 0, NULL};
+  if (corrupt_copy(path, work, keep, from) != 0) {
+    fprintf(stderr, "cannot write %s\n", work);
+    return 0;
+  }
+  if (load_rgb(work, 1, &img) == 0) {
+    fprintf(stderr, "%s (%s) was decoded to a %lux%lu image instead of being refused\n", what,
+            work, (unsigned long)img.width, (unsigned long)img.height);
+    free_rgb(&img);
+    return 0;
+  }
+  printf("%s: refused\n", what);
+  return 1;
+}
 
 int main(int argc, char **argv) {
   rgb_image a = {0, 0, NULL}, b = {0, 0, NULL}, j = {0, 0, NULL};
@@ -49,6 +100,21 @@ int main(int argc, char **argv) {
   printf("JPEG mean value: %.5f, stb_image %.5f\n", mean_ours, mean_stb);
   ok &= fabs(mean_ours - mean_stb) < 1.0 / 255.0;
   stbi_image_free(ref);
+  {
+    /* The corrupt copies are written next to WORK.png. */
+    char work[4096];
+    const long png_size = file_size(argv[1]), jpg_size = file_size(argv[2]);
+    snprintf(work, sizeof work, "%s.corrupt.png", argv[3]);
+    ok &= refused(argv[1], work, png_size / 2, png_size, "a PNG cut in half");
+    ok &= refused(argv[1], work, png_size, png_size / 2, "a PNG with damaged data");
+    snprintf(work, sizeof work, "%s.corrupt.jpg", argv[3]);
+#ifdef GMMOT_HAVE_FAST_IO
+    /* libjpeg decodes both with a warning, filling grey; stb_image alone may do the same. */
+    ok &= refused(argv[2], work, jpg_size / 2, jpg_size, "a JPEG cut in half");
+    ok &= refused(argv[2], work, jpg_size, jpg_size / 2, "a JPEG with damaged data");
+#endif
+    ok &= refused(argv[2], work, 200, 200, "a JPEG cut after its first 200 bytes");
+  }
   free_rgb(&a);
   free_rgb(&b);
   free_rgb(&j);

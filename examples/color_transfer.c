@@ -249,6 +249,7 @@ typedef struct {
   double start, last;
   int quiet;
   const char *step;
+  int joint; /* --family t with nu estimated: one joint fit of both palettes (steps 0 and 1) */
 } progress_state;
 
 static const char *const kSteps[] = {"fitting the source palette",     "fitting the target palette",
@@ -258,7 +259,8 @@ static const char *const kSteps[] = {"fitting the source palette",     "fitting 
 static int on_progress(void *user_data, int stage, uint64_t done, uint64_t total, double value) {
   progress_state *p = (progress_state *)user_data;
   const double now = cli_now();
-  if (stage == GMMOT_STAGE_COLOUR && done < 6) p->step = kSteps[done];
+  if (stage == GMMOT_STAGE_COLOUR && done < 6)
+    p->step = done == 0 && p->joint ? "fitting both palettes (one shared nu)" : kSteps[done];
   if (p->quiet || now - p->start < 1.0 || now - p->last < 0.5) return 0;
   p->last = now;
   if (stage == GMMOT_STAGE_EM || stage == GMMOT_STAGE_RELAXED) {
@@ -374,7 +376,7 @@ int main(int argc, char **argv) {
   double *out = NULL;
   double info[GMMOT_COLOUR_INFO_COUNT] = {0};
   double t0, t_read, t_write;
-  progress_state progress = {0.0, 0.0, 0, NULL};
+  progress_state progress = {0.0, 0.0, 0, NULL, 0};
   size_t n;
   int status, rc = 1;
   char fit_text[32], iter_text[64];
@@ -386,6 +388,7 @@ int main(int argc, char **argv) {
   if (parse(argc, argv, &a) != 0) return 2;
   t0 = progress.start = cli_now();
   progress.quiet = a.quiet;
+  progress.joint = a.student_t && a.nu == 0.0;
   if (load_rgb(a.source, a.shrink, &src) != 0 || load_rgb(a.target, a.shrink, &tgt) != 0) goto done;
   t_read = cli_now() - t0;
 

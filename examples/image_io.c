@@ -24,6 +24,7 @@ const char *image_io_program = "gmmot-color-transfer";
 
 #ifdef GMMOT_HAVE_FAST_IO
 #include <jpeglib.h>
+#include <jerror.h>
 #include <png.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -43,12 +44,30 @@ struct jpeg_fail {
   struct jpeg_error_mgr mgr;
   jmp_buf jump;
   char message[JMSG_LENGTH_MAX];
+  const char *path; /* for the warnings */
 };
 
 static void jpeg_fail_exit(j_common_ptr cinfo) {
   struct jpeg_fail *f = (struct jpeg_fail *)cinfo->err;
   (*cinfo->err->format_message)(cinfo, f->message);
   longjmp(f->jump, 1);
+}
+
+/* libjpeg only warns about data it cannot decode (msg_level < 0) and goes on filling the lost
+ * rows with grey: the program would then recolour an image that is not the file's, and a header
+ * whose size is far beyond its data would make it fill gigabytes. Lost data is an error here,
+ * as stb_image treats it; the other warnings (extraneous bytes before a marker, a bogus ICC
+ * profile and the like, common in camera files that decode fine) are printed with the file's
+ * name; trace messages (msg_level >= 0) are dropped. */
+static void jpeg_warning(j_common_ptr cinfo, int msg_level) {
+  struct jpeg_fail *f = (struct jpeg_fail *)cinfo->err;
+  const int code = cinfo->err->msg_code;
+  if (msg_level >= 0) return;
+  if (code == JWRN_JPEG_EOF || code == JWRN_HIT_MARKER || code == JWRN_HUFF_BAD_CODE ||
+      code == JWRN_MUST_RESYNC)
+    (*cinfo->err->error_exit)(cinfo);
+  (*cinfo->err->format_message)(cinfo, f->message);
+  fprintf(stderr, "%s: warning: %s: %s\n", image_io_program, f->path, f->message);
 }
 
 static int decode_jpeg(const char *path, decoded *out, const char **why) {
@@ -63,6 +82,8 @@ static int decode_jpeg(const char *path, decoded *out, const char **why) {
   }
   cinfo.err = jpeg_std_error(&err.mgr);
   err.mgr.error_exit = jpeg_fail_exit;
+  err.mgr.emit_message = jpeg_warning;
+  err.path = path;
   if (setjmp(err.jump)) {
     strcpy(reason, err.message);
     *why = reason;

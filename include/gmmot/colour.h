@@ -103,7 +103,10 @@ typedef enum gmmot_colour_info {
  *  opts carries a progress callback or an interrupt flag the result is computed in a
  *  temporary copy of out); GMMOT_E_OUT_OF_MEMORY. Memory besides out: none image-sized in
  *  RGB without a callback or flag (the map and the regularisation work in out), 24 bytes per
- *  source pixel for CIELAB or YCbCr and again for the staging copy. On any
+ *  source pixel for CIELAB or YCbCr and again for the staging copy, and the regularisation's
+ *  88 bytes per pixel of its s x s subsampled grid (GMMOT_OPT_COLOUR_SUBSAMPLE: at most 2^18
+ *  pixels, 23 MB, with the automatic s unless the radius caps s at r / 2; 1 GB for 12
+ *  megapixels at s = 1), allocated before out is written. On any
  *  error nothing is written to out or info. @since 0.5 */
 GMMOT_API int gmmot_colour_transfer(const double *source, size_t src_width, size_t src_height,
                                     const double *target, size_t tgt_width, size_t tgt_height,

@@ -80,17 +80,18 @@ void check_unit_pixels(std::size_t n, const double *pixels, const char *name) {
   }
 }
 
-void colour_regularize(const double *source, std::size_t width, std::size_t height,
-                       const double *mapped, const RegularizationOptions &options,
-                       const Context &ctx, double *out, std::size_t *radius_used,
-                       std::size_t *subsample_used) {
+namespace {
+
+void regularize(const double *source, std::size_t width, std::size_t height, const double *mapped,
+                const RegularizationOptions &options, const Context &ctx, double *out,
+                GuidedFilterWork *work, std::size_t *radius_used, std::size_t *subsample_used) {
   const std::size_t n = width * height;
   std::size_t r = 0, s = 0;
   if (options.enabled) {
     r = options.resolved_radius(width, height);
     s = options.resolved_subsample(width, height);
     guided_filter_change(width, height, source, mapped, {r, options.epsilon, s}, options.clip, ctx,
-                         out);
+                         out, work);
   } else {
     // Only the clip (or a copy); nothing here can be cancelled once it writes out.
     ctx.check_interrupt();
@@ -102,6 +103,16 @@ void colour_regularize(const double *source, std::size_t width, std::size_t heig
   }
   if (radius_used != nullptr) *radius_used = r;
   if (subsample_used != nullptr) *subsample_used = s;
+}
+
+}  // namespace
+
+void colour_regularize(const double *source, std::size_t width, std::size_t height,
+                       const double *mapped, const RegularizationOptions &options,
+                       const Context &ctx, double *out, std::size_t *radius_used,
+                       std::size_t *subsample_used) {
+  regularize(source, width, height, mapped, options, ctx, out, nullptr, radius_used,
+             subsample_used);
 }
 
 ColourTransferInfo colour_transfer(const double *source, std::size_t sw, std::size_t sh,
@@ -156,6 +167,14 @@ ColourTransferInfo colour_transfer(const double *source, std::size_t sw, std::si
   ctx.report(Stage::Colour, 3, kSteps, std::nan(""));
 
   t = std::chrono::steady_clock::now();
+  // The filter's planes (88 bytes per pixel of its subsampled grid) are allocated before out is
+  // first written, so that running out of memory leaves out untouched as the C contract says.
+  GuidedFilterWork filter_work;
+  if (options.regularization.enabled) {
+    const RegularizationOptions &ro = options.regularization;
+    filter_work = guided_filter_work(
+        sw, sh, {ro.resolved_radius(sw, sh), ro.epsilon, ro.resolved_subsample(sw, sh)});
+  }
   // The map writes straight into out (its input: the source, or the source converted into a
   // scratch image, whose result is converted back in place); the regularisation then works in
   // place too (guided_filter_change allows q = mapped): no other image-sized buffer.
@@ -179,8 +198,8 @@ ColourTransferInfo colour_transfer(const double *source, std::size_t sw, std::si
   ctx.report(Stage::Colour, 4, kSteps, std::nan(""));
 
   t = std::chrono::steady_clock::now();
-  colour_regularize(source, sw, sh, out, options.regularization, ctx, out, &info.radius,
-                    &info.subsample);
+  regularize(source, sw, sh, out, options.regularization, ctx, out, &filter_work, &info.radius,
+             &info.subsample);
   info.regularize_seconds = seconds_since(t);
 
   info.mw2_squared = plan.mw2_squared();

@@ -69,20 +69,34 @@ constexpr int kPair[3][3] = {{3, 4, 5}, {4, 6, 7}, {5, 7, 8}};
 
 namespace {
 
+struct Grid {
+  std::size_t s, w, h, r;
+};
+
+Grid grid_of(std::size_t width, std::size_t height, const GuidedFilterParameters &parameters) {
+  const std::size_t s = std::max<std::size_t>(1, parameters.subsample);
+  const std::size_t r = std::max<std::size_t>(
+      1, static_cast<std::size_t>(
+             std::lround(static_cast<double>(parameters.radius) / static_cast<double>(s))));
+  return {s, (width + s - 1) / s, (height + s - 1) / s, r};
+}
+
 // base: nullptr (p is the input) or the guide itself (the input is p - guide, and the guide
 // is added back to the output, which is clipped to [0, 1] if clip).
 void filter(std::size_t width, std::size_t height, const double *guide, const double *p,
             const double *base, bool clip, const GuidedFilterParameters &parameters,
-            const Context &ctx, double *q) {
-  const std::size_t s = std::max<std::size_t>(1, parameters.subsample);
-  const std::size_t w = (width + s - 1) / s, h = (height + s - 1) / s, m = w * h;
-  const std::size_t r = std::max<std::size_t>(
-      1, static_cast<std::size_t>(
-             std::lround(static_cast<double>(parameters.radius) / static_cast<double>(s))));
+            const Context &ctx, double *q, GuidedFilterWork *work) {
+  const Grid g = grid_of(width, height, parameters);
+  const std::size_t s = g.s, w = g.w, h = g.h, m = w * h, r = g.r;
   const double eps = parameters.epsilon;
 
-  std::vector<Plane> planes(kPlanes, Plane(m));
-  Plane scratch(m);
+  GuidedFilterWork own;
+  if (work == nullptr) {
+    own = guided_filter_work(width, height, parameters);
+    work = &own;
+  }
+  std::vector<Plane> &planes = work->planes;
+  Plane &scratch = work->scratch;
   // The low-resolution guide and input (s x s box averages; partial boxes at the borders), and
   // the products whose window means the regression needs.
   parallel_blocks(h, kRowBlock, ctx, [&](std::size_t y0, std::size_t y1, unsigned) {
@@ -195,15 +209,24 @@ void filter(std::size_t width, std::size_t height, const double *guide, const do
 
 }  // namespace
 
+GuidedFilterWork guided_filter_work(std::size_t width, std::size_t height,
+                                    const GuidedFilterParameters &parameters) {
+  const Grid g = grid_of(width, height, parameters);
+  GuidedFilterWork work;
+  work.planes.assign(kPlanes, Plane(g.w * g.h));
+  work.scratch.resize(g.w * g.h);
+  return work;
+}
+
 void guided_filter(std::size_t width, std::size_t height, const double *guide, const double *p,
                    const GuidedFilterParameters &parameters, const Context &ctx, double *q) {
-  filter(width, height, guide, p, nullptr, false, parameters, ctx, q);
+  filter(width, height, guide, p, nullptr, false, parameters, ctx, q, nullptr);
 }
 
 void guided_filter_change(std::size_t width, std::size_t height, const double *guide,
                           const double *mapped, const GuidedFilterParameters &parameters, bool clip,
-                          const Context &ctx, double *q) {
-  filter(width, height, guide, mapped, guide, clip, parameters, ctx, q);
+                          const Context &ctx, double *q, GuidedFilterWork *work) {
+  filter(width, height, guide, mapped, guide, clip, parameters, ctx, q, work);
 }
 
 }  // namespace gmmot

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstddef>
+#include <vector>
 
 #include "util/context.hpp"
 
@@ -25,6 +26,16 @@ struct GuidedFilterParameters {
   std::size_t subsample = 1;  // s >= 1; radius / s is rounded and raised to at least 1
 };
 
+// The filter's window statistics: 22 float planes of the subsampled image (88 bytes per pixel
+// of it; 1 GB for 12 megapixels filtered at s = 1). Allocated apart from the filtering so that a
+// caller writing its output in place can fail for memory before anything is written.
+struct GuidedFilterWork {
+  std::vector<std::vector<float>> planes;
+  std::vector<float> scratch;
+};
+GuidedFilterWork guided_filter_work(std::size_t width, std::size_t height,
+                                    const GuidedFilterParameters &parameters);
+
 // Interleaved row-major images of width x height pixels, 3 values each: the guide I, the input
 // p and the output q (q may alias p, not I). Throws Errc::Cancelled under ctx's interrupt
 // (checked before the last pass, which writes q and cannot be cancelled).
@@ -33,9 +44,10 @@ void guided_filter(std::size_t width, std::size_t height, const double *guide, c
 
 // The regularisation of a colour change in one sweep over the full-resolution images:
 // q = clip?(I + GF_I(mapped - I)), the input p = mapped - I formed on the fly (no image-sized
-// scratch). q may alias mapped, not I.
+// scratch). q may alias mapped, not I. work: from guided_filter_work with the same sizes and
+// parameters, or nullptr (then allocated here).
 void guided_filter_change(std::size_t width, std::size_t height, const double *guide,
                           const double *mapped, const GuidedFilterParameters &parameters, bool clip,
-                          const Context &ctx, double *q);
+                          const Context &ctx, double *q, GuidedFilterWork *work = nullptr);
 
 }  // namespace gmmot

@@ -22,6 +22,7 @@
 
 #include "em/em_detail.hpp"
 #include "linalg/dense.hpp"
+#include "mixture/family.hpp"
 #include "util/simd.hpp"
 #include "util/vexp.hpp"
 
@@ -471,7 +472,6 @@ namespace {
 using namespace gmmot::em_kernels;
 
 constexpr double kLog2Pi = 1.8378770664093454836;
-constexpr double kPi = 3.14159265358979323846;
 constexpr double kPrune = 0x1p-60;  // responsibilities below this are skipped (large d)
 
 // Scratch of one worker: lp (k x b), then m, s, inv_s, ws (b each), y (k x b x d), z (b x d),
@@ -524,9 +524,10 @@ void Kernel::pass(const Params &p, bool want_stats, Team &team, const Context &c
   const std::size_t k = k_, d = data_.d, b = data_.block;
   const bool t = p.nu > 0;
   const double dd_ = static_cast<double>(d);
-  const double t_const = t ? std::lgamma(0.5 * (p.nu + dd_)) - std::lgamma(0.5 * p.nu) -
-                                 0.5 * dd_ * std::log(p.nu * kPi)
-                           : 0.0;
+  // lgamma((nu + d)/2) - lgamma(nu/2) - (d/2) log(nu pi) without subtracting two lgamma values
+  // (at a fixed nu of 1e6 they are near 6e6 and their difference would lose 1e-9): the same
+  // normaliser as the mixture's log-density, so l is the returned mixture's.
+  const double t_const = t ? log_t_normaliser(p.nu, static_cast<int>(d)) : 0.0;
   for (std::size_t c = 0; c < k; ++c) {
     const double *l = p.chol.data() + c * d * d;
     double logdet = 0;

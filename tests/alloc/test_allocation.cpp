@@ -8,6 +8,8 @@
 //  - The cost matrix, the log-density and sampling write into the caller's buffer: no staging
 //    copy of the output (peak extra memory well below the output's size), unless the call can
 //    be cancelled (a progress callback or an interrupt attached), when they stage it.
+//  - Running out of memory leaves the output untouched, also where the library works in it
+//    (colour transfer: the guided filter's planes fail after the map).
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -23,11 +25,16 @@ namespace {
 
 std::atomic<bool> g_active{false};
 std::atomic<std::int64_t> g_live{0}, g_peak{0}, g_count{0};
+// While a probe is active, an allocation of exactly this many bytes fails (0: none).
+std::atomic<std::size_t> g_fail_size{0};
 
 // Each block carries its size in a 16-byte header (keeps malloc's 16-byte alignment).
 constexpr std::size_t kHeader = 16;
 
 void *allocate(std::size_t n) {
+  if (n != 0 && n == g_fail_size.load(std::memory_order_relaxed) &&
+      g_active.load(std::memory_order_relaxed))
+    throw std::bad_alloc();
   void *p = std::malloc(n + kHeader);
   if (p == nullptr) throw std::bad_alloc();
   *static_cast<std::size_t *>(p) = n;
@@ -179,4 +186,35 @@ TEST_CASE("outputs written in place unless the call can be cancelled (audit find
   gmmot_options_destroy(plain);
   gmmot_options_destroy(cancellable);
   gmmot_interrupt_destroy(flag);
+}
+
+TEST_CASE("colour transfer out of memory in its filter writes nothing", "[alloc]") {
+  // 37 x 29 pixels: the filter's planes (s = 1 at this size) are float vectors of 4 * 1073 =
+  // 4292 bytes, a size no double buffer has. Before the fix they were allocated after the map
+  // had written out, which GMMOT_E_OUT_OF_MEMORY then left half done.
+  const std::size_t w = 37, h = 29, n = 3 * w * h;
+  std::vector<double> src(n), tgt(n), out(n, 7.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    src[i] = static_cast<double>((i * 37) % 251) / 255.0;
+    tgt[i] = static_cast<double>((i * 91 + 17) % 241) / 255.0;
+  }
+  gmmot_options_t *opts = nullptr;
+  REQUIRE(gmmot_options_create(&opts) == GMMOT_OK);
+  REQUIRE(gmmot_options_set_int(opts, GMMOT_OPT_EM_COMPONENTS, 2) == GMMOT_OK);
+  REQUIRE(gmmot_options_set_int(opts, GMMOT_OPT_NUM_THREADS, 1) == GMMOT_OK);
+  int st = 0;
+  {
+    g_fail_size.store(4 * w * h);
+    Probe probe;
+    st = gmmot_colour_transfer(src.data(), w, h, tgt.data(), w, h, opts, out.data(), n, nullptr, 0);
+    probe.stop();
+    g_fail_size.store(0);
+  }
+  CHECK(st == GMMOT_E_OUT_OF_MEMORY);
+  std::size_t touched = 0;
+  for (double v : out) touched += v != 7.0;
+  CHECK(touched == 0);
+  CHECK(gmmot_colour_transfer(src.data(), w, h, tgt.data(), w, h, opts, out.data(), n, nullptr,
+                              0) == GMMOT_OK);
+  gmmot_options_destroy(opts);
 }

@@ -2,7 +2,7 @@
 /* gmmot/colour.h: gmmot_colour_transfer and gmmot_colour_regularize through the C ABI: the info
  * array, EM options reaching the fits, the transfer = map + gmmot_colour_regularize
  * decomposition, determinism across threads, progress and cancellation, argument errors with
- * nothing written. */
+ * nothing written; Student-t palettes fitted jointly (one nu). */
 #include <gmmot/gmmot.h>
 #include <math.h>
 #include <stdlib.h>
@@ -131,6 +131,68 @@ static void em_options_pass_through(const double *src, const double *tgt) {
   gmmot_options_destroy(opts);
 }
 
+/* The distinct colours of an image in order of first appearance, weighted by their counts: the
+ * points the colour job fits when GMMOT_OPT_COLOUR_FIT_POINTS is 0. Returns their number. */
+static size_t distinct_colours(const double *img, double *colours, double *counts) {
+  size_t m = 0, i, j;
+  for (i = 0; i < W * H; ++i) {
+    const double *c = img + 3 * i;
+    for (j = 0; j < m; ++j)
+      if (colours[3 * j] == c[0] && colours[3 * j + 1] == c[1] && colours[3 * j + 2] == c[2]) break;
+    if (j == m) {
+      memcpy(colours + 3 * m, c, 3 * sizeof(double));
+      counts[m++] = 0.0;
+    }
+    counts[j] += 1.0;
+  }
+  return m;
+}
+
+/* Student-t palettes with nu estimated: MW2 needs one nu on both sides, so the job must fit both
+ * palettes jointly (gmmot_em_fit_joint); separate fits would give two nu and GMMOT_E_FAMILY.
+ * The job's MW2^2 must be the one between the joint fits of the same weighted colours. */
+static void student_t_joint(const double *src, const double *tgt) {
+  static double c0[N], c1[N], w0[W * H], w1[W * H];
+  double out[N], out2[N], info[GMMOT_COLOUR_INFO_COUNT], mw2sq = -1.0, nu0 = 0.0, nu1 = 1.0;
+  gmmot_options_t *opts = NULL;
+  gmmot_em_t *em = NULL;
+  gmmot_gmm_t *fits[2] = {NULL, NULL};
+  size_t n[2];
+  const double *pts[2] = {c0, c1}, *wts[2] = {w0, w1};
+  int family0 = -1, family1 = -1, st;
+  n[0] = distinct_colours(src, c0, w0);
+  n[1] = distinct_colours(tgt, c1, w1);
+  CHECK_OK(gmmot_options_create(&opts));
+  CHECK_OK(gmmot_options_set_int(opts, GMMOT_OPT_EM_COMPONENTS, 3));
+  CHECK_OK(gmmot_options_set_int(opts, GMMOT_OPT_EM_FAMILY, GMMOT_FAMILY_STUDENT_T));
+  CHECK_OK(gmmot_options_set_int(opts, GMMOT_OPT_COLOUR_FIT_POINTS, 0));
+  CHECK_OK(gmmot_options_set_int(opts, GMMOT_OPT_NUM_THREADS, 1));
+  st = gmmot_colour_transfer(src, W, H, tgt, W, H, opts, out, N, info, GMMOT_COLOUR_INFO_COUNT);
+  CHECK(st == GMMOT_OK || st == GMMOT_W_NOT_CONVERGED);
+  if (st < 0) h_check(0, __FILE__, __LINE__, "%s", gmmot_last_error_message());
+  CHECK(info[GMMOT_COLOUR_INFO_COLOURS_SOURCE] == (double)n[0]);
+  CHECK(info[GMMOT_COLOUR_INFO_COLOURS_TARGET] == (double)n[1]);
+  CHECK_OK(gmmot_em_create(opts, &em));
+  st = gmmot_em_fit_joint(em, 2, 3, n, pts, wts, fits);
+  CHECK(st == GMMOT_OK || st == GMMOT_W_NOT_CONVERGED);
+  if (fits[0] != NULL && fits[1] != NULL) {
+    CHECK_OK(gmmot_gmm_get_family(fits[0], &family0, &nu0));
+    CHECK_OK(gmmot_gmm_get_family(fits[1], &family1, &nu1));
+    CHECK(family0 == GMMOT_FAMILY_STUDENT_T && family1 == GMMOT_FAMILY_STUDENT_T && nu0 == nu1);
+    CHECK_OK(gmmot_mw2_squared(fits[0], fits[1], opts, &mw2sq));
+    CHECK(fabs(info[GMMOT_COLOUR_INFO_MW2_SQUARED] - mw2sq) <= 1e-12 * mw2sq);
+  }
+  /* Two threads: the same output bit for bit. */
+  CHECK_OK(gmmot_options_set_int(opts, GMMOT_OPT_NUM_THREADS, 2));
+  st = gmmot_colour_transfer(src, W, H, tgt, W, H, opts, out2, N, NULL, 0);
+  CHECK(st == GMMOT_OK || st == GMMOT_W_NOT_CONVERGED);
+  CHECK(memcmp(out, out2, sizeof out) == 0);
+  gmmot_gmm_destroy(fits[0]);
+  gmmot_gmm_destroy(fits[1]);
+  gmmot_em_destroy(em);
+  gmmot_options_destroy(opts);
+}
+
 static void errors_and_cancel(double *src, const double *tgt) {
   double out[N];
   gmmot_options_t *opts = NULL;
@@ -152,6 +214,9 @@ static void errors_and_cancel(double *src, const double *tgt) {
   CHECK_ERROR(
       gmmot_colour_transfer(src, (size_t)1 << 32, 1, tgt, W, H, NULL, out, SIZE_MAX, NULL, 0),
       GMMOT_E_TOO_LARGE, fn, "source");
+  /* width * height overflowing size_t: the message names the image. */
+  CHECK_ERROR(gmmot_colour_transfer(src, W, H, tgt, SIZE_MAX / 2, 3, NULL, out, N, NULL, 0),
+              GMMOT_E_TOO_LARGE, fn, "target");
   src[3 * 5 + 1] = 1.5;
   CHECK_ERROR_AT(gmmot_colour_transfer(src, W, H, tgt, W, H, NULL, out, N, NULL, 0),
                  GMMOT_E_INVALID_ARGUMENT, fn, "source", 5);
@@ -187,5 +252,6 @@ void test_colour(void) {
   transfer_and_info(src, tgt);
   decomposition(src, tgt);
   em_options_pass_through(src, tgt);
+  student_t_joint(src, tgt);
   errors_and_cancel(src, tgt);
 }
