@@ -16,8 +16,8 @@ const (
 	ColourYCbCr = C.GMMOT_COLOUR_YCBCR
 )
 
-// RGBImage is a row-major interleaved RGB image (the colour-transfer functions; Image is the
-// general one of the texture functions): Pix has 3*Width*Height values in [0, 1], pixel
+// RGBImage is a row-major interleaved RGB image (the colour-transfer functions; TextureImage
+// is the general one of the texture functions): Pix has 3*Width*Height values in [0, 1], pixel
 // (x, y) channel c at Pix[3*(y*Width+x)+c].
 type RGBImage struct {
 	Width, Height int

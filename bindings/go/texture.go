@@ -12,7 +12,7 @@ var TextureStages = [C.GMMOT_TEXTURE_STAGE_COUNT]string{"adsn", "patches", "fit_
 	"fit_adsn", "plan", "map", "aggregate"}
 
 // TextureImage is an image of Height rows of Width pixels of Channels interleaved values,
-// row-major (any number of channels; the colour functions' Image is RGB only).
+// row-major (any number of channels; the colour functions' RGBImage is RGB only).
 type TextureImage struct {
 	Pixels                  []float64
 	Width, Height, Channels int
