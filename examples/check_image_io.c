@@ -57,8 +57,8 @@ static int refused(const char *path, const char *work, long keep, long from, con
     return 0;
   }
   if (load_rgb(work, 1, &img) == 0) {
-    fprintf(stderr, "%s (%s) was decoded to a %lux%lu image instead of being refused\n", what,
-            work, (unsigned long)img.width, (unsigned long)img.height);
+    fprintf(stderr, "%s (%s) was decoded to a %lux%lu image instead of being refused\n", what, work,
+            (unsigned long)img.width, (unsigned long)img.height);
     free_rgb(&img);
     return 0;
   }

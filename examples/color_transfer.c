@@ -352,9 +352,9 @@ static int set_options(const arguments *a, gmmot_options_t *opts, progress_state
       (status = gmmot_options_set_int(opts, GMMOT_OPT_COLOUR_SPACE, a->space)) < 0 ||
       (status = gmmot_options_set_int(opts, GMMOT_OPT_COLOUR_REGULARIZE, a->regularize)) < 0 ||
       (status = gmmot_options_set_int(opts, GMMOT_OPT_COLOUR_RADIUS, a->radius)) < 0 ||
-      (status = gmmot_options_set_int(opts, GMMOT_OPT_EM_FAMILY,
-                                      a->student_t ? GMMOT_FAMILY_STUDENT_T
-                                                   : GMMOT_FAMILY_GAUSSIAN)) < 0) {
+      (status = gmmot_options_set_int(
+           opts, GMMOT_OPT_EM_FAMILY,
+           a->student_t ? GMMOT_FAMILY_STUDENT_T : GMMOT_FAMILY_GAUSSIAN)) < 0) {
     return cli_fail("gmmot_options_set_int", status);
   }
   if ((status = gmmot_options_set_double(opts, GMMOT_OPT_RELAXED_LAMBDA, a->lambda)) < 0 ||

@@ -23,8 +23,8 @@ const char *image_io_program = "gmmot-color-transfer";
 #include <stb/stb_image_write.h>
 
 #ifdef GMMOT_HAVE_FAST_IO
-#include <jpeglib.h>
 #include <jerror.h>
+#include <jpeglib.h>
 #include <png.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -245,7 +245,8 @@ int load_rgb(const char *path, int shrink, rgb_image *out) {
       for (dy = 0; dy < (size_t)shrink; ++dy) {
         for (dx = 0; dx < (size_t)shrink; ++dx) {
           const unsigned char *p =
-              img.data + (((y * shrink + dy) * (size_t)img.w) + x * shrink + dx) * (size_t)img.channels;
+              img.data +
+              (((y * shrink + dy) * (size_t)img.w) + x * shrink + dx) * (size_t)img.channels;
           for (c = 0; c < 3; ++c) sum[c] += p[c];
         }
       }
@@ -375,7 +376,8 @@ static int save_fast(const char *path, size_t width, size_t height, const double
     bands[i].last_row = height, bands[i].z = NULL, bands[i].failed = 1;
   }
   for (i = 1; i < nb; ++i)
-    if (pthread_create(&threads[i], NULL, encode_band, &bands[i]) != 0) encode_band(&bands[i]), threads[i] = 0;
+    if (pthread_create(&threads[i], NULL, encode_band, &bands[i]) != 0)
+      encode_band(&bands[i]), threads[i] = 0;
   encode_band(&bands[0]);
   for (i = 1; i < nb; ++i)
     if (threads[i] != 0) pthread_join(threads[i], NULL);

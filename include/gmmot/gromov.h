@@ -23,20 +23,21 @@
  * (POT's algorithm); after a stall or 200 of them (POT's step cap) pairwise steps follow
  * (0.5; mass moves from the worst vertex of the iterate's decomposition to the new one), which
  * converge where plain Frank-Wolfe zigzags inside a face and only lower the objective. To
- * reach a better local minimum the solver runs from several starts and keeps the best end point, in this order: the product
- * coupling a b^T (start 0, the start of POT's ot.gromov.gromov_wasserstein, so the result is
- * never worse than POT's), an annealed start (GMMOT_OPT_GW_ANNEALING: entropic
+ * reach a better local minimum the solver runs from several starts and keeps the best end point, in
+ * this order: the product coupling a b^T (start 0, the start of POT's ot.gromov.gromov_wasserstein,
+ * so the result is never worse than POT's), an annealed start (GMMOT_OPT_GW_ANNEALING: entropic
  * Gromov-Wasserstein with decreasing epsilon, rounded onto the couplings), when
  * GMMOT_OPT_GW_STARTS >= 1 the best vertex of the polytope by trying them all when that is
  * cheap (K0 = K1 <= 6 with uniform weights: the K! permutation plans; since 0.5, any weights
  * when the C(K0 K1, K0 + K1 - 1) candidate bases number at most 12000: up to 4 x 4, 3 x 5 or
  * 2 x 8; where the objective is concave on the polytope, as it often is for MGW2's matrices,
- * that vertex is the global minimum), and then up to GMMOT_OPT_GW_STARTS random vertices of the polytope (GMMOT_OPT_SEED): they stop at the
- * first one whose end point does not lower the best value so far (by more than the stall
- * tolerance below). The trade-off (0.5): each random start costs a whole Frank-Wolfe run, and
- * on the benchmark's mixtures (K = 10..200) the annealed start gave the best end point in most
- * cases while a random start that failed to improve was rarely followed by one that did; set
- * GMMOT_OPT_GW_STARTS = 0 and GMMOT_OPT_GW_ANNEALING = 0 for POT's single start alone.
+ * that vertex is the global minimum), and then up to GMMOT_OPT_GW_STARTS random vertices of the
+ * polytope (GMMOT_OPT_SEED): they stop at the first one whose end point does not lower the best
+ * value so far (by more than the stall tolerance below). The trade-off (0.5): each random start
+ * costs a whole Frank-Wolfe run, and on the benchmark's mixtures (K = 10..200) the annealed start
+ * gave the best end point in most cases while a random start that failed to improve was rarely
+ * followed by one that did; set GMMOT_OPT_GW_STARTS = 0 and GMMOT_OPT_GW_ANNEALING = 0 for POT's
+ * single start alone.
  *
  * The objective is unchanged when one constant is added to both matrices and scales as
  * lambda^2 when both are multiplied by lambda; the solver works on both matrices centred by

@@ -29,7 +29,8 @@ Gmm Mw2Plan::geodesic(double t) const {
     std::copy(g.cov.begin(), g.cov.end(), covs.begin() + n * nn);
   }
   // The affine displacement maps push a t component onto the t of the interpolated covariance
-  // (Meunier's review of Delon-Desolneux, §3.1 and its Fig. 3), so the geodesic stays in the inputs' family.
+  // (Meunier's review of Delon-Desolneux, §3.1 and its Fig. 3), so the geodesic stays in the
+  // inputs' family.
   return Gmm::with_family(Gmm(k, d, weights.data(), means.data(), covs.data(), nullptr),
                           g0_->family());
 }
