@@ -260,6 +260,53 @@ double ComponentDensity::far_log1p_delta(const double *x, double *y) const {
 }
 
 void ComponentDensity::gaussian_log_density(PointBlock &b, double *out, double shift) const {
+  gaussian_kernels(b, out, shift);
+  const CovFactor &f = *f_;
+  if (f.kind == FactorKind::Cholesky || f.full_rank()) return;
+  // A degenerate component: the kernels' support tolerance 1e-9 (|x| + |m| + ...) is computed
+  // from |x|^2, which overflows to +inf beyond ~1e154, and then admits every point. Such far
+  // points are checked again in scaled units (rare: a few comparisons per point otherwise).
+  double local[kSmallDim];
+  double *scratch = b.d <= kSmallDim ? local : b.y.data();
+  const int d = f.d;
+  for (std::size_t p = 0; p < b.nb; ++p) {
+    if (out[p] == kNegInf) continue;
+    const double *x = b.x + p * b.d;
+    double big = 0.0;
+    for (int i = 0; i < d; ++i) big = std::max({big, std::fabs(x[i]), std::fabs(m_[i])});
+    if (big >= 0x1p+480 && off_support_scaled(x, scratch)) out[p] = kNegInf;
+  }
+}
+
+bool ComponentDensity::off_support_scaled(const double *x, double *y) const {
+  const CovFactor &f = *f_;
+  const int d = f.d;
+  double big = 0.0;
+  for (int i = 0; i < d; ++i) big = std::max({big, std::fabs(x[i]), std::fabs(m_[i])});
+  if (big == 0.0) return false;
+  const int e = std::ilogb(big) + 1;
+  double xn = 0.0;
+  for (int i = 0; i < d; ++i) {
+    const double xs = std::ldexp(x[i], -e);
+    y[i] = xs - std::ldexp(m_[i], -e);
+    xn += xs * xs;
+  }
+  double off = 0.0;
+  for (int i = 0; i < d; ++i) {
+    if (f.eigval[i] > f.rank_threshold) continue;
+    double ci = y[i];
+    if (f.kind == FactorKind::Eigen) {
+      ci = 0.0;
+      for (int j = 0; j < d; ++j) ci += f.eigvec[j + i * d] * y[j];
+    }
+    off += ci * ci;
+  }
+  const double tol =
+      1e-9 * (std::sqrt(xn) + std::ldexp(mnorm_, -e) + std::ldexp(f.sqrt_max_eig, -e));
+  return !(std::sqrt(off) <= tol);
+}
+
+void ComponentDensity::gaussian_kernels(PointBlock &b, double *out, double shift) const {
   const CovFactor &f = *f_;
   const int d = f.d;
   const double c0 = c0_ + shift;

@@ -68,6 +68,10 @@ class ComponentDensity {
   bool t_ = false;
   double nu_ = 0, half_nu_r_ = 0, tc0_ = 0, cps_ = 1;
   void gaussian_log_density(PointBlock &b, double *out, double shift) const;
+  void gaussian_kernels(PointBlock &b, double *out, double shift) const;
+  // The support rule on x - m scaled by a power of two (for points whose squared norm
+  // overflows, where the kernels' tolerance becomes infinite); y: d doubles of scratch.
+  bool off_support_scaled(const double *x, double *y) const;
   // log1p(delta / nu) at x (d doubles) where delta may exceed the largest double; +inf off
   // the support. y: d doubles of scratch.
   double far_log1p_delta(const double *x, double *y) const;

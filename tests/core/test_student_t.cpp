@@ -197,3 +197,28 @@ TEST_CASE("t log-density: far points on and off a degenerate support, any d", "[
     CHECK(out[3] == -HUGE_VAL);
   }
 }
+
+TEST_CASE("log-density: a far point off a degenerate support is -inf, whatever the build",
+          "[student_t][density]") {
+  // |x|^2 = 1e400 overflows, so the kernels' support tolerance, 1e-9 |x|, became +inf and
+  // admitted the point (seen at -O1: the density at the mean); the rule is now applied in
+  // scaled units for such points. Gaussian and t, vectorised (d = 2) and generic (d = 5).
+  for (const std::size_t d : {std::size_t{2}, std::size_t{5}}) {
+    std::vector<double> w{1.0}, m(d, 0.0), s(d * d, 0.0);
+    const double u[2] = {0.6, 0.8};
+    for (int i = 0; i < 2; ++i)
+      for (int j = 0; j < 2; ++j) s[i * d + j] = 2.0 * u[i] * u[j];
+    const Gmm gt = Gmm::student_t(1, d, 4.0, w.data(), m.data(), s.data(), nullptr);
+    const Gmm gg(1, d, w.data(), m.data(), s.data(), nullptr);
+    std::vector<double> x(3 * d, 0.0), out(3);
+    x[0] = 1e200 * 0.8, x[1] = -1e200 * 0.6;                 // off the line, far
+    x[d] = 1e160 * 0.8, x[d + 1] = -1e160 * 0.6;             // off, |x|^2 finite
+    x[2 * d] = 1e200 * 0.8 + 1.0, x[2 * d + 1] = -1e200 * 0.6;  // off, not exactly orthogonal
+    for (const Gmm *g : {&gt, &gg}) {
+      g->log_density(3, x.data(), Context(), out.data());
+      CHECK(out[0] == -HUGE_VAL);
+      CHECK(out[1] == -HUGE_VAL);
+      CHECK(out[2] == -HUGE_VAL);
+    }
+  }
+}
