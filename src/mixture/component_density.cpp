@@ -212,18 +212,9 @@ bool ComponentDensity::may_overflow(const double *x) const {
 double ComponentDensity::far_log1p_delta(const double *x, double *y) const {
   const CovFactor &f = *f_;
   const int d = f.d;
-  // y = (x - m) 2^-e with 2^e above every |x_i| and |m_i|: no overflow, and powers of two keep
-  // the quadratic form exact up to its own rounding.
-  double big = 0.0;
-  for (int i = 0; i < d; ++i) big = std::max({big, std::fabs(x[i]), std::fabs(m_[i])});
-  if (big == 0.0) return 0.0;
-  const int e = std::ilogb(big) + 1;
   double xn = 0.0;
-  for (int i = 0; i < d; ++i) {
-    const double xs = std::ldexp(x[i], -e);
-    y[i] = xs - std::ldexp(m_[i], -e);
-    xn += xs * xs;
-  }
+  int e = 0;
+  if (!scaled_offset(x, y, &xn, &e)) return 0.0;
   double q = 0.0;  // the quadratic form of the scaled covariance F F^T on y
   if (f.kind == FactorKind::Cholesky) {
     for (int i = 0; i < d; ++i) {
@@ -247,9 +238,7 @@ double ComponentDensity::far_log1p_delta(const double *x, double *y) const {
       }
     }
     // The support rule of the Gaussian kernel, in the scaled units.
-    const double tol =
-        1e-9 * (std::sqrt(xn) + std::ldexp(mnorm_, -e) + std::ldexp(f.sqrt_max_eig, -e));
-    if (!(std::sqrt(off) <= tol)) return HUGE_VAL;
+    if (!(std::sqrt(off) <= scaled_support_tolerance(xn, e))) return HUGE_VAL;
   }
   if (!(q > 0.0) || !std::isfinite(q)) return HUGE_VAL;
   // delta = q_C cps = q 4^(e - scale_exp) cps; log1p(delta / nu) = log(delta / nu) +
@@ -278,19 +267,31 @@ void ComponentDensity::gaussian_log_density(PointBlock &b, double *out, double s
   }
 }
 
-bool ComponentDensity::off_support_scaled(const double *x, double *y) const {
-  const CovFactor &f = *f_;
-  const int d = f.d;
+bool ComponentDensity::scaled_offset(const double *x, double *y, double *xn, int *e) const {
+  const int d = f_->d;
   double big = 0.0;
   for (int i = 0; i < d; ++i) big = std::max({big, std::fabs(x[i]), std::fabs(m_[i])});
   if (big == 0.0) return false;
-  const int e = std::ilogb(big) + 1;
-  double xn = 0.0;
+  *e = std::ilogb(big) + 1;
+  *xn = 0.0;
   for (int i = 0; i < d; ++i) {
-    const double xs = std::ldexp(x[i], -e);
-    y[i] = xs - std::ldexp(m_[i], -e);
-    xn += xs * xs;
+    const double xs = std::ldexp(x[i], -*e);
+    y[i] = xs - std::ldexp(m_[i], -*e);
+    *xn += xs * xs;
   }
+  return true;
+}
+
+double ComponentDensity::scaled_support_tolerance(double xn, int e) const {
+  return 1e-9 * (std::sqrt(xn) + std::ldexp(mnorm_, -e) + std::ldexp(f_->sqrt_max_eig, -e));
+}
+
+bool ComponentDensity::off_support_scaled(const double *x, double *y) const {
+  const CovFactor &f = *f_;
+  const int d = f.d;
+  double xn = 0.0;
+  int e = 0;
+  if (!scaled_offset(x, y, &xn, &e)) return false;
   double off = 0.0;
   for (int i = 0; i < d; ++i) {
     if (f.eigval[i] > f.rank_threshold) continue;
@@ -301,9 +302,7 @@ bool ComponentDensity::off_support_scaled(const double *x, double *y) const {
     }
     off += ci * ci;
   }
-  const double tol =
-      1e-9 * (std::sqrt(xn) + std::ldexp(mnorm_, -e) + std::ldexp(f.sqrt_max_eig, -e));
-  return !(std::sqrt(off) <= tol);
+  return !(std::sqrt(off) <= scaled_support_tolerance(xn, e));
 }
 
 void ComponentDensity::gaussian_kernels(PointBlock &b, double *out, double shift) const {

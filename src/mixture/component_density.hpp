@@ -72,6 +72,12 @@ class ComponentDensity {
   // The support rule on x - m scaled by a power of two (for points whose squared norm
   // overflows, where the kernels' tolerance becomes infinite); y: d doubles of scratch.
   bool off_support_scaled(const double *x, double *y) const;
+  // y = (x - m) 2^-e with 2^e above every |x_i| and |m_i| (no overflow; powers of two keep the
+  // quadratic forms exact up to their own rounding), e in *e and |x 2^-e|^2 in *xn; false (and
+  // nothing written) when x = m = 0.
+  bool scaled_offset(const double *x, double *y, double *xn, int *e) const;
+  // The kernels' support tolerance in the units of scaled_offset.
+  double scaled_support_tolerance(double xn, int e) const;
   // log1p(delta / nu) at x (d doubles) where delta may exceed the largest double; +inf off
   // the support. y: d doubles of scratch.
   double far_log1p_delta(const double *x, double *y) const;

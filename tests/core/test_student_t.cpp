@@ -211,8 +211,8 @@ TEST_CASE("log-density: a far point off a degenerate support is -inf, whatever t
     const Gmm gt = Gmm::student_t(1, d, 4.0, w.data(), m.data(), s.data(), nullptr);
     const Gmm gg(1, d, w.data(), m.data(), s.data(), nullptr);
     std::vector<double> x(3 * d, 0.0), out(3);
-    x[0] = 1e200 * 0.8, x[1] = -1e200 * 0.6;                 // off the line, far
-    x[d] = 1e160 * 0.8, x[d + 1] = -1e160 * 0.6;             // off, |x|^2 finite
+    x[0] = 1e200 * 0.8, x[1] = -1e200 * 0.6;                    // off the line, far
+    x[d] = 1e160 * 0.8, x[d + 1] = -1e160 * 0.6;                // off, |x|^2 finite
     x[2 * d] = 1e200 * 0.8 + 1.0, x[2 * d + 1] = -1e200 * 0.6;  // off, not exactly orthogonal
     for (const Gmm *g : {&gt, &gg}) {
       g->log_density(3, x.data(), Context(), out.data());
