@@ -6,7 +6,8 @@ Usage: make_figures.py OUTDIR [--reduced] [--bin BUILD_DIR/examples] [--only NAM
 
 Every figure is computed by libgmmot through its Python package (`gmmot`), except the grids of
 barycenters (Fig. 4-5, Fig. 11) and the Student-t geodesic (Fig. 3 of D. Meunier's review of the
-paper, ../shared/papers/001), which are drawn by the C example programs found in --bin. --reduced makes every figure small and quick (CI). The figures:
+paper, ../shared/papers/001), which are drawn by the C example programs found in --bin.
+--reduced makes every figure small and quick (CI). The figures:
 
   fig01_plans_1d        000 Fig. 1 and section 6.3: the W2 and MW2 plans between two 1-D
                         mixtures, with T_mean and T_rand
