@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 )
 
 // EM fits Gaussian mixtures to points by expectation-maximisation (gmmot/em.h). Its options,
@@ -75,21 +74,20 @@ func NewEM(opts *Options) (*EM, error) {
 		dropLead()
 		return nil, err
 	}
-	e := &EM{a: a, lead: lead}
 	// The follower is unregistered before the private flag's reference (a) is dropped.
-	e.h.init(unsafe.Pointer(out), func(p unsafe.Pointer) { C.gmmot_em_destroy((*C.gmmot_em_t)(p)) },
-		follow(lead, a.intr), a)
-	runtime.SetFinalizer(e, (*EM).Close)
-	return e, nil
+	return track(&EM{a: a, lead: lead}, out, func(p *C.gmmot_em_t) { C.gmmot_em_destroy(p) },
+		follow(lead, a.intr), a), nil
 }
 
 // Close frees the EM object (idempotent; also run by a finalizer); a running fit finishes
 // first.
-func (e *EM) Close() error {
-	if e != nil {
-		e.h.close()
+func (e *EM) Close() error { return closeRef(e) }
+
+func (e *EM) ref() *handle {
+	if e == nil {
+		return nil
 	}
-	return nil
+	return &e.h
 }
 
 // use acquires the object for Fit (fit) or for a read-only call; done(fit) ends the use.
