@@ -98,7 +98,6 @@ static int parse(int argc, char **argv, arguments *a) {
   a->position_weight = 0.5;
   for (i = 1; cli_arg(argc, argv, i, &arg, &value); ++i) {
     long long v;
-    char *end = NULL;
     if (strcmp(arg, "--no-regularize") == 0) {
       a->regularize = 0;
       continue;
@@ -112,38 +111,37 @@ static int parse(int argc, char **argv, arguments *a) {
     ++i;
     if (strcmp(arg, "--features") == 0) {
       if ((a->patch = cli_choice(value, "rgbxy", "patch")) < 0)
-        return cli_usage("--features must be rgbxy or patch");
+        return cli_bad_value("--features", value, "rgbxy or patch");
     } else if (strcmp(arg, "--map") == 0) {
       if ((a->map_rand = cli_choice(value, "mean", "rand")) < 0)
-        return cli_usage("--map must be mean or rand");
+        return cli_bad_value("--map", value, "mean or rand");
     } else if (strcmp(arg, "--position-weight") == 0) {
-      a->position_weight = strtod(value, &end);
-      if (*end != '\0' || !(a->position_weight >= 0 && a->position_weight <= 100))
-        return cli_usage("--position-weight must be a number from 0 to 100");
+      if (!cli_parse_number(value, 0, 100, &a->position_weight))
+        return cli_bad_value("--position-weight", value, "a number from 0 to 100");
     } else if (strcmp(arg, "--check") == 0) {
-      a->check_ratio = strtod(value, &end);
-      if (*end != '\0' || !(a->check_ratio >= 0 && a->check_ratio <= 1e6))
-        return cli_usage("--check needs a ratio >= 0");
+      if (!cli_parse_number(value, 0, 1e6, &a->check_ratio))
+        return cli_bad_value("--check", value, "a ratio from 0 to 1e6");
       a->check = 1;
     } else if (strcmp(arg, "--panel") == 0) {
       a->panel = value;
     } else if (strcmp(arg, "--seed") == 0) {
       if ((v = cli_parse_range(value, 0, 9007199254740992LL)) < 0)
-        return cli_usage("--seed needs an integer from 0 to 2^53");
+        return cli_bad_value("--seed", value, "an integer from 0 to 2^53");
       a->seed = (uint64_t)v;
     } else if (strcmp(arg, "--k") == 0) {
-      if ((v = cli_parse_range(value, 2, 64)) < 0) return cli_usage("--k must be 2 to 64");
+      if ((v = cli_parse_range(value, 2, 64)) < 0) return cli_bad_value("--k", value, "2 to 64");
       a->k = (size_t)v;
     } else if (strcmp(arg, "--shrink") == 0) {
-      if ((v = cli_parse_range(value, 1, 64)) < 0) return cli_usage("--shrink must be 1 to 64");
+      if ((v = cli_parse_range(value, 1, 64)) < 0)
+        return cli_bad_value("--shrink", value, "1 to 64");
       a->shrink = (int)v;
     } else if (strcmp(arg, "--fit-points") == 0) {
       if ((v = cli_parse_range(value, 1, 100000000)) < 0)
-        return cli_usage("--fit-points needs a positive integer");
+        return cli_bad_value("--fit-points", value, "a positive integer");
       a->fit_points = (size_t)v;
     } else if (strcmp(arg, "--threads") == 0) {
       if ((v = cli_parse_range(value, 0, 1024)) < 0)
-        return cli_usage("--threads must be 0 to 1024");
+        return cli_bad_value("--threads", value, "0 to 1024");
       a->threads = (int)v;
     } else {
       return cli_unknown_option(arg);

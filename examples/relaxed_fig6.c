@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "example_cli.h"
 #include "image_io.h"
 
 #define K 3
@@ -190,6 +191,7 @@ int main(int argc, char **argv) {
   const size_t height = ROWS * PANEL_H + (ROWS + 1) * MARGIN;
   double *x0, *x1, *rgb, lo, hi, s2, mean0 = 0, mean1 = 0, var0 = 0, var1 = 0;
   int a, bad = 0;
+  cli_init("gmmot-relaxed-fig6", kUsage, kHelp);
   for (a = 1; a < argc; ++a) {
     if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
       fputs(kUsage, stdout);
@@ -197,12 +199,9 @@ int main(int argc, char **argv) {
       return 0;
     }
     if (strcmp(argv[a], "--points") == 0 && a + 1 < argc) {
-      char *end = NULL;
-      const long v = strtol(argv[++a], &end, 10);
-      if (end == argv[a] || *end != '\0' || v < 100) {
-        fputs("gmmot-relaxed-fig6: --points needs an integer >= 100\n", stderr);
+      long long v;
+      if (cli_option_int("--points", argv[++a], 100, 100000000, "an integer from 100 to 1e8", &v))
         return 2;
-      }
       n = (size_t)v;
     } else if (argv[a][0] == '-') {
       fputs(kUsage, stderr);

@@ -69,6 +69,20 @@ static const char kHelp[] =
     "Exit status: 0 success, 1 failure (the message names the libgmmot call), 2 bad command\n"
     "line, 3 --check failed.\n";
 
+/* --check A,B: both parts whole finite numbers in [0, 1] (agreements are fractions of mass). */
+static int parse_check(const char *value, arguments *a) {
+  char first[64];
+  const char *comma = strchr(value, ',');
+  const size_t n = comma != NULL ? (size_t)(comma - value) : 0;
+  if (comma == NULL || n >= sizeof first) return -1;
+  memcpy(first, value, n);
+  first[n] = '\0';
+  return cli_parse_number(first, 0, 1, &a->min_mgw2) &&
+                 cli_parse_number(comma + 1, 0, 1, &a->max_mw2)
+             ? 0
+             : -1;
+}
+
 static int parse(int argc, char **argv, arguments *a) {
   const char *arg, *value;
   int i;
@@ -82,31 +96,29 @@ static int parse(int argc, char **argv, arguments *a) {
       if (value == NULL) return cli_usage("an option is missing its value");
       ++i;
       if (strcmp(arg, "--check") == 0) {
-        char *end = NULL;
-        a->min_mgw2 = strtod(value, &end);
-        if (*end != ',') return cli_usage("--check needs two numbers: MIN_MGW2,MAX_MW2");
-        a->max_mw2 = strtod(end + 1, &end);
-        if (*end != '\0') return cli_usage("--check needs two numbers: MIN_MGW2,MAX_MW2");
+        if (parse_check(value, a) != 0)
+          return cli_bad_value("--check", value, "A,B: two fractions from 0 to 1");
         a->check = 1;
         continue;
       }
       if (strcmp(arg, "--seed") == 0) {
         if ((v = cli_parse_range(value, 0, 9007199254740992LL)) < 0)
-          return cli_usage("--seed needs an integer from 0 to 2^53");
+          return cli_bad_value("--seed", value, "an integer from 0 to 2^53");
         a->seed = (uint64_t)v;
       } else if (strcmp(arg, "--k") == 0) {
-        if ((v = cli_parse_range(value, 2, 64)) < 0) return cli_usage("--k must be 2 to 64");
+        if ((v = cli_parse_range(value, 2, 64)) < 0) return cli_bad_value("--k", value, "2 to 64");
         a->k = (size_t)v;
       } else if (strcmp(arg, "--shrink") == 0) {
-        if ((v = cli_parse_range(value, 1, 64)) < 0) return cli_usage("--shrink must be 1 to 64");
+        if ((v = cli_parse_range(value, 1, 64)) < 0)
+          return cli_bad_value("--shrink", value, "1 to 64");
         a->shrink = (int)v;
       } else if (strcmp(arg, "--fit-points") == 0) {
         if ((v = cli_parse_range(value, 1, 100000000)) < 0)
-          return cli_usage("--fit-points needs a positive integer");
+          return cli_bad_value("--fit-points", value, "a positive integer");
         a->fit_points = (size_t)v;
       } else if (strcmp(arg, "--threads") == 0) {
         if ((v = cli_parse_range(value, 0, 1024)) < 0)
-          return cli_usage("--threads must be 0 to 1024");
+          return cli_bad_value("--threads", value, "0 to 1024");
         a->threads = (int)v;
       } else {
         return cli_unknown_option(arg);

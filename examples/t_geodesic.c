@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "example_cli.h"
 #include "image_io.h"
 
 #define NT 5
@@ -121,6 +122,7 @@ int main(int argc, char **argv) {
   gmmot_mw2_t *pt = NULL, *pn = NULL;
   double *rgb = NULL, *grid = NULL, *dt = NULL, *dn = NULL, *fine = NULL, *df = NULL, sq = 0;
   int a, bad, k;
+  cli_init("gmmot-t-geodesic", kUsage, kHelp);
   for (a = 1; a < argc; ++a) {
     if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
       fputs(kUsage, stdout);
@@ -128,12 +130,9 @@ int main(int argc, char **argv) {
       return 0;
     }
     if (strcmp(argv[a], "--pixels") == 0 && a + 1 < argc) {
-      char *end = NULL;
-      const long v = strtol(argv[++a], &end, 10);
-      if (end == argv[a] || *end != '\0' || v < 100 || v > 4000) {
-        fputs("gmmot-t-geodesic: --pixels needs an integer in [100, 4000]\n", stderr);
+      long long v;
+      if (cli_option_int("--pixels", argv[++a], 100, 4000, "an integer from 100 to 4000", &v))
         return 2;
-      }
       pw = (size_t)v;
     } else if (argv[a][0] == '-') {
       fputs(kUsage, stderr);
