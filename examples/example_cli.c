@@ -57,6 +57,26 @@ int cli_fail(const char *what, int status) {
   return 1;
 }
 
+int cli_report(int status, const char *what) { return status < 0 ? cli_fail(what, status) : 0; }
+
+int cli_output_and_int(int argc, char **argv, const char **output, const char *option, long long lo,
+                       long long hi, const char *expected, long long *v) {
+  const char *arg, *value;
+  int i;
+  for (i = 1; cli_arg(argc, argv, i, &arg, &value); ++i) {
+    if (strcmp(arg, option) == 0) {
+      if (value == NULL) return cli_usage("an option is missing its value");
+      if (cli_option_int(option, value, lo, hi, expected, v)) return 2;
+      ++i;
+    } else if (arg[0] == '-') {
+      return cli_unknown_option(arg);
+    } else {
+      *output = arg;
+    }
+  }
+  return 0;
+}
+
 int cli_out_of_memory(void) {
   fprintf(stderr, "%s: out of memory\n", g_program);
   return 1;

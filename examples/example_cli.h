@@ -32,6 +32,15 @@ void cli_help(void);
  * returns 1. */
 int cli_fail(const char *what, int status);
 
+/* cli_fail(what, status) when status is an error (< 0); 0 for success and warnings. */
+int cli_report(int status, const char *what);
+
+/* The command line [OUTPUT] [OPTION N] of the one-picture programs (gmmot-relaxed-fig6,
+ * gmmot-t-geodesic): *output and *v keep their defaults when absent; N must be an integer in
+ * [lo, hi] (cli_option_int). Returns 0, or 2 after a message. */
+int cli_output_and_int(int argc, char **argv, const char **output, const char *option, long long lo,
+                       long long hi, const char *expected, long long *v);
+
 /* Prints "PROGRAM: out of memory" on stderr; returns 1. */
 int cli_out_of_memory(void);
 
