@@ -251,15 +251,10 @@ func (e *EW) mapPoints(fn string, x []float64, opts *Options,
 	if err != nil {
 		return nil, err
 	}
-	op, at, release, err := opts.use()
-	if err != nil {
-		return nil, err
-	}
-	defer release()
 	out := make([]float64, size)
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	if err := check(f(p, sz(count), dptr(x), op, dptr(out), sz(len(out))), at); err != nil {
+	if err := withOptions(opts, func(op *C.gmmot_options_t) C.int {
+		return f(p, sz(count), dptr(x), op, dptr(out), sz(len(out)))
+	}); err != nil {
 		return nil, err
 	}
 	return out, nil

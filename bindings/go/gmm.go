@@ -226,15 +226,10 @@ func (g *GMM) LogDensity(points []float64, opts *Options) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	op, a, release, err := opts.use()
-	if err != nil {
-		return nil, err
-	}
-	defer release()
 	out := make([]float64, n)
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	if err := check(C.gmmot_gmm_log_density(p, sz(n), dptr(points), op, dptr(out), sz(n)), a); err != nil {
+	if err := withOptions(opts, func(op *C.gmmot_options_t) C.int {
+		return C.gmmot_gmm_log_density(p, sz(n), dptr(points), op, dptr(out), sz(n))
+	}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -258,16 +253,11 @@ func (g *GMM) Sample(n int, opts *Options) (points []float64, labels []int, err 
 		return nil, nil, err
 	}
 	nd = n * d
-	op, a, release, err := opts.use()
-	if err != nil {
-		return nil, nil, err
-	}
-	defer release()
 	pts := make([]float64, nd)
 	lab := make([]C.size_t, n)
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_gmm_sample(p, sz(n), op, dptr(pts), sz(nd), zptr(lab), sz(n)), a)
+	err = withOptions(opts, func(op *C.gmmot_options_t) C.int {
+		return C.gmmot_gmm_sample(p, sz(n), op, dptr(pts), sz(nd), zptr(lab), sz(n))
+	})
 	if err != nil {
 		return nil, nil, err
 	}

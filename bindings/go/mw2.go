@@ -87,15 +87,10 @@ func MW2Squared(g0, g1 *GMM, opts *Options) (float64, error) {
 		return 0, err
 	}
 	defer done()
-	op, at, release, err := opts.use()
-	if err != nil {
-		return 0, err
-	}
-	defer release()
 	var out C.double
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_mw2_squared(p0, p1, op, &out), at)
+	err = withOptions(opts, func(op *C.gmmot_options_t) C.int {
+		return C.gmmot_mw2_squared(p0, p1, op, &out)
+	})
 	if !IsWarning(err) {
 		return 0, err
 	}

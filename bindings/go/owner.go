@@ -65,11 +65,24 @@ func made[T any, O any](at *attach, wrap func(*T) O, call func(out **T) C.int) (
 // create is made for a constructor that takes options.
 func create[T any, O any](opts *Options, wrap func(*T) O,
 	call func(op *C.gmmot_options_t, out **T) C.int) (O, error) {
-	op, at, release, err := opts.use()
-	if err != nil {
+	var out *T
+	err := withOptions(opts, func(op *C.gmmot_options_t) C.int { return call(op, &out) })
+	if out == nil {
 		var none O
 		return none, err
 	}
+	return wrap(out), err
+}
+
+// withOptions runs one C call with opts (held for the call: Close waits, progress and
+// interrupt attach) on a locked OS thread, and checks its status.
+func withOptions(opts *Options, call func(op *C.gmmot_options_t) C.int) error {
+	op, at, release, err := opts.use()
+	if err != nil {
+		return err
+	}
 	defer release()
-	return made(at, wrap, func(out **T) C.int { return call(op, out) })
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	return check(call(op), at)
 }
