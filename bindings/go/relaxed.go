@@ -202,17 +202,30 @@ func (r *Relaxed) Energies() ([]float64, error) {
 		return nil, err
 	}
 	defer r.done()
+	out, n, err := rowsOf(1, func(buf *C.double, capacity C.size_t, n *C.size_t) C.int {
+		return C.gmmot_relaxed_energies(p, buf, capacity, n)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out[:n], nil
+}
+
+// rowsOf reads a C array of rows of width values whose count the call reports in *n: once
+// for the count (no buffer), then into a buffer of that many rows. It gives the buffer and
+// the count written.
+func rowsOf(width int, read func(buf *C.double, capacity C.size_t, n *C.size_t) C.int) ([]float64, int, error) {
 	var n C.size_t
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	if err := check(C.gmmot_relaxed_energies(p, nil, 0, &n), nil); err != nil {
-		return nil, err
+	if err := check(read(nil, 0, &n), nil); err != nil {
+		return nil, 0, err
 	}
-	out := make([]float64, int(n))
-	if err := check(C.gmmot_relaxed_energies(p, dptr(out), n, &n), nil); err != nil {
-		return nil, err
+	out := make([]float64, width*int(n))
+	if err := check(read(dptr(out), sz(len(out)), &n), nil); err != nil {
+		return nil, 0, err
 	}
-	return out[:int(n)], nil
+	return out, int(n), nil
 }
 
 // Degenerate gives the 2K flags of gmmot_relaxed_degenerate (entry 2k + c for component k
@@ -259,17 +272,13 @@ func (r *Relaxed) Path() ([]RelaxedPathRow, error) {
 		return nil, err
 	}
 	defer r.done()
-	var n C.size_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	if err := check(C.gmmot_relaxed_path(p, nil, 0, &n), nil); err != nil {
+	v, n, err := rowsOf(8, func(buf *C.double, capacity C.size_t, n *C.size_t) C.int {
+		return C.gmmot_relaxed_path(p, buf, capacity, n)
+	})
+	if err != nil {
 		return nil, err
 	}
-	v := make([]float64, 8*int(n))
-	if err := check(C.gmmot_relaxed_path(p, dptr(v), sz(len(v)), &n), nil); err != nil {
-		return nil, err
-	}
-	out := make([]RelaxedPathRow, int(n))
+	out := make([]RelaxedPathRow, n)
 	for i := range out {
 		x := v[8*i : 8*i+8]
 		out[i] = RelaxedPathRow{x[0], x[1], x[2], x[3], x[4], x[5], uint64(x[6]), x[7] != 0}
