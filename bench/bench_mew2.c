@@ -20,44 +20,9 @@
 #include <string.h>
 
 #include "bench_common.h"
+#include "bench_mixtures.h"
 
 #define NO_WARMUP_SECONDS 1.0
-
-/* Native little-endian: magic "GMMOTEW1", uint64 K0, d0, K1, d1, then float64 weights, means
- * and covariances of mixture 0, then of mixture 1 (peer_numpy_mew2.py). */
-typedef struct {
-  uint64_t k[2], d[2];
-  double *w[2], *m[2], *c[2];
-} Pair;
-
-static double *read_doubles(FILE *f, const char *path, size_t n) {
-  double *v = xmalloc(n * sizeof *v);
-  if (fread(v, sizeof *v, n, f) != n) fail("%s is truncated", path);
-  return v;
-}
-
-static Pair read_pair(const char *path) {
-  Pair p;
-  char magic[8];
-  uint64_t sizes[4];
-  int s;
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) fail("cannot open %s", path);
-  if (fread(magic, 1, 8, f) != 8 || memcmp(magic, "GMMOTEW1", 8) != 0)
-    fail("%s is not a GMMOTEW1 file", path);
-  if (fread(sizes, sizeof sizes[0], 4, f) != 4) fail("%s is truncated", path);
-  for (s = 0; s < 2; ++s) {
-    p.k[s] = sizes[2 * s];
-    p.d[s] = sizes[2 * s + 1];
-  }
-  for (s = 0; s < 2; ++s) {
-    p.w[s] = read_doubles(f, path, p.k[s]);
-    p.m[s] = read_doubles(f, path, p.k[s] * p.d[s]);
-    p.c[s] = read_doubles(f, path, p.k[s] * p.d[s] * p.d[s]);
-  }
-  fclose(f);
-  return p;
-}
 
 typedef struct {
   const Pair *p;
@@ -71,11 +36,7 @@ static void run_mew2(void *ctx) {
   gmmot_gmm_t *g[2];
   gmmot_ew_t *ew = NULL;
   int s;
-  for (s = 0; s < 2; ++s) {
-    const int st =
-        gmmot_gmm_create(c->p->k[s], c->p->d[s], c->p->w[s], c->p->m[s], c->p->c[s], &g[s]);
-    if (st < 0) die("gmmot_gmm_create", st);
-  }
+  pair_gmms(c->p, g);
   s = gmmot_mew2_create(g[0], g[1], c->opts, &ew);
   if (s < 0) die("gmmot_mew2_create", s);
   check(gmmot_ew_value(ew, &c->value, NULL), "gmmot_ew_value");
@@ -112,9 +73,9 @@ int main(int argc, char **argv) {
     Call c;
     double t, gnorm = 0;
     uint64_t iterations = 0, starts = 0, best = 0;
-    int converged = 0, s;
+    int converged = 0;
     case_kind(kind, "mew2", "mew2", manifest);
-    p = read_pair(path);
+    p = read_pair(path, "GMMOTEW1");
     memset(&c, 0, sizeof c);
     c.p = &p;
     c.opts = defaults;
@@ -128,11 +89,7 @@ int main(int argc, char **argv) {
     fflush(stdout);
     write_isometry(path, c.keep);
     gmmot_ew_destroy(c.keep);
-    for (s = 0; s < 2; ++s) {
-      free(p.w[s]);
-      free(p.m[s]);
-      free(p.c[s]);
-    }
+    free_pair(&p);
   }
   fclose(mf);
   gmmot_options_destroy(defaults);

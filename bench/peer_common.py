@@ -106,3 +106,79 @@ def random_mixture(rng, k, d, random_spd, uniform=False):
     means = 3.0 * rng.standard_normal((k, d))
     covs = np.array([random_spd(rng, d) for _ in range(k)])
     return w, means, covs
+
+
+def random_spd(rng, d):
+    """A random d x d SPD matrix: a random rotation of a spectrum 10^(u - c t), u uniform in
+    [-1, 1], c uniform in [0, 6], t sorted uniform in [0, 1] with ends 0 and 1 (so condition
+    numbers up to 1e6)."""
+    import numpy as np  # here, not at the top: see the module's docstring
+
+    q, r = np.linalg.qr(rng.standard_normal((d, d)))
+    q *= np.sign(np.diag(r))
+    c = rng.uniform(0.0, 6.0)
+    t = np.sort(rng.uniform(0.0, 1.0, d))
+    if d > 1:
+        t[0], t[-1] = 0.0, 1.0
+    lam = 10.0 ** (rng.uniform(-1.0, 1.0) - c * t)
+    cov = (q * lam) @ q.T
+    return 0.5 * (cov + cov.T)
+
+
+def write_mixture_pairs(datadir, rng, cases, magic, kind):
+    """For every (K, m, n) of cases, two random K-component mixtures in R^m and R^n
+    (random_mixture with random_spd) in DIR/<kind>_d<m>x<n>_K<K>.bin: magic (8 bytes), uint64
+    K, m, K, n, then float64 weights, means and covariances of each mixture, the layout
+    bench/bench_mixtures.h reads. Returns the manifest lines "<kind> d<m>x<n>_K<K> <file>"."""
+    import struct
+
+    import numpy as np  # here, not at the top: see the module's docstring
+
+    lines = []
+    for k, m, n in cases:
+        name = "d%dx%d_K%d" % (m, n, k)
+        mix = [random_mixture(rng, k, m, random_spd), random_mixture(rng, k, n, random_spd)]
+        path = os.path.join(datadir, "%s_%s.bin" % (kind, name))
+        with open(path, "wb") as f:
+            f.write(magic)
+            f.write(struct.pack("<4Q", k, m, k, n))
+            for w, means, covs in mix:
+                for arr in (w, means, covs):
+                    f.write(np.ascontiguousarray(arr, dtype="<f8").tobytes())
+        lines.append("%s %s %s\n" % (kind, name, os.path.basename(path)))
+    return lines
+
+
+def read_mixture_pair(path, magic):
+    """[(w, means, covs), (w, means, covs)] of a file of write_mixture_pairs."""
+    import struct
+
+    import numpy as np  # here, not at the top: see the module's docstring
+
+    with open(path, "rb") as f:
+        assert f.read(8) == magic
+        k0, d0, k1, d1 = struct.unpack("<4Q", f.read(32))
+        out = []
+        for k, d in ((k0, d0), (k1, d1)):
+            w = np.frombuffer(f.read(8 * k), dtype="<f8").copy()
+            m = np.frombuffer(f.read(8 * k * d), dtype="<f8").reshape(k, d).copy()
+            c = np.frombuffer(f.read(8 * k * d * d), dtype="<f8").reshape(k, d, d).copy()
+            out.append((w, m, c))
+    return out
+
+
+def generate_run_main(argv, doc, generate, run):
+    """The command line `generate DIR` | `run DIR --libgmmot-output FILE [--runs R]` (R default
+    3) of the mixture-pair peers: calls generate(DIR) or run(DIR, FILE, R); else prints doc and
+    returns 2."""
+    import sys
+
+    if len(argv) >= 2 and argv[0] == "generate":
+        generate(argv[1])
+        return 0
+    if len(argv) >= 4 and argv[0] == "run" and argv[2] == "--libgmmot-output":
+        runs = int(argv[5]) if len(argv) >= 6 and argv[4] == "--runs" else 3
+        run(argv[1], argv[3], runs)
+        return 0
+    print(doc, file=sys.stderr)
+    return 2

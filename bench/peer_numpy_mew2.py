@@ -23,7 +23,6 @@ comparison is of the isometries the two methods find.
       libgmmot_value; lower_or_equal says whether libgmmot_value <= peer_value (1 + 1e-9).
 """
 import os
-import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -37,48 +36,12 @@ CASES = [(k, 27, 3) for k in (10, 20, 30, 40, 50)]
 ALPHA, STEPS, EPS, MAX_ALTERNATIONS = 0.01, 150, 1e-3, 1000
 
 
-def random_spd(rng, d):
-    q, r = np.linalg.qr(rng.standard_normal((d, d)))
-    q *= np.sign(np.diag(r))
-    c = rng.uniform(0.0, 6.0)
-    t = np.sort(rng.uniform(0.0, 1.0, d))
-    if d > 1:
-        t[0], t[-1] = 0.0, 1.0
-    lam = 10.0 ** (rng.uniform(-1.0, 1.0) - c * t)
-    cov = (q * lam) @ q.T
-    return 0.5 * (cov + cov.T)
-
-
 def generate(datadir):
     os.makedirs(datadir, exist_ok=True)
     rng = np.random.default_rng(2026)
-    lines = []
-    for k, m, n in CASES:
-        name = "d%dx%d_K%d" % (m, n, k)
-        mix = [pc.random_mixture(rng, k, m, random_spd), pc.random_mixture(rng, k, n, random_spd)]
-        path = os.path.join(datadir, "mew2_%s.bin" % name)
-        with open(path, "wb") as f:
-            f.write(b"GMMOTEW1")
-            f.write(struct.pack("<4Q", k, m, k, n))
-            for w, means, covs in mix:
-                for arr in (w, means, covs):
-                    f.write(np.ascontiguousarray(arr, dtype="<f8").tobytes())
-        lines.append("mew2 %s %s\n" % (name, os.path.basename(path)))
+    lines = pc.write_mixture_pairs(datadir, rng, CASES, b"GMMOTEW1", "mew2")
     with open(os.path.join(datadir, "manifest.txt"), "w") as f:
         f.writelines(lines)
-
-
-def read_pair(path):
-    with open(path, "rb") as f:
-        assert f.read(8) == b"GMMOTEW1"
-        k0, d0, k1, d1 = struct.unpack("<4Q", f.read(32))
-        out = []
-        for k, d in ((k0, d0), (k1, d1)):
-            w = np.frombuffer(f.read(8 * k), dtype="<f8").copy()
-            m = np.frombuffer(f.read(8 * k * d), dtype="<f8").reshape(k, d).copy()
-            c = np.frombuffer(f.read(8 * k * d * d), dtype="<f8").reshape(k, d, d).copy()
-            out.append((w, m, c))
-    return out
 
 
 def sym_sqrt(s):
@@ -173,7 +136,7 @@ def run(datadir, lib_output, runs):
     lib = pc.libgmmot_results(lib_output)
     for case, n, fname in pc.read_manifest(datadir):
         path = os.path.join(datadir, fname)
-        pair = read_pair(path)
+        pair = pc.read_mixture_pair(path, b"GMMOTEW1")
         seconds, (p, alternations) = pc.time_median(lambda: published_mew2(pair),
                                                     no_warmup_seconds=1.0)
         pb = Problem(pair)
@@ -194,15 +157,7 @@ def run(datadir, lib_output, runs):
 
 
 def main(argv):
-    if len(argv) >= 2 and argv[0] == "generate":
-        generate(argv[1])
-        return 0
-    if len(argv) >= 4 and argv[0] == "run" and argv[2] == "--libgmmot-output":
-        runs = int(argv[5]) if len(argv) >= 6 and argv[4] == "--runs" else 3
-        run(argv[1], argv[3], runs)
-        return 0
-    print(__doc__, file=sys.stderr)
-    return 2
+    return pc.generate_run_main(argv, __doc__, generate, run)
 
 
 if __name__ == "__main__":

@@ -37,33 +37,10 @@ CASES = [(k, m, n) for (m, n) in ((3, 3), (27, 3)) for k in (10, 50, 200)]
 POINTS_N, POINTS_CLUSTERS, POINTS_K = 2000, 20, 20
 
 
-def random_spd(rng, d):
-    q, r = np.linalg.qr(rng.standard_normal((d, d)))
-    q *= np.sign(np.diag(r))
-    c = rng.uniform(0.0, 6.0)
-    t = np.sort(rng.uniform(0.0, 1.0, d))
-    if d > 1:
-        t[0], t[-1] = 0.0, 1.0
-    lam = 10.0 ** (rng.uniform(-1.0, 1.0) - c * t)
-    cov = (q * lam) @ q.T
-    return 0.5 * (cov + cov.T)
-
-
 def generate(datadir):
     os.makedirs(datadir, exist_ok=True)
     rng = np.random.default_rng(2026)
-    lines = []
-    for k, m, n in CASES:
-        name = "d%dx%d_K%d" % (m, n, k)
-        mix = [pc.random_mixture(rng, k, m, random_spd), pc.random_mixture(rng, k, n, random_spd)]
-        path = os.path.join(datadir, "mgw2_%s.bin" % name)
-        with open(path, "wb") as f:
-            f.write(b"GMMOTGW1")
-            f.write(struct.pack("<4Q", k, m, k, n))
-            for w, means, covs in mix:
-                for arr in (w, means, covs):
-                    f.write(np.ascontiguousarray(arr, dtype="<f8").tobytes())
-        lines.append("mgw2 %s %s\n" % (name, os.path.basename(path)))
+    lines = pc.write_mixture_pairs(datadir, rng, CASES, b"GMMOTGW1", "mgw2")
     lines.append(generate_points(datadir, rng))
     with open(os.path.join(datadir, "manifest.txt"), "w") as f:
         f.writelines(lines)
@@ -154,13 +131,8 @@ def run_points(path, n_text, lib, runs):
 
 
 def read_weights(path):
-    with open(path, "rb") as f:
-        assert f.read(8) == b"GMMOTGW1"
-        k0, d0, k1, d1 = struct.unpack("<4Q", f.read(32))
-        a = np.frombuffer(f.read(8 * k0), dtype="<f8")
-        f.seek(8 * (k0 * d0 + k0 * d0 * d0), 1)
-        b = np.frombuffer(f.read(8 * k1), dtype="<f8")
-    return a.copy(), b.copy()
+    (a, _, _), (b, _, _) = pc.read_mixture_pair(path, b"GMMOTGW1")
+    return a, b
 
 
 def objective(c0, c1, t):
@@ -202,15 +174,7 @@ def run(datadir, lib_output, runs):
 
 
 def main(argv):
-    if len(argv) >= 2 and argv[0] == "generate":
-        generate(argv[1])
-        return 0
-    if len(argv) >= 4 and argv[0] == "run" and argv[2] == "--libgmmot-output":
-        runs = int(argv[5]) if len(argv) >= 6 and argv[4] == "--runs" else 3
-        run(argv[1], argv[3], runs)
-        return 0
-    print(__doc__, file=sys.stderr)
-    return 2
+    return pc.generate_run_main(argv, __doc__, generate, run)
 
 
 if __name__ == "__main__":

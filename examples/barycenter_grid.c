@@ -76,15 +76,15 @@ static int parse(int argc, char **argv, arguments *a) {
       ++i;
       if (strcmp(arg, "--method") == 0) {
         if ((a->fixed_point = cli_choice(value, "exact", "fixed-point")) < 0)
-          return cli_usage("--method must be exact or fixed-point");
+          return cli_bad_value("--method", value, "exact or fixed-point");
       } else if (strcmp(arg, "--grid") == 0) {
         if ((a->grid = (int)cli_parse_range(value, 2, 20)) < 0)
-          return cli_usage("--grid needs 2 to 20");
+          return cli_bad_value("--grid", value, "2 to 20");
       } else if (strcmp(arg, "--pixels") == 0) {
         if ((a->pixels = (int)cli_parse_range(value, 16, 1024)) < 0)
-          return cli_usage("--pixels needs 16 to 1024");
+          return cli_bad_value("--pixels", value, "16 to 1024");
       } else if ((a->threads = (int)cli_parse_range(value, 0, 1024)) < 0) {
-        return cli_usage("--threads needs 0 to 1024");
+        return cli_bad_value("--threads", value, "0 to 1024");
       }
     } else if (arg[0] == '-' && arg[1] == '-') {
       return cli_unknown_option(arg);

@@ -109,18 +109,14 @@ static const char kHelp[] =
 
 /* A positive integer option value, or 0 when it is not one. */
 static unsigned long long parse_count(const char *text) {
-  char *end = NULL;
-  unsigned long long v;
-  if (text == NULL || *text == '\0' || *text == '-') return 0;
-  v = strtoull(text, &end, 10);
-  return *end == '\0' ? v : 0;
+  const long long v = cli_parse_range(text, 1, 1000000000000LL);
+  return v > 0 ? (unsigned long long)v : 0;
 }
 
 /* A positive finite number, or 0 when it is not one. */
 static double parse_positive(const char *text) {
-  char *end = NULL;
-  const double v = strtod(text, &end);
-  return *text != '\0' && *end == '\0' && v > 0.0 && isfinite(v) ? v : 0.0;
+  double v;
+  return cli_parse_number(text, 0.0, HUGE_VAL, &v) && v > 0.0 ? v : 0.0;
 }
 
 static int parse_space(const char *value) {
@@ -165,65 +161,66 @@ static int parse(int argc, char **argv, arguments *a) {
       ++i;
       if (strcmp(arg, "--method") == 0) {
         if ((a->relaxed = cli_choice(value, "em", "relaxed")) < 0)
-          return cli_usage("--method must be em or relaxed");
+          return cli_bad_value("--method", value, "em or relaxed");
         continue;
       }
       if (strcmp(arg, "--family") == 0) {
         if ((a->student_t = cli_choice(value, "gaussian", "t")) < 0)
-          return cli_usage("--family must be gaussian or t");
+          return cli_bad_value("--family", value, "gaussian or t");
         continue;
       }
       if (strcmp(arg, "--nu") == 0) {
-        char *end = NULL;
-        const double v2 = strtod(value, &end);
-        if (end == value || *end != '\0' || !(v2 == 0.0 || (v2 > 2.0 && v2 <= 1e300)))
-          return cli_usage("--nu needs 0 (estimate) or a number > 2");
+        double v2;
+        if (!cli_parse_number(value, 0.0, 1e300, &v2) || (v2 != 0.0 && v2 <= 2.0))
+          return cli_bad_value("--nu", value, "0 (estimate) or a number > 2");
         a->nu = v2;
         continue;
       }
       if (strcmp(arg, "--space") == 0) {
         if ((a->space = parse_space(value)) < 0)
-          return cli_usage("--space must be rgb, lab or ycbcr");
+          return cli_bad_value("--space", value, "rgb, lab or ycbcr");
         continue;
       }
       if (strcmp(arg, "--lambda") == 0) {
         if ((a->lambda = parse_positive(value)) == 0.0)
-          return cli_usage("--lambda needs a positive number");
+          return cli_bad_value("--lambda", value, "a positive number");
         continue;
       }
       if (strcmp(arg, "--eps") == 0) {
         if ((a->eps = parse_positive(value)) == 0.0 || a->eps < 1e-12 || a->eps > 1e3)
-          return cli_usage("--eps needs a number from 1e-12 to 1000");
+          return cli_bad_value("--eps", value, "a number from 1e-12 to 1000");
         continue;
       }
       if (strcmp(arg, "--radius") == 0) {
         if ((a->radius = cli_parse_range(value, 0, 100000)) < 0)
-          return cli_usage("--radius needs an integer from 0 to 100000");
+          return cli_bad_value("--radius", value, "an integer from 0 to 100000");
         continue;
       }
       if (strcmp(arg, "--map") == 0) {
         if ((a->map_rand = cli_choice(value, "mean", "rand")) < 0)
-          return cli_usage("--map must be mean or rand");
+          return cli_bad_value("--map", value, "mean or rand");
         continue;
       }
       v = parse_count(value);
       if (strcmp(arg, "--seed") == 0) {
         /* GMMOT_OPT_SEED's range: every seed below 2^53 is exact in a double. */
         const long long s = cli_parse_range(value, 0, 9007199254740992LL);
-        if (s < 0) return cli_usage("--seed needs an integer from 0 to 2^53 (9007199254740992)");
+        if (s < 0)
+          return cli_bad_value("--seed", value, "an integer from 0 to 2^53 (9007199254740992)");
         a->seed = (uint64_t)s;
       } else if (strcmp(arg, "--threads") == 0) {
-        if (v == 0 && strcmp(value, "0") != 0) return cli_usage("--threads needs an integer >= 0");
-        if (v > 1024) return cli_usage("--threads must be at most 1024");
+        if (v == 0 && strcmp(value, "0") != 0)
+          return cli_bad_value("--threads", value, "an integer >= 0");
+        if (v > 1024) return cli_bad_value("--threads", value, "at most 1024");
         a->threads = (int)v;
       } else if (v == 0) {
-        return cli_usage("--k, --fit-points and --shrink need a positive integer");
+        return cli_bad_value(arg, value, "a positive integer");
       } else if (strcmp(arg, "--k") == 0) {
         a->k = (size_t)v;
       } else if (strcmp(arg, "--fit-points") == 0) {
         a->fit_points = (size_t)v;
       } else {
-        if (v > 64) return cli_usage("--shrink must be at most 64");
+        if (v > 64) return cli_bad_value("--shrink", value, "at most 64");
         a->shrink = (int)v;
       }
     } else if (arg[0] == '-' && arg[1] == '-') {

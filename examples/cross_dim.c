@@ -41,10 +41,9 @@ typedef struct {
   const char *source, *target, *output, *panel;
   int patch;    /* 0: rgbxy, 1: 3 x 3 patches */
   int map_rand; /* 0: T_mean, 1: T_rand */
-  int regularize, check, shrink, threads;
+  int regularize, check;
   double position_weight, check_ratio;
-  size_t k, fit_points;
-  uint64_t seed;
+  palette_args pal;
 } arguments;
 
 static const char kUsage[] =
@@ -91,14 +90,11 @@ static int parse(int argc, char **argv, arguments *a) {
   const char *positional[3];
   int i, n_pos = 0;
   memset(a, 0, sizeof *a);
-  a->k = 8;
-  a->fit_points = 20000;
-  a->shrink = 1;
+  a->pal = palette_args_defaults();
   a->regularize = 1;
   a->position_weight = 0.5;
   for (i = 1; cli_arg(argc, argv, i, &arg, &value); ++i) {
     long long v;
-    char *end = NULL;
     if (strcmp(arg, "--no-regularize") == 0) {
       a->regularize = 0;
       continue;
@@ -112,40 +108,22 @@ static int parse(int argc, char **argv, arguments *a) {
     ++i;
     if (strcmp(arg, "--features") == 0) {
       if ((a->patch = cli_choice(value, "rgbxy", "patch")) < 0)
-        return cli_usage("--features must be rgbxy or patch");
+        return cli_bad_value("--features", value, "rgbxy or patch");
     } else if (strcmp(arg, "--map") == 0) {
       if ((a->map_rand = cli_choice(value, "mean", "rand")) < 0)
-        return cli_usage("--map must be mean or rand");
+        return cli_bad_value("--map", value, "mean or rand");
     } else if (strcmp(arg, "--position-weight") == 0) {
-      a->position_weight = strtod(value, &end);
-      if (*end != '\0' || !(a->position_weight >= 0 && a->position_weight <= 100))
-        return cli_usage("--position-weight must be a number from 0 to 100");
+      if (!cli_parse_number(value, 0, 100, &a->position_weight))
+        return cli_bad_value("--position-weight", value, "a number from 0 to 100");
     } else if (strcmp(arg, "--check") == 0) {
-      a->check_ratio = strtod(value, &end);
-      if (*end != '\0' || !(a->check_ratio >= 0 && a->check_ratio <= 1e6))
-        return cli_usage("--check needs a ratio >= 0");
+      if (!cli_parse_number(value, 0, 1e6, &a->check_ratio))
+        return cli_bad_value("--check", value, "a ratio from 0 to 1e6");
       a->check = 1;
     } else if (strcmp(arg, "--panel") == 0) {
       a->panel = value;
-    } else if (strcmp(arg, "--seed") == 0) {
-      if ((v = cli_parse_range(value, 0, 9007199254740992LL)) < 0)
-        return cli_usage("--seed needs an integer from 0 to 2^53");
-      a->seed = (uint64_t)v;
-    } else if (strcmp(arg, "--k") == 0) {
-      if ((v = cli_parse_range(value, 2, 64)) < 0) return cli_usage("--k must be 2 to 64");
-      a->k = (size_t)v;
-    } else if (strcmp(arg, "--shrink") == 0) {
-      if ((v = cli_parse_range(value, 1, 64)) < 0) return cli_usage("--shrink must be 1 to 64");
-      a->shrink = (int)v;
-    } else if (strcmp(arg, "--fit-points") == 0) {
-      if ((v = cli_parse_range(value, 1, 100000000)) < 0)
-        return cli_usage("--fit-points needs a positive integer");
-      a->fit_points = (size_t)v;
-    } else if (strcmp(arg, "--threads") == 0) {
-      if ((v = cli_parse_range(value, 0, 1024)) < 0)
-        return cli_usage("--threads must be 0 to 1024");
-      a->threads = (int)v;
-    } else {
+    } else if ((v = palette_arg(arg, value, &a->pal)) > 0) {
+      return (int)v;
+    } else if (v < 0) {
       return cli_unknown_option(arg);
     }
   }
@@ -265,9 +243,9 @@ static int write_panel(const char *path, const rgb_image *a, const rgb_image *b,
 
 static int set_options(const arguments *a, gmmot_options_t *opts) {
   int status;
-  if ((status = gmmot_options_set_int(opts, GMMOT_OPT_EM_COMPONENTS, (int64_t)a->k)) < 0 ||
-      (status = gmmot_options_set_int(opts, GMMOT_OPT_SEED, (int64_t)a->seed)) < 0 ||
-      (status = gmmot_options_set_int(opts, GMMOT_OPT_NUM_THREADS, a->threads)) < 0 ||
+  if ((status = gmmot_options_set_int(opts, GMMOT_OPT_EM_COMPONENTS, (int64_t)a->pal.k)) < 0 ||
+      (status = gmmot_options_set_int(opts, GMMOT_OPT_SEED, (int64_t)a->pal.seed)) < 0 ||
+      (status = gmmot_options_set_int(opts, GMMOT_OPT_NUM_THREADS, a->pal.threads)) < 0 ||
       (status = gmmot_options_set_int(opts, GMMOT_OPT_COLOUR_REGULARIZE, a->regularize)) < 0)
     return cli_fail("gmmot_options_set_int", status);
   return 0;
@@ -309,7 +287,8 @@ int main(int argc, char **argv) {
   if (parse(argc, argv, &a) != 0) return 2;
   if ((status = gmmot_options_create(&opts)) < 0) return cli_fail("gmmot_options_create", status);
   if (set_options(&a, opts) != 0) goto done;
-  if (load_rgb(a.source, a.shrink, &img_a) != 0 || load_rgb(a.target, a.shrink, &img_b) != 0)
+  if (load_rgb(a.source, a.pal.shrink, &img_a) != 0 ||
+      load_rgb(a.target, a.pal.shrink, &img_b) != 0)
     goto done;
   n = img_a.width * img_a.height;
   m = a.patch ? 27 : 5;
@@ -322,7 +301,7 @@ int main(int argc, char **argv) {
   }
   t0 = cli_now();
   describe(&img_a, a.patch, a.position_weight, desc);
-  if ((sample = sample_rows(desc, n, m, a.fit_points, a.seed, &n_sample)) == NULL) {
+  if ((sample = sample_rows(desc, n, m, a.pal.fit_points, a.pal.seed, &n_sample)) == NULL) {
     rc = cli_out_of_memory();
     goto done;
   }
@@ -335,7 +314,7 @@ int main(int argc, char **argv) {
     goto done;
   }
   t_fit_a = cli_now();
-  if (palette_fit(opts, &img_b, a.fit_points, a.seed, &nu, NULL) != 0) goto done;
+  if (palette_fit(opts, &img_b, a.pal.fit_points, a.pal.seed, &nu, NULL) != 0) goto done;
   t_fit_b = cli_now();
   if ((status = gmmot_mew2_create(mu, nu, opts, &ew)) < 0) {
     rc = cli_fail("gmmot_mew2_create", status);
@@ -387,7 +366,7 @@ int main(int argc, char **argv) {
       "off_colour_share:%.4f;fit_source_s:%.4g;fit_target_s:%.4g;mew2_s:%.4g;map_s:%.4g;"
       "regularize_s:%.4g;radius:%lu;w2_source_target:%.4f;w2_result_target:%.4f;output:%s\n",
       a.source, (unsigned long)img_a.width, (unsigned long)img_a.height,
-      a.patch ? "patch" : "rgbxy", (unsigned long)m, (unsigned long)a.k, t_reg - t0, sqrt_value,
+      a.patch ? "patch" : "rgbxy", (unsigned long)m, (unsigned long)a.pal.k, t_reg - t0, sqrt_value,
       value, converged, (unsigned long)iterations, grad, share, t_fit_a - t0, t_fit_b - t_fit_a,
       t_mew2 - t_fit_b, t_map - t_mew2, t_reg - t_map, (unsigned long)radius, w2_before, w2_after,
       a.output);

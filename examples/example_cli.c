@@ -4,7 +4,10 @@
 
 #include "example_cli.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <gmmot/gmmot.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +57,26 @@ int cli_fail(const char *what, int status) {
   return 1;
 }
 
+int cli_report(int status, const char *what) { return status < 0 ? cli_fail(what, status) : 0; }
+
+int cli_output_and_int(int argc, char **argv, const char **output, const char *option, long long lo,
+                       long long hi, const char *expected, long long *v) {
+  const char *arg, *value;
+  int i;
+  for (i = 1; cli_arg(argc, argv, i, &arg, &value); ++i) {
+    if (strcmp(arg, option) == 0) {
+      if (value == NULL) return cli_usage("an option is missing its value");
+      if (cli_option_int(option, value, lo, hi, expected, v)) return 2;
+      ++i;
+    } else if (arg[0] == '-') {
+      return cli_unknown_option(arg);
+    } else {
+      *output = arg;
+    }
+  }
+  return 0;
+}
+
 int cli_out_of_memory(void) {
   fprintf(stderr, "%s: out of memory\n", g_program);
   return 1;
@@ -68,9 +91,40 @@ double cli_now(void) {
 long long cli_parse_range(const char *text, long long lo, long long hi) {
   char *end = NULL;
   long long v;
-  if (text == NULL || *text == '\0' || *text == '-') return -1;
+  /* strtoll alone would take leading space, a sign, and clamp an overflow to LLONG_MAX. */
+  if (text == NULL || !isdigit((unsigned char)*text)) return -1;
+  errno = 0;
   v = strtoll(text, &end, 10);
-  return (*end == '\0' && v >= lo && v <= hi) ? v : -1;
+  return (*end == '\0' && errno == 0 && v >= lo && v <= hi) ? v : -1;
+}
+
+int cli_parse_number(const char *text, double lo, double hi, double *v) {
+  char *end = NULL;
+  double x;
+  /* strtod alone would take leading space, an empty text (as 0, end == text), nan and inf. */
+  if (text == NULL || *text == '\0' || isspace((unsigned char)*text)) return 0;
+  x = strtod(text, &end);
+  if (end == text || *end != '\0' || !isfinite(x) || x < lo || x > hi) return 0;
+  *v = x;
+  return 1;
+}
+
+int cli_bad_value(const char *option, const char *text, const char *expected) {
+  fprintf(stderr, "%s: bad %s value '%s': expected %s\n", g_program, option, text, expected);
+  return cli_usage(NULL);
+}
+
+int cli_option_int(const char *option, const char *text, long long lo, long long hi,
+                   const char *expected, long long *v) {
+  const long long x = cli_parse_range(text, lo, hi);
+  if (x < 0) return cli_bad_value(option, text, expected);
+  *v = x;
+  return 0;
+}
+
+int cli_option_number(const char *option, const char *text, double lo, double hi,
+                      const char *expected, double *v) {
+  return cli_parse_number(text, lo, hi, v) ? 0 : cli_bad_value(option, text, expected);
 }
 
 int cli_choice(const char *value, const char *first, const char *second) {

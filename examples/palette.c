@@ -7,6 +7,35 @@
 
 #include "example_cli.h"
 
+palette_args palette_args_defaults(void) {
+  palette_args p = {8, 20000, 0, 1, 0};
+  return p;
+}
+
+int palette_arg(const char *arg, const char *value, palette_args *p) {
+  long long v;
+  if (strcmp(arg, "--seed") == 0) {
+    if (cli_option_int(arg, value, 0, 9007199254740992LL, "an integer from 0 to 2^53", &v))
+      return 2;
+    p->seed = (uint64_t)v;
+  } else if (strcmp(arg, "--k") == 0) {
+    if (cli_option_int(arg, value, 2, 64, "2 to 64", &v)) return 2;
+    p->k = (size_t)v;
+  } else if (strcmp(arg, "--shrink") == 0) {
+    if (cli_option_int(arg, value, 1, 64, "1 to 64", &v)) return 2;
+    p->shrink = (int)v;
+  } else if (strcmp(arg, "--fit-points") == 0) {
+    if (cli_option_int(arg, value, 1, 100000000, "a positive integer", &v)) return 2;
+    p->fit_points = (size_t)v;
+  } else if (strcmp(arg, "--threads") == 0) {
+    if (cli_option_int(arg, value, 0, 1024, "0 to 1024", &v)) return 2;
+    p->threads = (int)v;
+  } else {
+    return -1;
+  }
+  return 0;
+}
+
 double *palette_sample(const rgb_image *img, size_t count, uint64_t seed, size_t *n_out) {
   const size_t n = img->width * img->height;
   size_t m = count == 0 || count >= n ? n : count, i;

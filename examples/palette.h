@@ -11,6 +11,22 @@
 
 #include "image_io.h"
 
+/* The options of the programs that fit palettes to photographs (gmmot-rotated-match,
+ * gmmot-cross-dim): --k (2 to 64) [8], --seed (0 to 2^53) [0], --shrink (1 to 64) [1],
+ * --fit-points (1 to 1e8) [20000], --threads (0 to 1024, 0 = all cores) [0]. */
+typedef struct {
+  size_t k, fit_points;
+  uint64_t seed;
+  int shrink, threads;
+} palette_args;
+
+/* The defaults above. */
+palette_args palette_args_defaults(void);
+
+/* When arg is one of the options above: parses value into p and returns 0, or 2 after
+ * cli_bad_value when value is not one of the option's values; -1 when arg is none of them. */
+int palette_arg(const char *arg, const char *value, palette_args *p);
+
 /* Up to `count` pixels of `img` chosen by a seeded partial Fisher-Yates shuffle (all of them
  * when count is 0 or larger than the image), as an n x 3 array that the caller frees; *n_out
  * gets n. NULL when out of memory. EM on 20000 pixels gives the same 10-component palette as

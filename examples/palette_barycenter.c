@@ -78,12 +78,12 @@ typedef struct {
 } int_option;
 
 static const int_option kIntOptions[] = {
-    {"--grid", 2, 10, "--grid needs 2 to 10"},
-    {"--k", 1, 1000, "--k needs 1 to 1000"},
-    {"--fit-points", 1, 1000000000LL, "--fit-points needs a positive integer"},
-    {"--shrink", 1, 64, "--shrink needs 1 to 64"},
-    {"--seed", 0, 9007199254740992LL, "--seed needs an integer from 0 to 2^53 (9007199254740992)"},
-    {"--threads", 0, 1024, "--threads needs 0 to 1024"}};
+    {"--grid", 2, 10, "2 to 10"},
+    {"--k", 1, 1000, "1 to 1000"},
+    {"--fit-points", 1, 1000000000LL, "a positive integer"},
+    {"--shrink", 1, 64, "1 to 64"},
+    {"--seed", 0, 9007199254740992LL, "an integer from 0 to 2^53 (9007199254740992)"},
+    {"--threads", 0, 1024, "0 to 1024"}};
 
 static const int_option *find_int_option(const char *arg) {
   size_t i;
@@ -109,7 +109,7 @@ static int parse(int argc, char **argv, arguments *a) {
     } else if (o != NULL) {
       if (value == NULL) return cli_usage("an option is missing its value");
       ++i;
-      if ((v = cli_parse_range(value, o->lo, o->hi)) < 0) return cli_usage(o->message);
+      if (cli_option_int(o->name, value, o->lo, o->hi, o->message, &v)) return 2;
       /* in kIntOptions' order */
       if (o == &kIntOptions[0]) a->grid = (int)v;
       if (o == &kIntOptions[1]) a->k = (size_t)v;

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "example_cli.h"
 #include "image_io.h"
 
 #define K 3
@@ -70,25 +71,16 @@ static const char kHelp[] =
     "Exit status: 0 success, 1 failure (the message names the libgmmot call and the reason),\n"
     "2 bad command line.\n";
 
-static int report(int status, const char *what) {
-  if (status < 0) {
-    fprintf(stderr, "gmmot-relaxed-fig6: %s failed: %s: %s\n", what, gmmot_status_string(status),
-            gmmot_last_error_message());
-    return 1;
-  }
-  return 0;
-}
-
 /* Samples n points of a 1-D mixture with the given seed (gmmot_gmm_sample is reproducible:
  * the same seed gives the same points on every run and thread count). */
 static int sample(size_t k, const double *w, const double *m, const double *c, size_t n,
                   int64_t seed, double *out) {
   gmmot_gmm_t *g = NULL;
   gmmot_options_t *o = NULL;
-  int bad = report(gmmot_gmm_create(k, 1, w, m, c, &g), "gmmot_gmm_create") ||
-            report(gmmot_options_create(&o), "gmmot_options_create") ||
-            report(gmmot_options_set_int(o, GMMOT_OPT_SEED, seed), "set GMMOT_OPT_SEED") ||
-            report(gmmot_gmm_sample(g, n, o, out, n, NULL, 0), "gmmot_gmm_sample");
+  int bad = cli_report(gmmot_gmm_create(k, 1, w, m, c, &g), "gmmot_gmm_create") ||
+            cli_report(gmmot_options_create(&o), "gmmot_options_create") ||
+            cli_report(gmmot_options_set_int(o, GMMOT_OPT_SEED, seed), "set GMMOT_OPT_SEED") ||
+            cli_report(gmmot_gmm_sample(g, n, o, out, n, NULL, 0), "gmmot_gmm_sample");
   gmmot_options_destroy(o);
   gmmot_gmm_destroy(g);
   return bad;
@@ -139,8 +131,8 @@ static int panel(double *rgb, size_t width, size_t ox, size_t oy, const double *
     h1[b < 0 ? 0 : b >= NBINS ? NBINS - 1 : b] += 1.0 / ((double)n * bw);
   }
   for (x = 0; x < PANEL_W; ++x) grid[x] = lo + (hi - lo) * ((double)x + 0.5) / PANEL_W;
-  if (report(gmmot_gmm_log_density(p0, PANEL_W, grid, NULL, d0, PANEL_W), "log_density") ||
-      report(gmmot_gmm_log_density(p1, PANEL_W, grid, NULL, d1, PANEL_W), "log_density"))
+  if (cli_report(gmmot_gmm_log_density(p0, PANEL_W, grid, NULL, d0, PANEL_W), "log_density") ||
+      cli_report(gmmot_gmm_log_density(p1, PANEL_W, grid, NULL, d1, PANEL_W), "log_density"))
     return 1;
   for (x = 0; x < PANEL_W; ++x) {
     d0[x] = exp(d0[x]);
@@ -185,38 +177,22 @@ static int panel(double *rgb, size_t width, size_t ox, size_t oy, const double *
 
 int main(int argc, char **argv) {
   const char *out_path = "relaxed_fig6.png";
-  size_t n = 10000, i, l;
+  size_t n, i, l;
   const size_t width = COLS * PANEL_W + (COLS + 1) * MARGIN;
   const size_t height = ROWS * PANEL_H + (ROWS + 1) * MARGIN;
   double *x0, *x1, *rgb, lo, hi, s2, mean0 = 0, mean1 = 0, var0 = 0, var1 = 0;
-  int a, bad = 0;
-  for (a = 1; a < argc; ++a) {
-    if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
-      fputs(kUsage, stdout);
-      fputs(kHelp, stdout);
-      return 0;
-    }
-    if (strcmp(argv[a], "--points") == 0 && a + 1 < argc) {
-      char *end = NULL;
-      const long v = strtol(argv[++a], &end, 10);
-      if (end == argv[a] || *end != '\0' || v < 100) {
-        fputs("gmmot-relaxed-fig6: --points needs an integer >= 100\n", stderr);
-        return 2;
-      }
-      n = (size_t)v;
-    } else if (argv[a][0] == '-') {
-      fputs(kUsage, stderr);
-      return 2;
-    } else {
-      out_path = argv[a];
-    }
-  }
+  long long points = 10000;
+  int bad = 0;
+  cli_init("gmmot-relaxed-fig6", kUsage, kHelp);
+  if (cli_output_and_int(argc, argv, &out_path, "--points", 100, 100000000,
+                         "an integer from 100 to 1e8", &points) != 0)
+    return 2;
+  n = (size_t)points;
   x0 = malloc(n * sizeof *x0);
   x1 = malloc(n * sizeof *x1);
   rgb = malloc(width * height * 3 * sizeof *rgb);
   if (x0 == NULL || x1 == NULL || rgb == NULL) {
-    fputs("gmmot-relaxed-fig6: out of memory\n", stderr);
-    return 1;
+    return cli_out_of_memory();
   }
   for (i = 0; i < width * height * 3; ++i) rgb[i] = 1.0;
   if (sample(3, kW0, kM0, kC0, n, 1, x0) || sample(2, kW1, kM1, kC1, n, 2, x1)) return 1;
@@ -257,20 +233,20 @@ int main(int argc, char **argv) {
     uint64_t iters = 0;
     int conv = 0, st;
     const size_t col = l % COLS, row = l / COLS;
-    bad = report(gmmot_options_create(&o), "gmmot_options_create") ||
-          report(gmmot_options_set_int(o, GMMOT_OPT_RELAXED_COMPONENTS, K), "set K") ||
-          report(gmmot_options_set_double(o, GMMOT_OPT_RELAXED_LAMBDA, kLambdaPaper[l] / s2),
-                 "set lambda") ||
-          report(gmmot_options_set_int(o, GMMOT_OPT_RELAXED_MAX_ITERATIONS, 2000),
-                 "set max iterations");
+    bad = cli_report(gmmot_options_create(&o), "gmmot_options_create") ||
+          cli_report(gmmot_options_set_int(o, GMMOT_OPT_RELAXED_COMPONENTS, K), "set K") ||
+          cli_report(gmmot_options_set_double(o, GMMOT_OPT_RELAXED_LAMBDA, kLambdaPaper[l] / s2),
+                     "set lambda") ||
+          cli_report(gmmot_options_set_int(o, GMMOT_OPT_RELAXED_MAX_ITERATIONS, 2000),
+                     "set max iterations");
     if (!bad) {
       st = gmmot_relaxed_create(x0, n, x1, n, 1, NULL, NULL, o, &r);
-      bad = report(st, "gmmot_relaxed_create");
+      bad = cli_report(st, "gmmot_relaxed_create");
     }
-    bad = bad || report(gmmot_relaxed_energy(r, &e, &tr, &ll0, &ll1, &pen), "energy") ||
-          report(gmmot_relaxed_info(r, &iters, &conv, &lam_abs, NULL), "info") ||
-          report(gmmot_relaxed_marginal0(r, &p0), "marginal0") ||
-          report(gmmot_relaxed_marginal1(r, &p1), "marginal1");
+    bad = bad || cli_report(gmmot_relaxed_energy(r, &e, &tr, &ll0, &ll1, &pen), "energy") ||
+          cli_report(gmmot_relaxed_info(r, &iters, &conv, &lam_abs, NULL), "info") ||
+          cli_report(gmmot_relaxed_marginal0(r, &p0), "marginal0") ||
+          cli_report(gmmot_relaxed_marginal1(r, &p1), "marginal1");
     if (!bad) {
       printf(
           "%zu,%zu      %-12g %-12.6g %-13.6g %-13.6g %-11.6g %-11.6g %-11.3g %llu%s"

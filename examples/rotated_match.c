@@ -34,9 +34,7 @@ typedef struct {
   const char *prefix;
   const char *images[MAX_IMAGES];
   int n_images;
-  size_t k, fit_points;
-  uint64_t seed;
-  int threads, shrink;
+  palette_args pal;
   int check;
   double min_mgw2, max_mw2;
 } arguments;
@@ -69,48 +67,38 @@ static const char kHelp[] =
     "Exit status: 0 success, 1 failure (the message names the libgmmot call), 2 bad command\n"
     "line, 3 --check failed.\n";
 
+/* --check A,B: both parts whole finite numbers in [0, 1] (agreements are fractions of mass). */
+static int parse_check(const char *value, arguments *a) {
+  char first[64];
+  const char *comma = strchr(value, ',');
+  const size_t n = comma != NULL ? (size_t)(comma - value) : 0;
+  if (comma == NULL || n >= sizeof first) return -1;
+  memcpy(first, value, n);
+  first[n] = '\0';
+  return cli_parse_number(first, 0, 1, &a->min_mgw2) &&
+                 cli_parse_number(comma + 1, 0, 1, &a->max_mw2)
+             ? 0
+             : -1;
+}
+
 static int parse(int argc, char **argv, arguments *a) {
   const char *arg, *value;
   int i;
   memset(a, 0, sizeof *a);
-  a->k = 8;
-  a->fit_points = 20000;
-  a->shrink = 1;
+  a->pal = palette_args_defaults();
   for (i = 1; cli_arg(argc, argv, i, &arg, &value); ++i) {
     if (strncmp(arg, "--", 2) == 0) {
-      long long v;
+      int st;
       if (value == NULL) return cli_usage("an option is missing its value");
       ++i;
       if (strcmp(arg, "--check") == 0) {
-        char *end = NULL;
-        a->min_mgw2 = strtod(value, &end);
-        if (*end != ',') return cli_usage("--check needs two numbers: MIN_MGW2,MAX_MW2");
-        a->max_mw2 = strtod(end + 1, &end);
-        if (*end != '\0') return cli_usage("--check needs two numbers: MIN_MGW2,MAX_MW2");
+        if (parse_check(value, a) != 0)
+          return cli_bad_value("--check", value, "A,B: two fractions from 0 to 1");
         a->check = 1;
         continue;
       }
-      if (strcmp(arg, "--seed") == 0) {
-        if ((v = cli_parse_range(value, 0, 9007199254740992LL)) < 0)
-          return cli_usage("--seed needs an integer from 0 to 2^53");
-        a->seed = (uint64_t)v;
-      } else if (strcmp(arg, "--k") == 0) {
-        if ((v = cli_parse_range(value, 2, 64)) < 0) return cli_usage("--k must be 2 to 64");
-        a->k = (size_t)v;
-      } else if (strcmp(arg, "--shrink") == 0) {
-        if ((v = cli_parse_range(value, 1, 64)) < 0) return cli_usage("--shrink must be 1 to 64");
-        a->shrink = (int)v;
-      } else if (strcmp(arg, "--fit-points") == 0) {
-        if ((v = cli_parse_range(value, 1, 100000000)) < 0)
-          return cli_usage("--fit-points needs a positive integer");
-        a->fit_points = (size_t)v;
-      } else if (strcmp(arg, "--threads") == 0) {
-        if ((v = cli_parse_range(value, 0, 1024)) < 0)
-          return cli_usage("--threads must be 0 to 1024");
-        a->threads = (int)v;
-      } else {
-        return cli_unknown_option(arg);
-      }
+      if ((st = palette_arg(arg, value, &a->pal)) < 0) return cli_unknown_option(arg);
+      if (st != 0) return st;
     } else if (a->prefix == NULL) {
       a->prefix = arg;
     } else if (a->n_images < MAX_IMAGES) {
@@ -284,7 +272,7 @@ static int run_image(const arguments *a, const gmmot_options_t *opts, int index)
   double r[9], *q = NULL, *pm = NULL, *pg = NULL, *buf = NULL, t0, t_mw2, t_mgw2, a_mw2, a_mgw2;
   size_t n, k;
   int status, rc = 1;
-  if (load_rgb(a->images[index], a->shrink, &img) != 0) return 1;
+  if (load_rgb(a->images[index], a->pal.shrink, &img) != 0) return 1;
   n = img.width * img.height;
   rot.width = img.width;
   rot.height = img.height;
@@ -294,10 +282,10 @@ static int run_image(const arguments *a, const gmmot_options_t *opts, int index)
     rc = cli_out_of_memory();
     goto done;
   }
-  random_rotation(a->seed + (uint64_t)index, r);
+  random_rotation(a->pal.seed + (uint64_t)index, r);
   rotate_points(r, n, img.rgb, rot.rgb);
-  if (palette_fit(opts, &img, a->fit_points, a->seed, &g, NULL) != 0 ||
-      palette_fit(opts, &rot, a->fit_points, a->seed, &gr, NULL) != 0 ||
+  if (palette_fit(opts, &img, a->pal.fit_points, a->pal.seed, &g, NULL) != 0 ||
+      palette_fit(opts, &rot, a->pal.fit_points, a->pal.seed, &gr, NULL) != 0 ||
       rotated_mixture(g, r, &rg) != 0)
     goto done;
   k = gmmot_gmm_ncomponents(g);
@@ -371,9 +359,9 @@ int main(int argc, char **argv) {
   image_io_program = "gmmot-rotated-match";
   if (parse(argc, argv, &a) != 0) return 2;
   if ((status = gmmot_options_create(&opts)) < 0) return cli_fail("gmmot_options_create", status);
-  if ((status = gmmot_options_set_int(opts, GMMOT_OPT_EM_COMPONENTS, (int64_t)a.k)) < 0 ||
-      (status = gmmot_options_set_int(opts, GMMOT_OPT_SEED, (int64_t)a.seed)) < 0 ||
-      (status = gmmot_options_set_int(opts, GMMOT_OPT_NUM_THREADS, a.threads)) < 0) {
+  if ((status = gmmot_options_set_int(opts, GMMOT_OPT_EM_COMPONENTS, (int64_t)a.pal.k)) < 0 ||
+      (status = gmmot_options_set_int(opts, GMMOT_OPT_SEED, (int64_t)a.pal.seed)) < 0 ||
+      (status = gmmot_options_set_int(opts, GMMOT_OPT_NUM_THREADS, a.pal.threads)) < 0) {
     rc = cli_fail("gmmot_options_set_int", status);
     gmmot_options_destroy(opts);
     return rc;

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "example_cli.h"
 #include "image_io.h"
 
 #define NT 5
@@ -60,28 +61,19 @@ static const char kHelp[] =
     "Exit status: 0 success, 1 failure (the message names the libgmmot call and the reason),\n"
     "2 bad command line.\n";
 
-static int report(int status, const char *what) {
-  if (status < 0) {
-    fprintf(stderr, "gmmot-t-geodesic: %s failed: %s: %s\n", what, gmmot_status_string(status),
-            gmmot_last_error_message());
-    return 1;
-  }
-  return 0;
-}
-
 /* The two endpoints in family nu (nu = 0: Gaussian), from their means and variances. */
 static int endpoints(double nu, gmmot_gmm_t **g0, gmmot_gmm_t **g1) {
   double s0[2], s1[2];
   int i;
   if (nu == 0)
-    return report(gmmot_gmm_create(2, 1, kW0, kM0, kV0, g0), "gmmot_gmm_create") ||
-           report(gmmot_gmm_create(2, 1, kW1, kM1, kV1, g1), "gmmot_gmm_create");
+    return cli_report(gmmot_gmm_create(2, 1, kW0, kM0, kV0, g0), "gmmot_gmm_create") ||
+           cli_report(gmmot_gmm_create(2, 1, kW1, kM1, kV1, g1), "gmmot_gmm_create");
   for (i = 0; i < 2; ++i) {
     s0[i] = kV0[i] * (nu - 2) / nu;
     s1[i] = kV1[i] * (nu - 2) / nu;
   }
-  return report(gmmot_gmm_create_t(2, 1, nu, kW0, kM0, s0, g0), "gmmot_gmm_create_t") ||
-         report(gmmot_gmm_create_t(2, 1, nu, kW1, kM1, s1, g1), "gmmot_gmm_create_t");
+  return cli_report(gmmot_gmm_create_t(2, 1, nu, kW0, kM0, s0, g0), "gmmot_gmm_create_t") ||
+         cli_report(gmmot_gmm_create_t(2, 1, nu, kW1, kM1, s1, g1), "gmmot_gmm_create_t");
 }
 
 static void blend(double *rgb, size_t width, size_t x, size_t y, const double col[3]) {
@@ -109,39 +101,24 @@ static void line(double *rgb, size_t width, size_t ox, size_t oy, size_t pw, siz
 /* exp of the log-density of g at the n points x into d. */
 static int density(const gmmot_gmm_t *g, size_t n, const double *x, double *d) {
   size_t i;
-  if (report(gmmot_gmm_log_density(g, n, x, NULL, d, n), "gmmot_gmm_log_density")) return 1;
+  if (cli_report(gmmot_gmm_log_density(g, n, x, NULL, d, n), "gmmot_gmm_log_density")) return 1;
   for (i = 0; i < n; ++i) d[i] = exp(d[i]);
   return 0;
 }
 
 int main(int argc, char **argv) {
   const char *out_path = "t_geodesic.png";
-  size_t pw = 800, ph, width, height, i, x;
+  long long pixels = 800;
+  size_t pw, ph, width, height, i, x;
   gmmot_gmm_t *t0 = NULL, *t1 = NULL, *n0 = NULL, *n1 = NULL;
   gmmot_mw2_t *pt = NULL, *pn = NULL;
   double *rgb = NULL, *grid = NULL, *dt = NULL, *dn = NULL, *fine = NULL, *df = NULL, sq = 0;
-  int a, bad, k;
-  for (a = 1; a < argc; ++a) {
-    if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
-      fputs(kUsage, stdout);
-      fputs(kHelp, stdout);
-      return 0;
-    }
-    if (strcmp(argv[a], "--pixels") == 0 && a + 1 < argc) {
-      char *end = NULL;
-      const long v = strtol(argv[++a], &end, 10);
-      if (end == argv[a] || *end != '\0' || v < 100 || v > 4000) {
-        fputs("gmmot-t-geodesic: --pixels needs an integer in [100, 4000]\n", stderr);
-        return 2;
-      }
-      pw = (size_t)v;
-    } else if (argv[a][0] == '-') {
-      fputs(kUsage, stderr);
-      return 2;
-    } else {
-      out_path = argv[a];
-    }
-  }
+  int bad, k;
+  cli_init("gmmot-t-geodesic", kUsage, kHelp);
+  if (cli_output_and_int(argc, argv, &out_path, "--pixels", 100, 4000,
+                         "an integer from 100 to 4000", &pixels) != 0)
+    return 2;
+  pw = (size_t)pixels;
   ph = pw / 4;
   width = pw + 2 * MARGIN;
   height = NT * ph + (NT + 1) * MARGIN;
@@ -152,8 +129,7 @@ int main(int argc, char **argv) {
   fine = malloc(FINE * sizeof *fine);
   df = malloc(FINE * sizeof *df);
   if (rgb == NULL || grid == NULL || dt == NULL || dn == NULL || fine == NULL || df == NULL) {
-    fputs("gmmot-t-geodesic: out of memory\n", stderr);
-    return 1;
+    return cli_out_of_memory();
   }
   for (i = 0; i < width * height * 3; ++i) rgb[i] = 1.0;
   for (x = 0; x < pw; ++x) grid[x] = ((double)x + 0.5) / (double)pw;
@@ -162,9 +138,9 @@ int main(int argc, char **argv) {
   /* The same MW2 problem twice: t components (nu = 3) and Gaussians of the same covariances.
    * MW2 depends on the covariances only, so the plans agree; the geodesics differ in family. */
   bad = endpoints(NU, &t0, &t1) || endpoints(0, &n0, &n1) ||
-        report(gmmot_mw2_create(t0, t1, NULL, &pt), "gmmot_mw2_create") ||
-        report(gmmot_mw2_create(n0, n1, NULL, &pn), "gmmot_mw2_create") ||
-        report(gmmot_mw2_distance(pt, &sq, NULL), "gmmot_mw2_distance");
+        cli_report(gmmot_mw2_create(t0, t1, NULL, &pt), "gmmot_mw2_create") ||
+        cli_report(gmmot_mw2_create(n0, n1, NULL, &pn), "gmmot_mw2_create") ||
+        cli_report(gmmot_mw2_distance(pt, &sq, NULL), "gmmot_mw2_distance");
   if (!bad) {
     printf("gmmot-t-geodesic: MW2 geodesic between two 1-D t-mixtures, nu = %g; MW2 = %.6g\n", NU,
            sqrt(sq));
@@ -175,8 +151,8 @@ int main(int argc, char **argv) {
     gmmot_gmm_t *gt = NULL, *gn = NULL;
     double ymax = 0, mass = 0, top = 0, at = 0, gtop = 0;
     const size_t ox = MARGIN, oy = MARGIN + (size_t)k * (ph + MARGIN);
-    bad = report(gmmot_mw2_geodesic(pt, kT[k], &gt), "gmmot_mw2_geodesic") ||
-          report(gmmot_mw2_geodesic(pn, kT[k], &gn), "gmmot_mw2_geodesic") ||
+    bad = cli_report(gmmot_mw2_geodesic(pt, kT[k], &gt), "gmmot_mw2_geodesic") ||
+          cli_report(gmmot_mw2_geodesic(pn, kT[k], &gn), "gmmot_mw2_geodesic") ||
           density(gt, pw, grid, dt) || density(gn, pw, grid, dn) || density(gt, FINE, fine, df);
     if (!bad) {
       /* Trapezoid rule on the fine grid; the largest value and where. */

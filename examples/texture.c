@@ -98,23 +98,23 @@ static int parse(int argc, char **argv, arguments *a) {
       ++i;
       if (strcmp(arg, "--size") == 0) {
         if (parse_size(value, &a->width, &a->height) != 0)
-          return cli_usage("--size needs WxH, two integers from 1 to 16384 (e.g. 256x256)");
+          return cli_bad_value("--size", value, "WxH, two integers from 1 to 16384 (e.g. 256x256)");
       } else if (strcmp(arg, "--adsn") == 0) {
         a->adsn_output = value;
       } else if (strcmp(arg, "--k") == 0) {
         if ((a->k = cli_parse_range(value, 1, 1000)) < 0)
-          return cli_usage("--k needs an integer from 1 to 1000");
+          return cli_bad_value("--k", value, "an integer from 1 to 1000");
       } else if (strcmp(arg, "--patch") == 0) {
         if ((a->patch = cli_parse_range(value, 1, 16)) < 0)
-          return cli_usage("--patch needs an integer from 1 to 16");
+          return cli_bad_value("--patch", value, "an integer from 1 to 16");
       } else if (strcmp(arg, "--fit-patches") == 0) {
         if ((a->fit_patches = cli_parse_range(value, 0, 1000000000000LL)) < 0)
-          return cli_usage("--fit-patches needs an integer >= 0");
+          return cli_bad_value("--fit-patches", value, "an integer >= 0");
       } else if (strcmp(arg, "--seed") == 0) {
         if ((a->seed = cli_parse_range(value, 0, 9007199254740992LL)) < 0)
-          return cli_usage("--seed needs an integer from 0 to 2^53 (9007199254740992)");
+          return cli_bad_value("--seed", value, "an integer from 0 to 2^53 (9007199254740992)");
       } else if ((a->threads = cli_parse_range(value, 0, 1024)) < 0) {
-        return cli_usage("--threads needs an integer from 0 to 1024");
+        return cli_bad_value("--threads", value, "an integer from 0 to 1024");
       }
     } else if (arg[0] == '-' && arg[1] == '-') {
       return cli_unknown_option(arg);

@@ -5,10 +5,7 @@ package gmmot
 // #include <gmmot/gmmot.h>
 import "C"
 
-import (
-	"runtime"
-	"unsafe"
-)
+import "runtime"
 
 // MW2Barycenter is a barycenter of mixtures for MW2 (gmmot/barycenter.h): immutable, readable
 // from any number of goroutines.
@@ -18,34 +15,25 @@ type MW2Barycenter struct {
 }
 
 func wrapBarycenter(p *C.gmmot_mw2_barycenter_t, ks []int) *MW2Barycenter {
-	b := &MW2Barycenter{ks: ks}
-	b.h.init(unsafe.Pointer(p), func(p unsafe.Pointer) {
-		C.gmmot_mw2_barycenter_destroy((*C.gmmot_mw2_barycenter_t)(p))
+	return track(&MW2Barycenter{ks: ks}, p, func(p *C.gmmot_mw2_barycenter_t) {
+		C.gmmot_mw2_barycenter_destroy(p)
 	})
-	runtime.SetFinalizer(b, (*MW2Barycenter).Close)
-	return b
+}
+
+func (b *MW2Barycenter) ref() *handle {
+	if b == nil {
+		return nil
+	}
+	return &b.h
 }
 
 // Close frees the result (idempotent; also run by a finalizer).
-func (b *MW2Barycenter) Close() error {
-	if b != nil {
-		b.h.close()
-	}
-	return nil
-}
+func (b *MW2Barycenter) Close() error { return closeRef(b) }
 
 func (b *MW2Barycenter) use() (*C.gmmot_mw2_barycenter_t, error) {
-	if b == nil {
-		return nil, ErrClosed
-	}
-	p, err := b.h.acquire()
-	return (*C.gmmot_mw2_barycenter_t)(p), err
+	return useRef[C.gmmot_mw2_barycenter_t](b)
 }
-
-func (b *MW2Barycenter) done() {
-	b.h.release()
-	runtime.KeepAlive(b)
-}
+func (b *MW2Barycenter) done() { doneRef(b) }
 
 // useMixtures acquires every mixture and gives the C pointer array (Go memory holding C
 // pointers only, as cgo allows) and the common dimension of the first.
@@ -75,15 +63,15 @@ func useMixtures(fn string, gmms []*GMM, lambda []float64) ([]*C.gmmot_gmm_t, fu
 	return ps, done, nil
 }
 
-func newBarycenter(err error, out *C.gmmot_mw2_barycenter_t, ps []*C.gmmot_gmm_t) (*MW2Barycenter, error) {
-	if out == nil {
-		return nil, err
+// barycenterOf wraps a result of the mixtures ps, recording their component counts.
+func barycenterOf(ps []*C.gmmot_gmm_t) func(*C.gmmot_mw2_barycenter_t) *MW2Barycenter {
+	return func(out *C.gmmot_mw2_barycenter_t) *MW2Barycenter {
+		ks := make([]int, len(ps))
+		for i, p := range ps {
+			ks[i] = int(C.gmmot_gmm_ncomponents(p))
+		}
+		return wrapBarycenter(out, ks)
 	}
-	ks := make([]int, len(ps))
-	for i, p := range ps {
-		ks[i] = int(C.gmmot_gmm_ncomponents(p))
-	}
-	return wrapBarycenter(out, ks), err
 }
 
 // MW2BarycenterExact is the exact MW2 barycenter of gmms with weights lambda (one per
@@ -94,17 +82,10 @@ func MW2BarycenterExact(gmms []*GMM, lambda []float64, opts *Options) (*MW2Baryc
 		return nil, err
 	}
 	defer done()
-	op, at, release, err := opts.use()
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	var out *C.gmmot_mw2_barycenter_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_mw2_barycenter_exact(&ps[0], sz(len(ps)), dptr(lambda),
-		sz(len(lambda)), op, &out), at)
-	return newBarycenter(err, out, ps)
+	return create(opts, barycenterOf(ps), func(op *C.gmmot_options_t, out **C.gmmot_mw2_barycenter_t) C.int {
+		return C.gmmot_mw2_barycenter_exact(&ps[0], sz(len(ps)), dptr(lambda),
+			sz(len(lambda)), op, out)
+	})
 }
 
 // MW2BarycenterFixedSupport is the barycenter supported on the n Gaussians N(means[s],
@@ -128,18 +109,11 @@ func MW2BarycenterFixedSupport(gmms []*GMM, lambda, means, covs []float64, opts 
 	if err := checkLen(fn, "covs", len(covs), ndd, "(len(means)/d)*d*d"); err != nil {
 		return nil, err
 	}
-	op, at, release, err := opts.use()
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	var out *C.gmmot_mw2_barycenter_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_mw2_barycenter_fixed_support(&ps[0], sz(len(ps)),
-		dptr(lambda), sz(len(lambda)), sz(n), nonNil(means), sz(len(means)), nonNil(covs),
-		sz(len(covs)), op, &out), at)
-	return newBarycenter(err, out, ps)
+	return create(opts, barycenterOf(ps), func(op *C.gmmot_options_t, out **C.gmmot_mw2_barycenter_t) C.int {
+		return C.gmmot_mw2_barycenter_fixed_support(&ps[0], sz(len(ps)),
+			dptr(lambda), sz(len(lambda)), sz(n), nonNil(means), sz(len(means)), nonNil(covs),
+			sz(len(covs)), op, out)
+	})
 }
 
 // MW2BarycenterFixedPoint is the fixed-point barycenter (OptFixedPointMethod), started from
@@ -159,17 +133,10 @@ func MW2BarycenterFixedPoint(gmms []*GMM, lambda []float64, init *GMM, opts *Opt
 		}
 		defer init.done()
 	}
-	op, at, release, err := opts.use()
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	var out *C.gmmot_mw2_barycenter_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_mw2_barycenter_fixed_point(&ps[0], sz(len(ps)),
-		dptr(lambda), sz(len(lambda)), ip, op, &out), at)
-	return newBarycenter(err, out, ps)
+	return create(opts, barycenterOf(ps), func(op *C.gmmot_options_t, out **C.gmmot_mw2_barycenter_t) C.int {
+		return C.gmmot_mw2_barycenter_fixed_point(&ps[0], sz(len(ps)),
+			dptr(lambda), sz(len(lambda)), ip, op, out)
+	})
 }
 
 // GMM is the barycenter as a mixture (sharing the result's data).
@@ -179,15 +146,10 @@ func (b *MW2Barycenter) GMM() (*GMM, error) {
 		return nil, err
 	}
 	defer b.done()
-	var out *C.gmmot_gmm_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
 	// A warning comes with the object written: own it either way.
-	err = check(C.gmmot_mw2_barycenter_gmm(p, &out), nil)
-	if out == nil {
-		return nil, err
-	}
-	return wrapGMM(out), err
+	return made(nil, wrapGMM, func(out **C.gmmot_gmm_t) C.int {
+		return C.gmmot_mw2_barycenter_gmm(p, out)
+	})
 }
 
 // Cost is V = sum_j lambda_j MW2^2(barycenter, mu_j).

@@ -5,9 +5,7 @@ package gmmot
 // #include <gmmot/gmmot.h>
 import "C"
 
-import (
-	"runtime"
-)
+import ()
 
 // Values of OptColourSpace.
 const (
@@ -59,18 +57,13 @@ func ColourTransfer(source, target RGBImage, opts *Options) (RGBImage, ColourInf
 	if err := checkImage(fn, "target", target); err != nil {
 		return RGBImage{}, ColourInfo{}, err
 	}
-	op, at, release, err := opts.use()
-	if err != nil {
-		return RGBImage{}, ColourInfo{}, err
-	}
-	defer release()
 	out := RGBImage{Width: source.Width, Height: source.Height, Pix: make([]float64, len(source.Pix))}
 	var info [C.GMMOT_COLOUR_INFO_COUNT]float64
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_colour_transfer(dptr(source.Pix), sz(source.Width), sz(source.Height),
-		dptr(target.Pix), sz(target.Width), sz(target.Height), op, dptr(out.Pix), sz(len(out.Pix)),
-		dptr(info[:]), sz(len(info))), at)
+	err := withOptions(opts, func(op *C.gmmot_options_t) C.int {
+		return C.gmmot_colour_transfer(dptr(source.Pix), sz(source.Width), sz(source.Height),
+			dptr(target.Pix), sz(target.Width), sz(target.Height), op, dptr(out.Pix), sz(len(out.Pix)),
+			dptr(info[:]), sz(len(info)))
+	})
 	if err != nil && !IsWarning(err) {
 		return RGBImage{}, ColourInfo{}, err
 	}
@@ -108,17 +101,12 @@ func ColourRegularize(source, mapped RGBImage, opts *Options) (RGBImage, int, er
 	if err := checkImage(fn, "mapped", mapped); err != nil {
 		return RGBImage{}, 0, err
 	}
-	op, at, release, err := opts.use()
-	if err != nil {
-		return RGBImage{}, 0, err
-	}
-	defer release()
 	out := RGBImage{Width: source.Width, Height: source.Height, Pix: make([]float64, len(source.Pix))}
 	var radius C.size_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	if err := check(C.gmmot_colour_regularize(dptr(source.Pix), sz(source.Width), sz(source.Height),
-		dptr(mapped.Pix), op, dptr(out.Pix), sz(len(out.Pix)), &radius), at); err != nil {
+	if err := withOptions(opts, func(op *C.gmmot_options_t) C.int {
+		return C.gmmot_colour_regularize(dptr(source.Pix), sz(source.Width), sz(source.Height),
+			dptr(mapped.Pix), op, dptr(out.Pix), sz(len(out.Pix)), &radius)
+	}); err != nil {
 		return RGBImage{}, 0, err
 	}
 	return out, int(radius), nil

@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 )
 
 // EM fits Gaussian mixtures to points by expectation-maximisation (gmmot/em.h). Its options,
@@ -75,21 +74,20 @@ func NewEM(opts *Options) (*EM, error) {
 		dropLead()
 		return nil, err
 	}
-	e := &EM{a: a, lead: lead}
 	// The follower is unregistered before the private flag's reference (a) is dropped.
-	e.h.init(unsafe.Pointer(out), func(p unsafe.Pointer) { C.gmmot_em_destroy((*C.gmmot_em_t)(p)) },
-		follow(lead, a.intr), a)
-	runtime.SetFinalizer(e, (*EM).Close)
-	return e, nil
+	return track(&EM{a: a, lead: lead}, out, func(p *C.gmmot_em_t) { C.gmmot_em_destroy(p) },
+		follow(lead, a.intr), a), nil
 }
 
 // Close frees the EM object (idempotent; also run by a finalizer); a running fit finishes
 // first.
-func (e *EM) Close() error {
-	if e != nil {
-		e.h.close()
+func (e *EM) Close() error { return closeRef(e) }
+
+func (e *EM) ref() *handle {
+	if e == nil {
+		return nil
 	}
-	return nil
+	return &e.h
 }
 
 // use acquires the object for Fit (fit) or for a read-only call; done(fit) ends the use.
@@ -151,6 +149,33 @@ func (e *EM) flagOp(op func(*C.gmmot_interrupt_t) C.int) error {
 	return check(op(f), nil)
 }
 
+// beginFit prepares a fit (Fit, FitJoint) under ctx: at, for check, reports the context's
+// error; a lead flag raised before the fit is passed on; ctx's cancellation raises the private
+// flag. The caller defers end, which stops watching ctx and lowers the private flag if the
+// watch raised it.
+func (e *EM) beginFit(ctx context.Context) (at *attach, end func(), err error) {
+	at = &attach{ctx: ctx}
+	if err := at.contextDone(); err != nil {
+		return nil, nil, err
+	}
+	if e.lead != nil && flagRaised(e.lead) {
+		// Raised before this fit (e.g. while no fit ran, or before a Reset of the private flag).
+		if err := e.raise(); err != nil {
+			return nil, nil, err
+		}
+	}
+	if ctx == nil {
+		return at, func() {}, nil
+	}
+	stop := watch(ctx, e.raise)
+	return at, func() {
+		if stop() && (e.lead == nil || !flagRaised(e.lead)) {
+			// The private flag is sticky: lower it so that the object fits again.
+			_ = e.flagOp(func(f *C.gmmot_interrupt_t) C.int { return C.gmmot_interrupt_reset(f) })
+		}
+	}, nil
+}
+
 func (e *EM) fit(ctx context.Context, d int, points, weights []float64) (*GMM, error) {
 	const fn = "gmmot.EM.Fit"
 	p, err := e.use(fn, true)
@@ -165,25 +190,11 @@ func (e *EM) fit(ctx context.Context, d int, points, weights []float64) (*GMM, e
 	if err := optWeights(fn, "weights", weights, n); err != nil {
 		return nil, err
 	}
-	at := &attach{ctx: ctx} // for check: the context's error
-	if err := at.contextDone(); err != nil {
+	at, end, err := e.beginFit(ctx)
+	if err != nil {
 		return nil, err
 	}
-	if e.lead != nil && flagRaised(e.lead) {
-		// Raised before this fit (e.g. while no fit ran, or before a Reset of the private flag).
-		if err := e.raise(); err != nil {
-			return nil, err
-		}
-	}
-	if ctx != nil {
-		stop := watch(ctx, e.raise)
-		defer func() {
-			if stop() && (e.lead == nil || !flagRaised(e.lead)) {
-				// The private flag is sticky: lower it so that the object fits again.
-				_ = e.flagOp(func(f *C.gmmot_interrupt_t) C.int { return C.gmmot_interrupt_reset(f) })
-			}
-		}()
-	}
+	defer end()
 	var out *C.gmmot_gmm_t
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()

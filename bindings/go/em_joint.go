@@ -78,23 +78,11 @@ func (e *EM) FitJointContext(ctx context.Context, d int, datasets [][]float64, w
 			wts[i] = toC(weights[i])
 		}
 	}
-	at := &attach{ctx: ctx}
-	if err := at.contextDone(); err != nil {
+	at, end, err := e.beginFit(ctx)
+	if err != nil {
 		return nil, err
 	}
-	if e.lead != nil && flagRaised(e.lead) {
-		if err := e.raise(); err != nil {
-			return nil, err
-		}
-	}
-	if ctx != nil {
-		stop := watch(ctx, e.raise)
-		defer func() {
-			if stop() && (e.lead == nil || !flagRaised(e.lead)) {
-				_ = e.flagOp(func(f *C.gmmot_interrupt_t) C.int { return C.gmmot_interrupt_reset(f) })
-			}
-		}()
-	}
+	defer end()
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	err = check(C.gmmot_em_fit_joint(p, sz(j), sz(d), &n[0], &pts[0], &wts[0], &outs[0]), at)

@@ -5,10 +5,7 @@ package gmmot
 // #include <gmmot/gmmot.h>
 import "C"
 
-import (
-	"runtime"
-	"unsafe"
-)
+import "runtime"
 
 // EW is a solved EW2 (NewEW2, point clouds) or MEW2 (NewMEW2, mixtures) problem of
 // gmmot/mew2.h: W2 or MW2 between two sides of any dimensions m and n, up to an isometric
@@ -17,34 +14,21 @@ import (
 type EW struct{ h handle }
 
 func wrapEW(p *C.gmmot_ew_t) *EW {
-	e := &EW{}
-	e.h.init(unsafe.Pointer(p), func(p unsafe.Pointer) {
-		C.gmmot_ew_destroy((*C.gmmot_ew_t)(p))
-	})
-	runtime.SetFinalizer(e, (*EW).Close)
-	return e
+	return track(&EW{}, p, func(p *C.gmmot_ew_t) { C.gmmot_ew_destroy(p) })
+}
+
+func (e *EW) ref() *handle {
+	if e == nil {
+		return nil
+	}
+	return &e.h
 }
 
 // Close frees the result (idempotent; also run by a finalizer).
-func (e *EW) Close() error {
-	if e != nil {
-		e.h.close()
-	}
-	return nil
-}
+func (e *EW) Close() error { return closeRef(e) }
 
-func (e *EW) use() (*C.gmmot_ew_t, error) {
-	if e == nil {
-		return nil, ErrClosed
-	}
-	p, err := e.h.acquire()
-	return (*C.gmmot_ew_t)(p), err
-}
-
-func (e *EW) done() {
-	e.h.release()
-	runtime.KeepAlive(e)
-}
+func (e *EW) use() (*C.gmmot_ew_t, error) { return useRef[C.gmmot_ew_t](e) }
+func (e *EW) done()                       { doneRef(e) }
 
 func newEW(err error, out *C.gmmot_ew_t) (*EW, error) {
 	if out == nil {
@@ -82,17 +66,10 @@ func NewEW2(points0 []float64, m int, weights0 []float64, points1 []float64, n i
 	if err := optWeights(fn, "weights1", weights1, n1); err != nil {
 		return nil, err
 	}
-	op, at, release, err := opts.use()
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	var out *C.gmmot_ew_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_ew2_create(dptr(points0), sz(n0), sz(m), dptr(weights0), dptr(points1), sz(n1), sz(n),
-		dptr(weights1), op, &out), at)
-	return newEW(err, out)
+	return create(opts, wrapEW, func(op *C.gmmot_options_t, out **C.gmmot_ew_t) C.int {
+		return C.gmmot_ew2_create(dptr(points0), sz(n0), sz(m), dptr(weights0), dptr(points1), sz(n1), sz(n),
+			dptr(weights1), op, out)
+	})
 }
 
 // NewMEW2 computes MEW2 between g0 (in R^m) and g1 (in R^n), any m and n. Options those of
@@ -103,16 +80,9 @@ func NewMEW2(g0, g1 *GMM, opts *Options) (*EW, error) {
 		return nil, err
 	}
 	defer done()
-	op, at, release, err := opts.use()
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	var out *C.gmmot_ew_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_mew2_create(p0, p1, op, &out), at)
-	return newEW(err, out)
+	return create(opts, wrapEW, func(op *C.gmmot_options_t, out **C.gmmot_ew_t) C.int {
+		return C.gmmot_mew2_create(p0, p1, op, out)
+	})
 }
 
 // Shape is the plan's (rows, cols): (n0, n1) for EW2, (K0, K1) for MEW2; (0, 0) once closed.
@@ -281,15 +251,10 @@ func (e *EW) mapPoints(fn string, x []float64, opts *Options,
 	if err != nil {
 		return nil, err
 	}
-	op, at, release, err := opts.use()
-	if err != nil {
-		return nil, err
-	}
-	defer release()
 	out := make([]float64, size)
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	if err := check(f(p, sz(count), dptr(x), op, dptr(out), sz(len(out))), at); err != nil {
+	if err := withOptions(opts, func(op *C.gmmot_options_t) C.int {
+		return f(p, sz(count), dptr(x), op, dptr(out), sz(len(out)))
+	}); err != nil {
 		return nil, err
 	}
 	return out, nil

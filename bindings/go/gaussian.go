@@ -112,18 +112,13 @@ func GaussianBarycenter(d int, weights, means, covs []float64, opts *Options) (*
 	if err != nil {
 		return nil, err
 	}
-	op, at, release, err := opts.use()
-	if err != nil {
-		return nil, err
-	}
-	defer release()
 	r := &GaussianBarycenterResult{Mean: make([]float64, d), Cov: make([]float64, d*d)}
 	var it C.uint64_t
 	var res C.double
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_gaussian_barycenter(sz(j), sz(d), dptr(weights), dptr(means), dptr(covs),
-		op, dptr(r.Mean), sz(d), dptr(r.Cov), sz(d*d), &it, &res), at)
+	err = withOptions(opts, func(op *C.gmmot_options_t) C.int {
+		return C.gmmot_gaussian_barycenter(sz(j), sz(d), dptr(weights), dptr(means), dptr(covs),
+			op, dptr(r.Mean), sz(d), dptr(r.Cov), sz(d*d), &it, &res)
+	})
 	if !IsWarning(err) {
 		return nil, err
 	}
@@ -137,16 +132,11 @@ func GaussianMultimarginalCost(d int, weights, means, covs []float64, opts *Opti
 	if err != nil {
 		return 0, err
 	}
-	op, at, release, err := opts.use()
-	if err != nil {
-		return 0, err
-	}
-	defer release()
 	var out C.double
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_gaussian_multimarginal_cost(sz(j), sz(d), dptr(weights), dptr(means),
-		dptr(covs), op, &out), at)
+	err = withOptions(opts, func(op *C.gmmot_options_t) C.int {
+		return C.gmmot_gaussian_multimarginal_cost(sz(j), sz(d), dptr(weights), dptr(means),
+			dptr(covs), op, &out)
+	})
 	if !IsWarning(err) {
 		return 0, err
 	}
@@ -165,16 +155,11 @@ func W2CostMatrix(g0, g1 *GMM, opts *Options) ([]float64, error) {
 		return nil, err
 	}
 	defer g1.done()
-	op, at, release, err := opts.use()
-	if err != nil {
-		return nil, err
-	}
-	defer release()
 	n := int(C.gmmot_gmm_ncomponents(p0)) * int(C.gmmot_gmm_ncomponents(p1))
 	out := make([]float64, n)
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	if err := check(C.gmmot_w2_cost_matrix(p0, p1, op, dptr(out), sz(n)), at); err != nil {
+	if err := withOptions(opts, func(op *C.gmmot_options_t) C.int {
+		return C.gmmot_w2_cost_matrix(p0, p1, op, dptr(out), sz(n))
+	}); err != nil {
 		return nil, err
 	}
 	return out, nil

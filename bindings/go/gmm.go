@@ -8,7 +8,6 @@ import "C"
 import (
 	"fmt"
 	"runtime"
-	"unsafe"
 )
 
 // GMM is an immutable Gaussian mixture sum_k w_k N(m_k, S_k) on R^d (gmmot/gmm.h), usable
@@ -41,24 +40,18 @@ func (f Family) String() string {
 
 // wrapGMM takes ownership of a new C mixture handle.
 func wrapGMM(p *C.gmmot_gmm_t) *GMM {
-	g := &GMM{}
-	g.h.init(unsafe.Pointer(p), func(p unsafe.Pointer) { C.gmmot_gmm_destroy((*C.gmmot_gmm_t)(p)) })
-	runtime.SetFinalizer(g, (*GMM).Close)
-	return g
+	return track(&GMM{}, p, func(p *C.gmmot_gmm_t) { C.gmmot_gmm_destroy(p) })
 }
 
-func (g *GMM) use() (*C.gmmot_gmm_t, error) {
+func (g *GMM) ref() *handle {
 	if g == nil {
-		return nil, ErrClosed
+		return nil
 	}
-	p, err := g.h.acquire()
-	return (*C.gmmot_gmm_t)(p), err
+	return &g.h
 }
 
-func (g *GMM) done() {
-	g.h.release()
-	runtime.KeepAlive(g)
-}
+func (g *GMM) use() (*C.gmmot_gmm_t, error) { return useRef[C.gmmot_gmm_t](g) }
+func (g *GMM) done()                        { doneRef(g) }
 
 // NewGMM creates a mixture of k components in dimension d from weights (k), means (k*d,
 // row-major) and covariances (k*d*d, each d x d block contiguous); the slices are copied. It
@@ -68,14 +61,9 @@ func NewGMM(k, d int, weights, means, covs []float64) (*GMM, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out *C.gmmot_gmm_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_gmm_create(sz(k), sz(d), w, m, c, &out), nil)
-	if out == nil {
-		return nil, err
-	}
-	return wrapGMM(out), err
+	return made(nil, wrapGMM, func(out **C.gmmot_gmm_t) C.int {
+		return C.gmmot_gmm_create(sz(k), sz(d), w, m, c, out)
+	})
 }
 
 // NewStudentT creates a Student-t mixture sum_k w_k t_nu(m_k, S_k) of k components in
@@ -87,14 +75,9 @@ func NewStudentT(k, d int, nu float64, weights, means, scales []float64) (*GMM, 
 	if err != nil {
 		return nil, err
 	}
-	var out *C.gmmot_gmm_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_gmm_create_t(sz(k), sz(d), C.double(nu), w, m, s, &out), nil)
-	if out == nil {
-		return nil, err
-	}
-	return wrapGMM(out), err
+	return made(nil, wrapGMM, func(out **C.gmmot_gmm_t) C.int {
+		return C.gmmot_gmm_create_t(sz(k), sz(d), C.double(nu), w, m, s, out)
+	})
 }
 
 // mixtureArrays checks the lengths of a mixture's arrays (mats names the k*d*d matrices) and
@@ -136,12 +119,7 @@ func mixtureArrays(fn string, k, d int, weights, means, matrices []float64,
 
 // Close frees the mixture (idempotent; also run by a finalizer). Objects computed from it
 // (MW2 plans, barycenters) stay valid.
-func (g *GMM) Close() error {
-	if g != nil {
-		g.h.close()
-	}
-	return nil
-}
+func (g *GMM) Close() error { return closeRef(g) }
 
 // K is the number of components (0 for a closed mixture).
 func (g *GMM) K() int {
@@ -248,15 +226,10 @@ func (g *GMM) LogDensity(points []float64, opts *Options) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	op, a, release, err := opts.use()
-	if err != nil {
-		return nil, err
-	}
-	defer release()
 	out := make([]float64, n)
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	if err := check(C.gmmot_gmm_log_density(p, sz(n), dptr(points), op, dptr(out), sz(n)), a); err != nil {
+	if err := withOptions(opts, func(op *C.gmmot_options_t) C.int {
+		return C.gmmot_gmm_log_density(p, sz(n), dptr(points), op, dptr(out), sz(n))
+	}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -280,16 +253,11 @@ func (g *GMM) Sample(n int, opts *Options) (points []float64, labels []int, err 
 		return nil, nil, err
 	}
 	nd = n * d
-	op, a, release, err := opts.use()
-	if err != nil {
-		return nil, nil, err
-	}
-	defer release()
 	pts := make([]float64, nd)
 	lab := make([]C.size_t, n)
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_gmm_sample(p, sz(n), op, dptr(pts), sz(nd), zptr(lab), sz(n)), a)
+	err = withOptions(opts, func(op *C.gmmot_options_t) C.int {
+		return C.gmmot_gmm_sample(p, sz(n), op, dptr(pts), sz(nd), zptr(lab), sz(n))
+	})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -82,14 +82,9 @@ func LoadGMM(data []byte) (*GMM, error) {
 	if len(data) > 0 {
 		p = &data[0]
 	}
-	var out *C.gmmot_gmm_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err := check(C.gmmot_gmm_load((*C.uchar)(unsafe.Pointer(p)), sz(len(data)), &out), nil)
-	if out == nil {
-		return nil, err
-	}
-	return wrapGMM(out), err
+	return made(nil, wrapGMM, func(out **C.gmmot_gmm_t) C.int {
+		return C.gmmot_gmm_load((*C.uchar)(unsafe.Pointer(p)), sz(len(data)), out)
+	})
 }
 
 // ReadGMM reads one saved mixture from r, consuming exactly its bytes, so that a stream may
@@ -147,12 +142,7 @@ func (g *GMM) SaveFile(path string) error {
 func LoadGMMFile(path string) (*GMM, error) {
 	cpath := C.CString(path)
 	defer C.free(unsafe.Pointer(cpath))
-	var out *C.gmmot_gmm_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err := check(C.gmmot_gmm_load_file(cpath, &out), nil)
-	if out == nil {
-		return nil, err
-	}
-	return wrapGMM(out), err
+	return made(nil, wrapGMM, func(out **C.gmmot_gmm_t) C.int {
+		return C.gmmot_gmm_load_file(cpath, out)
+	})
 }

@@ -8,7 +8,6 @@ import "C"
 import (
 	"math"
 	"runtime"
-	"unsafe"
 )
 
 // Gromov is a solved square-loss Gromov-Wasserstein problem (gmmot/gromov.h): MGW2 between
@@ -17,34 +16,21 @@ import (
 type Gromov struct{ h handle }
 
 func wrapGromov(p *C.gmmot_gw_t) *Gromov {
-	g := &Gromov{}
-	g.h.init(unsafe.Pointer(p), func(p unsafe.Pointer) {
-		C.gmmot_gw_destroy((*C.gmmot_gw_t)(p))
-	})
-	runtime.SetFinalizer(g, (*Gromov).Close)
-	return g
+	return track(&Gromov{}, p, func(p *C.gmmot_gw_t) { C.gmmot_gw_destroy(p) })
+}
+
+func (g *Gromov) ref() *handle {
+	if g == nil {
+		return nil
+	}
+	return &g.h
 }
 
 // Close frees the result (idempotent; also run by a finalizer).
-func (g *Gromov) Close() error {
-	if g != nil {
-		g.h.close()
-	}
-	return nil
-}
+func (g *Gromov) Close() error { return closeRef(g) }
 
-func (g *Gromov) use() (*C.gmmot_gw_t, error) {
-	if g == nil {
-		return nil, ErrClosed
-	}
-	p, err := g.h.acquire()
-	return (*C.gmmot_gw_t)(p), err
-}
-
-func (g *Gromov) done() {
-	g.h.release()
-	runtime.KeepAlive(g)
-}
+func (g *Gromov) use() (*C.gmmot_gw_t, error) { return useRef[C.gmmot_gw_t](g) }
+func (g *Gromov) done()                       { doneRef(g) }
 
 func newGromov(err error, out *C.gmmot_gw_t) (*Gromov, error) {
 	if out == nil {
@@ -61,16 +47,9 @@ func NewMGW2(g0, g1 *GMM, opts *Options) (*Gromov, error) {
 		return nil, err
 	}
 	defer done()
-	op, at, release, err := opts.use()
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	var out *C.gmmot_gw_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_mgw2_create(p0, p1, op, &out), at)
-	return newGromov(err, out)
+	return create(opts, wrapGromov, func(op *C.gmmot_options_t, out **C.gmmot_gw_t) C.int {
+		return C.gmmot_mgw2_create(p0, p1, op, out)
+	})
 }
 
 // NewGromov solves square-loss Gromov-Wasserstein between the symmetric matrices c0
@@ -90,16 +69,9 @@ func NewGromov(a, c0, b, c1 []float64, opts *Options) (*Gromov, error) {
 	if err := checkLen(fn, "c1", len(c1), k1*k1, "len(b)*len(b)"); err != nil {
 		return nil, err
 	}
-	op, at, release, err := opts.use()
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	var out *C.gmmot_gw_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_gw_create(sz(k0), dptr(a), dptr(c0), sz(k1), dptr(b), dptr(c1), op, &out), at)
-	return newGromov(err, out)
+	return create(opts, wrapGromov, func(op *C.gmmot_options_t, out **C.gmmot_gw_t) C.int {
+		return C.gmmot_gw_create(sz(k0), dptr(a), dptr(c0), sz(k1), dptr(b), dptr(c1), op, out)
+	})
 }
 
 // Shape is (K0, K1); (0, 0) once closed.

@@ -5,8 +5,6 @@ package gmmot
 // #include <gmmot/gmmot.h>
 import "C"
 
-import "runtime"
-
 func (m *MW2) mapPoints(fn string, x []float64, opts *Options,
 	f func(*C.gmmot_mw2_t, C.size_t, *C.double, *C.gmmot_options_t, *C.double, C.size_t) C.int) ([]float64, error) {
 	p, err := m.use()
@@ -18,15 +16,10 @@ func (m *MW2) mapPoints(fn string, x []float64, opts *Options,
 	if err != nil {
 		return nil, err
 	}
-	op, at, release, err := opts.use()
-	if err != nil {
-		return nil, err
-	}
-	defer release()
 	out := make([]float64, len(x))
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	if err := check(f(p, sz(n), dptr(x), op, dptr(out), sz(len(out))), at); err != nil {
+	if err := withOptions(opts, func(op *C.gmmot_options_t) C.int {
+		return f(p, sz(n), dptr(x), op, dptr(out), sz(len(out)))
+	}); err != nil {
 		return nil, err
 	}
 	return out, nil

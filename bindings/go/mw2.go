@@ -5,10 +5,7 @@ package gmmot
 // #include <gmmot/gmmot.h>
 import "C"
 
-import (
-	"runtime"
-	"unsafe"
-)
+import "runtime"
 
 // MW2 is an MW2 plan between two mixtures (gmmot/mw2.h), solved (NewMW2, NewMW2FromPoints)
 // or given (Relaxed.Plan): immutable, readable from any number of goroutines. It shares the
@@ -16,32 +13,21 @@ import (
 type MW2 struct{ h handle }
 
 func wrapMW2(p *C.gmmot_mw2_t) *MW2 {
-	m := &MW2{}
-	m.h.init(unsafe.Pointer(p), func(p unsafe.Pointer) { C.gmmot_mw2_destroy((*C.gmmot_mw2_t)(p)) })
-	runtime.SetFinalizer(m, (*MW2).Close)
-	return m
+	return track(&MW2{}, p, func(p *C.gmmot_mw2_t) { C.gmmot_mw2_destroy(p) })
+}
+
+func (m *MW2) ref() *handle {
+	if m == nil {
+		return nil
+	}
+	return &m.h
 }
 
 // Close frees the plan (idempotent; also run by a finalizer).
-func (m *MW2) Close() error {
-	if m != nil {
-		m.h.close()
-	}
-	return nil
-}
+func (m *MW2) Close() error { return closeRef(m) }
 
-func (m *MW2) use() (*C.gmmot_mw2_t, error) {
-	if m == nil {
-		return nil, ErrClosed
-	}
-	p, err := m.h.acquire()
-	return (*C.gmmot_mw2_t)(p), err
-}
-
-func (m *MW2) done() {
-	m.h.release()
-	runtime.KeepAlive(m)
-}
+func (m *MW2) use() (*C.gmmot_mw2_t, error) { return useRef[C.gmmot_mw2_t](m) }
+func (m *MW2) done()                        { doneRef(m) }
 
 // useGMMs acquires both mixtures of a pair; release with the returned function.
 func useGMMs(g0, g1 *GMM) (*C.gmmot_gmm_t, *C.gmmot_gmm_t, func(), error) {
@@ -64,19 +50,9 @@ func NewMW2(g0, g1 *GMM, opts *Options) (*MW2, error) {
 		return nil, err
 	}
 	defer done()
-	op, at, release, err := opts.use()
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	var out *C.gmmot_mw2_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_mw2_create(p0, p1, op, &out), at)
-	if out == nil {
-		return nil, err
-	}
-	return wrapMW2(out), err
+	return create(opts, wrapMW2, func(op *C.gmmot_options_t, out **C.gmmot_mw2_t) C.int {
+		return C.gmmot_mw2_create(p0, p1, op, out)
+	})
 }
 
 // NewMW2FromPoints fits a mixture (OptEMComponents components) to each point cloud by EM and
@@ -98,20 +74,10 @@ func NewMW2FromPoints(d int, points0, points1, weights0, weights1 []float64, opt
 	if err := optWeights(fn, "weights1", weights1, n1); err != nil {
 		return nil, err
 	}
-	op, at, release, err := opts.use()
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	var out *C.gmmot_mw2_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_mw2_create_from_points(nonNil(points0), sz(n0), nonNil(points1), sz(n1),
-		sz(d), dptr(weights0), dptr(weights1), op, &out), at)
-	if out == nil {
-		return nil, err
-	}
-	return wrapMW2(out), err
+	return create(opts, wrapMW2, func(op *C.gmmot_options_t, out **C.gmmot_mw2_t) C.int {
+		return C.gmmot_mw2_create_from_points(nonNil(points0), sz(n0), nonNil(points1), sz(n1),
+			sz(d), dptr(weights0), dptr(weights1), op, out)
+	})
 }
 
 // MW2Squared is MW2^2(g0, g1) in one call.
@@ -121,15 +87,10 @@ func MW2Squared(g0, g1 *GMM, opts *Options) (float64, error) {
 		return 0, err
 	}
 	defer done()
-	op, at, release, err := opts.use()
-	if err != nil {
-		return 0, err
-	}
-	defer release()
 	var out C.double
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_mw2_squared(p0, p1, op, &out), at)
+	err = withOptions(opts, func(op *C.gmmot_options_t) C.int {
+		return C.gmmot_mw2_squared(p0, p1, op, &out)
+	})
 	if !IsWarning(err) {
 		return 0, err
 	}
@@ -267,15 +228,10 @@ func (m *MW2) Coupling() (*GMM, error) {
 		return nil, err
 	}
 	defer m.done()
-	var out *C.gmmot_gmm_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
 	// A warning comes with the object written: own it either way.
-	err = check(C.gmmot_mw2_coupling(p, &out), nil)
-	if out == nil {
-		return nil, err
-	}
-	return wrapGMM(out), err
+	return made(nil, wrapGMM, func(out **C.gmmot_gmm_t) C.int {
+		return C.gmmot_mw2_coupling(p, out)
+	})
 }
 
 // Geodesic is the MW2 geodesic at t in [0, 1], a mixture with NNZ() components.
@@ -285,15 +241,10 @@ func (m *MW2) Geodesic(t float64) (*GMM, error) {
 		return nil, err
 	}
 	defer m.done()
-	var out *C.gmmot_gmm_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
 	// A warning comes with the object written: own it either way.
-	err = check(C.gmmot_mw2_geodesic(p, C.double(t), &out), nil)
-	if out == nil {
-		return nil, err
-	}
-	return wrapGMM(out), err
+	return made(nil, wrapGMM, func(out **C.gmmot_gmm_t) C.int {
+		return C.gmmot_mw2_geodesic(p, C.double(t), out)
+	})
 }
 
 // PairMaps are the Monge maps T_n(x) = A_n x + b_n of the plan's pairs in sparse-plan order:

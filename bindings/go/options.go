@@ -244,13 +244,10 @@ type Options struct {
 }
 
 func newOptions(p *C.gmmot_options_t, a *attach) *Options {
-	o := &Options{a: a}
-	o.h.init(unsafe.Pointer(p), func(p unsafe.Pointer) {
-		C.gmmot_options_destroy((*C.gmmot_options_t)(p))
+	return track(&Options{a: a}, p, func(p *C.gmmot_options_t) {
+		C.gmmot_options_destroy(p)
 		a.release()
 	})
-	runtime.SetFinalizer(o, (*Options).Close)
-	return o
 }
 
 // NewOptions creates an options object holding every default.
@@ -282,11 +279,13 @@ func (o *Options) use() (*C.gmmot_options_t, *attach, func(), error) {
 
 // Close frees the options object (idempotent; also run by a finalizer). Calls already running
 // with it finish first.
-func (o *Options) Close() error {
-	if o != nil {
-		o.h.close()
+func (o *Options) Close() error { return closeRef(o) }
+
+func (o *Options) ref() *handle {
+	if o == nil {
+		return nil
 	}
-	return nil
+	return &o.h
 }
 
 // Clone copies the options, with their progress callback and interrupt flag.

@@ -16,7 +16,6 @@ import (
 	"runtime/cgo"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 )
 
 // Stage says what a progress report is about (gmmot/progress.h).
@@ -193,22 +192,19 @@ func NewInterrupt() (*Interrupt, error) {
 	if err := check(C.gmmot_interrupt_create(&p), nil); err != nil {
 		return nil, err
 	}
-	i := &Interrupt{}
-	i.h.init(unsafe.Pointer(p), func(p unsafe.Pointer) {
-		C.gmmot_interrupt_destroy((*C.gmmot_interrupt_t)(p))
-	})
-	runtime.SetFinalizer(i, (*Interrupt).Close)
-	return i, nil
+	return track(&Interrupt{}, p, func(p *C.gmmot_interrupt_t) { C.gmmot_interrupt_destroy(p) }), nil
 }
 
 // Close releases the flag (idempotent; also run by a finalizer). The C flag is destroyed
 // once no options object or EM object carries it any more; until then Raise, Reset and
 // IsRaised keep working on it.
-func (i *Interrupt) Close() error {
-	if i != nil {
-		i.h.close()
+func (i *Interrupt) Close() error { return closeRef(i) }
+
+func (i *Interrupt) ref() *handle {
+	if i == nil {
+		return nil
 	}
-	return nil
+	return &i.h
 }
 
 // op works on the flag as long as it exists: after Close, while options or EM objects still

@@ -5,10 +5,7 @@ package gmmot
 // #include <gmmot/gmmot.h>
 import "C"
 
-import (
-	"runtime"
-	"unsafe"
-)
+import "runtime"
 
 // Relaxed is a KL-relaxed coupled fit of one mixture on R^{2d} to two point clouds
 // (gmmot/relaxed.h): immutable, readable from any number of goroutines. The mixtures and the
@@ -16,34 +13,21 @@ import (
 type Relaxed struct{ h handle }
 
 func wrapRelaxed(p *C.gmmot_relaxed_t) *Relaxed {
-	r := &Relaxed{}
-	r.h.init(unsafe.Pointer(p), func(p unsafe.Pointer) {
-		C.gmmot_relaxed_destroy((*C.gmmot_relaxed_t)(p))
-	})
-	runtime.SetFinalizer(r, (*Relaxed).Close)
-	return r
+	return track(&Relaxed{}, p, func(p *C.gmmot_relaxed_t) { C.gmmot_relaxed_destroy(p) })
+}
+
+func (r *Relaxed) ref() *handle {
+	if r == nil {
+		return nil
+	}
+	return &r.h
 }
 
 // Close frees the fit (idempotent; also run by a finalizer).
-func (r *Relaxed) Close() error {
-	if r != nil {
-		r.h.close()
-	}
-	return nil
-}
+func (r *Relaxed) Close() error { return closeRef(r) }
 
-func (r *Relaxed) use() (*C.gmmot_relaxed_t, error) {
-	if r == nil {
-		return nil, ErrClosed
-	}
-	p, err := r.h.acquire()
-	return (*C.gmmot_relaxed_t)(p), err
-}
-
-func (r *Relaxed) done() {
-	r.h.release()
-	runtime.KeepAlive(r)
-}
+func (r *Relaxed) use() (*C.gmmot_relaxed_t, error) { return useRef[C.gmmot_relaxed_t](r) }
+func (r *Relaxed) done()                            { doneRef(r) }
 
 // clouds checks the two point clouds and their optional weights.
 func clouds(fn string, d int, points0, points1, weights0, weights1 []float64) (n0, n1 int, err error) {
@@ -73,17 +57,10 @@ func NewRelaxed(d int, points0, points1, weights0, weights1 []float64, opts *Opt
 	if err != nil {
 		return nil, err
 	}
-	op, at, release, err := opts.use()
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	var out *C.gmmot_relaxed_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_relaxed_create(nonNil(points0), sz(n0), nonNil(points1), sz(n1), sz(d),
-		dptr(weights0), dptr(weights1), op, &out), at)
-	return newRelaxed(err, out)
+	return create(opts, wrapRelaxed, func(op *C.gmmot_options_t, out **C.gmmot_relaxed_t) C.int {
+		return C.gmmot_relaxed_create(nonNil(points0), sz(n0), nonNil(points1), sz(n1), sz(d),
+			dptr(weights0), dptr(weights1), op, out)
+	})
 }
 
 // NewRelaxedFrom is NewRelaxed started from the caller's mixtures start0 and start1 (each
@@ -99,17 +76,10 @@ func NewRelaxedFrom(d int, points0, points1, weights0, weights1 []float64, start
 		return nil, err
 	}
 	defer done()
-	op, at, release, err := opts.use()
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	var out *C.gmmot_relaxed_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_relaxed_create_from(nonNil(points0), sz(n0), nonNil(points1), sz(n1),
-		sz(d), dptr(weights0), dptr(weights1), s0, s1, op, &out), at)
-	return newRelaxed(err, out)
+	return create(opts, wrapRelaxed, func(op *C.gmmot_options_t, out **C.gmmot_relaxed_t) C.int {
+		return C.gmmot_relaxed_create_from(nonNil(points0), sz(n0), nonNil(points1), sz(n1),
+			sz(d), dptr(weights0), dptr(weights1), s0, s1, op, out)
+	})
 }
 
 // NewRelaxedPath follows the lambda continuation lambdas[0] > lambdas[1] > ... (relative, as
@@ -121,17 +91,10 @@ func NewRelaxedPath(d int, points0, points1, weights0, weights1, lambdas []float
 	if err != nil {
 		return nil, err
 	}
-	op, at, release, err := opts.use()
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	var out *C.gmmot_relaxed_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_relaxed_create_path(nonNil(points0), sz(n0), nonNil(points1), sz(n1),
-		sz(d), dptr(weights0), dptr(weights1), nonNil(lambdas), sz(len(lambdas)), op, &out), at)
-	return newRelaxed(err, out)
+	return create(opts, wrapRelaxed, func(op *C.gmmot_options_t, out **C.gmmot_relaxed_t) C.int {
+		return C.gmmot_relaxed_create_path(nonNil(points0), sz(n0), nonNil(points1), sz(n1),
+			sz(d), dptr(weights0), dptr(weights1), nonNil(lambdas), sz(len(lambdas)), op, out)
+	})
 }
 
 func (r *Relaxed) mixture(f func(*C.gmmot_relaxed_t, **C.gmmot_gmm_t) C.int) (*GMM, error) {
@@ -180,15 +143,10 @@ func (r *Relaxed) Plan() (*MW2, error) {
 		return nil, err
 	}
 	defer r.done()
-	var out *C.gmmot_mw2_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
 	// A warning comes with the object written: own it either way.
-	err = check(C.gmmot_relaxed_plan(p, &out), nil)
-	if out == nil {
-		return nil, err
-	}
-	return wrapMW2(out), err
+	return made(nil, wrapMW2, func(out **C.gmmot_mw2_t) C.int {
+		return C.gmmot_relaxed_plan(p, out)
+	})
 }
 
 // RelaxedEnergy is J and its terms: J = Transport - lambda_abs (LL0 + LL1) + Penalty.
@@ -244,17 +202,30 @@ func (r *Relaxed) Energies() ([]float64, error) {
 		return nil, err
 	}
 	defer r.done()
+	out, n, err := rowsOf(1, func(buf *C.double, capacity C.size_t, n *C.size_t) C.int {
+		return C.gmmot_relaxed_energies(p, buf, capacity, n)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out[:n], nil
+}
+
+// rowsOf reads a C array of rows of width values whose count the call reports in *n: once
+// for the count (no buffer), then into a buffer of that many rows. It gives the buffer and
+// the count written.
+func rowsOf(width int, read func(buf *C.double, capacity C.size_t, n *C.size_t) C.int) ([]float64, int, error) {
 	var n C.size_t
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	if err := check(C.gmmot_relaxed_energies(p, nil, 0, &n), nil); err != nil {
-		return nil, err
+	if err := check(read(nil, 0, &n), nil); err != nil {
+		return nil, 0, err
 	}
-	out := make([]float64, int(n))
-	if err := check(C.gmmot_relaxed_energies(p, dptr(out), n, &n), nil); err != nil {
-		return nil, err
+	out := make([]float64, width*int(n))
+	if err := check(read(dptr(out), sz(len(out)), &n), nil); err != nil {
+		return nil, 0, err
 	}
-	return out[:int(n)], nil
+	return out, int(n), nil
 }
 
 // Degenerate gives the 2K flags of gmmot_relaxed_degenerate (entry 2k + c for component k
@@ -301,17 +272,13 @@ func (r *Relaxed) Path() ([]RelaxedPathRow, error) {
 		return nil, err
 	}
 	defer r.done()
-	var n C.size_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	if err := check(C.gmmot_relaxed_path(p, nil, 0, &n), nil); err != nil {
+	v, n, err := rowsOf(8, func(buf *C.double, capacity C.size_t, n *C.size_t) C.int {
+		return C.gmmot_relaxed_path(p, buf, capacity, n)
+	})
+	if err != nil {
 		return nil, err
 	}
-	v := make([]float64, 8*int(n))
-	if err := check(C.gmmot_relaxed_path(p, dptr(v), sz(len(v)), &n), nil); err != nil {
-		return nil, err
-	}
-	out := make([]RelaxedPathRow, int(n))
+	out := make([]RelaxedPathRow, n)
 	for i := range out {
 		x := v[8*i : 8*i+8]
 		out[i] = RelaxedPathRow{x[0], x[1], x[2], x[3], x[4], x[5], uint64(x[6]), x[7] != 0}

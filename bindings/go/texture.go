@@ -5,8 +5,6 @@ package gmmot
 // #include <gmmot/gmmot.h>
 import "C"
 
-import "runtime"
-
 // TextureStages names the stages of SynthesizeTexture, in the order of Texture.Seconds.
 var TextureStages = [C.GMMOT_TEXTURE_STAGE_COUNT]string{"adsn", "patches", "fit_exemplar",
 	"fit_adsn", "plan", "map", "aggregate"}
@@ -48,18 +46,13 @@ func SynthesizeTexture(u TextureImage, outWidth, outHeight int, opts *Options) (
 	if err != nil {
 		return nil, err
 	}
-	op, at, release, err := opts.use()
-	if err != nil {
-		return nil, err
-	}
-	defer release()
 	t := &Texture{TextureImage: TextureImage{Pixels: make([]float64, n), Width: outWidth, Height: outHeight,
 		Channels: u.Channels}}
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_texture_synthesize(dptr(u.Pixels), sz(u.Width), sz(u.Height), sz(u.Channels),
-		sz(outWidth), sz(outHeight), op, dptr(t.Pixels), sz(n), (*C.double)(&t.Seconds[0]),
-		sz(len(t.Seconds))), at)
+	err = withOptions(opts, func(op *C.gmmot_options_t) C.int {
+		return C.gmmot_texture_synthesize(dptr(u.Pixels), sz(u.Width), sz(u.Height), sz(u.Channels),
+			sz(outWidth), sz(outHeight), op, dptr(t.Pixels), sz(n), (*C.double)(&t.Seconds[0]),
+			sz(len(t.Seconds)))
+	})
 	if err != nil && !IsWarning(err) {
 		return nil, err
 	}
@@ -73,16 +66,11 @@ func TextureADSN(u TextureImage, outWidth, outHeight int, opts *Options) (*Textu
 	if err != nil {
 		return nil, err
 	}
-	op, at, release, err := opts.use()
-	if err != nil {
-		return nil, err
-	}
-	defer release()
 	out := &TextureImage{Pixels: make([]float64, n), Width: outWidth, Height: outHeight, Channels: u.Channels}
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_texture_adsn(dptr(u.Pixels), sz(u.Width), sz(u.Height), sz(u.Channels),
-		sz(outWidth), sz(outHeight), op, dptr(out.Pixels), sz(n)), at)
+	err = withOptions(opts, func(op *C.gmmot_options_t) C.int {
+		return C.gmmot_texture_adsn(dptr(u.Pixels), sz(u.Width), sz(u.Height), sz(u.Channels),
+			sz(outWidth), sz(outHeight), op, dptr(out.Pixels), sz(n))
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -5,44 +5,28 @@ package gmmot
 // #include <gmmot/gmmot.h>
 import "C"
 
-import (
-	"runtime"
-	"unsafe"
-)
+import "runtime"
 
 // Transport is the solution of a discrete transport problem (gmmot/transport.h): immutable,
 // readable from any number of goroutines.
 type Transport struct{ h handle }
 
 func wrapTransport(p *C.gmmot_transport_t) *Transport {
-	t := &Transport{}
-	t.h.init(unsafe.Pointer(p), func(p unsafe.Pointer) {
-		C.gmmot_transport_destroy((*C.gmmot_transport_t)(p))
-	})
-	runtime.SetFinalizer(t, (*Transport).Close)
-	return t
+	return track(&Transport{}, p, func(p *C.gmmot_transport_t) { C.gmmot_transport_destroy(p) })
+}
+
+func (t *Transport) ref() *handle {
+	if t == nil {
+		return nil
+	}
+	return &t.h
 }
 
 // Close frees the result (idempotent; also run by a finalizer).
-func (t *Transport) Close() error {
-	if t != nil {
-		t.h.close()
-	}
-	return nil
-}
+func (t *Transport) Close() error { return closeRef(t) }
 
-func (t *Transport) use() (*C.gmmot_transport_t, error) {
-	if t == nil {
-		return nil, ErrClosed
-	}
-	p, err := t.h.acquire()
-	return (*C.gmmot_transport_t)(p), err
-}
-
-func (t *Transport) done() {
-	t.h.release()
-	runtime.KeepAlive(t)
-}
+func (t *Transport) use() (*C.gmmot_transport_t, error) { return useRef[C.gmmot_transport_t](t) }
+func (t *Transport) done()                              { doneRef(t) }
 
 func transportArgs(fn string, a, b, cost []float64) error {
 	n, ok := mulOK(len(a), len(b))
@@ -67,20 +51,9 @@ func SolveTransport(a, b, cost []float64, opts *Options) (*Transport, error) {
 	if err := transportArgs("gmmot.SolveTransport", a, b, cost); err != nil {
 		return nil, err
 	}
-	op, at, release, err := opts.use()
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	var out *C.gmmot_transport_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_transport_solve(sz(len(a)), sz(len(b)), nonNil(a), nonNil(b), nonNil(cost),
-		op, &out), at)
-	if out == nil {
-		return nil, err
-	}
-	return wrapTransport(out), err
+	return create(opts, wrapTransport, func(op *C.gmmot_options_t, out **C.gmmot_transport_t) C.int {
+		return C.gmmot_transport_solve(sz(len(a)), sz(len(b)), nonNil(a), nonNil(b), nonNil(cost), op, out)
+	})
 }
 
 // SolveTransportWarm is SolveTransport with the exact method, warm-started from the duals u0
@@ -96,20 +69,10 @@ func SolveTransportWarm(a, b, cost, u0, v0 []float64, opts *Options) (*Transport
 	if err := checkLen(fn, "v0", len(v0), len(b), "len(b)"); err != nil {
 		return nil, err
 	}
-	op, at, release, err := opts.use()
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	var out *C.gmmot_transport_t
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = check(C.gmmot_transport_solve_warm(sz(len(a)), sz(len(b)), nonNil(a), nonNil(b),
-		nonNil(cost), nonNil(u0), nonNil(v0), op, &out), at)
-	if out == nil {
-		return nil, err
-	}
-	return wrapTransport(out), err
+	return create(opts, wrapTransport, func(op *C.gmmot_options_t, out **C.gmmot_transport_t) C.int {
+		return C.gmmot_transport_solve_warm(sz(len(a)), sz(len(b)), nonNil(a), nonNil(b),
+			nonNil(cost), nonNil(u0), nonNil(v0), op, out)
+	})
 }
 
 // Rows is K0 (0 once closed).

@@ -78,6 +78,61 @@ void moments(const em::Params &p, const std::vector<std::size_t> &comps, std::ve
   }
 }
 
+// Twelve clusters of random sizes (scale x 500 to 1250 points) and shapes in 3-D, drawn from
+// rng: with K = 12, plain EM from k-means++ often puts two components on one cluster.
+std::vector<double> twelve_clusters(std::mt19937_64 &rng, int scale) {
+  std::normal_distribution<double> nd;
+  std::uniform_real_distribution<double> ud(-8, 8);
+  std::vector<double> x;
+  for (int c = 0; c < 12; ++c) {
+    const double cx = ud(rng), cy = ud(rng), cz = ud(rng), s = 0.3 + 0.4 * std::fabs(nd(rng));
+    const int count = scale * (500 + 250 * (c % 4));
+    for (int i = 0; i < count; ++i) {
+      x.push_back(cx + s * nd(rng));
+      x.push_back(cy + 2 * s * nd(rng));
+      x.push_back(cz + s * nd(rng));
+    }
+  }
+  return x;
+}
+
+// Plain EM against split-and-merge (5 moves) with K = 12 on the points x (3-D) for the seeds
+// 0 to seeds - 1: never lower, more passes, converged, higher when a move was made, and for
+// seed 0 bit-identical with 2 and 3 threads. Returns how many seeds a move improved.
+int split_merge_improves(const std::vector<double> &x, std::uint64_t seeds) {
+  const std::size_t n = x.size() / 3;
+  int improved = 0;
+  for (std::uint64_t seed = 0; seed < seeds; ++seed) {
+    CAPTURE(seed);
+    EmOptions o;
+    o.components = 12;
+    o.seed = seed;
+    o.tolerance = 1e-6;
+    const EmResult plain = fit_gmm_em(n, 3, x.data(), nullptr, o, {});
+    o.split_merge = 5;
+    const EmResult sm = fit_gmm_em(n, 3, x.data(), nullptr, o, {});
+    CHECK(sm.mean_log_likelihood >= plain.mean_log_likelihood);
+    CHECK(sm.passes > plain.passes);
+    CHECK(sm.converged);
+    if (sm.moves > 0) {
+      CHECK(sm.mean_log_likelihood > plain.mean_log_likelihood + 1e-6);
+      ++improved;
+    }
+    if (seed == 0) {
+      const EmResult two = fit_gmm_em(n, 3, x.data(), nullptr, o, Context{2});
+      const EmResult three = fit_gmm_em(n, 3, x.data(), nullptr, o, Context{3});
+      for (const EmResult *r : {&two, &three}) {
+        CHECK(std::memcmp(&r->mean_log_likelihood, &sm.mean_log_likelihood, sizeof(double)) == 0);
+        CHECK(r->gmm->means() == sm.gmm->means());
+        CHECK(r->gmm->covariances() == sm.gmm->covariances());
+        CHECK(r->passes == sm.passes);
+        CHECK(r->moves == sm.moves);
+      }
+    }
+  }
+  return improved;
+}
+
 }  // namespace
 
 TEST_CASE("split-and-merge: the criteria pick the move out of a bad local maximum", "[em]") {
@@ -158,48 +213,8 @@ TEST_CASE("split-and-merge: never lower, usually higher, identical for 1 to 3 th
   // Twelve clusters of random sizes and shapes in 3-D, K = 12: plain EM from k-means++ often
   // puts two components on one cluster.
   std::mt19937_64 rng(31);
-  std::normal_distribution<double> nd;
-  std::uniform_real_distribution<double> ud(-8, 8);
-  std::vector<double> x;
-  for (int c = 0; c < 12; ++c) {
-    const double cx = ud(rng), cy = ud(rng), cz = ud(rng), s = 0.3 + 0.4 * std::fabs(nd(rng));
-    const int count = 500 + 250 * (c % 4);
-    for (int i = 0; i < count; ++i) {
-      x.push_back(cx + s * nd(rng));
-      x.push_back(cy + 2 * s * nd(rng));
-      x.push_back(cz + s * nd(rng));
-    }
-  }
-  const std::size_t n = x.size() / 3;
-  int improved = 0;
-  for (std::uint64_t seed = 0; seed < 6; ++seed) {
-    CAPTURE(seed);
-    EmOptions o;
-    o.components = 12;
-    o.seed = seed;
-    o.tolerance = 1e-6;
-    const EmResult plain = fit_gmm_em(n, 3, x.data(), nullptr, o, {});
-    o.split_merge = 5;
-    const EmResult sm = fit_gmm_em(n, 3, x.data(), nullptr, o, {});
-    CHECK(sm.mean_log_likelihood >= plain.mean_log_likelihood);
-    CHECK(sm.passes > plain.passes);
-    CHECK(sm.converged);
-    if (sm.moves > 0) {
-      CHECK(sm.mean_log_likelihood > plain.mean_log_likelihood + 1e-6);
-      ++improved;
-    }
-    if (seed == 0) {
-      const EmResult two = fit_gmm_em(n, 3, x.data(), nullptr, o, Context{2});
-      const EmResult three = fit_gmm_em(n, 3, x.data(), nullptr, o, Context{3});
-      for (const EmResult *r : {&two, &three}) {
-        CHECK(std::memcmp(&r->mean_log_likelihood, &sm.mean_log_likelihood, sizeof(double)) == 0);
-        CHECK(r->gmm->means() == sm.gmm->means());
-        CHECK(r->gmm->covariances() == sm.gmm->covariances());
-        CHECK(r->passes == sm.passes);
-        CHECK(r->moves == sm.moves);
-      }
-    }
-  }
+  const std::vector<double> x = twelve_clusters(rng, 1);
+  const int improved = split_merge_improves(x, 6);
   CHECK(improved >= 2);
 }
 
@@ -253,18 +268,7 @@ TEST_CASE("split-and-merge with screening: never lower, higher, identical for 1 
   // Above 2 * kScreenPoints points the moves are screened on a subsample (em_split_merge.cpp);
   // the same twelve-cluster layout as above, 16 times the points.
   std::mt19937_64 rng(31);
-  std::normal_distribution<double> nd;
-  std::uniform_real_distribution<double> ud(-8, 8);
-  std::vector<double> x;
-  for (int c = 0; c < 12; ++c) {
-    const double cx = ud(rng), cy = ud(rng), cz = ud(rng), s = 0.3 + 0.4 * std::fabs(nd(rng));
-    const int count = 16 * (500 + 250 * (c % 4));
-    for (int i = 0; i < count; ++i) {
-      x.push_back(cx + s * nd(rng));
-      x.push_back(cy + 2 * s * nd(rng));
-      x.push_back(cz + s * nd(rng));
-    }
-  }
+  const std::vector<double> x = twelve_clusters(rng, 16);
   const std::size_t n = x.size() / 3;
   REQUIRE(n >= 2 * em::kScreenPoints);
   // Shuffle, as points of an image are not sorted by cluster either (the subsample is strided).
@@ -274,34 +278,6 @@ TEST_CASE("split-and-merge with screening: never lower, higher, identical for 1 
   std::vector<double> y(x.size());
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < 3; ++j) y[i * 3 + j] = x[perm[i] * 3 + j];
-  int improved = 0;
-  for (std::uint64_t seed = 0; seed < 4; ++seed) {
-    CAPTURE(seed);
-    EmOptions o;
-    o.components = 12;
-    o.seed = seed;
-    o.tolerance = 1e-6;
-    const EmResult plain = fit_gmm_em(n, 3, y.data(), nullptr, o, {});
-    o.split_merge = 5;
-    const EmResult sm = fit_gmm_em(n, 3, y.data(), nullptr, o, {});
-    CHECK(sm.mean_log_likelihood >= plain.mean_log_likelihood);
-    CHECK(sm.passes > plain.passes);
-    CHECK(sm.converged);
-    if (sm.moves > 0) {
-      CHECK(sm.mean_log_likelihood > plain.mean_log_likelihood + 1e-6);
-      ++improved;
-    }
-    if (seed == 0) {
-      const EmResult two = fit_gmm_em(n, 3, y.data(), nullptr, o, Context{2});
-      const EmResult three = fit_gmm_em(n, 3, y.data(), nullptr, o, Context{3});
-      for (const EmResult *r : {&two, &three}) {
-        CHECK(std::memcmp(&r->mean_log_likelihood, &sm.mean_log_likelihood, sizeof(double)) == 0);
-        CHECK(r->gmm->means() == sm.gmm->means());
-        CHECK(r->gmm->covariances() == sm.gmm->covariances());
-        CHECK(r->passes == sm.passes);
-        CHECK(r->moves == sm.moves);
-      }
-    }
-  }
+  const int improved = split_merge_improves(y, 4);
   CHECK(improved >= 1);
 }

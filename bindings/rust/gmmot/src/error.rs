@@ -116,29 +116,38 @@ impl Error {
     pub(crate) fn new(status: Status, message: impl Into<String>) -> Error {
         Error { status, message: message.into() }
     }
-
-    pub fn status(&self) -> Status {
-        self.status
-    }
-    /// The C status code (< 0).
-    pub fn code(&self) -> i32 {
-        self.status.code()
-    }
-    /// The status name, e.g. "GMMOT_E_DIMENSION".
-    pub fn name(&self) -> &'static str {
-        self.status.name()
-    }
-    /// The detailed message naming the function, argument and entry at fault.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({}): {}", self.name(), self.code(), self.message)
-    }
+/// The accessors and the `NAME (code): message` display that `Error` and `Warning` share.
+macro_rules! status_and_message {
+    ($t:ident) => {
+        impl $t {
+            pub fn status(&self) -> Status {
+                self.status
+            }
+            /// The C status code (< 0 for an error, > 0 for a warning).
+            pub fn code(&self) -> i32 {
+                self.status.code()
+            }
+            /// The status name, e.g. "GMMOT_E_DIMENSION".
+            pub fn name(&self) -> &'static str {
+                self.status.name()
+            }
+            /// The detailed message naming the function, argument and entry at fault.
+            pub fn message(&self) -> &str {
+                &self.message
+            }
+        }
+
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{} ({}): {}", self.name(), self.code(), self.message)
+            }
+        }
+    };
 }
+
+status_and_message!(Error);
 
 impl std::error::Error for Error {}
 
@@ -150,26 +159,7 @@ pub struct Warning {
     message: String,
 }
 
-impl Warning {
-    pub fn status(&self) -> Status {
-        self.status
-    }
-    pub fn code(&self) -> i32 {
-        self.status.code()
-    }
-    pub fn name(&self) -> &'static str {
-        self.status.name()
-    }
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-}
-
-impl fmt::Display for Warning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({}): {}", self.name(), self.code(), self.message)
-    }
-}
+status_and_message!(Warning);
 
 /// `Result` with this crate's `Error`.
 pub type Result<T> = std::result::Result<T, Error>;
