@@ -70,7 +70,69 @@ static void jpeg_warning(j_common_ptr cinfo, int msg_level) {
   fprintf(stderr, "%s: warning: %s: %s\n", image_io_program, f->path, f->message);
 }
 
-static int decode_jpeg(const char *path, decoded *out, const char **why) {
+/* A JPEG source converted to doubles while it decodes (load_rgb_pair): the decoder publishes
+ * how many rows are decoded, and the calling thread and a helper convert finished chunks of
+ * rows, so the conversion (and the first touch of the 8-bytes-a-value image, whose page faults
+ * cost as much as the conversion) runs beside the single-threaded decoder. */
+typedef struct {
+  pthread_mutex_t lock;
+  pthread_cond_t more; /* rows were decoded, or the decode ended */
+  const unsigned char *bytes;
+  double *rgb; /* NULL until the header is read */
+  size_t width, rows;
+  size_t decoded; /* rows decoded so far */
+  size_t next;    /* the next chunk to convert */
+  int ended;      /* the decode ended (all rows, or failed) */
+  int failed;
+} stream_job;
+
+enum { kStreamChunk = 32 }; /* rows converted at a time */
+
+/* Converts chunks whose rows are decoded; returns when none is left. The decoder (wait = 0)
+ * returns as soon as the next chunk is not decoded yet; the helper (wait = 1) waits for it. */
+static double stream_scale[256]; /* i / 255, as load_rgb: set before the helper starts */
+
+static void stream_convert(stream_job *j, int wait) {
+  const double *scale = stream_scale;
+  for (;;) {
+    size_t r0, r1, k, n;
+    const unsigned char *src;
+    double *dst;
+    pthread_mutex_lock(&j->lock);
+    for (;;) {
+      r0 = j->next * kStreamChunk;
+      r1 = r0 + kStreamChunk < j->rows ? r0 + kStreamChunk : j->rows;
+      if (j->failed || (j->rgb != NULL && r0 >= j->rows)) break;
+      if (j->rgb != NULL && j->decoded >= r1) break;
+      if (!wait || j->ended) break;
+      pthread_cond_wait(&j->more, &j->lock);
+    }
+    if (j->failed || j->rgb == NULL || r0 >= j->rows || j->decoded < r1) {
+      pthread_mutex_unlock(&j->lock);
+      return;
+    }
+    ++j->next;
+    pthread_mutex_unlock(&j->lock);
+    n = (r1 - r0) * j->width * 3;
+    src = j->bytes + r0 * j->width * 3;
+    dst = j->rgb + r0 * j->width * 3;
+    for (k = 0; k < n; ++k) dst[k] = scale[src[k]];
+  }
+}
+
+static void stream_publish(stream_job *j, size_t decoded, int ended, int failed) {
+  pthread_mutex_lock(&j->lock);
+  j->decoded = decoded;
+  j->ended |= ended;
+  j->failed |= failed;
+  pthread_cond_broadcast(&j->more);
+  pthread_mutex_unlock(&j->lock);
+}
+
+/* job: NULL, or the stream whose doubles are allocated and converted as rows come in (then
+ * the 8-bit rows are kept in out->data even on failure, for the caller to free once the
+ * helper has stopped reading them). */
+static int decode_jpeg(const char *path, decoded *out, const char **why, stream_job *job) {
   static char reason[JMSG_LENGTH_MAX];
   struct jpeg_decompress_struct cinfo;
   struct jpeg_fail err;
@@ -89,7 +151,12 @@ static int decode_jpeg(const char *path, decoded *out, const char **why) {
     *why = reason;
     jpeg_destroy_decompress(&cinfo);
     fclose(f);
-    free(data);
+    if (job != NULL) {
+      stream_publish(job, 0, 1, 1);
+      out->data = data;
+    } else {
+      free(data);
+    }
     return 1;
   }
   jpeg_create_decompress(&cinfo);
@@ -99,15 +166,34 @@ static int decode_jpeg(const char *path, decoded *out, const char **why) {
   cinfo.dct_method = JDCT_ISLOW;
   jpeg_start_decompress(&cinfo);
   data = (unsigned char *)malloc((size_t)cinfo.output_width * cinfo.output_height * 3);
+  if (job != NULL && data != NULL) {
+    double *rgb =
+        (double *)malloc((size_t)cinfo.output_width * cinfo.output_height * 3 * sizeof(double));
+    pthread_mutex_lock(&job->lock);
+    job->bytes = data, job->rgb = rgb;
+    job->width = cinfo.output_width, job->rows = cinfo.output_height;
+    pthread_mutex_unlock(&job->lock);
+    if (rgb == NULL) free(data), data = NULL, job->bytes = NULL;
+  }
   if (data == NULL) {
     *why = "out of memory";
     jpeg_destroy_decompress(&cinfo);
     fclose(f);
+    if (job != NULL) stream_publish(job, 0, 1, 1);
     return 1;
   }
   while (cinfo.output_scanline < cinfo.output_height) {
-    JSAMPROW row = data + (size_t)cinfo.output_scanline * cinfo.output_width * 3;
-    jpeg_read_scanlines(&cinfo, &row, 1);
+    JSAMPROW rows[16];
+    const size_t y = cinfo.output_scanline;
+    int k;
+    for (k = 0; k < 16; ++k)
+      rows[k] =
+          data + (y + (size_t)k < cinfo.output_height ? y + (size_t)k : y) * cinfo.output_width * 3;
+    jpeg_read_scanlines(&cinfo, rows, 16);
+    if (job != NULL && cinfo.output_scanline / kStreamChunk != y / kStreamChunk) {
+      stream_publish(job, cinfo.output_scanline, 0, 0);
+      stream_convert(job, 0);
+    }
   }
   out->data = data;
   out->w = (int)cinfo.output_width;
@@ -117,6 +203,7 @@ static int decode_jpeg(const char *path, decoded *out, const char **why) {
   jpeg_finish_decompress(&cinfo);
   jpeg_destroy_decompress(&cinfo);
   fclose(f);
+  if (job != NULL) stream_publish(job, job->rows, 1, 0);
   return 0;
 }
 
@@ -167,7 +254,7 @@ static int decode(const char *path, decoded *out) {
     size_t got = fread(magic, 1, 4, f);
     fclose(f);
     if (got == 4 && magic[0] == 0xFF && magic[1] == 0xD8) {
-      if (decode_jpeg(path, out, &why) == 0) return 0;
+      if (decode_jpeg(path, out, &why, NULL) == 0) return 0;
       fprintf(stderr, "%s: cannot read %s: %s\n", image_io_program, path, why);
       return 1;
     }
@@ -422,6 +509,83 @@ int save_rgb_png(const char *path, size_t width, size_t height, const double *rg
     return 1;
   }
   return 0;
+#endif
+}
+
+#ifdef GMMOT_HAVE_FAST_IO
+typedef struct {
+  const char *path;
+  int shrink, status;
+  rgb_image *out;
+  stream_job *job; /* the first image's conversion to help with, or NULL */
+} second_load;
+
+static void *load_second(void *arg) {
+  second_load *s = (second_load *)arg;
+  s->status = load_rgb(s->path, s->shrink, s->out);
+  if (s->job != NULL) stream_convert(s->job, 1);
+  return NULL;
+}
+
+static int is_jpeg(const char *path) {
+  unsigned char magic[2] = {0, 0};
+  FILE *f = fopen(path, "rb");
+  size_t got = 0;
+  if (f != NULL) got = fread(magic, 1, 2, f), fclose(f);
+  return got == 2 && magic[0] == 0xFF && magic[1] == 0xD8;
+}
+
+/* The first image, a JPEG at full size, decoded on this thread while the helper converts its
+ * rows; 0 on success (out filled), otherwise prints the reason and returns 1. */
+static int load_streamed(const char *path, stream_job *job, rgb_image *out) {
+  decoded img = {NULL, 0, 0, 0, 0};
+  const char *why = NULL;
+  const int bad = decode_jpeg(path, &img, &why, job);
+  if (!bad) stream_convert(job, 1); /* the chunks the helper has not taken */
+  if (bad) fprintf(stderr, "%s: cannot read %s: %s\n", image_io_program, path, why);
+  out->rgb = bad ? NULL : job->rgb;
+  out->width = bad ? 0 : job->width;
+  out->height = bad ? 0 : job->rows;
+  return bad;
+}
+#endif
+
+int load_rgb_pair(const char *first, const char *second, int shrink, rgb_image *a, rgb_image *b) {
+#ifdef GMMOT_HAVE_FAST_IO
+  stream_job job;
+  second_load s = {second, shrink, 1, b, NULL};
+  pthread_t helper;
+  int bad, streamed = shrink <= 1 && is_jpeg(first), i;
+  a->rgb = b->rgb = NULL;
+  if (streamed) {
+    memset(&job, 0, sizeof job);
+    if (pthread_mutex_init(&job.lock, NULL) != 0)
+      return load_rgb(first, shrink, a) != 0 || load_rgb(second, shrink, b) != 0;
+    pthread_cond_init(&job.more, NULL);
+    for (i = 0; i < 256; ++i) stream_scale[i] = (double)i / 255.0;
+    s.job = &job;
+  }
+  if (pthread_create(&helper, NULL, load_second, &s) != 0) {
+    if (streamed) pthread_cond_destroy(&job.more), pthread_mutex_destroy(&job.lock);
+    return load_rgb(first, shrink, a) != 0 || load_rgb(second, shrink, b) != 0;
+  }
+  bad = streamed ? load_streamed(first, &job, a) : load_rgb(first, shrink, a);
+  if (streamed && bad) stream_publish(&job, 0, 1, 1); /* the helper stops converting */
+  pthread_join(helper, NULL);
+  if (streamed) {
+    free((void *)job.bytes);
+    if (bad) free(job.rgb);
+    pthread_cond_destroy(&job.more);
+    pthread_mutex_destroy(&job.lock);
+  }
+  if (bad || s.status != 0) {
+    free_rgb(a);
+    free_rgb(b);
+    return 1;
+  }
+  return 0;
+#else
+  return load_rgb(first, shrink, a) != 0 || load_rgb(second, shrink, b) != 0;
 #endif
 }
 
