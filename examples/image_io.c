@@ -374,13 +374,20 @@ typedef struct {
   int failed;
 } band;
 
+/* Rows filtered and deflated at a time: the strip stays in L2 between the conversion, the
+ * checksum and deflate (zlib's output does not depend on how its input is cut). */
+enum { kStripRows = 16 };
+
 static void *encode_band(void *arg) {
   band *b = (band *)arg;
   const size_t stride = b->width * 3, rows = b->row1 - b->row0;
-  unsigned char *raw = (unsigned char *)malloc(rows * (stride + 1));
+  const size_t strip_rows = rows < kStripRows ? rows : kStripRows;
+  unsigned char *raw = (unsigned char *)malloc(strip_rows * (stride + 1));
   unsigned char *prev = (unsigned char *)calloc(stride, 1), *cur = (unsigned char *)malloc(stride);
   z_stream zs;
   size_t y, x, cap;
+  int ok = 1;
+  uLong adler = adler32(0L, Z_NULL, 0);
   b->failed = 1;
   if (raw == NULL || prev == NULL || cur == NULL) goto out;
   if (b->row0 > 0) {
@@ -390,33 +397,50 @@ static void *encode_band(void *arg) {
       prev[x] = (unsigned char)(v * 255.0 + 0.5);
     }
   }
-  for (y = b->row0; y < b->row1; ++y) {
-    const double *p = b->rgb + y * stride;
-    unsigned char *line = raw + (y - b->row0) * (stride + 1), *t;
-    for (x = 0; x < stride; ++x) {
-      const double v = p[x] < 0.0 ? 0.0 : p[x] > 1.0 ? 1.0 : p[x];
-      cur[x] = (unsigned char)(v * 255.0 + 0.5);
-    }
-    line[0] = 2;
-    for (x = 0; x < stride; ++x) line[1 + x] = (unsigned char)(cur[x] - prev[x]);
-    t = prev, prev = cur, cur = t;
-  }
-  b->raw_len = (uLong)(rows * (stride + 1));
-  b->adler = adler32(adler32(0L, Z_NULL, 0), raw, b->raw_len);
   memset(&zs, 0, sizeof zs);
   if (deflateInit2(&zs, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) goto out;
+  b->raw_len = (uLong)(rows * (stride + 1));
   cap = deflateBound(&zs, b->raw_len) + 16;
   b->z = (unsigned char *)malloc(cap);
   if (b->z == NULL) {
     deflateEnd(&zs);
     goto out;
   }
-  zs.next_in = raw;
-  zs.avail_in = (uInt)b->raw_len;
   zs.next_out = b->z;
   zs.avail_out = (uInt)cap;
-  if (deflate(&zs, b->row1 == b->last_row ? Z_FINISH : Z_FULL_FLUSH) ==
-      (b->row1 == b->last_row ? Z_STREAM_END : Z_OK)) {
+  for (y = b->row0; ok && y < b->row1; y += strip_rows) {
+    const size_t y1 = y + strip_rows < b->row1 ? y + strip_rows : b->row1;
+    const int last = y1 == b->row1;
+    size_t r;
+    for (r = y; r < y1; ++r) {
+      const double *p = b->rgb + r * stride;
+      unsigned char *line = raw + (r - y) * (stride + 1), *t;
+      for (x = 0; x < stride; ++x) {
+        const double v = p[x] < 0.0 ? 0.0 : p[x] > 1.0 ? 1.0 : p[x];
+        cur[x] = (unsigned char)(v * 255.0 + 0.5);
+      }
+      line[0] = 2;
+      for (x = 0; x < stride; ++x) line[1 + x] = (unsigned char)(cur[x] - prev[x]);
+      t = prev, prev = cur, cur = t;
+    }
+    adler = adler32(adler, raw, (uInt)((y1 - y) * (stride + 1)));
+    zs.next_in = raw;
+    zs.avail_in = (uInt)((y1 - y) * (stride + 1));
+    if (!last) {
+      ok = deflate(&zs, Z_NO_FLUSH) == Z_OK && zs.avail_in == 0;
+    } else if (b->row1 == b->last_row) {
+      ok = deflate(&zs, Z_FINISH) == Z_STREAM_END;
+    } else {
+      ok = deflate(&zs, Z_FULL_FLUSH) == Z_OK && zs.avail_in == 0;
+    }
+  }
+  if (rows == 0) { /* no rows: only the end of the stream (or nothing) */
+    zs.avail_in = 0;
+    ok = b->row1 == b->last_row ? deflate(&zs, Z_FINISH) == Z_STREAM_END
+                                : deflate(&zs, Z_FULL_FLUSH) == Z_OK;
+  }
+  if (ok) {
+    b->adler = adler;
     b->z_len = cap - zs.avail_out;
     b->failed = 0;
   }
