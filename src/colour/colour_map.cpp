@@ -114,7 +114,9 @@ bool BlockColours::insert(std::uint32_t key, std::uint32_t *index) {
   }
 }
 
-bool BlockColours::collect(std::size_t n, const double *pixels, std::size_t max_colours) {
+bool BlockColours::collect(std::size_t n, const double *pixels, std::size_t max_colours,
+                           std::size_t row) {
+  if (row == 0) row = n;  // no row above
   std::fill(recent_.begin(), recent_.end(), kNoRecent);
   colours_.clear();
   keys_.clear();
@@ -128,9 +130,15 @@ bool BlockColours::collect(std::size_t n, const double *pixels, std::size_t max_
   for (std::size_t i = 0; ok && i < n; ++i) {
     std::uint64_t raw[3];
     std::memcpy(raw, pixels + 3 * i, sizeof raw);
-    // Neighbouring pixels often share their colour: nothing to look up then.
+    // Neighbouring pixels often share their colour: nothing to look up then (the left one,
+    // else the one above, whose values are still in cache).
     if (raw[0] != prev[0] || raw[1] != prev[1] || raw[2] != prev[2]) {
       prev[0] = raw[0], prev[1] = raw[1], prev[2] = raw[2];
+      if (i >= row && std::memcmp(raw, pixels + 3 * (i - row), sizeof raw) == 0) {
+        index = tags_[i - row];
+        tags_[i] = index;
+        continue;
+      }
       const std::uint32_t key = key_of(pixels + 3 * i);
       if (key == kNotEightBit) {
         ok = false;
@@ -166,7 +174,7 @@ void BlockColours::spread(std::size_t n, const double *values, double *out) cons
 
 std::size_t map_mean_by_colours(const TransportMaps &maps, ColourSpace space, std::size_t n,
                                 const double *pixels, const Context &ctx, double *out,
-                                std::size_t block) {
+                                std::size_t row, std::size_t block) {
   if (n == 0) return 0;
   if (block == 0) {
     // Blocks of 2^16 to 2^20 pixels, at least two per thread when the image allows: larger
@@ -202,7 +210,7 @@ std::size_t map_mean_by_colours(const TransportMaps &maps, ColourSpace space, st
       [&](std::size_t begin, std::size_t end, unsigned w) {
         Scratch &s = *scratch[w];
         const std::size_t nb = end - begin;
-        if (!s.colours.collect(nb, pixels + 3 * begin, std::max<std::size_t>(1, nb / 8))) {
+        if (!s.colours.collect(nb, pixels + 3 * begin, std::max<std::size_t>(1, nb / 8), row)) {
           map_each(maps, space, begin, end, pixels, one, s.each, out);
           mapped_points.fetch_add(nb, std::memory_order_relaxed);
           return;

@@ -32,8 +32,9 @@ class BlockColours {
 
   // Collects the distinct colours of the n x 3 pixels (n <= capacity). Returns false, leaving
   // the object empty, when a value is not 8-bit or there are more than max_colours of them
-  // (max_colours <= capacity / 8).
-  bool collect(std::size_t n, const double *pixels, std::size_t max_colours);
+  // (max_colours <= capacity / 8). row: pixels per image row (a pixel equal to the one above
+  // takes its tag), 0 = not an image.
+  bool collect(std::size_t n, const double *pixels, std::size_t max_colours, std::size_t row = 0);
 
   std::size_t size() const { return colours_.size() / 3; }
   const double *colours() const { return colours_.data(); }  // size() x 3, first-seen order
@@ -59,11 +60,12 @@ class BlockColours {
 };
 
 // out = T_mean(to_space(pixels)) brought back by from_space, for n pixels (n x 3, RGB in
-// [0, 1]), bit for bit as maps.apply_mean on every pixel (then from_space) gives. block:
-// pixels per block, 0 = automatic. out must not alias pixels. Returns the number of points
-// mapped (the blocks' distinct colours, and the pixels of the blocks mapped one by one).
+// [0, 1]), bit for bit as maps.apply_mean on every pixel (then from_space) gives. row: pixels
+// per image row (0: not known), block: pixels per block, 0 = automatic. out must not alias pixels.
+// Returns the number of points mapped (the blocks' distinct colours, and the pixels of the blocks
+// mapped one by one).
 std::size_t map_mean_by_colours(const TransportMaps &maps, ColourSpace space, std::size_t n,
                                 const double *pixels, const Context &ctx, double *out,
-                                std::size_t block = 0);
+                                std::size_t row = 0, std::size_t block = 0);
 
 }  // namespace gmmot

@@ -218,7 +218,7 @@ ColourTransferInfo colour_transfer(const double *source, std::size_t sw, std::si
   // T_mean on the distinct colours of each block of pixels (colour_map.hpp): the same bits as
   // on every pixel. T_rand draws per pixel index.
   if (!options.map_rand && options.map_distinct) {
-    info.mapped_points = map_mean_by_colours(maps, options.space, n0, source, ctx, out);
+    info.mapped_points = map_mean_by_colours(maps, options.space, n0, source, ctx, out, sw);
   } else {
     map_pixels(n0, source, options, maps, ctx, out);
     info.mapped_points = n0;

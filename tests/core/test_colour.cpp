@@ -283,6 +283,12 @@ TEST_CASE("block colours: the set of 8-bit colours, and the spread", "[colour]")
     wrong += bits3(c) != bits3(img.data() + 3 * i);
   }
   CHECK(wrong == 0);
+  // With rows (a pixel equal to the one above takes its tag): the same colours, the same image.
+  REQUIRE(d.collect(n, img.data(), n / 8, w));
+  CHECK(d.size() == expected.size());
+  std::fill(back.begin(), back.end(), -1.0);
+  d.spread(n, d.colours(), back.data());
+  CHECK(std::memcmp(back.data(), img.data(), back.size() * sizeof(double)) == 0);
   // Too many colours: refused, and empty; then a block of a few pixels is collected again.
   CHECK_FALSE(d.collect(n, img.data(), expected.size() - 1));
   CHECK(d.size() == 0);
@@ -323,12 +329,15 @@ TEST_CASE("T_mean by distinct colours equals T_mean on every pixel, bit for bit"
   for (std::size_t block : {std::size_t{0}, std::size_t{4096}, std::size_t{6000}}) {
     for (unsigned threads : {1u, 3u}) {
       std::fill(by_colour.begin(), by_colour.end(), -1.0);
-      const std::size_t points = map_mean_by_colours(maps, ColourSpace::Rgb, n, img.data(),
-                                                     Context(threads), by_colour.data(), block);
+      // Rows of w pixels (a pixel equal to the one above shares its tag), or none.
+      const std::size_t row = threads == 1 ? w : 0;
+      const std::size_t points = map_mean_by_colours(
+          maps, ColourSpace::Rgb, n, img.data(), Context(threads), by_colour.data(), row, block);
       CHECK(std::memcmp(direct.data(), by_colour.data(), direct.size() * sizeof(double)) == 0);
       // Block 0 (automatic) is the whole image here, mapped pixel by pixel for its odd value;
       // otherwise some blocks go by colour, the random and the odd ones pixel by pixel.
       if (block == 0) CHECK(points == n);
+      INFO("block " << block << " threads " << threads << " points " << points);
       if (block != 0) CHECK((points < n && points > 2 * block));
     }
   }
