@@ -88,9 +88,11 @@ typedef struct {
 
 enum { kStreamChunk = 32 }; /* rows converted at a time */
 
-/* Converts chunks whose rows are decoded; returns when none is left. The decoder (wait = 0)
- * returns as soon as the next chunk is not decoded yet; the helper (wait = 1) waits for it. */
 static double stream_scale[256]; /* i / 255, as load_rgb: set before the helper starts */
+
+/* Converts chunks whose rows are decoded; returns when none is left. The decoder (wait = 0)
+ * returns as soon as the next chunk is not decoded yet (back to decoding; so neither thread
+ * idles); the helper (wait = 1) waits for it. */
 
 static void stream_convert(stream_job *j, int wait) {
   const double *scale = stream_scale;
@@ -370,6 +372,7 @@ typedef struct {
   unsigned char *z; /* compressed bytes */
   size_t z_len;
   uLong adler; /* of the band's filtered bytes */
+  uLong crc;   /* of its IDAT chunk (type and data), computed on the band's thread */
   uLong raw_len;
   int failed;
 } band;
@@ -377,6 +380,8 @@ typedef struct {
 /* Rows filtered and deflated at a time: the strip stays in L2 between the conversion, the
  * checksum and deflate (zlib's output does not depend on how its input is cut). */
 enum { kStripRows = 16 };
+
+static uLong chunk_crc(const char *type, const unsigned char *data, size_t len);
 
 static void *encode_band(void *arg) {
   band *b = (band *)arg;
@@ -440,6 +445,7 @@ static void *encode_band(void *arg) {
                                 : deflate(&zs, Z_FULL_FLUSH) == Z_OK;
   }
   if (ok) {
+    b->crc = chunk_crc("IDAT", b->z, cap - zs.avail_out);
     b->adler = adler;
     b->z_len = cap - zs.avail_out;
     b->failed = 0;
@@ -457,17 +463,27 @@ static void put32(unsigned char *p, uint32_t v) {
   p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
 }
 
-static int write_chunk(FILE *f, const char *type, const unsigned char *data, size_t len) {
+static uLong chunk_crc(const char *type, const unsigned char *data, size_t len) {
+  uLong crc = crc32(crc32(0L, Z_NULL, 0), (const Bytef *)type, 4);
+  return len > 0 ? crc32(crc, data, (uInt)len) : crc;
+}
+
+/* crc: the chunk's CRC when known (a band's), else computed here (pass chunk_unknown). */
+#define chunk_unknown ((uLong)-1)
+static int write_chunk_crc(FILE *f, const char *type, const unsigned char *data, size_t len,
+                           uLong crc) {
   unsigned char head[8];
-  uLong crc = crc32(0L, Z_NULL, 0);
+  if (crc == chunk_unknown) crc = chunk_crc(type, data, len);
   put32(head, (uint32_t)len);
   memcpy(head + 4, type, 4);
-  crc = crc32(crc, head + 4, 4);
-  if (len > 0) crc = crc32(crc, data, (uInt)len);
   if (fwrite(head, 1, 8, f) != 8) return 1;
   if (len > 0 && fwrite(data, 1, len, f) != len) return 1;
   put32(head, (uint32_t)crc);
   return fwrite(head, 1, 4, f) != 4;
+}
+
+static int write_chunk(FILE *f, const char *type, const unsigned char *data, size_t len) {
+  return write_chunk_crc(f, type, data, len, chunk_unknown);
 }
 
 static int save_fast(const char *path, size_t width, size_t height, const double *rgb) {
@@ -501,7 +517,7 @@ static int save_fast(const char *path, size_t width, size_t height, const double
     bad |= write_chunk(f, "IHDR", ihdr, 13);
     bad |= write_chunk(f, "IDAT", zhead, 2);
     for (i = 0; i < nb; ++i) {
-      bad |= write_chunk(f, "IDAT", bands[i].z, bands[i].z_len);
+      bad |= write_chunk_crc(f, "IDAT", bands[i].z, bands[i].z_len, bands[i].crc);
       adler = adler32_combine(adler, bands[i].adler, (z_off_t)bands[i].raw_len);
     }
     put32(tail, (uint32_t)adler);
@@ -534,6 +550,16 @@ int save_rgb_png(const char *path, size_t width, size_t height, const double *rg
   }
   return 0;
 #endif
+}
+
+/* One after the other; on failure both are left empty. */
+static int load_both(const char *first, const char *second, int shrink, rgb_image *a,
+                     rgb_image *b) {
+  a->rgb = b->rgb = NULL;
+  if (load_rgb(first, shrink, a) == 0 && load_rgb(second, shrink, b) == 0) return 0;
+  free_rgb(a);
+  free_rgb(b);
+  return 1;
 }
 
 #ifdef GMMOT_HAVE_FAST_IO
@@ -583,15 +609,14 @@ int load_rgb_pair(const char *first, const char *second, int shrink, rgb_image *
   a->rgb = b->rgb = NULL;
   if (streamed) {
     memset(&job, 0, sizeof job);
-    if (pthread_mutex_init(&job.lock, NULL) != 0)
-      return load_rgb(first, shrink, a) != 0 || load_rgb(second, shrink, b) != 0;
+    if (pthread_mutex_init(&job.lock, NULL) != 0) return load_both(first, second, shrink, a, b);
     pthread_cond_init(&job.more, NULL);
     for (i = 0; i < 256; ++i) stream_scale[i] = (double)i / 255.0;
     s.job = &job;
   }
   if (pthread_create(&helper, NULL, load_second, &s) != 0) {
     if (streamed) pthread_cond_destroy(&job.more), pthread_mutex_destroy(&job.lock);
-    return load_rgb(first, shrink, a) != 0 || load_rgb(second, shrink, b) != 0;
+    return load_both(first, second, shrink, a, b);
   }
   bad = streamed ? load_streamed(first, &job, a) : load_rgb(first, shrink, a);
   if (streamed && bad) stream_publish(&job, 0, 1, 1); /* the helper stops converting */
@@ -609,7 +634,7 @@ int load_rgb_pair(const char *first, const char *second, int shrink, rgb_image *
   }
   return 0;
 #else
-  return load_rgb(first, shrink, a) != 0 || load_rgb(second, shrink, b) != 0;
+  return load_both(first, second, shrink, a, b);
 #endif
 }
 

@@ -73,8 +73,9 @@ struct ColourTransferInfo {
 // values in [0, 1]. Errors: Errc::Dimension (an empty image), Errc::NonFinite /
 // Errc::InvalidArgument (a value NaN, infinite or outside [0, 1], named), errors of EM, of the
 // plan and of the maps, Errc::Cancelled. The map and the regularisation work in out itself (no
-// other image-sized buffer in RGB), so a cancelled call may leave out partly written: the C
-// layer stages out when the call can be cancelled.
+// other image-sized buffer, but for T_rand in Lab or YCbCr), so a cancelled call may leave out
+// partly written: the C layer stages out when the call can be cancelled. T_mean runs on the
+// distinct colours of blocks of pixels (colour_map.hpp), with the same bits as on every pixel.
 ColourTransferInfo colour_transfer(const double *source, std::size_t sw, std::size_t sh,
                                    const double *target, std::size_t tw, std::size_t th,
                                    const ColourTransferOptions &options, const Context &ctx,
