@@ -217,7 +217,12 @@ ColourTransferInfo colour_transfer(const double *source, std::size_t sw, std::si
   }
   // T_mean on the distinct colours of each block of pixels (colour_map.hpp): the same bits as
   // on every pixel. T_rand draws per pixel index.
-  if (!options.map_rand && options.map_distinct) {
+  // Blocks write out as they go, so the map's overflow check, which the per-pixel path makes
+  // before writing anything, is made here for the largest coordinates the working space can
+  // hold (sources in [0, 1]: RGB and YCbCr within 1 + rounding, CIELAB within 500); should it
+  // fail (only for absurd maps), the per-pixel path raises the exact error.
+  const double largest = options.space == ColourSpace::Lab ? 1000.0 : 2.0;
+  if (!options.map_rand && options.map_distinct && maps.mean_representable(largest)) {
     info.mapped_points = map_mean_by_colours(maps, options.space, n0, source, ctx, out, sw);
   } else {
     map_pixels(n0, source, options, maps, ctx, out);
