@@ -22,6 +22,9 @@
 # em_fit and tmean, PEER_RUNS_CT100K (default 3) for the colour transfer with 100000 fit points,
 # PEER_RUNS_CTALL (default 1, a single run: one takes minutes) with all pixels.
 # About 8-10 minutes on a quiet 2-core machine.
+# CT_ONLY=1: only libgmmot's colour-transfer rows (fit-all and fit-100000 at 1024x768, and the
+# 12-megapixel recolour), no EM/T_mean cases and no peers: about a minute. Every row's extra has
+# cpu_s, the process's CPU seconds (robust when the machine is shared).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -40,10 +43,13 @@ echo "# bench/run_maps_em.sh: libgmmot GMMOT_OPT_NUM_THREADS=2 (--threads 2 for"
   "(colour_transfer fit-100000), $runs_all (fit-all). EM: K=10, max_iter 100, libgmmot tol 1e-4" \
   "relative, sklearn tol 1e-4*max(1,|l_libgmmot|) absolute, reg 1e-6 absolute on both."
 
+ct_only="${CT_ONLY:-0}"
 "$bench" prepare --photos "$photos" --out "$work"
-"$bench" run --data "$work" --threads 2 --runs 5 | tee "$lib_out"
-/usr/bin/python3 "$here/peer_sklearn_em_maps.py" em_tmean "$work" --libgmmot-output "$lib_out" \
-  --runs "$runs_em" | tee -a "$out"
+if [[ "$ct_only" != 1 ]]; then
+  "$bench" run --data "$work" --threads 2 --runs 5 | tee "$lib_out"
+  /usr/bin/python3 "$here/peer_sklearn_em_maps.py" em_tmean "$work" --libgmmot-output "$lib_out" \
+    --runs "$runs_em" | tee -a "$out"
+fi
 
 # The colour-transfer program prints its own line; keep the one of the median run of 5. It runs
 # with its defaults, so the guided-filter regularisation is on (the Python peer has none: the
@@ -58,8 +64,8 @@ for fit in all 100000; do
   sed -n 's/.* seconds=\([^ ]*\) .*/\1 &/p' "$work/ct_$fit.txt" | sort -g | sed -n '3p' \
     | cut -d' ' -f2- | tee -a "$lib_out"
   # shellcheck disable=SC2046 # split on purpose: the five times on one line
-  echo "# colour_transfer fit-$fit libgmmot seconds of the 5 runs:" \
-    $(sed -n 's/.* seconds=\([^ ]*\) .*/\1/p' "$work/ct_$fit.txt")
+  echo "# colour_transfer fit-$fit libgmmot seconds (cpu_s) of the 5 runs:" \
+    $(sed -n 's/.* seconds=\([^ ]*\) .*cpu_s:\([^;]*\);.*/\1(\2)/p' "$work/ct_$fit.txt")
 done
 # The 12-megapixel recolour (issue 17): rocket.jpg upscaled (bicubic, Debian's python3-pil) to
 # 4000x3000 and saved as JPEG (quality 92) at bench time, recoloured toward ct_tgt.png with
@@ -76,7 +82,11 @@ for _ in 1 2 3; do
 done
 sed -n 's/.* seconds=\([^ ]*\) .*/\1 &/p' "$work/ct_12mp.txt" | sort -g | sed -n '2p' \
   | cut -d' ' -f2- | tee -a "$lib_out"
+# shellcheck disable=SC2046 # split on purpose: the three times on one line
+echo "# colour_transfer 12 MP libgmmot seconds (cpu_s) of the 3 runs:" \
+  $(sed -n 's/.* seconds=\([^ ]*\) .*cpu_s:\([^;]*\);.*/\1(\2)/p' "$work/ct_12mp.txt")
 rm -f "$work/ct_src12mp.jpg" "$work/ct_out_12mp.png"
+[[ "$ct_only" == 1 ]] && exit 0
 
 /usr/bin/python3 "$here/peer_sklearn_em_maps.py" colour "$work" --libgmmot-output "$lib_out" \
   --fit 100000 --runs "$runs_100k" | tee -a "$out"

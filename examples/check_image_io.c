@@ -4,11 +4,14 @@
  * again must give the same pixels; and a JPEG must decode to the size and mean colour that
  * stb_image (an independent decoder) gives, within a level (IDCTs differ in rounding). Corrupt
  * files (the two cut short, or with their data overwritten) must be refused with a message,
- * never decoded into an image that is not the file's.
+ * never decoded into an image that is not the file's. load_rgb_pair (the JPEG converted while
+ * it decodes, the other file read on another thread) must give load_rgb's images bit for bit,
+ * and refuse the corrupt files too.
  * Usage: check_image_io IMAGE.png IMAGE.jpg WORK.png */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define STBI_ONLY_JPEG
 #define STB_IMAGE_STATIC
@@ -50,8 +53,11 @@ static long file_size(const char *path) {
 }
 
 /* 1 when load_rgb refuses the corrupt copy (and leaves out->rgb NULL), 0 otherwise. */
-static int refused(const char *path, const char *work, long keep, long from, const char *what) {
-  rgb_image img = {0, 0, NULL};
+/* And load_rgb_pair refuses it as the first file (other: a good second file), leaving both
+ * images empty. */
+static int refused(const char *path, const char *work, long keep, long from, const char *what,
+                   const char *other) {
+  rgb_image img = {0, 0, NULL}, second = {0, 0, NULL};
   if (corrupt_copy(path, work, keep, from) != 0) {
     fprintf(stderr, "cannot write %s\n", work);
     return 0;
@@ -60,6 +66,12 @@ static int refused(const char *path, const char *work, long keep, long from, con
     fprintf(stderr, "%s (%s) was decoded to a %lux%lu image instead of being refused\n", what, work,
             (unsigned long)img.width, (unsigned long)img.height);
     free_rgb(&img);
+    return 0;
+  }
+  if (load_rgb_pair(work, other, 1, &img, &second) == 0 || img.rgb != NULL || second.rgb != NULL) {
+    fprintf(stderr, "%s (%s) was not refused by load_rgb_pair\n", what, work);
+    free_rgb(&img);
+    free_rgb(&second);
     return 0;
   }
   printf("%s: refused\n", what);
@@ -101,19 +113,41 @@ int main(int argc, char **argv) {
   ok &= fabs(mean_ours - mean_stb) < 1.0 / 255.0;
   stbi_image_free(ref);
   {
+    /* load_rgb_pair: both orders, the same bits as load_rgb. */
+    rgb_image p = {0, 0, NULL}, q = {0, 0, NULL};
+    int same;
+    if (load_rgb_pair(argv[2], argv[1], 1, &p, &q) != 0) return 1;
+    same = p.width == j.width && p.height == j.height && q.width == a.width &&
+           q.height == a.height &&
+           memcmp(p.rgb, j.rgb, j.width * j.height * 3 * sizeof(double)) == 0 &&
+           memcmp(q.rgb, a.rgb, n * sizeof(double)) == 0;
+    free_rgb(&p);
+    free_rgb(&q);
+    if (same && load_rgb_pair(argv[1], argv[2], 1, &p, &q) == 0) {
+      same = memcmp(p.rgb, a.rgb, n * sizeof(double)) == 0 &&
+             memcmp(q.rgb, j.rgb, j.width * j.height * 3 * sizeof(double)) == 0;
+      free_rgb(&p);
+      free_rgb(&q);
+    } else {
+      same = 0;
+    }
+    printf("load_rgb_pair: %s load_rgb\n", same ? "the same images as" : "DIFFERENT images from");
+    ok &= same;
+  }
+  {
     /* The corrupt copies are written next to WORK.png. */
     char work[4096];
     const long png_size = file_size(argv[1]), jpg_size = file_size(argv[2]);
     snprintf(work, sizeof work, "%s.corrupt.png", argv[3]);
-    ok &= refused(argv[1], work, png_size / 2, png_size, "a PNG cut in half");
-    ok &= refused(argv[1], work, png_size, png_size / 2, "a PNG with damaged data");
+    ok &= refused(argv[1], work, png_size / 2, png_size, "a PNG cut in half", argv[1]);
+    ok &= refused(argv[1], work, png_size, png_size / 2, "a PNG with damaged data", argv[1]);
     snprintf(work, sizeof work, "%s.corrupt.jpg", argv[3]);
 #ifdef GMMOT_HAVE_FAST_IO
     /* libjpeg decodes both with a warning, filling grey; stb_image alone may do the same. */
-    ok &= refused(argv[2], work, jpg_size / 2, jpg_size, "a JPEG cut in half");
-    ok &= refused(argv[2], work, jpg_size, jpg_size / 2, "a JPEG with damaged data");
+    ok &= refused(argv[2], work, jpg_size / 2, jpg_size, "a JPEG cut in half", argv[1]);
+    ok &= refused(argv[2], work, jpg_size, jpg_size / 2, "a JPEG with damaged data", argv[1]);
 #endif
-    ok &= refused(argv[2], work, 200, 200, "a JPEG cut after its first 200 bytes");
+    ok &= refused(argv[2], work, 200, 200, "a JPEG cut after its first 200 bytes", argv[1]);
   }
   free_rgb(&a);
   free_rgb(&b);

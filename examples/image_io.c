@@ -70,7 +70,71 @@ static void jpeg_warning(j_common_ptr cinfo, int msg_level) {
   fprintf(stderr, "%s: warning: %s: %s\n", image_io_program, f->path, f->message);
 }
 
-static int decode_jpeg(const char *path, decoded *out, const char **why) {
+/* A JPEG source converted to doubles while it decodes (load_rgb_pair): the decoder publishes
+ * how many rows are decoded, and the calling thread and a helper convert finished chunks of
+ * rows, so the conversion (and the first touch of the 8-bytes-a-value image, whose page faults
+ * cost as much as the conversion) runs beside the single-threaded decoder. */
+typedef struct {
+  pthread_mutex_t lock;
+  pthread_cond_t more; /* rows were decoded, or the decode ended */
+  const unsigned char *bytes;
+  double *rgb; /* NULL until the header is read */
+  size_t width, rows;
+  size_t decoded; /* rows decoded so far */
+  size_t next;    /* the next chunk to convert */
+  int ended;      /* the decode ended (all rows, or failed) */
+  int failed;
+} stream_job;
+
+enum { kStreamChunk = 32 }; /* rows converted at a time */
+
+static double stream_scale[256]; /* i / 255, as load_rgb: set before the helper starts */
+
+/* Converts chunks whose rows are decoded; returns when none is left. The decoder (wait = 0)
+ * returns as soon as the next chunk is not decoded yet (back to decoding; so neither thread
+ * idles); the helper (wait = 1) waits for it. */
+
+static void stream_convert(stream_job *j, int wait) {
+  const double *scale = stream_scale;
+  for (;;) {
+    size_t r0, r1, k, n;
+    const unsigned char *src;
+    double *dst;
+    pthread_mutex_lock(&j->lock);
+    for (;;) {
+      r0 = j->next * kStreamChunk;
+      r1 = r0 + kStreamChunk < j->rows ? r0 + kStreamChunk : j->rows;
+      if (j->failed || (j->rgb != NULL && r0 >= j->rows)) break;
+      if (j->rgb != NULL && j->decoded >= r1) break;
+      if (!wait || j->ended) break;
+      pthread_cond_wait(&j->more, &j->lock);
+    }
+    if (j->failed || j->rgb == NULL || r0 >= j->rows || j->decoded < r1) {
+      pthread_mutex_unlock(&j->lock);
+      return;
+    }
+    ++j->next;
+    pthread_mutex_unlock(&j->lock);
+    n = (r1 - r0) * j->width * 3;
+    src = j->bytes + r0 * j->width * 3;
+    dst = j->rgb + r0 * j->width * 3;
+    for (k = 0; k < n; ++k) dst[k] = scale[src[k]];
+  }
+}
+
+static void stream_publish(stream_job *j, size_t decoded, int ended, int failed) {
+  pthread_mutex_lock(&j->lock);
+  j->decoded = decoded;
+  j->ended |= ended;
+  j->failed |= failed;
+  pthread_cond_broadcast(&j->more);
+  pthread_mutex_unlock(&j->lock);
+}
+
+/* job: NULL, or the stream whose doubles are allocated and converted as rows come in (then
+ * the 8-bit rows are kept in out->data even on failure, for the caller to free once the
+ * helper has stopped reading them). */
+static int decode_jpeg(const char *path, decoded *out, const char **why, stream_job *job) {
   static char reason[JMSG_LENGTH_MAX];
   struct jpeg_decompress_struct cinfo;
   struct jpeg_fail err;
@@ -89,7 +153,12 @@ static int decode_jpeg(const char *path, decoded *out, const char **why) {
     *why = reason;
     jpeg_destroy_decompress(&cinfo);
     fclose(f);
-    free(data);
+    if (job != NULL) {
+      stream_publish(job, 0, 1, 1);
+      out->data = data;
+    } else {
+      free(data);
+    }
     return 1;
   }
   jpeg_create_decompress(&cinfo);
@@ -99,15 +168,34 @@ static int decode_jpeg(const char *path, decoded *out, const char **why) {
   cinfo.dct_method = JDCT_ISLOW;
   jpeg_start_decompress(&cinfo);
   data = (unsigned char *)malloc((size_t)cinfo.output_width * cinfo.output_height * 3);
+  if (job != NULL && data != NULL) {
+    double *rgb =
+        (double *)malloc((size_t)cinfo.output_width * cinfo.output_height * 3 * sizeof(double));
+    pthread_mutex_lock(&job->lock);
+    job->bytes = data, job->rgb = rgb;
+    job->width = cinfo.output_width, job->rows = cinfo.output_height;
+    pthread_mutex_unlock(&job->lock);
+    if (rgb == NULL) free(data), data = NULL, job->bytes = NULL;
+  }
   if (data == NULL) {
     *why = "out of memory";
     jpeg_destroy_decompress(&cinfo);
     fclose(f);
+    if (job != NULL) stream_publish(job, 0, 1, 1);
     return 1;
   }
   while (cinfo.output_scanline < cinfo.output_height) {
-    JSAMPROW row = data + (size_t)cinfo.output_scanline * cinfo.output_width * 3;
-    jpeg_read_scanlines(&cinfo, &row, 1);
+    JSAMPROW rows[16];
+    const size_t y = cinfo.output_scanline;
+    int k;
+    for (k = 0; k < 16; ++k)
+      rows[k] =
+          data + (y + (size_t)k < cinfo.output_height ? y + (size_t)k : y) * cinfo.output_width * 3;
+    jpeg_read_scanlines(&cinfo, rows, 16);
+    if (job != NULL && cinfo.output_scanline / kStreamChunk != y / kStreamChunk) {
+      stream_publish(job, cinfo.output_scanline, 0, 0);
+      stream_convert(job, 0);
+    }
   }
   out->data = data;
   out->w = (int)cinfo.output_width;
@@ -117,6 +205,7 @@ static int decode_jpeg(const char *path, decoded *out, const char **why) {
   jpeg_finish_decompress(&cinfo);
   jpeg_destroy_decompress(&cinfo);
   fclose(f);
+  if (job != NULL) stream_publish(job, job->rows, 1, 0);
   return 0;
 }
 
@@ -167,7 +256,7 @@ static int decode(const char *path, decoded *out) {
     size_t got = fread(magic, 1, 4, f);
     fclose(f);
     if (got == 4 && magic[0] == 0xFF && magic[1] == 0xD8) {
-      if (decode_jpeg(path, out, &why) == 0) return 0;
+      if (decode_jpeg(path, out, &why, NULL) == 0) return 0;
       fprintf(stderr, "%s: cannot read %s: %s\n", image_io_program, path, why);
       return 1;
     }
@@ -283,17 +372,27 @@ typedef struct {
   unsigned char *z; /* compressed bytes */
   size_t z_len;
   uLong adler; /* of the band's filtered bytes */
+  uLong crc;   /* of its IDAT chunk (type and data), computed on the band's thread */
   uLong raw_len;
   int failed;
 } band;
 
+/* Rows filtered and deflated at a time: the strip stays in L2 between the conversion, the
+ * checksum and deflate (zlib's output does not depend on how its input is cut). */
+enum { kStripRows = 16 };
+
+static uLong chunk_crc(const char *type, const unsigned char *data, size_t len);
+
 static void *encode_band(void *arg) {
   band *b = (band *)arg;
   const size_t stride = b->width * 3, rows = b->row1 - b->row0;
-  unsigned char *raw = (unsigned char *)malloc(rows * (stride + 1));
+  const size_t strip_rows = rows < kStripRows ? rows : kStripRows;
+  unsigned char *raw = (unsigned char *)malloc(strip_rows * (stride + 1));
   unsigned char *prev = (unsigned char *)calloc(stride, 1), *cur = (unsigned char *)malloc(stride);
   z_stream zs;
   size_t y, x, cap;
+  int ok = 1;
+  uLong adler = adler32(0L, Z_NULL, 0);
   b->failed = 1;
   if (raw == NULL || prev == NULL || cur == NULL) goto out;
   if (b->row0 > 0) {
@@ -303,33 +402,51 @@ static void *encode_band(void *arg) {
       prev[x] = (unsigned char)(v * 255.0 + 0.5);
     }
   }
-  for (y = b->row0; y < b->row1; ++y) {
-    const double *p = b->rgb + y * stride;
-    unsigned char *line = raw + (y - b->row0) * (stride + 1), *t;
-    for (x = 0; x < stride; ++x) {
-      const double v = p[x] < 0.0 ? 0.0 : p[x] > 1.0 ? 1.0 : p[x];
-      cur[x] = (unsigned char)(v * 255.0 + 0.5);
-    }
-    line[0] = 2;
-    for (x = 0; x < stride; ++x) line[1 + x] = (unsigned char)(cur[x] - prev[x]);
-    t = prev, prev = cur, cur = t;
-  }
-  b->raw_len = (uLong)(rows * (stride + 1));
-  b->adler = adler32(adler32(0L, Z_NULL, 0), raw, b->raw_len);
   memset(&zs, 0, sizeof zs);
   if (deflateInit2(&zs, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) goto out;
+  b->raw_len = (uLong)(rows * (stride + 1));
   cap = deflateBound(&zs, b->raw_len) + 16;
   b->z = (unsigned char *)malloc(cap);
   if (b->z == NULL) {
     deflateEnd(&zs);
     goto out;
   }
-  zs.next_in = raw;
-  zs.avail_in = (uInt)b->raw_len;
   zs.next_out = b->z;
   zs.avail_out = (uInt)cap;
-  if (deflate(&zs, b->row1 == b->last_row ? Z_FINISH : Z_FULL_FLUSH) ==
-      (b->row1 == b->last_row ? Z_STREAM_END : Z_OK)) {
+  for (y = b->row0; ok && y < b->row1; y += strip_rows) {
+    const size_t y1 = y + strip_rows < b->row1 ? y + strip_rows : b->row1;
+    const int last = y1 == b->row1;
+    size_t r;
+    for (r = y; r < y1; ++r) {
+      const double *p = b->rgb + r * stride;
+      unsigned char *line = raw + (r - y) * (stride + 1), *t;
+      for (x = 0; x < stride; ++x) {
+        const double v = p[x] < 0.0 ? 0.0 : p[x] > 1.0 ? 1.0 : p[x];
+        cur[x] = (unsigned char)(v * 255.0 + 0.5);
+      }
+      line[0] = 2;
+      for (x = 0; x < stride; ++x) line[1 + x] = (unsigned char)(cur[x] - prev[x]);
+      t = prev, prev = cur, cur = t;
+    }
+    adler = adler32(adler, raw, (uInt)((y1 - y) * (stride + 1)));
+    zs.next_in = raw;
+    zs.avail_in = (uInt)((y1 - y) * (stride + 1));
+    if (!last) {
+      ok = deflate(&zs, Z_NO_FLUSH) == Z_OK && zs.avail_in == 0;
+    } else if (b->row1 == b->last_row) {
+      ok = deflate(&zs, Z_FINISH) == Z_STREAM_END;
+    } else {
+      ok = deflate(&zs, Z_FULL_FLUSH) == Z_OK && zs.avail_in == 0;
+    }
+  }
+  if (rows == 0) { /* no rows: only the end of the stream (or nothing) */
+    zs.avail_in = 0;
+    ok = b->row1 == b->last_row ? deflate(&zs, Z_FINISH) == Z_STREAM_END
+                                : deflate(&zs, Z_FULL_FLUSH) == Z_OK;
+  }
+  if (ok) {
+    b->crc = chunk_crc("IDAT", b->z, cap - zs.avail_out);
+    b->adler = adler;
     b->z_len = cap - zs.avail_out;
     b->failed = 0;
   }
@@ -346,17 +463,27 @@ static void put32(unsigned char *p, uint32_t v) {
   p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
 }
 
-static int write_chunk(FILE *f, const char *type, const unsigned char *data, size_t len) {
+static uLong chunk_crc(const char *type, const unsigned char *data, size_t len) {
+  uLong crc = crc32(crc32(0L, Z_NULL, 0), (const Bytef *)type, 4);
+  return len > 0 ? crc32(crc, data, (uInt)len) : crc;
+}
+
+/* crc: the chunk's CRC when known (a band's), else computed here (pass chunk_unknown). */
+#define chunk_unknown ((uLong)-1)
+static int write_chunk_crc(FILE *f, const char *type, const unsigned char *data, size_t len,
+                           uLong crc) {
   unsigned char head[8];
-  uLong crc = crc32(0L, Z_NULL, 0);
+  if (crc == chunk_unknown) crc = chunk_crc(type, data, len);
   put32(head, (uint32_t)len);
   memcpy(head + 4, type, 4);
-  crc = crc32(crc, head + 4, 4);
-  if (len > 0) crc = crc32(crc, data, (uInt)len);
   if (fwrite(head, 1, 8, f) != 8) return 1;
   if (len > 0 && fwrite(data, 1, len, f) != len) return 1;
   put32(head, (uint32_t)crc);
   return fwrite(head, 1, 4, f) != 4;
+}
+
+static int write_chunk(FILE *f, const char *type, const unsigned char *data, size_t len) {
+  return write_chunk_crc(f, type, data, len, chunk_unknown);
 }
 
 static int save_fast(const char *path, size_t width, size_t height, const double *rgb) {
@@ -390,7 +517,7 @@ static int save_fast(const char *path, size_t width, size_t height, const double
     bad |= write_chunk(f, "IHDR", ihdr, 13);
     bad |= write_chunk(f, "IDAT", zhead, 2);
     for (i = 0; i < nb; ++i) {
-      bad |= write_chunk(f, "IDAT", bands[i].z, bands[i].z_len);
+      bad |= write_chunk_crc(f, "IDAT", bands[i].z, bands[i].z_len, bands[i].crc);
       adler = adler32_combine(adler, bands[i].adler, (z_off_t)bands[i].raw_len);
     }
     put32(tail, (uint32_t)adler);
@@ -422,6 +549,92 @@ int save_rgb_png(const char *path, size_t width, size_t height, const double *rg
     return 1;
   }
   return 0;
+#endif
+}
+
+/* One after the other; on failure both are left empty. */
+static int load_both(const char *first, const char *second, int shrink, rgb_image *a,
+                     rgb_image *b) {
+  a->rgb = b->rgb = NULL;
+  if (load_rgb(first, shrink, a) == 0 && load_rgb(second, shrink, b) == 0) return 0;
+  free_rgb(a);
+  free_rgb(b);
+  return 1;
+}
+
+#ifdef GMMOT_HAVE_FAST_IO
+typedef struct {
+  const char *path;
+  int shrink, status;
+  rgb_image *out;
+  stream_job *job; /* the first image's conversion to help with, or NULL */
+} second_load;
+
+static void *load_second(void *arg) {
+  second_load *s = (second_load *)arg;
+  s->status = load_rgb(s->path, s->shrink, s->out);
+  if (s->job != NULL) stream_convert(s->job, 1);
+  return NULL;
+}
+
+static int is_jpeg(const char *path) {
+  unsigned char magic[2] = {0, 0};
+  FILE *f = fopen(path, "rb");
+  size_t got = 0;
+  if (f != NULL) got = fread(magic, 1, 2, f), fclose(f);
+  return got == 2 && magic[0] == 0xFF && magic[1] == 0xD8;
+}
+
+/* The first image, a JPEG at full size, decoded on this thread while the helper converts its
+ * rows; 0 on success (out filled), otherwise prints the reason and returns 1. */
+static int load_streamed(const char *path, stream_job *job, rgb_image *out) {
+  decoded img = {NULL, 0, 0, 0, 0};
+  const char *why = NULL;
+  const int bad = decode_jpeg(path, &img, &why, job);
+  if (!bad) stream_convert(job, 1); /* the chunks the helper has not taken */
+  if (bad) fprintf(stderr, "%s: cannot read %s: %s\n", image_io_program, path, why);
+  out->rgb = bad ? NULL : job->rgb;
+  out->width = bad ? 0 : job->width;
+  out->height = bad ? 0 : job->rows;
+  return bad;
+}
+#endif
+
+int load_rgb_pair(const char *first, const char *second, int shrink, rgb_image *a, rgb_image *b) {
+#ifdef GMMOT_HAVE_FAST_IO
+  stream_job job;
+  second_load s = {second, shrink, 1, b, NULL};
+  pthread_t helper;
+  int bad, streamed = shrink <= 1 && is_jpeg(first), i;
+  a->rgb = b->rgb = NULL;
+  if (streamed) {
+    memset(&job, 0, sizeof job);
+    if (pthread_mutex_init(&job.lock, NULL) != 0) return load_both(first, second, shrink, a, b);
+    pthread_cond_init(&job.more, NULL);
+    for (i = 0; i < 256; ++i) stream_scale[i] = (double)i / 255.0;
+    s.job = &job;
+  }
+  if (pthread_create(&helper, NULL, load_second, &s) != 0) {
+    if (streamed) pthread_cond_destroy(&job.more), pthread_mutex_destroy(&job.lock);
+    return load_both(first, second, shrink, a, b);
+  }
+  bad = streamed ? load_streamed(first, &job, a) : load_rgb(first, shrink, a);
+  if (streamed && bad) stream_publish(&job, 0, 1, 1); /* the helper stops converting */
+  pthread_join(helper, NULL);
+  if (streamed) {
+    free((void *)job.bytes);
+    if (bad) free(job.rgb);
+    pthread_cond_destroy(&job.more);
+    pthread_mutex_destroy(&job.lock);
+  }
+  if (bad || s.status != 0) {
+    free_rgb(a);
+    free_rgb(b);
+    return 1;
+  }
+  return 0;
+#else
+  return load_both(first, second, shrink, a, b);
 #endif
 }
 

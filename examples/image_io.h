@@ -18,6 +18,11 @@ typedef struct {
  * On failure prints a message naming the file and the reason and returns non-zero. */
 int load_rgb(const char *path, int shrink, rgb_image *out);
 
+/* load_rgb of both files, the same images, faster: the second is read on another thread while
+ * the first decodes, and a full-size JPEG first is converted to doubles as its rows come in
+ * (by both threads). On failure both are left empty (rgb NULL) and non-zero is returned. */
+int load_rgb_pair(const char *first, const char *second, int shrink, rgb_image *a, rgb_image *b);
+
 /* Writes 8-bit RGB PNG; values are clipped to [0, 1] and rounded. Prints a message on failure. */
 int save_rgb_png(const char *path, size_t width, size_t height, const double *rgb);
 

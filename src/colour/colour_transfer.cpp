@@ -2,12 +2,14 @@
 #include "colour/colour_transfer.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "colour/colour_map.hpp"
 #include "colour/guided_filter.hpp"
 #include "colour/palette_points.hpp"
 #include "maps/transport_maps.hpp"
@@ -21,6 +23,7 @@ namespace {
 
 constexpr std::size_t kBlock = 16384;
 constexpr std::uint64_t kSteps = 5;
+constexpr std::size_t kScanBlock = std::size_t{1} << 18;  // values per block of the range check
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -69,6 +72,21 @@ std::size_t RegularizationOptions::resolved_subsample(std::size_t width, std::si
   return s;
 }
 
+void check_unit_pixels(std::size_t n, const double *pixels, const char *name, const Context &ctx) {
+  // A branch-free pass over blocks on every thread (a 12-megapixel image holds 36 M values);
+  // the first offending value is named by the serial scan, only on failure.
+  std::atomic<bool> bad{false};
+  parallel_blocks(3 * n, kScanBlock, Context(ctx.threads),
+                  [&](std::size_t i0, std::size_t i1, unsigned) {
+                    unsigned outside = 0;
+                    for (std::size_t i = i0; i < i1; ++i)
+                      outside |= static_cast<unsigned>(!(pixels[i] >= 0.0)) |
+                                 static_cast<unsigned>(!(pixels[i] <= 1.0));
+                    if (outside != 0) bad.store(true, std::memory_order_relaxed);
+                  });
+  if (bad.load()) check_unit_pixels(n, pixels, name);
+}
+
 void check_unit_pixels(std::size_t n, const double *pixels, const char *name) {
   for (std::size_t i = 0; i < 3 * n; ++i) {
     const double v = pixels[i];
@@ -105,6 +123,28 @@ void regularize(const double *source, std::size_t width, std::size_t height, con
   if (subsample_used != nullptr) *subsample_used = s;
 }
 
+// The map on every pixel, straight into out (its input: the source, or the source converted
+// into a scratch image, whose result is converted back in place).
+void map_pixels(std::size_t n0, const double *source, const ColourTransferOptions &options,
+                const TransportMaps &maps, const Context &ctx, double *out) {
+  const double *x = source;
+  std::vector<double> work;
+  if (options.space != ColourSpace::Rgb) {
+    work.resize(3 * n0);
+    to_space(options.space, n0, source, work.data(), ctx);
+    x = work.data();
+  }
+  if (options.map_rand) {
+    maps.apply_rand(n0, x, options.em.seed, ctx, out);
+  } else {
+    maps.apply_mean(n0, x, ctx, out);
+  }
+  if (!work.empty()) {
+    std::vector<double>().swap(work);
+    from_space(options.space, n0, out, out, ctx);
+  }
+}
+
 }  // namespace
 
 void colour_regularize(const double *source, std::size_t width, std::size_t height,
@@ -129,8 +169,8 @@ ColourTransferInfo colour_transfer(const double *source, std::size_t sw, std::si
   options.em.validate();
   options.transport.validate();
   const std::size_t n0 = sw * sh, n1 = tw * th;
-  check_unit_pixels(n0, source, "source");
-  check_unit_pixels(n1, target, "target");
+  check_unit_pixels(n0, source, "source", ctx);
+  check_unit_pixels(n1, target, "target", ctx);
   ColourTransferInfo info;
   ctx.report(Stage::Colour, 0, kSteps, std::nan(""));
 
@@ -175,24 +215,18 @@ ColourTransferInfo colour_transfer(const double *source, std::size_t sw, std::si
     filter_work = guided_filter_work(
         sw, sh, {ro.resolved_radius(sw, sh), ro.epsilon, ro.resolved_subsample(sw, sh)});
   }
-  // The map writes straight into out (its input: the source, or the source converted into a
-  // scratch image, whose result is converted back in place); the regularisation then works in
-  // place too (guided_filter_change allows q = mapped): no other image-sized buffer.
-  const double *x = source;
-  std::vector<double> work;
-  if (options.space != ColourSpace::Rgb) {
-    work.resize(3 * n0);
-    to_space(options.space, n0, source, work.data(), ctx);
-    x = work.data();
-  }
-  if (options.map_rand) {
-    maps.apply_rand(n0, x, options.em.seed, ctx, out);
+  // T_mean on the distinct colours of each block of pixels (colour_map.hpp): the same bits as
+  // on every pixel. T_rand draws per pixel index.
+  // Blocks write out as they go, so the map's overflow check, which the per-pixel path makes
+  // before writing anything, is made here for the largest coordinates the working space can
+  // hold (sources in [0, 1]: RGB and YCbCr within 1 + rounding, CIELAB within 500); should it
+  // fail (only for absurd maps), the per-pixel path raises the exact error.
+  const double largest = options.space == ColourSpace::Lab ? 1000.0 : 2.0;
+  if (!options.map_rand && options.map_distinct && maps.mean_representable(largest)) {
+    info.mapped_points = map_mean_by_colours(maps, options.space, n0, source, ctx, out, sw);
   } else {
-    maps.apply_mean(n0, x, ctx, out);
-  }
-  if (!work.empty()) {
-    std::vector<double>().swap(work);
-    from_space(options.space, n0, out, out, ctx);
+    map_pixels(n0, source, options, maps, ctx, out);
+    info.mapped_points = n0;
   }
   info.map_seconds = seconds_since(t);
   ctx.report(Stage::Colour, 4, kSteps, std::nan(""));

@@ -50,6 +50,9 @@ struct ColourTransferOptions {
   RegularizationOptions regularization;
   EmOptions em;                // both fits; em.seed also seeds the pixel draws and T_rand
   TransportOptions transport;  // the MW2 plan's transport step
+  // Not a C option: T_mean on the distinct colours of blocks of pixels (colour_map.hpp), the
+  // same bits as on every pixel (false: on every pixel, for the tests that compare both).
+  bool map_distinct = true;
 };
 
 struct ColourTransferInfo {
@@ -60,6 +63,7 @@ struct ColourTransferInfo {
   bool em_converged = true;                            // both fits converged
   std::size_t colours_source = 0, colours_target = 0;  // distinct colours fitted
   std::size_t radius = 0, subsample = 0;               // used (0 when not regularised)
+  std::size_t mapped_points = 0;  // points the map ran on (distinct colours per block, pixels)
 };
 
 // Progress: Stage::Colour (done = steps finished of 5: source fit, target fit, plan, map,
@@ -69,8 +73,9 @@ struct ColourTransferInfo {
 // values in [0, 1]. Errors: Errc::Dimension (an empty image), Errc::NonFinite /
 // Errc::InvalidArgument (a value NaN, infinite or outside [0, 1], named), errors of EM, of the
 // plan and of the maps, Errc::Cancelled. The map and the regularisation work in out itself (no
-// other image-sized buffer in RGB), so a cancelled call may leave out partly written: the C
-// layer stages out when the call can be cancelled.
+// other image-sized buffer, but for T_rand in Lab or YCbCr), so a cancelled call may leave out
+// partly written: the C layer stages out when the call can be cancelled. T_mean runs on the
+// distinct colours of blocks of pixels (colour_map.hpp), with the same bits as on every pixel.
 ColourTransferInfo colour_transfer(const double *source, std::size_t sw, std::size_t sh,
                                    const double *target, std::size_t tw, std::size_t th,
                                    const ColourTransferOptions &options, const Context &ctx,
@@ -88,5 +93,7 @@ void colour_regularize(const double *source, std::size_t width, std::size_t heig
 // Errc::NonFinite or Errc::InvalidArgument naming name[i] when a value of the n x 3 image is
 // NaN, infinite or outside [0, 1].
 void check_unit_pixels(std::size_t n, const double *pixels, const char *name);
+// The same on ctx's threads (the error is the same: the first offending value).
+void check_unit_pixels(std::size_t n, const double *pixels, const char *name, const Context &ctx);
 
 }  // namespace gmmot

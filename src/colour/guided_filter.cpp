@@ -16,6 +16,9 @@ namespace {
 // rounds its stored means (relative 6e-8, far below any epsilon of use).
 using Plane = std::vector<float>;
 
+// Two doubles (SSE2, the baseline): the per-pixel pass two pixels at a time.
+typedef double v2d __attribute__((vector_size(16)));
+
 constexpr std::size_t kRowBlock = 16;      // rows per parallel block of the horizontal pass
 constexpr std::size_t kColumnBlock = 256;  // columns per block of the vertical pass
 
@@ -163,19 +166,22 @@ void filter(std::size_t width, std::size_t height, const double *guide, const do
   // q = mean_a I + mean_b at full resolution; coefficients interpolated bilinearly when s > 1:
   // per output row, first between the two low-resolution rows (12 w values), then per pixel
   // between two columns, whose positions and weights are the same for every row.
-  std::vector<std::size_t> col0(width), col1(width);
+  std::vector<std::size_t> col0(width);
   std::vector<double> colt(width);
   for (std::size_t x = 0; x < width; ++x) {
     const double fx = std::clamp((static_cast<double>(x) + 0.5) / static_cast<double>(s) - 0.5, 0.0,
                                  static_cast<double>(w - 1));
     col0[x] = static_cast<std::size_t>(fx);
-    col1[x] = std::min(w - 1, col0[x] + 1);
     colt[x] = fx - static_cast<double>(col0[x]);
   }
   ctx.check_interrupt();
   const Context quiet(ctx.threads);
   parallel_blocks(height, kRowBlock, quiet, [&](std::size_t y0, std::size_t y1, unsigned) {
-    std::vector<double> row(12 * w);
+    // Per low-resolution column x, lane j: the row-interpolated coefficient (row[j * w + x])
+    // and its step to the next column (step[j * w + x]); both computed once per output row, so
+    // that the per-pixel work is coef = row + tx * step, two pixels at a time (the same
+    // operations in the same order as one at a time: the same bits).
+    std::vector<double> row(12 * w), step(12 * w);
     for (std::size_t y = y0; y < y1; ++y) {
       const double fy = std::clamp((static_cast<double>(y) + 0.5) / static_cast<double>(s) - 0.5,
                                    0.0, static_cast<double>(h - 1));
@@ -185,22 +191,47 @@ void filter(std::size_t width, std::size_t height, const double *guide, const do
         const float *a = planes[j].data() + ya * w, *b = planes[j].data() + yb * w;
         double *lane = row.data() + j * w;
         for (std::size_t x = 0; x < w; ++x) lane[x] = a[x] + ty * (b[x] - a[x]);
+        double *d = step.data() + j * w;
+        for (std::size_t x = 0; x + 1 < w; ++x) d[x] = lane[x + 1] - lane[x];
+        d[w - 1] = lane[w - 1] - lane[w - 1];  // col1 = col0 at the last column
       }
-      for (std::size_t x = 0; x < width; ++x) {
-        double coef[12];
-        const std::size_t xa = col0[x], xb = col1[x];
-        const double tx = colt[x];
+      const double *gi = guide + 3 * y * width;
+      double *out = q + 3 * y * width;
+      std::size_t x = 0;
+      for (; x + 2 <= width; x += 2) {
+        const std::size_t xa = col0[x], xb = col0[x + 1];
+        const v2d tx = {colt[x], colt[x + 1]};
+        v2d coef[12];
         for (int j = 0; j < 12; ++j) {
-          const double *lane = row.data() + j * w;
-          coef[j] = lane[xa] + tx * (lane[xb] - lane[xa]);
+          const v2d lane = {row[j * w + xa], row[j * w + xb]};
+          const v2d d = {step[j * w + xa], step[j * w + xb]};
+          coef[j] = lane + tx * d;
         }
-        const double *gi = guide + 3 * (y * width + x);
-        double *out = q + 3 * (y * width + x);
+        const double *px = gi + 3 * x;
+        const v2d g0 = {px[0], px[3]}, g1 = {px[1], px[4]}, g2 = {px[2], px[5]};
+        const v2d gk[3] = {g0, g1, g2};
+        for (int k = 0; k < 3; ++k) {
+          v2d v = coef[3 * k] * g0 + coef[3 * k + 1] * g1 + coef[3 * k + 2] * g2 + coef[9 + k];
+          if (base != nullptr) v += gk[k];
+          if (clip) {
+            const v2d zero = {0.0, 0.0}, one = {1.0, 1.0};
+            v = v < zero ? zero : (one < v ? one : v);  // std::clamp's selections
+          }
+          out[3 * x + k] = v[0];
+          out[3 * x + 3 + k] = v[1];
+        }
+      }
+      for (; x < width; ++x) {
+        double coef[12];
+        const std::size_t xa = col0[x];
+        const double tx = colt[x];
+        for (int j = 0; j < 12; ++j) coef[j] = row[j * w + xa] + tx * step[j * w + xa];
+        const double *px = gi + 3 * x;
         for (int k = 0; k < 3; ++k) {
           double v =
-              coef[3 * k] * gi[0] + coef[3 * k + 1] * gi[1] + coef[3 * k + 2] * gi[2] + coef[9 + k];
-          if (base != nullptr) v += gi[k];
-          out[k] = clip ? std::clamp(v, 0.0, 1.0) : v;
+              coef[3 * k] * px[0] + coef[3 * k + 1] * px[1] + coef[3 * k + 2] * px[2] + coef[9 + k];
+          if (base != nullptr) v += px[k];
+          out[3 * x + k] = clip ? std::clamp(v, 0.0, 1.0) : v;
         }
       }
     }

@@ -23,6 +23,7 @@ namespace gmmot {
 namespace {
 
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+constexpr double kMapLimit = DBL_MAX / 4;  // the overflow check's limit (check_points)
 // Points per block: the log-posteriors of a block (K0 x block doubles) stay in L1/L2 for d <= 3,
 // and the row-major scratch (block x d) in L2 above.
 constexpr std::size_t kSmallBlock = 256;
@@ -156,7 +157,7 @@ void TransportMaps::check_points(std::size_t n, const double *x, bool rand,
   const double r = nblocks > 0 ? *std::max_element(block_max.begin(), block_max.end()) : 0.0;
   // |x - m0| <= r + |m0|; a mapped point is at most ||A||_inf |x - m0| + |m1| in each
   // coordinate, and T_mean's unnormalised sum at most (number of components) times that.
-  constexpr double kLimit = DBL_MAX / 4;
+  constexpr double kLimit = kMapLimit;
   auto too_large = [&](double bound, double norm) {
     fail(Errc::Overflow, "x has coordinates up to " + fmt(r) + ": " +
                              std::string(rand ? "T_rand" : "T_mean") +
@@ -176,6 +177,17 @@ void TransportMaps::check_points(std::size_t n, const double *x, bool rand,
       if (!(y < kLimit && bound < kLimit)) too_large(bound, pair_norm_[e]);
     }
   }
+}
+
+bool TransportMaps::mean_representable(double max_abs) const {
+  // check_points' T_mean test with r = max_abs: its bounds only grow with r.
+  const double count = static_cast<double>(active_.size()) + 1.0;
+  for (std::size_t a = 0; a < active_.size(); ++a) {
+    const double y = max_abs + m0_max_[a];
+    const double bound = abar_norm_[a] * y + cbar_max_[a];
+    if (!(y < kMapLimit && bound * count < kMapLimit)) return false;
+  }
+  return true;
 }
 
 std::size_t TransportMaps::log_posteriors(Scratch &s) const {

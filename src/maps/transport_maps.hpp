@@ -60,6 +60,10 @@ class TransportMaps {
   void apply_rand(std::size_t n, const double *x, std::uint64_t seed, const Context &ctx,
                   double *out) const;
 
+  // True when apply_mean of finite points whose coordinates are at most max_abs in absolute
+  // value passes its overflow check (then every subset of such points passes it too).
+  bool mean_representable(double max_abs) const;
+
  private:
   struct Scratch;
   std::size_t block_size() const;

@@ -4,16 +4,24 @@
 // colour form, eq. 19-21), the palette points' counts, and the whole transfer's invariants.
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <map>
 #include <random>
+#include <set>
 #include <tuple>
 #include <vector>
 
+#include "colour/colour_map.hpp"
 #include "colour/colour_space.hpp"
 #include "colour/colour_transfer.hpp"
 #include "colour/guided_filter.hpp"
 #include "colour/palette_points.hpp"
+#include "em/em.hpp"
+#include "maps/transport_maps.hpp"
+#include "mw2/mw2_plan.hpp"
 #include "util/error.hpp"
 
 using namespace gmmot;
@@ -220,5 +228,144 @@ TEST_CASE("colour transfer: checks, determinism across threads, spaces", "[colou
   } catch (const Error &e) {
     CHECK(e.code() == Errc::NonFinite);
     CHECK(std::string(e.what()).find("source[5][2]") != std::string::npos);
+  }
+}
+
+namespace {
+
+// An 8-bit image (values i / 255) with few distinct colours: a quantised gradient plus noise
+// on a coarse grid, as a photograph's repeats.
+std::vector<double> quantised_image(std::size_t w, std::size_t h, unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> noise(0, 1);
+  std::vector<double> img(3 * w * h);
+  for (std::size_t y = 0; y < h; ++y)
+    for (std::size_t x = 0; x < w; ++x) {
+      const int e = noise(rng);
+      for (std::size_t c = 0; c < 3; ++c) {
+        const int v = static_cast<int>((40 * c + 3 * x + 2 * y) % 200) + (c == 1 ? e : 2 * e);
+        img[3 * (y * w + x) + c] = static_cast<double>(v) / 255.0;
+      }
+    }
+  return img;
+}
+
+std::array<std::uint64_t, 3> bits3(const double *c) {
+  std::array<std::uint64_t, 3> b;
+  std::memcpy(b.data(), c, sizeof(double) * 3);
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("block colours: the set of 8-bit colours, and the spread", "[colour]") {
+  const std::size_t w = 300, h = 200, n = w * h;
+  const std::vector<double> img = quantised_image(w, h, 3);
+  std::set<std::array<std::uint64_t, 3>> expected;
+  for (std::size_t i = 0; i < n; ++i) expected.insert(bits3(img.data() + 3 * i));
+  REQUIRE(expected.size() <= n / 8);
+  BlockColours d(n);
+  REQUIRE(d.collect(n, img.data(), n / 8));
+  REQUIRE(d.size() == expected.size());
+  std::set<std::array<std::uint64_t, 3>> got;
+  for (std::size_t j = 0; j < d.size(); ++j) got.insert(bits3(d.colours() + 3 * j));
+  CHECK(got == expected);
+  // Values = the colours themselves: the spread rebuilds the image bit for bit; values = the
+  // colours' indices: every pixel gets its own colour's index.
+  std::vector<double> back(3 * n), index(3 * d.size()), idx(3 * n);
+  d.spread(n, d.colours(), back.data());
+  CHECK(std::memcmp(back.data(), img.data(), back.size() * sizeof(double)) == 0);
+  for (std::size_t j = 0; j < d.size(); ++j) index[3 * j] = static_cast<double>(j);
+  d.spread(n, index.data(), idx.data());
+  std::size_t wrong = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double *c = d.colours() + 3 * static_cast<std::size_t>(idx[3 * i]);
+    wrong += bits3(c) != bits3(img.data() + 3 * i);
+  }
+  CHECK(wrong == 0);
+  // With rows (a pixel equal to the one above takes its tag): the same colours, the same image.
+  REQUIRE(d.collect(n, img.data(), n / 8, w));
+  CHECK(d.size() == expected.size());
+  std::fill(back.begin(), back.end(), -1.0);
+  d.spread(n, d.colours(), back.data());
+  CHECK(std::memcmp(back.data(), img.data(), back.size() * sizeof(double)) == 0);
+  // Too many colours: refused, and empty; then a block of a few pixels is collected again.
+  CHECK_FALSE(d.collect(n, img.data(), expected.size() - 1));
+  CHECK(d.size() == 0);
+  REQUIRE(d.collect(1, img.data(), 1));
+  CHECK(d.size() == 1);
+  // Not 8-bit (a value that is not i / 255, or -0.0, whose bits differ from 0 / 255): refused.
+  for (double odd : {0.5, -0.0, 100.0 / 255.0 + 1e-16}) {
+    std::vector<double> other = img;
+    other[3 * (n - 7) + 1] = odd;
+    CHECK_FALSE(d.collect(n, other.data(), n / 8));
+    CHECK(d.size() == 0);
+  }
+}
+
+TEST_CASE("T_mean by distinct colours equals T_mean on every pixel, bit for bit", "[colour]") {
+  // Blocks of three kinds: few 8-bit colours (mapped by colour), many (random 8-bit levels:
+  // pixel by pixel) and a block with a value that is not 8-bit (pixel by pixel).
+  const std::size_t w = 200, h = 120, n = w * h;
+  std::vector<double> img = quantised_image(w, h, 5);
+  std::mt19937_64 rng(9);
+  std::uniform_int_distribution<int> level(0, 255);
+  for (std::size_t i = 3 * 9000; i < 3 * 12000; ++i) img[i] = level(rng) / 255.0;
+  img[3 * 20000 + 2] = 0.3;
+  const std::vector<double> tgt = random_image(50, 40, 21);
+  ColourTransferOptions o;
+  o.em.components = 3;
+  const Context ctx(2);
+  const PalettePoints p0 = palette_points(n, img.data(), 0, 1, ctx);
+  const PalettePoints p1 = palette_points(2000, tgt.data(), 0, 1, ctx);
+  const EmResult f0 =
+      fit_gmm_em(p0.counts.size(), 3, p0.colours.data(), p0.counts.data(), o.em, ctx);
+  const EmResult f1 =
+      fit_gmm_em(p1.counts.size(), 3, p1.colours.data(), p1.counts.data(), o.em, ctx);
+  const Mw2Plan plan(f0.gmm, f1.gmm, o.transport, ctx);
+  const TransportMaps maps(plan, ctx);
+  std::vector<double> direct(3 * n), by_colour(3 * n);
+  maps.apply_mean(n, img.data(), ctx, direct.data());
+  for (std::size_t block : {std::size_t{0}, std::size_t{4096}, std::size_t{6000}}) {
+    for (unsigned threads : {1u, 3u}) {
+      std::fill(by_colour.begin(), by_colour.end(), -1.0);
+      // Rows of w pixels (a pixel equal to the one above shares its tag), or none.
+      const std::size_t row = threads == 1 ? w : 0;
+      const std::size_t points = map_mean_by_colours(
+          maps, ColourSpace::Rgb, n, img.data(), Context(threads), by_colour.data(), row, block);
+      CHECK(std::memcmp(direct.data(), by_colour.data(), direct.size() * sizeof(double)) == 0);
+      // Block 0 (automatic) is the whole image here, mapped pixel by pixel for its odd value;
+      // otherwise some blocks go by colour, the random and the odd ones pixel by pixel.
+      if (block == 0) CHECK(points == n);
+      INFO("block " << block << " threads " << threads << " points " << points);
+      if (block != 0) CHECK((points < n && points > 2 * block));
+    }
+  }
+}
+
+TEST_CASE("colour transfer: T_mean on the distinct colours equals T_mean on every pixel",
+          "[colour]") {
+  const std::size_t w = 160, h = 120;
+  const std::vector<double> src = quantised_image(w, h, 11);
+  std::vector<double> tgt = random_image(64, 48, 12);
+  for (double &v : tgt) v = 0.1 + 0.6 * v * v;
+  ColourTransferOptions o;
+  o.em.components = 4;
+  for (ColourSpace s : {ColourSpace::Rgb, ColourSpace::Lab, ColourSpace::YCbCr}) {
+    for (bool regularize : {false, true}) {
+      o.space = s;
+      o.regularization.enabled = regularize;
+      std::vector<double> direct(src.size()), distinct(src.size());
+      o.map_distinct = false;
+      CHECK(colour_transfer(src.data(), w, h, tgt.data(), 64, 48, o, Context(2), direct.data())
+                .mapped_points == w * h);
+      o.map_distinct = true;
+      for (unsigned threads : {1u, 2u}) {
+        const ColourTransferInfo info = colour_transfer(src.data(), w, h, tgt.data(), 64, 48, o,
+                                                        Context(threads), distinct.data());
+        CHECK(info.mapped_points <= w * h / 8);  // the distinct path ran
+        CHECK(std::memcmp(direct.data(), distinct.data(), direct.size() * sizeof(double)) == 0);
+      }
+    }
   }
 }

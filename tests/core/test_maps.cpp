@@ -522,6 +522,12 @@ TEST_CASE("maps: errors", "[maps]") {
     CHECK(error_of([&] { maps.apply_rand(3, x.data(), 1, Context{1}, out.data()); }) ==
           Errc::Overflow);
     CHECK(out == std::vector<double>(6, 7.0));
+    // mean_representable agrees with the check: these coordinates fail it, small ones pass,
+    // and so does apply_mean on points within them.
+    CHECK_FALSE(maps.mean_representable(1e308));
+    CHECK(maps.mean_representable(2.0));
+    const std::vector<double> small{0, 0, 2, -2, 1.5, 1};
+    CHECK_NOTHROW(maps.apply_mean(3, small.data(), Context{1}, out.data()));
   }
   SECTION("n = 0 is a no-op") {
     maps.apply_mean(0, nullptr, Context{1}, nullptr);
