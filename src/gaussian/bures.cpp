@@ -94,7 +94,8 @@ PairWorkspace::PairWorkspace(int dim) : d(dim), lapack(dim), small_svd(dim) {
 namespace {
 
 // Bures terms of `count` <= kPairBatch pairs in dimension d > 3: the factor products' singular
-// values are found together (linalg::SmallSvd::nuclear_norms), each lane exactly as alone.
+// values are found together (linalg::SmallSvd::product_nuclear_norms up to d = 64, where the
+// products are formed in the lanes too; nuclear_norms above), each lane exactly as alone.
 void bures_svd_batch(const CovFactor *const *a, const CovFactor *const *b, int count,
                      PairWorkspace &ws, double *out) {
   const std::size_t nn = ws.w.size();
