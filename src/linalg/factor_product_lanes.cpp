@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "linalg/factor_product_lanes.hpp"
 
+#include <algorithm>
+
 #include "util/simd.hpp"
 
 // 32-byte vectors passed by value to always-inlined helpers only (as in bidiag_lanes.cpp).
@@ -12,6 +14,7 @@ namespace gmmot::linalg {
 namespace {
 
 constexpr int B = kBidiagLanes;
+constexpr std::size_t kBlock = 3;  // the register block of factor_products_lanes (3 x 3)
 typedef double v4 __attribute__((vector_size(B * sizeof(double))));
 
 GMMOT_INLINE v4 load(const double *p) {
@@ -56,13 +59,14 @@ GMMOT_INLINE void block_row(int n, bool lower, const double *xa, const double *x
 
 }  // namespace
 
-// Four entries of each lane per step: four loads, a 4 x 4 transpose in registers, four stores.
-GMMOT_CLONES void interleave_lanes(int n, const double *const *f, double *x) {
+// Entries [begin, end) of the four lanes: four at a time by four loads, a 4 x 4 transpose in
+// registers and four stores.
+GMMOT_INLINE void interleave_range(const double *const *f, std::size_t begin, std::size_t end,
+                                   double *x) {
   typedef long long v4i __attribute__((vector_size(B * sizeof(long long))));
-  const std::size_t nn = static_cast<std::size_t>(n) * static_cast<std::size_t>(n);
   const double *f0 = f[0], *f1 = f[1], *f2 = f[2], *f3 = f[3];
-  std::size_t i = 0;
-  for (; i + 4 <= nn; i += 4) {
+  std::size_t i = begin;
+  for (; i + 4 <= end; i += 4) {
     const v4 r0 = load(f0 + i), r1 = load(f1 + i), r2 = load(f2 + i), r3 = load(f3 + i);
     const v4 t0 = __builtin_shuffle(r0, r1, v4i{0, 4, 2, 6});
     const v4 t1 = __builtin_shuffle(r0, r1, v4i{1, 5, 3, 7});
@@ -73,7 +77,25 @@ GMMOT_CLONES void interleave_lanes(int n, const double *const *f, double *x) {
     store(x + (i + 2) * B, __builtin_shuffle(t0, t2, v4i{2, 3, 6, 7}));
     store(x + (i + 3) * B, __builtin_shuffle(t1, t3, v4i{2, 3, 6, 7}));
   }
-  for (; i < nn; ++i) store(x + i * B, v4{f0[i], f1[i], f2[i], f3[i]});
+  for (; i < end; ++i) store(x + i * B, v4{f0[i], f1[i], f2[i], f3[i]});
+}
+
+GMMOT_CLONES void interleave_lanes(int n, const double *const *f, bool lower, double *x) {
+  const std::size_t sn = static_cast<std::size_t>(n);
+  if (!lower) {
+    interleave_range(f, 0, sn * sn, x);
+    return;
+  }
+  // Column j from row j - (kBlock - 1) on: the rows the lower-triangular product reads (block
+  // starts its sum at the block's max(i0, j0) >= j - (kBlock - 1)); the factor's zeros above its
+  // diagonal are copied with it, the rest of x is never read. Half the traffic of the full copy.
+  // The ranges are widened to multiples of four entries (into the neighbouring columns, the
+  // same values again) so that only the last one has a scalar tail.
+  for (std::size_t j = 0; j < sn; ++j) {
+    const std::size_t top = j >= kBlock - 1 ? j - (kBlock - 1) : 0;
+    const std::size_t end = std::min(((j + 1) * sn + 3) & ~std::size_t{3}, sn * sn);
+    interleave_range(f, (top + j * sn) & ~std::size_t{3}, end, x);
+  }
 }
 
 GMMOT_CLONES void factor_products_lanes(int n, const double *xa, const double *xb, bool lower,

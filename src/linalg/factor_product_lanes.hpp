@@ -12,8 +12,10 @@
 namespace gmmot::linalg {
 
 // x[(i + j n) * kBidiagLanes + l] = f[l][i + j n] for the kBidiagLanes n x n column-major
-// matrices f[l] (a caller with fewer pads with any finite matrix: lanes never mix).
-void interleave_lanes(int n, const double *const *f, double *x);
+// matrices f[l] (a caller with fewer pads with any finite matrix: lanes never mix). lower: the
+// f[l] are lower triangular and x is only for factor_products_lanes(..., lower = true): only
+// the entries that reads are written (on and below the diagonal, and the zeros just above it).
+void interleave_lanes(int n, const double *const *f, bool lower, double *x);
 
 // w = xb^T xa lane by lane (n x n, all three interleaved as above), i.e. Fb^T Fa for every lane.
 // lower: every lane's factors are lower triangular (zeros above the diagonal), so the sum for

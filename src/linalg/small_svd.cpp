@@ -236,8 +236,8 @@ void SmallSvd::product_nuclear_norms(int count, const double *const *fa, const d
       pa[k] = k < c ? fa[g + k] : identity_.data();
       pb[k] = k < c ? fb[g + k] : identity_.data();
     }
-    interleave_lanes(n, pa, xa);
-    interleave_lanes(n, pb, xb);
+    interleave_lanes(n, pa, lower, xa);
+    interleave_lanes(n, pb, lower, xb);
     factor_products_lanes(n, xa, xb, lower, a);
     // Scaled to O(1) by powers of two as in nuclear_norms (exact, so the same scaled matrix).
     double mx[B], f1[B], f2[B];
