@@ -28,7 +28,7 @@ GMMOT_INLINE void store(double *p, v4 x) { __builtin_memcpy(p, &x, sizeof x); }
 // chains per k, all held in registers (3 x 3: 15 of AVX2's 16 vector registers).
 template <int IB, int JB>
 GMMOT_INLINE void block(int n, int k0, const double *xa, const double *xb, int i0, int j0,
-                        double *w) {
+                        double *w, v4 &mx) {
   const std::size_t sn = static_cast<std::size_t>(n);
   v4 acc[IB][JB];
   for (int ii = 0; ii < IB; ++ii)
@@ -43,18 +43,22 @@ GMMOT_INLINE void block(int n, int k0, const double *xa, const double *xb, int i
       for (int jj = 0; jj < JB; ++jj) acc[ii][jj] += bv[ii] * av[jj];
   }
   for (int ii = 0; ii < IB; ++ii)
-    for (int jj = 0; jj < JB; ++jj)
+    for (int jj = 0; jj < JB; ++jj) {
       store(w + (static_cast<std::size_t>(i0 + ii) + (j0 + jj) * sn) * B, acc[ii][jj]);
+      const v4 a = acc[ii][jj] < 0 ? -acc[ii][jj] : acc[ii][jj];
+      mx = a > mx ? a : mx;
+    }
 }
 
 template <int IB>
 GMMOT_INLINE void block_row(int n, bool lower, const double *xa, const double *xb, int i0,
-                            double *w) {
+                            double *w, v4 &mx) {
   int j0 = 0;
-  for (; j0 + 3 <= n; j0 += 3) block<IB, 3>(n, lower ? (i0 > j0 ? i0 : j0) : 0, xa, xb, i0, j0, w);
+  for (; j0 + 3 <= n; j0 += 3)
+    block<IB, 3>(n, lower ? (i0 > j0 ? i0 : j0) : 0, xa, xb, i0, j0, w, mx);
   const int k0 = lower ? (i0 > j0 ? i0 : j0) : 0;
-  if (n - j0 == 2) block<IB, 2>(n, k0, xa, xb, i0, j0, w);
-  if (n - j0 == 1) block<IB, 1>(n, k0, xa, xb, i0, j0, w);
+  if (n - j0 == 2) block<IB, 2>(n, k0, xa, xb, i0, j0, w, mx);
+  if (n - j0 == 1) block<IB, 1>(n, k0, xa, xb, i0, j0, w, mx);
 }
 
 }  // namespace
@@ -99,21 +103,13 @@ GMMOT_CLONES void interleave_lanes(int n, const double *const *f, bool lower, do
 }
 
 GMMOT_CLONES void factor_products_lanes(int n, const double *xa, const double *xb, bool lower,
-                                        double *w) {
-  int i0 = 0;
-  for (; i0 + 3 <= n; i0 += 3) block_row<3>(n, lower, xa, xb, i0, w);
-  if (n - i0 == 2) block_row<2>(n, lower, xa, xb, i0, w);
-  if (n - i0 == 1) block_row<1>(n, lower, xa, xb, i0, w);
-}
-
-GMMOT_CLONES void lane_max_abs(std::size_t m, const double *x, double *out) {
+                                        double *w, double *max_abs) {
   v4 mx = {};
-  for (std::size_t i = 0; i < m; ++i) {
-    v4 a = load(x + i * B);
-    a = a < 0 ? -a : a;
-    mx = a > mx ? a : mx;
-  }
-  for (int l = 0; l < B; ++l) out[l] = mx[l];
+  int i0 = 0;
+  for (; i0 + 3 <= n; i0 += 3) block_row<3>(n, lower, xa, xb, i0, w, mx);
+  if (n - i0 == 2) block_row<2>(n, lower, xa, xb, i0, w, mx);
+  if (n - i0 == 1) block_row<1>(n, lower, xa, xb, i0, w, mx);
+  for (int l = 0; l < B; ++l) max_abs[l] = mx[l];
 }
 
 GMMOT_CLONES void lane_scale(std::size_t m, double *x, const double *f1, const double *f2) {

@@ -17,13 +17,12 @@ namespace gmmot::linalg {
 // the entries that reads are written (on and below the diagonal, and the zeros just above it).
 void interleave_lanes(int n, const double *const *f, bool lower, double *x);
 
-// w = xb^T xa lane by lane (n x n, all three interleaved as above), i.e. Fb^T Fa for every lane.
-// lower: every lane's factors are lower triangular (zeros above the diagonal), so the sum for
-// entry (i, j) starts at max(i, j); about n^3 / 3 vector multiply-adds instead of n^3.
-void factor_products_lanes(int n, const double *xa, const double *xb, bool lower, double *w);
-
-// Largest |entry| of each lane of the m interleaved entries of x: out[l], l < kBidiagLanes.
-void lane_max_abs(std::size_t m, const double *x, double *out);
+// w = xb^T xa lane by lane (n x n, all three interleaved as above), i.e. Fb^T Fa for every lane,
+// and max_abs[l] (l < kBidiagLanes) the largest |entry| of lane l of w. lower: every lane's
+// factors are lower triangular, so the sum for entry (i, j) starts at max(i, j); about n^3 / 3
+// vector multiply-adds instead of n^3.
+void factor_products_lanes(int n, const double *xa, const double *xb, bool lower, double *w,
+                           double *max_abs);
 
 // x = (x f1[l]) f2[l] in every lane l (two factors: the powers of two that scale a lane may not be
 // representable as one double).

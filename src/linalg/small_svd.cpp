@@ -238,10 +238,9 @@ void SmallSvd::product_nuclear_norms(int count, const double *const *fa, const d
     }
     interleave_lanes(n, pa, lower, xa);
     interleave_lanes(n, pb, lower, xb);
-    factor_products_lanes(n, xa, xb, lower, a);
     // Scaled to O(1) by powers of two as in nuclear_norms (exact, so the same scaled matrix).
     double mx[B], f1[B], f2[B];
-    lane_max_abs(nn, a, mx);
+    factor_products_lanes(n, xa, xb, lower, a, mx);
     for (int k = 0; k < B; ++k) {
       f1[k] = f2[k] = 1.0;
       if (k >= c) continue;
