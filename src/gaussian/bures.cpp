@@ -2,6 +2,7 @@
 #include "gaussian/bures.hpp"
 
 #include "gaussian/small_nuclear_norm.hpp"
+#include "linalg/bidiag_lanes.hpp"
 #include "linalg/factor_product.hpp"
 #include "linalg/large_svd.hpp"
 
@@ -87,30 +88,43 @@ PairWorkspace::PairWorkspace(int dim) : d(dim), lapack(dim), small_svd(dim) {
   u.assign(nn, 0.0);
   tmp.assign(nn, 0.0);
   sv.assign(static_cast<std::size_t>(dim), 0.0);
-  if (dim > 3) w_lanes.assign(nn * kPairBatch, 0.0);
+  if (dim > linalg::kBidiagLanesMaxN) w_lanes.assign(nn * kPairBatch, 0.0);
 }
 
 namespace {
 
 // Bures terms of `count` <= kPairBatch pairs in dimension d > 3: the factor products' singular
-// values are found together (linalg::SmallSvd::nuclear_norms), each lane exactly as alone.
+// values are found together (linalg::SmallSvd::product_nuclear_norms up to d = 64, where the
+// products are formed in the lanes too; nuclear_norms above), each lane exactly as alone.
 void bures_svd_batch(const CovFactor *const *a, const CovFactor *const *b, int count,
                      PairWorkspace &ws, double *out) {
   const std::size_t nn = ws.w.size();
   double *mats[kPairBatch];
+  const double *fa[kPairBatch], *fb[kPairBatch];
   double nuc[kPairBatch];
   int lane_of[kPairBatch], k = 0;
+  bool lower = true;  // every factor lower triangular (Diagonal or Cholesky)
   for (int l = 0; l < count; ++l) {
     if (a[l]->kind == FactorKind::Diagonal && b[l]->kind == FactorKind::Diagonal) {
       out[l] = bures_diagonal(*a[l], *b[l]);
       continue;
     }
-    mats[k] = ws.w_lanes.data() + static_cast<std::size_t>(k) * nn;
-    factor_product(*a[l], *b[l], mats[k]);
+    fa[k] = a[l]->f.data();
+    fb[k] = b[l]->f.data();
+    lower = lower && a[l]->kind != FactorKind::Eigen && b[l]->kind != FactorKind::Eigen;
     lane_of[k++] = l;
   }
   if (k == 0) return;
-  ws.small_svd.nuclear_norms(k, mats, nuc);
+  if (a[0]->d <= linalg::kBidiagLanesMaxN) {
+    // The products formed in the bidiagonalisation's lanes (linalg/factor_product_lanes.hpp).
+    ws.small_svd.product_nuclear_norms(k, fa, fb, lower, nuc);
+  } else {
+    for (int j = 0; j < k; ++j) {
+      mats[j] = ws.w_lanes.data() + static_cast<std::size_t>(j) * nn;
+      factor_product(*a[lane_of[j]], *b[lane_of[j]], mats[j]);
+    }
+    ws.small_svd.nuclear_norms(k, mats, nuc);
+  }
   for (int j = 0; j < k; ++j) {
     const int l = lane_of[j];
     // A failed LAPACK fallback goes to the full SVD, which throws if it fails too.

@@ -23,7 +23,7 @@ struct PairWorkspace {
   linalg::Workspace lapack;
   linalg::SmallSvd small_svd;
   std::vector<double> w, p, qt, u, tmp, sv;
-  std::vector<double> w_lanes;  // kPairBatch factor products for the batched SVD (d > 3)
+  std::vector<double> w_lanes;  // kPairBatch factor products (d > linalg::kBidiagLanesMaxN)
 };
 
 // Most pairs w2_squared_batch takes at once: above d = 3 their singular values are found in

@@ -60,81 +60,132 @@ GMMOT_INLINE v4 householder(double *x, int m, std::size_t stride, v4 &tau) {
 
 GMMOT_CLONES void bidiagonalize_lanes(int n, double *a, double *diag, double *super, double *work) {
   const std::size_t col = static_cast<std::size_t>(n) * L;  // one column of all lanes
-  const v4 one = {1.0, 1.0, 1.0, 1.0};
-  double *v = work, *s = work + col;
+  const v4 one = {1.0, 1.0, 1.0, 1.0}, zero = {0.0, 0.0, 0.0, 0.0};
+  // v: the left reflector (rows k..), s: A u of the right reflector (rows k+1..), f: tau_r u (the
+  // right reflector scaled, columns k+1..), g: tau_l v^T A (columns k+1..).
+  double *v = work, *s = work + col, *f = work + 2 * col, *g = work + 3 * col;
+  // The right update A -= s f^T of step k - 1 is applied lazily, fused into step k's first pass
+  // over the trailing matrix (which also forms v^T A); the left update of step k is fused with
+  // the product A u of its right reflector: two passes over the trailing matrix per step instead
+  // of four (the loads and stores of A are what limits this kernel at these orders).
+  bool pending = false;
   for (int k = 0; k < n; ++k) {
-    // Left reflector: zero a[k+1.., k] (column k, contiguous).
     double *ck = a + k * col;
+    if (pending) {  // column k's share of the previous right update
+      const v4 fk = load(f + k * L);
+      for (int i = k; i < n; ++i) store(ck + i * L, load(ck + i * L) - load(s + i * L) * fk);
+    }
+    // Left reflector: zero a[k+1.., k] (column k, contiguous).
     v4 tau;
     store(diag + k * L, householder(ck + k * L, n - k, L, tau));
+    if (k + 1 >= n) break;
     store(v + k * L, one);
     for (int i = k + 1; i < n; ++i) store(v + i * L, load(ck + i * L));
-    // Columns j > k: a_j -= tau (v^T a_j) v, two columns at a time (two independent chains
-    // of fused multiply-adds each, to cover their latency).
+    // Pass 1 over columns j > k: the pending right update, then g_j = tau v^T a_j.
     int j = k + 1;
     for (; j + 2 <= n; j += 2) {
       double *c0 = a + j * col, *c1 = c0 + col;
-      v4 d0 = {0, 0, 0, 0}, d1 = d0, e0 = d0, e1 = d0;
-      int i = k;
-      for (; i + 2 <= n; i += 2) {
-        const v4 x0 = load(v + i * L), x1 = load(v + (i + 1) * L);
-        d0 += x0 * load(c0 + i * L);
-        e0 += x1 * load(c0 + (i + 1) * L);
-        d1 += x0 * load(c1 + i * L);
-        e1 += x1 * load(c1 + (i + 1) * L);
+      v4 d0 = zero, d1 = zero, e0 = zero, e1 = zero;
+      if (pending) {
+        const v4 f0 = load(f + j * L), f1 = load(f + (j + 1) * L);
+        int i = k;
+        for (; i + 2 <= n; i += 2) {
+          const v4 s0 = load(s + i * L), s1 = load(s + (i + 1) * L);
+          const v4 x0 = load(v + i * L), x1 = load(v + (i + 1) * L);
+          const v4 a00 = load(c0 + i * L) - s0 * f0, a01 = load(c0 + (i + 1) * L) - s1 * f0;
+          const v4 a10 = load(c1 + i * L) - s0 * f1, a11 = load(c1 + (i + 1) * L) - s1 * f1;
+          store(c0 + i * L, a00);
+          store(c0 + (i + 1) * L, a01);
+          store(c1 + i * L, a10);
+          store(c1 + (i + 1) * L, a11);
+          d0 += x0 * a00;
+          e0 += x1 * a01;
+          d1 += x0 * a10;
+          e1 += x1 * a11;
+        }
+        if (i < n) {
+          const v4 s0 = load(s + i * L), x0 = load(v + i * L);
+          const v4 a00 = load(c0 + i * L) - s0 * f0, a10 = load(c1 + i * L) - s0 * f1;
+          store(c0 + i * L, a00);
+          store(c1 + i * L, a10);
+          d0 += x0 * a00;
+          d1 += x0 * a10;
+        }
+      } else {
+        int i = k;
+        for (; i + 2 <= n; i += 2) {
+          const v4 x0 = load(v + i * L), x1 = load(v + (i + 1) * L);
+          d0 += x0 * load(c0 + i * L);
+          e0 += x1 * load(c0 + (i + 1) * L);
+          d1 += x0 * load(c1 + i * L);
+          e1 += x1 * load(c1 + (i + 1) * L);
+        }
+        if (i < n) {
+          const v4 x0 = load(v + i * L);
+          d0 += x0 * load(c0 + i * L);
+          d1 += x0 * load(c1 + i * L);
+        }
       }
-      if (i < n) {
-        const v4 x0 = load(v + i * L);
-        d0 += x0 * load(c0 + i * L);
-        d1 += x0 * load(c1 + i * L);
-      }
-      const v4 f0 = tau * (d0 + e0), f1 = tau * (d1 + e1);
-      for (i = k; i < n; ++i) {
-        const v4 x = load(v + i * L);
-        store(c0 + i * L, load(c0 + i * L) - f0 * x);
-        store(c1 + i * L, load(c1 + i * L) - f1 * x);
-      }
+      store(g + j * L, tau * (d0 + e0));
+      store(g + (j + 1) * L, tau * (d1 + e1));
     }
     if (j < n) {
       double *c0 = a + j * col;
-      v4 d0 = {0, 0, 0, 0}, e0 = d0;
+      if (pending) {
+        const v4 f0 = load(f + j * L);
+        for (int i = k; i < n; ++i) store(c0 + i * L, load(c0 + i * L) - load(s + i * L) * f0);
+      }
+      v4 d0 = zero, e0 = zero;
       int i = k;
       for (; i + 2 <= n; i += 2) {
         d0 += load(v + i * L) * load(c0 + i * L);
         e0 += load(v + (i + 1) * L) * load(c0 + (i + 1) * L);
       }
       if (i < n) d0 += load(v + i * L) * load(c0 + i * L);
-      const v4 f0 = tau * (d0 + e0);
-      for (i = k; i < n; ++i) store(c0 + i * L, load(c0 + i * L) - f0 * load(v + i * L));
+      store(g + j * L, tau * (d0 + e0));
     }
-    if (k + 1 >= n) break;
-    // Right reflector: zero a[k, k+2..] (row k, stride one column).
+    // Row k after the left update (v_k = 1), then its reflector: zero a[k, k+2..].
     const int m = n - k - 1;
     double *row = a + k * L + (k + 1) * col;
-    store(super + k * L, householder(row, m, col, tau));
-    store(v, one);
-    for (int r = 1; r < m; ++r) store(v + r * L, load(row + r * col));
-    // s = A v over rows k+1.., then A -= tau s v^T; A v four columns at a time.
-    for (int i = k + 1; i < n; ++i) store(s + i * L, v4{0, 0, 0, 0});
+    for (int c = 0; c < m; ++c)
+      store(row + c * col, load(row + c * col) - load(g + (k + 1 + c) * L));
+    v4 tau_r;
+    store(super + k * L, householder(row, m, col, tau_r));
+    // f = tau_r u over columns k+1.. (u_0 = 1).
+    store(f + (k + 1) * L, tau_r);
+    for (int c = 1; c < m; ++c) store(f + (k + 1 + c) * L, tau_r * load(row + c * col));
+    // Pass 2 over columns k+1..: the left update of rows k+1.., and s = A u over those rows,
+    // four columns at a time (one load and store of s per four columns).
+    for (int i = k + 1; i < n; ++i) store(s + i * L, zero);
     int c = 0;
     for (; c + 4 <= m; c += 4) {
-      const double *a0 = a + (k + 1 + c) * col, *a1 = a0 + col, *a2 = a1 + col, *a3 = a2 + col;
-      const v4 v0 = load(v + c * L), v1 = load(v + (c + 1) * L), v2 = load(v + (c + 2) * L),
-               v3 = load(v + (c + 3) * L);
-      for (int i = k + 1; i < n; ++i)
-        store(s + i * L, load(s + i * L) + ((load(a0 + i * L) * v0 + load(a1 + i * L) * v1) +
-                                            (load(a2 + i * L) * v2 + load(a3 + i * L) * v3)));
+      double *a0 = a + (k + 1 + c) * col, *a1 = a0 + col, *a2 = a1 + col, *a3 = a2 + col;
+      const v4 u0 = c == 0 ? one : load(row + c * col), u1 = load(row + (c + 1) * col),
+               u2 = load(row + (c + 2) * col), u3 = load(row + (c + 3) * col);
+      const v4 g0 = load(g + (k + 1 + c) * L), g1 = load(g + (k + 2 + c) * L),
+               g2 = load(g + (k + 3 + c) * L), g3 = load(g + (k + 4 + c) * L);
+      for (int i = k + 1; i < n; ++i) {
+        const v4 x = load(v + i * L);
+        const v4 b0 = load(a0 + i * L) - g0 * x, b1 = load(a1 + i * L) - g1 * x;
+        const v4 b2 = load(a2 + i * L) - g2 * x, b3 = load(a3 + i * L) - g3 * x;
+        store(a0 + i * L, b0);
+        store(a1 + i * L, b1);
+        store(a2 + i * L, b2);
+        store(a3 + i * L, b3);
+        store(s + i * L, load(s + i * L) + ((b0 * u0 + b1 * u1) + (b2 * u2 + b3 * u3)));
+      }
     }
     for (; c < m; ++c) {
-      const double *a0 = a + (k + 1 + c) * col;
-      const v4 v0 = load(v + c * L);
-      for (int i = k + 1; i < n; ++i) store(s + i * L, load(s + i * L) + load(a0 + i * L) * v0);
-    }
-    for (c = 0; c < m; ++c) {
       double *a0 = a + (k + 1 + c) * col;
-      const v4 f = tau * load(v + c * L);
-      for (int i = k + 1; i < n; ++i) store(a0 + i * L, load(a0 + i * L) - f * load(s + i * L));
+      const v4 u0 = c == 0 ? one : load(row + c * col);
+      const v4 g0 = load(g + (k + 1 + c) * L);
+      for (int i = k + 1; i < n; ++i) {
+        const v4 b0 = load(a0 + i * L) - g0 * load(v + i * L);
+        store(a0 + i * L, b0);
+        store(s + i * L, load(s + i * L) + b0 * u0);
+      }
     }
+    pending = true;
   }
 }
 

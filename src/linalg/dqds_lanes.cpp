@@ -87,6 +87,29 @@ GMMOT_INLINE void step_half(Half &h, std::size_t i, v4 vi, const double *q, cons
   h.d = act ? dnext : h.d;
 }
 
+// step_half for a step that is an inner one (i < n0 - 2) in every lane of the half: the same
+// arithmetic without the masks, which are most of a step's instructions.
+GMMOT_INLINE void step_inner(Half &h, std::size_t i, const double *q, const double *e, double *qh,
+                             double *eh) {
+  const v4 zero = {0.0, 0.0, 0.0, 0.0};
+  const v4 flush = {kFlushE, kFlushE, kFlushE, kFlushE};
+  const v4 ve = load(e + i * L);
+  const v4 vq = load(q + (i + 1) * L);
+  const v4 qhat = h.d + ve;
+  const v4 t = vq / qhat;
+  v4 ehat = ve * t;
+  const v4 dnext = h.d * t - h.tau;
+  ehat = ehat < flush ? zero : ehat;
+  store(qh + i * L, qhat);
+  store(eh + i * L, ehat);
+  h.bad |= ~(qhat > zero) | ~(dnext >= zero);
+  h.dmin1 = h.d < h.dmin1 ? h.d : h.dmin1;
+  h.dmin2 = h.d < h.dmin2 ? h.d : h.dmin2;
+  h.dprev2 = h.dprev;
+  h.dprev = h.d;
+  h.d = dnext;
+}
+
 GMMOT_INLINE void finish_half(const Half &h, int off, SweepResult &res) {
   for (int l = 0; l < H; ++l) {
     res.dn[off + l] = h.d[l];
@@ -102,15 +125,25 @@ GMMOT_INLINE void finish_half(const Half &h, int off, SweepResult &res) {
 // lane-interleaved: q[i * L + l]). Lane l is active for steps i < nm1[l] = n0 - 1 (inactive
 // lanes have nm1 = -1); its d's are frozen after its last step and the entries it does not own
 // are written as 1 so that stale lanes never produce subnormals. The chain
-// d -> d + e -> q / (d + e) -> d t - tau is the latency each half carries.
-GMMOT_CLONES void sweep(int steps, const double *q, const double *e, double *qh, double *eh,
-                        const double *tau, const double *nm1, const double *nm2, SweepResult &res) {
+// d -> d + e -> q / (d + e) -> d t - tau is the latency each half carries. The first `inner`
+// steps are inner ones in every live lane and go without masks; the lanes that are not live
+// compute on their arrays there, which the caller resets to ones before every sweep (harmless:
+// d_i = 1 / (i + 1), no subnormals).
+GMMOT_CLONES void sweep(int inner, int steps, const double *q, const double *e, double *qh,
+                        double *eh, const double *tau, const double *nm1, const double *nm2,
+                        SweepResult &res) {
   Half a, b;
   start_half(a, q, tau, nm1, nm2);
   start_half(b, q + H, tau + H, nm1 + H, nm2 + H);
+  for (int i = 0; i < inner; ++i) {
+    const std::size_t row = static_cast<std::size_t>(i);
+    step_inner(a, row, q, e, qh, eh);
+    step_inner(b, row, q + H, e + H, qh + H, eh + H);
+  }
   const v4 one = {1.0, 1.0, 1.0, 1.0};
-  v4 vi = {0.0, 0.0, 0.0, 0.0};
-  for (int i = 0; i < steps; ++i, vi += one) {
+  v4 vi = {static_cast<double>(inner), static_cast<double>(inner), static_cast<double>(inner),
+           static_cast<double>(inner)};
+  for (int i = inner; i < steps; ++i, vi += one) {
     const std::size_t row = static_cast<std::size_t>(i);
     step_half(a, row, vi, q, e, qh, eh);
     step_half(b, row, vi, q + H, e + H, qh + H, eh + H);
@@ -298,16 +331,28 @@ void bidiagonal_singular_sums(int n, int count, const double *const *diag,
   double tau[L], nm1[L], nm2[L];
   SweepResult res;
   for (;;) {
-    int steps = 0;
+    int steps = 0, inner = n;
     for (int l = 0; l < L; ++l) {
       const Lane &ln = lanes[l];
       tau[l] = ln.live ? ln.tau : 0.0;
       nm1[l] = ln.live ? ln.n0 - 1 : -1.0;
       nm2[l] = ln.live ? ln.n0 - 2 : -1.0;
-      if (ln.live) steps = std::max(steps, ln.n0 - 1);
+      if (ln.live) {
+        steps = std::max(steps, ln.n0 - 1);
+        inner = std::min(inner, ln.n0 - 2);
+      }
     }
     if (steps == 0) break;
-    sweep(steps, q, e, qh, eh, tau, nm1, nm2, res);
+    // Ones in the rows the unmasked steps of sweep read, for the lanes not live (sweep's
+    // outputs there are discarded).
+    for (int l = 0; l < L; ++l) {
+      if (lanes[l].live) continue;
+      for (int i = 0; i <= inner; ++i) {
+        q[static_cast<std::size_t>(i) * L + l] = 1.0;
+        e[static_cast<std::size_t>(i) * L + l] = 1.0;
+      }
+    }
+    sweep(std::max(inner, 0), steps, q, e, qh, eh, tau, nm1, nm2, res);
     for (int l = 0; l < L; ++l) {
       Lane &ln = lanes[l];
       if (!ln.live) continue;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "linalg/small_svd.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 
@@ -8,6 +9,7 @@
 
 #include "linalg/bidiag_lanes.hpp"
 #include "linalg/dqds_lanes.hpp"
+#include "linalg/factor_product_lanes.hpp"
 #include "util/simd.hpp"
 
 namespace gmmot::linalg {
@@ -157,7 +159,10 @@ SmallSvd::SmallSvd(int n)
       work_(dqds_work_doubles(n) + 4) {  // also dbdsqr's 4n for the fallback
   if (n <= kBidiagLanesMaxN) {
     const std::size_t col = static_cast<std::size_t>(kBidiagLanes) * static_cast<std::size_t>(n);
-    lanes_.assign(col * static_cast<std::size_t>(n) + 4 * col, 0.0);
+    lanes_.assign(col * static_cast<std::size_t>(n) + 6 * col, 0.0);  // a, d, e, work
+    factors_.assign(2 * col * static_cast<std::size_t>(n), 0.0);
+    identity_.assign(static_cast<std::size_t>(n) * static_cast<std::size_t>(n), 0.0);
+    for (int i = 0; i < n; ++i) identity_[static_cast<std::size_t>(i) * (n + 1)] = 1.0;
   }
 }
 
@@ -171,8 +176,6 @@ void SmallSvd::nuclear_norms(int count, double *const *w, double *out) {
   const int n = n_;
   const std::size_t nn = static_cast<std::size_t>(n) * n;
   int ex[kDqdsLanes] = {};
-  const double *diag[kDqdsLanes], *super[kDqdsLanes];
-  double sums[kDqdsLanes];
   int solve[kDqdsLanes], lanes = 0;  // lanes with a non-zero matrix, packed
   for (int l = 0; l < count; ++l) {
     out[l] = 0.0;
@@ -187,8 +190,6 @@ void SmallSvd::nuclear_norms(int count, double *const *w, double *out) {
     scale_by(w[l], nn, f1, f2);
     // Up to kBidiagLanesMaxN the matrices go through the lane form, in groups, below.
     if (lanes_.empty()) bidiagonalize(n, w[l], d, e, v_.data(), s_.data());
-    diag[lanes] = d;
-    super[lanes] = e;
     solve[lanes++] = l;
   }
   if (lanes == 0) return;
@@ -214,6 +215,63 @@ void SmallSvd::nuclear_norms(int count, double *const *w, double *out) {
       for (int i = 0; i < n; ++i) d[i] = bd[static_cast<std::size_t>(i) * B + k];
       for (int i = 0; i + 1 < n; ++i) e[i] = be[static_cast<std::size_t>(i) * B + k];
     }
+  }
+  finish(lanes, solve, ex, out);
+}
+
+void SmallSvd::product_nuclear_norms(int count, const double *const *fa, const double *const *fb,
+                                     bool lower, double *out) {
+  constexpr int B = kBidiagLanes;
+  const int n = n_;
+  const std::size_t nn = static_cast<std::size_t>(n) * n;
+  const std::size_t col = static_cast<std::size_t>(B) * static_cast<std::size_t>(n);
+  double *a = lanes_.data(), *bd = a + nn * B, *be = bd + col;
+  double *xa = factors_.data(), *xb = xa + nn * B;
+  int ex[kDqdsLanes] = {}, solve[kDqdsLanes], lanes = 0;
+  for (int g = 0; g < count; g += B) {
+    const int c = std::min(B, count - g);
+    // Unused lanes of the last group get the identity.
+    const double *pa[B], *pb[B];
+    for (int k = 0; k < B; ++k) {
+      pa[k] = k < c ? fa[g + k] : identity_.data();
+      pb[k] = k < c ? fb[g + k] : identity_.data();
+    }
+    interleave_lanes(n, pa, lower, xa);
+    interleave_lanes(n, pb, lower, xb);
+    // Scaled to O(1) by powers of two as in nuclear_norms (exact, so the same scaled matrix).
+    double mx[B], f1[B], f2[B];
+    factor_products_lanes(n, xa, xb, lower, a, mx);
+    for (int k = 0; k < B; ++k) {
+      f1[k] = f2[k] = 1.0;
+      if (k >= c) continue;
+      out[g + k] = 0.0;
+      if (mx[k] == 0.0) continue;
+      std::frexp(mx[k], &ex[g + k]);
+      f1[k] = std::ldexp(1.0, -ex[g + k] / 2);
+      f2[k] = std::ldexp(1.0, -ex[g + k] - (-ex[g + k] / 2));
+    }
+    lane_scale(nn, a, f1, f2);
+    bidiagonalize_lanes(n, a, bd, be, be + col);
+    for (int k = 0; k < c; ++k) {
+      if (mx[k] == 0.0) continue;
+      double *d = d_.data() + static_cast<std::size_t>(lanes) * n;
+      double *e = e_.data() + static_cast<std::size_t>(lanes) * n;
+      for (int i = 0; i < n; ++i) d[i] = bd[static_cast<std::size_t>(i) * B + k];
+      for (int i = 0; i + 1 < n; ++i) e[i] = be[static_cast<std::size_t>(i) * B + k];
+      solve[lanes++] = g + k;
+    }
+  }
+  finish(lanes, solve, ex, out);
+}
+
+void SmallSvd::finish(int lanes, const int *solve, const int *ex, double *out) {
+  const int n = n_;
+  if (lanes == 0) return;
+  const double *diag[kDqdsLanes] = {}, *super[kDqdsLanes] = {};
+  double sums[kDqdsLanes];
+  for (int k = 0; k < lanes; ++k) {
+    diag[k] = d_.data() + static_cast<std::size_t>(k) * n;
+    super[k] = e_.data() + static_cast<std::size_t>(k) * n;
   }
   bidiagonal_singular_sums(n, lanes, diag, super, work_.data(), sums);
   for (int k = 0; k < lanes; ++k) {

@@ -22,11 +22,23 @@ class SmallSvd {
   // see dqds_lanes.hpp); out[l] < 0 where LAPACK failed. Each result is the one nuclear_norm
   // gives for that matrix alone.
   void nuclear_norms(int count, double *const *w, double *out);
+  // Nuclear norms of the count <= kDqdsLanes products Fb_l^T Fa_l of n x n column-major factors
+  // fa[l], fb[l] (lower: all of them lower triangular), for n <= kBidiagLanesMaxN: the products
+  // are formed in the lanes of the bidiagonalisation (factor_product_lanes.hpp). The same
+  // results as nuclear_norms of the products but for the rounding of the products' entries.
+  void product_nuclear_norms(int count, const double *const *fa, const double *const *fb,
+                             bool lower, double *out);
 
  private:
+  // The dqds and its LAPACK fallback for the `lanes` bidiagonals in d_, e_ (packed), scaled by
+  // 2^-ex[solve[k]]; writes out[solve[k]].
+  void finish(int lanes, const int *solve, const int *ex, double *out);
+
   int n_;
   std::vector<double> d_, e_, v_, s_, work_;
-  std::vector<double> lanes_;  // interleaved matrices, bidiagonal and work (n <= 64)
+  std::vector<double> lanes_;     // interleaved matrices, bidiagonal and work (n <= 64)
+  std::vector<double> factors_;   // two interleaved factors (product_nuclear_norms)
+  std::vector<double> identity_;  // the n x n identity, for unused lanes
 };
 
 }  // namespace gmmot::linalg
