@@ -143,14 +143,14 @@ FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOpt
   std::vector<double> w = std::move(start), x(n), grad(n), d(n), y(n), s(n, 0.0), scratch(n);
   // C0 s C1 for the current vertex s, updated from the rows where consecutive vertices differ
   // and recomputed in full every kFullCross steps (the updates' rounding accumulates).
-  std::vector<double> sx(n), z, g;
+  std::vector<double> sx(n), update_z, update_g;
   constexpr unsigned kFullCross = 32;
   unsigned since_full = kFullCross;
   std::vector<PlanEntry> vertex, direction;  // the entries of s; those of s - (away atom)
   std::vector<Atom> atoms(1, Atom{{}, 1.0});
   for (std::size_t m = 0; m < n; ++m)
     if (w[m] != 0) atoms[0].entries.push_back({m / p.k1, m % p.k1, w[m]});
-  p.cross(w.data(), x.data(), scratch.data());
+  if (!p.cross_if_product(w.data(), x.data())) p.cross(w.data(), x.data(), scratch.data());
   // The previous linear step's final tree: the next one restarts from it.
   ExactBasis own_basis;
   ExactBasis &basis = shared_basis != nullptr ? *shared_basis : own_basis;
@@ -172,7 +172,8 @@ FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOpt
     const TransportResult r = transport_exact(p.k0, p.k1, p.a.data(), p.b.data(), grad.data(),
                                               options.exact, inner, nullptr, nullptr, &basis);
     write_vertex(p.k1, vertex, r, s);
-    if (since_full >= kFullCross || !p.cross_sparse_update(vertex, r.plan, sx.data(), z, g)) {
+    if (since_full >= kFullCross ||
+        !p.cross_sparse_update(vertex, r.plan, sx.data(), update_z, update_g)) {
       p.cross_sparse(r.plan, sx.data(), scratch.data());
       since_full = 0;
     }
@@ -321,14 +322,7 @@ GwResult gromov_wasserstein(const GwProblem &p, const GwOptions &options, const 
     }
     return improved;
   };
-  std::vector<double> product(p.k0 * p.k1);
-  for (std::size_t i = 0; i < p.k0; ++i)
-    for (std::size_t j = 0; j < p.k1; ++j) product[i * p.k1 + j] = p.a[i] * p.b[j];
-  // a b^T has mass sum(a)^2 while the couplings have mass sum(a) (b is rescaled to it).
-  double mass = 0;
-  for (double x : p.a) mass += x;
-  for (double &x : product) x /= mass;
-  consider(std::move(product), 0);
+  consider(p.product_coupling(), 0);
   unsigned index = 1;
   if (options.annealing != 0) consider(annealed_start(p, options, ctx), index++);
   if (options.starts > 0) {

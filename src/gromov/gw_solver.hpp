@@ -105,6 +105,11 @@ struct GwProblem {
   void cross(const double *w, double *out) const;
   // The same with caller-owned K0 x K1 scratch (no allocation: Frank-Wolfe's inner loop).
   void cross(const double *w, double *out, double *scratch) const;
+  // The product coupling a b^T / sum(a) (the first start, and the annealing's first iterate)
+  // and, when w is exactly it, C0 w C1 = (C0 a)(C1 b)^T / sum(a) in O(K0^2 + K1^2) instead of
+  // two dense products.
+  std::vector<double> product_coupling() const;
+  bool cross_if_product(const double *w, double *out) const;
   // The same for a sparse w (a vertex of the transport polytope, K0 + K1 - 1 entries at most):
   // w C1 in O(nnz K1), then one dense product.
   void cross_sparse(const std::vector<PlanEntry> &w, double *out, double *scratch) const;
