@@ -64,13 +64,18 @@ void round_to_couplings(const GwProblem &p, std::vector<double> &w) {
 std::vector<double> annealed_start(const GwProblem &p, const GwOptions &options,
                                    const Context &ctx) {
   const std::size_t n = p.k0 * p.k1;
-  std::vector<double> w = p.product_coupling(), x(n), cost(n), scratch(n);
+  std::vector<double> w = p.product_coupling(), x(n), cost(n), scratch(n), fu, fv;
   WarmSinkhorn sinkhorn(p.k0, p.k1, p.a, p.b, kSinkhornLimits);
   double eps = options.epsilon;
   for (int s = 0; s < kAnnealSteps; ++s, eps *= kAnnealRatio) {
     for (int m = 0; m < kMirrorSteps; ++m) {
-      if (s > 0 || m > 0 || !p.cross_if_product(w.data(), x.data()))
+      if (s == 0 && m == 0 && product_factors(p, w.data(), fu, fv)) {
+        // The first iterate is the product coupling: C0 w C1 = u v^T.
+        for (std::size_t i = 0; i < p.k0; ++i)
+          for (std::size_t j = 0; j < p.k1; ++j) x[i * p.k1 + j] = fu[i] * fv[j];
+      } else {
         p.cross(w.data(), x.data(), scratch.data());
+      }
       double largest = 0;
       for (std::size_t k = 0; k < n; ++k) {
         cost[k] = p.const_cost[k] - 2 * x[k];

@@ -135,28 +135,6 @@ std::vector<double> GwProblem::product_coupling() const {
   return w;
 }
 
-bool GwProblem::cross_if_product(const double *w, double *out) const {
-  double mass = 0;
-  for (double x : a) mass += x;
-  for (std::size_t i = 0; i < k0; ++i)
-    for (std::size_t j = 0; j < k1; ++j)
-      if (w[i * k1 + j] != a[i] * b[j] / mass) return false;
-  std::vector<double> u(k0, 0.0), v(k1, 0.0);
-  for (std::size_t i = 0; i < k0; ++i) {
-    double s = 0;
-    for (std::size_t k = 0; k < k0; ++k) s += n0[i * k0 + k] * a[k];
-    u[i] = s / mass;
-  }
-  for (std::size_t j = 0; j < k1; ++j) {
-    double s = 0;
-    for (std::size_t l = 0; l < k1; ++l) s += n1[j * k1 + l] * b[l];
-    v[j] = s;
-  }
-  for (std::size_t i = 0; i < k0; ++i)
-    for (std::size_t j = 0; j < k1; ++j) out[i * k1 + j] = u[i] * v[j];
-  return true;
-}
-
 void GwProblem::cross(const double *w, double *out) const {
   std::vector<double> y(k0 * k1);
   cross(w, out, y.data());

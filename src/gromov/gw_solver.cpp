@@ -150,7 +150,16 @@ FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOpt
   std::vector<Atom> atoms(1, Atom{{}, 1.0});
   for (std::size_t m = 0; m < n; ++m)
     if (w[m] != 0) atoms[0].entries.push_back({m / p.k1, m % p.k1, w[m]});
-  if (!p.cross_if_product(w.data(), x.data())) p.cross(w.data(), x.data(), scratch.data());
+  // From the product coupling C0 w C1 = u v^T, and the first linear step has a closed form.
+  std::vector<double> pu, pv;
+  const bool product_start = product_factors(p, w.data(), pu, pv);
+  if (product_start) {
+    for (std::size_t i = 0; i < p.k0; ++i)
+      for (std::size_t j = 0; j < p.k1; ++j) x[i * p.k1 + j] = pu[i] * pv[j];
+  } else {
+    p.cross(w.data(), x.data(), scratch.data());
+  }
+  std::vector<double> warm_u, warm_v;  // that step's duals: the next step's warm start
   // The previous linear step's final tree: the next one restarts from it.
   ExactBasis own_basis;
   ExactBasis &basis = shared_basis != nullptr ? *shared_basis : own_basis;
@@ -169,8 +178,17 @@ FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOpt
     // The gradient of GW at w is 2 const - 4 C0 w C1 - const, i.e. const - 4 C0 w C1 up to a
     // term constant on the couplings (const_ij = r0_i + r1_j integrates to S against any).
     for (std::size_t m = 0; m < n; ++m) grad[m] = p.const_cost[m] - 4 * x[m];
-    const TransportResult r = transport_exact(p.k0, p.k1, p.a.data(), p.b.data(), grad.data(),
-                                              options.exact, inner, nullptr, nullptr, &basis);
+    TransportResult r;
+    if (out.iterations == 0 && product_start) {
+      r = comonotone_vertex(p, pu, pv, grad.data());
+      warm_u = r.u;
+      warm_v = r.v;
+    } else {
+      // Without a tree yet (after the closed-form step), from that step's duals.
+      const bool duals = basis.empty() && !warm_u.empty();
+      r = transport_exact(p.k0, p.k1, p.a.data(), p.b.data(), grad.data(), options.exact, inner,
+                          duals ? warm_u.data() : nullptr, duals ? warm_v.data() : nullptr, &basis);
+    }
     write_vertex(p.k1, vertex, r, s);
     if (since_full >= kFullCross ||
         !p.cross_sparse_update(vertex, r.plan, sx.data(), update_z, update_g)) {

@@ -105,11 +105,8 @@ struct GwProblem {
   void cross(const double *w, double *out) const;
   // The same with caller-owned K0 x K1 scratch (no allocation: Frank-Wolfe's inner loop).
   void cross(const double *w, double *out, double *scratch) const;
-  // The product coupling a b^T / sum(a) (the first start, and the annealing's first iterate)
-  // and, when w is exactly it, C0 w C1 = (C0 a)(C1 b)^T / sum(a) in O(K0^2 + K1^2) instead of
-  // two dense products.
+  // The product coupling a b^T / sum(a) (the first start, and the annealing's first iterate).
   std::vector<double> product_coupling() const;
-  bool cross_if_product(const double *w, double *out) const;
   // The same for a sparse w (a vertex of the transport polytope, K0 + K1 - 1 entries at most):
   // w C1 in O(nnz K1), then one dense product.
   void cross_sparse(const std::vector<PlanEntry> &w, double *out, double *scratch) const;
@@ -152,6 +149,15 @@ bool small_vertex_enumeration(const GwProblem &p);
 std::vector<double> best_enumerated_vertex(const GwProblem &p);
 // `basis` (optional, in/out): the linear steps' network simplex tree, carried from step to step
 // (and to a caller that passes it on; measured: no fewer pivots when the next start reuses it).
+// When w is exactly the product coupling a b^T / sum(a): u = C0 a / sum(a) and v = C1 b (internal
+// units), so that C0 w C1 = u v^T (gw_comonotone.cpp); otherwise false.
+bool product_factors(const GwProblem &p, const double *w, std::vector<double> &u,
+                     std::vector<double> &v);
+// The exact linear step at the product coupling, whose gradient `cost` is -4 u v^T up to a
+// constant on the couplings: the North-West corner rule on rows sorted by u and columns by v
+// (decreasing), an optimal vertex, with duals u_i + v_j = cost_ij on its entries.
+TransportResult comonotone_vertex(const GwProblem &p, const std::vector<double> &u,
+                                  const std::vector<double> &v, const double *cost);
 FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOptions &options,
                       const Context &ctx, std::uint64_t iterations_before,
                       ExactBasis *basis = nullptr);
