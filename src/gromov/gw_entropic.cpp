@@ -10,10 +10,9 @@
 #include <cmath>
 #include <limits>
 
-#include <cblas.h>
-
 #include "gromov/gw_solver.hpp"
 #include "gromov/warm_sinkhorn.hpp"
+#include "linalg/dense.hpp"
 
 namespace gmmot {
 
@@ -78,10 +77,10 @@ class SingleCross {
     std::copy(w.begin(), w.end(), w_.begin());
     // Row-major matrices are their transposes column-major (see GwProblem::cross).
     const int m = static_cast<int>(k1_), n = static_cast<int>(k0_);
-    cblas_sgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, m, n, m, 1.0f, n1_.data(), m, w_.data(),
-                m, 0.0f, y_.data(), m);
-    cblas_sgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, m, n, n, 1.0f, y_.data(), m, n0_.data(),
-                n, 0.0f, out_.data(), m);
+    linalg::gemm_mnk_f(false, false, m, n, m, 1.0f, n1_.data(), m, w_.data(), m, 0.0f, y_.data(),
+                       m);
+    linalg::gemm_mnk_f(false, false, m, n, n, 1.0f, y_.data(), m, n0_.data(), n, 0.0f, out_.data(),
+                       m);
     std::copy(out_.begin(), out_.end(), out.begin());
   }
 
