@@ -125,6 +125,16 @@ GwProblem::GwProblem(std::size_t k0_, const double *a_, const double *c0_, std::
   scale = s;
 }
 
+std::vector<double> GwProblem::product_coupling() const {
+  // a b^T has mass sum(a)^2 while the couplings have mass sum(a) (b is rescaled to it).
+  double mass = 0;
+  for (double x : a) mass += x;
+  std::vector<double> w(k0 * k1);
+  for (std::size_t i = 0; i < k0; ++i)
+    for (std::size_t j = 0; j < k1; ++j) w[i * k1 + j] = a[i] * b[j] / mass;
+  return w;
+}
+
 void GwProblem::cross(const double *w, double *out) const {
   std::vector<double> y(k0 * k1);
   cross(w, out, y.data());
@@ -147,6 +157,56 @@ void GwProblem::cross_sparse(const std::vector<PlanEntry> &w, double *out, doubl
   }
   const int m = static_cast<int>(k1), n = static_cast<int>(k0);
   linalg::gemm_mnk(false, false, m, n, n, 1.0, y, m, n0.data(), n, 0.0, out, m);
+}
+
+bool GwProblem::cross_sparse_update(const std::vector<PlanEntry> &from,
+                                    const std::vector<PlanEntry> &to, double *out,
+                                    std::vector<double> &z, std::vector<double> &g) const {
+  // The differences, row by row (both lists sorted by (i, j)): z holds (w' - w)[r, :] C1 for
+  // the r-th differing row, g row r of C0 (its column: C0 is symmetric).
+  std::size_t rows = 0, at = 0, bt = 0, last_row = k0;
+  const std::size_t max_rows = k0 / 2;
+  z.resize(max_rows * k1);
+  g.resize(max_rows * k0);
+  auto add = [&](std::size_t i, std::size_t j, double m) {
+    if (i != last_row) {
+      if (rows == max_rows) return false;
+      last_row = i;
+      std::fill(z.begin() + static_cast<std::ptrdiff_t>(rows * k1),
+                z.begin() + static_cast<std::ptrdiff_t>((rows + 1) * k1), 0.0);
+      std::copy(n0.begin() + static_cast<std::ptrdiff_t>(i * k0),
+                n0.begin() + static_cast<std::ptrdiff_t>((i + 1) * k0),
+                g.begin() + static_cast<std::ptrdiff_t>(rows * k0));
+      ++rows;
+    }
+    double *target = &z[(rows - 1) * k1];
+    const double *row = &n1[j * k1];
+    for (std::size_t l = 0; l < k1; ++l) target[l] += m * row[l];
+    return true;
+  };
+  const auto before = [](const PlanEntry &x, const PlanEntry &y) {
+    return x.i != y.i ? x.i < y.i : x.j < y.j;
+  };
+  while (at < from.size() || bt < to.size()) {
+    bool ok = true;
+    if (bt == to.size() || (at < from.size() && before(from[at], to[bt]))) {
+      ok = add(from[at].i, from[at].j, -from[at].mass);
+      ++at;
+    } else if (at == from.size() || before(to[bt], from[at])) {
+      ok = add(to[bt].i, to[bt].j, to[bt].mass);
+      ++bt;
+    } else {
+      if (to[bt].mass != from[at].mass) ok = add(to[bt].i, to[bt].j, to[bt].mass - from[at].mass);
+      ++at;
+      ++bt;
+    }
+    if (!ok) return false;
+  }
+  if (rows == 0) return true;
+  // Column-major: out^T (K1 x K0) += Z^T (K1 x R) G (R x K0), G stored row-major R x K0.
+  const int m = static_cast<int>(k1), n = static_cast<int>(k0), r = static_cast<int>(rows);
+  linalg::gemm_mnk(false, true, m, n, r, 1.0, z.data(), m, g.data(), n, 1.0, out, m);
+  return true;
 }
 
 double GwProblem::inner_objective(const double *w) const {

@@ -109,6 +109,22 @@ void add_atom(std::vector<Atom> &atoms, const std::vector<PlanEntry> &entries, d
   atoms.push_back({entries, t});
 }
 
+// sum_e g[e] mass_e over a vertex's entries.
+double entry_dot(const std::vector<PlanEntry> &entries, const std::vector<double> &g,
+                 std::size_t k1) {
+  double s = 0;
+  for (const PlanEntry &e : entries) s += g[e.i * k1 + e.j] * e.mass;
+  return s;
+}
+
+// sum_e (g - h)[e] mass_e.
+double entry_dot_difference(const std::vector<PlanEntry> &entries, const std::vector<double> &g,
+                            const std::vector<double> &h, std::size_t k1) {
+  double s = 0;
+  for (const PlanEntry &e : entries) s += (g[e.i * k1 + e.j] - h[e.i * k1 + e.j]) * e.mass;
+  return s;
+}
+
 double atom_dot(const Atom &a, const std::vector<double> &g, std::size_t k1) {
   double s = 0;
   for (const PlanEntry &e : a.entries) s += g[e.i * k1 + e.j] * e.mass;
@@ -118,18 +134,35 @@ double atom_dot(const Atom &a, const std::vector<double> &g, std::size_t k1) {
 }  // namespace
 
 FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOptions &options,
-                      const Context &ctx, std::uint64_t iterations_before) {
+                      const Context &ctx, std::uint64_t iterations_before,
+                      ExactBasis *shared_basis) {
   const std::size_t n = p.k0 * p.k1;
   const std::uint64_t total = options.max_iterations * planned_starts(p, options);
   FwOutcome out;
   // Every buffer is allocated once per start: a step allocates only inside the linear solver.
   std::vector<double> w = std::move(start), x(n), grad(n), d(n), y(n), s(n, 0.0), scratch(n);
+  // C0 s C1 for the current vertex s, updated from the rows where consecutive vertices differ
+  // and recomputed in full every kFullCross steps (the updates' rounding accumulates).
+  std::vector<double> sx(n), update_z, update_g;
+  constexpr unsigned kFullCross = 32;
+  unsigned since_full = kFullCross;
   std::vector<PlanEntry> vertex, direction;  // the entries of s; those of s - (away atom)
   std::vector<Atom> atoms(1, Atom{{}, 1.0});
   for (std::size_t m = 0; m < n; ++m)
     if (w[m] != 0) atoms[0].entries.push_back({m / p.k1, m % p.k1, w[m]});
-  p.cross(w.data(), x.data(), scratch.data());
-  std::vector<double> u, v;  // the previous linear step's duals: its warm start
+  // From the product coupling C0 w C1 = u v^T, and the first linear step has a closed form.
+  std::vector<double> pu, pv;
+  const bool product_start = product_factors(p, w.data(), pu, pv);
+  if (product_start) {
+    for (std::size_t i = 0; i < p.k0; ++i)
+      for (std::size_t j = 0; j < p.k1; ++j) x[i * p.k1 + j] = pu[i] * pv[j];
+  } else {
+    p.cross(w.data(), x.data(), scratch.data());
+  }
+  std::vector<double> warm_u, warm_v;  // that step's duals: the next step's warm start
+  // The previous linear step's final tree: the next one restarts from it.
+  ExactBasis own_basis;
+  ExactBasis &basis = shared_basis != nullptr ? *shared_basis : own_basis;
   const Context inner = without_progress(ctx);
   // The tracked value (internal units), for progress and the stall test.
   double value = std::max(0.0, p.scale - 2 * dot(x, w));
@@ -145,17 +178,37 @@ FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOpt
     // The gradient of GW at w is 2 const - 4 C0 w C1 - const, i.e. const - 4 C0 w C1 up to a
     // term constant on the couplings (const_ij = r0_i + r1_j integrates to S against any).
     for (std::size_t m = 0; m < n; ++m) grad[m] = p.const_cost[m] - 4 * x[m];
-    const TransportResult r =
-        transport_exact(p.k0, p.k1, p.a.data(), p.b.data(), grad.data(), options.exact, inner,
-                        u.empty() ? nullptr : u.data(), v.empty() ? nullptr : v.data());
-    u = r.u;
-    v = r.v;
+    TransportResult r;
+    if (out.iterations == 0 && product_start) {
+      r = comonotone_vertex(p, pu, pv, grad.data());
+      warm_u = r.u;
+      warm_v = r.v;
+    } else {
+      // Without a tree yet (after the closed-form step), from that step's duals.
+      const bool duals = basis.empty() && !warm_u.empty();
+      r = transport_exact(p.k0, p.k1, p.a.data(), p.b.data(), grad.data(), options.exact, inner,
+                          duals ? warm_u.data() : nullptr, duals ? warm_v.data() : nullptr, &basis);
+    }
     write_vertex(p.k1, vertex, r, s);
+    if (since_full >= kFullCross ||
+        !p.cross_sparse_update(vertex, r.plan, sx.data(), update_z, update_g)) {
+      p.cross_sparse(r.plan, sx.data(), scratch.data());
+      since_full = 0;
+    }
+    ++since_full;
     vertex = r.plan;
+    // While w is one vertex (after full steps, the concave case's every step) the step's
+    // inner products run over its entries and s's only, and d is formed only if needed.
+    const bool sparse_w = !pairwise && atoms.size() == 1 && atoms[0].weight == 1.0 &&
+                          atoms[0].entries.size() <= p.k0 + p.k1;
     double gap = 0;
-    for (std::size_t m = 0; m < n; ++m) {
-      d[m] = s[m] - w[m];
-      gap -= grad[m] * d[m];
+    if (sparse_w) {
+      gap = entry_dot(atoms[0].entries, grad, p.k1) - entry_dot(r.plan, grad, p.k1);
+    } else {
+      for (std::size_t m = 0; m < n; ++m) {
+        d[m] = s[m] - w[m];
+        gap -= grad[m] * d[m];
+      }
     }
     out.gap = p.scale > 0 ? std::max(0.0, gap) / p.scale : 0.0;
     if (out.gap <= options.tolerance) {
@@ -178,9 +231,14 @@ FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOpt
       // GW(w + t d) = GW(w) - t gap + t^2 q with q = -2 <C0 d C1, d>: minimised on [0, 1] in
       // closed form (at 1 when q <= 0, the concave case). C0 d C1 = C0 s C1 - C0 w C1, the
       // first from s's few entries.
-      p.cross_sparse(r.plan, y.data(), scratch.data());
-      for (std::size_t m = 0; m < n; ++m) y[m] -= x[m];
-      q = -2 * dot(y, d);
+      if (sparse_w) {
+        // <C0 d C1, d> = <sx - x, s> - <sx - x, w>.
+        q = -2 * (entry_dot_difference(r.plan, sx, x, p.k1) -
+                  entry_dot_difference(atoms[0].entries, sx, x, p.k1));
+      } else {
+        for (std::size_t m = 0; m < n; ++m) y[m] = sx[m] - x[m];
+        q = -2 * dot(y, d);
+      }
       t = q > 0 ? std::min(1.0, gap / (2 * q)) : 1.0;
     } else {
       // d = s - (the atom with the largest <grad, atom>), t in [0, its weight].
@@ -212,9 +270,15 @@ FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOpt
       // A full step lands on the vertex s: take it exactly (w + (s - w) leaves rounding
       // residues of w's entries, which would cost |C|^2 each in the objective).
       w = s;
-      for (std::size_t m = 0; m < n; ++m) x[m] += y[m];
+      x = sx;  // C0 s C1 itself
       atoms.assign(1, Atom{r.plan, 1.0});
     } else if (!pairwise) {
+      if (sparse_w) {
+        for (std::size_t m = 0; m < n; ++m) {
+          d[m] = s[m] - w[m];
+          y[m] = sx[m] - x[m];
+        }
+      }
       for (std::size_t m = 0; m < n; ++m) {
         w[m] += t * d[m];
         x[m] += t * y[m];
@@ -238,7 +302,10 @@ FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOpt
     // The decrease from the quadratic model, t gap - t^2 q: no cancellation against S_c. The
     // gap is recomputed at the new iterate before stopping on a stall.
     const double decrease = t * step_gap - t * t * q;
-    value = std::max(0.0, p.scale - 2 * dot(x, w));
+    const bool vertex_now =
+        atoms.size() == 1 && atoms[0].weight == 1.0 && atoms[0].entries.size() <= p.k0 + p.k1;
+    value = std::max(0.0,
+                     p.scale - 2 * (vertex_now ? entry_dot(atoms[0].entries, x, p.k1) : dot(x, w)));
     stalled = !(decrease > options.tolerance * std::max(value, p.scale));
     ctx.report(Stage::Gromov, std::min(total, iterations_before + out.iterations), total,
                p.to_input_units(value));
@@ -273,14 +340,7 @@ GwResult gromov_wasserstein(const GwProblem &p, const GwOptions &options, const 
     }
     return improved;
   };
-  std::vector<double> product(p.k0 * p.k1);
-  for (std::size_t i = 0; i < p.k0; ++i)
-    for (std::size_t j = 0; j < p.k1; ++j) product[i * p.k1 + j] = p.a[i] * p.b[j];
-  // a b^T has mass sum(a)^2 while the couplings have mass sum(a) (b is rescaled to it).
-  double mass = 0;
-  for (double x : p.a) mass += x;
-  for (double &x : product) x /= mass;
-  consider(std::move(product), 0);
+  consider(p.product_coupling(), 0);
   unsigned index = 1;
   if (options.annealing != 0) consider(annealed_start(p, options, ctx), index++);
   if (options.starts > 0) {

@@ -12,7 +12,7 @@
 // a quadratic, in general indefinite (concave when C0 and C1 are conditionally negative
 // definite, e.g. squared Euclidean distances): the problem is non-convex and a solver finds
 // local minima. Ours: Frank-Wolfe (conditional gradient) whose linear steps are exact
-// transports by the network simplex (lp/), warm-started from the previous step's duals, with
+// transports by the network simplex (lp/), restarted from the previous step's final tree, with
 // the exact line search of the quadratic, plain steps first (POT's algorithm) then pairwise
 // steps after a stall or 200 plain ones; started from several couplings (the product a b^T, an
 // annealed entropic start, the best enumerated vertex of small problems, seeded random vertices
@@ -105,9 +105,18 @@ struct GwProblem {
   void cross(const double *w, double *out) const;
   // The same with caller-owned K0 x K1 scratch (no allocation: Frank-Wolfe's inner loop).
   void cross(const double *w, double *out, double *scratch) const;
+  // The product coupling a b^T / sum(a) (the first start, and the annealing's first iterate).
+  std::vector<double> product_coupling() const;
   // The same for a sparse w (a vertex of the transport polytope, K0 + K1 - 1 entries at most):
   // w C1 in O(nnz K1), then one dense product.
   void cross_sparse(const std::vector<PlanEntry> &w, double *out, double *scratch) const;
+  // out = C0 w C1 -> C0 w' C1 for two vertices w, w' (entries sorted by (i, j)) from the rows
+  // where they differ: C0[:, R] ((w' - w)[R, :] C1), O(|R| K0 K1), which late Frank-Wolfe steps
+  // (vertices a few cells apart) make far cheaper than the full product. Returns false, out
+  // untouched, when more than half the rows differ (the full product is then cheaper). `z` and
+  // `g` are caller-owned scratch, resized as needed.
+  bool cross_sparse_update(const std::vector<PlanEntry> &from, const std::vector<PlanEntry> &to,
+                           double *out, std::vector<double> &z, std::vector<double> &g) const;
   // GW(w) for a coupling w in internal units, by the direct sum over non-zeros when it is
   // affordable (exact zero for an isometric match, no cancellation) and S_c - 2 <N0 w N1, w>
   // (clamped at 0) otherwise; objective() in input units.
@@ -138,8 +147,20 @@ std::vector<double> best_permutation_vertex(const GwProblem &p);
 constexpr std::uint64_t kMaxVertexBases = 12000;
 bool small_vertex_enumeration(const GwProblem &p);
 std::vector<double> best_enumerated_vertex(const GwProblem &p);
+// `basis` (optional, in/out): the linear steps' network simplex tree, carried from step to step
+// (and to a caller that passes it on; measured: no fewer pivots when the next start reuses it).
+// When w is exactly the product coupling a b^T / sum(a): u = C0 a / sum(a) and v = C1 b (internal
+// units), so that C0 w C1 = u v^T (gw_comonotone.cpp); otherwise false.
+bool product_factors(const GwProblem &p, const double *w, std::vector<double> &u,
+                     std::vector<double> &v);
+// The exact linear step at the product coupling, whose gradient `cost` is -4 u v^T up to a
+// constant on the couplings: the North-West corner rule on rows sorted by u and columns by v
+// (decreasing), an optimal vertex, with duals u_i + v_j = cost_ij on its entries.
+TransportResult comonotone_vertex(const GwProblem &p, const std::vector<double> &u,
+                                  const std::vector<double> &v, const double *cost);
 FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOptions &options,
-                      const Context &ctx, std::uint64_t iterations_before);
+                      const Context &ctx, std::uint64_t iterations_before,
+                      ExactBasis *basis = nullptr);
 
 // The annealed start (gw_entropic.cpp): from a b^T, entropic GW (Peyre-Cuturi-Solomon 2016,
 // projected mirror descent: w <- Sinkhorn(a, b, const - 2 C0 w C1, eps)) with eps decreasing

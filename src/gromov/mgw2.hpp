@@ -20,9 +20,10 @@ struct Mgw2Result {
   std::vector<double> d1;  // K1 x K1
 };
 
-// The intra-mixture matrix of a mixture: W2^2 between its own components (w2_cost_matrix),
-// symmetrised, diagonal zero. Reports Stage::CostMatrix (mgw2 calls it without progress).
-// Errc::Overflow naming the two components of `name` whose W2^2 exceeds the largest double.
+// The intra-mixture matrix of a mixture: W2^2 between its own components (the pair kernel of
+// w2_cost_matrix, each pair k < l once), symmetric, diagonal zero. Reports Stage::CostMatrix (mgw2
+// calls it without progress). Errc::Overflow naming the two components of `name` whose W2^2 exceeds
+// the largest double.
 std::vector<double> intra_w2_matrix(const Gmm &g, const Context &ctx,
                                     const char *name = "the mixture");
 

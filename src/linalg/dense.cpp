@@ -144,6 +144,12 @@ void gemm_mnk(bool trans_a, bool trans_b, int m, int n, int k, double alpha, con
               trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
+void gemm_mnk_f(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float *a,
+                int lda, const float *b, int ldb, float beta, float *c, int ldc) {
+  cblas_sgemm(CblasColMajor, trans_a ? CblasTrans : CblasNoTrans,
+              trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
 void syrk_lower_add(int n, int k, const double *a, int lda, double *c, int ldc) {
   cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, n, k, 1.0, a, lda, 1.0, c, ldc);
 }

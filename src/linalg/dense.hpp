@@ -72,6 +72,10 @@ void trmm_lower_trans(int n, const double *l, double *b);
 void gemm_mnk(bool trans_a, bool trans_b, int m, int n, int k, double alpha, const double *a,
               int lda, const double *b, int ldb, double beta, double *c, int ldc);
 
+// The same in single precision (sgemm), for products that only steer a heuristic.
+void gemm_mnk_f(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float *a,
+                int lda, const float *b, int ldb, float beta, float *c, int ldc);
+
 // Lower triangle of the column-major c (n x n) += a a^T for a column-major n x k (the upper
 // triangle is not referenced).
 void syrk_lower_add(int n, int k, const double *a, int lda, double *c, int ldc);

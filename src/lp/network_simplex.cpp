@@ -88,6 +88,8 @@ class SpanningTree {
   SimplexOutput result(std::uint64_t iterations) const;
   std::vector<int> preorder() const;
   bool finish();
+  bool restarted() const { return restarted_; }
+  void export_basis(ExactBasis &b) const;
 #ifdef GMMOT_NS_VALIDATE  // debugging aid: -DGMMOT_NS_VALIDATE checks the tree after each pivot
   void validate(const char *where) const;
 #endif
@@ -101,6 +103,7 @@ class SpanningTree {
   bool refresh();
   void build_start_forest();
   void build_artificial_start();
+  bool build_from_basis(const ExactBasis &b);
   bool one_sign() const { return plus_components_ == 0 || plus_components_ == components_; }
 
   const SimplexInput &in_;
@@ -124,6 +127,7 @@ class SpanningTree {
   bool screening_ = false;
   std::vector<float> cf_, xf_, sf_;  // single-precision copies for screening
   bool offsets_ = false;             // component tops carry warm-start potentials
+  bool restarted_ = false;           // the start tree came from a basis
   std::size_t components_ = 0;       // children of the root
   std::size_t plus_components_ = 0;  // those hanging by a supply node (sign +1)
   double big_ = 0;                   // L: the symbolic M in pricing keys
@@ -158,7 +162,9 @@ SpanningTree::SpanningTree(const SimplexInput &in)
   big_ = std::ldexp(1.0, std::ilogb(8.0 * bound) + 1);
   node_[root_].parent = kNone;
   size_[root_] = static_cast<int>(nodes);
-  if (in.warm_x.empty()) {
+  if (in.warm_basis != nullptr && build_from_basis(*in.warm_basis)) {
+    restarted_ = true;
+  } else if (in.warm_x.empty()) {
     build_artificial_start();
   } else {
     build_start_forest();
@@ -318,6 +324,84 @@ void SpanningTree::build_start_forest() {
     if (!seen[i]) hang(static_cast<int>(i));
   for (std::size_t j = 0; j < n1_; ++j)  // demands no supply reached: positive flow
     if (!seen[n0_ + j]) hang(static_cast<int>(n0_ + j));
+}
+
+// The restart: the earlier solve's final tree as it was (strongly feasible: its flows are those
+// of the same supplies and demands), potentials from the new costs. Returns false, leaving the
+// tree as constructed, when the basis does not fit (other sizes, not a spanning tree, flows
+// that do not carry these supplies and demands).
+bool SpanningTree::build_from_basis(const ExactBasis &b) {
+  const std::size_t nodes = n0_ + n1_;
+  if (b.parent.size() != nodes || b.up.size() != nodes || b.plus.size() != nodes ||
+      b.flow.size() != nodes || b.supply != in_.supply || b.demand != in_.demand)
+    return false;
+  double mass = 0.0;
+  for (double x : in_.supply) mass += x;
+  for (std::size_t n = 0; n < nodes; ++n) {
+    const int p = b.parent[n];
+    if (p < 0 || p > root_ || p == static_cast<int>(n) || !(b.flow[n] >= 0.0)) return false;
+    // Real arcs join a supply and a demand, pointing from the supply.
+    const bool supply = n < n0_;
+    if (p != root_ && ((static_cast<std::size_t>(p) < n0_) == supply || (b.up[n] != 0) != supply))
+      return false;
+  }
+  for (std::size_t n = 0; n < nodes; ++n) link(static_cast<int>(n), b.parent[n]);
+  const std::vector<int> order = preorder();
+  bool ok = order.size() == nodes;
+  if (ok) {
+    // Sizes, and the flows against the supplies (the net supply of each subtree).
+    std::vector<double> net(nodes + 1, 0.0);
+    for (std::size_t k = 0; k < n0_; ++k) net[k] = in_.supply[k];
+    for (std::size_t k = 0; k < n1_; ++k) net[n0_ + k] = -in_.demand[k];
+    for (auto it = order.rbegin(); it != order.rend() && ok; ++it) {
+      const int n = *it, p = node_[n].parent;
+      if (p != root_) size_[p] += size_[n];
+      net[p] += net[n];
+      const double f = b.up[n] ? net[n] : -net[n];
+      ok = std::fabs(f - b.flow[n]) <= 1e-9 * mass;
+    }
+  }
+  if (!ok) {
+    node_.assign(nodes + 1, Node{0.0, 0.0, root_, kNone, kNone, kNone});
+    node_[root_].parent = kNone;
+    size_.assign(nodes + 1, 1);
+    size_[root_] = static_cast<int>(nodes + 1);
+    return false;
+  }
+  for (std::size_t n = 0; n < nodes; ++n) {
+    const int p = b.parent[n];
+    up_[n] = b.up[n];
+    node_[n].flow = b.flow[n];
+    if (p == root_) {
+      node_[n].spcost = 0.0;
+      sl_[n] = b.plus[n] ? big_ : -big_;
+      ++components_;
+      if (b.plus[n]) ++plus_components_;
+    } else {
+      const bool supply = n < n0_;
+      const std::size_t i = supply ? n : p, j = (supply ? p : n) - n0_;
+      const double c = in_.rows[i][j] * in_.scale;
+      node_[n].spcost = supply ? c : -c;
+    }
+  }
+  refresh();
+  return true;
+}
+
+void SpanningTree::export_basis(ExactBasis &b) const {
+  const std::size_t nodes = n0_ + n1_;
+  b.supply = in_.supply;
+  b.demand = in_.demand;
+  b.parent.resize(nodes);
+  b.up.resize(nodes);
+  b.plus.resize(nodes);
+  b.flow.resize(nodes);
+  for (std::size_t n = 0; n < nodes; ++n) {
+    b.parent[n] = node_[n].parent;
+    b.up[n] = up_[n];
+    b.plus[n] = sl_[n] > 0 ? 1 : 0;
+    b.flow[n] = node_[n].flow;
+  }
 }
 
 double SpanningTree::exact_key(std::size_t i, std::size_t j) const {
@@ -862,7 +946,10 @@ SimplexOutput network_simplex(const SimplexInput &in) {
 #endif
     }
   } while (tree.finish());
-  return tree.result(iterations);
+  SimplexOutput out = tree.result(iterations);
+  out.restarted = tree.restarted();
+  if (in.want_basis) tree.export_basis(out.basis);
+  return out;
 }
 
 }  // namespace gmmot

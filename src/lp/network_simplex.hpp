@@ -18,6 +18,10 @@ struct SimplexInput {
   std::vector<double> supply;        // n0, > 0
   std::vector<double> demand;        // n1, > 0, same total as supply to rounding
   std::vector<double> warm_x;        // empty, or n0 + n1 start potentials (scaled): u, then -v
+  // The final tree of an earlier solve with the same supplies and demands (the start), or
+  // null; and whether to return this solve's final tree in SimplexOutput::basis.
+  const ExactBasis *warm_basis = nullptr;
+  bool want_basis = false;
   std::uint64_t max_iterations = 0;
   // Threads (2 or more: a second pricing thread on large problems), progress and interrupt.
   Context ctx;
@@ -27,6 +31,8 @@ struct SimplexOutput {
   std::vector<PlanEntry> plan;  // reduced indices, sorted by (i, j), masses > 0
   std::vector<double> u, v;     // duals in scaled cost units, u_i + v_j <= c_ij * scale
   std::uint64_t iterations = 0;
+  bool restarted = false;  // started from warm_basis (else it was unusable)
+  ExactBasis basis;        // parent, up, plus, flow (want_basis)
 };
 
 // Errc::IterationLimit when max_iterations pivots did not reach optimality; Errc::Cancelled

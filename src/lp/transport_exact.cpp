@@ -29,7 +29,7 @@ void require_finite_vector(std::size_t n, const double *x, const char *name) {
 
 TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a, const double *b,
                                 const double *cost, const ExactOptions &options, const Context &ctx,
-                                const double *warm_u, const double *warm_v) {
+                                const double *warm_u, const double *warm_v, ExactBasis *basis) {
   options.validate();
   const TransportWeights w = validated_transport_weights(k0, k1, a, b);
   require_finite_costs(k0, k1, cost);
@@ -74,7 +74,11 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
   }
   for (std::size_t i : rows) in.supply.push_back(w.a[i]);
   for (std::size_t j : cols) in.demand.push_back(w.b[j]);
-  if (warm) {
+  const bool restart = basis != nullptr && !basis->empty() && basis->k0 == k0 && basis->k1 == k1 &&
+                       basis->rows == rows && basis->cols == cols;
+  if (restart) in.warm_basis = basis;
+  in.want_basis = basis != nullptr;
+  if (warm && !restart) {
     in.warm_x.reserve(rows.size() + cols.size());
     double largest = 0;
     for (std::size_t i : rows) in.warm_x.push_back(std::ldexp(warm_u[i], exp2));
@@ -88,7 +92,15 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
                           ? options.max_iterations
                           : std::max<std::uint64_t>(1000000, 100 * (std::uint64_t(k0) + k1));
 
-  const SimplexOutput out = network_simplex(in);
+  SimplexOutput out = network_simplex(in);
+  if (basis != nullptr) {
+    // The weights as the simplex saw them travel with the tree: a restart checks them.
+    *basis = std::move(out.basis);
+    basis->k0 = k0;
+    basis->k1 = k1;
+    basis->rows = rows;
+    basis->cols = cols;
+  }
 
   TransportResult res;
   res.iterations = out.iterations;
