@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <limits>
+#include <vector>
 
 #include "util/simd.hpp"
 
@@ -45,29 +46,27 @@ GMMOT_INLINE void rotate(double *x, double *y, int m, v4 c, v4 s) {
   }
 }
 
-// One pair (p, q): its rotation in every lane that needs one; returns the lanes rotated.
-GMMOT_INLINE v4i pair_step(int n, double *cp, double *cq, double *vp, double *vq, v4 tol2,
-                           v4i active) {
-  const v4 zero = splat(0.0), one = splat(1.0);
-  v4 a0 = zero, a1 = zero, b0 = zero, b1 = zero, g0 = zero, g1 = zero;
+GMMOT_INLINE v4 dot(int n, const double *x, const double *y) {
+  v4 s0 = splat(0.0), s1 = s0, s2 = s0;
   int i = 0;
-  for (; i + 2 <= n; i += 2) {
-    const v4 x0 = load(cp + i * L), y0 = load(cq + i * L);
-    const v4 x1 = load(cp + (i + 1) * L), y1 = load(cq + (i + 1) * L);
-    a0 += x0 * x0;
-    b0 += y0 * y0;
-    g0 += x0 * y0;
-    a1 += x1 * x1;
-    b1 += y1 * y1;
-    g1 += x1 * y1;
+  for (; i + 3 <= n; i += 3) {
+    s0 += load(x + i * L) * load(y + i * L);
+    s1 += load(x + (i + 1) * L) * load(y + (i + 1) * L);
+    s2 += load(x + (i + 2) * L) * load(y + (i + 2) * L);
   }
-  if (i < n) {
-    const v4 x0 = load(cp + i * L), y0 = load(cq + i * L);
-    a0 += x0 * x0;
-    b0 += y0 * y0;
-    g0 += x0 * y0;
-  }
-  const v4 alpha = a0 + a1, beta = b0 + b1, gamma = g0 + g1;
+  for (; i < n; ++i) s0 += load(x + i * L) * load(y + i * L);
+  return (s0 + s1) + s2;
+}
+
+// One pair (p, q) with squared column norms *np, *nq (kept up to date): its rotation in every
+// lane that needs one; returns the lanes rotated. Only the inner product is summed per pair;
+// the norms follow from the rotation (alpha - t gamma, beta + t gamma, exact in exact
+// arithmetic) and are summed afresh when one of them drops below half, where that update
+// would cancel.
+GMMOT_INLINE v4i pair_step(int n, double *cp, double *cq, double *vp, double *vq, double *np,
+                           double *nq, v4 tol2, v4i active) {
+  const v4 zero = splat(0.0), one = splat(1.0);
+  const v4 alpha = load(np), beta = load(nq), gamma = dot(n, cp, cq);
   const v4 g2 = gamma * gamma;
   const v4 floor = splat(std::numeric_limits<double>::min());
   const v4i rot = (g2 > tol2 * alpha * beta) & (g2 > floor) & active;
@@ -75,7 +74,7 @@ GMMOT_INLINE v4i pair_step(int n, double *cp, double *cq, double *vp, double *vq
   for (int l = 0; l < L; ++l) any |= rot[l] != 0;
   if (!any) return rot;
   // Rutishauser's rotation: t = tan(theta) is the smaller root of t^2 + 2 zeta t - 1 = 0, which
-  // zeroes the pair's inner product; lanes without a rotation get c = 1, s = 0.
+  // zeroes the pair's inner product; lanes without a rotation get c = 1, s = 0, t = 0.
   const v4 safe_gamma = rot ? gamma : one;
   const v4 zeta = (beta - alpha) / (2.0 * safe_gamma);
   const v4 za = vabs(zeta);
@@ -83,11 +82,18 @@ GMMOT_INLINE v4i pair_step(int n, double *cp, double *cq, double *vp, double *vq
   const v4i huge = za > splat(1e150);
   const v4 za_safe = huge ? one : za;
   const v4 t_abs = huge ? 0.5 / za : one / (za_safe + vsqrt(one + za_safe * za_safe));
-  const v4 t = zeta < zero ? -t_abs : t_abs;
-  const v4 c_rot = one / vsqrt(one + t * t);
-  const v4 c = rot ? c_rot : one, s = rot ? c_rot * t : zero;
+  const v4 t_rot = zeta < zero ? -t_abs : t_abs;
+  const v4 c_rot = one / vsqrt(one + t_rot * t_rot);
+  const v4 c = rot ? c_rot : one, s = rot ? c_rot * t_rot : zero, t = rot ? t_rot : zero;
   rotate(cp, cq, n, c, s);
   rotate(vp, vq, n, c, s);
+  const v4 na = alpha - t * gamma, nb = beta + t * gamma;
+  // Per lane, so that a lane's result never depends on the others.
+  const v4i cancel = !(na >= 0.5 * alpha) | !(nb >= 0.5 * beta);
+  bool any_cancel = false;
+  for (int l = 0; l < L; ++l) any_cancel |= cancel[l] != 0;
+  store(np, any_cancel ? (cancel ? dot(n, cp, cp) : na) : na);
+  store(nq, any_cancel ? (cancel ? dot(n, cq, cq) : nb) : nb);
   return rot;
 }
 
@@ -102,6 +108,8 @@ GMMOT_CLONES unsigned jacobi_sweep_lanes(int n, double *b, double *v, double tol
   // r and, for k = 1 .. m/2 - 1, (r + k) mod (m - 1) meets (r - k) mod (m - 1). The m/2 pairs of
   // a round are disjoint, so their work overlaps in the pipeline; a player >= n sits out.
   const int m = n + (n & 1);
+  std::vector<double> norms(col);  // squared column norms, lane-interleaved
+  for (int c = 0; c < n; ++c) store(norms.data() + c * L, dot(n, b + c * col, b + c * col));
   unsigned rotated = 0;
   for (int r = 0; r + 1 < m; ++r) {
     for (int k = 0; k < m / 2; ++k) {
@@ -113,8 +121,8 @@ GMMOT_CLONES unsigned jacobi_sweep_lanes(int n, double *b, double *v, double tol
         q = x;
       }
       if (q >= n) continue;
-      const v4i rot =
-          pair_step(n, b + p * col, b + q * col, v + p * col, v + q * col, tol2, active);
+      const v4i rot = pair_step(n, b + p * col, b + q * col, v + p * col, v + q * col,
+                                norms.data() + p * L, norms.data() + q * L, tol2, active);
       for (int l = 0; l < L; ++l)
         if (rot[l]) rotated |= 1u << l;
     }

@@ -101,10 +101,13 @@ GMMOT_CLONES unsigned near_diagonal_sqrt_lanes(int n_, const double *g, double a
         store(y + at, upd ? next : old);
       }
     }
-    // Converged: the change is within the accuracy and contracting (the error left is about
-    // the next change, at most half this one) or at the rounding level of the terms; too slow:
-    // no halving.
-    const unsigned ok = mask_of((delta <= bound) & ((delta <= 0.5 * prev) | (delta <= rounding)));
+    // Converged: the change is at the rounding level of the terms, or the iteration contracts
+    // (the change at least halved) and the error left, about the next change, which the
+    // observed rate q = delta / prev puts near q delta, is within the accuracy (with a factor
+    // 2 to spare); after the first term, whose rate is unknown, the change itself must be.
+    // Too slow: no halving.
+    const v4 left = count == 1 ? delta : 2.0 * delta * (delta / prev);
+    const unsigned ok = mask_of((delta <= rounding) | ((left <= bound) & (delta <= 0.5 * prev)));
     const unsigned slow = ~ok & mask_of(delta > 0.5 * prev);
     failed |= active & slow;
     active &= ~(ok | slow);
