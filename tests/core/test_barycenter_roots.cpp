@@ -10,6 +10,7 @@
 #include <limits>
 #include <vector>
 
+#include "gaussian/barycenter_roots.hpp"
 #include "gaussian/gaussian_ot.hpp"
 #include "linalg/jacobi_lanes.hpp"
 #include "linalg/near_diagonal_sqrt.hpp"
@@ -348,4 +349,39 @@ TEST_CASE("barycenter: bit-identical for any thread count and across calls", "[b
   CHECK(loose.residual <= 1e-6);
   CHECK(loose.iterations < one.iterations);
   CHECK(rel_diff(loose.gaussian.cov, one.gaussian.cov) <= 1e-5);
+}
+
+TEST_CASE("barycenter roots: the LAPACK fallback and the lane path agree", "[barycenter]") {
+  std::mt19937_64 rng(76);
+  for (int d : {3, 10}) {
+    // Five inputs (two groups, the second with one lane), one of them rank-deficient.
+    std::vector<Mat> covs;
+    std::vector<CovFactor> f;
+    std::vector<const double *> fp;
+    for (int q = 0; q < 5; ++q) {
+      covs.push_back(random_cov(d, 1e3, rng, q == 2 ? d - 1 : -1));
+      f.push_back(factor(d, covs.back()));
+    }
+    for (const auto &x : f) fp.push_back(x.f.data());
+    Mat l = random_cov(d, 10.0, rng);  // a Cholesky factor (column-major lower)
+    REQUIRE(linalg::cholesky_lower(d, l.data()));
+    const std::size_t dd = static_cast<std::size_t>(d) * d;
+    std::vector<double> lanes(5 * dd), lapack(5 * dd);
+    PairWorkspace ws(d);
+    WhitenedRoots fast(d, fp), fallback(d, fp, 0);  // no sweep allowed: LAPACK for every lane
+    for (std::size_t g = 0; g < fast.groups(); ++g) {
+      fast.compute(g, l.data(), WhitenedRoots::accuracy_floor(d), lanes.data(), ws);
+      fallback.compute(g, l.data(), WhitenedRoots::accuracy_floor(d), lapack.data(), ws);
+      CHECK_FALSE(fast.fell_back(g));
+      CHECK(fallback.fell_back(g));
+    }
+    for (int q = 0; q < 5; ++q) {
+      const Mat a(lanes.begin() + q * dd, lanes.begin() + (q + 1) * dd);
+      const Mat b(lapack.begin() + q * dd, lapack.begin() + (q + 1) * dd);
+      INFO("d = " << d << " input " << q << " difference " << rel_diff(a, b));
+      // The singular input's root has rounding-level entries on its null space in both.
+      CHECK(rel_diff(a, b) <= (q == 2 ? 2e-12 : 1e-13));
+      CHECK(a == transpose(d, a));
+    }
+  }
 }
