@@ -112,7 +112,8 @@ GMMOT_API int gmmot_gaussian_geodesic(size_t d, const double *m0, const double *
  *  Method: closed forms when d = 1 (S* = (sum lambda_j sigma_j)^2) or when the covariances
  *  commute (S* = (sum lambda_j S_j^1/2)^2; 0 iterations reported). Otherwise the
  *  Alvarez-Esteban fixed point in factor form: with S = L L^T (Cholesky),
- *  K = sum_j lambda_j (L^T S_j L)^1/2 from the SVDs of F_j^T L, S <- L^-T K^2 L^-1, started from
+ *  K = sum_j lambda_j (L^T S_j L)^1/2 from F_j^T L (one-sided Jacobi warm-started from the
+ *  previous step's vectors, then a Newton series; LAPACK as fallback), S <- L^-T K^2 L^-1, from
  *  sum_j lambda_j S_j and accelerated by Anderson mixing of the last 5 steps (Walker & Ni 2011;
  *  an extrapolated point that is not positive definite or doubles the residual falls back to
  *  the plain step), stopped when the residual ||K - L^T L||_F / ||L^T L||_F is at most

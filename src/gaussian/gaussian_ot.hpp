@@ -54,7 +54,8 @@ struct BarycenterResult {
 // W2 barycenter of J Gaussians with weights lambda (eq. 2.10), by closed forms (d = 1,
 // commuting covariances) or the Alvarez-Esteban fixed point in factor form (numerics.md B.3).
 // means: J x d. Weights must already be validated; zero weights drop their input. The J square
-// roots of each step run on ctx.threads threads (any number gives the same result); reports
+// roots of each step, four at a time (barycenter_roots.hpp), run on ctx.threads threads (any
+// number gives the same result); reports
 // Stage::Barycenter (iteration, max_iterations, residual) after every step. start (d x d, may
 // be null): a covariance near the barycenter to iterate from instead of sum_j lambda_j S_j (a
 // warm start, e.g. the previous iterate's component in the mixture fixed point); one without a

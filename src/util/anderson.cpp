@@ -36,6 +36,20 @@ bool solve_spd(std::vector<double> a, std::vector<double> &b, std::size_t m) {
   return true;
 }
 
+// Four partial sums: independent chains the compiler may keep in flight together.
+double dot(const double *x, const double *y, std::size_t n) {
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  std::size_t k = 0;
+  for (; k + 4 <= n; k += 4) {
+    s0 += x[k] * y[k];
+    s1 += x[k + 1] * y[k + 1];
+    s2 += x[k + 2] * y[k + 2];
+    s3 += x[k + 3] * y[k + 3];
+  }
+  for (; k < n; ++k) s0 += x[k] * y[k];
+  return (s0 + s1) + (s2 + s3);
+}
+
 }  // namespace
 
 void Anderson::reset() {
@@ -46,36 +60,42 @@ void Anderson::reset() {
 }
 
 std::vector<double> Anderson::next(const std::vector<double> &x, const std::vector<double> &gx) {
-  std::vector<double> f(n_);
-  for (std::size_t i = 0; i < n_; ++i) f[i] = gx[i] - x[i];
+  f_.resize(n_);
+  for (std::size_t i = 0; i < n_; ++i) f_[i] = gx[i] - x[i];
+  if (gram_.size() != memory_ * memory_) gram_.assign(memory_ * memory_, 0.0);
   if (!prev_f_.empty()) {
-    std::vector<double> a(n_), b(n_);
+    std::vector<double> a, b;
+    if (df_.size() == memory_) {  // reuse the oldest difference's storage
+      a = std::move(df_.front());
+      b = std::move(dg_.front());
+      df_.pop_front();
+      dg_.pop_front();
+      for (std::size_t i = 1; i < memory_; ++i)
+        for (std::size_t k = 1; k < memory_; ++k)
+          gram_[(i - 1) * memory_ + (k - 1)] = gram_[i * memory_ + k];
+    }
+    a.resize(n_);
+    b.resize(n_);
     for (std::size_t i = 0; i < n_; ++i) {
-      a[i] = f[i] - prev_f_[i];
+      a[i] = f_[i] - prev_f_[i];
       b[i] = gx[i] - prev_g_[i];
     }
     df_.push_back(std::move(a));
     dg_.push_back(std::move(b));
-    if (df_.size() > memory_) {
-      df_.pop_front();
-      dg_.pop_front();
-    }
+    const std::size_t last = df_.size() - 1;
+    for (std::size_t i = 0; i <= last; ++i)
+      gram_[i * memory_ + last] = gram_[last * memory_ + i] =
+          dot(df_[i].data(), df_[last].data(), n_);
   }
-  prev_f_ = f;
+  prev_f_ = f_;
   prev_g_ = gx;
   const std::size_t m = df_.size();
   std::vector<double> out(gx);
   if (m == 0) return out;
   std::vector<double> gram(m * m), rhs(m);
   for (std::size_t i = 0; i < m; ++i) {
-    for (std::size_t j = 0; j <= i; ++j) {
-      double acc = 0.0;
-      for (std::size_t k = 0; k < n_; ++k) acc += df_[i][k] * df_[j][k];
-      gram[i * m + j] = gram[j * m + i] = acc;
-    }
-    double acc = 0.0;
-    for (std::size_t k = 0; k < n_; ++k) acc += df_[i][k] * f[k];
-    rhs[i] = acc;
+    for (std::size_t k = 0; k < m; ++k) gram[i * m + k] = gram_[i * memory_ + k];
+    rhs[i] = dot(df_[i].data(), f_.data(), n_);
   }
   if (!solve_spd(gram, rhs, m)) return out;
   for (std::size_t i = 0; i < m; ++i)

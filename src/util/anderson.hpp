@@ -23,7 +23,10 @@ class Anderson {
  private:
   std::size_t n_, memory_;
   std::deque<std::vector<double>> df_, dg_;
-  std::vector<double> prev_f_, prev_g_;
+  std::vector<double> prev_f_, prev_g_, f_;
+  // gram_[i * memory_ + k] = df_[i] . df_[k], kept as differences come and go: each call adds
+  // one row instead of recomputing all m (m + 1) / 2 inner products.
+  std::vector<double> gram_;
 };
 
 }  // namespace gmmot

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+#include "linalg/jacobi_lanes.hpp"
+
+#include <cstddef>
+#include <limits>
+#include <vector>
+
+#include "util/simd.hpp"
+
+// 32-byte vectors passed by value to always-inlined helpers only (as in bidiag_lanes.cpp).
+#if defined(__GNUC__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+
+namespace gmmot::linalg {
+namespace {
+
+constexpr int L = kJacobiLanes;
+typedef double v4 __attribute__((vector_size(L * sizeof(double))));
+typedef long long v4i __attribute__((vector_size(L * sizeof(long long))));
+
+GMMOT_INLINE v4 load(const double *p) {
+  v4 x;
+  __builtin_memcpy(&x, p, sizeof x);
+  return x;
+}
+GMMOT_INLINE void store(double *p, v4 x) { __builtin_memcpy(p, &x, sizeof x); }
+GMMOT_INLINE v4 splat(double x) { return v4{x, x, x, x}; }
+GMMOT_INLINE v4 vabs(v4 x) {
+  v4 r;
+  for (int l = 0; l < L; ++l) r[l] = __builtin_fabs(x[l]);
+  return r;
+}
+GMMOT_INLINE v4 vsqrt(v4 x) {
+  v4 r;
+  for (int l = 0; l < L; ++l) r[l] = __builtin_sqrt(x[l]);
+  return r;
+}
+
+// x <- c x - s y, y <- s x + c y over m interleaved entries.
+GMMOT_INLINE void rotate(double *x, double *y, int m, v4 c, v4 s) {
+  for (int i = 0; i < m; ++i) {
+    const v4 a = load(x + i * L), b = load(y + i * L);
+    store(x + i * L, c * a - s * b);
+    store(y + i * L, s * a + c * b);
+  }
+}
+
+GMMOT_INLINE v4 dot(int n, const double *x, const double *y) {
+  v4 s0 = splat(0.0), s1 = s0, s2 = s0;
+  int i = 0;
+  for (; i + 3 <= n; i += 3) {
+    s0 += load(x + i * L) * load(y + i * L);
+    s1 += load(x + (i + 1) * L) * load(y + (i + 1) * L);
+    s2 += load(x + (i + 2) * L) * load(y + (i + 2) * L);
+  }
+  for (; i < n; ++i) s0 += load(x + i * L) * load(y + i * L);
+  return (s0 + s1) + s2;
+}
+
+// One pair (p, q) with squared column norms *np, *nq (kept up to date): its rotation in every
+// lane that needs one; returns the lanes rotated. Only the inner product is summed per pair;
+// the norms follow from the rotation (alpha - t gamma, beta + t gamma, exact in exact
+// arithmetic) and are summed afresh when one of them drops below half, where that update
+// would cancel.
+GMMOT_INLINE v4i pair_step(int n, double *cp, double *cq, double *vp, double *vq, double *np,
+                           double *nq, v4 tol2, v4i active) {
+  const v4 zero = splat(0.0), one = splat(1.0);
+  const v4 alpha = load(np), beta = load(nq), gamma = dot(n, cp, cq);
+  const v4 g2 = gamma * gamma;
+  const v4 floor = splat(std::numeric_limits<double>::min());
+  const v4i rot = (g2 > tol2 * alpha * beta) & (g2 > floor) & active;
+  bool any = false;
+  for (int l = 0; l < L; ++l) any |= rot[l] != 0;
+  if (!any) return rot;
+  // Rutishauser's rotation: t = tan(theta) is the smaller root of t^2 + 2 zeta t - 1 = 0, which
+  // zeroes the pair's inner product; lanes without a rotation get c = 1, s = 0, t = 0.
+  const v4 safe_gamma = rot ? gamma : one;
+  const v4 zeta = (beta - alpha) / (2.0 * safe_gamma);
+  const v4 za = vabs(zeta);
+  // Beyond 1e150 zeta^2 would overflow: there t = 1 / (2 |zeta|) to full accuracy.
+  const v4i huge = za > splat(1e150);
+  const v4 za_safe = huge ? one : za;
+  const v4 t_abs = huge ? 0.5 / za : one / (za_safe + vsqrt(one + za_safe * za_safe));
+  const v4 t_rot = zeta < zero ? -t_abs : t_abs;
+  const v4 c_rot = one / vsqrt(one + t_rot * t_rot);
+  const v4 c = rot ? c_rot : one, s = rot ? c_rot * t_rot : zero, t = rot ? t_rot : zero;
+  rotate(cp, cq, n, c, s);
+  rotate(vp, vq, n, c, s);
+  const v4 na = alpha - t * gamma, nb = beta + t * gamma;
+  // Per lane, so that a lane's result never depends on the others.
+  const v4i cancel = !(na >= 0.5 * alpha) | !(nb >= 0.5 * beta);
+  bool any_cancel = false;
+  for (int l = 0; l < L; ++l) any_cancel |= cancel[l] != 0;
+  store(np, any_cancel ? (cancel ? dot(n, cp, cp) : na) : na);
+  store(nq, any_cancel ? (cancel ? dot(n, cq, cq) : nb) : nb);
+  return rot;
+}
+
+}  // namespace
+
+GMMOT_CLONES unsigned jacobi_sweep_lanes(int n, double *b, double *v, double tol, unsigned lanes) {
+  const std::size_t col = static_cast<std::size_t>(n) * L;
+  const v4 tol2 = splat(tol * tol);
+  v4i active;
+  for (int l = 0; l < L; ++l) active[l] = ((lanes >> l) & 1u) ? -1 : 0;
+  // Round-robin tournament on m = n rounded up to even players: in round r, player m - 1 meets
+  // r and, for k = 1 .. m/2 - 1, (r + k) mod (m - 1) meets (r - k) mod (m - 1). The m/2 pairs of
+  // a round are disjoint, so their work overlaps in the pipeline; a player >= n sits out.
+  const int m = n + (n & 1);
+  std::vector<double> norms(col);  // squared column norms, lane-interleaved
+  for (int c = 0; c < n; ++c) store(norms.data() + c * L, dot(n, b + c * col, b + c * col));
+  unsigned rotated = 0;
+  for (int r = 0; r + 1 < m; ++r) {
+    for (int k = 0; k < m / 2; ++k) {
+      int p = k == 0 ? r : (r + k) % (m - 1);
+      int q = k == 0 ? m - 1 : (r - k + (m - 1)) % (m - 1);
+      if (p > q) {
+        const int x = p;
+        p = q;
+        q = x;
+      }
+      if (q >= n) continue;
+      const v4i rot = pair_step(n, b + p * col, b + q * col, v + p * col, v + q * col,
+                                norms.data() + p * L, norms.data() + q * L, tol2, active);
+      for (int l = 0; l < L; ++l)
+        if (rot[l]) rotated |= 1u << l;
+    }
+  }
+  return rotated;
+}
+
+unsigned jacobi_lanes(int n, double *b, double *v, double tol, int max_sweeps, int *sweeps) {
+  const unsigned all = (1u << L) - 1u;
+  unsigned converged = 0;
+  int done = 0;
+  while (converged != all && done < max_sweeps) {
+    ++done;
+    converged |= all & ~jacobi_sweep_lanes(n, b, v, tol, all & ~converged);
+  }
+  if (sweeps != nullptr) *sweeps = done;
+  return converged;
+}
+
+}  // namespace gmmot::linalg

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+// One-sided (Hestenes) Jacobi on four small square matrices at once, interleaved entry by entry
+// as in bidiag_lanes.hpp: every scalar operation of the one-matrix algorithm is one vector
+// operation on the four, and lanes never mix (a lane's result depends on its own matrix only).
+// Rotations from the right orthogonalise the columns of B; accumulated into V they keep
+// B = A V for the matrix A the caller started from (B = A V0). Starting from the right singular
+// vectors of a nearby matrix (V0 close to them), a sweep or two suffice: Jacobi converges
+// quadratically, whereas a full eigen-decomposition starts from scratch every time. The
+// singular values are the final column norms, to high relative accuracy (Demmel-Veselic 1992).
+#pragma once
+
+namespace gmmot::linalg {
+
+constexpr int kJacobiLanes = 4;
+
+// b, v: n x n matrices, entry (i, j) of lane l at [(i + j n) * kJacobiLanes + l], updated in
+// place: b <- b G, v <- v G with G the product of the rotations. Entries of b should be of order
+// one (scaled): a pair of columns whose inner product squares below the smallest normal double is
+// treated as orthogonal. Sweeps visit the n (n - 1) / 2 pairs in a round-robin order until, in
+// every lane, each pair satisfies |b_p . b_q| <= tol ||b_p|| ||b_q|| before its rotation (a
+// sweep without rotation), or max_sweeps sweeps are done. Returns the converged lanes as a bit
+// mask (bit l for lane l); *sweeps receives the number of sweeps run.
+unsigned jacobi_lanes(int n, double *b, double *v, double tol, int max_sweeps, int *sweeps);
+
+// One sweep of jacobi_lanes on the lanes of the bit mask `lanes` (the others are left as they
+// are): every pair with |b_p . b_q| > tol ||b_p|| ||b_q|| is rotated. Returns the lanes that had
+// a rotation.
+unsigned jacobi_sweep_lanes(int n, double *b, double *v, double tol, unsigned lanes);
+
+}  // namespace gmmot::linalg

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: MIT
+// Products of four small square matrices at once in the interleaved layout of jacobi_lanes.hpp
+// (entry (i, j) of lane l at [(i + j n) * kJacobiLanes + l]): each lane's result is the product
+// of that lane's matrices, summed in a fixed order (the same whatever the other lanes hold).
+#pragma once
+
+namespace gmmot::linalg {
+
+// c = a b (lanes times lanes).
+void lanes_mul(int n, const double *a, const double *b, double *c);
+
+// c = s b with one matrix s shared by the lanes: s is plain column-major n x n, lower
+// triangular with a zero upper triangle (read only up to a few entries past the diagonal).
+void lanes_mul_shared_lower(int n, const double *s, const double *b, double *c);
+
+// c = a^T a, exactly symmetric (the lower triangle computed, the upper one mirrored).
+void lanes_gram(int n, const double *a, double *c);
+
+// c = a b^T for a product known to be symmetric (e.g. a = v x with x symmetric, b = v): the
+// lower triangle computed, the upper one mirrored, so that c is exactly symmetric.
+void lanes_mul_bt_sym(int n, const double *a, const double *b, double *c);
+
+}  // namespace gmmot::linalg

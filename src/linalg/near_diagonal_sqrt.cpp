@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+#include "linalg/near_diagonal_sqrt.hpp"
+
+#include <cstddef>
+
+#include "linalg/jacobi_lanes.hpp"
+#include "linalg/lane_products.hpp"
+#include "util/simd.hpp"
+
+#if defined(__GNUC__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+
+namespace gmmot::linalg {
+namespace {
+
+constexpr int L = kJacobiLanes;
+typedef double v4 __attribute__((vector_size(L * sizeof(double))));
+typedef long long v4i __attribute__((vector_size(L * sizeof(long long))));
+
+GMMOT_INLINE v4 load(const double *p) {
+  v4 x;
+  __builtin_memcpy(&x, p, sizeof x);
+  return x;
+}
+GMMOT_INLINE void store(double *p, v4 x) { __builtin_memcpy(p, &x, sizeof x); }
+GMMOT_INLINE v4 splat(double x) { return v4{x, x, x, x}; }
+GMMOT_INLINE v4 vabs(v4 x) {
+  v4 r;
+  for (int l = 0; l < L; ++l) r[l] = __builtin_fabs(x[l]);
+  return r;
+}
+GMMOT_INLINE v4 vmax(v4 a, v4 b) { return a > b ? a : b; }
+GMMOT_INLINE unsigned mask_of(v4i m) {
+  unsigned r = 0;
+  for (int l = 0; l < L; ++l)
+    if (m[l]) r |= 1u << l;
+  return r;
+}
+GMMOT_INLINE v4i lanes_of(unsigned m) {
+  v4i r;
+  for (int l = 0; l < L; ++l) r[l] = ((m >> l) & 1u) ? -1 : 0;
+  return r;
+}
+
+// Off-diagonal cosines above this leave too slow a contraction (about n times the cosine per
+// term): rotations (jacobi_lanes.hpp) pay more.
+constexpr double kMaxCosine = 0.05;
+// Columns whose root is below this fraction of the largest count as at most this large in the
+// cosine test: their entries are rounding noise of forming g (a rank-deficient input), tiny in
+// absolute terms however far from orthogonal.
+constexpr double kNegligible = 1e-6;
+
+}  // namespace
+
+GMMOT_CLONES unsigned near_diagonal_sqrt_lanes(int n_, const double *g, double accuracy,
+                                               unsigned lanes, int max_terms, double *x,
+                                               double *work, int *terms) {
+  const std::size_t n = static_cast<std::size_t>(n_), nn = n * n;
+  double *inv = work, *y = inv + nn * L, *z = y + nn * L, *d = z + nn * L;
+  const v4 zero = splat(0.0);
+  v4 dmax = zero;
+  for (std::size_t p = 0; p < n; ++p) {
+    v4 dp;
+    const v4 gpp = load(g + (p + p * n) * L);
+    for (int l = 0; l < L; ++l) dp[l] = __builtin_sqrt(gpp[l] > 0.0 ? gpp[l] : 0.0);
+    store(d + p * L, dp);
+    dmax = vmax(dmax, dp);
+  }
+  const v4 floor = splat(kNegligible) * dmax;
+  v4i too_far = v4i{0, 0, 0, 0};
+  for (std::size_t q = 0; q < n; ++q) {
+    const v4 dq = load(d + q * L), cq = vmax(dq, floor);
+    for (std::size_t p = 0; p < n; ++p) {
+      const std::size_t at = (p + q * n) * L;
+      const v4 dp = load(d + p * L), den = dp + dq;
+      const v4i pos = den > zero;
+      const v4 w = pos ? splat(1.0) / (pos ? den : splat(1.0)) : zero;
+      store(inv + at, w);
+      const v4 e = p == q ? zero : load(g + at);
+      store(y + at, e * w);  // Y_1 = S(E), the Newton step from D
+      too_far |= vabs(e) > splat(kMaxCosine) * vmax(dp, floor) * cq;
+    }
+  }
+  unsigned active = lanes & ~mask_of(too_far), failed = lanes & mask_of(too_far);
+  const v4 bound = splat(accuracy) * dmax;
+  const v4 rounding = splat(2.0 * static_cast<double>(n) * __DBL_EPSILON__) * dmax;
+  v4 prev = splat(__builtin_inf());
+  int count = 0;
+  while (active != 0 && count < max_terms) {
+    ++count;
+    lanes_mul_bt_sym(n_, y, y, z);  // Y^2 (Y is symmetric)
+    const v4i upd = lanes_of(active);
+    v4 delta = zero;
+    for (std::size_t q = 0; q < n; ++q) {
+      for (std::size_t p = 0; p < n; ++p) {
+        const std::size_t at = (p + q * n) * L;
+        const v4 e = p == q ? zero : load(g + at);
+        const v4 old = load(y + at), next = (e - load(z + at)) * load(inv + at);
+        delta = vmax(delta, vabs(next - old));
+        store(y + at, upd ? next : old);
+      }
+    }
+    // Converged: the change is at the rounding level of the terms, or the iteration contracts
+    // (the change at least halved) and the error left, about the next change, which the
+    // observed rate q = delta / prev puts near q delta, is within the accuracy (with a factor
+    // 2 to spare); after the first term, whose rate is unknown, the change itself must be.
+    // Too slow: no halving.
+    const v4 left = count == 1 ? delta : 2.0 * delta * (delta / prev);
+    const unsigned ok = mask_of((delta <= rounding) | ((left <= bound) & (delta <= 0.5 * prev)));
+    const unsigned slow = ~ok & mask_of(delta > 0.5 * prev);
+    failed |= active & slow;
+    active &= ~(ok | slow);
+    prev = delta;
+  }
+  failed |= active;
+  for (std::size_t q = 0; q < n; ++q) {
+    for (std::size_t p = 0; p < n; ++p) {
+      const std::size_t at = (p + q * n) * L;
+      const v4 yv = load(y + at);
+      store(x + at, p == q ? yv + load(d + p * L) : yv);
+    }
+  }
+  if (terms != nullptr) *terms = count;
+  return failed;
+}
+
+}  // namespace gmmot::linalg
