@@ -121,9 +121,12 @@ GMMOT_API int gmmot_gaussian_geodesic(size_t d, const double *m0, const double *
  *  GMMOT_OPT_BARYCENTER_MAX_ITERATIONS (default 1000), or when the residual has not decreased
  *  for 20 iterations (rounding floor).
  *  Status: GMMOT_OK; GMMOT_W_NOT_CONVERGED (the best iterate and its residual are written);
- *  GMMOT_E_SINGULAR when an iterate has no Cholesky factor (all inputs singular in a way that
- *  makes the barycenter singular); the errors of gmmot_gaussian_w2_squared and GMMOT_E_WEIGHTS,
- *  GMMOT_E_BUFFER_TOO_SMALL; GMMOT_E_CANCELLED (the progress callback, which gets
+ *  GMMOT_E_SINGULAR when an iterate has no Cholesky factor: always when the start
+ *  sum_j lambda_j S_j is singular (the inputs share a null vector); when only the barycenter is
+ *  singular (all inputs singular), the iterates may instead reach it, and it is returned like any
+ *  other (since 0.6; which of the two happens depends on rounding); the errors of
+ *  gmmot_gaussian_w2_squared and GMMOT_E_WEIGHTS, GMMOT_E_BUFFER_TOO_SMALL;
+ *  GMMOT_E_CANCELLED (the progress callback, which gets
  *  GMMOT_STAGE_BARYCENTER after every fixed-point iteration, or the interrupt flag of opts,
  *  gmmot/progress.h; nothing written). @since 0.1 */
 GMMOT_API int gmmot_gaussian_barycenter(size_t j, size_t d, const double *weights,

@@ -18,9 +18,12 @@
  *
  * The minimisation is a Gromov-Wasserstein problem (a non-convex quadratic over the transport
  * polytope), solved for a local minimum by Frank-Wolfe: each linear step is an exact transport
- * (the network simplex of gmmot/transport.h, warm-started from the previous step), each step
- * length the exact minimiser of the quadratic on [0, 1]. Plain Frank-Wolfe steps come first
- * (POT's algorithm); after a stall or 200 of them (POT's step cap) pairwise steps follow
+ * (the network simplex of gmmot/transport.h, since 0.6 restarted from the previous step's
+ * optimal tree; the first step from the product coupling, where the gradient is a rank-one
+ * cost up to a constant, is the comonotone vertex in closed form: the North-West corner rule on
+ * rows and columns sorted by its factors), each step length the exact minimiser of the
+ * quadratic on [0, 1]. Plain Frank-Wolfe steps come first (POT's algorithm); after a stall
+ * or 200 of them (POT's step cap) pairwise steps follow
  * (0.5; mass moves from the worst vertex of the iterate's decomposition to the new one), which
  * converge where plain Frank-Wolfe zigzags inside a face and only lower the objective. To
  * reach a better local minimum the solver runs from several starts and keeps the best end point, in
