@@ -3,26 +3,19 @@
 
 #include <cstddef>
 
+#include "linalg/vec4.hpp"
 #include "util/simd.hpp"
-
-// 32-byte vectors passed by value to always-inlined helpers only (as in dqds_lanes.cpp).
-#if defined(__GNUC__)
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
 
 namespace gmmot::linalg {
 namespace {
 
-constexpr int L = kBidiagLanes;
-typedef double v4 __attribute__((vector_size(L * sizeof(double))));
-typedef long long v4i __attribute__((vector_size(L * sizeof(long long))));
+using vec4::load;
+using vec4::store;
+using vec4::v4;
+using vec4::v4i;
 
-GMMOT_INLINE v4 load(const double *p) {
-  v4 x;
-  __builtin_memcpy(&x, p, sizeof x);
-  return x;
-}
-GMMOT_INLINE void store(double *p, v4 x) { __builtin_memcpy(p, &x, sizeof x); }
+constexpr int L = kBidiagLanes;
+static_assert(L == vec4::kWidth, "the lane kernels use four-double vectors");
 
 // Householder reflector of the m entries x[0], x[stride], ... of every lane (dlarfg's
 // convention, as the one-matrix code had): on return x[i * stride] (i >= 1) holds v_i

@@ -6,16 +6,16 @@
 #include <cstddef>
 #include <limits>
 
+#include "linalg/vec4.hpp"
 #include "util/simd.hpp"
-
-// GCC notes that 32-byte vectors passed by value have an ABI that depends on -mavx; the helpers
-// below are always inlined, so no call crosses such a boundary (as in util/vexp.hpp).
-#if defined(__GNUC__)
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
 
 namespace gmmot::linalg {
 namespace {
+
+using vec4::load;
+using vec4::store;
+using vec4::v4;
+using vec4::v4i;
 
 constexpr int L = kDqdsLanes;
 constexpr double kEps = 0x1p-52;                           // LAPACK's dlamch('P')
@@ -28,15 +28,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // (one chain alone leaves the divider idle most of its latency). The halves are explicit
 // 4-double vectors: GCC lowers one 8-double vector with masks through the stack on AVX2.
 constexpr int H = L / 2;
-typedef double v4 __attribute__((vector_size(H * sizeof(double))));
-typedef long long v4i __attribute__((vector_size(H * sizeof(long long))));
-
-GMMOT_INLINE v4 load(const double *p) {
-  v4 x;
-  __builtin_memcpy(&x, p, sizeof x);
-  return x;
-}
-GMMOT_INLINE void store(double *p, v4 x) { __builtin_memcpy(p, &x, sizeof x); }
+static_assert(H == vec4::kWidth, "the lane kernels use four-double vectors");
 
 // What one lockstep sweep reports per lane.
 struct SweepResult {

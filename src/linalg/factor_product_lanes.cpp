@@ -3,26 +3,20 @@
 
 #include <algorithm>
 
+#include "linalg/vec4.hpp"
 #include "util/simd.hpp"
-
-// 32-byte vectors passed by value to always-inlined helpers only (as in bidiag_lanes.cpp).
-#if defined(__GNUC__)
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
 
 namespace gmmot::linalg {
 namespace {
 
-constexpr int B = kBidiagLanes;
-constexpr std::size_t kBlock = 3;  // the register block of factor_products_lanes (3 x 3)
-typedef double v4 __attribute__((vector_size(B * sizeof(double))));
+using vec4::load;
+using vec4::store;
+using vec4::v4;
+using vec4::v4i;
 
-GMMOT_INLINE v4 load(const double *p) {
-  v4 x;
-  __builtin_memcpy(&x, p, sizeof x);
-  return x;
-}
-GMMOT_INLINE void store(double *p, v4 x) { __builtin_memcpy(p, &x, sizeof x); }
+constexpr int B = kBidiagLanes;
+static_assert(B == vec4::kWidth, "the lane kernels use four-double vectors");
+constexpr std::size_t kBlock = 3;  // the register block of factor_products_lanes (3 x 3)
 
 // The IB x JB block of w at (i0, j0): IB + JB loads feed IB * JB independent multiply-add
 // chains per k, all held in registers (3 x 3: 15 of AVX2's 16 vector registers).
@@ -67,7 +61,6 @@ GMMOT_INLINE void block_row(int n, bool lower, const double *xa, const double *x
 // registers and four stores.
 GMMOT_INLINE void interleave_range(const double *const *f, std::size_t begin, std::size_t end,
                                    double *x) {
-  typedef long long v4i __attribute__((vector_size(B * sizeof(long long))));
   const double *f0 = f[0], *f1 = f[1], *f2 = f[2], *f3 = f[3];
   std::size_t i = begin;
   for (; i + 4 <= end; i += 4) {

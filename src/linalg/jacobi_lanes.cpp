@@ -5,37 +5,22 @@
 #include <limits>
 #include <vector>
 
+#include "linalg/vec4.hpp"
 #include "util/simd.hpp"
-
-// 32-byte vectors passed by value to always-inlined helpers only (as in bidiag_lanes.cpp).
-#if defined(__GNUC__)
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
 
 namespace gmmot::linalg {
 namespace {
 
-constexpr int L = kJacobiLanes;
-typedef double v4 __attribute__((vector_size(L * sizeof(double))));
-typedef long long v4i __attribute__((vector_size(L * sizeof(long long))));
+using vec4::load;
+using vec4::splat;
+using vec4::store;
+using vec4::v4;
+using vec4::v4i;
+using vec4::vabs;
+using vec4::vsqrt;
 
-GMMOT_INLINE v4 load(const double *p) {
-  v4 x;
-  __builtin_memcpy(&x, p, sizeof x);
-  return x;
-}
-GMMOT_INLINE void store(double *p, v4 x) { __builtin_memcpy(p, &x, sizeof x); }
-GMMOT_INLINE v4 splat(double x) { return v4{x, x, x, x}; }
-GMMOT_INLINE v4 vabs(v4 x) {
-  v4 r;
-  for (int l = 0; l < L; ++l) r[l] = __builtin_fabs(x[l]);
-  return r;
-}
-GMMOT_INLINE v4 vsqrt(v4 x) {
-  v4 r;
-  for (int l = 0; l < L; ++l) r[l] = __builtin_sqrt(x[l]);
-  return r;
-}
+constexpr int L = kJacobiLanes;
+static_assert(L == vec4::kWidth, "the lane kernels use four-double vectors");
 
 // x <- c x - s y, y <- s x + c y over m interleaved entries.
 GMMOT_INLINE void rotate(double *x, double *y, int m, v4 c, v4 s) {
@@ -89,7 +74,7 @@ GMMOT_INLINE v4i pair_step(int n, double *cp, double *cq, double *vp, double *vq
   rotate(vp, vq, n, c, s);
   const v4 na = alpha - t * gamma, nb = beta + t * gamma;
   // Per lane, so that a lane's result never depends on the others.
-  const v4i cancel = !(na >= 0.5 * alpha) | !(nb >= 0.5 * beta);
+  const v4i cancel = (na >= 0.5 * alpha) == 0 || (nb >= 0.5 * beta) == 0;
   bool any_cancel = false;
   for (int l = 0; l < L; ++l) any_cancel |= cancel[l] != 0;
   store(np, any_cancel ? (cancel ? dot(n, cp, cp) : na) : na);

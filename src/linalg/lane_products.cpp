@@ -4,25 +4,19 @@
 #include <cstddef>
 
 #include "linalg/jacobi_lanes.hpp"
+#include "linalg/vec4.hpp"
 #include "util/simd.hpp"
-
-#if defined(__GNUC__)
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
 
 namespace gmmot::linalg {
 namespace {
 
-constexpr int L = kJacobiLanes;
-typedef double v4 __attribute__((vector_size(L * sizeof(double))));
+using vec4::load;
+using vec4::splat;
+using vec4::store;
+using vec4::v4;
 
-GMMOT_INLINE v4 load(const double *p) {
-  v4 x;
-  __builtin_memcpy(&x, p, sizeof x);
-  return x;
-}
-GMMOT_INLINE void store(double *p, v4 x) { __builtin_memcpy(p, &x, sizeof x); }
-GMMOT_INLINE v4 splat(double x) { return v4{x, x, x, x}; }
+constexpr int L = kJacobiLanes;
+static_assert(L == vec4::kWidth, "the lane kernels use four-double vectors");
 
 // How an operand is read: as stored, transposed, or one plain matrix broadcast to the lanes.
 enum class Op { Lanes, LanesT, Shared };

@@ -5,31 +5,22 @@
 
 #include "linalg/jacobi_lanes.hpp"
 #include "linalg/lane_products.hpp"
+#include "linalg/vec4.hpp"
 #include "util/simd.hpp"
-
-#if defined(__GNUC__)
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
 
 namespace gmmot::linalg {
 namespace {
 
-constexpr int L = kJacobiLanes;
-typedef double v4 __attribute__((vector_size(L * sizeof(double))));
-typedef long long v4i __attribute__((vector_size(L * sizeof(long long))));
+using vec4::load;
+using vec4::splat;
+using vec4::store;
+using vec4::v4;
+using vec4::v4i;
+using vec4::vabs;
 
-GMMOT_INLINE v4 load(const double *p) {
-  v4 x;
-  __builtin_memcpy(&x, p, sizeof x);
-  return x;
-}
-GMMOT_INLINE void store(double *p, v4 x) { __builtin_memcpy(p, &x, sizeof x); }
-GMMOT_INLINE v4 splat(double x) { return v4{x, x, x, x}; }
-GMMOT_INLINE v4 vabs(v4 x) {
-  v4 r;
-  for (int l = 0; l < L; ++l) r[l] = __builtin_fabs(x[l]);
-  return r;
-}
+constexpr int L = kJacobiLanes;
+static_assert(L == vec4::kWidth, "the lane kernels use four-double vectors");
+
 GMMOT_INLINE v4 vmax(v4 a, v4 b) { return a > b ? a : b; }
 GMMOT_INLINE unsigned mask_of(v4i m) {
   unsigned r = 0;
