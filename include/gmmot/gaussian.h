@@ -124,7 +124,7 @@ GMMOT_API int gmmot_gaussian_geodesic(size_t d, const double *m0, const double *
  *  GMMOT_E_SINGULAR when an iterate has no Cholesky factor: always when the start
  *  sum_j lambda_j S_j is singular (the inputs share a null vector); when only the barycenter is
  *  singular (all inputs singular), the iterates may instead reach it, and it is returned like any
- *  other (since 0.6; which of the two happens depends on rounding); the errors of
+ *  other (since 0.5.1; which of the two happens depends on rounding); the errors of
  *  gmmot_gaussian_w2_squared and GMMOT_E_WEIGHTS, GMMOT_E_BUFFER_TOO_SMALL;
  *  GMMOT_E_CANCELLED (the progress callback, which gets
  *  GMMOT_STAGE_BARYCENTER after every fixed-point iteration, or the interrupt flag of opts,

@@ -18,7 +18,7 @@
  *
  * The minimisation is a Gromov-Wasserstein problem (a non-convex quadratic over the transport
  * polytope), solved for a local minimum by Frank-Wolfe: each linear step is an exact transport
- * (the network simplex of gmmot/transport.h, since 0.6 restarted from the previous step's
+ * (the network simplex of gmmot/transport.h, since 0.5.1 restarted from the previous step's
  * optimal tree; the first step from the product coupling, where the gradient is a rank-one
  * cost up to a constant, is the comonotone vertex in closed form: the North-West corner rule on
  * rows and columns sorted by its factors), each step length the exact minimiser of the
