@@ -73,7 +73,7 @@ GMMOT_INLINE void step_half(Half &h, std::size_t i, v4 vi, const double *q, cons
   store(eh + i * L, act ? ehat : one);
   h.bad |= act & (~(qhat > zero) | (inner & ~(dnext >= zero)));
   h.dmin1 = act & (h.d < h.dmin1) ? h.d : h.dmin1;
-  h.dmin2 = inner & (h.d < h.dmin2) ? h.d : h.dmin2;
+  h.dmin2 = (inner & (h.d < h.dmin2)) ? h.d : h.dmin2;
   h.dprev2 = act ? h.dprev : h.dprev2;
   h.dprev = act ? h.d : h.dprev;
   h.d = act ? dnext : h.d;

@@ -65,14 +65,14 @@ GMMOT_INLINE void interleave_range(const double *const *f, std::size_t begin, st
   std::size_t i = begin;
   for (; i + 4 <= end; i += 4) {
     const v4 r0 = load(f0 + i), r1 = load(f1 + i), r2 = load(f2 + i), r3 = load(f3 + i);
-    const v4 t0 = __builtin_shuffle(r0, r1, v4i{0, 4, 2, 6});
-    const v4 t1 = __builtin_shuffle(r0, r1, v4i{1, 5, 3, 7});
-    const v4 t2 = __builtin_shuffle(r2, r3, v4i{0, 4, 2, 6});
-    const v4 t3 = __builtin_shuffle(r2, r3, v4i{1, 5, 3, 7});
-    store(x + i * B, __builtin_shuffle(t0, t2, v4i{0, 1, 4, 5}));
-    store(x + (i + 1) * B, __builtin_shuffle(t1, t3, v4i{0, 1, 4, 5}));
-    store(x + (i + 2) * B, __builtin_shuffle(t0, t2, v4i{2, 3, 6, 7}));
-    store(x + (i + 3) * B, __builtin_shuffle(t1, t3, v4i{2, 3, 6, 7}));
+    const v4 t0 = GMMOT_SHUFFLE4(r0, r1, 0, 4, 2, 6);
+    const v4 t1 = GMMOT_SHUFFLE4(r0, r1, 1, 5, 3, 7);
+    const v4 t2 = GMMOT_SHUFFLE4(r2, r3, 0, 4, 2, 6);
+    const v4 t3 = GMMOT_SHUFFLE4(r2, r3, 1, 5, 3, 7);
+    store(x + i * B, GMMOT_SHUFFLE4(t0, t2, 0, 1, 4, 5));
+    store(x + (i + 1) * B, GMMOT_SHUFFLE4(t1, t3, 0, 1, 4, 5));
+    store(x + (i + 2) * B, GMMOT_SHUFFLE4(t0, t2, 2, 3, 6, 7));
+    store(x + (i + 3) * B, GMMOT_SHUFFLE4(t1, t3, 2, 3, 6, 7));
   }
   for (; i < end; ++i) store(x + i * B, v4{f0[i], f1[i], f2[i], f3[i]});
 }

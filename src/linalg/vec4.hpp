@@ -37,4 +37,13 @@ GMMOT_INLINE v4 vsqrt(v4 x) {
   return r;
 }
 
+// Lanes of a and b (b's numbered from 4) picked by constant indices. GCC's builtin takes a mask
+// vector, Clang's (the fuzz build) the indices themselves.
+#if defined(__clang__)
+#define GMMOT_SHUFFLE4(a, b, i0, i1, i2, i3) __builtin_shufflevector(a, b, i0, i1, i2, i3)
+#else
+#define GMMOT_SHUFFLE4(a, b, i0, i1, i2, i3) \
+  __builtin_shuffle(a, b, ::gmmot::linalg::vec4::v4i{i0, i1, i2, i3})
+#endif
+
 }  // namespace gmmot::linalg::vec4
