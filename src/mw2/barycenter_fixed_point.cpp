@@ -12,6 +12,7 @@
 //    own mass a_i is what makes it right for non-uniform a (POT and ot_bar multiply by n,
 //    i.e. assume a_i = 1/n; landscape.md d.2 item 1b). H has no decrease guarantee.
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <string>
 #include <utility>
@@ -452,6 +453,11 @@ MixtureBarycenter mixture_barycenter_fixed_point(const BarycenterInputs &in,
       break;
     }
   }
+  // As in take_lp_solution: an overflowing energy is GMMOT_E_OVERFLOW, not an infinite cost.
+  if (!std::isfinite(best_v))
+    throw Error(Errc::Overflow,
+                "barycenter: the energy sum_j lambda_j MW2^2(barycenter, mu_j) exceeds the largest "
+                "double (scale the inputs down)");
   out.barycenter = std::move(best.gmm);
   out.cost = best_v;
   out.plans = std::move(best_plans);

@@ -67,6 +67,12 @@ void take_lp_solution(const MarginalRows &rows, const ColumnSimplexResult &lp,
   }
   out.certificate.dual_infeasibility = std::max(0.0, -lp.min_reduced_cost);
   out.certificate.duality_gap = std::abs(lp.objective - lp.dual_objective);
+  // Inputs near the largest double can give a finite plan whose cost overflows: the documented
+  // GMMOT_E_OVERFLOW, never an infinite cost with status OK (fuzz finding, 0.5.1).
+  if (!std::isfinite(lp.objective))
+    throw Error(Errc::Overflow,
+                "barycenter: the cost sum_j lambda_j MW2^2(barycenter, mu_j) exceeds the largest "
+                "double (scale the inputs down)");
   out.cost = lp.objective;
   out.energies = {lp.objective};
   out.iterations = lp.iterations;
