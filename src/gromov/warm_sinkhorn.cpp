@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "util/dot.hpp"
 #include "util/sizes.hpp"
 
 namespace gmmot {
@@ -89,21 +90,9 @@ void WarmSinkhorn::build_kernel(const double *cost, double eps) {
 }
 
 void WarmSinkhorn::kernel_times(const std::vector<double> &v, std::vector<double> &out) const {
-  // Four partial sums: one chain of dependent additions per row was the annealing's bottleneck
-  // (the products are independent; the sum's order only moves the last bits of a rough plan).
-  for (std::size_t i = 0; i < k0_; ++i) {
-    const double *row = &kernel_[i * k1_];
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    std::size_t j = 0;
-    for (; j + 4 <= k1_; j += 4) {
-      s0 += row[j] * v[j];
-      s1 += row[j + 1] * v[j + 1];
-      s2 += row[j + 2] * v[j + 2];
-      s3 += row[j + 3] * v[j + 3];
-    }
-    for (; j < k1_; ++j) s0 += row[j] * v[j];
-    out[i] = (s0 + s1) + (s2 + s3);
-  }
+  // Four partial sums (dot4): one chain of dependent additions per row was the annealing's
+  // bottleneck; the sum's order only moves the last bits of a rough plan.
+  for (std::size_t i = 0; i < k0_; ++i) out[i] = dot4(&kernel_[i * k1_], v.data(), k1_);
 }
 
 void WarmSinkhorn::kernel_times_t(const std::vector<double> &u, std::vector<double> &out) const {

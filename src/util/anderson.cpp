@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "util/dot.hpp"
+
 namespace gmmot {
 namespace {
 
@@ -34,20 +36,6 @@ bool solve_spd(std::vector<double> a, std::vector<double> &b, std::size_t m) {
     b[i] /= a[i * m + i];
   }
   return true;
-}
-
-// Four partial sums: independent chains the compiler may keep in flight together.
-double dot(const double *x, const double *y, std::size_t n) {
-  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-  std::size_t k = 0;
-  for (; k + 4 <= n; k += 4) {
-    s0 += x[k] * y[k];
-    s1 += x[k + 1] * y[k + 1];
-    s2 += x[k + 2] * y[k + 2];
-    s3 += x[k + 3] * y[k + 3];
-  }
-  for (; k < n; ++k) s0 += x[k] * y[k];
-  return (s0 + s1) + (s2 + s3);
 }
 
 }  // namespace
@@ -85,7 +73,7 @@ std::vector<double> Anderson::next(const std::vector<double> &x, const std::vect
     const std::size_t last = df_.size() - 1;
     for (std::size_t i = 0; i <= last; ++i)
       gram_[i * memory_ + last] = gram_[last * memory_ + i] =
-          dot(df_[i].data(), df_[last].data(), n_);
+          dot4(df_[i].data(), df_[last].data(), n_);
   }
   prev_f_ = f_;
   prev_g_ = gx;
@@ -95,7 +83,7 @@ std::vector<double> Anderson::next(const std::vector<double> &x, const std::vect
   std::vector<double> gram(m * m), rhs(m);
   for (std::size_t i = 0; i < m; ++i) {
     for (std::size_t k = 0; k < m; ++k) gram[i * m + k] = gram_[i * memory_ + k];
-    rhs[i] = dot(df_[i].data(), f_.data(), n_);
+    rhs[i] = dot4(df_[i].data(), f_.data(), n_);
   }
   if (!solve_spd(gram, rhs, m)) return out;
   for (std::size_t i = 0; i < m; ++i)
