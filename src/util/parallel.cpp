@@ -40,9 +40,15 @@ void parallel_blocks(std::size_t n, std::size_t block, const Context &ctx,
   // and the blocks are dealt over those (a block's result does not depend on its worker).
   unsigned active = workers;
   std::vector<std::size_t> failed_block(workers, std::numeric_limits<std::size_t>::max());
+  // Blocks are dealt in increasing order from one counter: a worker that is descheduled (these
+  // machines are shared) or meets costlier blocks leaves the rest to the others, instead of the
+  // caller waiting for a fixed share. Taking blocks in order keeps the error rule below: a block
+  // below a failing one was taken before it, so it still runs.
+  std::atomic<std::size_t> next_block{0};
   auto run = [&](unsigned w) {
-    for (std::size_t b = w; b < nblocks; b += active) {
-      if (b > first_failed.load(std::memory_order_relaxed)) return;
+    for (;;) {
+      const std::size_t b = next_block.fetch_add(1, std::memory_order_relaxed);
+      if (b >= nblocks || b > first_failed.load(std::memory_order_relaxed)) return;
       failed_block[w] = b;  // the block this worker is in, should it throw
       ctx.check_interrupt();
       const std::size_t begin = b * block, end = std::min(n, begin + block);

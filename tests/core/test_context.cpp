@@ -71,7 +71,10 @@ TEST_CASE("parallel_blocks: progress from worker 0, monotone, ending at (n, n)",
         },
         Stage::Maps);
     CHECK(std::count(hit.begin(), hit.end(), 1) == 10000);
-    REQUIRE(done.size() >= 2);
+    // Blocks go to whichever worker is free, so on a loaded machine the other workers may take
+    // nearly all of them and the caller report only the end: intermediate reports are certain
+    // on one thread only.
+    REQUIRE(done.size() >= (threads == 1 ? 2u : 1u));
     CHECK(done.back() == 10000);
     CHECK(done.size() <= 1024 + 2);  // rate-limited, not per block
   }
