@@ -16,7 +16,13 @@ matrices libgmmot wrote, so both sides solve exactly the same Gromov-Wasserstein
         case=<case> impl=pot-gw n=<n> seconds=<s> extra=pot_value:<v>;libgmmot_value:<v>;
              lower_or_equal:<yes|no>
       where pot_value is the objective at POT's plan (sum (D0_ik - D1_jl)^2 T_ij T_kl) and
-      lower_or_equal says whether libgmmot's value is <= POT's (1 + 1e-12); for the gw_points
+      lower_or_equal says whether libgmmot's value is <= POT's (1 + 1e-12). For mgw2 and
+      mgw2_single, which libgmmot times end to end from the mixtures, a second line
+        case=<case> impl=numpy-pot-gw n=<n> seconds=<s> extra=pot_value:<v>;matrix_rel_diff:<r>
+      times the same job in Python: the W2^2 matrices by batched NumPy eigh/eigvalsh
+      (intra_w2_squared) plus the same POT call; pot_value is at its plan, measured on
+      libgmmot's matrices, and matrix_rel_diff the largest difference between the two
+      matrices relative to their largest entry. For the gw_points
       case one line case=gw_points_vs_mgw2 (run_points below: both times, both agreements;
       PEER_POINTS_RUNS runs, default 1).
 """
@@ -130,9 +136,27 @@ def run_points(path, n_text, lib, runs):
           flush=True)
 
 
-def read_weights(path):
-    (a, _, _), (b, _, _) = pc.read_mixture_pair(path, b"GMMOTGW1")
-    return a, b
+def intra_w2_squared(means, covs, chunk=2048):
+    """The intra-mixture W2^2 matrix as a NumPy user computes it, batched: S_k^(1/2) by eigh,
+    then for each pair k < l the cross term tr (S_k^(1/2) S_l S_k^(1/2))^(1/2) from the
+    eigenvalues (eigvalsh) of the stacked products, `chunk` pairs at a time."""
+    k, d = means.shape
+    lam, vec = np.linalg.eigh(covs)
+    roots = (vec * np.sqrt(np.clip(lam, 0.0, None))[:, None, :]) @ vec.transpose(0, 2, 1)
+    traces = np.trace(covs, axis1=1, axis2=2)
+    rows, cols = np.triu_indices(k, 1)
+    out = np.zeros((k, k))
+    for s in range(0, rows.size, chunk):
+        r, c = rows[s:s + chunk], cols[s:s + chunk]
+        prod = roots[r] @ covs[c] @ roots[r]
+        ev = np.linalg.eigvalsh(0.5 * (prod + prod.transpose(0, 2, 1)))
+        cross = np.sqrt(np.clip(ev, 0.0, None)).sum(axis=1)
+        diff = means[r] - means[c]
+        val = np.clip(np.einsum("ij,ij->i", diff, diff) + traces[r] + traces[c] - 2 * cross,
+                      0.0, None)
+        out[r, c] = val
+        out[c, r] = val
+    return out
 
 
 def objective(c0, c1, t):
@@ -153,7 +177,7 @@ def run(datadir, lib_output, runs):
             # Frank-Wolfe step, capped at POT's numItermaxEmd = 100000 pivots).
             run_points(path, n, lib, int(os.environ.get("PEER_POINTS_RUNS", "1")))
             continue
-        a, b = read_weights(path)
+        (a, m0, s0), (b, m1, s1) = pc.read_mixture_pair(path, b"GMMOTGW1")
         raw = np.fromfile(path + ".D", dtype="<f8")
         k0, k1 = a.size, b.size
         d0 = raw[:k0 * k0].reshape(k0, k0)
@@ -162,6 +186,16 @@ def run(datadir, lib_output, runs):
             lambda: ot.gromov.gromov_wasserstein(d0, d1, a, b, "square_loss", log=True),
             no_warmup_seconds=1.0)
         pot_value = objective(d0, d1, t)
+        # The whole job in Python, as libgmmot's mgw2 lines time it: the W2^2 matrices from the
+        # mixtures, then the same POT call.
+        def whole():
+            e0, e1 = intra_w2_squared(m0, s0), intra_w2_squared(m1, s1)
+            return e0, e1, ot.gromov.gromov_wasserstein(e0, e1, a, b, "square_loss", log=True)
+        whole_seconds, (e0, e1, (t_whole, _)) = pc.time_median(whole, no_warmup_seconds=1.0)
+        # How far NumPy's matrices are from libgmmot's, relative to the largest entry.
+        d_diff = max(np.max(np.abs(e0 - d0)) / max(np.max(d0), 1e-300),
+                     np.max(np.abs(e1 - d1)) / max(np.max(d1), 1e-300))
+        whole_value = objective(d0, d1, t_whole)
         for lib_case in ("mgw2", "mgw2_single", "gw", "gw_single"):
             ours = lib.get((lib_case, n), {}).get("value")
             if ours is None:
@@ -171,6 +205,10 @@ def run(datadir, lib_output, runs):
                 tail = "libgmmot_value:%s;lower_or_equal:%s" % (ours, "yes" if ok else "no")
             print("case=%s impl=pot-gw n=%s seconds=%.6e extra=pot_value:%.17g;%s"
                   % (lib_case, n, seconds, pot_value, tail), flush=True)
+            if lib_case in ("mgw2", "mgw2_single"):
+                print("case=%s impl=numpy-pot-gw n=%s seconds=%.6e extra=pot_value:%.17g;"
+                      "matrix_rel_diff:%.2e" % (lib_case, n, whole_seconds, whole_value, d_diff),
+                      flush=True)
 
 
 def main(argv):

@@ -9,6 +9,8 @@
 #               POT's single start on the given matrices;
 #   mgw2_single libgmmot with POT's start and algorithm only (GMMOT_OPT_GW_STARTS = 0,
 #               GMMOT_OPT_GW_ANNEALING = 0);
+#               both also against impl=numpy-pot-gw, the same job end to end in Python: the
+#               W2^2 matrices by batched NumPy eigh/eigvalsh, then the same POT call;
 #   gw, gw_single the same two on the matrices already computed (gmmot_gw_create): the solver
 #               alone, exactly what the POT call times.
 #   gw_points_vs_mgw2 the job MGW2 replaces: POT's GW between two clouds of N = 2000 points
