@@ -246,10 +246,20 @@ GMMOT_INLINE double next_shift(Lane &ln, const View &v, const SweepResult &r, in
   ln.last_case6 = false;
   if (deflated == 0) {
     if (dmin == dn && dmin1 == dn1) {  // cases 2 and 3
-      const double b1 = std::sqrt(v.Q(n - 1)) * std::sqrt(v.E(n - 2));
-      const double b2 = std::sqrt(v.Q(n - 2)) * std::sqrt(v.E(n - 3));
+      // dlasq4's b1 = sqrt(q_{n-1} e_{n-2}), b2 = sqrt(q_{n-2} e_{n-3}) enter the common branch
+      // squared only, and gap1 = N / gap2 there: tested and used without square roots and with
+      // one division (this latency chain is a large part of a lane's bookkeeping per sweep).
+      // Squares that under- or overflow fail the tests and take dlasq4's own form below.
+      const double b1s = v.Q(n - 1) * v.E(n - 2), b2s = v.Q(n - 2) * v.E(n - 3);
       const double a2 = v.Q(n - 2) + v.E(n - 2);
       const double gap2 = dmin2 - a2 - 0.25 * dmin2;
+      if (gap2 > 0.0 && gap2 * gap2 > b2s) {
+        const double num = (a2 - dn) * gap2 - b2s;  // gap1 = num / gap2
+        if (num > 0.0 && num * num > b1s * (gap2 * gap2) && std::isfinite(num * num))
+          return std::max(dn - b1s * gap2 / num, 0.5 * dmin);
+      }
+      const double b1 = std::sqrt(v.Q(n - 1)) * std::sqrt(v.E(n - 2));
+      const double b2 = std::sqrt(v.Q(n - 2)) * std::sqrt(v.E(n - 3));
       const double gap1 =
           gap2 > 0.0 && gap2 > b2 ? a2 - dn - (b2 / gap2) * b2 : a2 - dn - (b1 + b2);
       if (gap1 > 0.0 && gap1 > b1) return std::max(dn - (b1 / gap1) * b1, 0.5 * dmin);
@@ -275,12 +285,12 @@ GMMOT_INLINE double next_shift(Lane &ln, const View &v, const SweepResult &r, in
       if (v.E(n - 2) > v.Q(n - 2)) return s;
       double b2 = 0.0;
       if (!ratio_walk(v, n - 3, v.E(n - 2) / v.Q(n - 2), b2, false)) return s;
-      b2 = std::sqrt(1.05 * b2);
-      const double a2 = dmin1 / (1.0 + b2 * b2);
+      const double b2s = 1.05 * b2;  // dlasq4's b2 squared: the common branch needs no root
+      const double a2 = dmin1 / (1.0 + b2s);
       const double gap2 = 0.5 * dmin2 - a2;
-      if (gap2 > 0.0 && gap2 > b2 * a2)
-        return std::max(s, a2 * (1.0 - 1.01 * a2 * (b2 / gap2) * b2));
-      return std::max(s, a2 * (1.0 - 1.01 * b2));
+      if (gap2 > 0.0 && gap2 * gap2 > b2s * (a2 * a2))
+        return std::max(s, a2 * (1.0 - 1.01 * a2 * (b2s / gap2)));
+      return std::max(s, a2 * (1.0 - 1.01 * std::sqrt(b2s)));
     }
     return dmin1 == dn1 ? 0.5 * dmin1 : 0.25 * dmin1;  // case 9
   }
