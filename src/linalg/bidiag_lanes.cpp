@@ -2,6 +2,7 @@
 #include "linalg/bidiag_lanes.hpp"
 
 #include <cstddef>
+#include <utility>
 
 #include "linalg/vec4.hpp"
 #include "util/simd.hpp"
@@ -54,19 +55,22 @@ GMMOT_INLINE v4 householder(double *x, int m, std::size_t stride, v4 &tau) {
 GMMOT_CLONES void bidiagonalize_lanes(int n, double *a, double *diag, double *super, double *work) {
   const std::size_t col = static_cast<std::size_t>(n) * L;  // one column of all lanes
   const v4 one = {1.0, 1.0, 1.0, 1.0}, zero = {0.0, 0.0, 0.0, 0.0};
-  // v: the left reflector (rows k..), s: A u of the right reflector (rows k+1..), f: tau_r u (the
-  // right reflector scaled, columns k+1..), g: tau_l v^T A (columns k+1..).
-  double *v = work, *s = work + col, *f = work + 2 * col, *g = work + 3 * col;
-  // The right update A -= s f^T of step k - 1 is applied lazily, fused into step k's first pass
-  // over the trailing matrix (which also forms v^T A); the left update of step k is fused with
-  // the product A u of its right reflector: two passes over the trailing matrix per step instead
-  // of four (the loads and stores of A are what limits this kernel at these orders).
+  // vp: the previous step's left reflector, v: this step's (rows k..); s: A u of the previous
+  // right reflector (rows k+1..); f: tau_r u (the right reflector scaled, columns k+1..); g:
+  // tau_l v^T A (columns k+1..).
+  double *vp = work, *v = work + col, *s = work + 2 * col, *f = work + 3 * col, *g = work + 4 * col;
+  // Both updates of step k - 1, the left A -= vp g^T and the right A -= s f^T, are applied
+  // lazily, together, in step k's first pass over the trailing matrix (which also forms v^T A);
+  // the second pass forms A u from the left-updated entries without storing them. So the
+  // trailing matrix is stored once per step (its loads and stores are what limits this kernel
+  // at these orders).
   bool pending = false;
   for (int k = 0; k < n; ++k) {
     double *ck = a + k * col;
-    if (pending) {  // column k's share of the previous right update
-      const v4 fk = load(f + k * L);
-      for (int i = k; i < n; ++i) store(ck + i * L, load(ck + i * L) - load(s + i * L) * fk);
+    if (pending) {  // column k's share of the previous updates
+      const v4 gk = load(g + k * L), fk = load(f + k * L);
+      for (int i = k; i < n; ++i)
+        store(ck + i * L, (load(ck + i * L) - load(vp + i * L) * gk) - load(s + i * L) * fk);
     }
     // Left reflector: zero a[k+1.., k] (column k, contiguous).
     v4 tau;
@@ -74,31 +78,36 @@ GMMOT_CLONES void bidiagonalize_lanes(int n, double *a, double *diag, double *su
     if (k + 1 >= n) break;
     store(v + k * L, one);
     for (int i = k + 1; i < n; ++i) store(v + i * L, load(ck + i * L));
-    // Pass 1 over columns j > k: the pending right update, then g_j = tau v^T a_j.
+    // Pass 1 over columns j > k: the pending updates, then g_j = tau v^T a_j.
     int j = k + 1;
     for (; j + 2 <= n; j += 2) {
       double *c0 = a + j * col, *c1 = c0 + col;
       v4 d0 = zero, d1 = zero, e0 = zero, e1 = zero;
       if (pending) {
         const v4 f0 = load(f + j * L), f1 = load(f + (j + 1) * L);
+        const v4 g0 = load(g + j * L), g1 = load(g + (j + 1) * L);
         int i = k;
         for (; i + 2 <= n; i += 2) {
           const v4 s0 = load(s + i * L), s1 = load(s + (i + 1) * L);
-          const v4 x0 = load(v + i * L), x1 = load(v + (i + 1) * L);
-          const v4 a00 = load(c0 + i * L) - s0 * f0, a01 = load(c0 + (i + 1) * L) - s1 * f0;
-          const v4 a10 = load(c1 + i * L) - s0 * f1, a11 = load(c1 + (i + 1) * L) - s1 * f1;
+          const v4 p0 = load(vp + i * L), p1 = load(vp + (i + 1) * L);
+          const v4 a00 = (load(c0 + i * L) - p0 * g0) - s0 * f0;
+          const v4 a01 = (load(c0 + (i + 1) * L) - p1 * g0) - s1 * f0;
+          const v4 a10 = (load(c1 + i * L) - p0 * g1) - s0 * f1;
+          const v4 a11 = (load(c1 + (i + 1) * L) - p1 * g1) - s1 * f1;
           store(c0 + i * L, a00);
           store(c0 + (i + 1) * L, a01);
           store(c1 + i * L, a10);
           store(c1 + (i + 1) * L, a11);
+          const v4 x0 = load(v + i * L), x1 = load(v + (i + 1) * L);
           d0 += x0 * a00;
           e0 += x1 * a01;
           d1 += x0 * a10;
           e1 += x1 * a11;
         }
         if (i < n) {
-          const v4 s0 = load(s + i * L), x0 = load(v + i * L);
-          const v4 a00 = load(c0 + i * L) - s0 * f0, a10 = load(c1 + i * L) - s0 * f1;
+          const v4 s0 = load(s + i * L), p0 = load(vp + i * L), x0 = load(v + i * L);
+          const v4 a00 = (load(c0 + i * L) - p0 * g0) - s0 * f0;
+          const v4 a10 = (load(c1 + i * L) - p0 * g1) - s0 * f1;
           store(c0 + i * L, a00);
           store(c1 + i * L, a10);
           d0 += x0 * a00;
@@ -125,8 +134,9 @@ GMMOT_CLONES void bidiagonalize_lanes(int n, double *a, double *diag, double *su
     if (j < n) {
       double *c0 = a + j * col;
       if (pending) {
-        const v4 f0 = load(f + j * L);
-        for (int i = k; i < n; ++i) store(c0 + i * L, load(c0 + i * L) - load(s + i * L) * f0);
+        const v4 f0 = load(f + j * L), g0 = load(g + j * L);
+        for (int i = k; i < n; ++i)
+          store(c0 + i * L, (load(c0 + i * L) - load(vp + i * L) * g0) - load(s + i * L) * f0);
       }
       v4 d0 = zero, e0 = zero;
       int i = k;
@@ -147,12 +157,13 @@ GMMOT_CLONES void bidiagonalize_lanes(int n, double *a, double *diag, double *su
     // f = tau_r u over columns k+1.. (u_0 = 1).
     store(f + (k + 1) * L, tau_r);
     for (int c = 1; c < m; ++c) store(f + (k + 1 + c) * L, tau_r * load(row + c * col));
-    // Pass 2 over columns k+1..: the left update of rows k+1.., and s = A u over those rows,
-    // four columns at a time (one load and store of s per four columns).
+    // Pass 2 over columns k+1..: s = A u over rows k+1.. of the left-updated entries (formed
+    // here and again, stored, in the next step's pass 1), four columns at a time (one load and
+    // store of s per four columns).
     for (int i = k + 1; i < n; ++i) store(s + i * L, zero);
     int c = 0;
     for (; c + 4 <= m; c += 4) {
-      double *a0 = a + (k + 1 + c) * col, *a1 = a0 + col, *a2 = a1 + col, *a3 = a2 + col;
+      const double *a0 = a + (k + 1 + c) * col, *a1 = a0 + col, *a2 = a1 + col, *a3 = a2 + col;
       const v4 u0 = c == 0 ? one : load(row + c * col), u1 = load(row + (c + 1) * col),
                u2 = load(row + (c + 2) * col), u3 = load(row + (c + 3) * col);
       const v4 g0 = load(g + (k + 1 + c) * L), g1 = load(g + (k + 2 + c) * L),
@@ -161,24 +172,20 @@ GMMOT_CLONES void bidiagonalize_lanes(int n, double *a, double *diag, double *su
         const v4 x = load(v + i * L);
         const v4 b0 = load(a0 + i * L) - g0 * x, b1 = load(a1 + i * L) - g1 * x;
         const v4 b2 = load(a2 + i * L) - g2 * x, b3 = load(a3 + i * L) - g3 * x;
-        store(a0 + i * L, b0);
-        store(a1 + i * L, b1);
-        store(a2 + i * L, b2);
-        store(a3 + i * L, b3);
         store(s + i * L, load(s + i * L) + ((b0 * u0 + b1 * u1) + (b2 * u2 + b3 * u3)));
       }
     }
     for (; c < m; ++c) {
-      double *a0 = a + (k + 1 + c) * col;
+      const double *a0 = a + (k + 1 + c) * col;
       const v4 u0 = c == 0 ? one : load(row + c * col);
       const v4 g0 = load(g + (k + 1 + c) * L);
       for (int i = k + 1; i < n; ++i) {
         const v4 b0 = load(a0 + i * L) - g0 * load(v + i * L);
-        store(a0 + i * L, b0);
         store(s + i * L, load(s + i * L) + b0 * u0);
       }
     }
     pending = true;
+    std::swap(vp, v);
   }
 }
 

@@ -16,7 +16,7 @@ constexpr int kBidiagLanes = 4;
 
 // a: n x n matrices, a[(i + j n) * kBidiagLanes + l] is entry (i, j) of lane l (destroyed).
 // On return diag[k * kBidiagLanes + l] (k < n) and super[k * kBidiagLanes + l] (k < n - 1) are the
-// upper bidiagonal of lane l. work: 4 n kBidiagLanes doubles.
+// upper bidiagonal of lane l. work: 5 n kBidiagLanes doubles.
 void bidiagonalize_lanes(int n, double *a, double *diag, double *super, double *work);
 
 }  // namespace gmmot::linalg

@@ -154,8 +154,15 @@ struct Lane {
   int sweeps = 0;
   bool last_case6 = false;
   bool hidden = false;  // the last transform converged behind a negative dn
-  bool live = false;    // still iterating
-  bool bad = false;     // handed back to the caller
+  // Early deflation (see try_early_deflation) waiting for the next transform to confirm it.
+  bool pending = false;
+  double pending_root = 0.0;  // its singular value, added to sum once confirmed
+  double pending_q = 0.0;     // the bottom entries it removed, restored if not
+  double pending_e = 0.0;
+  double pending_floor = 0.0;  // the shift that confirms it
+  double tol_abs = 0.0;        // eps ||B||_F / n: the error one early deflation may add
+  bool live = false;           // still iterating
+  bool bad = false;            // handed back to the caller
 };
 
 // Accessors of lane l in interleaved arrays.
@@ -231,7 +238,7 @@ bool ratio_walk(const View &v, int start, double b, double &sum_out, bool stop_o
 }
 
 // The next shift from the last sweep's d's (LAWN 155 §6, dlasq4's cases 2-4, 6-9 and 11-12).
-double next_shift(Lane &ln, const View &v, const SweepResult &r, int l, int deflated) {
+GMMOT_INLINE double next_shift(Lane &ln, const View &v, const SweepResult &r, int l, int deflated) {
   const int n = ln.n0;
   const double dn = r.dn[l], dn1 = r.dn1[l], dn2 = r.dn2[l];
   const double dmin1 = r.dmin1[l], dmin2 = r.dmin2[l], dmin = std::min(dmin1, dn);
@@ -239,10 +246,20 @@ double next_shift(Lane &ln, const View &v, const SweepResult &r, int l, int defl
   ln.last_case6 = false;
   if (deflated == 0) {
     if (dmin == dn && dmin1 == dn1) {  // cases 2 and 3
-      const double b1 = std::sqrt(v.Q(n - 1)) * std::sqrt(v.E(n - 2));
-      const double b2 = std::sqrt(v.Q(n - 2)) * std::sqrt(v.E(n - 3));
+      // dlasq4's b1 = sqrt(q_{n-1} e_{n-2}), b2 = sqrt(q_{n-2} e_{n-3}) enter the common branch
+      // squared only, and gap1 = N / gap2 there: tested and used without square roots and with
+      // one division (this latency chain is a large part of a lane's bookkeeping per sweep).
+      // Squares that under- or overflow fail the tests and take dlasq4's own form below.
+      const double b1s = v.Q(n - 1) * v.E(n - 2), b2s = v.Q(n - 2) * v.E(n - 3);
       const double a2 = v.Q(n - 2) + v.E(n - 2);
       const double gap2 = dmin2 - a2 - 0.25 * dmin2;
+      if (gap2 > 0.0 && gap2 * gap2 > b2s) {
+        const double num = (a2 - dn) * gap2 - b2s;  // gap1 = num / gap2
+        if (num > 0.0 && num * num > b1s * (gap2 * gap2) && std::isfinite(num * num))
+          return std::max(dn - b1s * gap2 / num, 0.5 * dmin);
+      }
+      const double b1 = std::sqrt(v.Q(n - 1)) * std::sqrt(v.E(n - 2));
+      const double b2 = std::sqrt(v.Q(n - 2)) * std::sqrt(v.E(n - 3));
       const double gap1 =
           gap2 > 0.0 && gap2 > b2 ? a2 - dn - (b2 / gap2) * b2 : a2 - dn - (b1 + b2);
       if (gap1 > 0.0 && gap1 > b1) return std::max(dn - (b1 / gap1) * b1, 0.5 * dmin);
@@ -268,17 +285,59 @@ double next_shift(Lane &ln, const View &v, const SweepResult &r, int l, int defl
       if (v.E(n - 2) > v.Q(n - 2)) return s;
       double b2 = 0.0;
       if (!ratio_walk(v, n - 3, v.E(n - 2) / v.Q(n - 2), b2, false)) return s;
-      b2 = std::sqrt(1.05 * b2);
-      const double a2 = dmin1 / (1.0 + b2 * b2);
+      const double b2s = 1.05 * b2;  // dlasq4's b2 squared: the common branch needs no root
+      const double a2 = dmin1 / (1.0 + b2s);
       const double gap2 = 0.5 * dmin2 - a2;
-      if (gap2 > 0.0 && gap2 > b2 * a2)
-        return std::max(s, a2 * (1.0 - 1.01 * a2 * (b2 / gap2) * b2));
-      return std::max(s, a2 * (1.0 - 1.01 * b2));
+      if (gap2 > 0.0 && gap2 * gap2 > b2s * (a2 * a2))
+        return std::max(s, a2 * (1.0 - 1.01 * a2 * (b2s / gap2)));
+      return std::max(s, a2 * (1.0 - 1.01 * std::sqrt(b2s)));
     }
     return dmin1 == dn1 ? 0.5 * dmin1 : 0.25 * dmin1;  // case 9
   }
   if (deflated == 2) return 0.25 * dmin2;  // case 11
   return 0.0;                              // case 12
+}
+
+// Early deflation of the bottom eigenvalue, for the nuclear norm's absolute accuracy (the caller
+// needs the SUM of the singular values to about eps ||B||_F, not each one to high relative
+// accuracy as dlasq3's test e_{m-2} <= tol2 (sigma + q_{m-1}) gives). With B the bidiagonal of
+// the current qd array, B^T B = [A y; y^T d] where A = B1^T B1 is the array without its last
+// row (B1 its leading block), y = sqrt(q_{m-2} e_{m-2}) e_{m-2} and d = q_{m-1} + e_{m-2}.
+// Dropping y leaves eig(A) and d. If eig(A) >= g > d, Cauchy interlacing and the quadratic
+// residual bound (R.-C. Li, "Matrix perturbation theory", Handbook of Linear Algebra, 2007,
+// 15.3) put the smallest eigenvalue in [d - y^2 / (g - d), d] and every other one above its
+// counterpart in eig(A); the trace is unchanged, so the eigenvalues move by at most
+// 2 y^2 / (g - d) in total, and their square roots after adding sigma by at most
+// y^2 / ((g - d) sqrt(sigma)). Deflate when that is below tol_abs, with g the shift the next
+// transform of the remaining array will use: its success proves eig(A) >= g (the pending
+// deflation is confirmed then, and undone if that transform fails). Returns the next shift, or
+// a negative value when the bottom is not deflated early.
+double try_early_deflation(Lane &ln, const View &v, const SweepResult &r, int l) {
+  const int m = ln.n0;
+  // The next transform must run on at least three rows (smaller arrays finish without one), and
+  // no flip may follow (it would take a zero shift).
+  if (m < 4 || !(ln.sigma > 0.0) || 1.5 * v.Q(0) < v.Q(m - 2)) return -1.0;
+  const double d = v.Q(m - 1) + v.E(m - 2), y2 = v.Q(m - 2) * v.E(m - 2);
+  // Cheap screen with the sweep's estimate of the rest's smallest eigenvalue (no square root).
+  const double room = 0.5 * ln.tol_abs * (r.dmin1[l] - d);
+  if (!(y2 <= room && y2 * y2 <= room * room * ln.sigma)) return -1.0;
+  const double floor = d + y2 / (ln.tol_abs * std::sqrt(ln.sigma));
+  const bool last_case6 = ln.last_case6;
+  const double g = ln.g;
+  ln.n0 = m - 1;
+  const double tau = next_shift(ln, v, r, l, 1) * (1.0 - 8.0 * kEps);
+  if (!(tau >= floor)) {
+    ln.n0 = m;
+    ln.last_case6 = last_case6;
+    ln.g = g;
+    return -1.0;
+  }
+  ln.pending = true;
+  ln.pending_root = std::sqrt(d + ln.sigma);
+  ln.pending_q = v.Q(m - 1);
+  ln.pending_e = v.E(m - 2);
+  ln.pending_floor = floor;
+  return tau;
 }
 
 }  // namespace
@@ -317,6 +376,9 @@ void bidiagonal_singular_sums(int n, int count, const double *const *diag,
       ln.live = false;
       continue;
     }
+    double f2 = 0.0;
+    for (int i = 0; i < n; ++i) f2 += v.Q(i) + (i + 1 < n ? v.E(i) : 0.0);
+    ln.tol_abs = kEps * std::sqrt(f2) / n;
     if (1.5 * v.Q(0) < v.Q(n - 1)) reverse(v, n);  // the smaller end at the bottom
   }
   const int max_sweeps = 30 * n + 100;
@@ -353,6 +415,21 @@ void bidiagonal_singular_sums(int n, int count, const double *const *diag,
       now.Q(m - 1) = res.dn[l];
       ++ln.sweeps;
       bool ok = res.bad_interior[l] == 0 && res.dn[l] >= 0.0;
+      if (ln.pending) {
+        ln.pending = false;
+        if (ok && ln.tau >= ln.pending_floor) {
+          ln.sum += ln.pending_root;  // confirmed: the rest's eigenvalues are >= tau
+        } else {
+          // Not confirmed: back to the array before the early deflation, with a zero shift.
+          for (int i = 0; i < m; ++i) now.Q(i) = before.Q(i);
+          for (int i = 0; i + 1 < m; ++i) now.E(i) = before.E(i);
+          now.Q(m) = ln.pending_q;
+          now.E(m - 1) = ln.pending_e;
+          ln.n0 = m + 1;
+          ln.tau = 0.0;
+          continue;
+        }
+      }
       if (!ok && res.bad_interior[l] == 0 && res.dmin1[l] > 0.0 &&
           now.E(m - 2) < 100.0 * kEps * (ln.sigma + res.dn1[l]) &&
           std::fabs(res.dn[l]) < 100.0 * kEps * ln.sigma) {
@@ -400,7 +477,16 @@ void bidiagonal_singular_sums(int n, int count, const double *const *diag,
         ln.tau = 0.0;
         continue;
       }
-      ln.tau = std::max(0.0, next_shift(ln, now, res, l, deflated));
+      if (deflated == 0) {
+        const double early = try_early_deflation(ln, now, res, l);
+        if (early >= 0.0) {
+          ln.tau = early;
+          continue;
+        }
+      }
+      // A shift a few ulps below the estimate: one that meets the eigenvalue to rounding would
+      // often fail or converge behind a negative dn, and cost a zero-shift transform.
+      ln.tau = std::max(0.0, next_shift(ln, now, res, l, deflated)) * (1.0 - 8.0 * kEps);
     }
     std::swap(q, qh);
     std::swap(e, eh);

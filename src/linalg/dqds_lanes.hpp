@@ -26,6 +26,9 @@ constexpr std::size_t dqds_work_doubles(int n) {
 // For lane l < count: diag[l] (n entries) and super[l] (n - 1 entries) are the bidiagonal B_l
 // with entries scaled to about 1 (no squares may under- or overflow). On return out[l] is the
 // sum of the singular values of B_l, or -1 if this lane was not solved (use LAPACK instead).
+// The sum, not each singular value, is what is accurate: converged bottom eigenvalues deflate
+// as soon as that moves the sum by at most eps ||B_l||_F / n (dqds_lanes.cpp,
+// try_early_deflation), earlier than dlasq3's test for high relative accuracy would.
 // work must hold dqds_work_doubles(n) doubles.
 void bidiagonal_singular_sums(int n, int count, const double *const *diag,
                               const double *const *super, double *work, double *out);

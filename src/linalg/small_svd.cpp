@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 
 #include <lapack.h>
 
@@ -127,6 +128,15 @@ GMMOT_CLONES void bidiagonalize(int n, double *a, double *d, double *e, double *
   }
 }
 
+// The first 32-byte aligned double of a buffer allocated with kAlignSlack spare doubles: the
+// lane kernels' four-double vectors then never straddle a cache line (std::vector's storage is
+// only 16-byte aligned, which split every other load and store of the interleaved arrays).
+constexpr std::size_t kAlignSlack = 4;
+double *align32(std::vector<double> &v) {
+  const std::uintptr_t p = reinterpret_cast<std::uintptr_t>(v.data());
+  return v.data() + ((32 - p % 32) % 32) / sizeof(double);
+}
+
 // Largest |w_i| of n entries, four lanes at a time (the compare-and-select form vectorises
 // where std::max on doubles would not without -ffinite-math-only).
 GMMOT_CLONES double max_abs(const double *w, std::size_t n) {
@@ -156,11 +166,11 @@ SmallSvd::SmallSvd(int n)
       e_(static_cast<std::size_t>(kDqdsLanes) * static_cast<std::size_t>(n)),
       v_(static_cast<std::size_t>(n)),
       s_(static_cast<std::size_t>(n)),
-      work_(dqds_work_doubles(n) + 4) {  // also dbdsqr's 4n for the fallback
+      work_(dqds_work_doubles(n) + 4 + kAlignSlack) {  // also dbdsqr's 4n for the fallback
   if (n <= kBidiagLanesMaxN) {
     const std::size_t col = static_cast<std::size_t>(kBidiagLanes) * static_cast<std::size_t>(n);
-    lanes_.assign(col * static_cast<std::size_t>(n) + 6 * col, 0.0);  // a, d, e, work
-    factors_.assign(2 * col * static_cast<std::size_t>(n), 0.0);
+    lanes_.assign(col * static_cast<std::size_t>(n) + 7 * col + kAlignSlack, 0.0);  // a, d, e, work
+    factors_.assign(2 * col * static_cast<std::size_t>(n) + kAlignSlack, 0.0);
     identity_.assign(static_cast<std::size_t>(n) * static_cast<std::size_t>(n), 0.0);
     for (int i = 0; i < n; ++i) identity_[static_cast<std::size_t>(i) * (n + 1)] = 1.0;
   }
@@ -196,7 +206,7 @@ void SmallSvd::nuclear_norms(int count, double *const *w, double *out) {
   for (int g = 0; g < lanes && !lanes_.empty(); g += kBidiagLanes) {
     // Unused lanes of the last group get the identity (any matrix would do: lanes never mix).
     constexpr int B = kBidiagLanes;
-    double *a = lanes_.data();
+    double *a = align32(lanes_);
     for (int k = 0; k < B; ++k) {
       if (g + k < lanes) {
         const double *src = w[solve[g + k]];
@@ -225,8 +235,8 @@ void SmallSvd::product_nuclear_norms(int count, const double *const *fa, const d
   const int n = n_;
   const std::size_t nn = static_cast<std::size_t>(n) * n;
   const std::size_t col = static_cast<std::size_t>(B) * static_cast<std::size_t>(n);
-  double *a = lanes_.data(), *bd = a + nn * B, *be = bd + col;
-  double *xa = factors_.data(), *xb = xa + nn * B;
+  double *a = align32(lanes_), *bd = a + nn * B, *be = bd + col;
+  double *xa = align32(factors_), *xb = xa + nn * B;
   int ex[kDqdsLanes] = {}, solve[kDqdsLanes], lanes = 0;
   for (int g = 0; g < count; g += B) {
     const int c = std::min(B, count - g);
@@ -273,7 +283,7 @@ void SmallSvd::finish(int lanes, const int *solve, const int *ex, double *out) {
     diag[k] = d_.data() + static_cast<std::size_t>(k) * n;
     super[k] = e_.data() + static_cast<std::size_t>(k) * n;
   }
-  bidiagonal_singular_sums(n, lanes, diag, super, work_.data(), sums);
+  bidiagonal_singular_sums(n, lanes, diag, super, align32(work_), sums);
   for (int k = 0; k < lanes; ++k) {
     const int l = solve[k];
     if (sums[k] < 0.0) {
