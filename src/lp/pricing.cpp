@@ -7,6 +7,10 @@
 
 #include "util/simd.hpp"
 
+// The helpers below pass vectors by value but are always inlined into the clones, so GCC's
+// note that this would change the calling convention of the portable clone does not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 namespace gmmot {
 namespace {
 
@@ -24,81 +28,94 @@ GMMOT_INLINE T scalar_key(const T *c, const T *xd, const T *sd, std::size_t j, T
   return k + tol * (std::fabs(cs) + std::fabs(xd[j]) + std::fabs(xi));
 }
 
-// Two passes: a branch-free vector minimum (the common case finds nothing below the bound),
-// then a scalar search for the index only when the segment improves on it. c * scale is exact
-// (a power of two), so the vector and scalar forms round alike.
-template <class T>
-struct IndexOf;
-template <>
-struct IndexOf<double> {
-  typedef std::int64_t type;
-};
-template <>
-struct IndexOf<float> {
-  typedef std::int32_t type;
+// The keys of kLanes consecutive arcs from j. Both passes of segment_min compute a key through
+// this one function, so an arc's key has the same bits in both (c * scale is exact: a power of
+// two).
+template <class T, int kLanes, bool kSigns, bool kTol>
+struct Keys {
+  typedef typename Vec<T, kLanes>::type V;
+  const T *c, *xd, *sd;
+  V scale, xi, si, tol, axi;
+  Keys(const T *c_, const T *xd_, const T *sd_, T s, T x, T sg, T t) : c(c_), xd(xd_), sd(sd_) {
+    for (int l = 0; l < kLanes; ++l) {
+      scale[l] = s;
+      xi[l] = x;
+      si[l] = sg;
+      tol[l] = t;
+      axi[l] = std::fabs(x);
+    }
+  }
+  GMMOT_INLINE V at(std::size_t j) const {
+    V cv, xv;  // unaligned loads
+    std::memcpy(&cv, c + j, sizeof cv);
+    std::memcpy(&xv, xd + j, sizeof xv);
+    const V cs = cv * scale;
+    V k = cs + xv - xi;
+    if (kSigns) {
+      V sv;
+      std::memcpy(&sv, sd + j, sizeof sv);
+      k += sv - si;
+    }
+    if (kTol) {
+      const V acs = cs < 0 ? -cs : cs, ax = xv < 0 ? -xv : xv;
+      k += tol * (acs + ax + axi);
+    }
+    return k;
+  }
 };
 
-// One pass: per lane the running minimum and the position where it was first reached (strict
-// '<'), then the smallest key over the lanes, ties to the lowest position, so the result is the
-// first smallest key exactly as a scalar loop would give it.
+template <class V>
+GMMOT_INLINE V vmin(V a, V b) {
+  return b < a ? b : a;
+}
+
+// Two passes over the segment: the smallest key, from independent running minima (no
+// compare-and-select chain, no positions: most segments improve on nothing), then, only when it
+// is below the bound, the first position holding exactly that key, so the result is the first
+// smallest key as a scalar loop would give it. A last partial vector overlaps the one before it
+// (rows are rarely a multiple of the lanes), which a minimum does not mind.
 template <class T, int kLanes, bool kSigns, bool kTol = true>
 GMMOT_INLINE RowMin<T> segment_min(const T *c, const T *xd, const T *sd, std::size_t n, T scale,
                                    T xi, T si, T tol, T bound) {
   typedef typename Vec<T, kLanes>::type V;
-  typedef typename IndexOf<T>::type I;
-  typedef I VI __attribute__((vector_size(kLanes * sizeof(I))));
-  RowMin<T> best{bound, n};
+  const std::size_t L = kLanes;
+  RowMin<T> none{bound, n};
+  if (n < L) {
+    const T *s = kSigns ? sd : nullptr;
+    RowMin<T> best = none;
+    for (std::size_t j = 0; j < n; ++j) {
+      const T k = scalar_key(c, xd, s, j, scale, xi, si, tol);
+      if (k < best.key) best = {k, j};
+    }
+    return best;
+  }
+  const Keys<T, kLanes, kSigns, kTol> key(c, xd, sd, scale, xi, si, tol);
+  V m0, m1, m2, m3;
+  for (int l = 0; l < kLanes; ++l) m0[l] = bound;
+  m1 = m0;
+  m2 = m0;
+  m3 = m0;
   std::size_t j = 0;
-  if (n >= kLanes) {
-    V vscale, vxi, vsi, vtol, vaxi, m;
-    VI at, where;
-    for (int l = 0; l < kLanes; ++l) {
-      vscale[l] = scale;
-      vxi[l] = xi;
-      vsi[l] = si;
-      vtol[l] = tol;
-      vaxi[l] = std::fabs(xi);
-      m[l] = bound;
-      at[l] = static_cast<I>(l);
-      where[l] = static_cast<I>(n);
-    }
-    for (; j + kLanes <= n; j += kLanes) {
-      V cv, xv;  // unaligned loads
-      std::memcpy(&cv, c + j, sizeof cv);
-      std::memcpy(&xv, xd + j, sizeof xv);
-      const V cs = cv * vscale;
-      V k = cs + xv - vxi;
-      if (kSigns) {
-        V sv;
-        std::memcpy(&sv, sd + j, sizeof sv);
-        k += sv - vsi;
-      }
-      if (kTol) {
-        const V acs = cs < 0 ? -cs : cs, ax = xv < 0 ? -xv : xv;
-        k += vtol * (acs + ax + vaxi);
-      }
-      const auto lower = k < m;
-      m = lower ? k : m;
-      where = lower ? at : where;
-      at += static_cast<I>(kLanes);
-    }
-    // Most segments improve on nothing: one vector comparison skips the lane reduction.
-    const auto below = m < bound;
-    bool any = false;
-    for (int l = 0; l < kLanes; ++l) any |= below[l] != 0;
-    if (any) {
-      for (int l = 0; l < kLanes; ++l) {
-        const std::size_t w = static_cast<std::size_t>(where[l]);
-        if (m[l] < best.key || (m[l] == best.key && w < best.index)) best = {m[l], w};
-      }
-    }
+  for (; j + 4 * L <= n; j += 4 * L) {
+    m0 = vmin(m0, key.at(j));
+    m1 = vmin(m1, key.at(j + L));
+    m2 = vmin(m2, key.at(j + 2 * L));
+    m3 = vmin(m3, key.at(j + 3 * L));
   }
-  const T *s = kSigns ? sd : nullptr;
-  for (; j < n; ++j) {
-    const T k = scalar_key(c, xd, s, j, scale, xi, si, tol);
-    if (k < best.key) best = {k, j};
+  for (; j + L <= n; j += L) m0 = vmin(m0, key.at(j));
+  if (j < n) m1 = vmin(m1, key.at(n - L));
+  const V m = vmin(vmin(m0, m1), vmin(m2, m3));
+  T least = m[0];
+  for (int l = 1; l < kLanes; ++l) least = m[l] < least ? m[l] : least;
+  if (!(least < bound)) return none;
+  V target;
+  for (int l = 0; l < kLanes; ++l) target[l] = least;
+  for (j = 0;; j += L) {
+    const std::size_t from = j + L <= n ? j : n - L;
+    const auto hit = key.at(from) == target;
+    for (int l = 0; l < kLanes; ++l)
+      if (hit[l]) return {least, from + static_cast<std::size_t>(l)};
   }
-  return best;
 }
 
 }  // namespace
