@@ -97,6 +97,8 @@ class SpanningTree {
  private:
   void unlink(int n);
   void link(int n, int p);
+  void build_thread();
+  void rethread(int u_in, int v_in, int leave, int old_parent);
   void update_subtree(int top);
   void update_potentials(int top, double x_before);
   void shift_tree(int top, int skip, double shift);
@@ -117,6 +119,11 @@ class SpanningTree {
   };
   std::vector<Node> node_;
   std::vector<int> size_;        // nodes in the subtree of each node
+  // The tree in preorder, as a circular list through the root: a subtree is the size_[n] nodes
+  // from n on, so the walks that move potentials follow one array instead of children lists.
+  // last_: the last node of each subtree in that order (the pivot's splice needs it).
+  std::vector<int> thread_, rev_thread_, last_;
+  std::vector<int> pieces_;  // rethread's scratch
   std::vector<unsigned> stamp_;  // join search marks
   unsigned stamp_now_ = 0;
   std::size_t since_refresh_ = 0;
@@ -169,6 +176,7 @@ SpanningTree::SpanningTree(const SimplexInput &in)
   } else {
     build_start_forest();
   }
+  if (!restarted_) build_thread();  // (a restart needs it earlier)
   start_screening();
   if (in.ctx.threads > 1 &&
       static_cast<double>(n0_) * static_cast<double>(n1_) >= kParallelMinArcs) {
@@ -384,6 +392,10 @@ bool SpanningTree::build_from_basis(const ExactBasis &b) {
       node_[n].spcost = supply ? c : -c;
     }
   }
+  // Every node carries its component's sign (refresh keeps signs, it does not set them).
+  for (const int n : order)
+    if (node_[n].parent != root_) sl_[n] = sl_[node_[n].parent];
+  build_thread();
   refresh();
   return true;
 }
@@ -547,37 +559,97 @@ void SpanningTree::link(int n, int p) {
   node_[p].first_child = n;
 }
 
+void SpanningTree::build_thread() {
+  const std::size_t nodes = n0_ + n1_ + 1;
+  thread_.assign(nodes, root_);
+  rev_thread_.assign(nodes, root_);
+  last_.assign(nodes, root_);
+  const std::vector<int> order = preorder();
+  int prev = root_;
+  for (const int n : order) {
+    thread_[prev] = n;
+    rev_thread_[n] = prev;
+    prev = n;
+  }
+  thread_[prev] = root_;
+  rev_thread_[root_] = prev;
+  // Each node's last is its last child's last, or itself for a leaf: children come later in
+  // preorder, so a reverse pass sees them first.
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    const int n = *it;
+    int lastn = n;  // preorder() visits the children in sibling order
+    for (int c = node_[n].first_child; c != kNone; c = node_[c].next_sib) lastn = last_[c];
+    last_[n] = lastn;
+  }
+  last_[root_] = prev;
+}
+
+// The preorder of the subtree of `leave` (hanging from old_parent) once it hangs from v_in by
+// the entering arc at u_in, with the path u_in = s_0, s_1, ..., s_k = leave reversed: first
+// the whole old subtree of s_0, then for each m >= 1 what s_m's old subtree holds beside
+// s_{m-1}'s (at most two runs of the old order: before and after it), so every s_m's new
+// subtree is a suffix of the new run. The run is cut out and inserted right after v_in. Costs
+// O(k) plus the climbs that fix the `last` of the old and new ancestors.
+void SpanningTree::rethread(int u_in, int v_in, int leave, int old_parent) {
+  int *const th = thread_.data(), *const rv = rev_thread_.data(), *const ls = last_.data();
+  std::vector<int> &runs = pieces_;  // (first, last) pairs, in the new order
+  runs.clear();
+  runs.push_back(u_in);
+  runs.push_back(ls[u_in]);
+  for (int prev = u_in, s = node_[u_in].parent; prev != leave; prev = s, s = node_[s].parent) {
+    runs.push_back(s);
+    runs.push_back(rv[prev]);
+    if (ls[prev] != ls[s]) {
+      runs.push_back(th[ls[prev]]);
+      runs.push_back(ls[s]);
+    }
+  }
+  const int old_last = ls[leave], before = rv[leave], after = th[old_last];
+  const int end = runs.back();
+  // Cut the old run out; the old ancestors that ended with it now end just before it.
+  th[before] = after;
+  rv[after] = before;
+  for (int a = old_parent; a != kNone && ls[a] == old_last; a = node_[a].parent) ls[a] = before;
+  // Chain the runs.
+  for (std::size_t r = 0; r + 2 < runs.size(); r += 2) {
+    th[runs[r + 1]] = runs[r + 2];
+    rv[runs[r + 2]] = runs[r + 1];
+  }
+  // Insert after v_in; a leaf v_in, and the ancestors that ended with it, now end with the run.
+  const int next = th[v_in];
+  th[v_in] = u_in;
+  rv[u_in] = v_in;
+  th[end] = next;
+  rv[next] = end;
+  for (int a = v_in; a != kNone && ls[a] == v_in; a = node_[a].parent) ls[a] = end;
+  for (int s = u_in;; s = node_[s].parent) {
+    ls[s] = end;
+    if (s == leave) break;
+  }
+}
+
 // Potentials and signs of the subtree hanging from `top`, each from its parent:
 // a tree arc t -> h has c - pi_t + pi_h = 0, i.e. x_child = x_parent + signed cost.
 void SpanningTree::update_subtree(int top) {
-  // Breadth first from a queue: the children lists of queued nodes are independent loads the
-  // processor can overlap, where a depth-first walk is one long chain of dependent loads.
+  // In preorder every parent comes before its children.
   const Node *const node = node_.data();
+  const int *const th = thread_.data();
   double *const x = x_.data();
   const int p = node[top].parent;
   const double sign = p == root_ ? sl_[top] : sl_[p];  // a top keeps its own sign
   const bool signs_change = sl_[top] != sign;
-  int *const queue = queue_.data();
   x[top] = x[p] + node[top].spcost;
   if (signs_change) sl_[top] = sign;
   if (screening_) {
     screen_x(top);
     if (signs_change) sf_[top] = static_cast<float>(sign);
   }
-  queue[0] = top;
-  std::size_t head = 0, tail = 1;
-  while (head < tail) {
-    const int n = queue[head++];
-    const double xn = x[n];
-    for (int c = node[n].first_child; c != kNone; c = node[c].next_sib) {
-      x[c] = xn + node[c].spcost;
-      if (signs_change) sl_[c] = sign;
-      queue[tail++] = c;
-    }
-  }
-  if (screening_) {
-    for (std::size_t q = 0; q < tail; ++q) {
-      const int n = queue[q];
+  int n = top;
+  for (int k = size_[top]; --k > 0;) {
+    n = th[n];
+    x[n] = x[node[n].parent] + node[n].spcost;
+    if (signs_change) sl_[n] = sign;
+    if (screening_) {
       screen_x(n);
       if (signs_change) sf_[n] = static_cast<float>(sign);
     }
@@ -607,22 +679,20 @@ void SpanningTree::update_potentials(int top, double x_before) {
 
 // Adds `shift` to the potentials of the subtree of `top`, skipping the subtree of `skip`.
 void SpanningTree::shift_tree(int top, int skip, double shift) {
-  // First the nodes (a walk of dependent loads), then the shift (independent updates the
-  // processor overlaps).
-  const Node *const node = node_.data();
-  int *const queue = queue_.data();
-  queue[0] = top;
-  std::size_t head = 0, tail = 1;
-  while (head < tail) {
-    const int n = queue[head++];
-    for (int c = node[n].first_child; c != kNone; c = node[c].next_sib) {
-      if (c != skip) queue[tail++] = c;
-    }
-  }
+  const int *const th = thread_.data();
   double *const x = x_.data();
-  for (std::size_t q = 0; q < tail; ++q) x[queue[q]] += shift;
-  if (screening_) {
-    for (std::size_t q = 0; q < tail; ++q) screen_x(queue[q]);
+  const bool screening = screening_;
+  int n = top;
+  for (int k = size_[top]; k > 0;) {
+    if (n == skip) {
+      k -= size_[skip];
+      n = th[last_[skip]];
+      continue;
+    }
+    x[n] += shift;
+    if (screening) screen_x(n);
+    n = th[n];
+    --k;
   }
 }
 
@@ -736,6 +806,7 @@ bool SpanningTree::pivot(std::size_t i_index, std::size_t jj) {
   const int u_in = leave_on_i_side ? i : j;
   const int v_in = leave_on_i_side ? j : i;
   const int moved = size_[leave];
+  rethread(u_in, v_in, leave, node_[leave].parent);
   // Subtree sizes change on the two paths below the join only: above it the subtree leaves and
   // comes back.
   for (int a = node_[leave].parent; a != join; a = node_[a].parent) size_[a] -= moved;
@@ -890,6 +961,23 @@ void SpanningTree::validate(const char *where) const {
   const std::vector<int> order = preorder();
   if (order.size() + 1 != nodes) fail(Errc::Internal, std::string(where) + ": not spanning");
   for (auto it = order.rbegin(); it != order.rend(); ++it) sz[node_[*it].parent] += sz[*it];
+  // The thread: a preorder, each subtree the size_ nodes from its top, ending at last_.
+  std::vector<int> pos(nodes, -1), at(nodes, -1);
+  int t = root_;
+  for (std::size_t k = 0; k < nodes; ++k) {
+    if (pos[t] != -1) fail(Errc::Internal, std::string(where) + ": thread revisits a node");
+    pos[t] = static_cast<int>(k);
+    at[k] = t;
+    if (rev_thread_[thread_[t]] != t) fail(Errc::Internal, std::string(where) + ": rev_thread");
+    t = thread_[t];
+  }
+  if (t != root_) fail(Errc::Internal, std::string(where) + ": thread not closed");
+  for (std::size_t n = 0; n + 1 < nodes; ++n) {
+    const int p = node_[n].parent, ps = p == root_ ? static_cast<int>(nodes) : size_[p];
+    if (!(pos[p] < pos[n] && pos[n] + size_[n] <= pos[p] + ps) ||
+        last_[n] != at[pos[n] + size_[n] - 1])
+      fail(Errc::Internal, std::string(where) + ": thread order at " + std::to_string(n));
+  }
   for (std::size_t n = 0; n + 1 < nodes; ++n) {
     if (sz[n] != size_[n])
       fail(Errc::Internal, std::string(where) + ": size of " + std::to_string(n) + " is " +
