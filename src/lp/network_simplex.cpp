@@ -429,21 +429,9 @@ SpanningTree::Best SpanningTree::scan_range(std::size_t pos, std::size_t count, 
   Best best;
   std::size_t i = pos / n1_, j = pos % n1_;
   if (screening) {
-    float bound = 0.0f;
-    const float *xd = xf_.data() + n0_, *sd = same_sign ? nullptr : sf_.data() + n0_;
-    while (count > 0) {
-      const std::size_t len = std::min(n1_ - j, count);
-      const RowMin<float> r =
-          row_min_key_f(cf_.data() + i * n1_ + j, xd + j, sd != nullptr ? sd + j : nullptr, len,
-                        xf_[i], sf_[i], bound);
-      if (r.index < len) {
-        bound = r.key;
-        best = {static_cast<double>(r.key), i, j + r.index, true};
-      }
-      count -= len;
-      j += len;
-      if (j == n1_) j = 0, i = i + 1 == n0_ ? 0 : i + 1;
-    }
+    const RowMin<float> r = block_min_key_f(cf_.data(), xf_.data(),
+                                            same_sign ? nullptr : sf_.data(), n0_, n1_, pos, count);
+    if (r.index < n0_ * n1_) best = {static_cast<double>(r.key), r.index / n1_, r.index % n1_, true};
   } else {
     double bound = 0.0;
     const double *xd = x_.data() + n0_, *sd = same_sign ? nullptr : sl_.data() + n0_;

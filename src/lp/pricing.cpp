@@ -64,9 +64,10 @@ struct Keys {
   }
 };
 
+// Lane-wise minimum, in place (no vector by value: the portable clone has no 32-byte registers).
 template <class V>
-GMMOT_INLINE V vmin(V a, V b) {
-  return b < a ? b : a;
+GMMOT_INLINE void vmin(V &a, const V &b) {
+  a = b < a ? b : a;
 }
 
 // Two passes over the segment: the smallest key, from independent running minima (no
@@ -97,14 +98,17 @@ GMMOT_INLINE RowMin<T> segment_min(const T *c, const T *xd, const T *sd, std::si
   m3 = m0;
   std::size_t j = 0;
   for (; j + 4 * L <= n; j += 4 * L) {
-    m0 = vmin(m0, key.at(j));
-    m1 = vmin(m1, key.at(j + L));
-    m2 = vmin(m2, key.at(j + 2 * L));
-    m3 = vmin(m3, key.at(j + 3 * L));
+    vmin(m0, key.at(j));
+    vmin(m1, key.at(j + L));
+    vmin(m2, key.at(j + 2 * L));
+    vmin(m3, key.at(j + 3 * L));
   }
-  for (; j + L <= n; j += L) m0 = vmin(m0, key.at(j));
-  if (j < n) m1 = vmin(m1, key.at(n - L));
-  const V m = vmin(vmin(m0, m1), vmin(m2, m3));
+  for (; j + L <= n; j += L) vmin(m0, key.at(j));
+  if (j < n) vmin(m1, key.at(n - L));
+  vmin(m0, m1);
+  vmin(m2, m3);
+  vmin(m0, m2);
+  const V m = m0;
   T least = m[0];
   for (int l = 1; l < kLanes; ++l) least = m[l] < least ? m[l] : least;
   if (!(least < bound)) return none;
@@ -118,6 +122,144 @@ GMMOT_INLINE RowMin<T> segment_min(const T *c, const T *xd, const T *sd, std::si
   }
 }
 
+// The screen's key of one arc; the same additions in the same order as the vector form below,
+// so both give the same bits.
+template <bool kSigns>
+GMMOT_INLINE float screen_key(const float *c, const float *xd, const float *sd, std::size_t t,
+                              float xi, float si) {
+  float k = c[t] + xd[t] - xi;
+  if (kSigns) k += sd[t] - si;
+  return k;
+}
+
+// A block is a run of row segments. Per segment only a vector of running minima (no
+// positions); across segments, per lane, the smallest key and the first segment that reached
+// it; one lane reduction per block. The winning segment is then searched again for the first
+// position holding the key. Segments shorter than a vector go through the scalar key, with
+// their own first smallest; ties between the two go to the earlier segment.
+template <bool kSigns>
+GMMOT_INLINE RowMin<float> block_min(const float *c, const float *x, const float *s,
+                                     std::size_t n0, std::size_t n1, std::size_t pos,
+                                     std::size_t count) {
+  constexpr int kLanes = 8;
+  constexpr std::size_t L = kLanes;
+  typedef Vec<float, kLanes>::type V;
+  typedef std::int32_t VI __attribute__((vector_size(kLanes * sizeof(std::int32_t))));
+  constexpr float kInf = std::numeric_limits<float>::infinity();
+  const std::size_t total = n0 * n1;
+  V best, inf;
+  VI first_seg;
+  for (int l = 0; l < kLanes; ++l) {
+    inf[l] = kInf;
+    first_seg[l] = -1;
+  }
+  best = inf;
+  float scalar_key = kInf;
+  std::size_t scalar_seg = 0, scalar_at = total;
+  const float *xd = x + n0, *sd = kSigns ? s + n0 : nullptr;
+  std::size_t i = pos / n1, j = pos % n1;
+  std::int32_t seg = 0;
+  for (std::size_t left = count; left > 0; ++seg) {
+    const std::size_t len = std::min(n1 - j, left);
+    const float *cr = c + i * n1 + j, *xr = xd + j, *sr = kSigns ? sd + j : nullptr;
+    const float xi = x[i], si = kSigns ? s[i] : 0.0f;
+    if (len >= L) {
+      V vxi, vsi, a = inf, b = inf;
+      for (int l = 0; l < kLanes; ++l) {
+        vxi[l] = xi;
+        vsi[l] = si;
+      }
+      auto key = [&](std::size_t t) {
+        V cv, xv;  // unaligned loads
+        std::memcpy(&cv, cr + t, sizeof cv);
+        std::memcpy(&xv, xr + t, sizeof xv);
+        V k = cv + xv - vxi;
+        if (kSigns) {
+          V sv;
+          std::memcpy(&sv, sr + t, sizeof sv);
+          k += sv - vsi;
+        }
+        return k;
+      };
+      std::size_t t = 0;
+      for (; t + 2 * L <= len; t += 2 * L) {
+        const V k0 = key(t), k1 = key(t + L);
+        a = k0 < a ? k0 : a;
+        b = k1 < b ? k1 : b;
+      }
+      if (t + L <= len) {
+        const V k0 = key(t);
+        a = k0 < a ? k0 : a;
+        t += L;
+      }
+      if (t < len) {  // the last partial vector overlaps the one before
+        const V k1 = key(len - L);
+        b = k1 < b ? k1 : b;
+      }
+      const V m = b < a ? b : a;
+      const auto lower = m < best;
+      best = lower ? m : best;
+      first_seg = lower ? seg : first_seg;
+    } else {
+      for (std::size_t t = 0; t < len; ++t) {
+        const float k = screen_key<kSigns>(cr, xr, sr, t, xi, si);
+        if (k < scalar_key) {
+          scalar_key = k;
+          scalar_seg = static_cast<std::size_t>(seg);
+          scalar_at = i * n1 + j + t;
+        }
+      }
+    }
+    left -= len;
+    j += len;
+    if (j == n1) j = 0, i = i + 1 == n0 ? 0 : i + 1;
+  }
+  float least = best[0];
+  for (int l = 1; l < kLanes; ++l) least = best[l] < least ? best[l] : least;
+  std::int32_t win = -1;
+  if (least < 0.0f) {
+    for (int l = 0; l < kLanes; ++l)
+      if (best[l] == least && (win < 0 || first_seg[l] < win)) win = first_seg[l];
+  }
+  if (scalar_key < 0.0f && (win < 0 || scalar_key < least ||
+                            (scalar_key == least && scalar_seg < static_cast<std::size_t>(win))))
+    return {scalar_key, scalar_at};
+  if (win < 0) return {0.0f, total};
+  // The winning segment: the first from pos, then whole rows.
+  std::size_t at = pos;
+  if (win > 0) at = ((pos / n1 + static_cast<std::size_t>(win)) % n0) * n1;
+  i = at / n1;
+  j = at % n1;
+  const float *cr = c + i * n1 + j, *xr = xd + j, *sr = kSigns ? sd + j : nullptr;
+  const float xi = x[i], si = kSigns ? s[i] : 0.0f;
+  const std::size_t len = std::min(n1 - j, count - (at >= pos ? at - pos : at + total - pos));
+  V vxi, vsi, target;
+  for (int l = 0; l < kLanes; ++l) {
+    vxi[l] = xi;
+    vsi[l] = si;
+    target[l] = least;
+  }
+  typedef std::int64_t V64 __attribute__((vector_size(kLanes * sizeof(float))));
+  for (std::size_t t = 0;; t += L) {
+    const std::size_t from = t + L <= len ? t : len - L;
+    V cv, xv;
+    std::memcpy(&cv, cr + from, sizeof cv);
+    std::memcpy(&xv, xr + from, sizeof xv);
+    V k = cv + xv - vxi;
+    if (kSigns) {
+      V sv;
+      std::memcpy(&sv, sr + from, sizeof sv);
+      k += sv - vsi;
+    }
+    const VI hit = k == target;
+    const V64 h = (V64)hit;  // any lane hit: one OR over four words
+    if ((h[0] | h[1] | h[2] | h[3]) == 0) continue;
+    for (int l = 0; l < kLanes; ++l)
+      if (hit[l]) return {least, at + from + static_cast<std::size_t>(l)};
+  }
+}
+
+
 }  // namespace
 
 GMMOT_CLONES RowMin<double> row_min_key(const double *c, const double *xd, const double *sd,
@@ -127,11 +269,11 @@ GMMOT_CLONES RowMin<double> row_min_key(const double *c, const double *xd, const
                        : segment_min<double, 4, false>(c, xd, sd, n, scale, xi, si, tol, bound);
 }
 
-GMMOT_CLONES RowMin<float> row_min_key_f(const float *c, const float *xd, const float *sd,
-                                         std::size_t n, float xi, float si, float bound) {
-  return sd != nullptr
-             ? segment_min<float, 8, true, false>(c, xd, sd, n, 1.0f, xi, si, 0.0f, bound)
-             : segment_min<float, 8, false, false>(c, xd, sd, n, 1.0f, xi, si, 0.0f, bound);
+GMMOT_CLONES RowMin<float> block_min_key_f(const float *c, const float *x, const float *s,
+                                           std::size_t n0, std::size_t n1, std::size_t pos,
+                                           std::size_t count) {
+  return s != nullptr ? block_min<true>(c, x, s, n0, n1, pos, count)
+                      : block_min<false>(c, x, s, n0, n1, pos, count);
 }
 
 }  // namespace gmmot
