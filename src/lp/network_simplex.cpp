@@ -87,6 +87,7 @@ class SpanningTree {
   std::size_t blocks() const { return (n0_ * n1_ + block_ - 1) / block_; }
   SimplexOutput result(std::uint64_t iterations) const;
   std::vector<int> preorder() const;
+  std::vector<int> preorder_from_children() const;
   bool finish();
   bool restarted() const { return restarted_; }
   void export_basis(ExactBasis &b) const;
@@ -95,7 +96,6 @@ class SpanningTree {
 #endif
 
  private:
-  void unlink(int n);
   void link(int n, int p);
   void build_thread();
   void rethread(int u_in, int v_in, int leave, int old_parent);
@@ -115,7 +115,8 @@ class SpanningTree {
   struct alignas(32) Node {
     double spcost;  // +c if the tree arc points to the parent, -c otherwise
     double flow;    // on the tree arc to the parent
-    int parent, first_child, next_sib, prev_sib;
+    int parent;
+    int first_child, next_sib;  // children lists: the start trees only (pivots keep the thread)
   };
   std::vector<Node> node_;
   std::vector<int> size_;        // nodes in the subtree of each node
@@ -132,7 +133,9 @@ class SpanningTree {
   std::vector<int> queue_;
   std::vector<double> x_, sl_;
   bool screening_ = false;
-  std::vector<float> cf_, xf_, sf_;  // single-precision copies for screening
+  // Single-precision copies for screening (the costs without a zero fill: all are written).
+  std::unique_ptr<float[]> cf_;
+  std::vector<float> xf_, sf_;
   bool offsets_ = false;             // component tops carry warm-start potentials
   bool restarted_ = false;           // the start tree came from a basis
   std::size_t components_ = 0;       // children of the root
@@ -152,7 +155,7 @@ class SpanningTree {
 SpanningTree::SpanningTree(const SimplexInput &in)
     : in_(in), n0_(in.n0), n1_(in.n1), root_(static_cast<int>(in.n0 + in.n1)) {
   const std::size_t nodes = n0_ + n1_ + 1;
-  node_.assign(nodes, Node{0.0, 0.0, root_, kNone, kNone, kNone});
+  node_.assign(nodes, Node{0.0, 0.0, root_, kNone, kNone});
   size_.assign(nodes, 1);
   stamp_.assign(nodes, 0);
   up_.assign(nodes, 0);
@@ -354,7 +357,7 @@ bool SpanningTree::build_from_basis(const ExactBasis &b) {
       return false;
   }
   for (std::size_t n = 0; n < nodes; ++n) link(static_cast<int>(n), b.parent[n]);
-  const std::vector<int> order = preorder();
+  const std::vector<int> order = preorder_from_children();
   bool ok = order.size() == nodes;
   if (ok) {
     // Sizes, and the flows against the supplies (the net supply of each subtree).
@@ -370,7 +373,7 @@ bool SpanningTree::build_from_basis(const ExactBasis &b) {
     }
   }
   if (!ok) {
-    node_.assign(nodes + 1, Node{0.0, 0.0, root_, kNone, kNone, kNone});
+    node_.assign(nodes + 1, Node{0.0, 0.0, root_, kNone, kNone});
     node_[root_].parent = kNone;
     size_.assign(nodes + 1, 1);
     size_[root_] = static_cast<int>(nodes + 1);
@@ -429,7 +432,7 @@ SpanningTree::Best SpanningTree::scan_range(std::size_t pos, std::size_t count, 
   Best best;
   std::size_t i = pos / n1_, j = pos % n1_;
   if (screening) {
-    const RowMin<float> r = block_min_key_f(cf_.data(), xf_.data(),
+    const RowMin<float> r = block_min_key_f(cf_.get(), xf_.data(),
                                             same_sign ? nullptr : sf_.data(), n0_, n1_, pos, count);
     if (r.index < n0_ * n1_) best = {static_cast<double>(r.key), r.index / n1_, r.index % n1_, true};
   } else {
@@ -504,10 +507,12 @@ void SpanningTree::start_screening() {
   const double arcs = static_cast<double>(n0_) * static_cast<double>(n1_);
   if (arcs > kScreenMaxArcs) return;
   screening_ = true;
-  cf_.resize(n0_ * n1_);
-  for (std::size_t i = 0; i < n0_; ++i)
-    for (std::size_t j = 0; j < n1_; ++j)
-      cf_[i * n1_ + j] = screened(in_.rows[i][j] * in_.scale, 1.0);
+  cf_.reset(new float[n0_ * n1_]);
+  for (std::size_t i = 0; i < n0_; ++i) {
+    const double *row = in_.rows[i];
+    float *out = cf_.get() + i * n1_;
+    for (std::size_t j = 0; j < n1_; ++j) out[j] = screened(row[j] * in_.scale, 1.0);
+  }
   xf_.resize(x_.size());
   for (std::size_t n = 0; n < x_.size(); ++n) screen_x(static_cast<int>(n));
   sf_.assign(sl_.begin(), sl_.end());
@@ -519,8 +524,7 @@ bool SpanningTree::price(std::size_t *enter_i, std::size_t *enter_j) {
     // exactly. The last pivots, and the proof of optimality, use the exact scan below.
     if (block_search(true, enter_i, enter_j) && exact_key(*enter_i, *enter_j) < 0.0) return true;
     screening_ = false;
-    cf_.clear();
-    cf_.shrink_to_fit();
+    cf_.reset();
     // The potentials from the tree now, as finish() would rebuild them before declaring
     // optimality: when the exact scan finds nothing, that scan is then the proof (one full
     // scan instead of two).
@@ -529,21 +533,9 @@ bool SpanningTree::price(std::size_t *enter_i, std::size_t *enter_j) {
   return block_search(false, enter_i, enter_j);
 }
 
-void SpanningTree::unlink(int n) {
-  const int p = node_[n].parent;
-  if (node_[n].prev_sib != kNone) {
-    node_[node_[n].prev_sib].next_sib = node_[n].next_sib;
-  } else {
-    node_[p].first_child = node_[n].next_sib;
-  }
-  if (node_[n].next_sib != kNone) node_[node_[n].next_sib].prev_sib = node_[n].prev_sib;
-}
-
 void SpanningTree::link(int n, int p) {
   node_[n].parent = p;
-  node_[n].prev_sib = kNone;
   node_[n].next_sib = node_[p].first_child;
-  if (node_[p].first_child != kNone) node_[node_[p].first_child].prev_sib = n;
   node_[p].first_child = n;
 }
 
@@ -552,7 +544,7 @@ void SpanningTree::build_thread() {
   thread_.assign(nodes, root_);
   rev_thread_.assign(nodes, root_);
   last_.assign(nodes, root_);
-  const std::vector<int> order = preorder();
+  const std::vector<int> order = preorder_from_children();
   int prev = root_;
   for (const int n : order) {
     thread_[prev] = n;
@@ -565,7 +557,7 @@ void SpanningTree::build_thread() {
   // preorder, so a reverse pass sees them first.
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     const int n = *it;
-    int lastn = n;  // preorder() visits the children in sibling order
+    int lastn = n;  // preorder_from_children() visits the children in sibling order
     for (int c = node_[n].first_child; c != kNone; c = node_[c].next_sib) lastn = last_[c];
     last_[n] = lastn;
   }
@@ -658,7 +650,7 @@ void SpanningTree::update_potentials(int top, double x_before) {
   const double shift = (x_[p] + node_[top].spcost) - x_before;
   const std::size_t nodes = n0_ + n1_;
   if (components_ == 1 && 2 * static_cast<std::size_t>(size_[top]) > nodes) {
-    shift_tree(node_[root_].first_child, top, -shift);
+    shift_tree(thread_[root_], top, -shift);  // the one component
   } else {
     shift_tree(top, kNone, shift);
   }
@@ -688,7 +680,7 @@ void SpanningTree::shift_tree(int top, int skip, double shift) {
 bool SpanningTree::refresh() {
   since_refresh_ = 0;
   offsets_ = false;
-  for (int n = node_[root_].first_child; n != kNone; n = node_[n].next_sib) update_subtree(n);
+  for (int n = thread_[root_]; n != root_; n = thread_[last_[n]]) update_subtree(n);  // the tops
   return true;
 }
 
@@ -810,8 +802,7 @@ bool SpanningTree::pivot(std::size_t i_index, std::size_t jj) {
     below_size = old_size;
     const double ocost = up_[cur] ? node_[cur].spcost : -node_[cur].spcost, oflow = node_[cur].flow;
     const bool oup = up_[cur] != 0;
-    unlink(cur);
-    link(cur, np);
+    node_[cur].parent = np;
     node_[cur].spcost = nup ? ncost : -ncost;
     up_[cur] = nup ? 1 : 0;
     node_[cur].flow = nflow;
@@ -843,32 +834,29 @@ bool SpanningTree::rebuild_accurate() {
   since_refresh_ = 0;
   offsets_ = false;
   std::vector<double> hi(x_.size(), 0.0), lo(x_.size(), 0.0);
-  int *const queue = queue_.data();
-  for (int top = node_[root_].first_child; top != kNone; top = node_[top].next_sib) {
-    hi[top] = x_[root_] + node_[top].spcost;  // 0 + 0: exact
-    lo[top] = 0.0;
-    x_[top] = hi[top];
-    queue[0] = top;
-    std::size_t head = 0, tail = 1;
-    while (head < tail) {
-      const int n = queue[head++];
-      for (int ch = node_[n].first_child; ch != kNone; ch = node_[ch].next_sib) {
-        const double t = node_[ch].spcost, s = hi[n] + t, bp = s - hi[n];
-        const double e = (hi[n] - (s - bp)) + (t - bp) + lo[n];
-        hi[ch] = s + e;  // renormalised
-        lo[ch] = e - (hi[ch] - s);
-        x_[ch] = hi[ch];
-        queue[tail++] = ch;
-      }
-    }
-    if (screening_)
-      for (std::size_t q = 0; q < tail; ++q) screen_x(queue[q]);
+  // In preorder every parent comes before its children; a top's parent is the root (0, 0).
+  for (int ch = thread_[root_]; ch != root_; ch = thread_[ch]) {
+    const int n = node_[ch].parent;
+    const double t = node_[ch].spcost, s = hi[n] + t, bp = s - hi[n];
+    const double e = (hi[n] - (s - bp)) + (t - bp) + lo[n];
+    hi[ch] = s + e;  // renormalised
+    lo[ch] = e - (hi[ch] - s);
+    x_[ch] = hi[ch];
+    if (screening_) screen_x(ch);
   }
   return true;
 }
 
-// The nodes below the root, parents before children.
+// The nodes below the root, parents before children: the thread.
 std::vector<int> SpanningTree::preorder() const {
+  std::vector<int> order;
+  order.reserve(n0_ + n1_);
+  for (int n = thread_[root_]; n != root_; n = thread_[n]) order.push_back(n);
+  return order;
+}
+
+// The same from the children lists, which only the start trees use (pivots keep the thread).
+std::vector<int> SpanningTree::preorder_from_children() const {
   std::vector<int> order;
   order.reserve(n0_ + n1_);
   for (int n = node_[root_].first_child; n != kNone;) {
@@ -889,8 +877,8 @@ SimplexOutput SpanningTree::result(std::uint64_t iterations) const {
   out.iterations = iterations;
   // One sign for every component at optimality (a + component's supply and a - component's
   // demand would form an improving arc); otherwise the duals below would be meaningless.
-  for (int n = node_[root_].first_child; n != kNone; n = node_[n].next_sib) {
-    if (sl_[n] != sl_[node_[root_].first_child]) {
+  for (int n = thread_[root_]; n != root_; n = thread_[last_[n]]) {
+    if (sl_[n] != sl_[thread_[root_]]) {
       fail(Errc::Internal, "network simplex: optimal tree with components of both signs");
     }
   }
