@@ -125,8 +125,6 @@ class SpanningTree {
   // last_: the last node of each subtree in that order (the pivot's splice needs it).
   std::vector<int> thread_, rev_thread_, last_;
   std::vector<int> pieces_;  // rethread's scratch
-  std::vector<unsigned> stamp_;  // join search marks
-  unsigned stamp_now_ = 0;
   std::size_t since_refresh_ = 0;
   bool accurate_ = false;          // potentials from rebuild_accurate(), no pivot since
   std::vector<unsigned char> up_;  // the tree arc points from the node to its parent
@@ -157,7 +155,6 @@ SpanningTree::SpanningTree(const SimplexInput &in)
   const std::size_t nodes = n0_ + n1_ + 1;
   node_.assign(nodes, Node{0.0, 0.0, root_, kNone, kNone});
   size_.assign(nodes, 1);
-  stamp_.assign(nodes, 0);
   up_.assign(nodes, 0);
   queue_.assign(nodes, 0);
   x_.assign(nodes, 0.0);
@@ -691,37 +688,20 @@ bool SpanningTree::pivot(std::size_t i_index, std::size_t jj) {
   const int j = static_cast<int>(n0_ + jj);
   const double c = in_.rows[i_index][jj] * in_.scale;
 
-  // The join: climb from both ends in turn, marking nodes, until one side meets the other's mark.
-  stamp_now_ += 2;
-  if (stamp_now_ < 2) {  // wrapped around: clear the marks
-    std::fill(stamp_.begin(), stamp_.end(), 0u);
-    stamp_now_ = 2;
-  }
-  const unsigned mark_i = stamp_now_, mark_j = stamp_now_ + 1;
-  int join = kNone;
+  // The join: climb from the end with the smaller subtree (an ancestor's is larger, the root's
+  // the largest), so the two climbs meet at the first common ancestor without marks.
+  int join;
   {
     int u = i, w = j;
-    stamp_[u] = mark_i;
-    stamp_[w] = mark_j;
-    if (stamp_[i] == mark_j) join = i;
-    while (join == kNone) {
-      if (u != root_) {
+    const int *const size = size_.data();
+    while (u != w) {
+      if (size[u] < size[w]) {
         u = node_[u].parent;
-        if (stamp_[u] == mark_j) {
-          join = u;
-          break;
-        }
-        stamp_[u] = mark_i;
-      }
-      if (w != root_) {
+      } else {
         w = node_[w].parent;
-        if (stamp_[w] == mark_i) {
-          join = w;
-          break;
-        }
-        stamp_[w] = mark_j;
       }
     }
+    join = u;
   }
 
   // The cycle runs join -> ... -> i -> j -> ... -> join. Arcs against that direction lose flow.
