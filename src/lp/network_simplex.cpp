@@ -11,6 +11,10 @@
 //    agree, and "minus infinity" / "plus infinity" otherwise. Pricing folds M into a power of
 //    two L far above any real part, which leaves same-sign keys exact. No cost scale can
 //    overflow the artificial costs (POT #229) and the duals keep full relative precision.
+//  - The tree is kept as parent links plus a preorder thread with subtree sizes and ends (the
+//    representation of Bradley, Brown and Graves, Management Science 24, 1977): a pivot
+//    splices the moved subtree in O(path length), and every subtree is a run of the thread,
+//    so moving potentials follows one array instead of lists of children.
 //  - After a pivot the potentials of the smaller side of the tree move by one constant. Shifts
 //    accumulate rounding, so every n0 + n1 pivots, and always before optimality is declared,
 //    all potentials are rebuilt as path sums from their component's top.
