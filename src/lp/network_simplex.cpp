@@ -12,7 +12,7 @@
 //    two L far above any real part, which leaves same-sign keys exact. No cost scale can
 //    overflow the artificial costs (POT #229) and the duals keep full relative precision.
 //  - The tree is kept as parent links plus a preorder thread with subtree sizes and ends (the
-//    representation of Bradley, Brown and Graves, Management Science 24, 1977): a pivot
+//    threaded-index representation of Ahuja-Magnanti-Orlin ch. 11, in our own form): a pivot
 //    splices the moved subtree in O(path length), and every subtree is a run of the thread,
 //    so moving potentials follows one array instead of lists of children.
 //  - After a pivot the potentials of the smaller side of the tree move by one constant. Shifts
@@ -123,7 +123,7 @@ class SpanningTree {
     int first_child, next_sib;  // children lists: the start trees only (pivots keep the thread)
   };
   std::vector<Node> node_;
-  std::vector<int> size_;        // nodes in the subtree of each node
+  std::vector<int> size_;  // nodes in the subtree of each node
   // The tree in preorder, as a circular list through the root: a subtree is the size_[n] nodes
   // from n on, so the walks that move potentials follow one array instead of children lists.
   // last_: the last node of each subtree in that order (the pivot's splice needs it).
@@ -433,9 +433,10 @@ SpanningTree::Best SpanningTree::scan_range(std::size_t pos, std::size_t count, 
   Best best;
   std::size_t i = pos / n1_, j = pos % n1_;
   if (screening) {
-    const RowMin<float> r = block_min_key_f(cf_.get(), xf_.data(),
-                                            same_sign ? nullptr : sf_.data(), n0_, n1_, pos, count);
-    if (r.index < n0_ * n1_) best = {static_cast<double>(r.key), r.index / n1_, r.index % n1_, true};
+    const RowMin<float> r = block_min_key_f(cf_.get(), xf_.data(), same_sign ? nullptr : sf_.data(),
+                                            n0_, n1_, pos, count);
+    if (r.index < n0_ * n1_)
+      best = {static_cast<double>(r.key), r.index / n1_, r.index % n1_, true};
   } else {
     double bound = 0.0;
     const double *xd = x_.data() + n0_, *sd = same_sign ? nullptr : sl_.data() + n0_;

@@ -138,9 +138,8 @@ GMMOT_INLINE float screen_key(const float *c, const float *xd, const float *sd, 
 // position holding the key. Segments shorter than a vector go through the scalar key, with
 // their own first smallest; ties between the two go to the earlier segment.
 template <bool kSigns>
-GMMOT_INLINE RowMin<float> block_min(const float *c, const float *x, const float *s,
-                                     std::size_t n0, std::size_t n1, std::size_t pos,
-                                     std::size_t count) {
+GMMOT_INLINE RowMin<float> block_min(const float *c, const float *x, const float *s, std::size_t n0,
+                                     std::size_t n1, std::size_t pos, std::size_t count) {
   constexpr int kLanes = 8;
   constexpr std::size_t L = kLanes;
   typedef Vec<float, kLanes>::type V;
@@ -258,7 +257,6 @@ GMMOT_INLINE RowMin<float> block_min(const float *c, const float *x, const float
       if (hit[l]) return {least, at + from + static_cast<std::size_t>(l)};
   }
 }
-
 
 }  // namespace
 

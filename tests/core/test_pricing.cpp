@@ -93,8 +93,8 @@ TEST_CASE("pricing: row_min_key is the first smallest key below the bound", "[ex
         ref_at = j;
       }
     }
-    const RowMin<double> r = row_min_key(c.data(), xd.data(), signs ? sd.data() : nullptr, n,
-                                         1.0, xi, si, 0.0, bound);
+    const RowMin<double> r =
+        row_min_key(c.data(), xd.data(), signs ? sd.data() : nullptr, n, 1.0, xi, si, 0.0, bound);
     INFO("trial " << trial << ": n = " << n << ", bound " << bound << ", signs " << signs);
     REQUIRE(r.index == ref_at);
     REQUIRE(r.key == ref_key);
