@@ -132,7 +132,6 @@ class SpanningTree {
   std::size_t since_refresh_ = 0;
   bool accurate_ = false;          // potentials from rebuild_accurate(), no pivot since
   std::vector<unsigned char> up_;  // the tree arc points from the node to its parent
-  std::vector<int> queue_;
   std::vector<double> x_, sl_;
   bool screening_ = false;
   // Single-precision copies for screening (the costs without a zero fill: all are written).
@@ -160,7 +159,6 @@ SpanningTree::SpanningTree(const SimplexInput &in)
   node_.assign(nodes, Node{0.0, 0.0, root_, kNone, kNone});
   size_.assign(nodes, 1);
   up_.assign(nodes, 0);
-  queue_.assign(nodes, 0);
   x_.assign(nodes, 0.0);
   sl_.assign(nodes, 0.0);
   double bound = static_cast<double>(nodes) + 1.0;
