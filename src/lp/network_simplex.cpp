@@ -11,6 +11,10 @@
 //    agree, and "minus infinity" / "plus infinity" otherwise. Pricing folds M into a power of
 //    two L far above any real part, which leaves same-sign keys exact. No cost scale can
 //    overflow the artificial costs (POT #229) and the duals keep full relative precision.
+//  - The tree is kept as parent links plus a preorder thread with subtree sizes and ends (the
+//    threaded-index representation of Ahuja-Magnanti-Orlin ch. 11, in our own form): a pivot
+//    splices the moved subtree in O(path length), and every subtree is a run of the thread,
+//    so moving potentials follows one array instead of lists of children.
 //  - After a pivot the potentials of the smaller side of the tree move by one constant. Shifts
 //    accumulate rounding, so every n0 + n1 pivots, and always before optimality is declared,
 //    all potentials are rebuilt as path sums from their component's top.
@@ -87,6 +91,7 @@ class SpanningTree {
   std::size_t blocks() const { return (n0_ * n1_ + block_ - 1) / block_; }
   SimplexOutput result(std::uint64_t iterations) const;
   std::vector<int> preorder() const;
+  std::vector<int> preorder_from_children() const;
   bool finish();
   bool restarted() const { return restarted_; }
   void export_basis(ExactBasis &b) const;
@@ -95,8 +100,9 @@ class SpanningTree {
 #endif
 
  private:
-  void unlink(int n);
   void link(int n, int p);
+  void build_thread();
+  void rethread(int u_in, int v_in, int leave, int old_parent);
   void update_subtree(int top);
   void update_potentials(int top, double x_before);
   void shift_tree(int top, int skip, double shift);
@@ -113,19 +119,24 @@ class SpanningTree {
   struct alignas(32) Node {
     double spcost;  // +c if the tree arc points to the parent, -c otherwise
     double flow;    // on the tree arc to the parent
-    int parent, first_child, next_sib, prev_sib;
+    int parent;
+    int first_child, next_sib;  // children lists: the start trees only (pivots keep the thread)
   };
   std::vector<Node> node_;
-  std::vector<int> size_;        // nodes in the subtree of each node
-  std::vector<unsigned> stamp_;  // join search marks
-  unsigned stamp_now_ = 0;
+  std::vector<int> size_;  // nodes in the subtree of each node
+  // The tree in preorder, as a circular list through the root: a subtree is the size_[n] nodes
+  // from n on, so the walks that move potentials follow one array instead of children lists.
+  // last_: the last node of each subtree in that order (the pivot's splice needs it).
+  std::vector<int> thread_, rev_thread_, last_;
+  std::vector<int> pieces_;  // rethread's scratch
   std::size_t since_refresh_ = 0;
   bool accurate_ = false;          // potentials from rebuild_accurate(), no pivot since
   std::vector<unsigned char> up_;  // the tree arc points from the node to its parent
-  std::vector<int> queue_;
   std::vector<double> x_, sl_;
   bool screening_ = false;
-  std::vector<float> cf_, xf_, sf_;  // single-precision copies for screening
+  // Single-precision copies for screening (the costs without a zero fill: all are written).
+  std::unique_ptr<float[]> cf_;
+  std::vector<float> xf_, sf_;
   bool offsets_ = false;             // component tops carry warm-start potentials
   bool restarted_ = false;           // the start tree came from a basis
   std::size_t components_ = 0;       // children of the root
@@ -145,11 +156,9 @@ class SpanningTree {
 SpanningTree::SpanningTree(const SimplexInput &in)
     : in_(in), n0_(in.n0), n1_(in.n1), root_(static_cast<int>(in.n0 + in.n1)) {
   const std::size_t nodes = n0_ + n1_ + 1;
-  node_.assign(nodes, Node{0.0, 0.0, root_, kNone, kNone, kNone});
+  node_.assign(nodes, Node{0.0, 0.0, root_, kNone, kNone});
   size_.assign(nodes, 1);
-  stamp_.assign(nodes, 0);
   up_.assign(nodes, 0);
-  queue_.assign(nodes, 0);
   x_.assign(nodes, 0.0);
   sl_.assign(nodes, 0.0);
   double bound = static_cast<double>(nodes) + 1.0;
@@ -169,6 +178,7 @@ SpanningTree::SpanningTree(const SimplexInput &in)
   } else {
     build_start_forest();
   }
+  if (!restarted_) build_thread();  // (a restart needs it earlier)
   start_screening();
   if (in.ctx.threads > 1 &&
       static_cast<double>(n0_) * static_cast<double>(n1_) >= kParallelMinArcs) {
@@ -346,7 +356,7 @@ bool SpanningTree::build_from_basis(const ExactBasis &b) {
       return false;
   }
   for (std::size_t n = 0; n < nodes; ++n) link(static_cast<int>(n), b.parent[n]);
-  const std::vector<int> order = preorder();
+  const std::vector<int> order = preorder_from_children();
   bool ok = order.size() == nodes;
   if (ok) {
     // Sizes, and the flows against the supplies (the net supply of each subtree).
@@ -362,7 +372,7 @@ bool SpanningTree::build_from_basis(const ExactBasis &b) {
     }
   }
   if (!ok) {
-    node_.assign(nodes + 1, Node{0.0, 0.0, root_, kNone, kNone, kNone});
+    node_.assign(nodes + 1, Node{0.0, 0.0, root_, kNone, kNone});
     node_[root_].parent = kNone;
     size_.assign(nodes + 1, 1);
     size_[root_] = static_cast<int>(nodes + 1);
@@ -384,6 +394,10 @@ bool SpanningTree::build_from_basis(const ExactBasis &b) {
       node_[n].spcost = supply ? c : -c;
     }
   }
+  // Every node carries its component's sign (refresh keeps signs, it does not set them).
+  for (const int n : order)
+    if (node_[n].parent != root_) sl_[n] = sl_[node_[n].parent];
+  build_thread();
   refresh();
   return true;
 }
@@ -417,21 +431,10 @@ SpanningTree::Best SpanningTree::scan_range(std::size_t pos, std::size_t count, 
   Best best;
   std::size_t i = pos / n1_, j = pos % n1_;
   if (screening) {
-    float bound = 0.0f;
-    const float *xd = xf_.data() + n0_, *sd = same_sign ? nullptr : sf_.data() + n0_;
-    while (count > 0) {
-      const std::size_t len = std::min(n1_ - j, count);
-      const RowMin<float> r =
-          row_min_key_f(cf_.data() + i * n1_ + j, xd + j, sd != nullptr ? sd + j : nullptr, len,
-                        xf_[i], sf_[i], bound);
-      if (r.index < len) {
-        bound = r.key;
-        best = {static_cast<double>(r.key), i, j + r.index, true};
-      }
-      count -= len;
-      j += len;
-      if (j == n1_) j = 0, i = i + 1 == n0_ ? 0 : i + 1;
-    }
+    const RowMin<float> r = block_min_key_f(cf_.get(), xf_.data(), same_sign ? nullptr : sf_.data(),
+                                            n0_, n1_, pos, count);
+    if (r.index < n0_ * n1_)
+      best = {static_cast<double>(r.key), r.index / n1_, r.index % n1_, true};
   } else {
     double bound = 0.0;
     const double *xd = x_.data() + n0_, *sd = same_sign ? nullptr : sl_.data() + n0_;
@@ -504,10 +507,12 @@ void SpanningTree::start_screening() {
   const double arcs = static_cast<double>(n0_) * static_cast<double>(n1_);
   if (arcs > kScreenMaxArcs) return;
   screening_ = true;
-  cf_.resize(n0_ * n1_);
-  for (std::size_t i = 0; i < n0_; ++i)
-    for (std::size_t j = 0; j < n1_; ++j)
-      cf_[i * n1_ + j] = screened(in_.rows[i][j] * in_.scale, 1.0);
+  cf_.reset(new float[n0_ * n1_]);
+  for (std::size_t i = 0; i < n0_; ++i) {
+    const double *row = in_.rows[i];
+    float *out = cf_.get() + i * n1_;
+    for (std::size_t j = 0; j < n1_; ++j) out[j] = screened(row[j] * in_.scale, 1.0);
+  }
   xf_.resize(x_.size());
   for (std::size_t n = 0; n < x_.size(); ++n) screen_x(static_cast<int>(n));
   sf_.assign(sl_.begin(), sl_.end());
@@ -519,8 +524,7 @@ bool SpanningTree::price(std::size_t *enter_i, std::size_t *enter_j) {
     // exactly. The last pivots, and the proof of optimality, use the exact scan below.
     if (block_search(true, enter_i, enter_j) && exact_key(*enter_i, *enter_j) < 0.0) return true;
     screening_ = false;
-    cf_.clear();
-    cf_.shrink_to_fit();
+    cf_.reset();
     // The potentials from the tree now, as finish() would rebuild them before declaring
     // optimality: when the exact scan finds nothing, that scan is then the proof (one full
     // scan instead of two).
@@ -529,55 +533,103 @@ bool SpanningTree::price(std::size_t *enter_i, std::size_t *enter_j) {
   return block_search(false, enter_i, enter_j);
 }
 
-void SpanningTree::unlink(int n) {
-  const int p = node_[n].parent;
-  if (node_[n].prev_sib != kNone) {
-    node_[node_[n].prev_sib].next_sib = node_[n].next_sib;
-  } else {
-    node_[p].first_child = node_[n].next_sib;
-  }
-  if (node_[n].next_sib != kNone) node_[node_[n].next_sib].prev_sib = node_[n].prev_sib;
-}
-
 void SpanningTree::link(int n, int p) {
   node_[n].parent = p;
-  node_[n].prev_sib = kNone;
   node_[n].next_sib = node_[p].first_child;
-  if (node_[p].first_child != kNone) node_[node_[p].first_child].prev_sib = n;
   node_[p].first_child = n;
+}
+
+void SpanningTree::build_thread() {
+  const std::size_t nodes = n0_ + n1_ + 1;
+  thread_.assign(nodes, root_);
+  rev_thread_.assign(nodes, root_);
+  last_.assign(nodes, root_);
+  const std::vector<int> order = preorder_from_children();
+  int prev = root_;
+  for (const int n : order) {
+    thread_[prev] = n;
+    rev_thread_[n] = prev;
+    prev = n;
+  }
+  thread_[prev] = root_;
+  rev_thread_[root_] = prev;
+  // Each node's last is its last child's last, or itself for a leaf: children come later in
+  // preorder, so a reverse pass sees them first.
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    const int n = *it;
+    int lastn = n;  // preorder_from_children() visits the children in sibling order
+    for (int c = node_[n].first_child; c != kNone; c = node_[c].next_sib) lastn = last_[c];
+    last_[n] = lastn;
+  }
+  last_[root_] = prev;
+}
+
+// The preorder of the subtree of `leave` (hanging from old_parent) once it hangs from v_in by
+// the entering arc at u_in, with the path u_in = s_0, s_1, ..., s_k = leave reversed: first
+// the whole old subtree of s_0, then for each m >= 1 what s_m's old subtree holds beside
+// s_{m-1}'s (at most two runs of the old order: before and after it), so every s_m's new
+// subtree is a suffix of the new run. The run is cut out and inserted right after v_in. Costs
+// O(k) plus the climbs that fix the `last` of the old and new ancestors.
+void SpanningTree::rethread(int u_in, int v_in, int leave, int old_parent) {
+  int *const th = thread_.data(), *const rv = rev_thread_.data(), *const ls = last_.data();
+  std::vector<int> &runs = pieces_;  // (first, last) pairs, in the new order
+  runs.clear();
+  runs.push_back(u_in);
+  runs.push_back(ls[u_in]);
+  for (int prev = u_in, s = node_[u_in].parent; prev != leave; prev = s, s = node_[s].parent) {
+    runs.push_back(s);
+    runs.push_back(rv[prev]);
+    if (ls[prev] != ls[s]) {
+      runs.push_back(th[ls[prev]]);
+      runs.push_back(ls[s]);
+    }
+  }
+  const int old_last = ls[leave], before = rv[leave], after = th[old_last];
+  const int end = runs.back();
+  // Cut the old run out; the old ancestors that ended with it now end just before it.
+  th[before] = after;
+  rv[after] = before;
+  for (int a = old_parent; a != kNone && ls[a] == old_last; a = node_[a].parent) ls[a] = before;
+  // Chain the runs.
+  for (std::size_t r = 0; r + 2 < runs.size(); r += 2) {
+    th[runs[r + 1]] = runs[r + 2];
+    rv[runs[r + 2]] = runs[r + 1];
+  }
+  // Insert after v_in; a leaf v_in, and the ancestors that ended with it, now end with the run.
+  const int next = th[v_in];
+  th[v_in] = u_in;
+  rv[u_in] = v_in;
+  th[end] = next;
+  rv[next] = end;
+  for (int a = v_in; a != kNone && ls[a] == v_in; a = node_[a].parent) ls[a] = end;
+  for (int s = u_in;; s = node_[s].parent) {
+    ls[s] = end;
+    if (s == leave) break;
+  }
 }
 
 // Potentials and signs of the subtree hanging from `top`, each from its parent:
 // a tree arc t -> h has c - pi_t + pi_h = 0, i.e. x_child = x_parent + signed cost.
 void SpanningTree::update_subtree(int top) {
-  // Breadth first from a queue: the children lists of queued nodes are independent loads the
-  // processor can overlap, where a depth-first walk is one long chain of dependent loads.
+  // In preorder every parent comes before its children.
   const Node *const node = node_.data();
+  const int *const th = thread_.data();
   double *const x = x_.data();
   const int p = node[top].parent;
   const double sign = p == root_ ? sl_[top] : sl_[p];  // a top keeps its own sign
   const bool signs_change = sl_[top] != sign;
-  int *const queue = queue_.data();
   x[top] = x[p] + node[top].spcost;
   if (signs_change) sl_[top] = sign;
   if (screening_) {
     screen_x(top);
     if (signs_change) sf_[top] = static_cast<float>(sign);
   }
-  queue[0] = top;
-  std::size_t head = 0, tail = 1;
-  while (head < tail) {
-    const int n = queue[head++];
-    const double xn = x[n];
-    for (int c = node[n].first_child; c != kNone; c = node[c].next_sib) {
-      x[c] = xn + node[c].spcost;
-      if (signs_change) sl_[c] = sign;
-      queue[tail++] = c;
-    }
-  }
-  if (screening_) {
-    for (std::size_t q = 0; q < tail; ++q) {
-      const int n = queue[q];
+  int n = top;
+  for (int k = size_[top]; --k > 0;) {
+    n = th[n];
+    x[n] = x[node[n].parent] + node[n].spcost;
+    if (signs_change) sl_[n] = sign;
+    if (screening_) {
       screen_x(n);
       if (signs_change) sf_[n] = static_cast<float>(sign);
     }
@@ -598,7 +650,7 @@ void SpanningTree::update_potentials(int top, double x_before) {
   const double shift = (x_[p] + node_[top].spcost) - x_before;
   const std::size_t nodes = n0_ + n1_;
   if (components_ == 1 && 2 * static_cast<std::size_t>(size_[top]) > nodes) {
-    shift_tree(node_[root_].first_child, top, -shift);
+    shift_tree(thread_[root_], top, -shift);  // the one component
   } else {
     shift_tree(top, kNone, shift);
   }
@@ -607,22 +659,20 @@ void SpanningTree::update_potentials(int top, double x_before) {
 
 // Adds `shift` to the potentials of the subtree of `top`, skipping the subtree of `skip`.
 void SpanningTree::shift_tree(int top, int skip, double shift) {
-  // First the nodes (a walk of dependent loads), then the shift (independent updates the
-  // processor overlaps).
-  const Node *const node = node_.data();
-  int *const queue = queue_.data();
-  queue[0] = top;
-  std::size_t head = 0, tail = 1;
-  while (head < tail) {
-    const int n = queue[head++];
-    for (int c = node[n].first_child; c != kNone; c = node[c].next_sib) {
-      if (c != skip) queue[tail++] = c;
-    }
-  }
+  const int *const th = thread_.data();
   double *const x = x_.data();
-  for (std::size_t q = 0; q < tail; ++q) x[queue[q]] += shift;
-  if (screening_) {
-    for (std::size_t q = 0; q < tail; ++q) screen_x(queue[q]);
+  const bool screening = screening_;
+  int n = top;
+  for (int k = size_[top]; k > 0;) {
+    if (n == skip) {
+      k -= size_[skip];
+      n = th[last_[skip]];
+      continue;
+    }
+    x[n] += shift;
+    if (screening) screen_x(n);
+    n = th[n];
+    --k;
   }
 }
 
@@ -630,7 +680,7 @@ void SpanningTree::shift_tree(int top, int skip, double shift) {
 bool SpanningTree::refresh() {
   since_refresh_ = 0;
   offsets_ = false;
-  for (int n = node_[root_].first_child; n != kNone; n = node_[n].next_sib) update_subtree(n);
+  for (int n = thread_[root_]; n != root_; n = thread_[last_[n]]) update_subtree(n);  // the tops
   return true;
 }
 
@@ -641,37 +691,20 @@ bool SpanningTree::pivot(std::size_t i_index, std::size_t jj) {
   const int j = static_cast<int>(n0_ + jj);
   const double c = in_.rows[i_index][jj] * in_.scale;
 
-  // The join: climb from both ends in turn, marking nodes, until one side meets the other's mark.
-  stamp_now_ += 2;
-  if (stamp_now_ < 2) {  // wrapped around: clear the marks
-    std::fill(stamp_.begin(), stamp_.end(), 0u);
-    stamp_now_ = 2;
-  }
-  const unsigned mark_i = stamp_now_, mark_j = stamp_now_ + 1;
-  int join = kNone;
+  // The join: climb from the end with the smaller subtree (an ancestor's is larger, the root's
+  // the largest), so the two climbs meet at the first common ancestor without marks.
+  int join;
   {
     int u = i, w = j;
-    stamp_[u] = mark_i;
-    stamp_[w] = mark_j;
-    if (stamp_[i] == mark_j) join = i;
-    while (join == kNone) {
-      if (u != root_) {
+    const int *const size = size_.data();
+    while (u != w) {
+      if (size[u] < size[w]) {
         u = node_[u].parent;
-        if (stamp_[u] == mark_j) {
-          join = u;
-          break;
-        }
-        stamp_[u] = mark_i;
-      }
-      if (w != root_) {
+      } else {
         w = node_[w].parent;
-        if (stamp_[w] == mark_i) {
-          join = w;
-          break;
-        }
-        stamp_[w] = mark_j;
       }
     }
+    join = u;
   }
 
   // The cycle runs join -> ... -> i -> j -> ... -> join. Arcs against that direction lose flow.
@@ -736,6 +769,7 @@ bool SpanningTree::pivot(std::size_t i_index, std::size_t jj) {
   const int u_in = leave_on_i_side ? i : j;
   const int v_in = leave_on_i_side ? j : i;
   const int moved = size_[leave];
+  rethread(u_in, v_in, leave, node_[leave].parent);
   // Subtree sizes change on the two paths below the join only: above it the subtree leaves and
   // comes back.
   for (int a = node_[leave].parent; a != join; a = node_[a].parent) size_[a] -= moved;
@@ -751,8 +785,7 @@ bool SpanningTree::pivot(std::size_t i_index, std::size_t jj) {
     below_size = old_size;
     const double ocost = up_[cur] ? node_[cur].spcost : -node_[cur].spcost, oflow = node_[cur].flow;
     const bool oup = up_[cur] != 0;
-    unlink(cur);
-    link(cur, np);
+    node_[cur].parent = np;
     node_[cur].spcost = nup ? ncost : -ncost;
     up_[cur] = nup ? 1 : 0;
     node_[cur].flow = nflow;
@@ -784,32 +817,29 @@ bool SpanningTree::rebuild_accurate() {
   since_refresh_ = 0;
   offsets_ = false;
   std::vector<double> hi(x_.size(), 0.0), lo(x_.size(), 0.0);
-  int *const queue = queue_.data();
-  for (int top = node_[root_].first_child; top != kNone; top = node_[top].next_sib) {
-    hi[top] = x_[root_] + node_[top].spcost;  // 0 + 0: exact
-    lo[top] = 0.0;
-    x_[top] = hi[top];
-    queue[0] = top;
-    std::size_t head = 0, tail = 1;
-    while (head < tail) {
-      const int n = queue[head++];
-      for (int ch = node_[n].first_child; ch != kNone; ch = node_[ch].next_sib) {
-        const double t = node_[ch].spcost, s = hi[n] + t, bp = s - hi[n];
-        const double e = (hi[n] - (s - bp)) + (t - bp) + lo[n];
-        hi[ch] = s + e;  // renormalised
-        lo[ch] = e - (hi[ch] - s);
-        x_[ch] = hi[ch];
-        queue[tail++] = ch;
-      }
-    }
-    if (screening_)
-      for (std::size_t q = 0; q < tail; ++q) screen_x(queue[q]);
+  // In preorder every parent comes before its children; a top's parent is the root (0, 0).
+  for (int ch = thread_[root_]; ch != root_; ch = thread_[ch]) {
+    const int n = node_[ch].parent;
+    const double t = node_[ch].spcost, s = hi[n] + t, bp = s - hi[n];
+    const double e = (hi[n] - (s - bp)) + (t - bp) + lo[n];
+    hi[ch] = s + e;  // renormalised
+    lo[ch] = e - (hi[ch] - s);
+    x_[ch] = hi[ch];
+    if (screening_) screen_x(ch);
   }
   return true;
 }
 
-// The nodes below the root, parents before children.
+// The nodes below the root, parents before children: the thread.
 std::vector<int> SpanningTree::preorder() const {
+  std::vector<int> order;
+  order.reserve(n0_ + n1_);
+  for (int n = thread_[root_]; n != root_; n = thread_[n]) order.push_back(n);
+  return order;
+}
+
+// The same from the children lists, which only the start trees use (pivots keep the thread).
+std::vector<int> SpanningTree::preorder_from_children() const {
   std::vector<int> order;
   order.reserve(n0_ + n1_);
   for (int n = node_[root_].first_child; n != kNone;) {
@@ -830,8 +860,8 @@ SimplexOutput SpanningTree::result(std::uint64_t iterations) const {
   out.iterations = iterations;
   // One sign for every component at optimality (a + component's supply and a - component's
   // demand would form an improving arc); otherwise the duals below would be meaningless.
-  for (int n = node_[root_].first_child; n != kNone; n = node_[n].next_sib) {
-    if (sl_[n] != sl_[node_[root_].first_child]) {
+  for (int n = thread_[root_]; n != root_; n = thread_[last_[n]]) {
+    if (sl_[n] != sl_[thread_[root_]]) {
       fail(Errc::Internal, "network simplex: optimal tree with components of both signs");
     }
   }
@@ -890,6 +920,23 @@ void SpanningTree::validate(const char *where) const {
   const std::vector<int> order = preorder();
   if (order.size() + 1 != nodes) fail(Errc::Internal, std::string(where) + ": not spanning");
   for (auto it = order.rbegin(); it != order.rend(); ++it) sz[node_[*it].parent] += sz[*it];
+  // The thread: a preorder, each subtree the size_ nodes from its top, ending at last_.
+  std::vector<int> pos(nodes, -1), at(nodes, -1);
+  int t = root_;
+  for (std::size_t k = 0; k < nodes; ++k) {
+    if (pos[t] != -1) fail(Errc::Internal, std::string(where) + ": thread revisits a node");
+    pos[t] = static_cast<int>(k);
+    at[k] = t;
+    if (rev_thread_[thread_[t]] != t) fail(Errc::Internal, std::string(where) + ": rev_thread");
+    t = thread_[t];
+  }
+  if (t != root_) fail(Errc::Internal, std::string(where) + ": thread not closed");
+  for (std::size_t n = 0; n + 1 < nodes; ++n) {
+    const int p = node_[n].parent, ps = p == root_ ? static_cast<int>(nodes) : size_[p];
+    if (!(pos[p] < pos[n] && pos[n] + size_[n] <= pos[p] + ps) ||
+        last_[n] != at[pos[n] + size_[n] - 1])
+      fail(Errc::Internal, std::string(where) + ": thread order at " + std::to_string(n));
+  }
   for (std::size_t n = 0; n + 1 < nodes; ++n) {
     if (sz[n] != size_[n])
       fail(Errc::Internal, std::string(where) + ": size of " + std::to_string(n) + " is " +

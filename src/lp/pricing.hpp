@@ -23,11 +23,15 @@ struct RowMin {
 RowMin<double> row_min_key(const double *c, const double *xd, const double *sd, std::size_t n,
                            double scale, double xi, double si, double tol, double bound);
 
-// The same in single precision over a float copy of the scaled costs (scale 1) and potentials,
-// without the tol term: the caller folds the rounding allowance into the copies. Half the memory
-// traffic and twice the lanes. Only a screen: the caller confirms the chosen arc with the
+// The screen in single precision over a float copy c of the scaled costs (n0 x n1, row-major)
+// and of the potentials x (n0 + n1: rows, then columns) and signs s (nullptr: all agree), without
+// the tol term (the caller folds the rounding allowance into the copies): the key of arc (i, j)
+// is (c[i n1 + j] + x[n0 + j] - x[i]) + (s[n0 + j] - s[i]). Over the `count` arcs from linear
+// position pos (wrapping from the last arc to the first), returns the first smallest key below 0
+// in that order, with index = its linear position, or {0, n0 n1}. Half the memory traffic of
+// doubles and twice the lanes; only a screen: the caller confirms the arc with row_min_key's
 // double-precision key.
-RowMin<float> row_min_key_f(const float *c, const float *xd, const float *sd, std::size_t n,
-                            float xi, float si, float bound);
+RowMin<float> block_min_key_f(const float *c, const float *x, const float *s, std::size_t n0,
+                              std::size_t n1, std::size_t pos, std::size_t count);
 
 }  // namespace gmmot

@@ -40,6 +40,8 @@ TransportWeights validated_transport_weights(std::size_t k0, std::size_t k1, con
                                              const double *b);
 // Errc::NonFinite naming cost[i][j] when an entry is NaN or infinite.
 void require_finite_costs(std::size_t k0, std::size_t k1, const double *cost);
+// The same check, returning max |cost| over all entries (one pass for both).
+double finite_costs_max_abs(std::size_t k0, std::size_t k1, const double *cost);
 // Errc::Overflow when the total cost or a dual potential of a solved problem is not finite
 // (finite costs and weights can still give a total beyond DBL_MAX, e.g. C = {1e308}, a = {2}).
 void require_finite_result(const TransportResult &r);

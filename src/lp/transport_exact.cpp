@@ -32,7 +32,7 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
                                 const double *warm_u, const double *warm_v, ExactBasis *basis) {
   options.validate();
   const TransportWeights w = validated_transport_weights(k0, k1, a, b);
-  require_finite_costs(k0, k1, cost);
+  const double all_max_abs = finite_costs_max_abs(k0, k1, cost);
   const bool warm = warm_u != nullptr && warm_v != nullptr;
   if (warm) {
     require_finite_vector(k0, warm_u, "u0");
@@ -45,9 +45,14 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
   for (std::size_t j = 0; j < k1; ++j)
     if (w.b[j] > 0) cols.push_back(j);
 
-  double max_abs = 0.0;
-  for (std::size_t i : rows)
-    for (std::size_t j : cols) max_abs = std::max(max_abs, std::fabs(cost[i * k1 + j]));
+  // The scale comes from the rows and columns that stay (an entry of a removed row or column,
+  // however large, plays no part).
+  double max_abs = all_max_abs;
+  if (rows.size() != k0 || cols.size() != k1) {
+    max_abs = 0.0;
+    for (std::size_t i : rows)
+      for (std::size_t j : cols) max_abs = std::max(max_abs, std::fabs(cost[i * k1 + j]));
+  }
   // A power of two 2^exp2 puts max |c| in [1/2, 1): multiplying by it is exact (barring underflow
   // of entries below 2^-1000 max |C|, irrelevant at any tolerance relative to max |C|). When
   // max |C| is subnormal, 2^exp2 itself overflows (exp2 > 1023): the costs are then scaled into a
