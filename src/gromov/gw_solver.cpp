@@ -3,8 +3,13 @@
 #include "gromov/gw_solver.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
+#include <functional>
 #include <string>
+#include <system_error>
+#include <thread>
 
 #include "util/error.hpp"
 
@@ -318,14 +323,53 @@ FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOpt
   return out;
 }
 
+namespace {
+
+// Runs tasks[0..n) on the calling thread and, when `threads` >= 2, one more thread, each task
+// taken by whichever thread is free next (an atomic counter: the heaviest first, by the
+// caller's order). A task's result depends only on the task, never on the thread that ran it.
+// Each task's exception is kept in its slot (errors[k]) for the caller to rethrow in start
+// order, so the error does not depend on the thread count either.
+void run_tasks(const std::vector<std::function<void()>> &tasks, unsigned threads,
+               std::vector<std::exception_ptr> &errors) {
+  errors.assign(tasks.size(), nullptr);
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t k; (k = next.fetch_add(1)) < tasks.size();) {
+      try {
+        tasks[k]();
+      } catch (...) {
+        errors[k] = std::current_exception();
+      }
+    }
+  };
+  std::thread helper;
+  if (threads >= 2 && tasks.size() >= 2) {
+    try {
+      helper = std::thread(work);
+    } catch (const std::system_error &) {
+      // No second thread: the caller runs every task (same results).
+    }
+  }
+  work();
+  if (helper.joinable()) helper.join();
+}
+
+// Below this many plan entries the starts run on the calling thread alone: a whole default run
+// at K = 10 takes about as long as starting a thread.
+constexpr std::size_t kParallelStartsEntries = 256;
+
+}  // namespace
+
 GwResult gromov_wasserstein(const GwProblem &p, const GwOptions &options, const Context &ctx) {
   options.validate();
   GwResult best;
   double best_inner = 0;
   bool have = false;
-  // Returns whether the start lowered the incumbent by more than the stall tolerance.
-  const auto consider = [&](std::vector<double> start, unsigned index) {
-    FwOutcome o = frank_wolfe(p, std::move(start), options, ctx, best.iterations);
+  // Returns whether the start lowered the incumbent by more than the stall tolerance. The starts
+  // are considered in index order whatever thread ran them: the same best (by value, the lower
+  // index on ties), the same iteration count, and the same decision to stop.
+  const auto consider = [&](FwOutcome &o, unsigned index) {
     best.iterations += o.iterations;
     ++best.starts_tried;
     const bool improved =
@@ -340,19 +384,94 @@ GwResult gromov_wasserstein(const GwProblem &p, const GwOptions &options, const 
     }
     return improved;
   };
-  consider(p.product_coupling(), 0);
-  unsigned index = 1;
-  if (options.annealing != 0) consider(annealed_start(p, options, ctx), index++);
-  if (options.starts > 0) {
+  // The vertex start (small problems), empty when it does not apply.
+  const auto vertex_start = [&] {
     std::vector<double> perm = best_permutation_vertex(p);
     if (perm.empty()) perm = best_enumerated_vertex(p);
-    if (!perm.empty()) consider(std::move(perm), index++);
+    return perm;
+  };
+  // With a progress callback every start runs on the calling thread (progress.h: the callback
+  // is called there, in order); otherwise independent starts share two threads. The results
+  // are the same either way.
+  const bool parallel =
+      ctx.threads >= 2 && ctx.progress == nullptr && p.k0 * p.k1 >= kParallelStartsEntries;
+  if (!parallel) {
+    const auto run = [&](std::vector<double> start, unsigned index) {
+      FwOutcome o = frank_wolfe(p, std::move(start), options, ctx, best.iterations);
+      return consider(o, index);
+    };
+    run(p.product_coupling(), 0);
+    unsigned index = 1;
+    if (options.annealing != 0) run(annealed_start(p, options, ctx), index++);
+    if (options.starts > 0) {
+      std::vector<double> perm = vertex_start();
+      if (!perm.empty()) run(std::move(perm), index++);
+    }
+    // Random vertices while they pay: the first one that does not lower the incumbent ends
+    // them (measured on the bench's K = 10..200 cases, later ones rarely did; each costs a
+    // whole Frank-Wolfe run).
+    for (unsigned r = 0; r < options.starts; ++r)
+      if (!run(random_vertex(p, options, r, ctx), index++)) break;
+  } else {
+    // Inner solvers on one thread each: the two threads are the starts'.
+    const Context inner = without_progress(ctx).limited(1);
+    // First round: the product, annealed and vertex starts and the first random start (which
+    // always runs), heaviest first. Then random starts two at a time while they improve: the
+    // second of a pair is used only if the first improved (speculative, never changes the
+    // result).
+    FwOutcome product, annealed, vertex, first_random;
+    bool have_vertex = false;
+    std::vector<std::function<void()>> tasks;
+    constexpr std::size_t kNoTask = ~std::size_t{0};
+    std::size_t product_task = kNoTask, annealed_task = kNoTask, vertex_task = kNoTask,
+                random_task = kNoTask;
+    if (options.annealing != 0) {
+      annealed_task = tasks.size();
+      tasks.emplace_back(
+          [&] { annealed = frank_wolfe(p, annealed_start(p, options, inner), options, inner, 0); });
+    }
+    product_task = tasks.size();
+    tasks.emplace_back([&] { product = frank_wolfe(p, p.product_coupling(), options, inner, 0); });
+    if (options.starts > 0) {
+      random_task = tasks.size();
+      tasks.emplace_back([&] {
+        first_random = frank_wolfe(p, random_vertex(p, options, 0, inner), options, inner, 0);
+      });
+      vertex_task = tasks.size();
+      tasks.emplace_back([&] {
+        std::vector<double> perm = vertex_start();
+        if (perm.empty()) return;
+        vertex = frank_wolfe(p, std::move(perm), options, inner, 0);
+        have_vertex = true;
+      });
+    }
+    std::vector<std::exception_ptr> errors;
+    run_tasks(tasks, ctx.threads, errors);
+    // The first failure in start order, as the serial order would have met it.
+    for (const std::size_t t : {product_task, annealed_task, vertex_task, random_task})
+      if (t != kNoTask && errors[t]) std::rethrow_exception(errors[t]);
+    consider(product, 0);
+    unsigned index = 1;
+    if (options.annealing != 0) consider(annealed, index++);
+    if (have_vertex) consider(vertex, index++);
+    if (options.starts > 0 && consider(first_random, index++)) {
+      for (unsigned r = 1; r < options.starts; r += 2) {
+        const unsigned count = std::min(2U, options.starts - r);
+        std::vector<FwOutcome> outcome(count);
+        tasks.clear();
+        for (unsigned k = 0; k < count; ++k)
+          tasks.emplace_back([&, k] {
+            outcome[k] = frank_wolfe(p, random_vertex(p, options, r + k, inner), options, inner, 0);
+          });
+        run_tasks(tasks, ctx.threads, errors);
+        if (errors[0]) std::rethrow_exception(errors[0]);
+        if (!consider(outcome[0], index++)) break;
+        if (count < 2) break;
+        if (errors[1]) std::rethrow_exception(errors[1]);
+        if (!consider(outcome[1], index++)) break;
+      }
+    }
   }
-  // Random vertices while they pay: the first one that does not lower the incumbent ends them
-  // (measured on the bench's K = 10..200 cases, later ones rarely did; each costs a whole
-  // Frank-Wolfe run).
-  for (unsigned r = 0; r < options.starts; ++r)
-    if (!consider(random_vertex(p, options, r, ctx), index++)) break;
   best.certified = best.gap <= options.tolerance;
   best.value = p.to_input_units(best_inner);
   if (!std::isfinite(best.value)) {
