@@ -46,8 +46,13 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
     if (w.b[j] > 0) cols.push_back(j);
 
   double max_abs = 0.0;
-  for (std::size_t i : rows)
-    for (std::size_t j : cols) max_abs = std::max(max_abs, std::fabs(cost[i * k1 + j]));
+  if (rows.size() == k0 && cols.size() == k1) {
+    // Every line weighted (the usual case): one contiguous, vectorisable pass.
+    for (std::size_t k = 0; k < k0 * k1; ++k) max_abs = std::max(max_abs, std::fabs(cost[k]));
+  } else {
+    for (std::size_t i : rows)
+      for (std::size_t j : cols) max_abs = std::max(max_abs, std::fabs(cost[i * k1 + j]));
+  }
   // A power of two 2^exp2 puts max |c| in [1/2, 1): multiplying by it is exact (barring underflow
   // of entries below 2^-1000 max |C|, irrelevant at any tolerance relative to max |C|). When
   // max |C| is subnormal, 2^exp2 itself overflows (exp2 > 1023): the costs are then scaled into a
