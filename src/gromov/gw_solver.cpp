@@ -3,14 +3,12 @@
 #include "gromov/gw_solver.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <exception>
 #include <functional>
 #include <string>
-#include <system_error>
-#include <thread>
 
+#include "util/dynamic_tasks.hpp"
 #include "util/error.hpp"
 
 namespace gmmot {
@@ -344,36 +342,6 @@ FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOpt
 
 namespace {
 
-// Runs tasks[0..n) on the calling thread and, when `threads` >= 2, one more thread, each task
-// taken by whichever thread is free next (an atomic counter: the heaviest first, by the
-// caller's order). A task's result depends only on the task, never on the thread that ran it.
-// Each task's exception is kept in its slot (errors[k]) for the caller to rethrow in start
-// order, so the error does not depend on the thread count either.
-void run_tasks(const std::vector<std::function<void()>> &tasks, unsigned threads,
-               std::vector<std::exception_ptr> &errors) {
-  errors.assign(tasks.size(), nullptr);
-  std::atomic<std::size_t> next{0};
-  const auto work = [&] {
-    for (std::size_t k; (k = next.fetch_add(1)) < tasks.size();) {
-      try {
-        tasks[k]();
-      } catch (...) {
-        errors[k] = std::current_exception();
-      }
-    }
-  };
-  std::thread helper;
-  if (threads >= 2 && tasks.size() >= 2) {
-    try {
-      helper = std::thread(work);
-    } catch (const std::system_error &) {
-      // No second thread: the caller runs every task (same results).
-    }
-  }
-  work();
-  if (helper.joinable()) helper.join();
-}
-
 // Below this many plan entries the starts run on the calling thread alone: a whole default run
 // at K = 10 takes about as long as starting a thread.
 constexpr std::size_t kParallelStartsEntries = 256;
@@ -463,8 +431,10 @@ GwResult gromov_wasserstein(const GwProblem &p, const GwOptions &options, const 
         have_vertex = true;
       });
     }
-    std::vector<std::exception_ptr> errors;
-    run_tasks(tasks, ctx.threads, errors);
+    const auto run_tasks = [&] {
+      return run_dynamic(tasks.size(), ctx.threads, [&](std::size_t k, unsigned) { tasks[k](); });
+    };
+    std::vector<std::exception_ptr> errors = run_tasks();
     // The first failure in start order, as the serial order would have met it.
     for (const std::size_t t : {product_task, annealed_task, vertex_task, random_task})
       if (t != kNoTask && errors[t]) std::rethrow_exception(errors[t]);
@@ -479,7 +449,7 @@ GwResult gromov_wasserstein(const GwProblem &p, const GwOptions &options, const 
         tasks.clear();
         for (unsigned k = 0; k < count; ++k)
           tasks.emplace_back([&, k] { outcome[k] = random_start(p, options, r + k, inner, 0); });
-        run_tasks(tasks, ctx.threads, errors);
+        errors = run_tasks();
         if (errors[0]) std::rethrow_exception(errors[0]);
         if (!consider(outcome[0], index++)) break;
         if (count < 2) break;
