@@ -3,13 +3,16 @@
 // the result (value, plan, gap, iterations, starts tried, best start) must be bit-identical to
 // the calling thread alone, for the defaults, for random starts without annealing, and on
 // rugged (non-metric) matrices where random starts keep improving, so that the speculative
-// pairs of random starts are exercised too.
+// pairs of random starts are exercised too. MGW2's intra-mixture pairs are dealt to the threads
+// on demand: the matrices and the result must not depend on the thread count either.
 #include <catch2/catch.hpp>
 
 #include <random>
 #include <vector>
 
 #include "gromov/gw_solver.hpp"
+#include "gromov/mgw2.hpp"
+#include "support.hpp"
 
 using namespace gmmot;
 
@@ -84,4 +87,37 @@ TEST_CASE("GW starts: one thread and two threads give the same result bit for bi
   }
   INFO("runs " << runs << ", with more than one random start " << beyond_first_random);
   CHECK(beyond_first_random >= 2);
+}
+
+TEST_CASE("MGW2: one thread and two threads give the same matrices and result bit for bit",
+          "[gromov][threads]") {
+  std::mt19937_64 rng(2613);
+  std::uniform_real_distribution<double> u(0.2, 1.0);
+  // d = 27 with K = 40 (780 pairs: both threads take part in the intra-mixture matrix), d = 3.
+  const std::size_t k0 = 40, k1 = 24;
+  const int d0 = 27, d1 = 3;
+  auto mixture = [&](std::size_t k, int d) {
+    std::vector<double> w, m, s;
+    for (std::size_t c = 0; c < k; ++c) {
+      w.push_back(u(rng));
+      const auto mean = test::random_vec(d, rng, 3.0);
+      m.insert(m.end(), mean.begin(), mean.end());
+      const auto cov = test::random_cov(d, 10.0, rng);
+      s.insert(s.end(), cov.begin(), cov.end());
+    }
+    double sum = 0;
+    for (double v : w) sum += v;
+    for (double &v : w) v /= sum;
+    return Gmm(k, static_cast<std::size_t>(d), w.data(), m.data(), s.data(), nullptr);
+  };
+  const Gmm g0 = mixture(k0, d0), g1 = mixture(k1, d1);
+  const Mgw2Result one = mgw2(g0, g1, GwOptions{}, Context(1));
+  const Mgw2Result two = mgw2(g0, g1, GwOptions{}, Context(2));
+  CHECK(two.d0 == one.d0);
+  CHECK(two.d1 == one.d1);
+  CHECK(two.gw.value == one.gw.value);
+  CHECK(two.gw.plan == one.gw.plan);
+  CHECK(two.gw.iterations == one.gw.iterations);
+  CHECK(two.gw.starts_tried == one.gw.starts_tried);
+  CHECK(two.gw.best_start == one.gw.best_start);
 }
