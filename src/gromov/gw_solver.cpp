@@ -169,6 +169,7 @@ FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOpt
   std::vector<Atom> atoms(1, Atom{{}, 1.0});
   // Row by row: a division per entry (m / K1, m % K1) was a third of Frank-Wolfe's own time on
   // the dense product start.
+  atoms[0].entries.reserve(n - static_cast<std::size_t>(std::count(w.begin(), w.end(), 0.0)));
   for (std::size_t i = 0; i < p.k0; ++i)
     for (std::size_t j = 0; j < p.k1; ++j)
       if (w[i * p.k1 + j] != 0) atoms[0].entries.push_back({i, j, w[i * p.k1 + j]});

@@ -841,6 +841,7 @@ SimplexOutput SpanningTree::result(std::uint64_t iterations) const {
   const std::vector<int> order = preorder();
   if (order.size() + 1 != nodes) fail(Errc::Internal, "network simplex: the tree is not spanning");
   std::vector<double> net(nodes, 0.0);
+  out.plan.reserve(nodes - 2);  // a tree has nodes - 2 real arcs at most
   double mass = 0.0;
   for (std::size_t k = 0; k < n0_; ++k) {
     net[k] = in_.supply[k];

@@ -71,6 +71,8 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
   }
 
   std::vector<std::size_t> rows, cols;
+  rows.reserve(k0);
+  cols.reserve(k1);
   for (std::size_t i = 0; i < k0; ++i)
     if (w.a[i] > 0) rows.push_back(i);
   for (std::size_t j = 0; j < k1; ++j)
@@ -96,6 +98,7 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
   in.n1 = cols.size();
   in.scale = prescale ? 1.0 : std::ldexp(1.0, exp2);
   std::vector<double> compact;
+  in.rows.reserve(rows.size());
   if (cols.size() == k1 && !prescale) {
     for (std::size_t i : rows) in.rows.push_back(cost + i * k1);
   } else {
@@ -107,6 +110,8 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
       }
     for (std::size_t r = 0; r < rows.size(); ++r) in.rows.push_back(&compact[r * cols.size()]);
   }
+  in.supply.reserve(rows.size());
+  in.demand.reserve(cols.size());
   for (std::size_t i : rows) in.supply.push_back(w.a[i]);
   for (std::size_t j : cols) in.demand.push_back(w.b[j]);
   const bool restart = basis != nullptr && !basis->empty() && basis->k0 == k0 && basis->k1 == k1 &&
