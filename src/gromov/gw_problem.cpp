@@ -29,8 +29,9 @@ std::vector<double> symmetric_matrix(std::size_t k, const double *c, const char 
     }
   }
   std::vector<double> s(n);
+  // Each pair once (i <= j): 0.5 (u + v) is the same either way round.
   for (std::size_t i = 0; i < k; ++i) {
-    for (std::size_t j = 0; j < k; ++j) {
+    for (std::size_t j = i; j < k; ++j) {
       const double u = c[i * k + j], v = c[j * k + i];
       if (std::fabs(u - v) > 1e-12 * largest) {
         fail(Errc::NotSymmetric, std::string(name) + " is not symmetric: " + name + "[" +
@@ -38,7 +39,7 @@ std::vector<double> symmetric_matrix(std::size_t k, const double *c, const char 
                                      "] = " + fmt(u) + " but " + name + "[" + std::to_string(j) +
                                      "][" + std::to_string(i) + "] = " + fmt(v));
       }
-      s[i * k + j] = 0.5 * (u + v);
+      s[i * k + j] = s[j * k + i] = 0.5 * (u + v);
     }
   }
   return s;
@@ -109,16 +110,20 @@ GwProblem::GwProblem(std::size_t k0_, const double *a_, const double *c0_, std::
   n1 = c1;
   scale_by_power_of_two(n0, e1);
   scale_by_power_of_two(n1, e1);
+  // The normalised weights once (a division per matrix entry was most of this setup).
+  std::vector<double> alpha(k0), beta(k1);
+  for (std::size_t i = 0; i < k0; ++i) alpha[i] = a[i] / mass;
+  for (std::size_t j = 0; j < k1; ++j) beta[j] = b[j] / mass;
   double mean = 0;
   for (std::size_t i = 0; i < k0; ++i) {
     double r = 0;
-    for (std::size_t k = 0; k < k0; ++k) r += n0[i * k0 + k] * (a[k] / mass);
-    mean += r * (a[i] / mass);
+    for (std::size_t k = 0; k < k0; ++k) r += n0[i * k0 + k] * alpha[k];
+    mean += r * alpha[i];
   }
   for (std::size_t j = 0; j < k1; ++j) {
     double r = 0;
-    for (std::size_t l = 0; l < k1; ++l) r += n1[j * k1 + l] * (b[l] / mass);
-    mean += r * (b[j] / mass);
+    for (std::size_t l = 0; l < k1; ++l) r += n1[j * k1 + l] * beta[l];
+    mean += r * beta[j];
   }
   const double centre = 0.5 * mean;
   for (double &x : n0) x -= centre;
