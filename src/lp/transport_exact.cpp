@@ -159,12 +159,17 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
   // Removed rows and columns then get the largest value that keeps u_i + v_j <= C_ij (the rule
   // of POT's estimate_dual_null_weights), rows first; the constraint does not see the shift.
   constexpr double kInf = std::numeric_limits<double>::infinity();
+  // x 2^-exp2: one multiplication by the power of two when it is a normal double (the same
+  // correctly rounded result as ldexp, a library call per dual otherwise).
+  const bool normal_unscale = exp2 >= -1000 && exp2 <= 1000;
+  const double unscale_factor = normal_unscale ? std::ldexp(1.0, -exp2) : 1.0;
+  const auto unscale = [&](double x) {
+    return normal_unscale ? x * unscale_factor : std::ldexp(x, -exp2);
+  };
   res.u.assign(k0, kInf);
   res.v.assign(k1, kInf);
-  for (std::size_t r = 0; r < rows.size(); ++r)
-    res.u[rows[r]] = std::ldexp(out.u[r] - shift, -exp2);
-  for (std::size_t c = 0; c < cols.size(); ++c)
-    res.v[cols[c]] = std::ldexp(out.v[c] + shift, -exp2);
+  for (std::size_t r = 0; r < rows.size(); ++r) res.u[rows[r]] = unscale(out.u[r] - shift);
+  for (std::size_t c = 0; c < cols.size(); ++c) res.v[cols[c]] = unscale(out.v[c] + shift);
   for (std::size_t i = 0; i < k0; ++i) {
     if (w.a[i] > 0) continue;
     double m = kInf;
