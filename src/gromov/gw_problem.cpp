@@ -12,12 +12,24 @@ namespace gmmot {
 
 namespace {
 
+// Four independent running maxima: one is a chain of dependent maxima (the maximum does not
+// depend on the order).
+double largest_abs(const double *c, std::size_t n) {
+  double m[4] = {0.0, 0.0, 0.0, 0.0};
+  std::size_t k = 0;
+  for (; k + 4 <= n; k += 4)
+    for (int l = 0; l < 4; ++l) m[l] = std::max(m[l], std::fabs(c[k + l]));
+  for (; k < n; ++k) m[0] = std::max(m[0], std::fabs(c[k]));
+  return std::max(std::max(m[0], m[1]), std::max(m[2], m[3]));
+}
+
+double largest_abs(const std::vector<double> &c) { return largest_abs(c.data(), c.size()); }
+
 // Checks c (k x k) finite and symmetric to 1e-12 of its largest entry, returns it symmetrised
 // (the objective and its gradient below assume exact symmetry).
 std::vector<double> symmetric_matrix(std::size_t k, const double *c, const char *name) {
   if (c == nullptr) fail(Errc::InvalidArgument, std::string(name) + " is NULL");
   const std::size_t n = checked_mul(k, k, name);
-  double largest = 0;
   for (std::size_t i = 0; i < k; ++i) {
     for (std::size_t j = 0; j < k; ++j) {
       const double v = c[i * k + j];
@@ -25,9 +37,9 @@ std::vector<double> symmetric_matrix(std::size_t k, const double *c, const char 
         fail(Errc::NonFinite, std::string(name) + "[" + std::to_string(i) + "][" +
                                   std::to_string(j) + "] is not finite: " + fmt(v));
       }
-      largest = std::max(largest, std::fabs(v));
     }
   }
+  const double largest = largest_abs(c, n);
   std::vector<double> s(n);
   // Each pair once (i <= j): 0.5 (u + v) is the same either way round.
   for (std::size_t i = 0; i < k; ++i) {
@@ -55,12 +67,6 @@ std::vector<double> squared_times(std::size_t k, const std::vector<double> &c,
     out[i] = s;
   }
   return out;
-}
-
-double largest_abs(const std::vector<double> &c) {
-  double m = 0;
-  for (double x : c) m = std::max(m, std::fabs(x));
-  return m;
 }
 
 // x 2^e for every entry: one multiplication by the power of two when it is a normal double (the
