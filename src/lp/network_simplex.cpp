@@ -862,7 +862,12 @@ SimplexOutput SpanningTree::result(std::uint64_t iterations) const {
     if (f > 0) {
       const bool supply = static_cast<std::size_t>(n) < n0_;
       const std::size_t i = supply ? n : p, j = (supply ? p : n) - n0_;
-      out.plan.push_back({i, j, f});
+      // Fields written in place (a pushed temporary went through the stack: a store-forwarding
+      // stall per entry).
+      PlanEntry &e = out.plan.emplace_back();
+      e.i = i;
+      e.j = j;
+      e.mass = f;
     }
   }
   std::sort(out.plan.begin(), out.plan.end(), [](const PlanEntry &a, const PlanEntry &b) {

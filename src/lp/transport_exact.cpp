@@ -144,8 +144,12 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
 
   TransportResult res;
   res.iterations = out.iterations;
-  res.plan.reserve(out.plan.size());
-  for (const PlanEntry &e : out.plan) res.plan.push_back({rows[e.i], cols[e.j], e.mass});
+  res.plan.resize(out.plan.size());
+  for (std::size_t k = 0; k < out.plan.size(); ++k) {
+    res.plan[k].i = rows[out.plan[k].i];  // in place: no temporary through the stack
+    res.plan[k].j = cols[out.plan[k].j];
+    res.plan[k].mass = out.plan[k].mass;
+  }
 
   // Duals: centred so that u.a = v.b (both sides then carry half of the dual objective) while
   // still in the simplex's scaled units, where they are at most about 2 in size, and only then
