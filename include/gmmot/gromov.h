@@ -40,7 +40,13 @@
  * costs a whole Frank-Wolfe run, and on the benchmark's mixtures (K = 10..200) the annealed start
  * gave the best end point in most cases while a random start that failed to improve was rarely
  * followed by one that did; set GMMOT_OPT_GW_STARTS = 0 and GMMOT_OPT_GW_ANNEALING = 0 for POT's
- * single start alone.
+ * single start alone. Since 0.6 the starts are independent runs shared by up to
+ * GMMOT_OPT_NUM_THREADS threads (from K0 K1 >= 256, and only without a progress callback, which
+ * is then called on the calling thread as before): the product, annealed, vertex and first
+ * random starts at once, then the further random starts two at a time (the second of a pair is
+ * kept only if the first improved). The starts are compared in the order above whatever thread
+ * ran them (the best by value, the earlier start on ties), so the value, plan, gap, iteration
+ * count and starts tried are the same for any number of threads.
  *
  * The objective is unchanged when one constant is added to both matrices and scales as
  * lambda^2 when both are multiplied by lambda; the solver works on both matrices centred by
@@ -79,19 +85,19 @@ GMMOT_BEGIN_DECLS
  *  and the solver's report. gmmot_mgw2_create, gmmot_gw_create; gmmot_gw_destroy. @since 0.4 */
 typedef struct gmmot_gw gmmot_gw_t;
 
-/** MGW2 between g0 (K0 components in R^m) and g1 (K1 components in R^n), any m and n. Options
- *  read: GMMOT_OPT_GW_MAX_ITERATIONS, GMMOT_OPT_GW_TOLERANCE, GMMOT_OPT_GW_STARTS,
+/** MGW2 between g0 (K0 components in R^m) and g1 (K1 components in R^n), any m and n. Options read:
+ *  GMMOT_OPT_GW_MAX_ITERATIONS, GMMOT_OPT_GW_TOLERANCE, GMMOT_OPT_GW_STARTS,
  *  GMMOT_OPT_GW_ANNEALING, GMMOT_OPT_GW_EPSILON, GMMOT_OPT_SEED, GMMOT_OPT_EXACT_MAX_ITERATIONS
- *  (each linear step), GMMOT_OPT_NUM_THREADS (the matrices), the progress callback (only
- *  GMMOT_STAGE_GROMOV, when a start begins and after every Frank-Wolfe step: the inner solvers
- *  are not reported) and the interrupt flag (checked throughout). *out receives a new object (free
- *  with gmmot_gw_destroy). g0 and g1 may be of different families (gmmot/gmm.h, since 0.5): each
- *  side's matrix is W2^2 between its own components, from their covariances, so only the two
- *  sides' families enter, one each. Status: GMMOT_OK (also when the best start stalled
- *  uncertified: see gmmot_gw_info); GMMOT_W_NOT_CONVERGED (*out written: the best start stopped at
- *  GMMOT_OPT_GW_MAX_ITERATIONS with a gap above the tolerance, so the plan is not certified);
- *  GMMOT_E_INVALID_ARGUMENT (NULL, an option out of bounds); GMMOT_E_OVERFLOW (a W2^2 between two
- *  components of g0 or of g1, named, or the value exceeds the largest double);
+ *  (each linear step), GMMOT_OPT_NUM_THREADS (the matrices; since 0.6 also the starts), the
+ *  progress callback (only GMMOT_STAGE_GROMOV, when a start begins and after every Frank-Wolfe
+ *  step: the inner solvers are not reported) and the interrupt flag (checked throughout). *out
+ *  receives a new object (free with gmmot_gw_destroy). g0 and g1 may be of different families
+ *  (gmmot/gmm.h, since 0.5): each side's matrix is W2^2 between its own components, from their
+ *  covariances, so only the two sides' families enter, one each. Status: GMMOT_OK (also when the
+ *  best start stalled uncertified: see gmmot_gw_info); GMMOT_W_NOT_CONVERGED (*out written: the
+ *  best start stopped at GMMOT_OPT_GW_MAX_ITERATIONS with a gap above the tolerance, so the plan is
+ *  not certified); GMMOT_E_INVALID_ARGUMENT (NULL, an option out of bounds); GMMOT_E_OVERFLOW (a
+ *  W2^2 between two components of g0 or of g1, named, or the value exceeds the largest double);
  *  GMMOT_E_ITERATION_LIMIT (a linear step); GMMOT_E_CANCELLED; GMMOT_E_OUT_OF_MEMORY. On error *out
  *  is untouched. @since 0.4 */
 GMMOT_API int gmmot_mgw2_create(const gmmot_gmm_t *g0, const gmmot_gmm_t *g1,

@@ -12,12 +12,24 @@ namespace gmmot {
 
 namespace {
 
+// Four independent running maxima: one is a chain of dependent maxima (the maximum does not
+// depend on the order).
+double largest_abs(const double *c, std::size_t n) {
+  double m[4] = {0.0, 0.0, 0.0, 0.0};
+  std::size_t k = 0;
+  for (; k + 4 <= n; k += 4)
+    for (int l = 0; l < 4; ++l) m[l] = std::max(m[l], std::fabs(c[k + l]));
+  for (; k < n; ++k) m[0] = std::max(m[0], std::fabs(c[k]));
+  return std::max(std::max(m[0], m[1]), std::max(m[2], m[3]));
+}
+
+double largest_abs(const std::vector<double> &c) { return largest_abs(c.data(), c.size()); }
+
 // Checks c (k x k) finite and symmetric to 1e-12 of its largest entry, returns it symmetrised
 // (the objective and its gradient below assume exact symmetry).
 std::vector<double> symmetric_matrix(std::size_t k, const double *c, const char *name) {
   if (c == nullptr) fail(Errc::InvalidArgument, std::string(name) + " is NULL");
   const std::size_t n = checked_mul(k, k, name);
-  double largest = 0;
   for (std::size_t i = 0; i < k; ++i) {
     for (std::size_t j = 0; j < k; ++j) {
       const double v = c[i * k + j];
@@ -25,12 +37,13 @@ std::vector<double> symmetric_matrix(std::size_t k, const double *c, const char 
         fail(Errc::NonFinite, std::string(name) + "[" + std::to_string(i) + "][" +
                                   std::to_string(j) + "] is not finite: " + fmt(v));
       }
-      largest = std::max(largest, std::fabs(v));
     }
   }
+  const double largest = largest_abs(c, n);
   std::vector<double> s(n);
+  // Each pair once (i <= j): 0.5 (u + v) is the same either way round.
   for (std::size_t i = 0; i < k; ++i) {
-    for (std::size_t j = 0; j < k; ++j) {
+    for (std::size_t j = i; j < k; ++j) {
       const double u = c[i * k + j], v = c[j * k + i];
       if (std::fabs(u - v) > 1e-12 * largest) {
         fail(Errc::NotSymmetric, std::string(name) + " is not symmetric: " + name + "[" +
@@ -38,7 +51,7 @@ std::vector<double> symmetric_matrix(std::size_t k, const double *c, const char 
                                      "] = " + fmt(u) + " but " + name + "[" + std::to_string(j) +
                                      "][" + std::to_string(i) + "] = " + fmt(v));
       }
-      s[i * k + j] = 0.5 * (u + v);
+      s[i * k + j] = s[j * k + i] = 0.5 * (u + v);
     }
   }
   return s;
@@ -56,10 +69,16 @@ std::vector<double> squared_times(std::size_t k, const std::vector<double> &c,
   return out;
 }
 
-double largest_abs(const std::vector<double> &c) {
-  double m = 0;
-  for (double x : c) m = std::max(m, std::fabs(x));
-  return m;
+// x 2^e for every entry: one multiplication by the power of two when it is a normal double (the
+// same correctly rounded result as ldexp, which a library call per entry made a fifth of a
+// single start at K = 50), ldexp otherwise.
+void scale_by_power_of_two(std::vector<double> &c, int e) {
+  if (e >= -1000 && e <= 1000) {
+    const double f = std::ldexp(1.0, e);
+    for (double &x : c) x *= f;
+  } else {
+    for (double &x : c) x = std::ldexp(x, e);
+  }
 }
 
 // e with x = f 2^e, f in [1/2, 1); 0 for x = 0 (nothing to scale).
@@ -95,25 +114,29 @@ GwProblem::GwProblem(std::size_t k0_, const double *a_, const double *c0_, std::
   const int e1 = -exponent_of(std::max(largest_abs(c0), largest_abs(c1)));
   n0 = c0;
   n1 = c1;
-  for (double &x : n0) x = std::ldexp(x, e1);
-  for (double &x : n1) x = std::ldexp(x, e1);
+  scale_by_power_of_two(n0, e1);
+  scale_by_power_of_two(n1, e1);
+  // The normalised weights once (a division per matrix entry was most of this setup).
+  std::vector<double> alpha(k0), beta(k1);
+  for (std::size_t i = 0; i < k0; ++i) alpha[i] = a[i] / mass;
+  for (std::size_t j = 0; j < k1; ++j) beta[j] = b[j] / mass;
   double mean = 0;
   for (std::size_t i = 0; i < k0; ++i) {
     double r = 0;
-    for (std::size_t k = 0; k < k0; ++k) r += n0[i * k0 + k] * (a[k] / mass);
-    mean += r * (a[i] / mass);
+    for (std::size_t k = 0; k < k0; ++k) r += n0[i * k0 + k] * alpha[k];
+    mean += r * alpha[i];
   }
   for (std::size_t j = 0; j < k1; ++j) {
     double r = 0;
-    for (std::size_t l = 0; l < k1; ++l) r += n1[j * k1 + l] * (b[l] / mass);
-    mean += r * (b[j] / mass);
+    for (std::size_t l = 0; l < k1; ++l) r += n1[j * k1 + l] * beta[l];
+    mean += r * beta[j];
   }
   const double centre = 0.5 * mean;
   for (double &x : n0) x -= centre;
   for (double &x : n1) x -= centre;
   const int e2 = -exponent_of(std::max(largest_abs(n0), largest_abs(n1)));
-  for (double &x : n0) x = std::ldexp(x, e2);
-  for (double &x : n1) x = std::ldexp(x, e2);
+  scale_by_power_of_two(n0, e2);
+  scale_by_power_of_two(n1, e2);
   exponent = e1 + e2;
   const std::vector<double> r0 = squared_times(k0, n0, a), r1 = squared_times(k1, n1, b);
   const_cost.resize(checked_mul(k0, k1, "K0*K1"));

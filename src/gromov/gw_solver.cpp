@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
+#include <functional>
 #include <string>
 
+#include "util/dynamic_tasks.hpp"
 #include "util/error.hpp"
 
 namespace gmmot {
@@ -32,15 +35,31 @@ double dot(const std::vector<double> &x, const std::vector<double> &y) {
   return s;
 }
 
-// A random vertex of the transport polytope: the exact plan for a uniformly random cost.
-std::vector<double> random_vertex(const GwProblem &p, const GwOptions &options, unsigned index,
-                                  const Context &ctx) {
+// A random vertex of the transport polytope: the exact plan for a uniformly random cost, with
+// the simplex's final tree, from which the start's first linear step restarts (a feasible tree
+// for the same weights: fewer pivots than the cold solve it replaces).
+struct RandomStart {
+  std::vector<double> plan;
+  ExactBasis basis;
+};
+RandomStart random_vertex(const GwProblem &p, const GwOptions &options, unsigned index,
+                          const Context &ctx) {
   Xoshiro256 rng(options.seed, index);
   std::vector<double> cost(p.k0 * p.k1);
   for (double &c : cost) c = rng.uniform();
-  const TransportResult r = transport_exact(p.k0, p.k1, p.a.data(), p.b.data(), cost.data(),
-                                            options.exact, without_progress(ctx));
-  return dense_plan(p.k0, p.k1, r);
+  RandomStart s;
+  const TransportResult r =
+      transport_exact(p.k0, p.k1, p.a.data(), p.b.data(), cost.data(), options.exact,
+                      without_progress(ctx), nullptr, nullptr, &s.basis);
+  s.plan = dense_plan(p.k0, p.k1, r);
+  return s;
+}
+
+// Frank-Wolfe from the random vertex `index`.
+FwOutcome random_start(const GwProblem &p, const GwOptions &options, unsigned index,
+                       const Context &ctx, std::uint64_t iterations_before) {
+  RandomStart s = random_vertex(p, options, index, ctx);
+  return frank_wolfe(p, std::move(s.plan), options, ctx, iterations_before, &s.basis);
 }
 
 }  // namespace
@@ -148,8 +167,20 @@ FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOpt
   unsigned since_full = kFullCross;
   std::vector<PlanEntry> vertex, direction;  // the entries of s; those of s - (away atom)
   std::vector<Atom> atoms(1, Atom{{}, 1.0});
-  for (std::size_t m = 0; m < n; ++m)
-    if (w[m] != 0) atoms[0].entries.push_back({m / p.k1, m % p.k1, w[m]});
+  // Row by row, the fields written in place: a division per entry (m / K1, m % K1) and a pushed
+  // temporary (a store-forwarding stall per entry) were a third of Frank-Wolfe's own time on the
+  // dense product start.
+  std::vector<PlanEntry> &first = atoms[0].entries;
+  first.resize(n - static_cast<std::size_t>(std::count(w.begin(), w.end(), 0.0)));
+  for (std::size_t i = 0, e = 0; i < p.k0; ++i)
+    for (std::size_t j = 0; j < p.k1; ++j) {
+      const double m = w[i * p.k1 + j];
+      if (m == 0) continue;
+      first[e].i = i;
+      first[e].j = j;
+      first[e].mass = m;
+      ++e;
+    }
   // From the product coupling C0 w C1 = u v^T, and the first linear step has a closed form.
   std::vector<double> pu, pv;
   const bool product_start = product_factors(p, w.data(), pu, pv);
@@ -318,14 +349,23 @@ FwOutcome frank_wolfe(const GwProblem &p, std::vector<double> start, const GwOpt
   return out;
 }
 
+namespace {
+
+// Below this many plan entries the starts run on the calling thread alone: a whole default run
+// at K = 10 takes about as long as starting a thread.
+constexpr std::size_t kParallelStartsEntries = 256;
+
+}  // namespace
+
 GwResult gromov_wasserstein(const GwProblem &p, const GwOptions &options, const Context &ctx) {
   options.validate();
   GwResult best;
   double best_inner = 0;
   bool have = false;
-  // Returns whether the start lowered the incumbent by more than the stall tolerance.
-  const auto consider = [&](std::vector<double> start, unsigned index) {
-    FwOutcome o = frank_wolfe(p, std::move(start), options, ctx, best.iterations);
+  // Returns whether the start lowered the incumbent by more than the stall tolerance. The starts
+  // are considered in index order whatever thread ran them: the same best (by value, the lower
+  // index on ties), the same iteration count, and the same decision to stop.
+  const auto consider = [&](FwOutcome &o, unsigned index) {
     best.iterations += o.iterations;
     ++best.starts_tried;
     const bool improved =
@@ -340,19 +380,93 @@ GwResult gromov_wasserstein(const GwProblem &p, const GwOptions &options, const 
     }
     return improved;
   };
-  consider(p.product_coupling(), 0);
-  unsigned index = 1;
-  if (options.annealing != 0) consider(annealed_start(p, options, ctx), index++);
-  if (options.starts > 0) {
+  // The vertex start (small problems), empty when it does not apply.
+  const auto vertex_start = [&] {
     std::vector<double> perm = best_permutation_vertex(p);
     if (perm.empty()) perm = best_enumerated_vertex(p);
-    if (!perm.empty()) consider(std::move(perm), index++);
+    return perm;
+  };
+  // With a progress callback every start runs on the calling thread (progress.h: the callback
+  // is called there, in order); otherwise independent starts share two threads. The results
+  // are the same either way.
+  const bool parallel =
+      ctx.threads >= 2 && ctx.progress == nullptr && p.k0 * p.k1 >= kParallelStartsEntries;
+  if (!parallel) {
+    const auto run = [&](std::vector<double> start, unsigned index) {
+      FwOutcome o = frank_wolfe(p, std::move(start), options, ctx, best.iterations);
+      return consider(o, index);
+    };
+    const auto run_outcome = [&](FwOutcome o, unsigned index) { return consider(o, index); };
+    run(p.product_coupling(), 0);
+    unsigned index = 1;
+    if (options.annealing != 0) run(annealed_start(p, options, ctx), index++);
+    if (options.starts > 0) {
+      std::vector<double> perm = vertex_start();
+      if (!perm.empty()) run(std::move(perm), index++);
+    }
+    // Random vertices while they pay: the first one that does not lower the incumbent ends
+    // them (measured on the bench's K = 10..200 cases, later ones rarely did; each costs a
+    // whole Frank-Wolfe run).
+    for (unsigned r = 0; r < options.starts; ++r)
+      if (!run_outcome(random_start(p, options, r, ctx, best.iterations), index++)) break;
+  } else {
+    // Inner solvers on one thread each: the two threads are the starts'.
+    const Context inner = without_progress(ctx).limited(1);
+    // First round: the product, annealed and vertex starts and the first random start (which
+    // always runs), heaviest first. Then random starts two at a time while they improve: the
+    // second of a pair is used only if the first improved (speculative, never changes the
+    // result).
+    FwOutcome product, annealed, vertex, first_random;
+    bool have_vertex = false;
+    std::vector<std::function<void()>> tasks;
+    constexpr std::size_t kNoTask = ~std::size_t{0};
+    std::size_t product_task = kNoTask, annealed_task = kNoTask, vertex_task = kNoTask,
+                random_task = kNoTask;
+    if (options.annealing != 0) {
+      annealed_task = tasks.size();
+      tasks.emplace_back(
+          [&] { annealed = frank_wolfe(p, annealed_start(p, options, inner), options, inner, 0); });
+    }
+    product_task = tasks.size();
+    tasks.emplace_back([&] { product = frank_wolfe(p, p.product_coupling(), options, inner, 0); });
+    if (options.starts > 0) {
+      random_task = tasks.size();
+      tasks.emplace_back([&] { first_random = random_start(p, options, 0, inner, 0); });
+      vertex_task = tasks.size();
+      tasks.emplace_back([&] {
+        std::vector<double> perm = vertex_start();
+        if (perm.empty()) return;
+        vertex = frank_wolfe(p, std::move(perm), options, inner, 0);
+        have_vertex = true;
+      });
+    }
+    const auto run_tasks = [&] {
+      return run_dynamic(tasks.size(), ctx.threads, [&](std::size_t k, unsigned) { tasks[k](); });
+    };
+    std::vector<std::exception_ptr> errors = run_tasks();
+    // The first failure in start order, as the serial order would have met it.
+    for (const std::size_t t : {product_task, annealed_task, vertex_task, random_task})
+      if (t != kNoTask && errors[t]) std::rethrow_exception(errors[t]);
+    consider(product, 0);
+    unsigned index = 1;
+    if (options.annealing != 0) consider(annealed, index++);
+    if (have_vertex) consider(vertex, index++);
+    if (options.starts > 0 && consider(first_random, index++)) {
+      for (unsigned r = 1; r < options.starts; r += 2) {
+        const unsigned count = std::min(2U, options.starts - r);
+        std::vector<FwOutcome> outcome(count);
+        tasks.clear();
+        for (unsigned k = 0; k < count; ++k)
+          tasks.emplace_back([&, k] { outcome[k] = random_start(p, options, r + k, inner, 0); });
+        errors = run_tasks();
+        if (errors[0]) std::rethrow_exception(errors[0]);
+        if (!consider(outcome[0], index++)) break;
+        if (count < 2) break;
+        if (errors[1]) std::rethrow_exception(errors[1]);
+        if (!consider(outcome[1], index++)) break;
+      }
+    }
   }
-  // Random vertices while they pay: the first one that does not lower the incumbent ends them
-  // (measured on the bench's K = 10..200 cases, later ones rarely did; each costs a whole
-  // Frank-Wolfe run).
-  for (unsigned r = 0; r < options.starts; ++r)
-    if (!consider(random_vertex(p, options, r, ctx), index++)) break;
   best.certified = best.gap <= options.tolerance;
   best.value = p.to_input_units(best_inner);
   if (!std::isfinite(best.value)) {

@@ -177,7 +177,10 @@ inline Context without_progress(const Context &ctx) {
   return c;
 }
 
-// All starts (options), the best end point. Errc::InvalidArgument for options outside bounds.
+// All starts (options), the best end point. With ctx.threads >= 2, K0 K1 >= 256 and no progress
+// callback, the independent starts are dealt to the threads (util/dynamic_tasks.hpp) and compared
+// in start order afterwards: the result is the same for any thread count. Errc::InvalidArgument
+// for options outside bounds.
 GwResult gromov_wasserstein(const GwProblem &p, const GwOptions &options, const Context &ctx);
 
 }  // namespace gmmot

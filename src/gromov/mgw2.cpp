@@ -4,12 +4,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <exception>
 #include <string>
 
 #include "gaussian/bures.hpp"
 #include "gaussian/gaussian_ot.hpp"
+#include "util/dynamic_tasks.hpp"
 #include "util/error.hpp"
-#include "util/parallel.hpp"
 
 namespace gmmot {
 
@@ -45,10 +46,9 @@ std::vector<double> intra_w2_matrix(const Gmm &g, const Context &ctx, const char
     }
   std::vector<double> values(pairs, 0.0);
   // Rough nanoseconds per pair (w2_cost_matrix's estimate); a second thread only above ~2 ms of
-  // work: a thread is started per call, pays its own start-up, and the blocks are dealt to the
-  // threads in a fixed order, so on a busy machine the caller waits for a thread that has no
-  // core yet. Measured at d = 27, K = 10 (45 pairs, ~0.5 ms): best of 12 calls 0.82 ms on one
-  // thread, 1.05 ms on two, and a median several times higher on two under load.
+  // work: a thread is started per call and pays its own start-up. Measured at d = 27, K = 10
+  // (45 pairs, ~0.5 ms) when the blocks were dealt in a fixed order: best of 12 calls 0.82 ms on
+  // one thread, 1.05 ms on two.
   const double pair_ns = dim <= 3 ? 60.0 : 1.5 * static_cast<double>(dim * dim * dim);
   const unsigned useful = static_cast<unsigned>(std::clamp(
       pair_ns * static_cast<double>(pairs) / 2e6, 1.0, static_cast<double>(ctx.threads)));
@@ -57,9 +57,13 @@ std::vector<double> intra_w2_matrix(const Gmm &g, const Context &ctx, const char
   std::vector<PairWorkspace> spaces;
   spaces.reserve(useful);
   for (unsigned t = 0; t < useful; ++t) spaces.emplace_back(static_cast<int>(dim));
-  parallel_blocks(
-      pairs, block, ctx.limited(useful),
-      [&](std::size_t begin, std::size_t end, unsigned w) {
+  // Blocks taken on demand (run_dynamic): each pair's value depends only on the pair, and under
+  // load the caller takes the blocks of a helper that has no core yet instead of waiting for it.
+  const std::size_t nblocks = (pairs + block - 1) / block;
+  const std::vector<std::exception_ptr> errors =
+      run_dynamic(nblocks, useful, [&](std::size_t b, unsigned w) {
+        ctx.check_interrupt();
+        const std::size_t begin = b * block, end = std::min(pairs, begin + block);
         const double *m0[kPairBatch], *m1[kPairBatch];
         const CovFactor *f0[kPairBatch], *f1[kPairBatch];
         for (std::size_t p = begin; p < end; p += kPairBatch) {
@@ -72,8 +76,9 @@ std::vector<double> intra_w2_matrix(const Gmm &g, const Context &ctx, const char
           }
           w2_squared_batch(m0, f0, m1, f1, count, spaces[w], values.data() + p);
         }
-      },
-      Stage::CostMatrix);
+      });
+  for (const std::exception_ptr &e : errors)
+    if (e) std::rethrow_exception(e);
   for (std::size_t p = 0; p < pairs; ++p) {
     if (!std::isfinite(values[p])) {
       fail(Errc::Overflow, "W2^2 between components " + std::to_string(first[p]) + " and " +

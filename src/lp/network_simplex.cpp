@@ -871,6 +871,7 @@ SimplexOutput SpanningTree::result(std::uint64_t iterations) const {
   const std::vector<int> order = preorder();
   if (order.size() + 1 != nodes) fail(Errc::Internal, "network simplex: the tree is not spanning");
   std::vector<double> net(nodes, 0.0);
+  out.plan.reserve(nodes - 2);  // a tree has nodes - 2 real arcs at most
   double mass = 0.0;
   for (std::size_t k = 0; k < n0_; ++k) {
     net[k] = in_.supply[k];
@@ -891,7 +892,12 @@ SimplexOutput SpanningTree::result(std::uint64_t iterations) const {
     if (f > 0) {
       const bool supply = static_cast<std::size_t>(n) < n0_;
       const std::size_t i = supply ? n : p, j = (supply ? p : n) - n0_;
-      out.plan.push_back({i, j, f});
+      // Fields written in place (a pushed temporary went through the stack: a store-forwarding
+      // stall per entry).
+      PlanEntry &e = out.plan.emplace_back();
+      e.i = i;
+      e.j = j;
+      e.mass = f;
     }
   }
   std::sort(out.plan.begin(), out.plan.end(), [](const PlanEntry &a, const PlanEntry &b) {

@@ -40,6 +40,8 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
   }
 
   std::vector<std::size_t> rows, cols;
+  rows.reserve(k0);
+  cols.reserve(k1);
   for (std::size_t i = 0; i < k0; ++i)
     if (w.a[i] > 0) rows.push_back(i);
   for (std::size_t j = 0; j < k1; ++j)
@@ -66,6 +68,7 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
   in.n1 = cols.size();
   in.scale = prescale ? 1.0 : std::ldexp(1.0, exp2);
   std::vector<double> compact;
+  in.rows.reserve(rows.size());
   if (cols.size() == k1 && !prescale) {
     for (std::size_t i : rows) in.rows.push_back(cost + i * k1);
   } else {
@@ -77,6 +80,8 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
       }
     for (std::size_t r = 0; r < rows.size(); ++r) in.rows.push_back(&compact[r * cols.size()]);
   }
+  in.supply.reserve(rows.size());
+  in.demand.reserve(cols.size());
   for (std::size_t i : rows) in.supply.push_back(w.a[i]);
   for (std::size_t j : cols) in.demand.push_back(w.b[j]);
   const bool restart = basis != nullptr && !basis->empty() && basis->k0 == k0 && basis->k1 == k1 &&
@@ -109,8 +114,12 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
 
   TransportResult res;
   res.iterations = out.iterations;
-  res.plan.reserve(out.plan.size());
-  for (const PlanEntry &e : out.plan) res.plan.push_back({rows[e.i], cols[e.j], e.mass});
+  res.plan.resize(out.plan.size());
+  for (std::size_t k = 0; k < out.plan.size(); ++k) {
+    res.plan[k].i = rows[out.plan[k].i];  // in place: no temporary through the stack
+    res.plan[k].j = cols[out.plan[k].j];
+    res.plan[k].mass = out.plan[k].mass;
+  }
 
   // Duals: centred so that u.a = v.b (both sides then carry half of the dual objective) while
   // still in the simplex's scaled units, where they are at most about 2 in size, and only then
@@ -124,12 +133,17 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
   // Removed rows and columns then get the largest value that keeps u_i + v_j <= C_ij (the rule
   // of POT's estimate_dual_null_weights), rows first; the constraint does not see the shift.
   constexpr double kInf = std::numeric_limits<double>::infinity();
+  // x 2^-exp2: one multiplication by the power of two when it is a normal double (the same
+  // correctly rounded result as ldexp, a library call per dual otherwise).
+  const bool normal_unscale = exp2 >= -1000 && exp2 <= 1000;
+  const double unscale_factor = normal_unscale ? std::ldexp(1.0, -exp2) : 1.0;
+  const auto unscale = [&](double x) {
+    return normal_unscale ? x * unscale_factor : std::ldexp(x, -exp2);
+  };
   res.u.assign(k0, kInf);
   res.v.assign(k1, kInf);
-  for (std::size_t r = 0; r < rows.size(); ++r)
-    res.u[rows[r]] = std::ldexp(out.u[r] - shift, -exp2);
-  for (std::size_t c = 0; c < cols.size(); ++c)
-    res.v[cols[c]] = std::ldexp(out.v[c] + shift, -exp2);
+  for (std::size_t r = 0; r < rows.size(); ++r) res.u[rows[r]] = unscale(out.u[r] - shift);
+  for (std::size_t c = 0; c < cols.size(); ++c) res.v[cols[c]] = unscale(out.v[c] + shift);
   for (std::size_t i = 0; i < k0; ++i) {
     if (w.a[i] > 0) continue;
     double m = kInf;
