@@ -238,15 +238,22 @@ void SmallSvd::product_nuclear_norms(int count, const double *const *fa, const d
   double *a = align32(lanes_), *bd = a + nn * B, *be = bd + col;
   double *xa = align32(factors_), *xb = xa + nn * B;
   int ex[kDqdsLanes] = {}, solve[kDqdsLanes], lanes = 0;
+  // The first factors of the previous group, whose interleaving xa still holds: a cost matrix's
+  // batches run along a row, so consecutive groups mostly share them. Only within this call
+  // (a pointer seen in an earlier call may since hold another matrix).
+  const double *held[B] = {};
   for (int g = 0; g < count; g += B) {
     const int c = std::min(B, count - g);
     // Unused lanes of the last group get the identity.
     const double *pa[B], *pb[B];
+    bool same = g > 0;
     for (int k = 0; k < B; ++k) {
       pa[k] = k < c ? fa[g + k] : identity_.data();
       pb[k] = k < c ? fb[g + k] : identity_.data();
+      same = same && pa[k] == held[k];
+      held[k] = pa[k];
     }
-    interleave_lanes(n, pa, lower, xa);
+    if (!same) interleave_lanes(n, pa, lower, xa);
     interleave_lanes(n, pb, lower, xb);
     // Scaled to O(1) by powers of two as in nuclear_norms (exact, so the same scaled matrix).
     double mx[B], f1[B], f2[B];
