@@ -72,7 +72,7 @@ GMMOT_INLINE void step_half(Half &h, std::size_t i, v4 vi, const double *q, cons
   store(qh + i * L, act ? qhat : one);
   store(eh + i * L, act ? ehat : one);
   h.bad |= act & (~(qhat > zero) | (inner & ~(dnext >= zero)));
-  h.dmin1 = act & (h.d < h.dmin1) ? h.d : h.dmin1;
+  h.dmin1 = (act & (h.d < h.dmin1)) ? h.d : h.dmin1;
   h.dmin2 = (inner & (h.d < h.dmin2)) ? h.d : h.dmin2;
   h.dprev2 = act ? h.dprev : h.dprev2;
   h.dprev = act ? h.d : h.dprev;
@@ -318,9 +318,11 @@ double try_early_deflation(Lane &ln, const View &v, const SweepResult &r, int l)
   // no flip may follow (it would take a zero shift).
   if (m < 4 || !(ln.sigma > 0.0) || 1.5 * v.Q(0) < v.Q(m - 2)) return -1.0;
   const double d = v.Q(m - 1) + v.E(m - 2), y2 = v.Q(m - 2) * v.E(m - 2);
-  // Cheap screen with the sweep's estimate of the rest's smallest eigenvalue (no square root).
+  // Cheap screen with the sweep's estimate of the rest's smallest eigenvalue (no square root):
+  // y2 <= room sqrt(sigma), squared. Homogeneous in the scale of B, as everything here (the
+  // caller may pass entries a power of two away from 1 and get the same bits).
   const double room = 0.5 * ln.tol_abs * (r.dmin1[l] - d);
-  if (!(y2 <= room && y2 * y2 <= room * room * ln.sigma)) return -1.0;
+  if (!(room > 0.0 && y2 * y2 <= room * room * ln.sigma)) return -1.0;
   const double floor = d + y2 / (ln.tol_abs * std::sqrt(ln.sigma));
   const bool last_case6 = ln.last_case6;
   const double g = ln.g;

@@ -24,7 +24,8 @@ constexpr std::size_t dqds_work_doubles(int n) {
 }
 
 // For lane l < count: diag[l] (n entries) and super[l] (n - 1 entries) are the bidiagonal B_l
-// with entries scaled to about 1 (no squares may under- or overflow). On return out[l] is the
+// with entries scaled to about 1 (within 2^+-32 of it: no squares may under- or overflow; the
+// result is exactly homogeneous in a power-of-two scale of B_l there). On return out[l] is the
 // sum of the singular values of B_l, or -1 if this lane was not solved (use LAPACK instead).
 // The sum, not each singular value, is what is accurate: converged bottom eigenvalues deflate
 // as soon as that moves the sum by at most eps ||B_l||_F / n (dqds_lanes.cpp,
