@@ -11,7 +11,9 @@
 // its residual needs: loose while the residual is large, refined when it turns out small.
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <limits>
+#include <memory>
 
 #include "gaussian/barycenter_roots.hpp"
 #include "gaussian/bures.hpp"
@@ -19,6 +21,7 @@
 #include "linalg/dense.hpp"
 #include "util/anderson.hpp"
 #include "util/error.hpp"
+#include "util/spin_worker.hpp"
 #include "util/team.hpp"
 
 namespace gmmot {
@@ -83,7 +86,7 @@ std::vector<double> commuting_barycenter(const std::vector<Input> &in, int d) {
 // (measured at d = 27: the actual change of K is 1e-3 .. 1e-5 of the bound).
 double fixed_point_step(std::vector<double> &s, const std::vector<Input> &in, int d,
                         WhitenedRoots &state, std::vector<PairWorkspace> &spaces, Team &team,
-                        const Context &ctx, double accuracy) {
+                        SpinWorker *pair, const Context &ctx, double accuracy) {
   const std::size_t nn = static_cast<std::size_t>(d) * d;
   std::vector<double> l(s), k(nn), g(nn), roots(in.size() * nn);
   if (!linalg::cholesky_lower(d, l.data())) return -1.0;
@@ -93,13 +96,46 @@ double fixed_point_step(std::vector<double> &s, const std::vector<Input> &in, in
   accuracy = std::max(accuracy, floor);
   double residual = 0.0;
   for (bool first = true;; first = false) {
-    team.run(state.groups(), [&](std::size_t group, unsigned w) {
-      ctx.check_interrupt();
+    auto group_roots = [&](std::size_t group, PairWorkspace &ws) {
       if (first)
-        state.compute(group, l.data(), accuracy, roots.data(), spaces[w]);
+        state.compute(group, l.data(), accuracy, roots.data(), ws);
       else
-        state.refine(group, l.data(), accuracy, roots.data(), spaces[w]);
-    });
+        state.refine(group, l.data(), accuracy, roots.data(), ws);
+    };
+    if (pair != nullptr) {
+      // Two groups: the second on the spinning worker (or here, if it has not started it by
+      // the time the first is done), which costs far less than waking a team thread per step.
+      ctx.check_interrupt();
+      struct Job {
+        const decltype(group_roots) *run;
+        PairWorkspace *ws;
+        std::exception_ptr error;
+      } job{&group_roots, &spaces[1], nullptr};
+      pair->post(
+          [](void *p) {
+            Job &j = *static_cast<Job *>(p);
+            try {
+              (*j.run)(1, *j.ws);
+            } catch (...) {
+              j.error = std::current_exception();
+            }
+          },
+          &job);
+      std::exception_ptr mine;
+      try {
+        group_roots(0, spaces[0]);
+      } catch (...) {
+        mine = std::current_exception();
+      }
+      pair->wait();
+      if (mine) std::rethrow_exception(mine);
+      if (job.error) std::rethrow_exception(job.error);
+    } else {
+      team.run(state.groups(), [&](std::size_t group, unsigned w) {
+        ctx.check_interrupt();
+        group_roots(group, spaces[w]);
+      });
+    }
     std::fill(k.begin(), k.end(), 0.0);
     for (std::size_t j = 0; j < in.size(); ++j)
       for (std::size_t i = 0; i < nn; ++i) k[i] += in[j].lambda * roots[j * nn + i];
@@ -159,19 +195,28 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
   std::vector<double> s(nn, 0.0);
   std::vector<const double *> factors;
   for (const auto &x : in) factors.push_back(x.f_common.data());
-  WhitenedRoots state(d, factors);
+  // Two to four inputs would fill one group of four lanes, one thread's work: from d = 16 on
+  // they go in groups of two (the two-lane layout), which two threads take one each, and which
+  // one thread runs in about the time of the group of four. The layout depends on J and d only,
+  // never on the thread count, so neither do the results.
+  const bool two_lanes = in.size() >= 2 && in.size() <= 4 && d >= 16;
+  WhitenedRoots state(d, factors, 40, two_lanes);
   // Below d = 8 a group of square roots takes a few microseconds, less than handing it to
   // another thread.
   const unsigned threads = static_cast<unsigned>(
       std::min<std::size_t>(d >= 8 ? ctx.threads : 1, std::max<std::size_t>(state.groups(), 1)));
-  Team team(threads);
+  // Two groups on two threads (the two-lane layout of J = 3, 4): a spinning worker, not a team.
+  const bool spin = threads == 2 && state.groups() == 2;
+  Team team(spin ? 1 : threads);
+  std::unique_ptr<SpinWorker> pair;
+  if (spin) pair = std::make_unique<SpinWorker>();
   std::vector<PairWorkspace> spaces;
-  for (unsigned t = 0; t < team.size(); ++t) spaces.emplace_back(d);
+  for (unsigned t = 0; t < std::max(team.size(), spin ? 2u : 1u); ++t) spaces.emplace_back(d);
   if (d == 1 || all_commute(in, d)) {
     s = commuting_barycenter(in, d);
     out.converged = true;
     std::vector<double> probe(s);
-    const double r = fixed_point_step(probe, in, d, state, spaces, team, ctx, 0.0);
+    const double r = fixed_point_step(probe, in, d, state, spaces, team, pair.get(), ctx, 0.0);
     out.residual = r < 0.0 ? 0.0 : r;
   } else {
     for (const auto &x : in)
@@ -197,7 +242,7 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
     double accuracy = 1e-4 / d;
     for (std::uint64_t it = 1; it <= options.max_iterations; ++it) {
       gx = x;
-      const double r = fixed_point_step(gx, in, d, state, spaces, team, ctx, accuracy);
+      const double r = fixed_point_step(gx, in, d, state, spaces, team, pair.get(), ctx, accuracy);
       out.iterations = it;
       if (r < 0.0 && warm) {
         x = s;  // the warm start has no Cholesky factor: the default start instead

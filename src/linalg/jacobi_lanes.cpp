@@ -43,15 +43,25 @@ GMMOT_INLINE v4 dot(int n, const double *x, const double *y) {
   return (s0 + s1) + s2;
 }
 
+// The two-lane layout (jacobi_lanes2): a vector holds rows i, i + 1 of lanes 0, 1; a dot
+// product's partial sums over even and odd rows are added, duplicated as (l0, l1, l0, l1).
+template <bool Two>
+GMMOT_INLINE v4 dot_of(int n, const double *x, const double *y) {
+  const v4 d = dot(n, x, y);
+  if (!Two) return d;
+  return d + GMMOT_SHUFFLE4(d, d, 2, 3, 0, 1);
+}
+
 // One pair (p, q) with squared column norms *np, *nq (kept up to date): its rotation in every
 // lane that needs one; returns the lanes rotated. Only the inner product is summed per pair;
 // the norms follow from the rotation (alpha - t gamma, beta + t gamma, exact in exact
 // arithmetic) and are summed afresh when one of them drops below half, where that update
 // would cancel.
+template <bool Two>
 GMMOT_INLINE v4i pair_step(int n, double *cp, double *cq, double *vp, double *vq, double *np,
                            double *nq, v4 tol2, v4i active) {
   const v4 zero = splat(0.0), one = splat(1.0);
-  const v4 alpha = load(np), beta = load(nq), gamma = dot(n, cp, cq);
+  const v4 alpha = load(np), beta = load(nq), gamma = dot_of<Two>(n, cp, cq);
   const v4 g2 = gamma * gamma;
   const v4 floor = splat(std::numeric_limits<double>::min());
   const v4i rot = (g2 > tol2 * alpha * beta) & (g2 > floor) & active;
@@ -77,25 +87,26 @@ GMMOT_INLINE v4i pair_step(int n, double *cp, double *cq, double *vp, double *vq
   const v4i cancel = (na >= 0.5 * alpha) == 0 || (nb >= 0.5 * beta) == 0;
   bool any_cancel = false;
   for (int l = 0; l < L; ++l) any_cancel |= cancel[l] != 0;
-  store(np, any_cancel ? (cancel ? dot(n, cp, cp) : na) : na);
-  store(nq, any_cancel ? (cancel ? dot(n, cq, cq) : nb) : nb);
+  store(np, any_cancel ? (cancel ? dot_of<Two>(n, cp, cp) : na) : na);
+  store(nq, any_cancel ? (cancel ? dot_of<Two>(n, cq, cq) : nb) : nb);
   return rot;
 }
 
-}  // namespace
-
-GMMOT_CLONES unsigned jacobi_sweep_lanes(int n, double *b, double *v, double tol, unsigned lanes) {
-  const std::size_t col = static_cast<std::size_t>(n) * L;
+// One sweep over the n columns of b, v, each of `len` vectors (n in the four-lane layout, the
+// padded rows / 2 in the two-lane one); `active` holds -1 in the vector positions of the lanes
+// to rotate. Returns the positions that had a rotation.
+template <bool Two>
+GMMOT_INLINE v4i sweep(int n, int len, double *b, double *v, double tol, v4i active) {
+  const std::size_t col = static_cast<std::size_t>(len) * L;
   const v4 tol2 = splat(tol * tol);
-  v4i active;
-  for (int l = 0; l < L; ++l) active[l] = ((lanes >> l) & 1u) ? -1 : 0;
   // Round-robin tournament on m = n rounded up to even players: in round r, player m - 1 meets
   // r and, for k = 1 .. m/2 - 1, (r + k) mod (m - 1) meets (r - k) mod (m - 1). The m/2 pairs of
   // a round are disjoint, so their work overlaps in the pipeline; a player >= n sits out.
   const int m = n + (n & 1);
-  std::vector<double> norms(col);  // squared column norms, lane-interleaved
-  for (int c = 0; c < n; ++c) store(norms.data() + c * L, dot(n, b + c * col, b + c * col));
-  unsigned rotated = 0;
+  std::vector<double> norms(static_cast<std::size_t>(n) * L);  // squared column norms
+  for (int c = 0; c < n; ++c)
+    store(norms.data() + c * L, dot_of<Two>(len, b + c * col, b + c * col));
+  v4i rotated = v4i{0, 0, 0, 0};
   for (int r = 0; r + 1 < m; ++r) {
     for (int k = 0; k < m / 2; ++k) {
       int p = k == 0 ? r : (r + k) % (m - 1);
@@ -106,12 +117,32 @@ GMMOT_CLONES unsigned jacobi_sweep_lanes(int n, double *b, double *v, double tol
         q = x;
       }
       if (q >= n) continue;
-      const v4i rot = pair_step(n, b + p * col, b + q * col, v + p * col, v + q * col,
+      rotated |= pair_step<Two>(len, b + p * col, b + q * col, v + p * col, v + q * col,
                                 norms.data() + p * L, norms.data() + q * L, tol2, active);
-      for (int l = 0; l < L; ++l)
-        if (rot[l]) rotated |= 1u << l;
     }
   }
+  return rotated;
+}
+
+}  // namespace
+
+GMMOT_CLONES unsigned jacobi_sweep_lanes(int n, double *b, double *v, double tol, unsigned lanes) {
+  v4i active;
+  for (int l = 0; l < L; ++l) active[l] = ((lanes >> l) & 1u) ? -1 : 0;
+  const v4i rot = sweep<false>(n, n, b, v, tol, active);
+  unsigned rotated = 0;
+  for (int l = 0; l < L; ++l)
+    if (rot[l]) rotated |= 1u << l;
+  return rotated;
+}
+
+GMMOT_CLONES unsigned jacobi_sweep_lanes2(int n, double *b, double *v, double tol, unsigned lanes) {
+  v4i active;
+  for (int l = 0; l < L; ++l) active[l] = ((lanes >> (l & 1)) & 1u) ? -1 : 0;
+  const v4i rot = sweep<true>(n, (n + 1) / 2, b, v, tol, active);
+  unsigned rotated = 0;
+  for (int l = 0; l < L; ++l)
+    if (rot[l]) rotated |= 1u << (l & 1);
   return rotated;
 }
 

@@ -27,4 +27,11 @@ unsigned jacobi_lanes(int n, double *b, double *v, double tol, int max_sweeps, i
 // a rotation.
 unsigned jacobi_sweep_lanes(int n, double *b, double *v, double tol, unsigned lanes);
 
+// The two-lane layout: two matrices (lanes 0, 1) with rows padded to even m = n + n % 2, entry
+// (i, j) of lane l at [(i + j m) * 2 + l], so that one four-double vector holds rows i, i + 1 of
+// both (i even). Two inputs take half the vector work of four, so two groups of two on two
+// threads finish in about half the time of one group of four. Padding rows must be zero (they
+// stay so). jacobi_sweep_lanes2 is jacobi_sweep_lanes in that layout (lanes: bits 0, 1).
+unsigned jacobi_sweep_lanes2(int n, double *b, double *v, double tol, unsigned lanes);
+
 }  // namespace gmmot::linalg
