@@ -195,11 +195,12 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
   std::vector<double> s(nn, 0.0);
   std::vector<const double *> factors;
   for (const auto &x : in) factors.push_back(x.f_common.data());
-  // Two to four inputs would fill one group of four lanes, one thread's work: from d = 16 on
-  // they go in groups of two (the two-lane layout), which two threads take one each, and which
-  // one thread runs in about the time of the group of four. The layout depends on J and d only,
-  // never on the thread count, so neither do the results.
-  const bool two_lanes = in.size() >= 2 && in.size() <= 4 && d >= 16;
+  // Two to four inputs would fill one group of four lanes, one thread's work: from d = 16 on,
+  // with two threads, they go in groups of two (the two-lane layout), one per thread; two inputs
+  // alone take half the vector work of a group of four on one thread too. Both layouts give the
+  // same bits (linalg/jacobi_lanes.hpp), so the results do not depend on the thread count.
+  const bool two_lanes =
+      in.size() >= 2 && in.size() <= 4 && d >= 16 && (ctx.threads >= 2 || in.size() == 2);
   WhitenedRoots state(d, factors, 40, two_lanes);
   // Below d = 8 a group of square roots takes a few microseconds, less than handing it to
   // another thread.

@@ -31,25 +31,30 @@ GMMOT_INLINE void rotate(double *x, double *y, int m, v4 c, v4 s) {
   }
 }
 
-GMMOT_INLINE v4 dot(int n, const double *x, const double *y) {
-  v4 s0 = splat(0.0), s1 = s0, s2 = s0;
-  int i = 0;
-  for (; i + 3 <= n; i += 3) {
-    s0 += load(x + i * L) * load(y + i * L);
-    s1 += load(x + (i + 1) * L) * load(y + (i + 1) * L);
-    s2 += load(x + (i + 2) * L) * load(y + (i + 2) * L);
-  }
-  for (; i < n; ++i) s0 += load(x + i * L) * load(y + i * L);
-  return (s0 + s1) + s2;
-}
-
-// The two-lane layout (jacobi_lanes2): a vector holds rows i, i + 1 of lanes 0, 1; a dot
-// product's partial sums over even and odd rows are added, duplicated as (l0, l1, l0, l1).
+// Inner products per lane, in either layout with the same bits: the four-lane one (n entries)
+// sums rows i = 0, 1, 2, 3 mod 4 in four chains, in row order, and returns (s0 + s2) + (s1 + s3).
+// The two-lane one (n row pairs, jacobi_lanes2) sums alternate row pairs in two chains A, B,
+// whose halves are exactly those four chains: (A + B) has s0 + s2 in its low half and s1 + s3 in
+// its high half, which are then added, duplicated as (l0, l1, l0, l1). A padding row adds +0.
 template <bool Two>
 GMMOT_INLINE v4 dot_of(int n, const double *x, const double *y) {
-  const v4 d = dot(n, x, y);
-  if (!Two) return d;
-  return d + GMMOT_SHUFFLE4(d, d, 2, 3, 0, 1);
+  if (Two) {
+    v4 a = splat(0.0), b = a;
+    int t = 0;
+    for (; t + 2 <= n; t += 2) {
+      a += load(x + t * L) * load(y + t * L);
+      b += load(x + (t + 1) * L) * load(y + (t + 1) * L);
+    }
+    if (t < n) a += load(x + t * L) * load(y + t * L);
+    const v4 v = a + b;
+    return v + GMMOT_SHUFFLE4(v, v, 2, 3, 0, 1);
+  }
+  v4 s[4] = {splat(0.0), splat(0.0), splat(0.0), splat(0.0)};
+  int i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (int r = 0; r < 4; ++r) s[r] += load(x + (i + r) * L) * load(y + (i + r) * L);
+  for (int r = 0; i < n; ++i, ++r) s[r] += load(x + i * L) * load(y + i * L);
+  return (s[0] + s[2]) + (s[1] + s[3]);
 }
 
 // One pair (p, q) with squared column norms *np, *nq (kept up to date): its rotation in every
