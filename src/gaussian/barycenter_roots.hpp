@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The J square roots K_j = (L^T S_j L)^1/2 = (W_j^T W_j)^1/2, W_j = F_j^T L, of one step of the
-// barycenter's fixed point (barycenter.cpp), four inputs at a time, to a requested accuracy.
+// barycenter's fixed point (barycenter.cpp), four (or two: the two-lane layout) inputs at a time,
+// to a requested accuracy.
 // With V_j orthogonal and B_j = W_j V_j, K_j = V_j (G_j)^1/2 V_j^T for G_j = B_j^T B_j. When
 // the columns of B_j are nearly orthogonal (G_j nearly diagonal, G = Sigma^2 + E), one Newton
 // step from Sigma gives the root of G_j: Sigma + F with F_pq = E_pq / (sigma_p + sigma_q),

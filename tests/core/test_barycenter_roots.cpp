@@ -189,6 +189,26 @@ Mat random_matrix(int n, std::mt19937_64 &rng) {
   return a;
 }
 
+// One lane of converged one-sided Jacobi on a: v orthogonal, b = a v, and b's column norms the
+// singular values of a (long double reference).
+void check_jacobi_result(int n, const Mat &a, const Mat &vl, const Mat &bl) {
+  Mat vtv = matmul(n, transpose(n, vl), vl);
+  for (int i = 0; i < n; ++i) vtv[i * n + i] -= 1.0;
+  CHECK(frob(vtv) <= 1e-14 * n);
+  Mat av = matmul(n, a, vl);
+  for (std::size_t i = 0; i < av.size(); ++i) av[i] -= bl[i];
+  CHECK(frob(av) <= 1e-14 * n * std::max(frob(a), 1e-300));
+  std::vector<double> s;
+  for (int c = 0; c < n; ++c) {
+    double acc = 0.0;
+    for (int i = 0; i < n; ++i) acc += bl[i * n + c] * bl[i * n + c];
+    s.push_back(std::sqrt(acc));
+  }
+  std::sort(s.rbegin(), s.rend());
+  const std::vector<double> ref = singular_values_ld(n, a);
+  for (int k = 0; k < n; ++k) CHECK(std::abs(s[k] - ref[k]) <= 1e-14 * n * (ref[0] + 1e-300));
+}
+
 }  // namespace
 
 TEST_CASE("one-sided Jacobi on four lanes: B = A V, V orthogonal, singular values",
@@ -208,22 +228,7 @@ TEST_CASE("one-sided Jacobi on four lanes: B = A V, V orthogonal, singular value
     CHECK(sweeps <= 20);
     for (int l = 0; l < kL; ++l) {
       INFO("lane " << l);
-      const Mat vl = lane(n, v, l), bl = lane(n, b, l);
-      Mat vtv = matmul(n, transpose(n, vl), vl);
-      for (int i = 0; i < n; ++i) vtv[i * n + i] -= 1.0;
-      CHECK(frob(vtv) <= 1e-14 * n);
-      Mat av = matmul(n, a[l], vl);
-      for (std::size_t i = 0; i < av.size(); ++i) av[i] -= bl[i];
-      CHECK(frob(av) <= 1e-14 * n * std::max(frob(a[l]), 1e-300));
-      std::vector<double> s;
-      for (int c = 0; c < n; ++c) {
-        double acc = 0.0;
-        for (int i = 0; i < n; ++i) acc += bl[i * n + c] * bl[i * n + c];
-        s.push_back(std::sqrt(acc));
-      }
-      std::sort(s.rbegin(), s.rend());
-      const std::vector<double> ref = singular_values_ld(n, a[l]);
-      for (int k = 0; k < n; ++k) CHECK(std::abs(s[k] - ref[k]) <= 1e-14 * n * (ref[0] + 1e-300));
+      check_jacobi_result(n, a[l], lane(n, v, l), lane(n, b, l));
     }
     // A lane's result does not depend on the other lanes: lane 1 alone, the others zero.
     std::vector<Mat> alone{Mat(n * n, 0.0), a[1], Mat(n * n, 0.0), Mat(n * n, 0.0)};
@@ -487,22 +492,7 @@ TEST_CASE("two-lane layout: one-sided Jacobi and the near-diagonal root",
     CHECK(padding_zero(n, v));
     for (int l = 0; l < 2; ++l) {
       INFO("lane " << l);
-      const Mat vl = lane2(n, v, l), bl = lane2(n, b, l);
-      Mat vtv = matmul(n, transpose(n, vl), vl);
-      for (int i = 0; i < n; ++i) vtv[i * n + i] -= 1.0;
-      CHECK(frob(vtv) <= 1e-14 * n);
-      Mat av = matmul(n, a[l], vl);
-      for (std::size_t i = 0; i < av.size(); ++i) av[i] -= bl[i];
-      CHECK(frob(av) <= 1e-14 * n * std::max(frob(a[l]), 1e-300));
-      std::vector<double> s;
-      for (int c = 0; c < n; ++c) {
-        double acc = 0.0;
-        for (int i = 0; i < n; ++i) acc += bl[i * n + c] * bl[i * n + c];
-        s.push_back(std::sqrt(acc));
-      }
-      std::sort(s.rbegin(), s.rend());
-      const std::vector<double> ref = singular_values_ld(n, a[l]);
-      for (int k = 0; k < n; ++k) CHECK(std::abs(s[k] - ref[k]) <= 1e-14 * n * (ref[0] + 1e-300));
+      check_jacobi_result(n, a[l], lane2(n, v, l), lane2(n, b, l));
     }
     // A lane's result does not depend on the other lane: lane 1 alone, lane 0 zero.
     std::vector<double> b1 = interleave2(n, {Mat(static_cast<std::size_t>(n) * n, 0.0), a[1]});
