@@ -14,6 +14,7 @@
 #include <exception>
 #include <limits>
 #include <memory>
+#include <system_error>
 
 #include "gaussian/barycenter_roots.hpp"
 #include "gaussian/bures.hpp"
@@ -254,7 +255,14 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
   const bool spin = threads == 2 && state.groups() == 2;
   Team team(spin ? 1 : threads);
   std::unique_ptr<SpinWorker> pair;
-  if (spin) pair = std::make_unique<SpinWorker>();
+  if (spin) {
+    try {
+      pair = std::make_unique<SpinWorker>();
+    } catch (const std::system_error &) {
+      // No thread to be had (a process or system limit): both groups run here, with the same
+      // results, as the team does when it cannot start its workers.
+    }
+  }
   StepSpace step_space(nn, in.size());
   std::vector<PairWorkspace> spaces;
   for (unsigned t = 0; t < std::max(team.size(), spin ? 2u : 1u); ++t) spaces.emplace_back(d);
