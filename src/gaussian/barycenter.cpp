@@ -10,6 +10,7 @@
 // kept from the previous step, then a near-diagonal Newton series), each step to the accuracy
 // its residual needs: loose while the residual is large, refined when it turns out small.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <exception>
 #include <limits>
@@ -122,6 +123,18 @@ std::vector<double> commuting_barycenter(const std::vector<Input> &in, int d) {
 // out below 10 d * accuracy the roots are refined to 0.05 residual / d (down to the rounding
 // floor), so that the residual, and the step, are exact to 10% of the residual by that bound
 // (measured at d = 27: the actual change of K is 1e-3 .. 1e-5 of the bound).
+// The second of two lane groups runs on a spinning worker. A worker that finishes well after
+// the caller's own group (by more than kLagging: it lost its core to another process, which
+// costs milliseconds) makes the next kSerialSteps steps run both groups on the caller, so that
+// a loaded machine gets about the one-thread speed rather than waits for the scheduler. Which
+// thread runs a group never changes the results.
+constexpr std::chrono::microseconds kLagging{100};
+constexpr int kSerialSteps = 8;
+struct GroupPair {
+  std::unique_ptr<SpinWorker> worker;
+  int serial_steps = 0;
+};
+
 // The step's arrays, kept from step to step (no allocation per step).
 struct StepSpace {
   explicit StepSpace(std::size_t nn, std::size_t j) : l(nn), k(nn), g(nn), roots(j * nn) {}
@@ -130,7 +143,7 @@ struct StepSpace {
 
 double fixed_point_step(std::vector<double> &s, const std::vector<Input> &in, int d, StepSpace &sp,
                         WhitenedRoots &state, std::vector<PairWorkspace> &spaces, Team &team,
-                        SpinWorker *pair, const Context &ctx, double accuracy) {
+                        GroupPair *pair, const Context &ctx, double accuracy) {
   const std::size_t nn = static_cast<std::size_t>(d) * d;
   std::vector<double> &l = sp.l, &k = sp.k, &g = sp.g, &roots = sp.roots;
   l = s;
@@ -147,7 +160,7 @@ double fixed_point_step(std::vector<double> &s, const std::vector<Input> &in, in
       else
         state.refine(group, l.data(), accuracy, roots.data(), ws);
     };
-    if (pair != nullptr) {
+    if (pair != nullptr && pair->worker != nullptr && pair->serial_steps == 0) {
       // Two groups: the second on the spinning worker (or here, if it has not started it by
       // the time the first is done), which costs far less than waking a team thread per step.
       ctx.check_interrupt();
@@ -156,7 +169,8 @@ double fixed_point_step(std::vector<double> &s, const std::vector<Input> &in, in
         PairWorkspace *ws;
         std::exception_ptr error;
       } job{&group_roots, &spaces[1], nullptr};
-      pair->post(
+      const auto start = std::chrono::steady_clock::now();
+      pair->worker->post(
           [](void *p) {
             Job &j = *static_cast<Job *>(p);
             try {
@@ -172,10 +186,14 @@ double fixed_point_step(std::vector<double> &s, const std::vector<Input> &in, in
       } catch (...) {
         mine = std::current_exception();
       }
-      pair->wait();
+      const auto mid = std::chrono::steady_clock::now();
+      pair->worker->wait();
+      if (std::chrono::steady_clock::now() - mid > (mid - start) + kLagging)
+        pair->serial_steps = kSerialSteps;
       if (mine) std::rethrow_exception(mine);
       if (job.error) std::rethrow_exception(job.error);
     } else {
+      if (pair != nullptr && pair->serial_steps > 0) --pair->serial_steps;
       team.run(state.groups(), [&](std::size_t group, unsigned w) {
         ctx.check_interrupt();
         group_roots(group, spaces[w]);
@@ -254,10 +272,10 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
   // Two groups on two threads (the two-lane layout of J = 3, 4): a spinning worker, not a team.
   const bool spin = threads == 2 && state.groups() == 2;
   Team team(spin ? 1 : threads);
-  std::unique_ptr<SpinWorker> pair;
+  GroupPair pair;
   if (spin) {
     try {
-      pair = std::make_unique<SpinWorker>();
+      pair.worker = std::make_unique<SpinWorker>();
     } catch (const std::system_error &) {
       // No thread to be had (a process or system limit): both groups run here, with the same
       // results, as the team does when it cannot start its workers.
@@ -271,7 +289,7 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
     out.converged = true;
     std::vector<double> probe(s);
     const double r =
-        fixed_point_step(probe, in, d, step_space, state, spaces, team, pair.get(), ctx, 0.0);
+        fixed_point_step(probe, in, d, step_space, state, spaces, team, &pair, ctx, 0.0);
     out.residual = r < 0.0 ? 0.0 : r;
   } else {
     for (const auto &x : in)
@@ -299,7 +317,7 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
     for (std::uint64_t it = 1; it <= options.max_iterations; ++it) {
       gx = x;
       const double r =
-          fixed_point_step(gx, in, d, step_space, state, spaces, team, pair.get(), ctx, accuracy);
+          fixed_point_step(gx, in, d, step_space, state, spaces, team, &pair, ctx, accuracy);
       out.iterations = it;
       if (r < 0.0 && warm) {
         x = s;  // the warm start has no Cholesky factor: the default start instead
