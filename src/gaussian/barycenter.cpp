@@ -123,16 +123,15 @@ std::vector<double> commuting_barycenter(const std::vector<Input> &in, int d) {
 // out below 10 d * accuracy the roots are refined to 0.05 residual / d (down to the rounding
 // floor), so that the residual, and the step, are exact to 10% of the residual by that bound
 // (measured at d = 27: the actual change of K is 1e-3 .. 1e-5 of the bound).
-// The second of two lane groups runs on a spinning worker. A worker that finishes well after
-// the caller's own group (by more than kLagging: it lost its core to another process, which
-// costs milliseconds) makes the next kSerialSteps steps run both groups on the caller, so that
-// a loaded machine gets about the one-thread speed rather than waits for the scheduler. Which
-// thread runs a group never changes the results.
+// The second of two lane groups runs on a spinning worker. A worker that had not started it
+// by the time the caller's own group was done (the caller then ran it), or that finished well
+// after (by more than kLagging: it lost its core to another process, which costs
+// milliseconds), is stopped, and the remaining steps run both groups on the caller: on a loaded
+// machine a spinning thread would only take time from the caller. Which thread runs a group
+// never changes the results.
 constexpr std::chrono::microseconds kLagging{100};
-constexpr int kSerialSteps = 8;
 struct GroupPair {
   std::unique_ptr<SpinWorker> worker;
-  int serial_steps = 0;
 };
 
 // The step's arrays, kept from step to step (no allocation per step).
@@ -160,7 +159,7 @@ double fixed_point_step(std::vector<double> &s, const std::vector<Input> &in, in
       else
         state.refine(group, l.data(), accuracy, roots.data(), ws);
     };
-    if (pair != nullptr && pair->worker != nullptr && pair->serial_steps == 0) {
+    if (pair != nullptr && pair->worker != nullptr) {
       // Two groups: the second on the spinning worker (or here, if it has not started it by
       // the time the first is done), which costs far less than waking a team thread per step.
       ctx.check_interrupt();
@@ -187,13 +186,14 @@ double fixed_point_step(std::vector<double> &s, const std::vector<Input> &in, in
         mine = std::current_exception();
       }
       const auto mid = std::chrono::steady_clock::now();
+      const std::uint64_t stolen = pair->worker->stolen();
       pair->worker->wait();
-      if (std::chrono::steady_clock::now() - mid > (mid - start) + kLagging)
-        pair->serial_steps = kSerialSteps;
+      if (pair->worker->stolen() != stolen ||
+          std::chrono::steady_clock::now() - mid > (mid - start) + kLagging)
+        pair->worker.reset();
       if (mine) std::rethrow_exception(mine);
       if (job.error) std::rethrow_exception(job.error);
     } else {
-      if (pair != nullptr && pair->serial_steps > 0) --pair->serial_steps;
       team.run(state.groups(), [&](std::size_t group, unsigned w) {
         ctx.check_interrupt();
         group_roots(group, spaces[w]);
