@@ -10,8 +10,12 @@
 // kept from the previous step, then a near-diagonal Newton series), each step to the accuracy
 // its residual needs: loose while the residual is large, refined when it turns out small.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <exception>
 #include <limits>
+#include <memory>
+#include <system_error>
 
 #include "gaussian/barycenter_roots.hpp"
 #include "gaussian/bures.hpp"
@@ -19,6 +23,7 @@
 #include "linalg/dense.hpp"
 #include "util/anderson.hpp"
 #include "util/error.hpp"
+#include "util/spin_worker.hpp"
 #include "util/team.hpp"
 
 namespace gmmot {
@@ -37,11 +42,48 @@ double frobenius(const std::vector<double> &x) {
   return std::sqrt(acc);
 }
 
+// x <- x 2^k, as std::ldexp entry by entry: a product with 2^k rounds the exact x 2^k once,
+// as ldexp does, whenever 2^k is a normal double.
+void scale_by_power_of_two(std::vector<double> &x, int k) {
+  if (k == 0) return;
+  if (k >= std::numeric_limits<double>::min_exponent - 1 &&
+      k < std::numeric_limits<double>::max_exponent) {
+    const double f = std::ldexp(1.0, k);
+    for (double &v : x) v *= f;
+  } else {
+    for (double &v : x) v = std::ldexp(v, k);
+  }
+}
+
+// y = a x for a d x d matrix a.
+void matvec(int d, const double *a, const double *x, double *y) {
+  for (int i = 0; i < d; ++i) y[i] = 0.0;
+  for (int c = 0; c < d; ++c)
+    for (int i = 0; i < d; ++i) y[i] += a[i + c * d] * x[c];
+}
+
+// True when every pair commutes to ||S_i S_j - S_j S_i||_F <= 1e-12 ||S_i||_F ||S_j||_F. A
+// probe first: when ||(S_i S_j - S_j S_i) x|| exceeds twice that bound times ||x|| (far above
+// the rounding of the two products, about d eps), the full test could only fail too, and the
+// two d^3 products are skipped, as they are for most inputs.
 bool all_commute(const std::vector<Input> &in, int d) {
-  const std::size_t nn = static_cast<std::size_t>(d) * d;
-  std::vector<double> ab(nn), ba(nn);
+  const std::size_t nn = static_cast<std::size_t>(d) * d, du = static_cast<std::size_t>(d);
+  std::vector<double> ab(nn), ba(nn), x(du), u(du), v(du), w(du);
+  double x_norm = 0.0;
+  for (std::size_t k = 0; k < du; ++k) {
+    x[k] = 1.0 / static_cast<double>(k + 1);  // any fixed vector with no special structure
+    x_norm += x[k] * x[k];
+  }
+  x_norm = std::sqrt(x_norm);
   for (std::size_t i = 0; i < in.size(); ++i) {
     for (std::size_t j = i + 1; j < in.size(); ++j) {
+      matvec(d, in[j].s.data(), x.data(), u.data());
+      matvec(d, in[i].s.data(), u.data(), v.data());  // S_i S_j x
+      matvec(d, in[i].s.data(), x.data(), u.data());
+      matvec(d, in[j].s.data(), u.data(), w.data());  // S_j S_i x
+      double probe = 0.0;
+      for (std::size_t k = 0; k < du; ++k) probe += (v[k] - w[k]) * (v[k] - w[k]);
+      if (std::sqrt(probe) > 2e-12 * frobenius(in[i].s) * frobenius(in[j].s) * x_norm) return false;
       linalg::gemm(false, false, d, 1.0, in[i].s.data(), in[j].s.data(), 0.0, ab.data());
       linalg::gemm(false, false, d, 1.0, in[j].s.data(), in[i].s.data(), 0.0, ba.data());
       double diff = 0.0;
@@ -81,11 +123,29 @@ std::vector<double> commuting_barycenter(const std::vector<Input> &in, int d) {
 // out below 10 d * accuracy the roots are refined to 0.05 residual / d (down to the rounding
 // floor), so that the residual, and the step, are exact to 10% of the residual by that bound
 // (measured at d = 27: the actual change of K is 1e-3 .. 1e-5 of the bound).
-double fixed_point_step(std::vector<double> &s, const std::vector<Input> &in, int d,
+// The second of two lane groups runs on a spinning worker. A worker that had not started it
+// by the time the caller's own group was done (the caller then ran it), or that finished well
+// after (by more than kLagging: it lost its core to another process, which costs
+// milliseconds), is stopped, and the remaining steps run both groups on the caller: on a loaded
+// machine a spinning thread would only take time from the caller. Which thread runs a group
+// never changes the results.
+constexpr std::chrono::microseconds kLagging{100};
+struct GroupPair {
+  std::unique_ptr<SpinWorker> worker;
+};
+
+// The step's arrays, kept from step to step (no allocation per step).
+struct StepSpace {
+  explicit StepSpace(std::size_t nn, std::size_t j) : l(nn), k(nn), g(nn), roots(j * nn) {}
+  std::vector<double> l, k, g, roots;
+};
+
+double fixed_point_step(std::vector<double> &s, const std::vector<Input> &in, int d, StepSpace &sp,
                         WhitenedRoots &state, std::vector<PairWorkspace> &spaces, Team &team,
-                        const Context &ctx, double accuracy) {
+                        GroupPair *pair, const Context &ctx, double accuracy) {
   const std::size_t nn = static_cast<std::size_t>(d) * d;
-  std::vector<double> l(s), k(nn), g(nn), roots(in.size() * nn);
+  std::vector<double> &l = sp.l, &k = sp.k, &g = sp.g, &roots = sp.roots;
+  l = s;
   if (!linalg::cholesky_lower(d, l.data())) return -1.0;
   linalg::gemm(true, false, d, 1.0, l.data(), l.data(), 0.0, g.data());  // L^T L
   const double g_norm = std::max(frobenius(g), std::numeric_limits<double>::min());
@@ -93,13 +153,52 @@ double fixed_point_step(std::vector<double> &s, const std::vector<Input> &in, in
   accuracy = std::max(accuracy, floor);
   double residual = 0.0;
   for (bool first = true;; first = false) {
-    team.run(state.groups(), [&](std::size_t group, unsigned w) {
-      ctx.check_interrupt();
+    auto group_roots = [&](std::size_t group, PairWorkspace &ws) {
       if (first)
-        state.compute(group, l.data(), accuracy, roots.data(), spaces[w]);
+        state.compute(group, l.data(), accuracy, roots.data(), ws);
       else
-        state.refine(group, l.data(), accuracy, roots.data(), spaces[w]);
-    });
+        state.refine(group, l.data(), accuracy, roots.data(), ws);
+    };
+    if (pair != nullptr && pair->worker != nullptr) {
+      // Two groups: the second on the spinning worker (or here, if it has not started it by
+      // the time the first is done), which costs far less than waking a team thread per step.
+      ctx.check_interrupt();
+      struct Job {
+        const decltype(group_roots) *run;
+        PairWorkspace *ws;
+        std::exception_ptr error;
+      } job{&group_roots, &spaces[1], nullptr};
+      const auto start = std::chrono::steady_clock::now();
+      pair->worker->post(
+          [](void *p) {
+            Job &j = *static_cast<Job *>(p);
+            try {
+              (*j.run)(1, *j.ws);
+            } catch (...) {
+              j.error = std::current_exception();
+            }
+          },
+          &job);
+      std::exception_ptr mine;
+      try {
+        group_roots(0, spaces[0]);
+      } catch (...) {
+        mine = std::current_exception();
+      }
+      const auto mid = std::chrono::steady_clock::now();
+      const std::uint64_t stolen = pair->worker->stolen();
+      pair->worker->wait();
+      if (pair->worker->stolen() != stolen ||
+          std::chrono::steady_clock::now() - mid > (mid - start) + kLagging)
+        pair->worker.reset();
+      if (mine) std::rethrow_exception(mine);
+      if (job.error) std::rethrow_exception(job.error);
+    } else {
+      team.run(state.groups(), [&](std::size_t group, unsigned w) {
+        ctx.check_interrupt();
+        group_roots(group, spaces[w]);
+      });
+    }
     std::fill(k.begin(), k.end(), 0.0);
     for (std::size_t j = 0; j < in.size(); ++j)
       for (std::size_t i = 0; i < nn; ++i) k[i] += in[j].lambda * roots[j * nn + i];
@@ -151,27 +250,46 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
     }
     Input x{lambda[j], &covs[j], covs[j].scaled, covs[j].f};
     const int shift = covs[j].scale_exp - e;
-    for (auto &v : x.s) v = std::ldexp(v, 2 * shift);
-    for (auto &v : x.f_common) v = std::ldexp(v, shift);
+    scale_by_power_of_two(x.s, 2 * shift);
+    scale_by_power_of_two(x.f_common, shift);
     in.push_back(std::move(x));
   }
 
   std::vector<double> s(nn, 0.0);
   std::vector<const double *> factors;
   for (const auto &x : in) factors.push_back(x.f_common.data());
-  WhitenedRoots state(d, factors);
+  // Two to four inputs would fill one group of four lanes, one thread's work: from d = 16 on,
+  // with two threads, they go in groups of two (the two-lane layout), one per thread; two inputs
+  // alone take half the vector work of a group of four on one thread too. Both layouts give the
+  // same bits (linalg/jacobi_lanes.hpp), so the results do not depend on the thread count.
+  const bool two_lanes =
+      in.size() >= 2 && in.size() <= 4 && d >= 16 && (ctx.threads >= 2 || in.size() == 2);
+  WhitenedRoots state(d, factors, 40, two_lanes);
   // Below d = 8 a group of square roots takes a few microseconds, less than handing it to
   // another thread.
   const unsigned threads = static_cast<unsigned>(
       std::min<std::size_t>(d >= 8 ? ctx.threads : 1, std::max<std::size_t>(state.groups(), 1)));
-  Team team(threads);
+  // Two groups on two threads (the two-lane layout of J = 3, 4): a spinning worker, not a team.
+  const bool spin = threads == 2 && state.groups() == 2;
+  Team team(spin ? 1 : threads);
+  GroupPair pair;
+  if (spin) {
+    try {
+      pair.worker = std::make_unique<SpinWorker>();
+    } catch (const std::system_error &) {
+      // No thread to be had (a process or system limit): both groups run here, with the same
+      // results, as the team does when it cannot start its workers.
+    }
+  }
+  StepSpace step_space(nn, in.size());
   std::vector<PairWorkspace> spaces;
-  for (unsigned t = 0; t < team.size(); ++t) spaces.emplace_back(d);
+  for (unsigned t = 0; t < std::max(team.size(), spin ? 2u : 1u); ++t) spaces.emplace_back(d);
   if (d == 1 || all_commute(in, d)) {
     s = commuting_barycenter(in, d);
     out.converged = true;
     std::vector<double> probe(s);
-    const double r = fixed_point_step(probe, in, d, state, spaces, team, ctx, 0.0);
+    const double r =
+        fixed_point_step(probe, in, d, step_space, state, spaces, team, &pair, ctx, 0.0);
     out.residual = r < 0.0 ? 0.0 : r;
   } else {
     for (const auto &x : in)
@@ -185,7 +303,8 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
     std::vector<double> x = s, gx, plain;  // plain = g(previous x), always positive semi-definite
     bool warm = false;
     if (start != nullptr) {
-      for (std::size_t i = 0; i < nn; ++i) x[i] = std::ldexp(start[i], -2 * e);
+      std::copy(start, start + nn, x.begin());
+      scale_by_power_of_two(x, -2 * e);
       warm = true;
     }
     std::vector<double> best;
@@ -197,7 +316,8 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
     double accuracy = 1e-4 / d;
     for (std::uint64_t it = 1; it <= options.max_iterations; ++it) {
       gx = x;
-      const double r = fixed_point_step(gx, in, d, state, spaces, team, ctx, accuracy);
+      const double r =
+          fixed_point_step(gx, in, d, step_space, state, spaces, team, &pair, ctx, accuracy);
       out.iterations = it;
       if (r < 0.0 && warm) {
         x = s;  // the warm start has no Cholesky factor: the default start instead
@@ -237,12 +357,11 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
     out.residual = best_r;
     out.converged = best_r <= options.tolerance;
   }
-  out.gaussian.cov.resize(nn);
-  for (std::size_t i = 0; i < nn; ++i) {
-    out.gaussian.cov[i] = std::ldexp(s[i], 2 * e);
-    if (!std::isfinite(out.gaussian.cov[i]))
+  scale_by_power_of_two(s, 2 * e);
+  for (std::size_t i = 0; i < nn; ++i)
+    if (!std::isfinite(s[i]))
       fail(Errc::Overflow, "the barycenter covariance exceeds the largest double");
-  }
+  out.gaussian.cov = std::move(s);
   return out;
 }
 

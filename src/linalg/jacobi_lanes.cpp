@@ -31,16 +31,30 @@ GMMOT_INLINE void rotate(double *x, double *y, int m, v4 c, v4 s) {
   }
 }
 
-GMMOT_INLINE v4 dot(int n, const double *x, const double *y) {
-  v4 s0 = splat(0.0), s1 = s0, s2 = s0;
-  int i = 0;
-  for (; i + 3 <= n; i += 3) {
-    s0 += load(x + i * L) * load(y + i * L);
-    s1 += load(x + (i + 1) * L) * load(y + (i + 1) * L);
-    s2 += load(x + (i + 2) * L) * load(y + (i + 2) * L);
+// Inner products per lane, in either layout with the same bits: the four-lane one (n entries)
+// sums rows i = 0, 1, 2, 3 mod 4 in four chains, in row order, and returns (s0 + s2) + (s1 + s3).
+// The two-lane one (n row pairs, jacobi_lanes2) sums alternate row pairs in two chains A, B,
+// whose halves are exactly those four chains: (A + B) has s0 + s2 in its low half and s1 + s3 in
+// its high half, which are then added, duplicated as (l0, l1, l0, l1). A padding row adds +0.
+template <bool Two>
+GMMOT_INLINE v4 dot_of(int n, const double *x, const double *y) {
+  if (Two) {
+    v4 a = splat(0.0), b = a;
+    int t = 0;
+    for (; t + 2 <= n; t += 2) {
+      a += load(x + t * L) * load(y + t * L);
+      b += load(x + (t + 1) * L) * load(y + (t + 1) * L);
+    }
+    if (t < n) a += load(x + t * L) * load(y + t * L);
+    const v4 v = a + b;
+    return v + GMMOT_SHUFFLE4(v, v, 2, 3, 0, 1);
   }
-  for (; i < n; ++i) s0 += load(x + i * L) * load(y + i * L);
-  return (s0 + s1) + s2;
+  v4 s[4] = {splat(0.0), splat(0.0), splat(0.0), splat(0.0)};
+  int i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (int r = 0; r < 4; ++r) s[r] += load(x + (i + r) * L) * load(y + (i + r) * L);
+  for (int r = 0; i < n; ++i, ++r) s[r] += load(x + i * L) * load(y + i * L);
+  return (s[0] + s[2]) + (s[1] + s[3]);
 }
 
 // One pair (p, q) with squared column norms *np, *nq (kept up to date): its rotation in every
@@ -48,10 +62,11 @@ GMMOT_INLINE v4 dot(int n, const double *x, const double *y) {
 // the norms follow from the rotation (alpha - t gamma, beta + t gamma, exact in exact
 // arithmetic) and are summed afresh when one of them drops below half, where that update
 // would cancel.
+template <bool Two>
 GMMOT_INLINE v4i pair_step(int n, double *cp, double *cq, double *vp, double *vq, double *np,
                            double *nq, v4 tol2, v4i active) {
   const v4 zero = splat(0.0), one = splat(1.0);
-  const v4 alpha = load(np), beta = load(nq), gamma = dot(n, cp, cq);
+  const v4 alpha = load(np), beta = load(nq), gamma = dot_of<Two>(n, cp, cq);
   const v4 g2 = gamma * gamma;
   const v4 floor = splat(std::numeric_limits<double>::min());
   const v4i rot = (g2 > tol2 * alpha * beta) & (g2 > floor) & active;
@@ -77,25 +92,26 @@ GMMOT_INLINE v4i pair_step(int n, double *cp, double *cq, double *vp, double *vq
   const v4i cancel = (na >= 0.5 * alpha) == 0 || (nb >= 0.5 * beta) == 0;
   bool any_cancel = false;
   for (int l = 0; l < L; ++l) any_cancel |= cancel[l] != 0;
-  store(np, any_cancel ? (cancel ? dot(n, cp, cp) : na) : na);
-  store(nq, any_cancel ? (cancel ? dot(n, cq, cq) : nb) : nb);
+  store(np, any_cancel ? (cancel ? dot_of<Two>(n, cp, cp) : na) : na);
+  store(nq, any_cancel ? (cancel ? dot_of<Two>(n, cq, cq) : nb) : nb);
   return rot;
 }
 
-}  // namespace
-
-GMMOT_CLONES unsigned jacobi_sweep_lanes(int n, double *b, double *v, double tol, unsigned lanes) {
-  const std::size_t col = static_cast<std::size_t>(n) * L;
+// One sweep over the n columns of b, v, each of `len` vectors (n in the four-lane layout, the
+// padded rows / 2 in the two-lane one); `active` holds -1 in the vector positions of the lanes
+// to rotate. Returns the positions that had a rotation.
+template <bool Two>
+GMMOT_INLINE v4i sweep(int n, int len, double *b, double *v, double tol, v4i active) {
+  const std::size_t col = static_cast<std::size_t>(len) * L;
   const v4 tol2 = splat(tol * tol);
-  v4i active;
-  for (int l = 0; l < L; ++l) active[l] = ((lanes >> l) & 1u) ? -1 : 0;
   // Round-robin tournament on m = n rounded up to even players: in round r, player m - 1 meets
   // r and, for k = 1 .. m/2 - 1, (r + k) mod (m - 1) meets (r - k) mod (m - 1). The m/2 pairs of
   // a round are disjoint, so their work overlaps in the pipeline; a player >= n sits out.
   const int m = n + (n & 1);
-  std::vector<double> norms(col);  // squared column norms, lane-interleaved
-  for (int c = 0; c < n; ++c) store(norms.data() + c * L, dot(n, b + c * col, b + c * col));
-  unsigned rotated = 0;
+  std::vector<double> norms(static_cast<std::size_t>(n) * L);  // squared column norms
+  for (int c = 0; c < n; ++c)
+    store(norms.data() + c * L, dot_of<Two>(len, b + c * col, b + c * col));
+  v4i rotated = v4i{0, 0, 0, 0};
   for (int r = 0; r + 1 < m; ++r) {
     for (int k = 0; k < m / 2; ++k) {
       int p = k == 0 ? r : (r + k) % (m - 1);
@@ -106,12 +122,32 @@ GMMOT_CLONES unsigned jacobi_sweep_lanes(int n, double *b, double *v, double tol
         q = x;
       }
       if (q >= n) continue;
-      const v4i rot = pair_step(n, b + p * col, b + q * col, v + p * col, v + q * col,
+      rotated |= pair_step<Two>(len, b + p * col, b + q * col, v + p * col, v + q * col,
                                 norms.data() + p * L, norms.data() + q * L, tol2, active);
-      for (int l = 0; l < L; ++l)
-        if (rot[l]) rotated |= 1u << l;
     }
   }
+  return rotated;
+}
+
+}  // namespace
+
+GMMOT_CLONES unsigned jacobi_sweep_lanes(int n, double *b, double *v, double tol, unsigned lanes) {
+  v4i active;
+  for (int l = 0; l < L; ++l) active[l] = ((lanes >> l) & 1u) ? -1 : 0;
+  const v4i rot = sweep<false>(n, n, b, v, tol, active);
+  unsigned rotated = 0;
+  for (int l = 0; l < L; ++l)
+    if (rot[l]) rotated |= 1u << l;
+  return rotated;
+}
+
+GMMOT_CLONES unsigned jacobi_sweep_lanes2(int n, double *b, double *v, double tol, unsigned lanes) {
+  v4i active;
+  for (int l = 0; l < L; ++l) active[l] = ((lanes >> (l & 1)) & 1u) ? -1 : 0;
+  const v4i rot = sweep<true>(n, (n + 1) / 2, b, v, tol, active);
+  unsigned rotated = 0;
+  for (int l = 0; l < L; ++l)
+    if (rot[l]) rotated |= 1u << (l & 1);
   return rotated;
 }
 

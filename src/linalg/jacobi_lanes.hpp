@@ -27,4 +27,15 @@ unsigned jacobi_lanes(int n, double *b, double *v, double tol, int max_sweeps, i
 // a rotation.
 unsigned jacobi_sweep_lanes(int n, double *b, double *v, double tol, unsigned lanes);
 
+// The two-lane layout: two matrices (lanes 0, 1) with rows padded to even m = n + n % 2, entry
+// (i, j) of lane l at [(i + j m) * 2 + l], so that one four-double vector holds rows i, i + 1 of
+// both (i even). Two inputs take half the vector work of four, so two groups of two on two
+// threads finish in about half the time of one group of four. Padding rows must be zero (they
+// stay so). jacobi_sweep_lanes2 is jacobi_sweep_lanes in that layout (lanes: bits 0, 1), with
+// the same bits per lane: the inner products sum the same four chains of rows (i mod 4) in the
+// same order in both layouts, and everything else is entry by entry. The two-lane kernels of
+// lane_products.hpp and near_diagonal_sqrt.hpp keep the same promise, so a caller may choose
+// the layout by the threads it has without changing its results.
+unsigned jacobi_sweep_lanes2(int n, double *b, double *v, double tol, unsigned lanes);
+
 }  // namespace gmmot::linalg

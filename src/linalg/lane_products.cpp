@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "linalg/lane_products.hpp"
 
+#include <algorithm>
 #include <cstddef>
 
 #include "linalg/jacobi_lanes.hpp"
@@ -87,6 +88,94 @@ GMMOT_CLONES void lanes_gram(int n, const double *a, double *c) {
 
 GMMOT_CLONES void lanes_mul_bt_sym(int n, const double *a, const double *b, double *c) {
   product<Op::Lanes, Op::LanesT, false, true>(n, a, b, c);
+}
+
+namespace {
+
+// ---------------------------------------------------------------- the two-lane layout
+// Entry (i, j) of lane l at [(i + j m) * 2 + l], m = n + n % 2 (jacobi_lanes.hpp): a vector
+// holds rows i, i + 1 (i even) of both lanes. Padding rows are zero in the inputs and written
+// as zero (or as the sums of zeros) in the results.
+
+// (x0, x1) of p duplicated as (x0, x1, x0, x1): one 128-bit broadcast load.
+GMMOT_INLINE v4 bcast2(const double *p) { return v4{p[0], p[1], p[0], p[1]}; }
+
+// Rows 2 r0 .. 2 (r0 + R) - 1, columns j0 .. j0 + C - 1 of c = a op(b) over k < kend, with a in
+// the two-lane layout (or, Shared, one plain padded m x m matrix for both lanes) and b's entry
+// (k, j) of that lane broadcast over the row pair.
+template <int R, int C, bool Shared, bool BT>
+GMMOT_INLINE void block2(std::size_t n, std::size_t m, const double *a, const double *b, double *c,
+                         std::size_t r0, std::size_t j0, std::size_t kend) {
+  v4 acc[R][C];
+  for (int r = 0; r < R; ++r)
+    for (int q = 0; q < C; ++q) acc[r][q] = splat(0.0);
+  for (std::size_t k = 0; k < kend; ++k) {
+    v4 ak[R], bk[C];
+    for (int r = 0; r < R; ++r) {
+      const std::size_t i = 2 * (r0 + r);
+      if (Shared) {
+        const double *sk = a + i + k * m;  // rows i, i + 1
+        ak[r] = v4{sk[0], sk[0], sk[1], sk[1]};
+      } else {
+        ak[r] = load(a + (i + k * m) * 2);
+      }
+    }
+    for (int q = 0; q < C; ++q)
+      bk[q] = BT ? bcast2(b + ((j0 + q) + k * m) * 2) : bcast2(b + (k + (j0 + q) * m) * 2);
+    for (int r = 0; r < R; ++r)
+      for (int q = 0; q < C; ++q) acc[r][q] += ak[r] * bk[q];
+  }
+  for (int r = 0; r < R; ++r)
+    for (int q = 0; q < C; ++q) store(c + (2 * (r0 + r) + (j0 + q) * m) * 2, acc[r][q]);
+  (void)n;
+}
+
+// c = a op(b) in the two-lane layout. Shared: a is a plain padded m x m lower-triangular matrix
+// (zero above the diagonal and in the padding), so row pair r sums to k < 2 r + 2. Sym: only
+// the row pairs meeting the lower triangle, then the lower entries mirrored.
+template <bool Shared, bool BT, bool Sym>
+GMMOT_INLINE void product2(int n_, const double *a, const double *b, double *c) {
+  const std::size_t n = static_cast<std::size_t>(n_), m = n + (n & 1), pairs = m / 2;
+  auto kend = [&](std::size_t r_end) { return Shared ? std::min(n, 2 * r_end) : n; };
+  std::size_t j = 0;
+  for (; j + 2 <= n; j += 2) {
+    std::size_t r = Sym ? (j - j % 4) / 2 : 0;
+    for (; r + 4 <= pairs; r += 4) block2<4, 2, Shared, BT>(n, m, a, b, c, r, j, kend(r + 4));
+    for (; r < pairs; ++r) block2<1, 2, Shared, BT>(n, m, a, b, c, r, j, kend(r + 1));
+  }
+  for (; j < n; ++j) {
+    std::size_t r = Sym ? (j - j % 4) / 2 : 0;
+    for (; r + 4 <= pairs; r += 4) block2<4, 1, Shared, BT>(n, m, a, b, c, r, j, kend(r + 4));
+    for (; r < pairs; ++r) block2<1, 1, Shared, BT>(n, m, a, b, c, r, j, kend(r + 1));
+  }
+  if (Sym)
+    for (std::size_t q = 0; q < n; ++q)
+      for (std::size_t p = q + 1; p < n; ++p)
+        __builtin_memcpy(c + (q + p * m) * 2, c + (p + q * m) * 2, 2 * sizeof(double));
+}
+
+}  // namespace
+
+GMMOT_CLONES void lanes2_mul(int n, const double *a, const double *b, double *c) {
+  product2<false, false, false>(n, a, b, c);
+}
+
+GMMOT_CLONES void lanes2_mul_shared_lower(int n, const double *s, const double *b, double *c) {
+  product2<true, false, false>(n, s, b, c);
+}
+
+GMMOT_CLONES void lanes2_mul_bt_sym(int n, const double *a, const double *b, double *c) {
+  product2<false, true, true>(n, a, b, c);
+}
+
+GMMOT_CLONES void lanes2_gram(int n_, const double *a, double *at, double *c) {
+  // a^T in the layout (a transpose costs n^2 moves), then the lower blocks of a^T a as a
+  // product whose vectors run down the columns: no horizontal sums.
+  const std::size_t n = static_cast<std::size_t>(n_), m = n + (n & 1);
+  for (std::size_t j = 0; j < n; ++j)
+    for (std::size_t i = 0; i < n; ++i)
+      __builtin_memcpy(at + (i + j * m) * 2, a + (j + i * m) * 2, 2 * sizeof(double));
+  product2<false, false, true>(n_, at, a, c);
 }
 
 }  // namespace gmmot::linalg

@@ -26,4 +26,9 @@ inline unsigned long near_diagonal_sqrt_work(int n) {
 unsigned near_diagonal_sqrt_lanes(int n, const double *g, double accuracy, unsigned lanes,
                                   int max_terms, double *x, double *work, int *terms);
 
+// The same in the two-lane layout of jacobi_lanes2 (rows padded to even m; lanes: bits 0, 1),
+// with the same bits per lane; work: near_diagonal_sqrt_work(n) doubles too.
+unsigned near_diagonal_sqrt_lanes2(int n, const double *g, double accuracy, unsigned lanes,
+                                   int max_terms, double *x, double *work, int *terms);
+
 }  // namespace gmmot::linalg

@@ -13,6 +13,7 @@
 #include "gaussian/barycenter_roots.hpp"
 #include "gaussian/gaussian_ot.hpp"
 #include "linalg/jacobi_lanes.hpp"
+#include "linalg/lane_products.hpp"
 #include "linalg/near_diagonal_sqrt.hpp"
 #include "long_double_reference.hpp"
 #include "support.hpp"
@@ -188,6 +189,26 @@ Mat random_matrix(int n, std::mt19937_64 &rng) {
   return a;
 }
 
+// One lane of converged one-sided Jacobi on a: v orthogonal, b = a v, and b's column norms the
+// singular values of a (long double reference).
+void check_jacobi_result(int n, const Mat &a, const Mat &vl, const Mat &bl) {
+  Mat vtv = matmul(n, transpose(n, vl), vl);
+  for (int i = 0; i < n; ++i) vtv[i * n + i] -= 1.0;
+  CHECK(frob(vtv) <= 1e-14 * n);
+  Mat av = matmul(n, a, vl);
+  for (std::size_t i = 0; i < av.size(); ++i) av[i] -= bl[i];
+  CHECK(frob(av) <= 1e-14 * n * std::max(frob(a), 1e-300));
+  std::vector<double> s;
+  for (int c = 0; c < n; ++c) {
+    double acc = 0.0;
+    for (int i = 0; i < n; ++i) acc += bl[i * n + c] * bl[i * n + c];
+    s.push_back(std::sqrt(acc));
+  }
+  std::sort(s.rbegin(), s.rend());
+  const std::vector<double> ref = singular_values_ld(n, a);
+  for (int k = 0; k < n; ++k) CHECK(std::abs(s[k] - ref[k]) <= 1e-14 * n * (ref[0] + 1e-300));
+}
+
 }  // namespace
 
 TEST_CASE("one-sided Jacobi on four lanes: B = A V, V orthogonal, singular values",
@@ -207,22 +228,7 @@ TEST_CASE("one-sided Jacobi on four lanes: B = A V, V orthogonal, singular value
     CHECK(sweeps <= 20);
     for (int l = 0; l < kL; ++l) {
       INFO("lane " << l);
-      const Mat vl = lane(n, v, l), bl = lane(n, b, l);
-      Mat vtv = matmul(n, transpose(n, vl), vl);
-      for (int i = 0; i < n; ++i) vtv[i * n + i] -= 1.0;
-      CHECK(frob(vtv) <= 1e-14 * n);
-      Mat av = matmul(n, a[l], vl);
-      for (std::size_t i = 0; i < av.size(); ++i) av[i] -= bl[i];
-      CHECK(frob(av) <= 1e-14 * n * std::max(frob(a[l]), 1e-300));
-      std::vector<double> s;
-      for (int c = 0; c < n; ++c) {
-        double acc = 0.0;
-        for (int i = 0; i < n; ++i) acc += bl[i * n + c] * bl[i * n + c];
-        s.push_back(std::sqrt(acc));
-      }
-      std::sort(s.rbegin(), s.rend());
-      const std::vector<double> ref = singular_values_ld(n, a[l]);
-      for (int k = 0; k < n; ++k) CHECK(std::abs(s[k] - ref[k]) <= 1e-14 * n * (ref[0] + 1e-300));
+      check_jacobi_result(n, a[l], lane(n, v, l), lane(n, b, l));
     }
     // A lane's result does not depend on the other lanes: lane 1 alone, the others zero.
     std::vector<Mat> alone{Mat(n * n, 0.0), a[1], Mat(n * n, 0.0), Mat(n * n, 0.0)};
@@ -383,6 +389,241 @@ TEST_CASE("barycenter roots: the LAPACK fallback and the lane path agree", "[bar
       // The singular input's root has rounding-level entries on its null space in both.
       CHECK(rel_diff(a, b) <= (q == 2 ? 2e-12 : 1e-13));
       CHECK(a == transpose(d, a));
+    }
+  }
+}
+
+// ---------------------------------------------------------------- the two-lane layout
+namespace {
+
+// Two row-major matrices into the two-lane layout (rows padded to even m, padding zero).
+std::vector<double> interleave2(int n, const std::vector<Mat> &mats) {
+  const int m = n + (n & 1);
+  std::vector<double> out(static_cast<std::size_t>(n) * m * 2, 0.0);
+  for (int l = 0; l < 2; ++l)
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < n; ++j) out[(i + j * m) * 2 + l] = mats[l][i * n + j];
+  return out;
+}
+Mat lane2(int n, const std::vector<double> &x, int l) {
+  const int m = n + (n & 1);
+  Mat out(static_cast<std::size_t>(n) * n);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j) out[i * n + j] = x[(i + j * m) * 2 + l];
+  return out;
+}
+// The padding rows (row n of every column when n is odd) of a two-lane array.
+bool padding_zero(int n, const std::vector<double> &x) {
+  if ((n & 1) == 0) return true;
+  for (int j = 0; j < n; ++j)
+    for (int l = 0; l < 2; ++l)
+      if (x[(n + j * (n + 1)) * 2 + l] != 0.0) return false;
+  return true;
+}
+double max_abs_diff(const Mat &a, const Mat &b) {
+  double e = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) e = std::max(e, std::abs(a[i] - b[i]));
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("two-lane layout: products against plain ones, exactly symmetric, zero padding",
+          "[barycenter][jacobi_lanes]") {
+  std::mt19937_64 rng(79);
+  for (int n : {1, 2, 5, 8, 13, 27}) {
+    INFO("n = " << n);
+    const int m = n + (n & 1);
+    const std::vector<Mat> a{random_matrix(n, rng), random_matrix(n, rng)};
+    const std::vector<Mat> b{random_cov(n, 100.0, rng), random_cov(n, 10.0, rng)};
+    const std::vector<double> al = interleave2(n, a), bl = interleave2(n, b);
+    std::vector<double> c(al.size(), -1.0), scratch(al.size(), 0.0);
+    // A lower-triangular shared factor, padded to m x m.
+    Mat low = random_matrix(n, rng);
+    std::vector<double> s_pad(static_cast<std::size_t>(m) * m, 0.0);
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j <= i; ++j) s_pad[i + j * m] = low[i * n + j];
+    for (int i = 0; i < n; ++i)
+      for (int j = i + 1; j < n; ++j) low[i * n + j] = 0.0;
+    const double tol = 1e-13 * n;
+    for (int l = 0; l < 2; ++l) {
+      INFO("lane " << l);
+      linalg::lanes2_mul(n, al.data(), bl.data(), c.data());
+      CHECK(max_abs_diff(lane2(n, c, l), matmul(n, a[l], b[l])) <= tol * frob(a[l]) * frob(b[l]));
+      CHECK(padding_zero(n, c));
+      linalg::lanes2_mul_shared_lower(n, s_pad.data(), bl.data(), c.data());
+      CHECK(max_abs_diff(lane2(n, c, l), matmul(n, low, b[l])) <= tol * frob(low) * frob(b[l]));
+      CHECK(padding_zero(n, c));
+      linalg::lanes2_gram(n, al.data(), scratch.data(), c.data());
+      const Mat g = lane2(n, c, l);
+      CHECK(max_abs_diff(g, matmul(n, transpose(n, a[l]), a[l])) <= tol * frob(a[l]) * frob(a[l]));
+      CHECK(g == transpose(n, g));
+      CHECK(padding_zero(n, c));
+      // a b^T with b symmetric and a = b: symmetric, as the kernel requires.
+      linalg::lanes2_mul_bt_sym(n, bl.data(), bl.data(), c.data());
+      const Mat bb = lane2(n, c, l);
+      CHECK(max_abs_diff(bb, matmul(n, b[l], b[l])) <= tol * frob(b[l]) * frob(b[l]));
+      CHECK(bb == transpose(n, bb));
+      CHECK(padding_zero(n, c));
+    }
+  }
+}
+
+TEST_CASE("two-lane layout: one-sided Jacobi and the near-diagonal root",
+          "[barycenter][jacobi_lanes]") {
+  std::mt19937_64 rng(80);
+  for (int n : {1, 2, 5, 27}) {
+    INFO("n = " << n);
+    const int m = n + (n & 1);
+    // An ill-conditioned square (cond 1e8) and a rank-deficient one.
+    const std::vector<Mat> a{random_cov(n, 1e8, rng), random_cov(n, 10.0, rng, std::max(n / 2, 1))};
+    std::vector<double> b = interleave2(n, a), v(b.size(), 0.0);
+    for (int l = 0; l < 2; ++l)
+      for (int i = 0; i < n; ++i) v[(i + i * m) * 2 + l] = 1.0;
+    unsigned converged = 0;
+    int sweeps = 0;
+    while (converged != 3u && sweeps < 40) {
+      ++sweeps;
+      converged |= 3u & ~linalg::jacobi_sweep_lanes2(n, b.data(), v.data(), 1e-15, 3u & ~converged);
+    }
+    CHECK(converged == 3u);
+    CHECK(sweeps <= 25);
+    CHECK(padding_zero(n, b));
+    CHECK(padding_zero(n, v));
+    for (int l = 0; l < 2; ++l) {
+      INFO("lane " << l);
+      check_jacobi_result(n, a[l], lane2(n, v, l), lane2(n, b, l));
+    }
+    // A lane's result does not depend on the other lane: lane 1 alone, lane 0 zero.
+    std::vector<double> b1 = interleave2(n, {Mat(static_cast<std::size_t>(n) * n, 0.0), a[1]});
+    std::vector<double> v1(b1.size(), 0.0);
+    for (int l = 0; l < 2; ++l)
+      for (int i = 0; i < n; ++i) v1[(i + i * m) * 2 + l] = 1.0;
+    for (int k = 0; k < sweeps; ++k)
+      linalg::jacobi_sweep_lanes2(n, b1.data(), v1.data(), 1e-15, 3u);
+    CHECK(lane2(n, b1, 1) == lane2(n, b, 1));
+    CHECK(lane2(n, v1, 1) == lane2(n, v, 1));
+  }
+  // The near-diagonal root: lane 0 a cluster of equal diagonal entries with a zero row and
+  // column (odd n: a padding row too), lane 1 too far from diagonal (given up).
+  for (int n : {7, 12}) {
+    INFO("n = " << n);
+    std::uniform_real_distribution<double> u(-1.0, 1.0);
+    std::vector<Mat> g(2, Mat(static_cast<std::size_t>(n) * n, 0.0));
+    for (int l = 0; l < 2; ++l)
+      for (int i = 0; i < n; ++i) {
+        g[l][i * n + i] = l == 0 ? (i == n - 1 ? 0.0 : 1.0) : std::pow(10.0, -3.0 * i / (n - 1));
+        for (int k = 0; k < i; ++k)
+          g[l][i * n + k] = g[l][k * n + i] =
+              (l == 0 ? 1e-3 : 0.3) * u(rng) * std::sqrt(g[l][i * n + i] * g[l][k * n + k]);
+      }
+    const std::vector<double> gl = interleave2(n, g);
+    std::vector<double> x(gl.size()), work(linalg::near_diagonal_sqrt_work(n));
+    int terms = 0;
+    const unsigned failed = linalg::near_diagonal_sqrt_lanes2(n, gl.data(), 1e-14, 3u, 20, x.data(),
+                                                              work.data(), &terms);
+    CHECK(failed == 2u);
+    const Mat ref = to_d(spectral_ld(n, to_ld(g[0]), [](Real v) { return std::sqrt(v); }));
+    const Mat x0 = lane2(n, x, 0);
+    CHECK(max_abs_diff(x0, ref) <= 10 * 1e-14);
+    CHECK(x0 == transpose(n, x0));
+  }
+}
+
+TEST_CASE("barycenter of J = 2 .. 4 in groups of two: any thread count, long-double reference",
+          "[barycenter]") {
+  // From d = 16 on, two to four inputs go in groups of two (the two-lane layout), one per
+  // thread on two threads: the bits must not depend on the thread count.
+  std::mt19937_64 rng(81);
+  for (int d : {16, 27, 33}) {
+    for (int j : {2, 3, 4}) {
+      std::vector<Mat> covs;
+      std::vector<double> lambda;
+      for (int q = 0; q < j; ++q) {
+        covs.push_back(random_cov(d, q == 0 ? 1e4 : 10.0, rng));
+        lambda.push_back(1.0 + 0.5 * q);
+      }
+      double sum = 0.0;
+      for (double w : lambda) sum += w;
+      for (double &w : lambda) w /= sum;
+      const BarycenterResult one = bary(d, lambda, covs, 1);
+      const BarycenterResult two = bary(d, lambda, covs, 2);
+      const BarycenterResult three = bary(d, lambda, covs, 3);
+      INFO("d = " << d << " J = " << j << " iterations " << one.iterations);
+      CHECK(one.converged);
+      CHECK(one.gaussian.cov == two.gaussian.cov);
+      CHECK(one.gaussian.cov == three.gaussian.cov);
+      CHECK(one.iterations == two.iterations);
+      CHECK(one.residual == two.residual);
+      CHECK(rel_diff(two.gaussian.cov, barycenter_ld(d, lambda, covs, two.gaussian.cov)) <= 1e-10);
+    }
+  }
+  // The LAPACK fallback in the two-lane layout agrees with the lane path (odd d: padding).
+  for (int d : {17, 20}) {
+    std::vector<Mat> covs;
+    std::vector<CovFactor> f;
+    std::vector<const double *> fp;
+    for (int q = 0; q < 3; ++q) {
+      covs.push_back(random_cov(d, 1e3, rng, q == 1 ? d - 1 : -1));
+      f.push_back(factor(d, covs.back()));
+    }
+    for (const auto &x : f) fp.push_back(x.f.data());
+    Mat l = random_cov(d, 10.0, rng);
+    REQUIRE(linalg::cholesky_lower(d, l.data()));
+    const std::size_t dd = static_cast<std::size_t>(d) * d;
+    std::vector<double> lanes(3 * dd), lapack(3 * dd);
+    PairWorkspace ws(d);
+    WhitenedRoots fast(d, fp, 40, true), fallback(d, fp, 0, true);
+    REQUIRE(fast.width() == 2);
+    REQUIRE(fast.groups() == 2);
+    for (std::size_t g = 0; g < fast.groups(); ++g) {
+      fast.compute(g, l.data(), WhitenedRoots::accuracy_floor(d), lanes.data(), ws);
+      fallback.compute(g, l.data(), WhitenedRoots::accuracy_floor(d), lapack.data(), ws);
+      CHECK_FALSE(fast.fell_back(g));
+      CHECK(fallback.fell_back(g));
+    }
+    for (int q = 0; q < 3; ++q) {
+      const Mat a(lanes.begin() + q * dd, lanes.begin() + (q + 1) * dd);
+      const Mat b(lapack.begin() + q * dd, lapack.begin() + (q + 1) * dd);
+      INFO("d = " << d << " input " << q << " difference " << rel_diff(a, b));
+      CHECK(rel_diff(a, b) <= (q == 1 ? 2e-12 : 1e-13));
+      CHECK(a == transpose(d, a));
+    }
+  }
+}
+
+TEST_CASE("barycenter roots: the four-lane and two-lane layouts give the same bits",
+          "[barycenter][jacobi_lanes]") {
+  // The layout follows the thread count (two-lane groups on two threads), so the two must agree
+  // to the last bit: over successive warm-started steps, with a rank-deficient input, at odd
+  // and even d, and for 3 and 4 inputs.
+  std::mt19937_64 rng(82);
+  for (int d : {5, 16, 27}) {
+    for (int j : {3, 4}) {
+      INFO("d = " << d << " J = " << j);
+      std::vector<CovFactor> f;
+      std::vector<const double *> fp;
+      for (int q = 0; q < j; ++q)
+        f.push_back(factor(d, random_cov(d, 1e3, rng, q == 1 ? d - 2 : -1)));
+      for (const auto &x : f) fp.push_back(x.f.data());
+      WhitenedRoots four(d, fp), two(d, fp, 40, true);
+      REQUIRE(four.width() == 4);
+      REQUIRE(two.width() == 2);
+      const std::size_t dd = static_cast<std::size_t>(d) * d;
+      std::vector<double> r4(j * dd), r2(j * dd);
+      PairWorkspace ws(d);
+      Mat s = random_cov(d, 10.0, rng), drift = random_cov(d, 10.0, rng);
+      for (int step = 0; step < 4; ++step) {
+        Mat l = s;
+        REQUIRE(linalg::cholesky_lower(d, l.data()));
+        const double accuracy = step < 2 ? 1e-6 : WhitenedRoots::accuracy_floor(d);
+        for (std::size_t g = 0; g < four.groups(); ++g)
+          four.compute(g, l.data(), accuracy, r4.data(), ws);
+        for (std::size_t g = 0; g < two.groups(); ++g)
+          two.compute(g, l.data(), accuracy, r2.data(), ws);
+        CHECK(r4 == r2);
+        for (std::size_t i = 0; i < dd; ++i) s[i] += std::pow(0.1, step + 1) * drift[i];
+      }
     }
   }
 }
