@@ -132,6 +132,25 @@ GMMOT_INLINE float screen_key(const float *c, const float *xd, const float *sd, 
   return k;
 }
 
+// The screen's keys of eight consecutive arcs from t (unaligned loads), the vector form of
+// screen_key.
+template <bool kSigns>
+GMMOT_INLINE Vec<float, 8>::type screen_keys(const float *cr, const float *xr, const float *sr,
+                                             std::size_t t, Vec<float, 8>::type vxi,
+                                             Vec<float, 8>::type vsi) {
+  typedef Vec<float, 8>::type V;
+  V cv, xv;
+  std::memcpy(&cv, cr + t, sizeof cv);
+  std::memcpy(&xv, xr + t, sizeof xv);
+  V k = cv + xv - vxi;
+  if (kSigns) {
+    V sv;
+    std::memcpy(&sv, sr + t, sizeof sv);
+    k += sv - vsi;
+  }
+  return k;
+}
+
 // A block is a run of row segments. Per segment only a vector of running minima (no
 // positions); across segments, per lane, the smallest key and the first segment that reached
 // it; one lane reduction per block. The winning segment is then searched again for the first
@@ -168,18 +187,7 @@ GMMOT_INLINE RowMin<float> block_min(const float *c, const float *x, const float
         vxi[l] = xi;
         vsi[l] = si;
       }
-      auto key = [&](std::size_t t) {
-        V cv, xv;  // unaligned loads
-        std::memcpy(&cv, cr + t, sizeof cv);
-        std::memcpy(&xv, xr + t, sizeof xv);
-        V k = cv + xv - vxi;
-        if (kSigns) {
-          V sv;
-          std::memcpy(&sv, sr + t, sizeof sv);
-          k += sv - vsi;
-        }
-        return k;
-      };
+      auto key = [&](std::size_t t) { return screen_keys<kSigns>(cr, xr, sr, t, vxi, vsi); };
       std::size_t t = 0;
       for (; t + 2 * L <= len; t += 2 * L) {
         const V k0 = key(t), k1 = key(t + L);
@@ -241,15 +249,7 @@ GMMOT_INLINE RowMin<float> block_min(const float *c, const float *x, const float
   typedef std::int64_t V64 __attribute__((vector_size(kLanes * sizeof(float))));
   for (std::size_t t = 0;; t += L) {
     const std::size_t from = t + L <= len ? t : len - L;
-    V cv, xv;
-    std::memcpy(&cv, cr + from, sizeof cv);
-    std::memcpy(&xv, xr + from, sizeof xv);
-    V k = cv + xv - vxi;
-    if (kSigns) {
-      V sv;
-      std::memcpy(&sv, sr + from, sizeof sv);
-      k += sv - vsi;
-    }
+    const V k = screen_keys<kSigns>(cr, xr, sr, from, vxi, vsi);
     const VI hit = k == target;
     const V64 h = (V64)hit;  // any lane hit: one OR over four words
     if ((h[0] | h[1] | h[2] | h[3]) == 0) continue;
