@@ -40,7 +40,7 @@
  * costs a whole Frank-Wolfe run, and on the benchmark's mixtures (K = 10..200) the annealed start
  * gave the best end point in most cases while a random start that failed to improve was rarely
  * followed by one that did; set GMMOT_OPT_GW_STARTS = 0 and GMMOT_OPT_GW_ANNEALING = 0 for POT's
- * single start alone. Since 0.6 the starts are independent runs shared by up to
+ * single start alone. Since 0.5.2 the starts are independent runs shared by up to
  * GMMOT_OPT_NUM_THREADS threads (from K0 K1 >= 256, and only without a progress callback, which
  * is then called on the calling thread as before): the product, annealed, vertex and first
  * random starts at once, then the further random starts two at a time (the second of a pair is
@@ -88,7 +88,7 @@ typedef struct gmmot_gw gmmot_gw_t;
 /** MGW2 between g0 (K0 components in R^m) and g1 (K1 components in R^n), any m and n. Options read:
  *  GMMOT_OPT_GW_MAX_ITERATIONS, GMMOT_OPT_GW_TOLERANCE, GMMOT_OPT_GW_STARTS,
  *  GMMOT_OPT_GW_ANNEALING, GMMOT_OPT_GW_EPSILON, GMMOT_OPT_SEED, GMMOT_OPT_EXACT_MAX_ITERATIONS
- *  (each linear step), GMMOT_OPT_NUM_THREADS (the matrices; since 0.6 also the starts), the
+ *  (each linear step), GMMOT_OPT_NUM_THREADS (the matrices; since 0.5.2 also the starts), the
  *  progress callback (only GMMOT_STAGE_GROMOV, when a start begins and after every Frank-Wolfe
  *  step: the inner solvers are not reported) and the interrupt flag (checked throughout). *out
  *  receives a new object (free with gmmot_gw_destroy). g0 and g1 may be of different families
