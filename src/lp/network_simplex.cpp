@@ -508,11 +508,8 @@ void SpanningTree::start_screening() {
   if (arcs > kScreenMaxArcs) return;
   screening_ = true;
   cf_.reset(new float[n0_ * n1_]);
-  for (std::size_t i = 0; i < n0_; ++i) {
-    const double *row = in_.rows[i];
-    float *out = cf_.get() + i * n1_;
-    for (std::size_t j = 0; j < n1_; ++j) out[j] = screened(row[j] * in_.scale, 1.0);
-  }
+  for (std::size_t i = 0; i < n0_; ++i)
+    screen_costs(in_.rows[i], n1_, in_.scale, kScreenTolerance, cf_.get() + i * n1_);
   xf_.resize(x_.size());
   for (std::size_t n = 0; n < x_.size(); ++n) screen_x(static_cast<int>(n));
   sf_.assign(sl_.begin(), sl_.end());
