@@ -101,7 +101,8 @@ class SpanningTree {
 
  private:
   void link(int n, int p);
-  void build_thread();
+  void build_thread(const std::vector<int> &order);
+  void build_thread() { build_thread(preorder_from_children()); }
   void rethread(int u_in, int v_in, int leave, int old_parent);
   void update_subtree(int top);
   void update_potentials(int top, double x_before);
@@ -131,6 +132,7 @@ class SpanningTree {
   std::vector<int> pieces_;  // rethread's scratch
   std::size_t since_refresh_ = 0;
   bool accurate_ = false;          // potentials from rebuild_accurate(), no pivot since
+  bool refreshed_ = false;         // potentials from refresh(), unchanged since: it is a no-op
   std::vector<unsigned char> up_;  // the tree arc points from the node to its parent
   std::vector<double> x_, sl_;
   bool screening_ = false;
@@ -397,7 +399,7 @@ bool SpanningTree::build_from_basis(const ExactBasis &b) {
   // Every node carries its component's sign (refresh keeps signs, it does not set them).
   for (const int n : order)
     if (node_[n].parent != root_) sl_[n] = sl_[node_[n].parent];
-  build_thread();
+  build_thread(order);
   refresh();
   return true;
 }
@@ -524,8 +526,8 @@ bool SpanningTree::price(std::size_t *enter_i, std::size_t *enter_j) {
     cf_.reset();
     // The potentials from the tree now, as finish() would rebuild them before declaring
     // optimality: when the exact scan finds nothing, that scan is then the proof (one full
-    // scan instead of two).
-    refresh();
+    // scan instead of two). A restart's tree was just refreshed: nothing to redo.
+    if (!refreshed_) refresh();
   }
   return block_search(false, enter_i, enter_j);
 }
@@ -536,12 +538,12 @@ void SpanningTree::link(int n, int p) {
   node_[p].first_child = n;
 }
 
-void SpanningTree::build_thread() {
+// `order`: preorder_from_children() of the current children lists.
+void SpanningTree::build_thread(const std::vector<int> &order) {
   const std::size_t nodes = n0_ + n1_ + 1;
   thread_.assign(nodes, root_);
   rev_thread_.assign(nodes, root_);
   last_.assign(nodes, root_);
-  const std::vector<int> order = preorder_from_children();
   int prev = root_;
   for (const int n : order) {
     thread_[prev] = n;
@@ -639,6 +641,7 @@ void SpanningTree::update_subtree(int top) {
 // rounding, so every so often, and before optimality is declared, all potentials are rebuilt
 // from the tree (refresh).
 void SpanningTree::update_potentials(int top, double x_before) {
+  refreshed_ = false;
   const int p = node_[top].parent;
   if (sl_[top] != sl_[p]) {  // the subtree joins a component of the other sign
     update_subtree(top);
@@ -678,6 +681,7 @@ bool SpanningTree::refresh() {
   since_refresh_ = 0;
   offsets_ = false;
   for (int n = thread_[root_]; n != root_; n = thread_[last_[n]]) update_subtree(n);  // the tops
+  refreshed_ = true;
   return true;
 }
 
@@ -811,6 +815,7 @@ bool SpanningTree::pivot(std::size_t i_index, std::size_t jj) {
 bool SpanningTree::rebuild_accurate() {
   if (accurate_) return false;
   accurate_ = true;
+  refreshed_ = false;
   since_refresh_ = 0;
   offsets_ = false;
   std::vector<double> hi(x_.size(), 0.0), lo(x_.size(), 0.0);
