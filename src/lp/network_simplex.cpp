@@ -42,6 +42,31 @@
 #include "util/spin_worker.hpp"
 
 namespace gmmot {
+
+// A tree node's fields that a subtree walk and a pivot read together, in one 32-byte record.
+struct alignas(32) SimplexNode {
+  double spcost;  // +c if the tree arc points to the parent, -c otherwise
+  double flow;    // on the tree arc to the parent
+  int parent;
+  int first_child, next_sib;  // children lists: the start trees only (pivots keep the thread)
+};
+
+// The spanning tree's buffers between solves (ExactBasis::scratch): lent to the next tree,
+// which assigns every one it reads, so nothing carries over but their capacity.
+struct SimplexScratch {
+  std::vector<SimplexNode> node;
+  std::vector<int> size, thread, rev_thread, last, pieces;
+  std::vector<unsigned char> up;
+  std::vector<double> x, sl;
+  std::unique_ptr<float[]> cf;
+  std::size_t cf_size = 0;
+  std::vector<float> xf, sf;
+};
+
+std::shared_ptr<SimplexScratch> make_simplex_scratch() {
+  return std::make_shared<SimplexScratch>();
+}
+
 namespace {
 
 constexpr int kNone = -1;
@@ -64,10 +89,15 @@ constexpr std::size_t kStartCandidates = 8;
 // that the handoff (a fraction of a microsecond) is not worth it.
 constexpr double kParallelMinArcs = 0x1p23;
 constexpr std::size_t kMinHalfBlock = 2048;
+// The screen's float costs stay with the scratch up to this many arcs (256 kB); larger ones
+// are freed as soon as the screen ends, as before there was a scratch.
+constexpr double kKeepScreenArcs = 65536;
 
 class SpanningTree {
  public:
   explicit SpanningTree(const SimplexInput &in);
+  // Returns the buffers to the scratch they came from (the tree is unusable after).
+  void give_back();
   bool price(std::size_t *enter_i, std::size_t *enter_j);
   double exact_key(std::size_t i, std::size_t j) const;
   struct Best {
@@ -101,7 +131,8 @@ class SpanningTree {
 
  private:
   void link(int n, int p);
-  void build_thread();
+  void build_thread(const std::vector<int> &order);
+  void build_thread() { build_thread(preorder_from_children()); }
   void rethread(int u_in, int v_in, int leave, int old_parent);
   void update_subtree(int top);
   void update_potentials(int top, double x_before);
@@ -115,13 +146,7 @@ class SpanningTree {
   const SimplexInput &in_;
   std::size_t n0_, n1_;
   int root_;
-  // The fields a subtree walk and a pivot read together, in one 32-byte record per node.
-  struct alignas(32) Node {
-    double spcost;  // +c if the tree arc points to the parent, -c otherwise
-    double flow;    // on the tree arc to the parent
-    int parent;
-    int first_child, next_sib;  // children lists: the start trees only (pivots keep the thread)
-  };
+  using Node = SimplexNode;
   std::vector<Node> node_;
   std::vector<int> size_;  // nodes in the subtree of each node
   // The tree in preorder, as a circular list through the root: a subtree is the size_[n] nodes
@@ -131,17 +156,20 @@ class SpanningTree {
   std::vector<int> pieces_;  // rethread's scratch
   std::size_t since_refresh_ = 0;
   bool accurate_ = false;          // potentials from rebuild_accurate(), no pivot since
+  bool refreshed_ = false;         // potentials from refresh(), unchanged since: it is a no-op
   std::vector<unsigned char> up_;  // the tree arc points from the node to its parent
   std::vector<double> x_, sl_;
   bool screening_ = false;
   // Single-precision copies for screening (the costs without a zero fill: all are written).
   std::unique_ptr<float[]> cf_;
+  std::size_t cf_size_ = 0;  // floats allocated at cf_
   std::vector<float> xf_, sf_;
-  bool offsets_ = false;             // component tops carry warm-start potentials
-  bool restarted_ = false;           // the start tree came from a basis
-  std::size_t components_ = 0;       // children of the root
-  std::size_t plus_components_ = 0;  // those hanging by a supply node (sign +1)
-  double big_ = 0;                   // L: the symbolic M in pricing keys
+  SimplexScratch *scratch_ = nullptr;  // where the buffers came from, if anywhere
+  bool offsets_ = false;               // component tops carry warm-start potentials
+  bool restarted_ = false;             // the start tree came from a basis
+  std::size_t components_ = 0;         // children of the root
+  std::size_t plus_components_ = 0;    // those hanging by a supply node (sign +1)
+  double big_ = 0;                     // L: the symbolic M in pricing keys
   std::size_t block_ = 0, cursor_ = 0;
   std::unique_ptr<SpinWorker> worker_;  // the second pricing thread, for large problems
   std::uint64_t posts_ = 0;             // tasks given to worker_
@@ -156,6 +184,23 @@ class SpanningTree {
 SpanningTree::SpanningTree(const SimplexInput &in)
     : in_(in), n0_(in.n0), n1_(in.n1), root_(static_cast<int>(in.n0 + in.n1)) {
   const std::size_t nodes = n0_ + n1_ + 1;
+  if (in.basis_out != nullptr && in.basis_out->scratch.p) {
+    scratch_ = in.basis_out->scratch.p.get();
+    SimplexScratch &s = *scratch_;
+    node_.swap(s.node);
+    size_.swap(s.size);
+    thread_.swap(s.thread);
+    rev_thread_.swap(s.rev_thread);
+    last_.swap(s.last);
+    pieces_.swap(s.pieces);
+    up_.swap(s.up);
+    x_.swap(s.x);
+    sl_.swap(s.sl);
+    cf_.swap(s.cf);
+    std::swap(cf_size_, s.cf_size);
+    xf_.swap(s.xf);
+    sf_.swap(s.sf);
+  }
   node_.assign(nodes, Node{0.0, 0.0, root_, kNone, kNone});
   size_.assign(nodes, 1);
   up_.assign(nodes, 0);
@@ -397,7 +442,7 @@ bool SpanningTree::build_from_basis(const ExactBasis &b) {
   // Every node carries its component's sign (refresh keeps signs, it does not set them).
   for (const int n : order)
     if (node_[n].parent != root_) sl_[n] = sl_[node_[n].parent];
-  build_thread();
+  build_thread(order);
   refresh();
   return true;
 }
@@ -507,12 +552,12 @@ void SpanningTree::start_screening() {
   const double arcs = static_cast<double>(n0_) * static_cast<double>(n1_);
   if (arcs > kScreenMaxArcs) return;
   screening_ = true;
-  cf_.reset(new float[n0_ * n1_]);
-  for (std::size_t i = 0; i < n0_; ++i) {
-    const double *row = in_.rows[i];
-    float *out = cf_.get() + i * n1_;
-    for (std::size_t j = 0; j < n1_; ++j) out[j] = screened(row[j] * in_.scale, 1.0);
+  if (cf_size_ < n0_ * n1_) {
+    cf_.reset(new float[n0_ * n1_]);
+    cf_size_ = n0_ * n1_;
   }
+  for (std::size_t i = 0; i < n0_; ++i)
+    screen_costs(in_.rows[i], n1_, in_.scale, kScreenTolerance, cf_.get() + i * n1_);
   xf_.resize(x_.size());
   for (std::size_t n = 0; n < x_.size(); ++n) screen_x(static_cast<int>(n));
   sf_.assign(sl_.begin(), sl_.end());
@@ -524,13 +569,37 @@ bool SpanningTree::price(std::size_t *enter_i, std::size_t *enter_j) {
     // exactly. The last pivots, and the proof of optimality, use the exact scan below.
     if (block_search(true, enter_i, enter_j) && exact_key(*enter_i, *enter_j) < 0.0) return true;
     screening_ = false;
-    cf_.reset();
+    if (static_cast<double>(n0_) * static_cast<double>(n1_) > kKeepScreenArcs) {
+      cf_.reset();
+      cf_size_ = 0;
+    }
     // The potentials from the tree now, as finish() would rebuild them before declaring
     // optimality: when the exact scan finds nothing, that scan is then the proof (one full
-    // scan instead of two).
-    refresh();
+    // scan instead of two). A restart's tree was just refreshed: nothing to redo.
+    if (!refreshed_) refresh();
   }
   return block_search(false, enter_i, enter_j);
+}
+
+void SpanningTree::give_back() {
+  if (scratch_ == nullptr) return;
+  SimplexScratch &s = *scratch_;
+  node_.swap(s.node);
+  size_.swap(s.size);
+  thread_.swap(s.thread);
+  rev_thread_.swap(s.rev_thread);
+  last_.swap(s.last);
+  pieces_.swap(s.pieces);
+  up_.swap(s.up);
+  x_.swap(s.x);
+  sl_.swap(s.sl);
+  if (static_cast<double>(n0_) * static_cast<double>(n1_) <= kKeepScreenArcs) {
+    cf_.swap(s.cf);
+    std::swap(cf_size_, s.cf_size);
+  }
+  xf_.swap(s.xf);
+  sf_.swap(s.sf);
+  scratch_ = nullptr;
 }
 
 void SpanningTree::link(int n, int p) {
@@ -539,12 +608,12 @@ void SpanningTree::link(int n, int p) {
   node_[p].first_child = n;
 }
 
-void SpanningTree::build_thread() {
+// `order`: preorder_from_children() of the current children lists.
+void SpanningTree::build_thread(const std::vector<int> &order) {
   const std::size_t nodes = n0_ + n1_ + 1;
   thread_.assign(nodes, root_);
   rev_thread_.assign(nodes, root_);
   last_.assign(nodes, root_);
-  const std::vector<int> order = preorder_from_children();
   int prev = root_;
   for (const int n : order) {
     thread_[prev] = n;
@@ -642,6 +711,7 @@ void SpanningTree::update_subtree(int top) {
 // rounding, so every so often, and before optimality is declared, all potentials are rebuilt
 // from the tree (refresh).
 void SpanningTree::update_potentials(int top, double x_before) {
+  refreshed_ = false;
   const int p = node_[top].parent;
   if (sl_[top] != sl_[p]) {  // the subtree joins a component of the other sign
     update_subtree(top);
@@ -681,6 +751,7 @@ bool SpanningTree::refresh() {
   since_refresh_ = 0;
   offsets_ = false;
   for (int n = thread_[root_]; n != root_; n = thread_[last_[n]]) update_subtree(n);  // the tops
+  refreshed_ = true;
   return true;
 }
 
@@ -814,6 +885,7 @@ bool SpanningTree::pivot(std::size_t i_index, std::size_t jj) {
 bool SpanningTree::rebuild_accurate() {
   if (accurate_) return false;
   accurate_ = true;
+  refreshed_ = false;
   since_refresh_ = 0;
   offsets_ = false;
   std::vector<double> hi(x_.size(), 0.0), lo(x_.size(), 0.0);
@@ -900,9 +972,23 @@ SimplexOutput SpanningTree::result(std::uint64_t iterations) const {
       e.mass = f;
     }
   }
-  std::sort(out.plan.begin(), out.plan.end(), [](const PlanEntry &a, const PlanEntry &b) {
-    return a.i != b.i ? a.i < b.i : a.j < b.j;
-  });
+  // Sorted by (i, j): rows by counting, then each row's few columns by insertion (a tree holds
+  // each arc once, so the keys are distinct and the order is the one a comparison sort gives);
+  // a comparison sort was a twentieth of a zero-pivot restart at K = 50.
+  std::vector<std::size_t> end(n0_ + 1, 0);
+  for (const PlanEntry &e : out.plan) ++end[e.i + 1];
+  for (std::size_t i = 0; i < n0_; ++i) end[i + 1] += end[i];
+  std::vector<PlanEntry> sorted(out.plan.size());
+  for (const PlanEntry &e : out.plan) sorted[end[e.i]++] = e;
+  for (std::size_t i = 0, begin = 0; i < n0_; begin = end[i], ++i) {
+    for (std::size_t k = begin + 1; k < end[i]; ++k) {
+      const PlanEntry e = sorted[k];
+      std::size_t m = k;
+      for (; m > begin && sorted[m - 1].j > e.j; --m) sorted[m] = sorted[m - 1];
+      sorted[m] = e;
+    }
+  }
+  out.plan = std::move(sorted);
   out.u.assign(x_.begin(), x_.begin() + n0_);
   out.v.resize(n1_);
   for (std::size_t k = 0; k < n1_; ++k) out.v[k] = -x_[n0_ + k];
@@ -1001,7 +1087,8 @@ SimplexOutput network_simplex(const SimplexInput &in) {
   } while (tree.finish());
   SimplexOutput out = tree.result(iterations);
   out.restarted = tree.restarted();
-  if (in.want_basis) tree.export_basis(out.basis);
+  if (in.want_basis) tree.export_basis(in.basis_out != nullptr ? *in.basis_out : out.basis);
+  tree.give_back();
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "lp/transport.hpp"
@@ -22,6 +23,9 @@ struct SimplexInput {
   // null; and whether to return this solve's final tree in SimplexOutput::basis.
   const ExactBasis *warm_basis = nullptr;
   bool want_basis = false;
+  // Where to write that tree (null: SimplexOutput::basis); may be warm_basis itself (it is read
+  // only before the first pivot). Its scratch, if set, lends the simplex its buffers.
+  ExactBasis *basis_out = nullptr;
   std::uint64_t max_iterations = 0;
   // Threads (2 or more: a second pricing thread on large problems), progress and interrupt.
   Context ctx;
@@ -38,5 +42,7 @@ struct SimplexOutput {
 // Errc::IterationLimit when max_iterations pivots did not reach optimality; Errc::Cancelled
 // (ctx's interrupt, checked in every pricing block, or its progress every 1024 pivots).
 SimplexOutput network_simplex(const SimplexInput &in);
+// Empty buffers for ExactBasis::scratch.
+std::shared_ptr<SimplexScratch> make_simplex_scratch();
 
 }  // namespace gmmot

@@ -274,4 +274,12 @@ GMMOT_CLONES RowMin<float> block_min_key_f(const float *c, const float *x, const
                       : block_min<false>(c, x, s, n0, n1, pos, count);
 }
 
+GMMOT_CLONES void screen_costs(const double *c, std::size_t n, double scale, double tol,
+                               float *out) {
+  for (std::size_t j = 0; j < n; ++j) {
+    const double v = c[j] * scale;
+    out[j] = static_cast<float>(v + tol * std::fabs(v));
+  }
+}
+
 }  // namespace gmmot

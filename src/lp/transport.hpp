@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "util/bounds.hpp"
@@ -61,6 +62,7 @@ struct ExactOptions {
 // tree is primal feasible for any new costs when the weights are unchanged, so a solve from it
 // needs only the pivots the cost change calls for (Frank-Wolfe's linear steps: a few hundred
 // instead of thousands at K = 200), where a start from the duals rebuilds a tree.
+struct SimplexScratch;  // network_simplex.cpp
 struct ExactBasis {
   std::size_t k0 = 0, k1 = 0;           // the problem's sizes
   std::vector<std::size_t> rows, cols;  // the rows and columns of positive weight
@@ -69,6 +71,18 @@ struct ExactBasis {
   std::vector<unsigned char> up, plus;  // arc points to the parent; component sign +
   std::vector<double> flow;             // on the arc to the parent
   bool empty() const { return parent.empty(); }
+  // Not part of the basis: the simplex's buffers from the solve that wrote it, reused by the
+  // next one (at K = 50 a restart's allocations were a tenth of its time). A copy starts
+  // without them, so that copies used on different threads share nothing.
+  struct Scratch {
+    std::shared_ptr<SimplexScratch> p;
+    Scratch() = default;
+    Scratch(const Scratch &) {}
+    Scratch &operator=(const Scratch &) { return *this; }
+    Scratch(Scratch &&) = default;
+    Scratch &operator=(Scratch &&) = default;
+    ~Scratch() = default;
+  } scratch;
 };
 
 // Exact transport by our primal network simplex on the dense bipartite graph (implicit arcs

@@ -88,6 +88,10 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
                        basis->rows == rows && basis->cols == cols;
   if (restart) in.warm_basis = basis;
   in.want_basis = basis != nullptr;
+  if (basis != nullptr) {
+    if (!basis->scratch.p) basis->scratch.p = make_simplex_scratch();
+    in.basis_out = basis;  // written in place: its vectors keep their capacity
+  }
   if (warm && !restart) {
     in.warm_x.reserve(rows.size() + cols.size());
     double largest = 0;
@@ -105,7 +109,6 @@ TransportResult transport_exact(std::size_t k0, std::size_t k1, const double *a,
   SimplexOutput out = network_simplex(in);
   if (basis != nullptr) {
     // The weights as the simplex saw them travel with the tree: a restart checks them.
-    *basis = std::move(out.basis);
     basis->k0 = k0;
     basis->k1 = k1;
     basis->rows = rows;
