@@ -2,6 +2,7 @@
 #include "linalg/dense.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <cblas.h>
 #include <lapack.h>
@@ -94,7 +95,49 @@ bool cholesky_lower(int n, double *a) {
   return true;
 }
 
+namespace {
+
+// Up to this order the condition number is computed exactly from L^-1 (n^3 / 2 flops) instead
+// of by dpocon's estimator: at small n dpocon's calls (dlacn2, dlatrs, lsame, dlamch and two
+// triangular solves per step through OpenBLAS) cost several times the arithmetic, and were about
+// half of gmmot_gmm_create's time at d = 3. The exact 1-norm of A^-1 is at least the estimate,
+// so the rcond returned is at most dpocon's: a factor accepted here would be accepted by it.
+constexpr int kExactRcondMax = 16;
+
+// 1 / (anorm ||L^-T L^-1||_1) with L lower triangular (column-major), 0 when L is singular or
+// its inverse overflows.
+double exact_cholesky_rcond(int n, const double *l, double anorm) {
+  double x[kExactRcondMax * kExactRcondMax] = {};  // X = L^-1, lower triangular, column-major
+  const auto at = [n](int i, int j) { return i + static_cast<std::size_t>(j) * n; };
+  for (int j = 0; j < n; ++j) {
+    x[at(j, j)] = 1.0 / l[at(j, j)];
+    for (int i = j + 1; i < n; ++i) {
+      double s = 0.0;
+      for (int k = j; k < i; ++k) s += l[at(i, k)] * x[at(k, j)];
+      x[at(i, j)] = -s / l[at(i, i)];
+    }
+  }
+  double inv_norm = 0.0;  // max_j sum_i |(X^T X)_ij|, (X^T X)_ij = sum_{k >= max(i,j)} X_ki X_kj
+  for (int j = 0; j < n; ++j) {
+    double col = 0.0;
+    for (int i = 0; i < n; ++i) {
+      double s = 0.0;
+      for (int k = std::max(i, j); k < n; ++k) s += x[at(k, i)] * x[at(k, j)];
+      col += std::fabs(s);
+    }
+    inv_norm = std::max(inv_norm, col);
+  }
+  if (!std::isfinite(inv_norm) || inv_norm == 0.0) return 0.0;  // singular, NaN or overflow
+  const double r = (1.0 / inv_norm) / anorm;
+  return std::isfinite(r) ? r : 0.0;
+}
+
+}  // namespace
+
 double cholesky_rcond(int n, const double *l, double anorm) {
+  if (n == 0) return 1.0;  // dpocon's convention
+  if (!(anorm > 0.0)) return 0.0;
+  if (n <= kExactRcondMax) return exact_cholesky_rcond(n, l, anorm);
   std::vector<double> work(3 * static_cast<std::size_t>(n));
   std::vector<int> iwork(static_cast<std::size_t>(n));
   double rcond = 0.0;
@@ -104,6 +147,20 @@ double cholesky_rcond(int n, const double *l, double anorm) {
 }
 
 double sym_norm1(int n, const double *a) {
+  if (n <= kExactRcondMax) {  // the same norm as dlansy (column sums in another order), without its
+                              // calls
+    double norm = 0.0;
+    for (int j = 0; j < n; ++j) {
+      double col = 0.0;
+      for (int i = 0; i < n; ++i) {
+        const double v = i >= j ? a[i + static_cast<std::size_t>(j) * n]
+                                : a[j + static_cast<std::size_t>(i) * n];  // lower triangle
+        col += std::fabs(v);
+      }
+      if (col > norm || std::isnan(col)) norm = col;
+    }
+    return norm;
+  }
   std::vector<double> work(static_cast<std::size_t>(n));
   return LAPACK_dlansy("1", "L", &n, a, &n, work.data());
 }
