@@ -98,6 +98,7 @@ class SpanningTree {
   explicit SpanningTree(const SimplexInput &in);
   // Returns the buffers to the scratch they came from (the tree is unusable after).
   void give_back();
+  void swap_scratch(SimplexScratch &s, bool with_cost_copy);
   bool price(std::size_t *enter_i, std::size_t *enter_j);
   double exact_key(std::size_t i, std::size_t j) const;
   struct Best {
@@ -186,20 +187,7 @@ SpanningTree::SpanningTree(const SimplexInput &in)
   const std::size_t nodes = n0_ + n1_ + 1;
   if (in.basis_out != nullptr && in.basis_out->scratch.p) {
     scratch_ = in.basis_out->scratch.p.get();
-    SimplexScratch &s = *scratch_;
-    node_.swap(s.node);
-    size_.swap(s.size);
-    thread_.swap(s.thread);
-    rev_thread_.swap(s.rev_thread);
-    last_.swap(s.last);
-    pieces_.swap(s.pieces);
-    up_.swap(s.up);
-    x_.swap(s.x);
-    sl_.swap(s.sl);
-    cf_.swap(s.cf);
-    std::swap(cf_size_, s.cf_size);
-    xf_.swap(s.xf);
-    sf_.swap(s.sf);
+    swap_scratch(*scratch_, true);
   }
   node_.assign(nodes, Node{0.0, 0.0, root_, kNone, kNone});
   size_.assign(nodes, 1);
@@ -583,7 +571,13 @@ bool SpanningTree::price(std::size_t *enter_i, std::size_t *enter_j) {
 
 void SpanningTree::give_back() {
   if (scratch_ == nullptr) return;
-  SimplexScratch &s = *scratch_;
+  swap_scratch(*scratch_, static_cast<double>(n0_) * static_cast<double>(n1_) <= kKeepScreenArcs);
+  scratch_ = nullptr;
+}
+
+// Taking the buffers and giving them back are the same exchange; the screen's float cost copy
+// is given back only while small (kKeepScreenArcs), so a large one is freed with the tree.
+void SpanningTree::swap_scratch(SimplexScratch &s, bool with_cost_copy) {
   node_.swap(s.node);
   size_.swap(s.size);
   thread_.swap(s.thread);
@@ -593,13 +587,12 @@ void SpanningTree::give_back() {
   up_.swap(s.up);
   x_.swap(s.x);
   sl_.swap(s.sl);
-  if (static_cast<double>(n0_) * static_cast<double>(n1_) <= kKeepScreenArcs) {
+  if (with_cost_copy) {
     cf_.swap(s.cf);
     std::swap(cf_size_, s.cf_size);
   }
   xf_.swap(s.xf);
   sf_.swap(s.sf);
-  scratch_ = nullptr;
 }
 
 void SpanningTree::link(int n, int p) {
