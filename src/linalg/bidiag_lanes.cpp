@@ -157,33 +157,33 @@ GMMOT_CLONES void bidiagonalize_lanes(int n, double *a, double *diag, double *su
     // f = tau_r u over columns k+1.. (u_0 = 1).
     store(f + (k + 1) * L, tau_r);
     for (int c = 1; c < m; ++c) store(f + (k + 1 + c) * L, tau_r * load(row + c * col));
-    // Pass 2 over columns k+1..: s = A u over rows k+1.. of the left-updated entries (formed
-    // here and again, stored, in the next step's pass 1), four columns at a time (one load and
-    // store of s per four columns).
+    // Pass 2 over columns k+1..: s = A' u over rows k+1.., A' = A - v g^T the left-updated
+    // entries (not stored: the next step's pass 1 forms and stores them), as A u - v (g^T u),
+    // the correction of LAPACK's dlabrd: one multiply-add per entry instead of two (the
+    // kernel's multiply-adds are what bounds it once the entries are stored once per step),
+    // four columns at a time (one load and store of s per four columns).
     for (int i = k + 1; i < n; ++i) store(s + i * L, zero);
+    v4 gu0 = zero, gu1 = zero;
     int c = 0;
     for (; c + 4 <= m; c += 4) {
       const double *a0 = a + (k + 1 + c) * col, *a1 = a0 + col, *a2 = a1 + col, *a3 = a2 + col;
       const v4 u0 = c == 0 ? one : load(row + c * col), u1 = load(row + (c + 1) * col),
                u2 = load(row + (c + 2) * col), u3 = load(row + (c + 3) * col);
-      const v4 g0 = load(g + (k + 1 + c) * L), g1 = load(g + (k + 2 + c) * L),
-               g2 = load(g + (k + 3 + c) * L), g3 = load(g + (k + 4 + c) * L);
+      gu0 += load(g + (k + 1 + c) * L) * u0 + load(g + (k + 2 + c) * L) * u1;
+      gu1 += load(g + (k + 3 + c) * L) * u2 + load(g + (k + 4 + c) * L) * u3;
       for (int i = k + 1; i < n; ++i) {
-        const v4 x = load(v + i * L);
-        const v4 b0 = load(a0 + i * L) - g0 * x, b1 = load(a1 + i * L) - g1 * x;
-        const v4 b2 = load(a2 + i * L) - g2 * x, b3 = load(a3 + i * L) - g3 * x;
-        store(s + i * L, load(s + i * L) + ((b0 * u0 + b1 * u1) + (b2 * u2 + b3 * u3)));
+        store(s + i * L, load(s + i * L) + ((load(a0 + i * L) * u0 + load(a1 + i * L) * u1) +
+                                            (load(a2 + i * L) * u2 + load(a3 + i * L) * u3)));
       }
     }
     for (; c < m; ++c) {
       const double *a0 = a + (k + 1 + c) * col;
       const v4 u0 = c == 0 ? one : load(row + c * col);
-      const v4 g0 = load(g + (k + 1 + c) * L);
-      for (int i = k + 1; i < n; ++i) {
-        const v4 b0 = load(a0 + i * L) - g0 * load(v + i * L);
-        store(s + i * L, load(s + i * L) + b0 * u0);
-      }
+      gu0 += load(g + (k + 1 + c) * L) * u0;
+      for (int i = k + 1; i < n; ++i) store(s + i * L, load(s + i * L) + load(a0 + i * L) * u0);
     }
+    const v4 gu = gu0 + gu1;
+    for (int i = k + 1; i < n; ++i) store(s + i * L, load(s + i * L) - load(v + i * L) * gu);
     pending = true;
     std::swap(vp, v);
   }
