@@ -27,6 +27,13 @@ set(GMMOT_MODULE_ROOT "${PROJECT_SOURCE_DIR}/src")
 # Compile options for every module at once (e.g. sanitizer or coverage flags): add them to this
 # INTERFACE target. gmmot_core has no sources of its own, so options set on it compile nothing.
 add_library(gmmot_module_options INTERFACE)
+# No errno from the math functions (the library never reads it): a square root is then one
+# instruction instead of one plus a test and a call for negative arguments, which blocks
+# vectorisation and costs a branch in the lane kernels' bookkeeping (3-4% of the dqds at d = 27).
+# Results are unchanged: sqrt is correctly rounded either way, and no reassociation is allowed.
+if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+  target_compile_options(gmmot_module_options INTERFACE -fno-math-errno)
+endif()
 
 function(gmmot_add_module name)
   cmake_parse_arguments(PARSE_ARGV 1 ARG "" "" "DEPENDS;LIBRARIES")
