@@ -189,7 +189,9 @@ void reverse(const View &v, int n0) {
 }
 
 // Removes converged eigenvalues from the bottom (LAWN 155 / dlasq3's tests). Returns how many.
-int deflate(Lane &ln, const View &v) {
+// Inlined into the bookkeeping, which calls it once per lane and transform (the call was 2% of
+// the dqds at d = 27).
+GMMOT_INLINE int deflate(Lane &ln, const View &v) {
   int removed = 0;
   while (ln.n0 > 0) {
     const int m = ln.n0;
