@@ -401,7 +401,7 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
       }
       if (r <= options.tolerance) break;
       plain = gx;
-      x = accel.next(x, gx);
+      accel.next(x, gx);
       extrapolated = true;
     }
     s = best;

@@ -23,7 +23,8 @@ constexpr int L = kJacobiLanes;
 static_assert(L == vec4::kWidth, "the lane kernels use four-double vectors");
 
 // x <- c x - s y, y <- s x + c y over m interleaved entries.
-GMMOT_INLINE void rotate(double *x, double *y, int m, v4 c, v4 s) {
+GMMOT_INLINE void rotate(double *__restrict x, double *__restrict y, int m, v4 c, v4 s) {
+#pragma GCC unroll 4
   for (int i = 0; i < m; ++i) {
     const v4 a = load(x + i * L), b = load(y + i * L);
     store(x + i * L, c * a - s * b);
@@ -75,10 +76,11 @@ GMMOT_INLINE bool rotation_of(v4 alpha, v4 beta, v4 gamma, v4 tol2, v4i active, 
   const v4 safe_gamma = rot ? gamma : one;
   const v4 zeta = (beta - alpha) / (2.0 * safe_gamma);
   const v4 za = vabs(zeta);
-  // Beyond 1e150 zeta^2 would overflow: there t = 1 / (2 |zeta|) to full accuracy.
+  // Beyond 1e150 zeta^2 would overflow: there t = 1 / (2 |zeta|) to full accuracy (2 |zeta| is
+  // exact, so one division serves both cases).
   const v4i huge = za > splat(1e150);
   const v4 za_safe = huge ? one : za;
-  const v4 t_abs = huge ? 0.5 / za : one / (za_safe + vsqrt(one + za_safe * za_safe));
+  const v4 t_abs = one / (huge ? za + za : za_safe + vsqrt(one + za_safe * za_safe));
   const v4 t_rot = zeta < zero ? -t_abs : t_abs;
   const v4 c_rot = one / vsqrt(one + t_rot * t_rot);
   store(cst, rot ? c_rot : one);
@@ -132,8 +134,11 @@ GMMOT_INLINE v4i sweep(int n, int len, double *b, double *v, double tol, v4i act
   for (int r = 0; r + 1 < m; ++r) {
     int count = 0;
     for (int k = 0; k < half; ++k) {
-      int p = k == 0 ? r : (r + k) % (m - 1);
-      int q = k == 0 ? m - 1 : (r - k + (m - 1)) % (m - 1);
+      // (r + k) mod (m - 1) and (r - k) mod (m - 1) without a division (0 <= r, k < m - 1).
+      int p = r + k, q = r - k;
+      if (p >= m - 1) p -= m - 1;
+      if (q < 0) q += m - 1;
+      if (k == 0) q = m - 1;
       if (p > q) {
         const int x = p;
         p = q;
