@@ -110,6 +110,10 @@ GMMOT_CLONES void lanes_mul_bt_sym(int n, const double *a, const double *b, doub
   product<Op::Lanes, Op::LanesT, false, true>(n, a, b, c);
 }
 
+GMMOT_CLONES void lanes_sym_square(int n, const double *a, double *c) {
+  product<Op::Lanes, Op::Lanes, false, true>(n, a, a, c);
+}
+
 namespace {
 
 // ---------------------------------------------------------------- the two-lane layout
@@ -204,6 +208,10 @@ GMMOT_CLONES void lanes2_mul_shared_lower(int n, const double *s, const double *
 
 GMMOT_CLONES void lanes2_mul_bt_sym(int n, const double *a, const double *b, double *c) {
   product2<false, true, true>(n, a, b, c);
+}
+
+GMMOT_CLONES void lanes2_sym_square(int n, const double *a, double *c) {
+  product2<false, false, true>(n, a, a, c);
 }
 
 GMMOT_CLONES void lanes2_gram(int n_, const double *a, double *at, double *c) {

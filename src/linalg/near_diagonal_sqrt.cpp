@@ -118,9 +118,9 @@ GMMOT_INLINE unsigned near_diagonal(int n_, const double *g, double accuracy, un
   while (active != 0 && count < max_terms) {
     ++count;
     if (Two)  // Y^2 (Y is symmetric)
-      lanes2_mul_bt_sym(n_, y, y, z);
+      lanes2_sym_square(n_, y, z);
     else
-      lanes_mul_bt_sym(n_, y, y, z);
+      lanes_sym_square(n_, y, z);
     const v4i upd = lanes_of<Two>(active);
     v4 delta = zero;
     for (std::size_t q = 0; q < n; ++q) {
