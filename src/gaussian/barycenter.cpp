@@ -21,7 +21,9 @@
 #include "gaussian/bures.hpp"
 #include "gaussian/gaussian_ot.hpp"
 #include "linalg/dense.hpp"
+#include "linalg/small_whitening.hpp"
 #include "util/anderson.hpp"
+#include "util/dot.hpp"
 #include "util/error.hpp"
 #include "util/spin_worker.hpp"
 #include "util/team.hpp"
@@ -53,6 +55,22 @@ void scale_by_power_of_two(std::vector<double> &x, int k) {
   } else {
     for (double &v : x) v = std::ldexp(v, k);
   }
+}
+
+// ||x - y||^2 with four partial sums (the adder's latency would bind one chain).
+double squared_distance(const double *x, const double *y, std::size_t n) {
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const double e0 = x[i] - y[i], e1 = x[i + 1] - y[i + 1], e2 = x[i + 2] - y[i + 2],
+                 e3 = x[i + 3] - y[i + 3];
+    s0 += e0 * e0;
+    s1 += e1 * e1;
+    s2 += e2 * e2;
+    s3 += e3 * e3;
+  }
+  for (; i < n; ++i) s0 += (x[i] - y[i]) * (x[i] - y[i]);
+  return (s0 + s1) + (s2 + s3);
 }
 
 // y = a x for a d x d matrix a.
@@ -136,8 +154,26 @@ struct GroupPair {
 
 // The step's arrays, kept from step to step (no allocation per step).
 struct StepSpace {
-  explicit StepSpace(std::size_t nn, std::size_t j) : l(nn), k(nn), g(nn), roots(j * nn) {}
+  StepSpace(int d, std::size_t j)
+      : l(nn_of(d)),
+        k(nn_of(d)),
+        g(nn_of(d)),
+        roots(j * nn_of(d)),
+        lp(padded(d)),
+        kp(padded(d)),
+        zp(padded(d)),
+        xp(padded(d)) {}
   std::vector<double> l, k, g, roots;
+  // Padded copies for linalg/small_whitening.hpp (d <= kSmallWhiteningMax): L, K and scratch.
+  std::vector<double> lp, kp, zp, xp;
+
+ private:
+  static std::size_t nn_of(int d) { return static_cast<std::size_t>(d) * d; }
+  static std::size_t padded(int d) {
+    return d <= linalg::kSmallWhiteningMax
+               ? static_cast<std::size_t>(linalg::small_rows(d)) * static_cast<std::size_t>(d)
+               : 0;
+  }
 };
 
 double fixed_point_step(std::vector<double> &s, const std::vector<Input> &in, int d, StepSpace &sp,
@@ -145,10 +181,21 @@ double fixed_point_step(std::vector<double> &s, const std::vector<Input> &in, in
                         GroupPair *pair, const Context &ctx, double accuracy) {
   const std::size_t nn = static_cast<std::size_t>(d) * d;
   std::vector<double> &l = sp.l, &k = sp.k, &g = sp.g, &roots = sp.roots;
-  l = s;
-  if (!linalg::cholesky_lower(d, l.data())) return -1.0;
-  linalg::gemm(true, false, d, 1.0, l.data(), l.data(), 0.0, g.data());  // L^T L
-  const double g_norm = std::max(frobenius(g), std::numeric_limits<double>::min());
+  const bool small = d <= linalg::kSmallWhiteningMax;
+  const std::size_t du = static_cast<std::size_t>(d),
+                    m = static_cast<std::size_t>(linalg::small_rows(d));
+  if (small) {  // the padding rows of lp, kp stay zero
+    for (std::size_t j = 0; j < du; ++j) std::copy_n(s.data() + j * du, du, sp.lp.data() + j * m);
+    if (!linalg::small_cholesky(d, sp.lp.data())) return -1.0;
+    for (std::size_t j = 0; j < du; ++j) std::copy_n(sp.lp.data() + j * m, du, l.data() + j * du);
+    linalg::small_ltl(d, sp.lp.data(), g.data());
+  } else {
+    l = s;
+    if (!linalg::cholesky_lower(d, l.data())) return -1.0;
+    linalg::gemm(true, false, d, 1.0, l.data(), l.data(), 0.0, g.data());  // L^T L
+  }
+  const double g_norm =
+      std::max(std::sqrt(dot4(g.data(), g.data(), nn)), std::numeric_limits<double>::min());
   const double floor = WhitenedRoots::accuracy_floor(d);
   accuracy = std::max(accuracy, floor);
   double residual = 0.0;
@@ -202,15 +249,19 @@ double fixed_point_step(std::vector<double> &s, const std::vector<Input> &in, in
     std::fill(k.begin(), k.end(), 0.0);
     for (std::size_t j = 0; j < in.size(); ++j)
       for (std::size_t i = 0; i < nn; ++i) k[i] += in[j].lambda * roots[j * nn + i];
-    double num = 0.0;
-    for (std::size_t i = 0; i < nn; ++i) num += (k[i] - g[i]) * (k[i] - g[i]);
-    residual = std::sqrt(num) / g_norm;
+    residual = std::sqrt(squared_distance(k.data(), g.data(), nn)) / g_norm;
     if (accuracy <= floor || d * accuracy <= 0.1 * residual) break;
     // Half of what the test asks: the next pass meets it even if the residual drops a little.
     accuracy = std::max(floor, std::min(0.5 * accuracy, 0.05 * residual / d));
   }
-  linalg::trsm_lower(true, true, d, l.data(), k.data());  // X = L^-T K
-  linalg::aat(d, k.data(), s.data());                     // S+ = X X^T
+  if (small) {
+    for (std::size_t j = 0; j < du; ++j) std::copy_n(k.data() + j * du, du, sp.kp.data() + j * m);
+    linalg::small_whiten_square(d, sp.lp.data(), sp.kp.data(), sp.zp.data(), sp.xp.data(),
+                                s.data());
+  } else {
+    linalg::trsm_lower(true, true, d, l.data(), k.data());  // X = L^-T K
+    linalg::aat(d, k.data(), s.data());                     // S+ = X X^T
+  }
   return residual;
 }
 
@@ -281,7 +332,7 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
       // results, as the team does when it cannot start its workers.
     }
   }
-  StepSpace step_space(nn, in.size());
+  StepSpace step_space(d, in.size());
   std::vector<PairWorkspace> spaces;
   for (unsigned t = 0; t < std::max(team.size(), spin ? 2u : 1u); ++t) spaces.emplace_back(d);
   if (d == 1 || all_commute(in, d)) {
@@ -350,7 +401,7 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
       }
       if (r <= options.tolerance) break;
       plain = gx;
-      x = accel.next(x, gx);
+      accel.next(x, gx);
       extrapolated = true;
     }
     s = best;

@@ -176,8 +176,11 @@ void WhitenedRoots::finish(std::size_t g, const double *l, double accuracy, doub
       s.lapack_lanes |= 1u << lane;
       continue;
     }
+    // at(i, j, lane) = (i + j rows_) w + lane, with the layout's test out of the loop.
+    const std::size_t w = two_ ? 2 : L;
+    const double *src = s.root.data() + lane;
     for (std::size_t j = 0; j < d; ++j)
-      for (std::size_t i = 0; i < d; ++i) out[i + j * d] = s.root[at(i, j, lane)];
+      for (std::size_t i = 0; i < d; ++i) out[i + j * d] = src[(i + j * rows_) * w];
   }
 }
 

@@ -49,22 +49,42 @@ GMMOT_INLINE void block(std::size_t n, const double *a, const double *b, double 
     for (int q = 0; q < C; ++q) store(c + ((i0 + r) + (j0 + q) * n) * L, acc[r][q]);
 }
 
-// c = op(a) op(b). Lower: a is lower triangular with a zero upper triangle, so the sum for rows
-// i0 .. i0+3 stops at k = i0 + 3. Sym: only the blocks meeting the lower triangle, then the
-// upper triangle mirrored.
+// Rows i0 .. i0+R-1 of c = op(a) op(b) for columns 0 .. j1-1, in blocks of C columns (the rest
+// one by one): C is chosen so that a block keeps about eight independent accumulators.
+template <int R, Op A, Op B>
+GMMOT_INLINE void row_band(std::size_t n, const double *a, const double *b, double *c,
+                           std::size_t i0, std::size_t j1, std::size_t kend) {
+  constexpr int C = R >= 4 ? 2 : R == 3 ? 3 : R == 2 ? 4 : 8;
+  std::size_t j = 0;
+  for (; j + C <= j1; j += C) block<R, C, A, B>(n, a, b, c, i0, j, kend);
+  for (; j < j1; ++j) block<R, 1, A, B>(n, a, b, c, i0, j, kend);
+}
+
+// c = op(a) op(b) in bands of four rows, the last one of the one to three left. Lower: a is
+// lower triangular with a zero upper triangle, so a band's sums stop at k = its last row (the
+// zero terms a band's upper rows add leave their sums' bits unchanged: an accumulator that
+// starts at +0 never becomes -0). Sym: only the columns up to the band's last row (a superset
+// of the lower triangle), then the upper triangle mirrored. Every entry is its own sum over k
+// in order, whatever block computes it.
 template <Op A, Op B, bool Lower, bool Sym>
 GMMOT_INLINE void product(int n_, const double *a, const double *b, double *c) {
   const std::size_t n = static_cast<std::size_t>(n_);
-  std::size_t j = 0;
-  for (; j + 2 <= n; j += 2) {
-    std::size_t i = Sym ? j - j % 4 : 0;
-    for (; i + 4 <= n; i += 4) block<4, 2, A, B>(n, a, b, c, i, j, Lower ? i + 4 : n);
-    for (; i < n; ++i) block<1, 2, A, B>(n, a, b, c, i, j, Lower ? i + 1 : n);
-  }
-  for (; j < n; ++j) {
-    std::size_t i = Sym ? j - j % 4 : 0;
-    for (; i + 4 <= n; i += 4) block<4, 1, A, B>(n, a, b, c, i, j, Lower ? i + 4 : n);
-    for (; i < n; ++i) block<1, 1, A, B>(n, a, b, c, i, j, Lower ? i + 1 : n);
+  auto j1 = [&](std::size_t i_end) { return Sym ? std::min(n, i_end) : n; };
+  auto kend = [&](std::size_t i_end) { return Lower ? i_end : n; };
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) row_band<4, A, B>(n, a, b, c, i, j1(i + 4), kend(i + 4));
+  switch (n - i) {
+    case 3:
+      row_band<3, A, B>(n, a, b, c, i, j1(i + 3), kend(i + 3));
+      break;
+    case 2:
+      row_band<2, A, B>(n, a, b, c, i, j1(i + 2), kend(i + 2));
+      break;
+    case 1:
+      row_band<1, A, B>(n, a, b, c, i, j1(i + 1), kend(i + 1));
+      break;
+    default:
+      break;
   }
   if (Sym)
     for (std::size_t jj = 1; jj < n; ++jj)
@@ -88,6 +108,10 @@ GMMOT_CLONES void lanes_gram(int n, const double *a, double *c) {
 
 GMMOT_CLONES void lanes_mul_bt_sym(int n, const double *a, const double *b, double *c) {
   product<Op::Lanes, Op::LanesT, false, true>(n, a, b, c);
+}
+
+GMMOT_CLONES void lanes_sym_square(int n, const double *a, double *c) {
+  product<Op::Lanes, Op::Lanes, false, true>(n, a, a, c);
 }
 
 namespace {
@@ -115,7 +139,7 @@ GMMOT_INLINE void block2(std::size_t n, std::size_t m, const double *a, const do
       const std::size_t i = 2 * (r0 + r);
       if (Shared) {
         const double *sk = a + i + k * m;  // rows i, i + 1
-        ak[r] = v4{sk[0], sk[0], sk[1], sk[1]};
+        ak[r] = GMMOT_SHUFFLE4(splat(sk[0]), splat(sk[1]), 0, 1, 4, 5);
       } else {
         ak[r] = load(a + (i + k * m) * 2);
       }
@@ -130,23 +154,41 @@ GMMOT_INLINE void block2(std::size_t n, std::size_t m, const double *a, const do
   (void)n;
 }
 
-// c = a op(b) in the two-lane layout. Shared: a is a plain padded m x m lower-triangular matrix
-// (zero above the diagonal and in the padding), so row pair r sums to k < 2 r + 2. Sym: only
-// the row pairs meeting the lower triangle, then the lower entries mirrored.
+// Row pairs r0 .. r0+R-1 of c = a op(b) for columns 0 .. j1-1, in blocks of C columns (the
+// rest one by one): C is chosen so that a block keeps about eight independent accumulators.
+template <int R, bool Shared, bool BT>
+GMMOT_INLINE void row_band2(std::size_t n, std::size_t m, const double *a, const double *b,
+                            double *c, std::size_t r0, std::size_t j1, std::size_t kend) {
+  constexpr int C = R >= 4 ? 2 : R == 3 ? 3 : R == 2 ? 4 : 8;
+  std::size_t j = 0;
+  for (; j + C <= j1; j += C) block2<R, C, Shared, BT>(n, m, a, b, c, r0, j, kend);
+  for (; j < j1; ++j) block2<R, 1, Shared, BT>(n, m, a, b, c, r0, j, kend);
+}
+
+// c = a op(b) in the two-lane layout, in bands of four row pairs, the last one of the one to
+// three left. Shared: a is a plain padded m x m lower-triangular matrix (zero above the
+// diagonal and in the padding), so a band's sums stop at k = its last row (+0 terms, as in
+// product). Sym: only the columns up to the band's last row, then the lower entries mirrored.
+// Every entry is its own sum over k in order, whatever block computes it.
 template <bool Shared, bool BT, bool Sym>
 GMMOT_INLINE void product2(int n_, const double *a, const double *b, double *c) {
   const std::size_t n = static_cast<std::size_t>(n_), m = n + (n & 1), pairs = m / 2;
   auto kend = [&](std::size_t r_end) { return Shared ? std::min(n, 2 * r_end) : n; };
-  std::size_t j = 0;
-  for (; j + 2 <= n; j += 2) {
-    std::size_t r = Sym ? (j - j % 4) / 2 : 0;
-    for (; r + 4 <= pairs; r += 4) block2<4, 2, Shared, BT>(n, m, a, b, c, r, j, kend(r + 4));
-    for (; r < pairs; ++r) block2<1, 2, Shared, BT>(n, m, a, b, c, r, j, kend(r + 1));
-  }
-  for (; j < n; ++j) {
-    std::size_t r = Sym ? (j - j % 4) / 2 : 0;
-    for (; r + 4 <= pairs; r += 4) block2<4, 1, Shared, BT>(n, m, a, b, c, r, j, kend(r + 4));
-    for (; r < pairs; ++r) block2<1, 1, Shared, BT>(n, m, a, b, c, r, j, kend(r + 1));
+  auto j1 = [&](std::size_t r_end) { return Sym ? std::min(n, 2 * r_end) : n; };
+  std::size_t r = 0;
+  for (; r + 4 <= pairs; r += 4) row_band2<4, Shared, BT>(n, m, a, b, c, r, j1(r + 4), kend(r + 4));
+  switch (pairs - r) {
+    case 3:
+      row_band2<3, Shared, BT>(n, m, a, b, c, r, j1(r + 3), kend(r + 3));
+      break;
+    case 2:
+      row_band2<2, Shared, BT>(n, m, a, b, c, r, j1(r + 2), kend(r + 2));
+      break;
+    case 1:
+      row_band2<1, Shared, BT>(n, m, a, b, c, r, j1(r + 1), kend(r + 1));
+      break;
+    default:
+      break;
   }
   if (Sym)
     for (std::size_t q = 0; q < n; ++q)
@@ -166,6 +208,10 @@ GMMOT_CLONES void lanes2_mul_shared_lower(int n, const double *s, const double *
 
 GMMOT_CLONES void lanes2_mul_bt_sym(int n, const double *a, const double *b, double *c) {
   product2<false, true, true>(n, a, b, c);
+}
+
+GMMOT_CLONES void lanes2_sym_square(int n, const double *a, double *c) {
+  product2<false, false, true>(n, a, a, c);
 }
 
 GMMOT_CLONES void lanes2_gram(int n_, const double *a, double *at, double *c) {

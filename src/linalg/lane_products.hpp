@@ -20,6 +20,10 @@ void lanes_gram(int n, const double *a, double *c);
 // lower triangle computed, the upper one mirrored, so that c is exactly symmetric.
 void lanes_mul_bt_sym(int n, const double *a, const double *b, double *c);
 
+// c = a a for an exactly symmetric a (so a a = a a^T): the same bits as lanes_mul_bt_sym(n, a,
+// a, c), with a's columns read along k (contiguous) instead of its rows.
+void lanes_sym_square(int n, const double *a, double *c);
+
 // The same products in the two-lane layout of jacobi_lanes2 (rows padded to even m), with the
 // same bits per lane (each entry summed over k in order): the shared factor s of
 // lanes2_mul_shared_lower is a plain column-major m x m matrix, zero in its padding.
@@ -28,5 +32,6 @@ void lanes2_mul_shared_lower(int n, const double *s, const double *b, double *c)
 // lanes2_gram: at (scratch, the size of a, padding rows zero) receives a^T.
 void lanes2_gram(int n, const double *a, double *at, double *c);
 void lanes2_mul_bt_sym(int n, const double *a, const double *b, double *c);
+void lanes2_sym_square(int n, const double *a, double *c);
 
 }  // namespace gmmot::linalg

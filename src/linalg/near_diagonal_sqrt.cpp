@@ -83,10 +83,24 @@ GMMOT_INLINE unsigned near_diagonal(int n_, const double *g, double accuracy, un
   for (std::size_t r = 0; r < rows; ++r) dmax = vmax(dmax, load(d + r * L));
   dmax = fold_max<Two>(dmax);
   const v4 floor = splat(kNegligible) * dmax;
+  // The lanes too far from diagonal first: during Jacobi sweeps every lane usually is, and the
+  // divisions below are then skipped.
   v4i too_far = v4i{0, 0, 0, 0};
   for (std::size_t q = 0; q < n; ++q) {
     const v4 dq = Two ? v4{d[2 * q], d[2 * q + 1], d[2 * q], d[2 * q + 1]} : load(d + q * L);
     const v4 cq = vmax(dq, floor);
+    for (std::size_t r = 0; r < rows; ++r) {
+      const v4 dp = load(d + r * L);
+      const v4 e = diagonal<Two>(r, q) ? zero : load(g + at(r, q));
+      too_far |= vabs(e) > splat(kMaxCosine) * vmax(dp, floor) * cq;
+    }
+    if ((lanes & ~mask_of<Two>(too_far)) == 0) {
+      if (terms != nullptr) *terms = 0;
+      return lanes & ((1u << w) - 1u);  // every lane given up; x unspecified
+    }
+  }
+  for (std::size_t q = 0; q < n; ++q) {
+    const v4 dq = Two ? v4{d[2 * q], d[2 * q + 1], d[2 * q], d[2 * q + 1]} : load(d + q * L);
     for (std::size_t r = 0; r < rows; ++r) {
       const v4 dp = load(d + r * L), den = dp + dq;
       const v4i pos = den > zero;
@@ -94,7 +108,6 @@ GMMOT_INLINE unsigned near_diagonal(int n_, const double *g, double accuracy, un
       store(inv + at(r, q), wv);
       const v4 e = diagonal<Two>(r, q) ? zero : load(g + at(r, q));
       store(y + at(r, q), e * wv);  // Y_1 = S(E), the Newton step from D
-      too_far |= vabs(e) > splat(kMaxCosine) * vmax(dp, floor) * cq;
     }
   }
   unsigned active = lanes & ~mask_of<Two>(too_far), failed = lanes & mask_of<Two>(too_far);
@@ -105,9 +118,9 @@ GMMOT_INLINE unsigned near_diagonal(int n_, const double *g, double accuracy, un
   while (active != 0 && count < max_terms) {
     ++count;
     if (Two)  // Y^2 (Y is symmetric)
-      lanes2_mul_bt_sym(n_, y, y, z);
+      lanes2_sym_square(n_, y, z);
     else
-      lanes_mul_bt_sym(n_, y, y, z);
+      lanes_sym_square(n_, y, z);
     const v4i upd = lanes_of<Two>(active);
     v4 delta = zero;
     for (std::size_t q = 0; q < n; ++q) {

@@ -469,6 +469,35 @@ TEST_CASE("two-lane layout: products against plain ones, exactly symmetric, zero
   }
 }
 
+TEST_CASE("symmetric squares: the same bits as a a^T, in both layouts, exactly symmetric",
+          "[barycenter][jacobi_lanes]") {
+  std::mt19937_64 rng(83);
+  for (int n : {1, 2, 3, 5, 8, 13, 27, 30}) {
+    INFO("n = " << n);
+    std::vector<Mat> y;
+    for (int l = 0; l < kL; ++l) y.push_back(random_cov(n, 1.0 + l, rng));
+    const std::vector<double> y4 = interleave(n, y);
+    std::vector<double> c4(y4.size(), -1.0), s4(y4.size(), -2.0);
+    linalg::lanes_mul_bt_sym(n, y4.data(), y4.data(), c4.data());
+    linalg::lanes_sym_square(n, y4.data(), s4.data());
+    CHECK(s4 == c4);
+    const double tol = 1e-13 * n;
+    for (int l = 0; l < kL; ++l) {
+      const Mat sq = lane(n, s4, l);
+      CHECK(sq == transpose(n, sq));
+      CHECK(max_abs_diff(sq, matmul(n, y[l], y[l])) <= tol * frob(y[l]) * frob(y[l]));
+    }
+    const std::vector<Mat> y2{y[0], y[1]};
+    const std::vector<double> yl = interleave2(n, y2);
+    std::vector<double> c2(yl.size(), -1.0), s2(yl.size(), -2.0);
+    linalg::lanes2_mul_bt_sym(n, yl.data(), yl.data(), c2.data());
+    linalg::lanes2_sym_square(n, yl.data(), s2.data());
+    CHECK(s2 == c2);
+    CHECK(padding_zero(n, s2));
+    for (int l = 0; l < 2; ++l) CHECK(lane2(n, s2, l) == lane(n, s4, l));  // layouts agree
+  }
+}
+
 TEST_CASE("two-lane layout: one-sided Jacobi and the near-diagonal root",
           "[barycenter][jacobi_lanes]") {
   std::mt19937_64 rng(80);
