@@ -6,13 +6,39 @@
 #include <limits>
 
 #include "util/dot.hpp"
+#include "util/simd.hpp"
 #include "util/sizes.hpp"
+#include "util/vexp.hpp"
 
 namespace gmmot {
 
 namespace {
 // |log u| or |log v| beyond this: absorb into f, g before the scalings lose range.
 constexpr double kScalingLimit = 1e50;
+
+// out_j = exp((f + g_j - c_j) / eps) for j < n: four at a time by vexp::exp4 (within 2 ulp,
+// glibc's exp within 1: the kernel's entries move by a few 1e-16 relative, against the 1e-3
+// marginal tolerance of these rough plans); glibc's scalar exp took 13% of an annealed run at
+// d = 3, K = 50 (perf). Arguments outside exp4's range [-708, 709] (overflow, subnormal results,
+// NaN) go to std::exp, so those entries are exactly as before; below -746 both give 0.
+GMMOT_CLONES void kernel_row(std::size_t n, double f, const double *g, const double *c, double eps,
+                             double *out) {
+  using vexp::v4d;
+  const v4d fv = vexp::splat(f), ev = vexp::splat(eps);
+  std::size_t j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const v4d x = (fv + vexp::load(g + j) - vexp::load(c + j)) / ev;
+    v4d e = vexp::exp4(x);
+    const auto odd = (x > 709.0) | ((x < -708.0) & (x >= -746.0)) | (x != x);
+    if (odd[0] | odd[1] | odd[2] | odd[3]) {
+      for (int l = 0; l < 4; ++l)
+        if (odd[l]) e[l] = std::exp(x[l]);
+    }
+    vexp::store(out + j, e);
+  }
+  for (; j < n; ++j) out[j] = std::exp((f + g[j] - c[j]) / eps);
+}
+
 }  // namespace
 
 WarmSinkhorn::WarmSinkhorn(std::size_t k0, std::size_t k1, std::vector<double> a,
@@ -83,8 +109,7 @@ bool WarmSinkhorn::bounded(const std::vector<double> &s) {
 void WarmSinkhorn::build_kernel(const double *cost, double eps) {
   eps_ = eps;
   for (std::size_t i = 0; i < k0_; ++i)
-    for (std::size_t j = 0; j < k1_; ++j)
-      kernel_[i * k1_ + j] = std::exp((f_[i] + g_[j] - cost[i * k1_ + j]) / eps);
+    kernel_row(k1_, f_[i], g_.data(), cost + i * k1_, eps, &kernel_[i * k1_]);
   std::fill(u_.begin(), u_.end(), 1.0);
   std::fill(v_.begin(), v_.end(), 1.0);
 }
