@@ -19,8 +19,10 @@
 namespace gmmot::linalg {
 namespace {
 
-// Measured on the development machine (AMD EPYC Zen 4, OpenBLAS 0.3.21, one BLAS thread), per
-// call, dpocon against the exact norm below: d = 17 ...
+// Measured on the development machine (AMD EPYC Zen 4, OpenBLAS 0.3.21, one BLAS thread, AVX2
+// clone), best of 2001 calls, exact norm / dpocon in us: 0.09 / 0.82 at n = 3, 0.50 / 2.9 at 16,
+// 1.3 / 4.9 at 27, 1.9 / 6.2 at 32, 4.8 / 10 at 48, 10 / 20 at 64, 18 / 26 at 80, 29 / 31 at 96,
+// 88 / 59 at 128 (n^3 / 3 multiply-adds against dpocon's O(n^2) per step): exact up to 80.
 constexpr int kExactRcondMax = 80;
 // Orders up to which the scratch lives on the stack (the common small covariances).
 constexpr int kStackMax = 16;
