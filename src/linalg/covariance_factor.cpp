@@ -59,7 +59,8 @@ void validate_covariance(int d, const double *cov, const std::string &what, doub
         }
         for (int j = std::max(j0, i + 1); j < j1; ++j) {
           const double a = cov[at(i, j, d)], b = cov[at(j, i, d)];
-          finite &= std::isfinite(a) & std::isfinite(b);
+          finite &= std::isfinite(a);
+          finite &= std::isfinite(b);
           maxabs = std::max(maxabs, std::max(std::fabs(a), std::fabs(b)));
           worst = std::max(worst, std::fabs(a - b));
           // The mean of the two entries without overflow: (a + b) / 2 is +-inf for a = b =
