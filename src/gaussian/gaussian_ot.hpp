@@ -4,6 +4,7 @@
 // results are row-major d x d (all of them are symmetric).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -65,6 +66,20 @@ BarycenterResult gaussian_barycenter(int d, const std::vector<double> &lambda, c
                                      const std::vector<CovFactor> &covs,
                                      const BarycenterOptions &options, const Context &ctx,
                                      const double *start = nullptr);
+
+// Rough cost of one pair of w2_squared_batch in dimension d on one core, in nanoseconds, for
+// choosing threads and block sizes (never for results). Measured on the development machine
+// (AMD EPYC Zen 4, batches of kPairBatch): 0.28 us at d = 4, 0.97 at 8, 2.7 at 16, 6.9 at 27,
+// 8.9 at 32, 20.6 at 48, 47 at 64; the former 1.5 d^3 was 4x too high at d = 27 (so K = 10 at
+// d = 27 stayed on one thread) and 3x too low at d = 4.
+double w2_pair_ns(int d);
+
+// Workers worth starting for `total_ns` of independent pair work: one per 0.1 ms (starting and
+// joining a thread costs ~25 us here; blocks are taken on demand), at most `threads`.
+unsigned w2_pair_workers(double total_ns, unsigned threads);
+
+// Pairs per block for pairs of `pair_ns` each: whole batches of kPairBatch, about 20 us a block.
+std::size_t w2_pair_block(double pair_ns);
 
 // C[k * K1 + l] = W2^2(N(m0_k, S0_k), N(m1_l, S1_l)); means are K x d row-major. Parallel over
 // pairs in fixed blocks: bit-identical for any thread count. Errc::Overflow names the pair.

@@ -21,11 +21,19 @@ struct Mgw2Result {
 };
 
 // The intra-mixture matrix of a mixture: W2^2 between its own components (the pair kernel of
-// w2_cost_matrix, each pair k < l once), symmetric, diagonal zero. Reports Stage::CostMatrix (mgw2
-// calls it without progress). Errc::Overflow naming the two components of `name` whose W2^2 exceeds
-// the largest double.
+// w2_cost_matrix, each pair k < l once), symmetric, diagonal zero. Checks ctx's interrupt; no
+// progress reports. Errc::Overflow naming the two components of `name` whose W2^2 exceeds the
+// largest double.
 std::vector<double> intra_w2_matrix(const Gmm &g, const Context &ctx,
                                     const char *name = "the mixture");
+
+// intra_w2_matrix of several mixtures (names[m] naming gs[m] in errors), their pairs in one pool
+// of blocks dealt to the threads: one thread start for all, and the threads share the work of
+// mixtures too small to be worth a thread alone. Errors as computing the matrices one after the
+// other would give (the first mixture's first). Without progress reports.
+std::vector<std::vector<double>> intra_w2_matrices(const std::vector<const Gmm *> &gs,
+                                                   const std::vector<const char *> &names,
+                                                   const Context &ctx);
 
 // Errors of the cost matrices and of the solver pass through (Errc::InvalidArgument for
 // options, Errc::Overflow, Errc::IterationLimit, Errc::Cancelled).

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// linalg::cholesky_rcond and sym_norm1 at small orders (computed exactly, without dpocon) against
-// a long-double inverse, and never above LAPACK's estimate: so a covariance factor accepted as
-// well-conditioned would also have been accepted by dpocon.
+// linalg::cholesky_rcond and sym_norm1 up to order 80 (computed exactly, without dpocon, in
+// four-column vector blocks: orders around the block and chunk edges are checked) against a
+// long-double inverse, and never above LAPACK's estimate: so a covariance factor accepted as
+// well-conditioned would also have been accepted by dpocon. Above order 80, dpocon itself.
 #include <catch2/catch.hpp>
 
 #include <lapack.h>
@@ -82,12 +83,15 @@ std::vector<double> random_spd(int n, double decades, std::mt19937_64 &rng) {
 
 }  // namespace
 
-TEST_CASE("cholesky_rcond: exact at small orders, never above dpocon's estimate", "[linalg]") {
+TEST_CASE("cholesky_rcond: exact up to order 80, never above dpocon's estimate", "[linalg]") {
   std::mt19937_64 rng(2026);
   int checked = 0;
-  for (int n : {1, 2, 3, 5, 8, 13, 16}) {
+  const std::vector<int> orders = {1,  2,  3,  4,  5,  8,  13, 16, 17, 19, 20, 21,
+                                   24, 27, 31, 32, 33, 40, 48, 64, 79, 80, 81, 96};
+  for (int n : orders) {
     for (double decades : {0.0, 2.0, 6.0, 10.0}) {
-      for (int trial = 0; trial < 8; ++trial) {
+      const int trials = n <= 16 ? 8 : 3;
+      for (int trial = 0; trial < trials; ++trial) {
         const std::vector<double> a = random_spd(n, decades, rng);
         std::vector<double> l = a;
         REQUIRE(gmmot::linalg::cholesky_lower(n, l.data()));
@@ -99,7 +103,7 @@ TEST_CASE("cholesky_rcond: exact at small orders, never above dpocon's estimate"
         const double ref = reference_rcond(n, a);
         INFO("n " << n << " decades " << decades << " trial " << trial);
         // The computed inverse is accurate to about cond * eps relative.
-        CHECK(r == Approx(ref).epsilon(std::max(1e-12, 1e2 * n * 2.2e-16 / ref)));
+        if (n <= 80) CHECK(r == Approx(ref).epsilon(std::max(1e-12, 1e2 * n * 2.2e-16 / ref)));
         double est = 0.0;
         int info = 0;
         std::vector<double> w3(3 * n);
@@ -107,11 +111,12 @@ TEST_CASE("cholesky_rcond: exact at small orders, never above dpocon's estimate"
         LAPACK_dpocon("L", &n, l.data(), &n, &anorm, &est, w3.data(), iw.data(), &info);
         REQUIRE(info == 0);
         CHECK(r <= est * (1.0 + 1e-12));
+        if (n > 80) CHECK(r == est);  // dpocon's own estimate above the exact range
         ++checked;
       }
     }
   }
-  CHECK(checked == 7 * 4 * 8);
+  CHECK(checked == 8 * 4 * 8 + 16 * 4 * 3);
 }
 
 TEST_CASE("cholesky_rcond: singular and degenerate factors give 0", "[linalg]") {
@@ -125,4 +130,17 @@ TEST_CASE("cholesky_rcond: singular and degenerate factors give 0", "[linalg]") 
   CHECK(std::isfinite(r));
   CHECK(r >= 0.0);
   CHECK(gmmot::linalg::cholesky_rcond(0, l1, 1.0) == 1.0);
+  // The same at orders beyond the stack scratch (n > 16) and across vector blocks.
+  for (int n : {17, 27, 64}) {
+    std::vector<double> l(static_cast<std::size_t>(n) * n, 0.0);
+    for (int i = 0; i < n; ++i) l[i * (n + 1)] = 1.0;
+    CHECK(gmmot::linalg::cholesky_rcond(n, l.data(), 1.0) == Approx(1.0));  // the identity
+    l[(n - 2) * (n + 1)] = 0.0;                                             // a zero pivot
+    CHECK(gmmot::linalg::cholesky_rcond(n, l.data(), 1.0) == 0.0);
+    l[(n - 2) * (n + 1)] = 1e-200;  // L^-1 finite, its square overflows
+    CHECK(gmmot::linalg::cholesky_rcond(n, l.data(), 1.0) == 0.0);
+    l[(n - 2) * (n + 1)] = 1.0;
+    l[n - 1] = std::nan("");  // a NaN below the diagonal
+    CHECK(gmmot::linalg::cholesky_rcond(n, l.data(), 1.0) == 0.0);
+  }
 }

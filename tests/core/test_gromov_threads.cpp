@@ -8,11 +8,14 @@
 #include <catch2/catch.hpp>
 
 #include <random>
+#include <string>
 #include <vector>
 
+#include "gaussian/gaussian_ot.hpp"
 #include "gromov/gw_solver.hpp"
 #include "gromov/mgw2.hpp"
 #include "support.hpp"
+#include "util/error.hpp"
 
 using namespace gmmot;
 
@@ -120,4 +123,65 @@ TEST_CASE("MGW2: one thread and two threads give the same matrices and result bi
   CHECK(two.gw.iterations == one.gw.iterations);
   CHECK(two.gw.starts_tried == one.gw.starts_tried);
   CHECK(two.gw.best_start == one.gw.best_start);
+}
+
+TEST_CASE("MGW2 intra matrices: both mixtures' pairs in one pool, bit for bit on 1 and 2 threads",
+          "[gromov][threads]") {
+  std::mt19937_64 rng(2027);
+  std::uniform_real_distribution<double> u(0.2, 1.0);
+  auto mixture = [&](std::size_t k, int d) {
+    std::vector<double> w, m, s;
+    for (std::size_t c = 0; c < k; ++c) {
+      w.push_back(u(rng));
+      const auto mean = test::random_vec(d, rng, 3.0);
+      m.insert(m.end(), mean.begin(), mean.end());
+      const auto cov = test::random_cov(d, 10.0, rng);
+      s.insert(s.end(), cov.begin(), cov.end());
+    }
+    double sum = 0;
+    for (double v : w) sum += v;
+    for (double &v : w) v /= sum;
+    return Gmm(k, static_cast<std::size_t>(d), w.data(), m.data(), s.data(), nullptr);
+  };
+  // K = 10 at d = 27 (45 pairs, ~0.3 ms): worth a second thread now that the pair estimate is
+  // realistic; the d = 3 mixture's pairs join the same pool.
+  const Gmm g0 = mixture(10, 27), g1 = mixture(10, 3), g2 = mixture(1, 5);
+  CHECK(w2_pair_workers(45 * w2_pair_ns(27) + 45 * w2_pair_ns(3), 2) == 2);
+  const auto one = intra_w2_matrices({&g0, &g1, &g2}, {"g0", "g1", "g2"}, Context(1));
+  const auto two = intra_w2_matrices({&g0, &g1, &g2}, {"g0", "g1", "g2"}, Context(2));
+  REQUIRE(one.size() == 3);
+  CHECK(two == one);
+  CHECK(one[2] == std::vector<double>{0.0});  // a single component: no pairs
+  // Each matrix alone, and each entry against the single-pair W2^2 (a different code path).
+  const Gmm *gs[2] = {&g0, &g1};
+  for (int m = 0; m < 2; ++m) {
+    CHECK(intra_w2_matrix(*gs[m], Context(2)) == one[m]);
+    const std::size_t k = gs[m]->k(), d = gs[m]->d();
+    for (std::size_t i = 0; i < k; ++i) {
+      CHECK(one[m][i * k + i] == 0.0);
+      for (std::size_t j = 0; j < k; ++j) {
+        if (i == j) continue;
+        const double ref = gaussian_w2_squared(gs[m]->means().data() + i * d, gs[m]->factors()[i],
+                                               gs[m]->means().data() + j * d, gs[m]->factors()[j]);
+        INFO("mixture " << m << " pair " << i << ", " << j);
+        CHECK(one[m][i * k + j] == Approx(ref).epsilon(1e-10));
+      }
+    }
+  }
+}
+
+TEST_CASE("MGW2 intra matrices: an overflow is named by its mixture and pair", "[gromov]") {
+  const double w[2] = {0.5, 0.5}, cov[2] = {1.0, 1.0};
+  const double small[2] = {0.0, 1.0}, huge[2] = {-1e300, 1e300};
+  const Gmm ok(2, 1, w, small, cov, nullptr), bad(2, 1, w, huge, cov, nullptr);
+  for (const Gmm *first : {&ok, &bad}) {
+    try {
+      intra_w2_matrices({first, &bad}, {"g0", "g1"}, Context(2));
+      FAIL("no overflow reported");
+    } catch (const Error &e) {
+      CHECK(e.code() == Errc::Overflow);
+      const std::string expected = first == &bad ? "of g0" : "of g1";
+      CHECK(std::string(e.what()).find("components 0 and 1 " + expected) != std::string::npos);
+    }
+  }
 }
