@@ -19,7 +19,7 @@ const HeaderVersionString = C.GMMOT_VERSION_STRING
 // VersionNumber is the loaded library's version number (gmmot_version_number).
 func VersionNumber() int { return int(C.gmmot_version_number()) }
 
-// VersionString is the loaded library's version, e.g. "0.5.2" (gmmot_version_string).
+// VersionString is the loaded library's version, e.g. "0.5.3" (gmmot_version_string).
 func VersionString() string { return C.GoString(C.gmmot_version_string()) }
 
 // BuildInfo describes the library build: compiler, build type, BLAS/LAPACK (gmmot_build_info).

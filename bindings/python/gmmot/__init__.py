@@ -32,7 +32,7 @@ from .relaxed import RelaxedFit
 from .texture import TEXTURE_STAGES, synthesize_texture, texture_adsn
 from .transport import TransportPlan, emd, emd2, solve
 
-__version__ = "0.5.2"
+__version__ = "0.5.3"
 
 
 def library_version():

@@ -4,9 +4,9 @@
 pub const GMMOT_GMM_FORMAT_VERSION : u32 = 1 ;
 pub const GMMOT_VERSION_MAJOR : u32 = 0 ;
 pub const GMMOT_VERSION_MINOR : u32 = 5 ;
-pub const GMMOT_VERSION_PATCH : u32 = 2 ;
-pub const GMMOT_VERSION_NUMBER : u32 = 502 ;
-pub const GMMOT_VERSION_STRING : & [u8 ; 6usize] = b"0.5.2\0" ;
+pub const GMMOT_VERSION_PATCH : u32 = 3 ;
+pub const GMMOT_VERSION_NUMBER : u32 = 503 ;
+pub const GMMOT_VERSION_STRING : & [u8 ; 6usize] = b"0.5.3\0" ;
 pub type __int64_t = :: std :: os :: raw :: c_long ;
 pub type __uint64_t = :: std :: os :: raw :: c_ulong ;
 pub const GMMOT_STAGE_EM : gmmot_stage = 1 ;

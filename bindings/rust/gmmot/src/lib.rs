@@ -58,7 +58,7 @@ pub fn version_number() -> i32 {
     unsafe { sys::gmmot_version_number() }
 }
 
-/// The loaded library's version, e.g. "0.5.2".
+/// The loaded library's version, e.g. "0.5.3".
 pub fn version_string() -> &'static str {
     // SAFETY: static, NUL-terminated, never NULL.
     unsafe { CStr::from_ptr(sys::gmmot_version_string()) }.to_str().unwrap_or("")

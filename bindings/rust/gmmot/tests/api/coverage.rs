@@ -148,7 +148,7 @@ fn every_stage_and_status_has_a_variant() {
 #[test]
 fn version_matches_the_headers() {
     assert_eq!(gmmot::version_number(), gmmot::VERSION_NUMBER);
-    assert_eq!(gmmot::version_string(), "0.5.2");
-    assert!(gmmot::build_info().contains("0.5.2"));
+    assert_eq!(gmmot::version_string(), "0.5.3");
+    assert!(gmmot::build_info().contains("0.5.3"));
     assert!(gmmot::status_string(-7).starts_with("GMMOT_E_WEIGHTS"));
 }
