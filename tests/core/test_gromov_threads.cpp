@@ -54,6 +54,24 @@ std::vector<double> random_weights(std::size_t k, std::mt19937_64 &rng) {
   return w;
 }
 
+// A K-component mixture in R^d: weights uniform in [0.2, 1] normalised, means 3 N(0, I),
+// covariances of condition up to 10.
+Gmm random_mixture(std::mt19937_64 &rng, std::size_t k, int d) {
+  std::uniform_real_distribution<double> u(0.2, 1.0);
+  std::vector<double> w, m, s;
+  for (std::size_t c = 0; c < k; ++c) {
+    w.push_back(u(rng));
+    const auto mean = test::random_vec(d, rng, 3.0);
+    m.insert(m.end(), mean.begin(), mean.end());
+    const auto cov = test::random_cov(d, 10.0, rng);
+    s.insert(s.end(), cov.begin(), cov.end());
+  }
+  double sum = 0;
+  for (double v : w) sum += v;
+  for (double &v : w) v /= sum;
+  return Gmm(k, static_cast<std::size_t>(d), w.data(), m.data(), s.data(), nullptr);
+}
+
 }  // namespace
 
 TEST_CASE("GW starts: one thread and two threads give the same result bit for bit",
@@ -95,24 +113,10 @@ TEST_CASE("GW starts: one thread and two threads give the same result bit for bi
 TEST_CASE("MGW2: one thread and two threads give the same matrices and result bit for bit",
           "[gromov][threads]") {
   std::mt19937_64 rng(2613);
-  std::uniform_real_distribution<double> u(0.2, 1.0);
   // d = 27 with K = 40 (780 pairs: both threads take part in the intra-mixture matrix), d = 3.
   const std::size_t k0 = 40, k1 = 24;
   const int d0 = 27, d1 = 3;
-  auto mixture = [&](std::size_t k, int d) {
-    std::vector<double> w, m, s;
-    for (std::size_t c = 0; c < k; ++c) {
-      w.push_back(u(rng));
-      const auto mean = test::random_vec(d, rng, 3.0);
-      m.insert(m.end(), mean.begin(), mean.end());
-      const auto cov = test::random_cov(d, 10.0, rng);
-      s.insert(s.end(), cov.begin(), cov.end());
-    }
-    double sum = 0;
-    for (double v : w) sum += v;
-    for (double &v : w) v /= sum;
-    return Gmm(k, static_cast<std::size_t>(d), w.data(), m.data(), s.data(), nullptr);
-  };
+  auto mixture = [&](std::size_t k, int d) { return random_mixture(rng, k, d); };
   const Gmm g0 = mixture(k0, d0), g1 = mixture(k1, d1);
   const Mgw2Result one = mgw2(g0, g1, GwOptions{}, Context(1));
   const Mgw2Result two = mgw2(g0, g1, GwOptions{}, Context(2));
@@ -128,21 +132,7 @@ TEST_CASE("MGW2: one thread and two threads give the same matrices and result bi
 TEST_CASE("MGW2 intra matrices: both mixtures' pairs in one pool, bit for bit on 1 and 2 threads",
           "[gromov][threads]") {
   std::mt19937_64 rng(2027);
-  std::uniform_real_distribution<double> u(0.2, 1.0);
-  auto mixture = [&](std::size_t k, int d) {
-    std::vector<double> w, m, s;
-    for (std::size_t c = 0; c < k; ++c) {
-      w.push_back(u(rng));
-      const auto mean = test::random_vec(d, rng, 3.0);
-      m.insert(m.end(), mean.begin(), mean.end());
-      const auto cov = test::random_cov(d, 10.0, rng);
-      s.insert(s.end(), cov.begin(), cov.end());
-    }
-    double sum = 0;
-    for (double v : w) sum += v;
-    for (double &v : w) v /= sum;
-    return Gmm(k, static_cast<std::size_t>(d), w.data(), m.data(), s.data(), nullptr);
-  };
+  auto mixture = [&](std::size_t k, int d) { return random_mixture(rng, k, d); };
   // K = 10 at d = 27 (45 pairs, ~0.3 ms): worth a second thread now that the pair estimate is
   // realistic; the d = 3 mixture's pairs join the same pool.
   const Gmm g0 = mixture(10, 27), g1 = mixture(10, 3), g2 = mixture(1, 5);
