@@ -184,7 +184,7 @@ double fixed_point_step(std::vector<double> &s, const std::vector<Input> &in, in
   const bool small = d <= linalg::kSmallWhiteningMax;
   const std::size_t du = static_cast<std::size_t>(d),
                     m = static_cast<std::size_t>(linalg::small_rows(d));
-  if (small) {  // the padding rows of lp, kp stay zero
+  if (small) {  // small_cholesky zeroes lp's padding rows; kp's stay zero (only read)
     for (std::size_t j = 0; j < du; ++j) std::copy_n(s.data() + j * du, du, sp.lp.data() + j * m);
     if (!linalg::small_cholesky(d, sp.lp.data())) return -1.0;
     for (std::size_t j = 0; j < du; ++j) std::copy_n(sp.lp.data() + j * m, du, l.data() + j * du);

@@ -135,7 +135,7 @@ bool WarmSinkhorn::bounded(const std::vector<double> &s) {
 void WarmSinkhorn::build_kernel(const double *cost, double eps) {
   eps_ = eps;
   for (std::size_t i = 0; i < k0_; ++i)
-    kernel_row(k1_, f_[i], g_.data(), cost + i * k1_, eps, &kernel_[i * k1_]);
+    kernel_row(k1_, f_[i], g_.data(), cost + i * k1_, eps, kernel_.data() + i * k1_);
   std::fill(u_.begin(), u_.end(), 1.0);
   std::fill(v_.begin(), v_.end(), 1.0);
 }

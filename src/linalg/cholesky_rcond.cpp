@@ -5,7 +5,9 @@
 // calls (dlacn2, dlatrs, lsame, dlamch and two triangular solves per step through OpenBLAS) cost
 // several times the arithmetic at these orders (about half of gmmot_gmm_create's time at d = 3,
 // a third at d = 27). The exact 1-norm of A^-1 is at least dpocon's estimate (a lower bound), so
-// the rcond returned is at most dpocon's: a factor accepted here would be accepted by it.
+// the rcond returned is at most dpocon's, up to the rounding of both (dpocon's estimate is often
+// exact for these matrices): a factor accepted here would be accepted by it, and a matrix near
+// the threshold that dpocon's estimate accepted may now take the eigen factor (the safe side).
 #include <algorithm>
 #include <cmath>
 #include <memory>

@@ -44,8 +44,8 @@ void svd_right(int n, double *a, double *s, double *vt, Workspace &ws);
 bool cholesky_lower(int n, double *a);
 
 // Reciprocal condition number in the 1-norm from a Cholesky factor of a matrix whose 1-norm is
-// anorm: exact up to order 80, dpocon's estimate above; never above dpocon's estimate
-// (cholesky_rcond.cpp).
+// anorm: exact up to order 80, dpocon's estimate above; never above dpocon's estimate beyond
+// rounding (cholesky_rcond.cpp).
 double cholesky_rcond(int n, const double *l, double anorm);
 
 // 1-norm of a symmetric matrix.

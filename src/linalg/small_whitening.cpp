@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "linalg/small_whitening.hpp"
 
+#include <algorithm>
 #include <cstddef>
 
 #include "linalg/vec4.hpp"
@@ -77,6 +78,9 @@ GMMOT_INLINE void combine_n(std::size_t vectors, double *dst, const double *init
 
 GMMOT_CLONES bool small_cholesky(int n_, double *a) {
   const std::size_t n = static_cast<std::size_t>(n_), m = static_cast<std::size_t>(small_rows(n_));
+  // The padding rows are zeroed here rather than trusted: a failed call can leave NaN there (a
+  // NaN below the diagonal times a zero padding entry), and callers reuse their buffers.
+  for (std::size_t j = 0; j < n; ++j) std::fill(a + j * m + n, a + j * m + m, 0.0);
   // Left-looking: column j takes the updates of the columns before it, from the vector holding
   // row j down (the rows above j, upper triangle, are zeroed once the column is done, so they
   // never feed another column), then is scaled as dpotf2 does (by the reciprocal).

@@ -16,9 +16,9 @@ constexpr int kSmallWhiteningMax = 64;
 // Rows of a padded column: n rounded up to a multiple of four.
 constexpr int small_rows(int n) { return (n + 3) & ~3; }
 
-// a (n columns of small_rows(n) rows, padding rows zero; lower triangle read) <- its lower
-// Cholesky factor L, upper triangle zeroed. Returns false when a is not numerically positive
-// definite (a pivot not above zero, or NaN), as dpotrf does; a is then unspecified.
+// a (n columns of small_rows(n) rows; lower triangle read, padding rows set to zero) <- its
+// lower Cholesky factor L, upper triangle zeroed. Returns false when a is not numerically
+// positive definite (a pivot not above zero, or NaN), as dpotrf does; a is then unspecified.
 bool small_cholesky(int n, double *a);
 
 // g (plain n x n column-major, exactly symmetric) <- L^T L, l as small_cholesky leaves it.

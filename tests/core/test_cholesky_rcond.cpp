@@ -19,6 +19,35 @@ namespace {
 using Real = long double;
 
 // 1 / (||A||_1 ||A^-1||_1) by Gauss-Jordan with partial pivoting in long double.
+// 1 / (anorm ||L^-T L^-1||_1) in long double from the computed factor L (column-major, lower):
+// what cholesky_rcond computes, without its rounding in forming L^-1 (relative error about
+// n eps cond(L), cond(L) = sqrt(cond(A))).
+double reference_rcond_from_factor(int n, const std::vector<double> &l, double anorm) {
+  std::vector<Real> x(static_cast<std::size_t>(n) * n, 0.0L);  // X = L^-1, column-major
+  const auto at = [n](int i, int j) {
+    return static_cast<std::size_t>(i) + static_cast<std::size_t>(j) * n;
+  };
+  for (int j = 0; j < n; ++j) {
+    x[at(j, j)] = 1.0L / l[at(j, j)];
+    for (int i = j + 1; i < n; ++i) {
+      Real acc = 0.0L;
+      for (int k = j; k < i; ++k) acc += static_cast<Real>(l[at(i, k)]) * x[at(k, j)];
+      x[at(i, j)] = -acc / l[at(i, i)];
+    }
+  }
+  Real inv = 0.0L;
+  for (int j = 0; j < n; ++j) {
+    Real col = 0.0L;
+    for (int i = 0; i < n; ++i) {
+      Real b = 0.0L;
+      for (int k = std::max(i, j); k < n; ++k) b += x[at(k, i)] * x[at(k, j)];
+      col += std::fabs(b);
+    }
+    inv = std::max(inv, col);
+  }
+  return static_cast<double>(1.0L / (static_cast<Real>(anorm) * inv));
+}
+
 double reference_rcond(int n, const std::vector<double> &a) {
   std::vector<Real> m(static_cast<std::size_t>(n) * 2 * n, 0.0L);
   const auto at = [n](int i, int j) { return static_cast<std::size_t>(i) * 2 * n + j; };
@@ -102,8 +131,14 @@ TEST_CASE("cholesky_rcond: exact up to order 80, never above dpocon's estimate",
         const double r = gmmot::linalg::cholesky_rcond(n, l.data(), anorm);
         const double ref = reference_rcond(n, a);
         INFO("n " << n << " decades " << decades << " trial " << trial);
-        // The computed inverse is accurate to about cond * eps relative.
+        // Against A's own inverse: the factor's rounding moves rcond by about cond * eps
+        // relative (a loose check at large condition numbers) ...
         if (n <= 80) CHECK(r == Approx(ref).epsilon(std::max(1e-12, 1e2 * n * 2.2e-16 / ref)));
+        // ... and against the same factor's inverse in long double, within n eps cond(L).
+        if (n <= 80) {
+          const double ref_l = reference_rcond_from_factor(n, l, anorm);
+          CHECK(r == Approx(ref_l).epsilon(std::max(1e-13, 1e2 * n * 2.2e-16 / std::sqrt(ref_l))));
+        }
         double est = 0.0;
         int info = 0;
         std::vector<double> w3(3 * n);

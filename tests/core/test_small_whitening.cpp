@@ -152,3 +152,31 @@ TEST_CASE("small Cholesky refuses what dpotrf refuses: indefinite, singular, NaN
     CHECK_FALSE(gmmot::linalg::small_cholesky(n, p.data()));
   }
 }
+
+TEST_CASE("small Cholesky: padding rows are zeroed, so a buffer reused after a failure is clean",
+          "[linalg][barycenter]") {
+  for (int n : {3, 5, 27}) {  // orders with padding rows
+    CAPTURE(n);
+    const int m = small_rows(n);
+    std::mt19937_64 rng(11 + n);
+    const std::vector<double> s = random_spd(n, 1e-2, rng);
+    const std::vector<double> clean = padded(n, s);
+    REQUIRE(gmmot::linalg::small_cholesky(n, std::vector<double>(clean).data()));
+    std::vector<double> want = clean;
+    REQUIRE(gmmot::linalg::small_cholesky(n, want.data()));
+    // A NaN below the diagonal fails the factorisation and reaches the padding rows.
+    std::vector<double> bad = s;
+    bad[(n - 1) + 0 * n] = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> buf = padded(n, bad);
+    CHECK_FALSE(gmmot::linalg::small_cholesky(n, buf.data()));
+    // The caller then copies the next matrix's n rows only, as the barycenter does.
+    for (int j = 0; j < n; ++j)
+      for (int i = 0; i < n; ++i) buf[i + j * m] = s[i + j * n];
+    REQUIRE(gmmot::linalg::small_cholesky(n, buf.data()));
+    CHECK(buf == want);  // the same factor, padding rows zero
+    // Garbage in the padding rows on entry is ignored too.
+    std::vector<double> junk = padded(n, s, std::numeric_limits<double>::quiet_NaN());
+    REQUIRE(gmmot::linalg::small_cholesky(n, junk.data()));
+    CHECK(junk == want);
+  }
+}
