@@ -90,6 +90,7 @@ TEST_CASE("validate_covariance: errors name the first entries in row-major order
   c[1 * kD + 39] = 0.5;
   c[39 * kD + 1] = 0.25;
   msg = error_of(c, &code);
+  CHECK(code == Errc::NotSymmetric);
   CHECK(msg.find("entries (1,39)") != std::string::npos);
   // Non-finite entries: the first in row-major order, before any asymmetry.
   c = base;
