@@ -209,6 +209,44 @@ void check_jacobi_result(int n, const Mat &a, const Mat &vl, const Mat &bl) {
   for (int k = 0; k < n; ++k) CHECK(std::abs(s[k] - ref[k]) <= 1e-14 * n * (ref[0] + 1e-300));
 }
 
+// The lane roots of `inputs` random covariances (input `singular` rank-deficient) against
+// LAPACK's for every lane (no sweep allowed), in the four-lane or the two-lane layout.
+void check_lanes_against_lapack(int d, int inputs, int singular, bool two_lanes,
+                                std::mt19937_64 &rng) {
+  std::vector<Mat> covs;
+  std::vector<CovFactor> f;
+  std::vector<const double *> fp;
+  for (int q = 0; q < inputs; ++q) {
+    covs.push_back(random_cov(d, 1e3, rng, q == singular ? d - 1 : -1));
+    f.push_back(factor(d, covs.back()));
+  }
+  for (const auto &x : f) fp.push_back(x.f.data());
+  Mat l = random_cov(d, 10.0, rng);  // a Cholesky factor (column-major lower)
+  REQUIRE(linalg::cholesky_lower(d, l.data()));
+  const std::size_t dd = static_cast<std::size_t>(d) * d;
+  std::vector<double> lanes(inputs * dd), lapack(inputs * dd);
+  PairWorkspace ws(d);
+  WhitenedRoots fast(d, fp, 40, two_lanes), fallback(d, fp, 0, two_lanes);
+  if (two_lanes) {
+    REQUIRE(fast.width() == 2);
+    REQUIRE(fast.groups() == static_cast<std::size_t>((inputs + 1) / 2));
+  }
+  for (std::size_t g = 0; g < fast.groups(); ++g) {
+    fast.compute(g, l.data(), WhitenedRoots::accuracy_floor(d), lanes.data(), ws);
+    fallback.compute(g, l.data(), WhitenedRoots::accuracy_floor(d), lapack.data(), ws);
+    CHECK_FALSE(fast.fell_back(g));
+    CHECK(fallback.fell_back(g));
+  }
+  for (int q = 0; q < inputs; ++q) {
+    const Mat a(lanes.begin() + q * dd, lanes.begin() + (q + 1) * dd);
+    const Mat b(lapack.begin() + q * dd, lapack.begin() + (q + 1) * dd);
+    INFO("d = " << d << " input " << q << " difference " << rel_diff(a, b));
+    // The singular input's root has rounding-level entries on its null space in both.
+    CHECK(rel_diff(a, b) <= (q == singular ? 2e-12 : 1e-13));
+    CHECK(a == transpose(d, a));
+  }
+}
+
 }  // namespace
 
 TEST_CASE("one-sided Jacobi on four lanes: B = A V, V orthogonal, singular values",
@@ -360,37 +398,8 @@ TEST_CASE("barycenter: bit-identical for any thread count and across calls", "[b
 
 TEST_CASE("barycenter roots: the LAPACK fallback and the lane path agree", "[barycenter]") {
   std::mt19937_64 rng(76);
-  for (int d : {3, 10}) {
-    // Five inputs (two groups, the second with one lane), one of them rank-deficient.
-    std::vector<Mat> covs;
-    std::vector<CovFactor> f;
-    std::vector<const double *> fp;
-    for (int q = 0; q < 5; ++q) {
-      covs.push_back(random_cov(d, 1e3, rng, q == 2 ? d - 1 : -1));
-      f.push_back(factor(d, covs.back()));
-    }
-    for (const auto &x : f) fp.push_back(x.f.data());
-    Mat l = random_cov(d, 10.0, rng);  // a Cholesky factor (column-major lower)
-    REQUIRE(linalg::cholesky_lower(d, l.data()));
-    const std::size_t dd = static_cast<std::size_t>(d) * d;
-    std::vector<double> lanes(5 * dd), lapack(5 * dd);
-    PairWorkspace ws(d);
-    WhitenedRoots fast(d, fp), fallback(d, fp, 0);  // no sweep allowed: LAPACK for every lane
-    for (std::size_t g = 0; g < fast.groups(); ++g) {
-      fast.compute(g, l.data(), WhitenedRoots::accuracy_floor(d), lanes.data(), ws);
-      fallback.compute(g, l.data(), WhitenedRoots::accuracy_floor(d), lapack.data(), ws);
-      CHECK_FALSE(fast.fell_back(g));
-      CHECK(fallback.fell_back(g));
-    }
-    for (int q = 0; q < 5; ++q) {
-      const Mat a(lanes.begin() + q * dd, lanes.begin() + (q + 1) * dd);
-      const Mat b(lapack.begin() + q * dd, lapack.begin() + (q + 1) * dd);
-      INFO("d = " << d << " input " << q << " difference " << rel_diff(a, b));
-      // The singular input's root has rounding-level entries on its null space in both.
-      CHECK(rel_diff(a, b) <= (q == 2 ? 2e-12 : 1e-13));
-      CHECK(a == transpose(d, a));
-    }
-  }
+  // Five inputs (two groups, the second with one lane), one of them rank-deficient.
+  for (int d : {3, 10}) check_lanes_against_lapack(d, 5, 2, false, rng);
 }
 
 // ---------------------------------------------------------------- the two-lane layout
@@ -588,37 +597,7 @@ TEST_CASE("barycenter of J = 2 .. 4 in groups of two: any thread count, long-dou
     }
   }
   // The LAPACK fallback in the two-lane layout agrees with the lane path (odd d: padding).
-  for (int d : {17, 20}) {
-    std::vector<Mat> covs;
-    std::vector<CovFactor> f;
-    std::vector<const double *> fp;
-    for (int q = 0; q < 3; ++q) {
-      covs.push_back(random_cov(d, 1e3, rng, q == 1 ? d - 1 : -1));
-      f.push_back(factor(d, covs.back()));
-    }
-    for (const auto &x : f) fp.push_back(x.f.data());
-    Mat l = random_cov(d, 10.0, rng);
-    REQUIRE(linalg::cholesky_lower(d, l.data()));
-    const std::size_t dd = static_cast<std::size_t>(d) * d;
-    std::vector<double> lanes(3 * dd), lapack(3 * dd);
-    PairWorkspace ws(d);
-    WhitenedRoots fast(d, fp, 40, true), fallback(d, fp, 0, true);
-    REQUIRE(fast.width() == 2);
-    REQUIRE(fast.groups() == 2);
-    for (std::size_t g = 0; g < fast.groups(); ++g) {
-      fast.compute(g, l.data(), WhitenedRoots::accuracy_floor(d), lanes.data(), ws);
-      fallback.compute(g, l.data(), WhitenedRoots::accuracy_floor(d), lapack.data(), ws);
-      CHECK_FALSE(fast.fell_back(g));
-      CHECK(fallback.fell_back(g));
-    }
-    for (int q = 0; q < 3; ++q) {
-      const Mat a(lanes.begin() + q * dd, lanes.begin() + (q + 1) * dd);
-      const Mat b(lapack.begin() + q * dd, lapack.begin() + (q + 1) * dd);
-      INFO("d = " << d << " input " << q << " difference " << rel_diff(a, b));
-      CHECK(rel_diff(a, b) <= (q == 1 ? 2e-12 : 1e-13));
-      CHECK(a == transpose(d, a));
-    }
-  }
+  for (int d : {17, 20}) check_lanes_against_lapack(d, 3, 1, true, rng);
 }
 
 TEST_CASE("barycenter roots: the four-lane and two-lane layouts give the same bits",
